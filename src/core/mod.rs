@@ -1,0 +1,8 @@
+//! Plain-Rust core: no browser types, so `cargo test` covers it natively.
+
+pub mod event_log;
+pub mod filter;
+pub mod hub;
+pub mod panel_state;
+pub mod protocol;
+pub mod summary;

@@ -1,0 +1,55 @@
+use super::event_list::kind_name;
+use super::json_tree::JsonTree;
+use super::{format_since_navigation, format_wall_clock};
+use crate::core::panel_state::Action;
+use crate::devpanel::hooks::PanelStore;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct EventDetailProps {
+    pub store: PanelStore,
+}
+
+#[function_component(EventDetail)]
+pub fn event_detail(props: &EventDetailProps) -> Html {
+    let state = props.store.state();
+    let Some(entry) = state.selected_entry() else {
+        return html! {};
+    };
+    let on_close = {
+        let store = props.store.clone();
+        Callback::from(move |_| store.dispatch(Action::Select(None)))
+    };
+    let value: serde_json::Value = serde_json::from_str(&entry.payload)
+        .unwrap_or_else(|_| serde_json::Value::String(entry.payload.clone()));
+    let pretty = serde_json::to_string_pretty(&value).unwrap_or_else(|_| entry.payload.clone());
+    let via = entry.via.map(|v| match v {
+        crate::core::protocol::Via::Iframe => "chat iframe message",
+        crate::core::protocol::Via::On => "HubSpotConversations.on()",
+        crate::core::protocol::Via::Dom => "window DOM event",
+    });
+    html! {
+        <aside class="detail" aria-label="Selected event">
+            <div class="detail-head">
+                <strong class="detail-name">{ &entry.name }</strong>
+                <span class="detail-kind">{ kind_name(entry.kind) }</span>
+                <button type="button" class="close" aria-label="Close details" onclick={on_close}>{ "×" }</button>
+            </div>
+            <dl class="detail-meta">
+                <dt>{ "Time" }</dt><dd>{ format!("{} after navigation", format_since_navigation(entry.t)) }</dd>
+                <dt>{ "Wall clock" }</dt><dd>{ format_wall_clock(entry.wall) }</dd>
+                if let Some(via) = via {
+                    <dt>{ "Seen via" }</dt><dd>{ via }</dd>
+                }
+            </dl>
+            <h2 class="detail-title">{ "Payload" }</h2>
+            <div class="json" key={entry.id}>
+                <JsonTree value={value} />
+            </div>
+            <details class="raw">
+                <summary>{ "Raw JSON" }</summary>
+                <pre data-testid="payload">{ pretty }</pre>
+            </details>
+        </aside>
+    }
+}

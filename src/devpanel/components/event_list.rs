@@ -1,0 +1,171 @@
+//! The log: one row per entry, virtualised once it grows beyond what the DOM renders cheaply.
+
+use super::format_since_navigation;
+use super::format_wall_clock;
+use crate::core::panel_state::Action;
+use crate::core::protocol::{Entry, EntryKind};
+use crate::devpanel::hooks::PanelStore;
+use web_sys::{Element, KeyboardEvent};
+use yew::prelude::*;
+
+const ROW_HEIGHT: f64 = 22.0;
+/// Up to this many rows every row is in the DOM; beyond, only the rows in view (plus overscan).
+const RENDER_ALL_UP_TO: usize = 1000;
+const OVERSCAN: usize = 20;
+const MAX_ROW_PAYLOAD_CHARS: usize = 500;
+
+#[derive(Properties, PartialEq)]
+pub struct EventListProps {
+    pub store: PanelStore,
+}
+
+#[function_component(EventList)]
+pub fn event_list(props: &EventListProps) -> Html {
+    let list_ref = use_node_ref();
+    let scroll = use_state(|| (0.0f64, 600.0f64)); // (scrollTop, clientHeight)
+    let follow = use_mut_ref(|| true);
+
+    {
+        let (list_ref, follow) = (list_ref.clone(), follow.clone());
+        use_effect(move || {
+            if *follow.borrow() {
+                if let Some(list) = list_ref.cast::<Element>() {
+                    list.set_scroll_top(list.scroll_height());
+                }
+            }
+        });
+    }
+
+    let on_scroll = {
+        let (list_ref, scroll, follow) = (list_ref.clone(), scroll.clone(), follow.clone());
+        Callback::from(move |_: Event| {
+            if let Some(list) = list_ref.cast::<Element>() {
+                let (top, height) = (list.scroll_top() as f64, list.client_height() as f64);
+                *follow.borrow_mut() = top + height >= list.scroll_height() as f64 - ROW_HEIGHT;
+                scroll.set((top, height));
+            }
+        })
+    };
+
+    let state = props.store.state();
+    let visible = state.visible();
+    let selected = state.selected;
+
+    let on_key = {
+        let store = props.store.clone();
+        let ids: Vec<u64> = visible.iter().map(|&i| state.entries[i].id).collect();
+        let follow = follow.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let position = selected.and_then(|id| ids.iter().position(|&x| x == id));
+            let next = match e.key().as_str() {
+                "ArrowDown" => {
+                    position.map_or(Some(0), |p| Some((p + 1).min(ids.len().saturating_sub(1))))
+                }
+                "ArrowUp" => {
+                    position.map_or(ids.len().checked_sub(1), |p| Some(p.saturating_sub(1)))
+                }
+                "Home" => Some(0),
+                "End" => ids.len().checked_sub(1),
+                "Escape" => {
+                    store.dispatch(Action::Select(None));
+                    return;
+                }
+                _ => return,
+            };
+            e.prevent_default();
+            *follow.borrow_mut() = false;
+            if let Some(id) = next.and_then(|p| ids.get(p)) {
+                store.dispatch(Action::Select(Some(*id)));
+            }
+        })
+    };
+
+    let total = visible.len();
+    let (first, last) = if total <= RENDER_ALL_UP_TO {
+        (0, total)
+    } else {
+        let (top, height) = *scroll;
+        let first = ((top / ROW_HEIGHT) as usize)
+            .saturating_sub(OVERSCAN)
+            .min(total);
+        let last = (((top + height) / ROW_HEIGHT).ceil() as usize + OVERSCAN).min(total);
+        (first, last)
+    };
+
+    let rows = visible[first..last]
+        .iter()
+        .enumerate()
+        .map(|(offset, &index)| {
+            let entry = &state.entries[index];
+            let on_select = {
+                let store = props.store.clone();
+                let id = entry.id;
+                Callback::from(move |_| store.dispatch(Action::Select(Some(id))))
+            };
+            row(
+                entry,
+                (first + offset) as f64 * ROW_HEIGHT,
+                selected == Some(entry.id),
+                on_select,
+            )
+        });
+
+    html! {
+        <div class="log" ref={list_ref} role="grid" aria-label="Events" aria-rowcount={total.to_string()}
+             tabindex="0" onscroll={on_scroll} onkeydown={on_key}>
+            if total == 0 {
+                <div class="empty">{ empty_message(state.filter.is_active(), state.is_paused()) }</div>
+            }
+            <div class="log-rows" style={format!("height:{}px", total as f64 * ROW_HEIGHT)}>
+                { for rows }
+            </div>
+        </div>
+    }
+}
+
+fn empty_message(filtered: bool, paused: bool) -> &'static str {
+    match (filtered, paused) {
+        (true, _) => "No event matches the filter.",
+        (false, true) => "Paused: new events are held until you resume.",
+        (false, false) => {
+            "No events yet. SDK events and the widget's life on the inspected page appear here."
+        }
+    }
+}
+
+fn row(entry: &Entry, top: f64, selected: bool, on_select: Callback<MouseEvent>) -> Html {
+    let style = format!("top:{top}px");
+    let time = format_since_navigation(entry.t);
+    let wall = format_wall_clock(entry.wall);
+    if entry.kind == EntryKind::Navigation {
+        return html! {
+            <div key={entry.id} class="row navigation" role="row" data-navigation="true" {style} title={wall}>
+                <span role="gridcell">{ format!("Navigated to {}", entry.summary) }</span>
+            </div>
+        };
+    }
+    let kind = kind_name(entry.kind);
+    let event_name = (entry.kind == EntryKind::Event).then(|| entry.name.clone());
+    let payload: String = entry.payload.chars().take(MAX_ROW_PAYLOAD_CHARS).collect();
+    html! {
+        <div key={entry.id} class={classes!("row", kind, selected.then_some("selected"))} role="row"
+             aria-selected={selected.to_string()} data-event-name={event_name} data-kind={kind}
+             data-id={entry.id.to_string()} {style} onclick={on_select}>
+            <span class="time" role="gridcell" title={format!("{wall} (wall clock)")}>{ time }</span>
+            <span class="name" role="gridcell">{ &entry.name }</span>
+            <span class="summary" role="gridcell">{ &entry.summary }</span>
+            <span class="payload" role="gridcell">{ payload }</span>
+        </div>
+    }
+}
+
+pub fn kind_name(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::Event => "event",
+        EntryKind::Api => "api",
+        EntryKind::Widget => "widget",
+        EntryKind::Loader => "loader",
+        EntryKind::Open => "open",
+        EntryKind::Navigation => "navigation",
+    }
+}

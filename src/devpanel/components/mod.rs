@@ -1,0 +1,22 @@
+pub mod event_detail;
+pub mod event_list;
+pub mod json_tree;
+pub mod status_bar;
+pub mod toolbar;
+
+/// Milliseconds since navigation, as devtools shows them.
+pub fn format_since_navigation(ms: f64) -> String {
+    if ms < 1000.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{:.3} s", ms / 1000.0)
+    }
+}
+
+/// Wall-clock time for tooltips: ISO 8601 in UTC.
+pub fn format_wall_clock(epoch_ms: f64) -> String {
+    js_sys::Date::new(&epoch_ms.into())
+        .to_iso_string()
+        .as_string()
+        .unwrap_or_default()
+}

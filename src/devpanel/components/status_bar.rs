@@ -1,0 +1,47 @@
+use crate::core::panel_state::Connection;
+use crate::devpanel::hooks::PanelStore;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct StatusBarProps {
+    pub store: PanelStore,
+}
+
+#[function_component(StatusBar)]
+pub fn status_bar(props: &StatusBarProps) -> Html {
+    let state = props.store.state();
+    let status = &state.status;
+    let api = status.api.as_str();
+    let api_label = match api {
+        "ready" => "ready",
+        "placeholder" => "placeholder (waiting for widget.load())",
+        _ => "absent",
+    };
+    let (connection_class, connection_label) = match state.connection {
+        Connection::Connected => ("connected", "Connected"),
+        Connection::Connecting => ("connecting", "Connecting…"),
+        Connection::Disconnected => ("disconnected", "Reconnecting…"),
+    };
+    html! {
+        <header class="status-bar" data-api-state={api} data-widget-loaded={status.widget_loaded.to_string()}
+                role="status" aria-live="polite">
+            <span class={classes!("connection", connection_class)} title={connection_label} aria-label={connection_label}></span>
+            <span class="field"><span class="label">{ "API" }</span>
+                <span class={classes!("value", "api", api)}>{ api_label }</span></span>
+            <span class="field"><span class="label">{ "Widget" }</span>
+                <span class="value">{ if status.widget_loaded { "loaded" } else { "not loaded" } }</span></span>
+            if let Some(portal) = &status.portal {
+                <span class="field"><span class="label">{ "Portal" }</span><span class="value portal">{ portal }</span></span>
+            }
+            if let Some(src) = &status.loader_src {
+                <span class="field loader"><span class="label">{ "Loader" }</span>
+                    <span class="value url" title={src.clone()}>{ src }</span></span>
+            }
+            if status.rejected > 0 {
+                <span class="field warning" title="Messages from the page that were malformed, oversized or forged were refused">
+                    { format!("{} page messages refused", status.rejected) }
+                </span>
+            }
+        </header>
+    }
+}

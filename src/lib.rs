@@ -1,0 +1,11 @@
+//! Chat Widget Inspector: the Rust side of the extension.
+//!
+//! `core` is plain Rust (protocol, event log, background hub, filters) and is tested natively.
+//! `background` and `devpanel` are the thin browser glue, compiled only for wasm32.
+
+pub mod core;
+
+#[cfg(target_arch = "wasm32")]
+pub mod background;
+#[cfg(target_arch = "wasm32")]
+pub mod devpanel;
