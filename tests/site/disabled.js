@@ -1,0 +1,3 @@
+window.disabledHsPopups = ['LIVE_CHAT'];
+window.hsConversationsSettings = {};
+window.hsConversationsOnReady = [window.pageOnReadyCallback()];

@@ -1,0 +1,2 @@
+window.hsConversationsSettings = {};
+window.hsConversationsOnReady = [window.pageOnReadyCallback()];
