@@ -1,0 +1,113 @@
+# Chat Widget Inspector: build, test and demo entry points.
+#
+#   make            same as `make dist`
+#   make tools      wasm32 target, wasm-bindgen CLI (version from Cargo.lock) in .tools/,
+#                   node_modules/ (npm ci), Debian browsers (as root)
+#   make dist       dist/chrome/ (unpacked extension) + dist/chrome.zip
+#   make test       fmt, clippy (native + wasm32), cargo test, node --test; ends with "N passed, N failed"
+#   make demo       node tests/demo.mjs (simulator + Chromium with the extension and devtools)
+#   make bench      node tests/bench.mjs (if present)
+#   make clean      remove target/ and dist/   (make distclean also removes node_modules/ and .tools/)
+#
+# Everything works offline except for the package registries (crates.io, npm, Debian).
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := dist
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-builtin-rules
+
+CRATE_LIB   := chat_widget_inspector
+WASM_TARGET := wasm32-unknown-unknown
+TOOLS_DIR   := .tools
+WASM_BINDGEN := $(TOOLS_DIR)/bin/wasm-bindgen
+WASM_OPT    := node_modules/.bin/wasm-opt
+# Features rustc 1.95 (LLVM "generic" cpu) emits for wasm32-unknown-unknown; all are supported by
+# Chrome and Firefox ESR. They MUST be given: with `strip = true` the target_features section is gone
+# and wasm-opt then rejects memory.copy / table.get / trunc_sat as MVP-invalid. Listed explicitly
+# (not -all) so wasm-opt never introduces anything newer (GC, strings, ...).
+WASM_FEATURES := --enable-bulk-memory --enable-bulk-memory-opt --enable-call-indirect-overlong \
+                 --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+                 --enable-reference-types --enable-multivalue
+WASM_OPT_FLAGS ?= -Oz $(WASM_FEATURES) --strip-debug --strip-producers --strip-target-features
+
+RAW_WASM := target/$(WASM_TARGET)/release/$(CRATE_LIB).wasm
+PKG_DIR  := target/pkg
+PKG_STAMP := $(PKG_DIR)/.stamp
+DIST_DIR := dist/chrome
+DIST_ZIP := dist/chrome.zip
+
+NODE_STAMP := node_modules/.install-stamp
+NPM_LOCK   := $(wildcard package-lock.json)
+
+.PHONY: all tools rust-target wasm-bindgen-cli node-deps browsers dist test demo bench clean distclean FORCE
+
+all: dist
+
+# ---------------------------------------------------------------------------------------- tools
+
+tools: rust-target wasm-bindgen-cli node-deps browsers
+	@bash scripts/tools.sh report
+
+rust-target:
+	@bash scripts/tools.sh rust-target $(WASM_TARGET)
+
+wasm-bindgen-cli:
+	@bash scripts/tools.sh wasm-bindgen $(TOOLS_DIR)
+
+node-deps: $(NODE_STAMP)
+
+$(NODE_STAMP): package.json $(NPM_LOCK)
+	@if [ -f package-lock.json ]; then echo "npm ci"; npm ci --no-audit --no-fund; \
+	 else echo "npm install (no package-lock.json)"; npm install --no-audit --no-fund; fi
+	@touch $@
+
+browsers:
+	@bash scripts/tools.sh browsers
+
+# ----------------------------------------------------------------------------------------- dist
+
+dist: $(DIST_ZIP)
+
+# cargo decides whether the wasm is stale (FORCE); make then re-checks its mtime, so the steps
+# below only run when cargo actually relinked it.
+$(RAW_WASM): FORCE | rust-target
+	cargo build --release --target $(WASM_TARGET) --lib
+
+$(PKG_STAMP): $(RAW_WASM) Makefile | wasm-bindgen-cli node-deps
+	@rm -rf $(PKG_DIR).tmp && mkdir -p $(PKG_DIR).tmp
+	$(WASM_BINDGEN) --target web --no-typescript --remove-name-section \
+	  --out-dir $(PKG_DIR).tmp --out-name $(CRATE_LIB) $(RAW_WASM)
+	$(WASM_OPT) $(WASM_OPT_FLAGS) $(PKG_DIR).tmp/$(CRATE_LIB)_bg.wasm \
+	  -o $(PKG_DIR).tmp/$(CRATE_LIB)_bg.opt.wasm
+	@mv $(PKG_DIR).tmp/$(CRATE_LIB)_bg.opt.wasm $(PKG_DIR).tmp/$(CRATE_LIB)_bg.wasm
+	@node scripts/check-wasm.mjs $(PKG_DIR).tmp/$(CRATE_LIB)_bg.wasm
+	@rm -rf $(PKG_DIR) && mv $(PKG_DIR).tmp $(PKG_DIR) && touch $@
+
+# The unpacked extension is re-assembled from scratch every time (a few files, milliseconds), so
+# files deleted from extension/ never linger in dist/. The zip is byte-for-byte reproducible.
+$(DIST_ZIP): $(PKG_STAMP) FORCE
+	@bash scripts/assemble.sh $(DIST_DIR) $(PKG_DIR)
+	@node scripts/zip.mjs $(DIST_DIR) $@
+	@bash scripts/size.sh $(DIST_DIR)/pkg/$(CRATE_LIB)_bg.wasm $(DIST_DIR)/pkg/$(CRATE_LIB).js $@
+
+# ----------------------------------------------------------------------------------------- test
+
+test: tools dist
+	@bash scripts/test.sh
+
+demo: tools dist
+	node tests/demo.mjs
+
+bench: tools dist
+	@if [ -f tests/bench.mjs ]; then node tests/bench.mjs; else echo "tests/bench.mjs does not exist yet: nothing to run"; fi
+
+# ---------------------------------------------------------------------------------------- clean
+
+clean:
+	rm -rf target dist
+
+distclean: clean
+	rm -rf node_modules $(TOOLS_DIR)
+
+FORCE:
