@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// Demo: the offline HubSpot simulator + Chromium with the built extension, the REAL devtools
+// panel "HubSpot Chat" opened on the shop page, a few SDK events emitted, one row selected.
+//
+//   node tests/demo.mjs            (make demo)
+//
+// Without $DISPLAY (or with DEMO_HEADLESS=1): headless; writes a screenshot of the devtools window
+// to target/demo/panel.png (and the page to target/demo/page.png), prints the absolute path, exits.
+// With a display: a normal browser window (docked devtools); the script waits until you close it.
+// Env: CWI_EXTENSION=<unpacked extension dir> (default dist/chrome), DEMO_PAGE=index.html.
+import path from 'node:path';
+import { launch, REPO_ROOT } from './harness/chromium.mjs';
+import { EXTENSION_DIR, missingPrerequisite } from './harness/session.mjs';
+import { startSite, emit, simReady, conversation } from './harness/site.mjs';
+import { waitForPanelReady, waitForEvents, clickRow, waitForApiState } from './harness/panel-ui.mjs';
+
+const headless = !process.env.DISPLAY || process.env.DEMO_HEADLESS === '1';
+const pageName = process.env.DEMO_PAGE || 'index.html';
+const outDir = path.join(REPO_ROOT, 'target/demo');
+
+const missing = missingPrerequisite({ extension: EXTENSION_DIR });
+if (missing) {
+  console.error(`demo: ${missing}`);
+  process.exit(1);
+}
+
+const site = await startSite();
+let h;
+let exitCode = 0;
+try {
+  h = await launch({
+    extension: EXTENSION_DIR,
+    headless,
+    windowSize: [1400, 900],
+    // Headless: an undocked devtools window is its own 1400x900 picture of the panel.
+    devtoolsDock: headless ? 'undocked' : 'bottom',
+  });
+  const url = new URL(pageName, site.url).href;
+  console.log(`simulator: ${site.url}  extension: ${EXTENSION_DIR}  ${headless ? 'headless' : 'headed'}`);
+  const page = await h.newPage(url);
+  await simReady(page);
+
+  const dt = await h.openDevtoolsPanel(page);
+  if (headless) await dt.setWindowSize(1400, 900).catch(() => {});
+  await waitForPanelReady(dt);
+  await waitForApiState(dt, 'ready');
+
+  await emit(page, 'conversationStarted', conversation(123));
+  await page.evaluate(() => window.hsSim.emitAll());
+  await emit(page, 'unreadConversationCountChanged', { unreadCount: 2 });
+  await page.evaluate(() => window.hsSim.openChange(true, true));
+  await waitForEvents(dt, 'conversationStarted', '"conversationId":123');
+  await waitForEvents(dt, 'unreadConversationCountChanged', '"unreadCount":2');
+  await clickRow(dt, 'conversationStarted', { fragment: '"conversationId":123' });
+  // Let the detail pane and the JSON tree paint.
+  await dt.waitFor(() => !!document.querySelector('[data-testid="payload"]'), { timeout: 5000 }).catch(() => {});
+  await dt.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+  if (headless) {
+    const file = await dt.screenshot(path.join(outDir, 'panel.png'));
+    await page.screenshot({ path: path.join(outDir, 'page.png') });
+    console.log(path.resolve(file));
+  } else {
+    console.log('The devtools panel "HubSpot Chat" is open on the shop page. Close the browser to end the demo.');
+    await new Promise((resolve) => {
+      h.context.once('close', resolve);
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+  }
+} catch (e) {
+  console.error(`demo failed: ${e && e.stack || e}`);
+  exitCode = 1;
+} finally {
+  await h?.close();
+  await site.close();
+}
+process.exit(exitCode);

@@ -1,0 +1,153 @@
+// The extension must not change what the page sees: the page's hsConversationsOnReady callbacks
+// run the same number of times and its console (messages and uncaught errors) is the same, with
+// and without the extension, for the same pages and actions. With the extension, a panel is
+// subscribed to the tab during the whole run, so the hook is fully active (relay connected).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openSession, recordConsole } from '../harness/session.mjs';
+import { emit, simReady, conversation } from '../harness/site.mjs';
+import { waitForPanelReady, waitForEvents } from '../harness/panel-ui.mjs';
+
+function generation(page, g) {
+  return page.waitForFunction((n) => {
+    const st = window.hsSim && window.hsSim.state();
+    return st && st.generation === n && st.ready && st.loaded;
+  }, g, { timeout: 10000 });
+}
+
+// Every step: navigate, act, then read what the page itself observed.
+const STEPS = [
+  ['index.html', async (page) => {
+    await simReady(page);
+    await emit(page, 'conversationStarted', conversation(1001));
+    await emit(page, 'unreadConversationCountChanged', { unreadCount: 3 });
+    await page.evaluate(() => window.HubSpotConversations.clear({ resetWidget: true }));
+    await generation(page, 2);
+    await emit(page, 'conversationStarted', conversation(1002));
+    await page.evaluate(() => window.hsSim.emitAll());
+  }],
+  ['deferred.html', async (page) => {
+    await page.evaluate(() => window.HubSpotConversations.widget.status());
+    await page.click('#load-chat');
+    await generation(page, 2);
+    await emit(page, 'conversationStarted', conversation(1003));
+    await page.evaluate(() => window.HubSpotConversations.resetAndReloadWidget());
+    await generation(page, 3);
+    await emit(page, 'conversationStarted', conversation(1004));
+  }],
+  ['late.html', async (page) => {
+    await simReady(page, 15000);
+    await emit(page, 'conversationStarted', conversation(1005));
+    await page.evaluate(() => window.hsSim.openChange(true, true));
+    await page.evaluate(() => window.hsSim.openChange(false, true));
+  }],
+  ['inline.html', async (page) => {
+    await simReady(page);
+    await emit(page, 'conversationStarted', conversation(1006));
+  }],
+  ['spa.html', async (page) => {
+    await simReady(page);
+    await page.evaluate(() => window.spaGo('shipping'));
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 1100))); // widget.refresh is throttled to 1 s
+    await page.evaluate(() => window.spaGo('legal', 'none'));
+    await page.waitForFunction(() => window.hsSim.dispatched.some((d) => d.eventType === 'widgetHidden'), null, { timeout: 10000 }).catch(() => {});
+  }],
+  ['invalid-settings.html', async (page) => {
+    await page.waitForLoadState('load');
+  }],
+  ['duplicate.html', async (page) => {
+    await simReady(page);
+  }],
+  ['no-hubspot.html', async (page) => {
+    await page.waitForFunction(() => (window.noHubspotMessages || []).length >= 1, null, { timeout: 5000 }).catch(() => {});
+    await page.click('#ping').catch(() => {});
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 200)));
+  }],
+];
+
+async function run(withExtension) {
+  const s = await openSession(withExtension ? {} : { extension: null });
+  const results = [];
+  try {
+    const page = await s.h.newPage(s.url('no-hubspot.html?warmup'));
+    let panel = null;
+    if (withExtension) {
+      panel = await s.h.openPanelTab(page);
+      await waitForPanelReady(panel);
+    }
+    const log = recordConsole(page);
+    for (const [rel, act] of STEPS) {
+      log.console.length = 0;
+      log.errors.length = 0;
+      const t0 = Date.now();
+      await page.goto(s.url(rel));
+      await act(page);
+      if (panel && rel === 'index.html') {
+        // The panel really listened: the page's events reached it.
+        await waitForEvents(panel, 'conversationStarted', '"conversationId":1002');
+      }
+      // Let late console output (iframe, timers) land before reading.
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 150)));
+      const seen = await page.evaluate(() => ({
+        onReadyCalls: window.pageOnReadyCalls,
+        pageConsole: (window.pageConsole || []).slice(),
+        api: typeof window.HubSpotConversations,
+        apiKeys: window.HubSpotConversations ? Object.keys(window.HubSpotConversations).sort() : null,
+        ownWindowKeys: Object.keys(window).filter((k) => /hubspot|hs|chat|inspector/i.test(k)).sort(),
+      }));
+      results.push({
+        page: rel,
+        ...seen,
+        console: log.console.slice().sort(),
+        errors: log.errors.slice().sort(),
+        ms: Date.now() - t0,
+      });
+    }
+  } finally {
+    await s.close();
+  }
+  return results;
+}
+
+let withExt;
+let without;
+before(async () => {
+  withExt = await run(true);
+  without = await run(false);
+});
+
+test('scenario timing and console (diagnostics)', (t) => {
+  for (const r of [...withExt, ...without]) t.diagnostic(`${r.page}: ${r.ms} ms, ${r.console.length} console messages, ${r.errors.length} errors, onReady ${r.onReadyCalls}`);
+  if (process.env.CWI_DEBUG) t.diagnostic(JSON.stringify(without, null, 1));
+});
+
+test('onReady callbacks run the same number of times with and without the extension', () => {
+  for (let i = 0; i < STEPS.length; i++) {
+    assert.equal(withExt[i].onReadyCalls, without[i].onReadyCalls, `${STEPS[i][0]}: onReady calls`);
+  }
+  // Sanity: the scenario did exercise onReady (index: initial + reset; deferred: placeholder + load + reset).
+  assert.equal(without[0].onReadyCalls, 2, 'index.html: onReady ran for the first object and after the reset');
+  assert.equal(without[1].onReadyCalls, 3, 'deferred.html: placeholder, load() and reset');
+});
+
+test('the page console (messages and uncaught errors) is the same with and without the extension', () => {
+  for (let i = 0; i < STEPS.length; i++) {
+    const page = STEPS[i][0];
+    assert.deepEqual(withExt[i].pageConsole, without[i].pageConsole, `${page}: the page's own log`);
+    assert.deepEqual(withExt[i].console, without[i].console, `${page}: console messages`);
+    assert.deepEqual(withExt[i].errors, without[i].errors, `${page}: uncaught page errors`);
+  }
+  // Sanity: the scenario produced console output and the invalid settings page its error.
+  assert.ok(without[0].console.length > 0, 'index.html logged something');
+  assert.ok(without.find((r) => r.page === 'invalid-settings.html').errors.some((e) => /Invariant Violation/.test(e)),
+    'invalid-settings.html throws its Invariant Violation');
+});
+
+test('the page sees the same HubSpotConversations object shape and no extra globals', () => {
+  for (let i = 0; i < STEPS.length; i++) {
+    const page = STEPS[i][0];
+    assert.equal(withExt[i].api, without[i].api, `${page}: typeof HubSpotConversations`);
+    assert.deepEqual(withExt[i].apiKeys, without[i].apiKeys, `${page}: its keys`);
+    assert.deepEqual(withExt[i].ownWindowKeys, without[i].ownWindowKeys, `${page}: window keys`);
+  }
+});

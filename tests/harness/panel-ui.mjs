@@ -1,0 +1,218 @@
+// Reading and driving the panel's UI through a driver (PanelTab or DevtoolsPanel: both have
+// evaluate(fn, arg) and waitFor(pred, opts)). Every selector of the UI contract lives HERE, so a
+// change of the panel's markup is fixed in one file:
+//   [data-api-state] absent|placeholder|ready, [data-widget-loaded] true|false
+//   one element per SDK event: [data-event-name="<name>"] (its text holds the payload JSON)
+//   navigation separators: [data-navigation]
+//   buttons "Clear", "Pause"/"Resume"; checkbox "Preserve log"; input[placeholder="Filter"];
+//   select[aria-label="Event name"]; detail pane: [data-testid="payload"]
+
+/** JSON text without insignificant whitespace, so `"a": 1` (pretty) matches `"a":1`. */
+export function squash(text) {
+  return String(text).replace(/\s+/g, '');
+}
+
+/** Snapshot of the panel: api state, widget flag, event rows, navigation separators. */
+export function readPanel(d) {
+  return d.evaluate(() => {
+    const status = document.querySelector('[data-api-state]');
+    const rows = [...document.querySelectorAll('[data-event-name]')].map((el) => ({
+      name: el.getAttribute('data-event-name'),
+      id: el.getAttribute('data-id'),
+      text: el.textContent,
+      title: el.getAttribute('title') || '',
+    }));
+    return {
+      api: status ? status.getAttribute('data-api-state') : null,
+      widgetLoaded: status ? status.getAttribute('data-widget-loaded') : null,
+      rows,
+      navigations: document.querySelectorAll('[data-navigation]').length,
+      allRows: document.querySelectorAll('[data-event-name], [data-navigation], [role="row"]').length,
+    };
+  });
+}
+
+/**
+ * THE payload assertion point: does this event row show `fragment` (JSON text such as
+ * '"conversationId":123') as its payload? Looks at the row's own text/title (whitespace-free
+ * comparison). Adapt here if the panel moves payloads into a detail pane only.
+ */
+export function rowShowsPayload(row, fragment) {
+  return squash(row.text).includes(squash(fragment)) || squash(row.title).includes(squash(fragment));
+}
+
+/** Event rows with this name (and, optionally, showing this payload fragment). */
+export async function eventRows(d, name, fragment) {
+  const { rows } = await readPanel(d);
+  return rows.filter((r) => (name == null || r.name === name) && (fragment == null || rowShowsPayload(r, fragment)));
+}
+
+export async function countEvents(d, name, fragment) {
+  return (await eventRows(d, name, fragment)).length;
+}
+
+/** Wait until at least `n` rows of `name` (with `fragment`) are shown; returns them. */
+export function waitForEvents(d, name, fragment, { n = 1, timeout = 10000 } = {}) {
+  return pollFn(async () => {
+    const rows = await eventRows(d, name, fragment);
+    return rows.length >= n ? rows : null;
+  }, timeout, `${n} row(s) ${name}${fragment ? ` with ${fragment}` : ''} in the ${d.kind} panel`, () => readPanel(d));
+}
+
+/** Wait until the count of matching rows is exactly `n` and stays so for `stableMs`. */
+export async function expectExactly(d, name, fragment, n, { timeout = 10000, stableMs = 400 } = {}) {
+  const deadline = Date.now() + timeout;
+  let since = null;
+  let count = -1;
+  for (;;) {
+    const c = await countEvents(d, name, fragment);
+    if (c !== count) { count = c; since = Date.now(); }
+    if (count === n && Date.now() - since >= stableMs) return;
+    if (count > n) throw new Error(`expected exactly ${n} row(s) ${name} ${fragment ?? ''}, got ${count}: ${JSON.stringify((await eventRows(d, name)).map((r) => r.text))}`);
+    if (Date.now() > deadline) throw new Error(`expected exactly ${n} row(s) ${name} ${fragment ?? ''}, got ${count} after ${timeout} ms; panel: ${JSON.stringify(await readPanel(d)).slice(0, 1500)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function apiState(d) {
+  return d.evaluate(() => document.querySelector('[data-api-state]')?.getAttribute('data-api-state') ?? null);
+}
+
+export function waitForApiState(d, state, { timeout = 10000 } = {}) {
+  return pollFn(async () => (await apiState(d)) === state, timeout, `data-api-state="${state}" in the ${d.kind} panel`, () => readPanel(d));
+}
+
+export function waitForWidgetLoaded(d, loaded = true, { timeout = 10000 } = {}) {
+  return pollFn(() => d.evaluate((want) => document.querySelector('[data-widget-loaded]')?.getAttribute('data-widget-loaded') === String(want), loaded),
+    timeout, `data-widget-loaded="${loaded}"`, () => readPanel(d));
+}
+
+/** Wait until the panel app rendered its status element. */
+export function waitForPanelReady(d, { timeout = 15000 } = {}) {
+  return d.waitFor(() => !!document.querySelector('[data-api-state]'), { timeout, message: `the ${d.kind} panel to render [data-api-state]` });
+}
+
+/** Click a button by its visible label (exact, trimmed). */
+export function clickButton(d, label) {
+  return d.evaluate((l) => {
+    const b = [...document.querySelectorAll('button')].find((x) => x.textContent.trim() === l);
+    if (!b) throw new Error(`no button "${l}"; buttons: ${[...document.querySelectorAll('button')].map((x) => x.textContent.trim()).join(' | ')}`);
+    b.click();
+    return true;
+  }, label);
+}
+
+export function hasButton(d, label) {
+  return d.evaluate((l) => [...document.querySelectorAll('button')].some((x) => x.textContent.trim() === l), label);
+}
+
+/** Set the "Preserve log" checkbox to `on` (clicks it only when it differs). */
+export function setPreserveLog(d, on) {
+  return d.evaluate((want) => {
+    const label = [...document.querySelectorAll('label')].find((l) => l.textContent.includes('Preserve log'));
+    const box = label?.querySelector('input[type=checkbox]')
+      || (label?.htmlFor && document.getElementById(label.htmlFor))
+      || document.querySelector('input[type=checkbox][aria-label="Preserve log"]');
+    if (!box) throw new Error('no "Preserve log" checkbox');
+    if (box.checked !== want) box.click();
+    return box.checked;
+  }, on);
+}
+
+/** Type into the free-text search (input[placeholder="Filter"]). */
+export function setSearch(d, text) {
+  return d.evaluate((t) => {
+    const input = document.querySelector('input[placeholder="Filter"]');
+    if (!input) throw new Error('no input[placeholder="Filter"]');
+    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+    setter.call(input, t);
+    input.dispatchEvent(new InputEvent('input', { bubbles: true, data: t, inputType: 'insertText' }));
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    return true;
+  }, text);
+}
+
+/** Choose an event name in select[aria-label="Event name"] ('' = all). Waits for the option. */
+export async function selectEventName(d, name, { timeout = 5000 } = {}) {
+  await d.waitFor(`(() => { const s = document.querySelector('select[aria-label="Event name"]');
+    return !!s && [...s.options].some((o) => o.value === ${JSON.stringify(name)}); })()`,
+  { timeout, message: `option "${name}" in the Event name select` });
+  return d.evaluate((n) => {
+    const s = document.querySelector('select[aria-label="Event name"]');
+    s.value = n;
+    s.dispatchEvent(new Event('input', { bubbles: true }));
+    s.dispatchEvent(new Event('change', { bubbles: true }));
+    return s.value;
+  }, name);
+}
+
+/** Click the first (or index-th) row of `name`; returns the detail pane's payload text ('' if none). */
+export async function clickRow(d, name, { index = 0, fragment } = {}) {
+  await d.evaluate(([n, i, f]) => {
+    const squash = (s) => String(s).replace(/\s+/g, '');
+    const rows = [...document.querySelectorAll(`[data-event-name="${CSS.escape(n)}"]`)]
+      .filter((r) => !f || squash(r.textContent).includes(squash(f)));
+    if (!rows[i]) throw new Error(`no row ${n} #${i}`);
+    rows[i].scrollIntoView({ block: 'nearest' });
+    rows[i].click();
+    return true;
+  }, [name, index, fragment ?? null]);
+  return d.waitFor(() => document.querySelector('[data-testid="payload"]')?.textContent || '', { timeout: 5000, message: 'the detail pane [data-testid="payload"]' })
+    .catch(() => '');
+}
+
+/** Text of the detail pane's payload (or ''). */
+export function detailPayload(d) {
+  return d.evaluate(() => document.querySelector('[data-testid="payload"]')?.textContent || '');
+}
+
+export function navigationCount(d) {
+  return d.evaluate(() => document.querySelectorAll('[data-navigation]').length);
+}
+
+async function pollFn(probe, timeout, message, describe) {
+  const deadline = Date.now() + timeout;
+  let lastErr = null;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v) return v;
+    } catch (e) { lastErr = e; }
+    if (Date.now() > deadline) {
+      let extra = '';
+      try { extra = describe ? `; panel: ${JSON.stringify(await describe()).slice(0, 2000)}` : ''; } catch {}
+      throw new Error(`timed out after ${timeout} ms waiting for ${message}${lastErr ? `; last error: ${lastErr.message}` : ''}${extra}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Start recording every value [data-api-state] takes in the panel (MutationObserver on the
+ * attribute, plus the current value). Read with apiStatesSeen(d). Re-arm after a reload.
+ */
+export function recordApiStates(d) {
+  return d.evaluate(() => {
+    window.__cwiApiStates = [];
+    const push = () => {
+      const v = document.querySelector('[data-api-state]')?.getAttribute('data-api-state') ?? null;
+      if (window.__cwiApiStates.at(-1) !== v) window.__cwiApiStates.push(v);
+    };
+    push();
+    window.__cwiApiObserver?.disconnect();
+    window.__cwiApiObserver = new MutationObserver(push);
+    window.__cwiApiObserver.observe(document.documentElement, {
+      subtree: true, childList: true, attributes: true, attributeFilter: ['data-api-state'],
+    });
+    return window.__cwiApiStates.slice();
+  });
+}
+
+export function apiStatesSeen(d) {
+  return d.evaluate(() => (window.__cwiApiStates || []).slice());
+}
+
+/** Names of the panel's view tabs ([role="tab"]). */
+export function tabNames(d) {
+  return d.evaluate(() => [...document.querySelectorAll('[role="tab"]')].map((t) => t.textContent.trim()));
+}

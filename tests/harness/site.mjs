@@ -1,0 +1,80 @@
+// The offline HubSpot simulator (tests/site) + helpers to act on its pages via window.hsSim.
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT } from './chromium.mjs';
+
+export const SITE_DIR = path.join(REPO_ROOT, 'tests/site');
+
+export function siteAvailable() {
+  return fs.existsSync(path.join(SITE_DIR, 'server.mjs'));
+}
+
+export async function startSite() {
+  const { startServer } = await import(path.join(SITE_DIR, 'server.mjs'));
+  return startServer({ port: 0 });
+}
+
+// A page without any HubSpot code, used while tests/site has no no-hubspot.html of its own.
+const NO_HUBSPOT_FALLBACK = `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>No chat here</title><link rel="icon" href="data:,"><script src="page-common.js"></script></head>
+<body><h1>A page without HubSpot</h1><p>No embed code on this page.</p></body></html>`;
+
+/** Serve no-hubspot.html from the harness if the simulator site does not have it (yet). */
+export async function ensureNoHubspotPage(context) {
+  if (fs.existsSync(path.join(SITE_DIR, 'no-hubspot.html'))) return;
+  await context.route('**/no-hubspot.html', (route) => route.fulfill({
+    status: 200, contentType: 'text/html; charset=utf-8', body: NO_HUBSPOT_FALLBACK,
+  }));
+}
+
+/** Wait until the simulated chat iframe loaded (hsSim.ready()). */
+export function simReady(page, timeoutMs = 10000) {
+  return page.evaluate((ms) => window.hsSim.ready(ms), timeoutMs);
+}
+
+/**
+ * The chat iframe emits `name` with `payload`; resolves with the loader's dispatch record.
+ * hsSim.emit() gives up after 100 ms; on a loaded machine the cross-origin round trip can take
+ * longer, so this also listens for the dispatch itself (up to `timeoutMs`).
+ * Throws if the loader never dispatched it (the event was lost in the simulator itself).
+ */
+export async function emit(page, name, payload, { timeoutMs = 10000 } = {}) {
+  const rec = await page.evaluate(([n, p, ms]) => new Promise((resolve) => {
+    const sim = window.hsSim;
+    const want = JSON.stringify(p === null ? sim.payloadFor(n) : p);
+    let done = false;
+    const finish = (v) => {
+      if (done) return;
+      done = true;
+      window.removeEventListener('hubspot-sim:dispatched', onDispatch);
+      clearTimeout(timer);
+      resolve(v);
+    };
+    const onDispatch = (e) => {
+      const d = e.detail;
+      if (d && d.eventType === n && JSON.stringify(d.payload) === want) finish(d);
+    };
+    window.addEventListener('hubspot-sim:dispatched', onDispatch);
+    const timer = setTimeout(() => finish(null), ms);
+    sim.emit(n, p === null ? undefined : p).then((r) => { if (r) finish(r); });
+  }), [name, payload ?? null, timeoutMs]);
+  if (!rec) throw new Error(`simulator did not dispatch ${name} within ${timeoutMs} ms`);
+  return rec;
+}
+
+/** A payload for conversationStarted/Closed with a given conversation id. */
+export function conversation(id) {
+  return { conversation: { conversationId: id } };
+}
+
+/** JSON fragment that a row showing conversation `id` contains. */
+export function conversationFragment(id) {
+  return `"conversationId":${id}`;
+}
+
+let counter = Math.floor(Math.random() * 1e6) * 1000;
+/** A fresh number for unique payloads. */
+export function uniqueId() {
+  counter += 1;
+  return counter;
+}

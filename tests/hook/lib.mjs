@@ -1,0 +1,189 @@
+// Shared helpers for the hook/relay unit tests: a fixture server, Chromium via playwright-core,
+// the hook as an init script (document_start), a relay emulation, and a protocol validator.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.resolve(here, '../..');
+// HOOK_UNDER_TEST lets a mutation run point the suite at a deliberately broken copy.
+export const HOOK_PATH = process.env.HOOK_UNDER_TEST || path.join(ROOT, 'extension/pageScript/hook.js');
+export const RELAY_PATH = path.join(ROOT, 'extension/contentScript/relay.js');
+const FIXTURES = path.join(here, 'fixtures');
+export const HOOK_MARK = 'hook-under-test.js';
+
+const require = createRequire(path.join(ROOT, 'package.json'));
+let chromium;
+try {
+  ({ chromium } = require('playwright-core'));
+} catch {
+  throw new Error('playwright-core is missing: run `cd /work/main && npm i --no-save playwright-core@1 ws`');
+}
+
+// The hook's source, wrapped so it runs only in the top frame (the extension does not use
+// all_frames) and so stack traces name it (tests attribute builtin calls to it).
+export function hookSource() {
+  return `if (window === window.top) {\n${fs.readFileSync(HOOK_PATH, 'utf8')}\n}\n//# sourceURL=${HOOK_MARK}\n`;
+}
+
+// ---------------------------------------------------------------------------- fixture server
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.svg': 'image/svg+xml' };
+export async function startServer() {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204);
+      return res.end();
+    }
+    let file = url.pathname === '/' ? '/page.html' : url.pathname;
+    if (/^\/hs-scripts\/\d+\.js$/.test(file)) file = '/hs-portal.js';
+    const full = path.join(FIXTURES, path.normalize(file));
+    if (!full.startsWith(FIXTURES) || !fs.existsSync(full)) {
+      res.writeHead(404);
+      return res.end('not found');
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(full)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    fs.createReadStream(full).pipe(res);
+  });
+  await new Promise((r) => server.listen(0, r));
+  const { port } = server.address();
+  return {
+    port,
+    page: (p = 'page.html') => `http://localhost:${port}/${p}`,
+    close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
+  };
+}
+
+// ---------------------------------------------------------------------------- browser
+export async function launch() {
+  const executablePath = '/usr/bin/chromium';
+  if (!fs.existsSync(executablePath)) throw new Error('Chromium is missing: apt-get install -y chromium');
+  return chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+// A relay stand-in living in the page (added after the hook, like the isolated world listener).
+// It keeps its own builtins so that page tampering does not disturb the measurement.
+export const RELAY_EMULATION = `if (window === window.top) (function () {
+  var RA = Reflect.apply, add = EventTarget.prototype.addEventListener, fire = EventTarget.prototype.dispatchEvent;
+  var CE = CustomEvent, detail = Object.getOwnPropertyDescriptor(CustomEvent.prototype, 'detail').get;
+  var now = performance.now.bind(performance), got = [], total = 0;
+  RA(add, document, ['hubspot-chat-inspector:page', function (e) { got[got.length] = [RA(detail, e, []), now()]; total++; }]);
+  Object.defineProperty(window, '__relay', { value: Object.freeze({
+    hello: function () {
+      var n = total;
+      RA(fire, document, [new CE('hubspot-chat-inspector:relay', { detail: '{"v":1,"type":"hello"}' })]);
+      return total - n;
+    },
+    take: function () { var out = []; for (var i = 0; i < got.length; i++) out[i] = got[i]; got.length = 0; return out; },
+    total: function () { return total; }
+  }) });
+})();`;
+
+export async function openPage(browser, url, { hook = true, relay = true, before = [], after = [], routes = {} } = {}) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const consoleMessages = [];
+  const errors = [];
+  page.on('console', (m) => consoleMessages.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  for (const [pattern, body] of Object.entries(routes)) {
+    await page.route(pattern, (route) => route.fulfill({ status: 200, contentType: body.type, body: body.body }));
+  }
+  for (const s of before) await page.addInitScript({ content: s });
+  if (hook) await page.addInitScript({ content: hookSource() });
+  if (relay) await page.addInitScript({ content: RELAY_EMULATION });
+  for (const s of after) await page.addInitScript({ content: s });
+  if (url) await page.goto(url);
+  return { context, page, consoleMessages, errors, close: () => context.close() };
+}
+
+export const CHAT_HTML = fs.readFileSync(path.join(FIXTURES, 'chat.html'), 'utf8');
+
+export async function waitForFake(page) {
+  await page.waitForFunction(() => !!window.fakeHS);
+}
+
+// ---------------------------------------------------------------------------- protocol checks
+const MIB = 1 << 20;
+const RECORD_FIELDS = {
+  event: ['k', 'seq', 't', 'name', 'payload', 'via'],
+  api: ['k', 'seq', 't', 'state', 'generation'],
+  widget: ['k', 'seq', 't', 'loaded', 'inline', 'src'],
+  loader: ['k', 'seq', 't', 'src', 'portal'],
+  open: ['k', 'seq', 't', 'open', 'user'],
+};
+
+// Validates one batch exactly as docs/protocol.md §1 (and the background's decoder) demand.
+export function checkBatch(raw) {
+  assert.equal(typeof raw, 'string');
+  assert.ok(Buffer.byteLength(raw) <= MIB, `batch of ${Buffer.byteLength(raw)} bytes > 1 MiB`);
+  const envelope = JSON.stringify({ v: 1, type: 'page', batch: 1e9, data: raw });
+  assert.ok(Buffer.byteLength(envelope) <= MIB + MIB / 4 + 1024, 'relay message over the background limit');
+  const b = JSON.parse(raw);
+  assert.deepEqual(Object.keys(b), ['v', 'doc', 'url', 'time_origin', 'dropped', 'records']);
+  assert.equal(b.v, 1);
+  assert.match(b.doc, /^[0-9a-f]{16}$/);
+  assert.equal(typeof b.url, 'string');
+  assert.ok(b.url.length <= 2048);
+  assert.ok(Number.isFinite(b.time_origin) && b.time_origin > 0);
+  assert.ok(Number.isInteger(b.dropped) && b.dropped >= 0);
+  assert.ok(Array.isArray(b.records) && b.records.length <= 500, `batch of ${b.records.length} records`);
+  for (const r of b.records) {
+    assert.ok(RECORD_FIELDS[r.k], `unknown record kind ${r.k}`);
+    assert.deepEqual(Object.keys(r), RECORD_FIELDS[r.k]);
+    assert.ok(Number.isInteger(r.seq) && r.seq >= 1);
+    assert.ok(Number.isFinite(r.t) && r.t >= 0);
+    if (r.k === 'event') {
+      assert.ok(typeof r.name === 'string' && r.name.length >= 1 && r.name.length <= 100);
+      assert.ok(['iframe', 'on', 'dom'].includes(r.via));
+    } else if (r.k === 'api') {
+      assert.ok(['absent', 'placeholder', 'ready'].includes(r.state));
+      assert.ok(Number.isInteger(r.generation) && r.generation >= 0);
+    } else if (r.k === 'widget') {
+      assert.equal(typeof r.loaded, 'boolean');
+      assert.equal(typeof r.inline, 'boolean');
+      assert.ok(typeof r.src === 'string' && r.src.length <= 2048);
+    } else if (r.k === 'loader') {
+      assert.ok(typeof r.src === 'string' && r.src.length <= 2048);
+      assert.ok(r.portal === null || (typeof r.portal === 'string' && r.portal.length <= 100));
+    } else {
+      assert.equal(typeof r.open, 'boolean');
+      assert.equal(typeof r.user, 'boolean');
+    }
+  }
+  return b;
+}
+
+// Takes every batch the relay emulation received so far, validates them, and checks that
+// sequence numbers only grow and that records + dropped account for every seq.
+export async function collect(page, state = { lastSeq: 0, doc: null }) {
+  const raw = await page.evaluate(() => window.__relay.take());
+  const batches = raw.map(([d, t]) => Object.assign(checkBatch(d), { at: t, bytes: Buffer.byteLength(d) }));
+  const records = [];
+  let dropped = 0;
+  for (const b of batches) {
+    if (state.doc) assert.equal(b.doc, state.doc, 'doc id changed within a document');
+    state.doc = b.doc;
+    dropped += b.dropped;
+    for (const r of b.records) {
+      assert.ok(r.seq > state.lastSeq, `seq ${r.seq} after ${state.lastSeq}`);
+      state.lastSeq = r.seq;
+      records.push(r);
+    }
+  }
+  return { batches, records, dropped, state };
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}

@@ -1,0 +1,211 @@
+// Unit tests of extension/contentScript/relay.js in real Chromium with a fake chrome.runtime
+// (the relay runs in the page's world here; its logic does not depend on the isolated world).
+// Run: node --test tests/hook/
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as L from './lib.mjs';
+
+let browser;
+let server;
+before(async () => {
+  server = await L.startServer();
+  browser = await L.launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+// A stand-in for the background end of runtime.connect({name:'relay'}).
+const FAKE_CHROME = `if (window === window.top) (function () {
+  var bg = { connects: [], messages: [], ports: [], id: 'test-extension' };
+  function ev() {
+    var ls = [];
+    return { addListener: function (f) { ls.push(f); }, removeListener: function (f) { var i = ls.indexOf(f); if (i >= 0) ls.splice(i, 1); },
+      fire: function (a, b) { ls.slice().forEach(function (f) { f(a, b); }); } };
+  }
+  bg.current = function () { return bg.ports[bg.ports.length - 1]; };
+  bg.ack = function (n) { var p = bg.current(); setTimeout(function () { if (p.open) p.onMessage.fire({ v: 1, type: 'ack', batch: n }, p); }, 0); };
+  bg.hello = function () { var p = bg.current(); setTimeout(function () { if (p.open) p.onMessage.fire({ v: 1, type: 'hello' }, p); }, 0); };
+  bg.kill = function () { var p = bg.current(); if (!p || !p.open) return; p.open = false; setTimeout(function () { p.onDisconnect.fire(p); }, 0); };
+  bg.pages = function () { return bg.messages.filter(function (x) { return x.m.type === 'page'; }); };
+  var runtime = {
+    lastError: undefined,
+    connect: function (info) {
+      var port = { name: info.name, onMessage: ev(), onDisconnect: ev(), open: true, index: bg.ports.length, closedByRelay: false,
+        postMessage: function (m) {
+          if (!port.open) throw new Error('Attempting to use a disconnected port object');
+          bg.messages.push({ port: port.index, at: performance.now(), m: JSON.parse(JSON.stringify(m)) });
+        },
+        disconnect: function () { port.open = false; port.closedByRelay = true; } };
+      bg.ports.push(port);
+      bg.connects.push(performance.now());
+      return port;
+    }
+  };
+  Object.defineProperty(runtime, 'id', { get: function () { return bg.id; } });
+  Object.defineProperty(window, 'chrome', { value: { runtime: runtime }, configurable: true, writable: true });
+  Object.defineProperty(window, '__bg', { value: bg });
+})();`;
+
+async function open(url, { hook = true } = {}) {
+  const p = await L.openPage(browser, url, { hook, relay: false, before: [FAKE_CHROME] });
+  return p;
+}
+const addRelay = (page) => page.addScriptTag({ path: L.RELAY_PATH });
+const bg = (page, fn, arg) => page.evaluate(fn, arg);
+const messages = (page) => bg(page, () => window.__bg.messages.map((x) => ({ port: x.port, at: x.at, ...x.m })));
+const pageEvent = (page, detail, n = 1) => page.evaluate(([d, n]) => {
+  for (let i = 0; i < n; i++) document.dispatchEvent(new CustomEvent('hubspot-chat-inspector:page', { detail: d }));
+}, [detail, n]);
+
+test('relay: says hello, forwards the hook batches unchanged, numbered from 1; no no_hook when a hook answers', async () => {
+  const { page, close, consoleMessages } = await open(server.page('page.html?ids'));
+  try {
+    await L.waitForFake(page);
+    await addRelay(page);
+    let msgs = await messages(page);
+    assert.equal(msgs.length, 1);
+    assert.deepEqual(Object.keys(msgs[0]).filter((k) => k !== 'port' && k !== 'at'), ['v', 'type', 'batch', 'data']);
+    assert.equal(msgs[0].type, 'page');
+    assert.equal(msgs[0].batch, 1);
+    const first = L.checkBatch(msgs[0].data);
+    assert.ok(first.records.some((r) => r.k === 'loader'), 'the hello scan found the loader');
+    await page.evaluate(async () => { window.fakeHS.boot(); await window.fakeHS.waitLoaded(); });
+    await L.sleep(150);
+    msgs = await messages(page);
+    assert.deepEqual(msgs.map((m) => m.batch), [...Array(msgs.length).keys()].map((i) => i + 1));
+    assert.ok(msgs.every((m) => m.type === 'page' && m.v === 1 && typeof m.data === 'string'));
+    const records = msgs.flatMap((m) => L.checkBatch(m.data).records);
+    assert.ok(records.some((r) => r.k === 'api' && r.state === 'ready'));
+    assert.equal(await bg(page, () => window.__bg.connects.length), 1);
+    assert.deepEqual(consoleMessages, []);
+  } finally {
+    await close();
+  }
+});
+
+test('relay: no hook → one no_hook; a hook injected later answers the background\'s hello (or a re-hello)', async () => {
+  for (const viaBackground of [true, false]) {
+    const { page, close } = await open(server.page('plain.html'), { hook: false });
+    try {
+      await addRelay(page);
+      await L.sleep(50);
+      assert.deepEqual((await messages(page)).map((m) => m.type), ['no_hook']);
+      await page.addScriptTag({ content: L.hookSource() }); // what the background does on no_hook
+      if (viaBackground) {
+        await bg(page, () => window.__bg.hello());
+        await L.sleep(50);
+      } else {
+        await L.sleep(400); // the relay's own re-hello (250 ms after no_hook)
+      }
+      const msgs = await messages(page);
+      assert.deepEqual(msgs.map((m) => [m.type, m.batch]), [['no_hook', undefined], ['page', 1]]);
+      assert.deepEqual(L.checkBatch(msgs[1].data).records, []);
+      await L.sleep(viaBackground ? 700 : 0);
+      assert.equal((await messages(page)).length, 2, 'no further hellos once a hook answered, no second no_hook');
+    } finally {
+      await close();
+    }
+  }
+});
+
+test('relay: reconnects with backoff after a disconnect and resends unacknowledged batches in order', async () => {
+  const { page, close } = await open(server.page('plain.html'));
+  try {
+    await addRelay(page); // batch 1 (empty hook answer)
+    await pageEvent(page, '{"v":1,"x":2}');
+    await pageEvent(page, '{"v":1,"x":3}');
+    await bg(page, () => window.__bg.ack(2));
+    await L.sleep(20);
+    const t0 = await bg(page, () => { window.__bg.kill(); return performance.now(); });
+    await L.sleep(400);
+    let msgs = await messages(page);
+    const connects = await bg(page, () => window.__bg.connects);
+    assert.equal(connects.length, 2);
+    assert.ok(connects[1] - t0 >= 90 && connects[1] - t0 < 400, `reconnected after ${connects[1] - t0} ms`);
+    assert.deepEqual(msgs.filter((m) => m.port === 1).map((m) => m.batch), [3], 'only the unacknowledged batch is resent');
+    // No ack this time: the next reconnect waits longer (backoff), then resends 3 and 4 in order.
+    await pageEvent(page, '{"v":1,"x":4}');
+    const t1 = await bg(page, () => { window.__bg.kill(); return performance.now(); });
+    await L.sleep(600);
+    const c2 = await bg(page, () => window.__bg.connects);
+    assert.equal(c2.length, 3);
+    assert.ok(c2[2] - t1 >= 180, `backoff: ${c2[2] - t1} ms`);
+    msgs = await messages(page);
+    assert.deepEqual(msgs.filter((m) => m.port === 2).map((m) => m.batch), [3, 4]);
+    assert.deepEqual(msgs.filter((m) => m.port === 2).map((m) => m.data), ['{"v":1,"x":3}', '{"v":1,"x":4}']);
+    // Everything acknowledged: a disconnect does not wake the background again until there is news.
+    await bg(page, () => window.__bg.ack(4));
+    await L.sleep(20);
+    await bg(page, () => window.__bg.kill());
+    await L.sleep(600);
+    assert.equal((await bg(page, () => window.__bg.connects)).length, 3, 'an idle relay stays disconnected');
+    await pageEvent(page, '{"v":1,"x":5}');
+    await L.sleep(20);
+    msgs = await messages(page);
+    assert.deepEqual(msgs.filter((m) => m.port === 3).map((m) => m.batch), [5]);
+  } finally {
+    await close();
+  }
+});
+
+test('relay: stops for good when the extension context is gone (runtime.id undefined)', async () => {
+  const { page, close, errors } = await open(server.page('plain.html'));
+  try {
+    await addRelay(page);
+    await pageEvent(page, '{"v":1,"x":2}');
+    await bg(page, () => { window.__bg.id = undefined; window.__bg.kill(); });
+    await L.sleep(500);
+    await pageEvent(page, '{"v":1,"x":3}');
+    await L.sleep(300);
+    assert.equal((await bg(page, () => window.__bg.connects)).length, 1);
+    assert.deepEqual((await messages(page)).map((m) => m.batch), [1, 2]);
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('relay: bfcache pagehide closes the port; pageshow reconnects, resends and says hello again', async () => {
+  const { page, close } = await open(server.page('plain.html'));
+  try {
+    await addRelay(page);
+    await pageEvent(page, '{"v":1,"x":2}');
+    await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true })));
+    assert.equal(await bg(page, () => window.__bg.ports[0].closedByRelay), true);
+    await pageEvent(page, '{"v":1,"x":3}'); // arrives while hidden: kept, not sent
+    await L.sleep(300);
+    assert.equal((await bg(page, () => window.__bg.connects)).length, 1);
+    await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true })));
+    await L.sleep(50);
+    const msgs = await messages(page);
+    assert.equal((await bg(page, () => window.__bg.connects)).length, 2);
+    const resent = msgs.filter((m) => m.port === 1);
+    assert.deepEqual(resent.map((m) => m.batch), [1, 2, 3, 4], 'unacked 1..3 resent, then the hook answered the new hello');
+    assert.equal(L.checkBatch(resent[3].data).records.length, 0);
+  } finally {
+    await close();
+  }
+});
+
+test('relay: drops and counts bad details; keeps at most 1000 unacknowledged batches; initialises once', async () => {
+  const { page, close } = await open(server.page('plain.html'));
+  try {
+    await addRelay(page);
+    await addRelay(page); // injected again by the background: must not start a second relay
+    assert.equal(await bg(page, () => window.__bg.connects.length), 1);
+    await pageEvent(page, 'x'.repeat((1 << 20) + 1)); // too big
+    await page.evaluate(() => document.dispatchEvent(new CustomEvent('hubspot-chat-inspector:page', { detail: { v: 1 } })));
+    assert.deepEqual((await messages(page)).map((m) => m.batch), [1], 'bad details are not forwarded');
+    await pageEvent(page, '{"v":1}', 1100);
+    await bg(page, () => window.__bg.kill());
+    await L.sleep(300);
+    const resent = (await messages(page)).filter((m) => m.port === 1).map((m) => m.batch);
+    assert.equal(resent.length, 1000);
+    assert.equal(resent[0], 102);
+    assert.equal(resent[999], 1101);
+  } finally {
+    await close();
+  }
+});
