@@ -2,9 +2,11 @@
 // Listeners are registered synchronously at top level so a stopped worker is woken by them;
 // work waits for the wasm hub, restored from storage.session, and runs strictly in order.
 import init, { BackgroundHub } from '../pkg/chat_widget_inspector.js';
+import { listCookies, removeCookies, watchCookies } from './cookies.js';
 
 const EXTENSION_ORIGIN = chrome.runtime.getURL('');
 const panelTabs = new Map(); // panel port -> subscribed tab id (or null)
+const relayPorts = new Map(); // tab id -> the relay port of its top frame
 
 let hub = null;
 const ready = (async () => {
@@ -60,6 +62,20 @@ async function apply(effectsJson, port) {
       case 'ack_relay':
         post(port, { v: 1, type: 'ack', batch: effect.batch });
         break;
+      case 'to_relay': {
+        const relay = relayPorts.get(effect.tab);
+        if (relay) post(relay, JSON.parse(effect.message));
+        else if (effect.call) {
+          await apply(hub.call_undelivered(effect.tab, BigInt(effect.call.id), effect.call.method), port);
+        }
+        break;
+      }
+      case 'list_cookies':
+        await apply(hub.cookies_listed(effect.tab, await listCookies(effect.tab, effect.url)), port);
+        break;
+      case 'remove_cookies':
+        await removeCookies(effect.cookies);
+        break;
       case 'inject_relay':
         await inject(effect.tab, 'contentScript/relay.js', 'ISOLATED');
         break;
@@ -79,6 +95,10 @@ chrome.runtime.onConnect.addListener((port) => {
   if (port.name === 'relay') {
     const tab = sender.tab?.id;
     if (typeof tab !== 'number' || sender.frameId !== 0) return port.disconnect();
+    relayPorts.set(tab, port);
+    port.onDisconnect.addListener(() => {
+      if (relayPorts.get(tab) === port) relayPorts.delete(tab);
+    });
     port.onMessage.addListener((message) =>
       enqueue(() => apply(hub.relay_message(tab, JSON.stringify(message)), port)));
   } else if (port.name === 'panel') {
@@ -93,5 +113,7 @@ chrome.runtime.onConnect.addListener((port) => {
     port.disconnect();
   }
 });
+
+watchCookies((cookie) => enqueue(() => apply(hub.cookie_changed(JSON.stringify(cookie)), null)));
 
 chrome.tabs.onRemoved.addListener((tabId) => enqueue(() => apply(hub.tab_removed(tabId), null)));

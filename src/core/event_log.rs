@@ -19,10 +19,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_entries: DEFAULT_MAX_ENTRIES,
-            max_bytes: DEFAULT_MAX_BYTES,
-        }
+        Limits { max_entries: DEFAULT_MAX_ENTRIES, max_bytes: DEFAULT_MAX_BYTES }
     }
 }
 
@@ -69,13 +66,7 @@ impl EventLog {
 
     /// Rebuilds a log from storage. Entries are sorted and de-duplicated by id; ids below
     /// `first_id` (left in a partly evicted chunk) are ignored.
-    pub fn restore(
-        limits: Limits,
-        next_id: u64,
-        first_id: u64,
-        dropped: u64,
-        mut entries: Vec<Entry>,
-    ) -> Self {
+    pub fn restore(limits: Limits, next_id: u64, first_id: u64, dropped: u64, mut entries: Vec<Entry>) -> Self {
         entries.sort_by_key(|e| e.id);
         entries.dedup_by_key(|e| e.id);
         let mut log = EventLog::new(limits);
@@ -114,10 +105,7 @@ impl EventLog {
             self.bytes -= old.cost();
             self.dropped += 1;
             let chunk = chunk_of(old.id);
-            let chunk_still_used = self
-                .entries
-                .front()
-                .is_some_and(|e| chunk_of(e.id) == chunk);
+            let chunk_still_used = self.entries.front().is_some_and(|e| chunk_of(e.id) == chunk);
             if !chunk_still_used {
                 self.dirty.remove(&chunk);
                 self.removed.insert(chunk);
@@ -153,9 +141,7 @@ impl EventLog {
 
     pub fn chunk(&self, chunk: u64) -> impl Iterator<Item = &Entry> + '_ {
         let start = self.entries.partition_point(|e| chunk_of(e.id) < chunk);
-        self.entries
-            .range(start..)
-            .take_while(move |e| chunk_of(e.id) == chunk)
+        self.entries.range(start..).take_while(move |e| chunk_of(e.id) == chunk)
     }
 
     pub fn len(&self) -> usize {
@@ -185,10 +171,7 @@ impl EventLog {
     /// Chunks that must be written again and chunks whose storage can go, since the last call.
     pub fn take_changes(&mut self) -> ChunkChanges {
         let rewritten: Vec<u64> = std::mem::take(&mut self.dirty).into_iter().collect();
-        let removed = std::mem::take(&mut self.removed)
-            .into_iter()
-            .filter(|c| !rewritten.contains(c))
-            .collect();
+        let removed = std::mem::take(&mut self.removed).into_iter().filter(|c| !rewritten.contains(c)).collect();
         ChunkChanges { rewritten, removed }
     }
 }
@@ -218,10 +201,7 @@ mod tests {
 
     #[test]
     fn keeps_the_last_entries_within_the_count_bound_and_counts_drops() {
-        let mut log = EventLog::new(Limits {
-            max_entries: 10_000,
-            max_bytes: usize::MAX,
-        });
+        let mut log = EventLog::new(Limits { max_entries: 10_000, max_bytes: usize::MAX });
         for _ in 0..10_250 {
             push(&mut log, 1);
         }
@@ -233,10 +213,7 @@ mod tests {
 
     #[test]
     fn keeps_within_the_byte_bound() {
-        let mut log = EventLog::new(Limits {
-            max_entries: 1000,
-            max_bytes: 10_000,
-        });
+        let mut log = EventLog::new(Limits { max_entries: 1000, max_bytes: 10_000 });
         for _ in 0..100 {
             push(&mut log, 900);
         }
@@ -247,10 +224,7 @@ mod tests {
 
     #[test]
     fn a_single_entry_larger_than_the_budget_is_kept_alone() {
-        let mut log = EventLog::new(Limits {
-            max_entries: 10,
-            max_bytes: 100,
-        });
+        let mut log = EventLog::new(Limits { max_entries: 10, max_bytes: 100 });
         push(&mut log, 10);
         push(&mut log, 1000);
         assert_eq!(log.len(), 1);
@@ -259,20 +233,11 @@ mod tests {
 
     #[test]
     fn reports_rewritten_and_removed_chunks() {
-        let mut log = EventLog::new(Limits {
-            max_entries: 300,
-            max_bytes: usize::MAX,
-        });
+        let mut log = EventLog::new(Limits { max_entries: 300, max_bytes: usize::MAX });
         for _ in 0..255 {
             push(&mut log, 1);
         }
-        assert_eq!(
-            log.take_changes(),
-            ChunkChanges {
-                rewritten: vec![0],
-                removed: vec![]
-            }
-        );
+        assert_eq!(log.take_changes(), ChunkChanges { rewritten: vec![0], removed: vec![] });
         for _ in 0..300 {
             push(&mut log, 1);
         }
@@ -301,13 +266,7 @@ mod tests {
 
     #[test]
     fn restores_ignoring_evicted_and_duplicate_ids() {
-        let entries = vec![
-            entry(5, 1),
-            entry(3, 1),
-            entry(4, 1),
-            entry(4, 1),
-            entry(1, 1),
-        ];
+        let entries = vec![entry(5, 1), entry(3, 1), entry(4, 1), entry(4, 1), entry(1, 1)];
         let log = EventLog::restore(Limits::default(), 6, 3, 2, entries);
         let ids: Vec<u64> = log.entries().map(|e| e.id).collect();
         assert_eq!(ids, vec![3, 4, 5]);

@@ -29,19 +29,14 @@ impl Filter {
             return true;
         }
         let needle = needle.to_lowercase();
-        [&entry.name, &entry.summary, &entry.payload]
-            .iter()
-            .any(|field| contains_ignoring_case(field, &needle))
+        [&entry.name, &entry.summary, &entry.payload].iter().any(|field| contains_ignoring_case(field, &needle))
     }
 }
 
 fn contains_ignoring_case(haystack: &str, lowercase_needle: &str) -> bool {
     if haystack.is_ascii() && lowercase_needle.is_ascii() {
         let needle = lowercase_needle.as_bytes();
-        haystack
-            .as_bytes()
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle))
+        haystack.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
     } else {
         haystack.to_lowercase().contains(lowercase_needle)
     }
@@ -67,30 +62,18 @@ mod tests {
 
     #[test]
     fn filters_by_exact_name() {
-        let filter = Filter {
-            name: Some("widgetLoaded".into()),
-            text: String::new(),
-        };
+        let filter = Filter { name: Some("widgetLoaded".into()), text: String::new() };
         assert!(filter.matches(&entry(EntryKind::Event, "widgetLoaded", "", "{}")));
         assert!(!filter.matches(&entry(EntryKind::Event, "widgetLoadedX", "", "{}")));
-        assert!(
-            filter.matches(&entry(EntryKind::Navigation, "navigation", "", "{}")),
-            "separators stay"
-        );
+        assert!(filter.matches(&entry(EntryKind::Navigation, "navigation", "", "{}")), "separators stay");
     }
 
     #[test]
     fn searches_name_summary_and_payload_ignoring_case() {
-        let filter = Filter {
-            name: None,
-            text: "  ConversationID ".into(),
-        };
+        let filter = Filter { name: None, text: "  ConversationID ".into() };
         assert!(filter.matches(&entry(EntryKind::Event, "x", "", r#"{"conversationId":1}"#)));
         assert!(!filter.matches(&entry(EntryKind::Event, "x", "nothing", "{}")));
-        let unicode = Filter {
-            name: None,
-            text: "ÉTÉ".into(),
-        };
+        let unicode = Filter { name: None, text: "ÉTÉ".into() };
         assert!(unicode.matches(&entry(EntryKind::Event, "x", "un été", "{}")));
         assert!(!Filter::default().is_active());
         assert!(filter.is_active());
@@ -98,10 +81,7 @@ mod tests {
 
     #[test]
     fn name_and_text_combine() {
-        let filter = Filter {
-            name: Some("a".into()),
-            text: "hello".into(),
-        };
+        let filter = Filter { name: Some("a".into()), text: "hello".into() };
         assert!(filter.matches(&entry(EntryKind::Event, "a", "hello", "")));
         assert!(!filter.matches(&entry(EntryKind::Event, "b", "hello", "")));
         assert!(!filter.matches(&entry(EntryKind::Event, "a", "bye", "")));

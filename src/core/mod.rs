@@ -5,4 +5,6 @@ pub mod filter;
 pub mod hub;
 pub mod panel_state;
 pub mod protocol;
+pub mod settings;
 pub mod summary;
+pub mod throttle;

@@ -1,7 +1,7 @@
 //! The panel's state and its reducer (no browser types: tested natively).
 
 use super::filter::Filter;
-use super::protocol::{Entry, EntryKind, PageStatus, PanelUpdate};
+use super::protocol::{CookieRow, Entry, EntryKind, PageStatus, PanelUpdate};
 use super::summary::SDK_EVENT_NAMES;
 use std::collections::BTreeSet;
 
@@ -29,8 +29,13 @@ pub struct PanelState {
     pub preserve_log: bool,
     pub filter: Filter,
     pub selected: Option<u64>,
+    /// The page's cookies, once the background listed them.
+    pub cookies: Option<Vec<CookieRow>>,
+    pub cookies_error: Option<String>,
 }
 
+// Actions live for one dispatch; boxing the large update would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Connected,
@@ -47,21 +52,14 @@ pub enum Action {
 
 impl PanelState {
     pub fn new(preserve_log: bool) -> Self {
-        PanelState {
-            preserve_log,
-            ..PanelState::default()
-        }
+        PanelState { preserve_log, ..PanelState::default() }
     }
 
     pub fn reduce(mut self, action: Action) -> Self {
         match action {
             Action::Connected => self.connection = Connection::Connected,
             Action::Disconnected => self.connection = Connection::Disconnected,
-            Action::Update(PanelUpdate::Snapshot {
-                status,
-                entries,
-                dropped,
-            }) => {
+            Action::Update(PanelUpdate::Snapshot { status, entries, dropped }) => {
                 self.status = status;
                 self.entries = entries;
                 self.dropped_here = 0;
@@ -73,12 +71,15 @@ impl PanelState {
             }
             Action::Update(PanelUpdate::Append { entries, dropped }) => {
                 let last = self.last_id();
-                self.entries
-                    .extend(entries.into_iter().filter(|e| e.id > last));
+                self.entries.extend(entries.into_iter().filter(|e| e.id > last));
                 self.dropped = dropped;
                 self.enforce_cap();
             }
             Action::Update(PanelUpdate::Status { status }) => self.status = status,
+            Action::Update(PanelUpdate::Cookies { cookies, error }) => {
+                self.cookies = Some(cookies);
+                self.cookies_error = error;
+            }
             Action::Clear => {
                 if self.paused_after.is_some() {
                     self.paused_after = Some(self.last_id());
@@ -140,14 +141,9 @@ impl PanelState {
             0
         } else {
             // Like the Network panel: without "Preserve log" the log starts afresh at navigation.
-            self.entries[..end]
-                .iter()
-                .rposition(|e| e.kind == EntryKind::Navigation)
-                .map_or(0, |i| i + 1)
+            self.entries[..end].iter().rposition(|e| e.kind == EntryKind::Navigation).map_or(0, |i| i + 1)
         };
-        (start..end)
-            .filter(|&i| self.filter.matches(&self.entries[i]))
-            .collect()
+        (start..end).filter(|&i| self.filter.matches(&self.entries[i])).collect()
     }
 
     pub fn selected_entry(&self) -> Option<&Entry> {
@@ -159,12 +155,7 @@ impl PanelState {
     /// Names for the event-name filter: the SDK's names plus any other name the page produced.
     pub fn event_names(&self) -> Vec<String> {
         let mut names: BTreeSet<String> = SDK_EVENT_NAMES.iter().map(|s| s.to_string()).collect();
-        names.extend(
-            self.entries
-                .iter()
-                .filter(|e| e.kind == EntryKind::Event)
-                .map(|e| e.name.clone()),
-        );
+        names.extend(self.entries.iter().filter(|e| e.kind == EntryKind::Event).map(|e| e.name.clone()));
         if let Some(current) = &self.filter.name {
             names.insert(current.clone());
         }
@@ -200,26 +191,16 @@ mod tests {
     }
 
     fn append(state: PanelState, entries: Vec<Entry>) -> PanelState {
-        state.reduce(Action::Update(PanelUpdate::Append {
-            entries,
-            dropped: 0,
-        }))
+        state.reduce(Action::Update(PanelUpdate::Append { entries, dropped: 0 }))
     }
 
     fn names(state: &PanelState) -> Vec<&str> {
-        state
-            .visible()
-            .into_iter()
-            .map(|i| state.entries[i].name.as_str())
-            .collect()
+        state.visible().into_iter().map(|i| state.entries[i].name.as_str()).collect()
     }
 
     #[test]
     fn without_preserve_log_the_view_starts_at_the_last_navigation() {
-        let state = append(
-            PanelState::new(false),
-            vec![nav(1), ev(2, "a"), nav(3), ev(4, "b")],
-        );
+        let state = append(PanelState::new(false), vec![nav(1), ev(2, "a"), nav(3), ev(4, "b")]);
         assert_eq!(names(&state), vec!["b"]);
         let state = state.reduce(Action::SetPreserveLog(true));
         assert_eq!(names(&state), vec!["navigation", "a", "navigation", "b"]);
@@ -241,15 +222,9 @@ mod tests {
         let state = append(PanelState::new(true), vec![ev(1, "a"), ev(2, "b")]);
         let state = append(state, vec![ev(2, "b"), ev(3, "c")]);
         assert_eq!(names(&state), vec!["a", "b", "c"]);
-        let status = PageStatus {
-            api: ApiState::Ready,
-            ..PageStatus::default()
-        };
-        let state = state.reduce(Action::Update(PanelUpdate::Snapshot {
-            status,
-            entries: vec![ev(7, "z")],
-            dropped: 4,
-        }));
+        let status = PageStatus { api: ApiState::Ready, ..PageStatus::default() };
+        let state =
+            state.reduce(Action::Update(PanelUpdate::Snapshot { status, entries: vec![ev(7, "z")], dropped: 4 }));
         assert_eq!(names(&state), vec!["z"]);
         assert_eq!(state.total_dropped(), 4);
         assert_eq!(state.status.api, ApiState::Ready);
@@ -269,23 +244,16 @@ mod tests {
 
     #[test]
     fn filters_apply_to_the_view() {
-        let state = append(
-            PanelState::new(true),
-            vec![ev(1, "widgetLoaded"), ev(2, "inputStaging")],
-        );
+        let state = append(PanelState::new(true), vec![ev(1, "widgetLoaded"), ev(2, "inputStaging")]);
         let state = state.reduce(Action::SetNameFilter(Some("inputStaging".into())));
         assert_eq!(names(&state), vec!["inputStaging"]);
-        let state = state
-            .reduce(Action::SetNameFilter(Some(String::new())))
-            .reduce(Action::SetSearch("LOADED".into()));
+        let state = state.reduce(Action::SetNameFilter(Some(String::new()))).reduce(Action::SetSearch("LOADED".into()));
         assert_eq!(names(&state), vec!["widgetLoaded"]);
     }
 
     #[test]
     fn the_panel_keeps_at_most_its_cap_and_counts_the_rest() {
-        let entries: Vec<Entry> = (1..=(MAX_PANEL_ENTRIES as u64 + 5))
-            .map(|i| ev(i, "a"))
-            .collect();
+        let entries: Vec<Entry> = (1..=(MAX_PANEL_ENTRIES as u64 + 5)).map(|i| ev(i, "a")).collect();
         let state = append(PanelState::new(true), entries);
         assert_eq!(state.entries.len(), MAX_PANEL_ENTRIES);
         assert_eq!(state.total_dropped(), 5);

@@ -4,6 +4,7 @@
 //! the raw text before parsing, and the bounds of every field after parsing.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -15,10 +16,11 @@ pub const MAX_RECORDS_PER_BATCH: usize = 500;
 /// Largest serialized payload kept for one entry; larger payloads are replaced by a marker.
 pub const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
 /// Largest panel → background message.
-pub const MAX_PANEL_MESSAGE_BYTES: usize = 4 * 1024;
+pub const MAX_PANEL_MESSAGE_BYTES: usize = 16 * 1024;
 const MAX_NAME_CHARS: usize = 100;
 const MAX_URL_CHARS: usize = 2048;
 const MAX_DOC_ID_CHARS: usize = 64;
+const MAX_SETTINGS_FIELDS: usize = 100;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecodeError {
@@ -36,10 +38,7 @@ impl fmt::Display for DecodeError {
             }
             DecodeError::Malformed(why) => write!(f, "malformed message: {why}"),
             DecodeError::WrongVersion(v) => {
-                write!(
-                    f,
-                    "protocol version {v} is not supported (expected {PROTOCOL_VERSION})"
-                )
+                write!(f, "protocol version {v} is not supported (expected {PROTOCOL_VERSION})")
             }
             DecodeError::Invalid(why) => write!(f, "invalid message: {why}"),
         }
@@ -93,6 +92,9 @@ pub enum PageRecord {
         t: f64,
         state: ApiState,
         generation: u32,
+        /// Function-valued properties of the object and of `object.widget` ("widget.load", …).
+        #[serde(default)]
+        methods: Vec<String>,
     },
     Widget {
         seq: u64,
@@ -115,6 +117,72 @@ pub enum PageRecord {
         open: bool,
         user: bool,
     },
+    Call {
+        seq: u64,
+        t: f64,
+        id: u64,
+        method: String,
+        #[serde(default)]
+        args: serde_json::Value,
+        outcome: CallOutcome,
+        #[serde(default)]
+        value: serde_json::Value,
+        #[serde(default)]
+        error: String,
+    },
+    Settings {
+        seq: u64,
+        t: f64,
+        source: SettingsSource,
+        phase: SettingsPhase,
+        present: bool,
+        #[serde(default)]
+        fields: BTreeMap<String, SettingsField>,
+    },
+    Inline {
+        seq: u64,
+        t: f64,
+        selector: String,
+        exists: bool,
+        #[serde(default)]
+        width: f64,
+        #[serde(default)]
+        height: f64,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallOutcome {
+    Returned,
+    Threw,
+    NotReady,
+    Missing,
+    /// No page connection took the call (set by the background, never by the hook).
+    NotDelivered,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SettingsSource {
+    Assigned,
+    Snapshot,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SettingsPhase {
+    BeforeLoader,
+    AfterLoader,
+}
+
+/// One own property of `window.hsConversationsSettings`: its JS type and sanitised value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettingsField {
+    #[serde(rename = "type")]
+    pub js_type: String,
+    #[serde(default)]
+    pub value: serde_json::Value,
 }
 
 impl PageRecord {
@@ -124,7 +192,10 @@ impl PageRecord {
             | PageRecord::Api { seq, .. }
             | PageRecord::Widget { seq, .. }
             | PageRecord::Loader { seq, .. }
-            | PageRecord::Open { seq, .. } => *seq,
+            | PageRecord::Open { seq, .. }
+            | PageRecord::Call { seq, .. }
+            | PageRecord::Settings { seq, .. }
+            | PageRecord::Inline { seq, .. } => *seq,
         }
     }
 
@@ -134,34 +205,40 @@ impl PageRecord {
             | PageRecord::Api { t, .. }
             | PageRecord::Widget { t, .. }
             | PageRecord::Loader { t, .. }
-            | PageRecord::Open { t, .. } => *t,
+            | PageRecord::Open { t, .. }
+            | PageRecord::Call { t, .. }
+            | PageRecord::Settings { t, .. }
+            | PageRecord::Inline { t, .. } => *t,
         }
     }
 
     fn validate(&self) -> Result<(), DecodeError> {
         let t = self.time();
         if !t.is_finite() || t < 0.0 {
-            return Err(DecodeError::Invalid(
-                "record time must be a finite, non-negative number",
-            ));
+            return Err(DecodeError::Invalid("record time must be a finite, non-negative number"));
         }
         match self {
-            PageRecord::Event { name, .. }
-                if name.is_empty() || name.chars().count() > MAX_NAME_CHARS =>
-            {
-                Err(DecodeError::Invalid(
-                    "event name must have 1 to 100 characters",
-                ))
+            PageRecord::Event { name, .. } if name.is_empty() || name.chars().count() > MAX_NAME_CHARS => {
+                Err(DecodeError::Invalid("event name must have 1 to 100 characters"))
             }
-            PageRecord::Widget { src, .. } | PageRecord::Loader { src, .. }
-                if src.chars().count() > MAX_URL_CHARS =>
-            {
+            PageRecord::Widget { src, .. } | PageRecord::Loader { src, .. } if src.chars().count() > MAX_URL_CHARS => {
                 Err(DecodeError::Invalid("URL too long"))
             }
-            PageRecord::Loader {
-                portal: Some(p), ..
-            } if p.chars().count() > MAX_NAME_CHARS => {
+            PageRecord::Loader { portal: Some(p), .. } if p.chars().count() > MAX_NAME_CHARS => {
                 Err(DecodeError::Invalid("portal id too long"))
+            }
+            PageRecord::Call { method, error, .. }
+                if method.chars().count() > MAX_NAME_CHARS || error.chars().count() > MAX_URL_CHARS =>
+            {
+                Err(DecodeError::Invalid("call method or error too long"))
+            }
+            PageRecord::Settings { fields, .. } if fields.len() > MAX_SETTINGS_FIELDS => {
+                Err(DecodeError::Invalid("too many settings fields"))
+            }
+            PageRecord::Inline { selector, width, height, .. }
+                if selector.chars().count() > MAX_URL_CHARS || !width.is_finite() || !height.is_finite() =>
+            {
+                Err(DecodeError::Invalid("inline embed record out of bounds"))
             }
             _ => Ok(()),
         }
@@ -182,10 +259,7 @@ pub struct PageBatch {
 
 fn check_size(text: &str, limit: usize) -> Result<(), DecodeError> {
     if text.len() > limit {
-        Err(DecodeError::TooLarge {
-            bytes: text.len(),
-            limit,
-        })
+        Err(DecodeError::TooLarge { bytes: text.len(), limit })
     } else {
         Ok(())
     }
@@ -210,33 +284,33 @@ pub fn decode_page_batch(text: &str) -> Result<PageBatch, DecodeError> {
     let mut batch: PageBatch = parse(text)?;
     check_version(batch.v)?;
     if batch.doc.is_empty() || batch.doc.len() > MAX_DOC_ID_CHARS {
-        return Err(DecodeError::Invalid(
-            "document id must have 1 to 64 characters",
-        ));
+        return Err(DecodeError::Invalid("document id must have 1 to 64 characters"));
     }
     if batch.url.chars().count() > MAX_URL_CHARS {
         return Err(DecodeError::Invalid("URL too long"));
     }
     if !batch.time_origin.is_finite() || batch.time_origin < 0.0 {
-        return Err(DecodeError::Invalid(
-            "time_origin must be a finite, non-negative number",
-        ));
+        return Err(DecodeError::Invalid("time_origin must be a finite, non-negative number"));
     }
     if batch.records.len() > MAX_RECORDS_PER_BATCH {
         return Err(DecodeError::Invalid("too many records in one batch"));
     }
     for record in &mut batch.records {
         record.validate()?;
-        if let PageRecord::Event { payload, .. } = record {
-            let size = serde_json::to_string(payload)
-                .map(|s| s.len())
-                .unwrap_or(usize::MAX);
-            if size > MAX_PAYLOAD_BYTES {
-                *payload = serde_json::json!({ "[truncated]": format!("payload of {size} bytes") });
-            }
+        match record {
+            PageRecord::Event { payload: value, .. } | PageRecord::Call { value, .. } => cap_payload(value),
+            PageRecord::Settings { fields, .. } => fields.values_mut().for_each(|f| cap_payload(&mut f.value)),
+            _ => {}
         }
     }
     Ok(batch)
+}
+
+fn cap_payload(value: &mut serde_json::Value) {
+    let size = serde_json::to_string(value).map(|s| s.len()).unwrap_or(usize::MAX);
+    if size > MAX_PAYLOAD_BYTES {
+        *value = serde_json::json!({ "[truncated]": format!("payload of {size} bytes") });
+    }
 }
 
 /// Relay → background (port "relay").
@@ -266,18 +340,83 @@ pub fn decode_relay_message(text: &str) -> Result<RelayMessage, DecodeError> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum PanelRequest {
-    Subscribe { tab: i64 },
+    Subscribe {
+        tab: i64,
+    },
     Clear,
+    /// Call an SDK method in the page, against the current object.
+    Call {
+        method: String,
+        #[serde(default)]
+        args: Vec<serde_json::Value>,
+    },
+    /// Re-read the page's settings and inline embed.
+    Snapshot,
+    /// List the page's cookies again.
+    Cookies,
+    DeleteCookies {
+        cookies: Vec<CookieRef>,
+        #[serde(default)]
+        then_reset_widget: bool,
+    },
+}
+
+/// Exactly one cookie, as the cookies API identifies it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CookieRef {
+    pub name: String,
+    pub domain: String,
+    pub path: String,
+    pub store_id: String,
+    #[serde(default)]
+    pub partition_key: Option<serde_json::Value>,
+}
+
+/// The SDK methods the panel may call, with the one boolean option each may take.
+pub const SDK_METHODS: [(&str, Option<&str>); 9] = [
+    ("widget.load", Some("widgetOpen")),
+    ("widget.refresh", Some("openToNewThread")),
+    ("widget.open", None),
+    ("widget.close", None),
+    ("widget.remove", None),
+    ("widget.status", None),
+    ("clear", Some("resetWidget")),
+    ("debug", None),
+    ("resetAndReloadWidget", None),
+];
+
+fn validate_call(method: &str, args: &[serde_json::Value]) -> Result<(), DecodeError> {
+    let Some((_, option)) = SDK_METHODS.iter().find(|(name, _)| *name == method) else {
+        return Err(DecodeError::Invalid("unknown SDK method"));
+    };
+    let ok = match (method, option, args) {
+        (_, _, []) => method != "debug",
+        ("debug", _, [serde_json::Value::Bool(_)]) => true,
+        (_, Some(option), [serde_json::Value::Object(map)]) => {
+            map.len() == 1 && map.get(*option).is_some_and(serde_json::Value::is_boolean)
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(DecodeError::Invalid("arguments do not fit the SDK method"))
+    }
 }
 
 pub fn decode_panel_request(text: &str) -> Result<PanelRequest, DecodeError> {
     check_size(text, MAX_PANEL_MESSAGE_BYTES)?;
     let msg: Versioned<PanelRequest> = parse(text)?;
     check_version(msg.v)?;
-    if let PanelRequest::Subscribe { tab } = msg.body {
-        if tab < 0 {
+    match &msg.body {
+        PanelRequest::Subscribe { tab } if *tab < 0 => {
             return Err(DecodeError::Invalid("tab id must not be negative"));
         }
+        PanelRequest::Call { method, args } => validate_call(method, args)?,
+        PanelRequest::DeleteCookies { cookies, .. } if cookies.is_empty() || cookies.len() > 50 => {
+            return Err(DecodeError::Invalid("delete 1 to 50 cookies at a time"));
+        }
+        _ => {}
     }
     Ok(msg.body)
 }
@@ -298,6 +437,32 @@ pub struct PageStatus {
     /// Page messages the background refused (malformed, oversized, forged shapes).
     #[serde(default)]
     pub rejected: u64,
+    /// Methods of the current object (see `PageRecord::Api`).
+    #[serde(default)]
+    pub methods: Vec<String>,
+    /// The settings as the page assigned them, and as last read.
+    #[serde(default)]
+    pub settings_as_set: Option<SettingsView>,
+    #[serde(default)]
+    pub settings_now: Option<SettingsView>,
+    #[serde(default)]
+    pub inline: Option<InlineView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettingsView {
+    pub t: f64,
+    pub phase: SettingsPhase,
+    pub present: bool,
+    pub fields: BTreeMap<String, SettingsField>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InlineView {
+    pub selector: String,
+    pub exists: bool,
+    pub width: f64,
+    pub height: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -308,6 +473,8 @@ pub enum EntryKind {
     Widget,
     Loader,
     Open,
+    Call,
+    Settings,
     Navigation,
 }
 
@@ -340,18 +507,57 @@ impl Entry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum PanelUpdate {
-    Snapshot {
-        status: PageStatus,
-        entries: Vec<Entry>,
-        dropped: u64,
-    },
-    Append {
-        entries: Vec<Entry>,
-        dropped: u64,
-    },
-    Status {
-        status: PageStatus,
-    },
+    Snapshot { status: PageStatus, entries: Vec<Entry>, dropped: u64 },
+    Append { entries: Vec<Entry>, dropped: u64 },
+    Status { status: PageStatus },
+    Cookies { cookies: Vec<CookieRow>, error: Option<String> },
+}
+
+/// One cookie as the Cookies tab shows it. Absent chat cookies are listed with `present: false`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CookieRow {
+    pub name: String,
+    pub present: bool,
+    /// One of the three cookies `clear()` deletes.
+    pub chat: bool,
+    #[serde(default)]
+    pub value: String,
+    #[serde(default)]
+    pub domain: String,
+    #[serde(default)]
+    pub host_only: bool,
+    #[serde(default)]
+    pub path: String,
+    /// Seconds since the Unix epoch; `None` for a session cookie.
+    #[serde(default)]
+    pub expires: Option<f64>,
+    #[serde(default)]
+    pub same_site: String,
+    #[serde(default)]
+    pub secure: bool,
+    #[serde(default)]
+    pub http_only: bool,
+    #[serde(default)]
+    pub store_id: String,
+    #[serde(default)]
+    pub partition_key: Option<serde_json::Value>,
+}
+
+impl CookieRow {
+    /// Bytes of name and value, as devtools' Application panel counts them.
+    pub fn size(&self) -> usize {
+        self.name.len() + self.value.len()
+    }
+
+    pub fn reference(&self) -> CookieRef {
+        CookieRef {
+            name: self.name.clone(),
+            domain: self.domain.clone(),
+            path: self.path.clone(),
+            store_id: self.store_id.clone(),
+            partition_key: self.partition_key.clone(),
+        }
+    }
 }
 
 pub fn encode_panel_update(update: &PanelUpdate) -> String {
@@ -396,60 +602,34 @@ mod tests {
         assert_eq!(batch.records.len(), 5);
         assert_eq!(
             batch.records[1],
-            PageRecord::Api {
-                seq: 2,
-                t: 6.0,
-                state: ApiState::Placeholder,
-                generation: 1
-            }
+            PageRecord::Api { seq: 2, t: 6.0, state: ApiState::Placeholder, generation: 1, methods: vec![] }
         );
         assert_eq!(batch.records[4].seq(), 5);
     }
 
     #[test]
     fn rejects_malformed_input_with_a_clear_error() {
-        assert!(matches!(
-            decode_page_batch("{not json"),
-            Err(DecodeError::Malformed(_))
-        ));
-        assert!(matches!(
-            decode_page_batch("[]"),
-            Err(DecodeError::Malformed(_))
-        ));
+        assert!(matches!(decode_page_batch("{not json"), Err(DecodeError::Malformed(_))));
+        assert!(matches!(decode_page_batch("[]"), Err(DecodeError::Malformed(_))));
         let unknown_kind = batch_json(r#"{"k":"bogus","seq":1,"t":1}"#);
-        assert!(matches!(
-            decode_page_batch(&unknown_kind),
-            Err(DecodeError::Malformed(_))
-        ));
+        assert!(matches!(decode_page_batch(&unknown_kind), Err(DecodeError::Malformed(_))));
         let negative_seq = batch_json(r#"{"k":"open","seq":-1,"t":1,"open":true,"user":true}"#);
-        assert!(matches!(
-            decode_page_batch(&negative_seq),
-            Err(DecodeError::Malformed(_))
-        ));
+        assert!(matches!(decode_page_batch(&negative_seq), Err(DecodeError::Malformed(_))));
     }
 
     #[test]
     fn rejects_other_versions() {
         let text = batch_json("").replace(r#""v":1"#, r#""v":2"#);
         assert_eq!(decode_page_batch(&text), Err(DecodeError::WrongVersion(2)));
-        assert_eq!(
-            decode_panel_request(r#"{"v":0,"type":"clear"}"#),
-            Err(DecodeError::WrongVersion(0))
-        );
+        assert_eq!(decode_panel_request(r#"{"v":0,"type":"clear"}"#), Err(DecodeError::WrongVersion(0)));
     }
 
     #[test]
     fn rejects_oversized_input_before_parsing() {
         let huge = "x".repeat(MAX_BATCH_BYTES + 1);
-        assert!(matches!(
-            decode_page_batch(&huge),
-            Err(DecodeError::TooLarge { .. })
-        ));
-        let big_request = format!(r#"{{"v":1,"type":"clear","pad":"{}"}}"#, "x".repeat(5000));
-        assert!(matches!(
-            decode_panel_request(&big_request),
-            Err(DecodeError::TooLarge { .. })
-        ));
+        assert!(matches!(decode_page_batch(&huge), Err(DecodeError::TooLarge { .. })));
+        let big_request = format!(r#"{{"v":1,"type":"clear","pad":"{}"}}"#, "x".repeat(20_000));
+        assert!(matches!(decode_panel_request(&big_request), Err(DecodeError::TooLarge { .. })));
     }
 
     #[test]
@@ -458,24 +638,12 @@ mod tests {
             r#"{{"k":"event","seq":1,"t":1,"name":"{}","payload":null,"via":"on"}}"#,
             "n".repeat(101)
         ));
-        assert!(matches!(
-            decode_page_batch(&long_name),
-            Err(DecodeError::Invalid(_))
-        ));
+        assert!(matches!(decode_page_batch(&long_name), Err(DecodeError::Invalid(_))));
         let empty_doc = batch_json("").replace(r#""doc":"d1""#, r#""doc":"""#);
-        assert!(matches!(
-            decode_page_batch(&empty_doc),
-            Err(DecodeError::Invalid(_))
-        ));
-        let records = vec![
-            r#"{"k":"open","seq":1,"t":1,"open":true,"user":true}"#;
-            MAX_RECORDS_PER_BATCH + 1
-        ]
-        .join(",");
-        assert!(matches!(
-            decode_page_batch(&batch_json(&records)),
-            Err(DecodeError::Invalid(_))
-        ));
+        assert!(matches!(decode_page_batch(&empty_doc), Err(DecodeError::Invalid(_))));
+        let records =
+            vec![r#"{"k":"open","seq":1,"t":1,"open":true,"user":true}"#; MAX_RECORDS_PER_BATCH + 1].join(",");
+        assert!(matches!(decode_page_batch(&batch_json(&records)), Err(DecodeError::Invalid(_))));
     }
 
     #[test]
@@ -484,10 +652,7 @@ mod tests {
         let text = batch_json(&format!(
             r#"{{"k":"event","seq":1,"t":1,"name":"widgetLoaded","payload":{deep},"via":"iframe"}}"#
         ));
-        assert!(matches!(
-            decode_page_batch(&text),
-            Err(DecodeError::Malformed(_))
-        ));
+        assert!(matches!(decode_page_batch(&text), Err(DecodeError::Malformed(_))));
     }
 
     #[test]
@@ -499,38 +664,51 @@ mod tests {
         ));
         let batch = decode_page_batch(&text).unwrap();
         assert_eq!(batch.records.len(), 2);
-        let PageRecord::Event { payload, .. } = &batch.records[0] else {
-            panic!()
-        };
+        let PageRecord::Event { payload, .. } = &batch.records[0] else { panic!() };
         assert!(payload.to_string().contains("[truncated]"));
+    }
+
+    #[test]
+    fn calls_are_limited_to_the_sdk_methods_and_their_options() {
+        let call = |text: &str| decode_panel_request(&format!(r#"{{"v":1,"type":"call",{text}}}"#));
+        assert!(call(r#""method":"widget.load","args":[{"widgetOpen":true}]"#).is_ok());
+        assert!(call(r#""method":"widget.load""#).is_ok());
+        assert!(call(r#""method":"clear","args":[{"resetWidget":false}]"#).is_ok());
+        assert!(call(r#""method":"debug","args":[true]"#).is_ok());
+        assert!(call(r#""method":"debug""#).is_err());
+        assert!(call(r#""method":"widget.load","args":[{"resetWidget":true}]"#).is_err());
+        assert!(call(r#""method":"widget.open","args":[{"x":true}]"#).is_err());
+        assert!(call(r#""method":"widget.load","args":[{"widgetOpen":"yes"}]"#).is_err());
+        assert!(call(r#""method":"eval","args":[]"#).is_err());
+        assert!(call(r#""method":"constructor""#).is_err());
+    }
+
+    #[test]
+    fn decodes_call_settings_and_inline_records() {
+        let text = batch_json(
+            r#"{"k":"call","seq":1,"t":5,"id":3,"method":"widget.status","args":[],"outcome":"returned","value":{"loaded":true}},
+               {"k":"settings","seq":2,"t":6,"source":"assigned","phase":"before_loader","present":true,
+                "fields":{"loadImmediately":{"type":"string","value":"yes"}}},
+               {"k":"inline","seq":3,"t":7,"selector":".chat","exists":true,"width":300,"height":500}"#,
+        );
+        let batch = decode_page_batch(&text).unwrap();
+        assert!(matches!(&batch.records[0], PageRecord::Call { outcome: CallOutcome::Returned, id: 3, .. }));
+        let PageRecord::Settings { fields, phase, .. } = &batch.records[1] else { panic!() };
+        assert_eq!(*phase, SettingsPhase::BeforeLoader);
+        assert_eq!(fields["loadImmediately"].js_type, "string");
     }
 
     #[test]
     fn relay_and_panel_messages_round_trip() {
         assert_eq!(
             decode_relay_message(r#"{"v":1,"type":"page","batch":3,"data":"{}"}"#).unwrap(),
-            RelayMessage::Page {
-                batch: 3,
-                data: "{}".into()
-            }
+            RelayMessage::Page { batch: 3, data: "{}".into() }
         );
-        assert_eq!(
-            decode_relay_message(r#"{"v":1,"type":"no_hook"}"#).unwrap(),
-            RelayMessage::NoHook
-        );
+        assert_eq!(decode_relay_message(r#"{"v":1,"type":"no_hook"}"#).unwrap(), RelayMessage::NoHook);
         let request = PanelRequest::Subscribe { tab: 7 };
-        assert_eq!(
-            decode_panel_request(&encode_panel_request(&request)).unwrap(),
-            request
-        );
+        assert_eq!(decode_panel_request(&encode_panel_request(&request)).unwrap(), request);
         assert!(decode_panel_request(r#"{"v":1,"type":"subscribe","tab":-1}"#).is_err());
-        let update = PanelUpdate::Append {
-            entries: vec![],
-            dropped: 2,
-        };
-        assert_eq!(
-            decode_panel_update(&encode_panel_update(&update)).unwrap(),
-            update
-        );
+        let update = PanelUpdate::Append { entries: vec![], dropped: 2 };
+        assert_eq!(decode_panel_update(&encode_panel_update(&update)).unwrap(), update);
     }
 }

@@ -21,22 +21,15 @@ const MAX_SUMMARY_CHARS: usize = 160;
 
 /// A short, human summary of an event's payload: the field a developer looks for first.
 pub fn summarize_event(name: &str, payload: &Value) -> String {
-    let field = |path: &[&str]| -> Option<&Value> {
-        path.iter().try_fold(payload, |value, key| value.get(key))
-    };
+    let field = |path: &[&str]| -> Option<&Value> { path.iter().try_fold(payload, |value, key| value.get(key)) };
     let text = match name {
         "conversationStarted" | "conversationClosed" | "userSelectedThread" => {
-            field(&["conversation", "conversationId"])
-                .map(|id| format!("conversation {}", compact(id)))
+            field(&["conversation", "conversationId"]).map(|id| format!("conversation {}", compact(id)))
         }
-        "unreadConversationCountChanged" => {
-            field(&["unreadCount"]).map(|n| format!("unread: {}", compact(n)))
-        }
+        "unreadConversationCountChanged" => field(&["unreadCount"]).map(|n| format!("unread: {}", compact(n))),
         "quickReplyButtonClick" => field(&["value"]).map(|v| format!("reply {}", compact(v))),
         "widgetHidden" => match (field(&["reason"]), field(&["description"])) {
-            (Some(reason), Some(description)) => {
-                Some(format!("{} — {}", plain(reason), plain(description)))
-            }
+            (Some(reason), Some(description)) => Some(format!("{} — {}", plain(reason), plain(description))),
             (Some(reason), None) => Some(plain(reason)),
             _ => None,
         },
@@ -72,42 +65,24 @@ mod tests {
     #[test]
     fn summarizes_the_field_developers_look_for() {
         assert_eq!(
-            summarize_event(
-                "conversationStarted",
-                &json!({"conversation": {"conversationId": 123}})
-            ),
+            summarize_event("conversationStarted", &json!({"conversation": {"conversationId": 123}})),
             "conversation 123"
         );
+        assert_eq!(summarize_event("unreadConversationCountChanged", &json!({"unreadCount": 2})), "unread: 2");
+        assert_eq!(summarize_event("widgetLoaded", &json!({"message": "widget has loaded"})), "widget has loaded");
         assert_eq!(
-            summarize_event("unreadConversationCountChanged", &json!({"unreadCount": 2})),
-            "unread: 2"
-        );
-        assert_eq!(
-            summarize_event("widgetLoaded", &json!({"message": "widget has loaded"})),
-            "widget has loaded"
-        );
-        assert_eq!(
-            summarize_event(
-                "widgetHidden",
-                &json!({"reason": "NO_WIDGET", "description": "none"})
-            ),
+            summarize_event("widgetHidden", &json!({"reason": "NO_WIDGET", "description": "none"})),
             "NO_WIDGET — none"
         );
         assert_eq!(
-            summarize_event(
-                "quickReplyButtonClick",
-                &json!({"name":"QUICK_REPLIES","value":["Learn more"]})
-            ),
+            summarize_event("quickReplyButtonClick", &json!({"name":"QUICK_REPLIES","value":["Learn more"]})),
             "reply [\"Learn more\"]"
         );
     }
 
     #[test]
     fn falls_back_to_compact_json_and_truncates() {
-        assert_eq!(
-            summarize_event("madeUpEvent", &json!({"a": 1})),
-            "{\"a\":1}"
-        );
+        assert_eq!(summarize_event("madeUpEvent", &json!({"a": 1})), "{\"a\":1}");
         let long = summarize_event("x", &json!({"message": "z".repeat(500)}));
         assert_eq!(long.chars().count(), MAX_SUMMARY_CHARS + 1);
         assert!(long.ends_with('…'));

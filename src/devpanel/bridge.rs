@@ -8,11 +8,7 @@ extern "C" {
     pub type PanelPort;
 
     #[wasm_bindgen(constructor)]
-    fn new(
-        tab_id: i32,
-        on_message: &js_sys::Function,
-        on_connection: &js_sys::Function,
-    ) -> PanelPort;
+    fn new(tab_id: i32, on_message: &js_sys::Function, on_connection: &js_sys::Function) -> PanelPort;
 
     #[wasm_bindgen(method)]
     fn send(this: &PanelPort, text: &str);
@@ -33,16 +29,8 @@ impl Connection {
     ) -> Self {
         let on_message = Closure::<dyn FnMut(String)>::new(on_message);
         let on_connection = Closure::<dyn FnMut(bool)>::new(on_connection);
-        let port = PanelPort::new(
-            tab_id,
-            on_message.as_ref().unchecked_ref(),
-            on_connection.as_ref().unchecked_ref(),
-        );
-        Connection {
-            port,
-            _on_message: on_message,
-            _on_connection: on_connection,
-        }
+        let port = PanelPort::new(tab_id, on_message.as_ref().unchecked_ref(), on_connection.as_ref().unchecked_ref());
+        Connection { port, _on_message: on_message, _on_connection: on_connection }
     }
 
     pub fn request(&self, request: &PanelRequest) {

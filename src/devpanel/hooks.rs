@@ -8,6 +8,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 const PRESERVE_LOG_KEY: &str = "chat-widget-inspector.preserveLog";
+const VIEW_KEY: &str = "chat-widget-inspector.view";
 
 /// The panel's state behind a cheap handle. The state sits in a `RefCell` rather than in
 /// `use_reducer` so that appending to a large log does not clone it on every message.
@@ -59,10 +60,7 @@ fn local_storage() -> Option<web_sys::Storage> {
 }
 
 fn remembered_preserve_log() -> bool {
-    local_storage()
-        .and_then(|s| s.get_item(PRESERVE_LOG_KEY).ok().flatten())
-        .as_deref()
-        == Some("true")
+    local_storage().and_then(|s| s.get_item(PRESERVE_LOG_KEY).ok().flatten()).as_deref() == Some("true")
 }
 
 #[hook]
@@ -77,32 +75,47 @@ pub fn use_panel_store(tab_id: Option<i32>) -> PanelStore {
                 let (on_message_state, on_message_rerender) = (state.clone(), rerender.clone());
                 let on_message = move |text: String| {
                     if let Ok(update) = decode_panel_update(&text) {
-                        dispatch(
-                            &on_message_state,
-                            &on_message_rerender,
-                            Action::Update(update),
-                        );
+                        dispatch(&on_message_state, &on_message_rerender, Action::Update(update));
                     }
                 };
                 let on_connection = move |up: bool| {
-                    dispatch(
-                        &state,
-                        &rerender,
-                        if up {
-                            Action::Connected
-                        } else {
-                            Action::Disconnected
-                        },
-                    );
+                    dispatch(&state, &rerender, if up { Action::Connected } else { Action::Disconnected });
                 };
-                *connection.borrow_mut() =
-                    Some(Connection::open(tab_id, on_message, on_connection));
+                *connection.borrow_mut() = Some(Connection::open(tab_id, on_message, on_connection));
             }
         });
     }
-    PanelStore {
-        state,
-        connection,
-        rerender,
+    PanelStore { state, connection, rerender }
+}
+
+/// The selected view (tab) of the panel, remembered across panel openings.
+#[derive(Clone)]
+pub struct RememberedTab {
+    index: UseStateHandle<usize>,
+    names: &'static [&'static str],
+}
+
+impl std::ops::Deref for RememberedTab {
+    type Target = usize;
+    fn deref(&self) -> &usize {
+        &self.index
     }
+}
+
+impl RememberedTab {
+    pub fn set(&self, index: usize) {
+        if let (Some(storage), Some(name)) = (local_storage(), self.names.get(index)) {
+            let _ = storage.set_item(VIEW_KEY, name);
+        }
+        self.index.set(index);
+    }
+}
+
+#[hook]
+pub fn use_remembered_tab(names: &'static [&'static str]) -> RememberedTab {
+    let index = use_state(|| {
+        let saved = local_storage().and_then(|s| s.get_item(VIEW_KEY).ok().flatten());
+        saved.and_then(|name| names.iter().position(|n| *n == name)).unwrap_or(0)
+    });
+    RememberedTab { index, names }
 }

@@ -20,8 +20,8 @@ pub fn event_detail(props: &EventDetailProps) -> Html {
         let store = props.store.clone();
         Callback::from(move |_| store.dispatch(Action::Select(None)))
     };
-    let value: serde_json::Value = serde_json::from_str(&entry.payload)
-        .unwrap_or_else(|_| serde_json::Value::String(entry.payload.clone()));
+    let value: serde_json::Value =
+        serde_json::from_str(&entry.payload).unwrap_or_else(|_| serde_json::Value::String(entry.payload.clone()));
     let pretty = serde_json::to_string_pretty(&value).unwrap_or_else(|_| entry.payload.clone());
     let via = entry.via.map(|v| match v {
         crate::core::protocol::Via::Iframe => "chat iframe message",

@@ -58,12 +58,8 @@ pub fn event_list(props: &EventListProps) -> Html {
         Callback::from(move |e: KeyboardEvent| {
             let position = selected.and_then(|id| ids.iter().position(|&x| x == id));
             let next = match e.key().as_str() {
-                "ArrowDown" => {
-                    position.map_or(Some(0), |p| Some((p + 1).min(ids.len().saturating_sub(1))))
-                }
-                "ArrowUp" => {
-                    position.map_or(ids.len().checked_sub(1), |p| Some(p.saturating_sub(1)))
-                }
+                "ArrowDown" => position.map_or(Some(0), |p| Some((p + 1).min(ids.len().saturating_sub(1)))),
+                "ArrowUp" => position.map_or(ids.len().checked_sub(1), |p| Some(p.saturating_sub(1))),
                 "Home" => Some(0),
                 "End" => ids.len().checked_sub(1),
                 "Escape" => {
@@ -85,30 +81,20 @@ pub fn event_list(props: &EventListProps) -> Html {
         (0, total)
     } else {
         let (top, height) = *scroll;
-        let first = ((top / ROW_HEIGHT) as usize)
-            .saturating_sub(OVERSCAN)
-            .min(total);
+        let first = ((top / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN).min(total);
         let last = (((top + height) / ROW_HEIGHT).ceil() as usize + OVERSCAN).min(total);
         (first, last)
     };
 
-    let rows = visible[first..last]
-        .iter()
-        .enumerate()
-        .map(|(offset, &index)| {
-            let entry = &state.entries[index];
-            let on_select = {
-                let store = props.store.clone();
-                let id = entry.id;
-                Callback::from(move |_| store.dispatch(Action::Select(Some(id))))
-            };
-            row(
-                entry,
-                (first + offset) as f64 * ROW_HEIGHT,
-                selected == Some(entry.id),
-                on_select,
-            )
-        });
+    let rows = visible[first..last].iter().enumerate().map(|(offset, &index)| {
+        let entry = &state.entries[index];
+        let on_select = {
+            let store = props.store.clone();
+            let id = entry.id;
+            Callback::from(move |_| store.dispatch(Action::Select(Some(id))))
+        };
+        row(entry, (first + offset) as f64 * ROW_HEIGHT, selected == Some(entry.id), on_select)
+    });
 
     html! {
         <div class="log" ref={list_ref} role="grid" aria-label="Events" aria-rowcount={total.to_string()}
@@ -127,9 +113,7 @@ fn empty_message(filtered: bool, paused: bool) -> &'static str {
     match (filtered, paused) {
         (true, _) => "No event matches the filter.",
         (false, true) => "Paused: new events are held until you resume.",
-        (false, false) => {
-            "No events yet. SDK events and the widget's life on the inspected page appear here."
-        }
+        (false, false) => "No events yet. SDK events and the widget's life on the inspected page appear here.",
     }
 }
 
@@ -146,10 +130,11 @@ fn row(entry: &Entry, top: f64, selected: bool, on_select: Callback<MouseEvent>)
     }
     let kind = kind_name(entry.kind);
     let event_name = (entry.kind == EntryKind::Event).then(|| entry.name.clone());
+    let call = (entry.kind == EntryKind::Call).then(|| entry.name.clone());
     let payload: String = entry.payload.chars().take(MAX_ROW_PAYLOAD_CHARS).collect();
     html! {
         <div key={entry.id} class={classes!("row", kind, selected.then_some("selected"))} role="row"
-             aria-selected={selected.to_string()} data-event-name={event_name} data-kind={kind}
+             aria-selected={selected.to_string()} data-event-name={event_name} data-call={call} data-kind={kind}
              data-id={entry.id.to_string()} {style} onclick={on_select}>
             <span class="time" role="gridcell" title={format!("{wall} (wall clock)")}>{ time }</span>
             <span class="name" role="gridcell">{ &entry.name }</span>
@@ -166,6 +151,8 @@ pub fn kind_name(kind: EntryKind) -> &'static str {
         EntryKind::Widget => "widget",
         EntryKind::Loader => "loader",
         EntryKind::Open => "open",
+        EntryKind::Call => "call",
+        EntryKind::Settings => "settings",
         EntryKind::Navigation => "navigation",
     }
 }

@@ -30,17 +30,10 @@ struct JsonNodeProps {
 #[function_component(JsonNode)]
 fn json_node(props: &JsonNodeProps) -> Html {
     let open = use_state(|| props.depth < OPEN_DEPTH);
-    let label = props
-        .label
-        .as_ref()
-        .map(|l| html! { <><span class="key">{ l }</span>{ ": " }</> });
+    let label = props.label.as_ref().map(|l| html! { <><span class="key">{ l }</span>{ ": " }</> });
     let children: Vec<(String, Value)> = match &props.value {
         Value::Object(map) => map.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (i.to_string(), v.clone()))
-            .collect(),
+        Value::Array(items) => items.iter().enumerate().map(|(i, v)| (i.to_string(), v.clone())).collect(),
         scalar => {
             return html! { <li role="treeitem">{ label }{ scalar_html(scalar) }</li> };
         }

@@ -1,8 +1,11 @@
+pub mod cookies_tab;
 pub mod event_detail;
 pub mod event_list;
 pub mod json_tree;
+pub mod settings_tab;
 pub mod status_bar;
 pub mod toolbar;
+pub mod widget_tab;
 
 /// Milliseconds since navigation, as devtools shows them.
 pub fn format_since_navigation(ms: f64) -> String {
@@ -15,8 +18,5 @@ pub fn format_since_navigation(ms: f64) -> String {
 
 /// Wall-clock time for tooltips: ISO 8601 in UTC.
 pub fn format_wall_clock(epoch_ms: f64) -> String {
-    js_sys::Date::new(&epoch_ms.into())
-        .to_iso_string()
-        .as_string()
-        .unwrap_or_default()
+    js_sys::Date::new(&epoch_ms.into()).to_iso_string().as_string().unwrap_or_default()
 }

@@ -25,9 +25,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     };
     let on_preserve = {
         let store = store.clone();
-        Callback::from(move |e: Event| {
-            store.set_preserve_log(e.target_unchecked_into::<HtmlInputElement>().checked())
-        })
+        Callback::from(move |e: Event| store.set_preserve_log(e.target_unchecked_into::<HtmlInputElement>().checked()))
     };
     let on_name = {
         let store = store.clone();
@@ -39,9 +37,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     let on_search = {
         let store = store.clone();
         Callback::from(move |e: InputEvent| {
-            store.dispatch(Action::SetSearch(
-                e.target_unchecked_into::<HtmlInputElement>().value(),
-            ))
+            store.dispatch(Action::SetSearch(e.target_unchecked_into::<HtmlInputElement>().value()))
         })
     };
 

@@ -4,12 +4,16 @@
 //! out IN ORDER (it awaits each storage write before the next effect), so an `AckRelay` is only
 //! sent once everything before it is persisted and a restarted worker loses nothing.
 
+mod cookies;
+
 use super::event_log::{chunk_of, EventLog, Limits};
 use super::protocol::{
-    decode_page_batch, decode_panel_request, decode_relay_message, encode_panel_update, ApiState,
-    Entry, EntryKind, PageBatch, PageRecord, PageStatus, PanelRequest, PanelUpdate, RelayMessage,
+    decode_page_batch, decode_panel_request, decode_relay_message, encode_panel_update, ApiState, Entry, EntryKind,
+    PageBatch, PageRecord, PageStatus, PanelRequest, PanelUpdate, RelayMessage,
 };
 use super::summary::summarize_event;
+use super::throttle::{Throttle, ThrottleVerdict};
+use crate::core::protocol::{CallOutcome, InlineView, SettingsSource, SettingsView};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -44,6 +48,24 @@ pub enum Effect {
     AckRelay {
         batch: u64,
     },
+    /// Send to the relay of `tab`. When no relay is connected and `call` is set, the shim reports
+    /// it back with [`Hub::call_undelivered`].
+    ToRelay {
+        tab: i64,
+        message: String,
+        call: Option<PendingCall>,
+    },
+    /// List the cookies the page at `url` sees (the shim calls the cookies API, then
+    /// [`Hub::cookies_listed`]).
+    ListCookies {
+        tab: i64,
+        url: String,
+    },
+    /// Remove exactly these cookies through the cookies API, then list again.
+    RemoveCookies {
+        tab: i64,
+        cookies: Vec<serde_json::Value>,
+    },
     /// Inject the relay (isolated world) into the tab: a panel watches a tab no relay reported from.
     InjectRelay {
         tab: i64,
@@ -58,12 +80,20 @@ pub enum Effect {
     },
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingCall {
+    pub id: u64,
+    pub method: String,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 struct DocState {
     doc: String,
     last_seq: Option<u64>,
     time_origin: f64,
     status: PageStatus,
+    #[serde(default)]
+    throttles: BTreeMap<String, Throttle>,
 }
 
 #[derive(Debug, Clone)]
@@ -71,6 +101,7 @@ struct TabState {
     log: EventLog,
     docs: VecDeque<DocState>,
     rejected: u64,
+    next_call_id: u64,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -80,15 +111,13 @@ struct TabMeta {
     dropped: u64,
     rejected: u64,
     docs: VecDeque<DocState>,
+    #[serde(default)]
+    next_call_id: u64,
 }
 
 impl TabState {
     fn new(limits: Limits) -> Self {
-        TabState {
-            log: EventLog::new(limits),
-            docs: VecDeque::new(),
-            rejected: 0,
-        }
+        TabState { log: EventLog::new(limits), docs: VecDeque::new(), rejected: 0, next_call_id: 1 }
     }
 
     fn current(&self) -> Option<&DocState> {
@@ -108,6 +137,7 @@ impl TabState {
             dropped: self.log.dropped(),
             rejected: self.rejected,
             docs: self.docs.clone(),
+            next_call_id: self.next_call_id,
         }
     }
 }
@@ -128,10 +158,7 @@ pub struct Hub {
 
 impl Hub {
     pub fn new(limits: Limits) -> Self {
-        Hub {
-            limits,
-            tabs: BTreeMap::new(),
-        }
+        Hub { limits, tabs: BTreeMap::new() }
     }
 
     /// Rebuilds the hub from everything the worker stored in `storage.session`.
@@ -141,8 +168,7 @@ impl Hub {
         let mut chunks: HashMap<i64, Vec<Entry>> = HashMap::new();
         for (key, value) in items {
             let mut parts = key.split(':');
-            let (Some("tab"), Some(tab), Some(kind)) = (parts.next(), parts.next(), parts.next())
-            else {
+            let (Some("tab"), Some(tab), Some(kind)) = (parts.next(), parts.next(), parts.next()) else {
                 continue;
             };
             let Ok(tab) = tab.parse::<i64>() else {
@@ -155,25 +181,17 @@ impl Hub {
             }
         }
         for (key, value) in items {
-            let Some(tab) = key
-                .strip_prefix("tab:")
-                .and_then(|k| k.strip_suffix(":meta"))
-            else {
+            let Some(tab) = key.strip_prefix("tab:").and_then(|k| k.strip_suffix(":meta")) else {
                 continue;
             };
-            let (Ok(tab), Ok(meta)) = (tab.parse::<i64>(), serde_json::from_str::<TabMeta>(value))
-            else {
+            let (Ok(tab), Ok(meta)) = (tab.parse::<i64>(), serde_json::from_str::<TabMeta>(value)) else {
                 continue;
             };
             let entries = chunks.remove(&tab).unwrap_or_default();
             let log = EventLog::restore(limits, meta.next_id, meta.first_id, meta.dropped, entries);
             hub.tabs.insert(
                 tab,
-                TabState {
-                    log,
-                    docs: meta.docs,
-                    rejected: meta.rejected,
-                },
+                TabState { log, docs: meta.docs, rejected: meta.rejected, next_call_id: meta.next_call_id.max(1) },
             );
         }
         hub
@@ -197,20 +215,12 @@ impl Hub {
     }
 
     fn reject(&mut self, tab: i64, reason: String) -> Vec<Effect> {
-        let state = self
-            .tabs
-            .entry(tab)
-            .or_insert_with(|| TabState::new(self.limits));
+        let state = self.tabs.entry(tab).or_insert_with(|| TabState::new(self.limits));
         state.rejected += 1;
         let status = state.status();
-        let mut effects = vec![Effect::Warn {
-            message: format!("tab {tab}: rejected a page message: {reason}"),
-        }];
+        let mut effects = vec![Effect::Warn { message: format!("tab {tab}: rejected a page message: {reason}") }];
         effects.extend(self.persist(tab));
-        effects.push(Effect::ToPanels {
-            tab,
-            message: encode_panel_update(&PanelUpdate::Status { status }),
-        });
+        effects.push(Effect::ToPanels { tab, message: encode_panel_update(&PanelUpdate::Status { status }) });
         effects
     }
 
@@ -219,10 +229,7 @@ impl Hub {
             Ok(batch) => batch,
             Err(error) => return self.reject(tab, error.to_string()),
         };
-        let state = self
-            .tabs
-            .entry(tab)
-            .or_insert_with(|| TabState::new(self.limits));
+        let state = self.tabs.entry(tab).or_insert_with(|| TabState::new(self.limits));
         let status_before = state.status();
         let first_new_id = state.log.next_id();
         let dropped_before = state.log.dropped();
@@ -230,15 +237,9 @@ impl Hub {
         if state.current().map(|d| d.doc.as_str()) != Some(batch.doc.as_str()) {
             enter_document(state, &batch);
         }
-        let doc = state
-            .docs
-            .back_mut()
-            .expect("enter_document made the document current");
-        let is_resend = !batch.records.is_empty()
-            && batch
-                .records
-                .iter()
-                .all(|r| doc.last_seq.is_some_and(|last| r.seq() <= last));
+        let doc = state.docs.back_mut().expect("enter_document made the document current");
+        let is_resend =
+            !batch.records.is_empty() && batch.records.iter().all(|r| doc.last_seq.is_some_and(|last| r.seq() <= last));
         if !is_resend {
             state.log.add_dropped(batch.dropped);
         }
@@ -249,11 +250,10 @@ impl Hub {
             }
             doc.last_seq = Some(record.seq());
             apply_to_status(&mut doc.status, record);
+            let Some(row) = record_row(record, &mut doc.throttles) else { continue };
             let entry_doc = doc.doc.clone();
             let time_origin = doc.time_origin;
-            state
-                .log
-                .push(|id| record_entry(id, entry_doc, time_origin, record));
+            state.log.push(|id| row.into_entry(id, entry_doc, time_origin));
         }
 
         let new_entries: Vec<Entry> = state.log.since(first_new_id).cloned().collect();
@@ -261,20 +261,11 @@ impl Hub {
         let status = state.status();
         let mut effects = self.persist(tab);
         if !new_entries.is_empty() || dropped != dropped_before {
-            let update = PanelUpdate::Append {
-                entries: new_entries,
-                dropped,
-            };
-            effects.push(Effect::ToPanels {
-                tab,
-                message: encode_panel_update(&update),
-            });
+            let update = PanelUpdate::Append { entries: new_entries, dropped };
+            effects.push(Effect::ToPanels { tab, message: encode_panel_update(&update) });
         }
         if status != status_before {
-            effects.push(Effect::ToPanels {
-                tab,
-                message: encode_panel_update(&PanelUpdate::Status { status }),
-            });
+            effects.push(Effect::ToPanels { tab, message: encode_panel_update(&PanelUpdate::Status { status }) });
         }
         effects
     }
@@ -283,17 +274,33 @@ impl Hub {
     pub fn panel_message(&mut self, subscribed_tab: Option<i64>, text: &str) -> Vec<Effect> {
         match decode_panel_request(text) {
             Ok(PanelRequest::Subscribe { tab }) => {
-                let mut effects = vec![
-                    Effect::Subscribed { tab },
-                    Effect::Reply {
-                        message: self.snapshot(tab),
-                    },
-                ];
+                let mut effects = vec![Effect::Subscribed { tab }, Effect::Reply { message: self.snapshot(tab) }];
                 if !self.tabs.contains_key(&tab) {
                     effects.push(Effect::InjectRelay { tab });
                 }
                 effects
             }
+            Ok(PanelRequest::Call { method, args }) => match subscribed_tab {
+                Some(tab) => {
+                    let state = self.tabs.entry(tab).or_insert_with(|| TabState::new(self.limits));
+                    let id = state.next_call_id;
+                    state.next_call_id += 1;
+                    let message = json!({ "v": 1, "type": "call", "id": id, "method": method, "args": args });
+                    let call = Some(PendingCall { id, method });
+                    let mut effects = self.persist(tab);
+                    effects.push(Effect::ToRelay { tab, message: message.to_string(), call });
+                    effects
+                }
+                None => vec![Effect::Warn { message: "call before subscribe ignored".into() }],
+            },
+            Ok(PanelRequest::Snapshot) => match subscribed_tab {
+                Some(tab) => vec![Effect::ToRelay { tab, message: r#"{"v":1,"type":"snapshot"}"#.into(), call: None }],
+                None => vec![],
+            },
+            Ok(request @ (PanelRequest::Cookies | PanelRequest::DeleteCookies { .. })) => match subscribed_tab {
+                Some(tab) => self.cookie_request(tab, request),
+                None => vec![],
+            },
             Ok(PanelRequest::Clear) => match subscribed_tab {
                 Some(tab) => {
                     if let Some(state) = self.tabs.get_mut(&tab) {
@@ -301,19 +308,12 @@ impl Hub {
                         state.rejected = 0;
                     }
                     let mut effects = self.persist(tab);
-                    effects.push(Effect::ToPanels {
-                        tab,
-                        message: self.snapshot(tab),
-                    });
+                    effects.push(Effect::ToPanels { tab, message: self.snapshot(tab) });
                     effects
                 }
-                None => vec![Effect::Warn {
-                    message: "clear before subscribe ignored".into(),
-                }],
+                None => vec![Effect::Warn { message: "clear before subscribe ignored".into() }],
             },
-            Err(error) => vec![Effect::Warn {
-                message: format!("rejected a panel message: {error}"),
-            }],
+            Err(error) => vec![Effect::Warn { message: format!("rejected a panel message: {error}") }],
         }
     }
 
@@ -324,13 +324,37 @@ impl Hub {
                 entries: state.log.entries().cloned().collect(),
                 dropped: state.log.dropped(),
             },
-            None => PanelUpdate::Snapshot {
-                status: PageStatus::default(),
-                entries: vec![],
-                dropped: 0,
-            },
+            None => PanelUpdate::Snapshot { status: PageStatus::default(), entries: vec![], dropped: 0 },
         };
         encode_panel_update(&update)
+    }
+
+    /// No relay took call `call.id`: log it as not delivered so the user sees why nothing happened.
+    pub fn call_undelivered(&mut self, tab: i64, call: PendingCall) -> Vec<Effect> {
+        let state = self.tabs.entry(tab).or_insert_with(|| TabState::new(self.limits));
+        let (doc, time_origin) = state.current().map_or((String::new(), 0.0), |d| (d.doc.clone(), d.time_origin));
+        let first_new_id = state.log.next_id();
+        let row = Row {
+            kind: EntryKind::Call,
+            name: call.method.clone(),
+            via: None,
+            summary:
+                "API not ready: the page is not connected (reload it, or it is a page the extension may not script)"
+                    .into(),
+            payload: json!({ "id": call.id, "outcome": "not_delivered" }).to_string(),
+            t: 0.0,
+        };
+        state.log.push(|id| row.into_entry(id, doc, time_origin));
+        let entries: Vec<Entry> = state.log.since(first_new_id).cloned().collect();
+        let dropped = state.log.dropped();
+        let mut effects = self.persist(tab);
+        effects.push(Effect::ToPanels { tab, message: encode_panel_update(&PanelUpdate::Append { entries, dropped }) });
+        effects
+    }
+
+    /// The page URL of `tab`'s current document, if a relay has reported one.
+    pub fn page_url(&self, tab: i64) -> Option<&str> {
+        self.tabs.get(&tab)?.current().map(|d| d.status.url.as_str()).filter(|u| !u.is_empty())
     }
 
     pub fn tab_removed(&mut self, tab: i64) -> Vec<Effect> {
@@ -367,13 +391,7 @@ impl Hub {
         items.insert(meta_key(tab), meta);
         let mut effects = Vec::new();
         if !changes.removed.is_empty() {
-            effects.push(Effect::Remove {
-                keys: changes
-                    .removed
-                    .into_iter()
-                    .map(|c| chunk_key(tab, c))
-                    .collect(),
-            });
+            effects.push(Effect::Remove { keys: changes.removed.into_iter().map(|c| chunk_key(tab, c)).collect() });
         }
         effects.push(Effect::Store { items });
         effects
@@ -390,10 +408,8 @@ fn enter_document(state: &mut TabState, batch: &PageBatch) {
             doc: batch.doc.clone(),
             last_seq: None,
             time_origin: batch.time_origin,
-            status: PageStatus {
-                doc: batch.doc.clone(),
-                ..PageStatus::default()
-            },
+            status: PageStatus { doc: batch.doc.clone(), ..PageStatus::default() },
+            throttles: BTreeMap::new(),
         },
     };
     doc.status.url = batch.url.clone();
@@ -417,12 +433,25 @@ fn enter_document(state: &mut TabState, batch: &PageBatch) {
 
 fn apply_to_status(status: &mut PageStatus, record: &PageRecord) {
     match record {
-        PageRecord::Api { state, .. } => {
+        PageRecord::Api { state, methods, .. } => {
             status.api = *state;
+            status.methods = methods.clone();
             if *state == ApiState::Absent {
                 status.widget_loaded = false;
             }
         }
+        PageRecord::Settings { t, source, phase, present, fields, .. } => {
+            let view = SettingsView { t: *t, phase: *phase, present: *present, fields: fields.clone() };
+            if *source == SettingsSource::Assigned {
+                status.settings_as_set = Some(view.clone());
+            }
+            status.settings_now = Some(view);
+        }
+        PageRecord::Inline { selector, exists, width, height, .. } => {
+            status.inline =
+                Some(InlineView { selector: selector.clone(), exists: *exists, width: *width, height: *height });
+        }
+        PageRecord::Call { .. } => {}
         PageRecord::Widget { loaded, .. } => status.widget_loaded = *loaded,
         PageRecord::Loader { src, portal, .. } => {
             status.loader_src = Some(src.clone());
@@ -434,21 +463,44 @@ fn apply_to_status(status: &mut PageStatus, record: &PageRecord) {
     }
 }
 
-fn record_entry(id: u64, doc: String, time_origin: f64, record: &PageRecord) -> Entry {
+/// What a record shows in the log, before it gets an id.
+struct Row {
+    kind: EntryKind,
+    name: String,
+    via: Option<crate::core::protocol::Via>,
+    summary: String,
+    payload: String,
+    t: f64,
+}
+
+impl Row {
+    fn into_entry(self, id: u64, doc: String, time_origin: f64) -> Entry {
+        let Row { kind, name, via, summary, payload, t } = self;
+        Entry { id, doc, t, wall: time_origin + t, kind, name, via, summary, payload }
+    }
+}
+
+/// The log row for a record, or `None` for records that only update the status (snapshots).
+fn record_row(record: &PageRecord, throttles: &mut BTreeMap<String, Throttle>) -> Option<Row> {
     let t = record.time();
-    let (kind, name, via, summary, payload) = match record {
-        PageRecord::Event {
-            name, payload, via, ..
-        } => (
-            EntryKind::Event,
-            name.clone(),
-            Some(*via),
-            summarize_event(name, payload),
-            payload.to_string(),
-        ),
-        PageRecord::Api {
-            state, generation, ..
-        } => {
+    let row = |kind, name: &str, summary: String, payload: serde_json::Value| Row {
+        kind,
+        name: name.to_string(),
+        via: None,
+        summary,
+        payload: payload.to_string(),
+        t,
+    };
+    Some(match record {
+        PageRecord::Event { name, payload, via, .. } => Row {
+            kind: EntryKind::Event,
+            name: name.clone(),
+            via: Some(*via),
+            summary: summarize_event(name, payload),
+            payload: payload.to_string(),
+            t,
+        },
+        PageRecord::Api { state, generation, methods, .. } => {
             let summary = match state {
                 ApiState::Absent => "window.HubSpotConversations is gone".to_string(),
                 ApiState::Placeholder => {
@@ -456,78 +508,73 @@ fn record_entry(id: u64, doc: String, time_origin: f64, record: &PageRecord) -> 
                 }
                 ApiState::Ready => format!("object #{generation} assigned: the API is ready"),
             };
-            let payload = json!({ "state": state.as_str(), "generation": generation });
-            (
-                EntryKind::Api,
-                "HubSpotConversations".into(),
-                None,
-                summary,
-                payload.to_string(),
-            )
+            let payload = json!({ "state": state.as_str(), "generation": generation, "methods": methods });
+            row(EntryKind::Api, "HubSpotConversations", summary, payload)
         }
-        PageRecord::Widget {
-            loaded,
-            inline,
-            src,
-            ..
-        } => {
-            let place = if *inline {
-                "inline chat iframe"
-            } else {
-                "chat iframe"
-            };
-            let summary = if *loaded {
-                format!("{place} loaded")
-            } else {
-                format!("{place} removed")
-            };
-            let payload = json!({ "loaded": loaded, "inline": inline, "src": src });
-            (
-                EntryKind::Widget,
-                "chat iframe".into(),
-                None,
-                summary,
-                payload.to_string(),
-            )
+        PageRecord::Widget { loaded, inline, src, .. } => {
+            let place = if *inline { "inline chat iframe" } else { "chat iframe" };
+            let summary = if *loaded { format!("{place} loaded") } else { format!("{place} removed") };
+            row(EntryKind::Widget, "chat iframe", summary, json!({ "loaded": loaded, "inline": inline, "src": src }))
         }
         PageRecord::Loader { src, portal, .. } => {
             let summary = match portal {
                 Some(portal) => format!("portal {portal}: {src}"),
                 None => src.clone(),
             };
-            let payload = json!({ "src": src, "portal": portal });
-            (
-                EntryKind::Loader,
-                "loader script".into(),
-                None,
-                summary,
-                payload.to_string(),
-            )
+            row(EntryKind::Loader, "loader script", summary, json!({ "src": src, "portal": portal }))
         }
         PageRecord::Open { open, user, .. } => {
             let action = if *open { "opened" } else { "closed" };
             let actor = if *user { "by the visitor" } else { "by code" };
             let payload = json!({ "isOpen": open, "isUser": user });
-            (
-                EntryKind::Open,
-                "open-change".into(),
-                None,
-                format!("widget {action} {actor}"),
-                payload.to_string(),
+            row(EntryKind::Open, "open-change", format!("widget {action} {actor}"), payload)
+        }
+        PageRecord::Call { id, method, args, outcome, value, error, .. } => {
+            let throttled = (*outcome == CallOutcome::Returned
+                && matches!(method.as_str(), "widget.load" | "widget.refresh"))
+            .then(|| throttles.entry(method.clone()).or_default().call(t));
+            let mut summary = match outcome {
+                CallOutcome::Returned if value.is_null() => "returned".to_string(),
+                CallOutcome::Returned => format!("returned {value}"),
+                CallOutcome::Threw => format!("threw {error}"),
+                CallOutcome::NotReady => "API not ready: window.HubSpotConversations is not set".to_string(),
+                CallOutcome::Missing => format!("this HubSpotConversations object has no {method}()"),
+                CallOutcome::NotDelivered => "API not ready: the page is not connected".to_string(),
+            };
+            let throttle = match throttled {
+                Some(ThrottleVerdict::Collapsed { runs_at }) => {
+                    summary = format!(
+                        "collapsed by the loader's 1 s throttle: the trailing call runs at {:.3} s",
+                        runs_at / 1000.0
+                    );
+                    json!({ "collapsed": true, "trailing_call_at_ms": runs_at })
+                }
+                _ => serde_json::Value::Null,
+            };
+            let payload = json!({
+                "id": id, "args": args, "outcome": outcome, "value": value, "error": error, "throttle": throttle
+            });
+            row(EntryKind::Call, method, summary, payload)
+        }
+        PageRecord::Settings { source: SettingsSource::Assigned, phase, present, fields, .. } => {
+            let when = match phase {
+                crate::core::protocol::SettingsPhase::BeforeLoader => "before the loader read it",
+                crate::core::protocol::SettingsPhase::AfterLoader => "AFTER the loader read it: it has no effect",
+            };
+            let problems = crate::core::settings::validate(fields).len();
+            let mut summary = if *present { format!("assigned {when}") } else { format!("set to a non-object {when}") };
+            if problems > 0 {
+                summary.push_str(&format!(" — {problems} invalid"));
+            }
+            row(
+                EntryKind::Settings,
+                "hsConversationsSettings",
+                summary,
+                serde_json::to_value(fields).unwrap_or_default(),
             )
         }
-    };
-    Entry {
-        id,
-        doc,
-        t,
-        wall: time_origin + t,
-        kind,
-        name,
-        via,
-        summary,
-        payload,
-    }
+        PageRecord::Settings { .. } | PageRecord::Inline { .. } => return None,
+    })
 }
 
 #[cfg(test)]
@@ -549,11 +596,7 @@ mod tests {
 
     fn snapshot(hub: &Hub, tab: i64) -> (PageStatus, Vec<Entry>, u64) {
         match decode(&hub.snapshot(tab)) {
-            PanelUpdate::Snapshot {
-                status,
-                entries,
-                dropped,
-            } => (status, entries, dropped),
+            PanelUpdate::Snapshot { status, entries, dropped } => (status, entries, dropped),
             other => panic!("not a snapshot: {other:?}"),
         }
     }
@@ -577,28 +620,17 @@ mod tests {
     #[test]
     fn a_batch_becomes_entries_status_and_an_ack_after_the_store() {
         let mut hub = Hub::default();
-        let records = format!(
-            r#"{{"k":"api","seq":1,"t":1,"state":"ready","generation":1}},{}"#,
-            event(2, "widgetLoaded")
-        );
+        let records =
+            format!(r#"{{"k":"api","seq":1,"t":1,"state":"ready","generation":1}},{}"#, event(2, "widgetLoaded"));
         let effects = hub.relay_message(4, &relay_page(9, "a", &records));
-        let store = effects
-            .iter()
-            .position(|e| matches!(e, Effect::Store { .. }))
-            .unwrap();
-        let ack = effects
-            .iter()
-            .position(|e| *e == Effect::AckRelay { batch: 9 })
-            .unwrap();
+        let store = effects.iter().position(|e| matches!(e, Effect::Store { .. })).unwrap();
+        let ack = effects.iter().position(|e| *e == Effect::AckRelay { batch: 9 }).unwrap();
         assert!(store < ack, "ack must follow the store");
         let (status, entries, _) = snapshot(&hub, 4);
         assert_eq!(status.api, ApiState::Ready);
         assert_eq!(status.url, "http://shop.test/a");
         let kinds: Vec<EntryKind> = entries.iter().map(|e| e.kind).collect();
-        assert_eq!(
-            kinds,
-            vec![EntryKind::Navigation, EntryKind::Api, EntryKind::Event]
-        );
+        assert_eq!(kinds, vec![EntryKind::Navigation, EntryKind::Api, EntryKind::Event]);
         assert_eq!(entries[2].wall, 1002.0);
         assert_eq!(entries[2].summary, "m2");
     }
@@ -606,73 +638,32 @@ mod tests {
     #[test]
     fn resent_batches_are_not_duplicated() {
         let mut hub = Hub::default();
-        let page = relay_page(
-            1,
-            "a",
-            &format!("{},{}", event(1, "widgetLoaded"), event(2, "widgetClosed")),
-        );
+        let page = relay_page(1, "a", &format!("{},{}", event(1, "widgetLoaded"), event(2, "widgetClosed")));
         hub.relay_message(1, &page);
         let again = hub.relay_message(1, &page);
         assert!(!again.iter().any(|e| matches!(e, Effect::ToPanels { .. })));
         assert!(again.contains(&Effect::AckRelay { batch: 1 }));
-        hub.relay_message(
-            1,
-            &relay_page(
-                2,
-                "a",
-                &format!("{},{}", event(2, "widgetClosed"), event(3, "x")),
-            ),
-        );
+        hub.relay_message(1, &relay_page(2, "a", &format!("{},{}", event(2, "widgetClosed"), event(3, "x"))));
         let names: Vec<String> = snapshot(&hub, 1).1.into_iter().map(|e| e.name).collect();
-        assert_eq!(
-            names,
-            vec!["navigation", "widgetLoaded", "widgetClosed", "x"]
-        );
+        assert_eq!(names, vec!["navigation", "widgetLoaded", "widgetClosed", "x"]);
     }
 
     #[test]
     fn a_new_document_adds_a_navigation_and_resets_the_status() {
         let mut hub = Hub::default();
-        hub.relay_message(
-            1,
-            &relay_page(
-                1,
-                "a",
-                r#"{"k":"api","seq":1,"t":1,"state":"ready","generation":1}"#,
-            ),
-        );
+        hub.relay_message(1, &relay_page(1, "a", r#"{"k":"api","seq":1,"t":1,"state":"ready","generation":1}"#));
         let effects = hub.relay_message(1, &relay_page(1, "b", ""));
         let (status, entries, _) = snapshot(&hub, 1);
         assert_eq!(status.api, ApiState::Absent);
         assert_eq!(status.doc, "b");
-        assert_eq!(
-            entries
-                .iter()
-                .filter(|e| e.kind == EntryKind::Navigation)
-                .count(),
-            2
-        );
-        assert!(effects.iter().any(
-            |e| matches!(e, Effect::ToPanels { message, .. } if message.contains("\"status\""))
-        ));
+        assert_eq!(entries.iter().filter(|e| e.kind == EntryKind::Navigation).count(), 2);
+        assert!(effects
+            .iter()
+            .any(|e| matches!(e, Effect::ToPanels { message, .. } if message.contains("\"status\""))));
         // Back to document "a" (back/forward cache): its status comes back, no events repeat.
-        hub.relay_message(
-            1,
-            &relay_page(
-                2,
-                "a",
-                r#"{"k":"api","seq":1,"t":1,"state":"ready","generation":1}"#,
-            ),
-        );
+        hub.relay_message(1, &relay_page(2, "a", r#"{"k":"api","seq":1,"t":1,"state":"ready","generation":1}"#));
         assert_eq!(snapshot(&hub, 1).0.api, ApiState::Ready);
-        assert_eq!(
-            snapshot(&hub, 1)
-                .1
-                .iter()
-                .filter(|e| e.kind == EntryKind::Api)
-                .count(),
-            1
-        );
+        assert_eq!(snapshot(&hub, 1).1.iter().filter(|e| e.kind == EntryKind::Api).count(), 1);
     }
 
     #[test]
@@ -692,36 +683,18 @@ mod tests {
 
     #[test]
     fn the_state_survives_a_restart_from_storage() {
-        let mut hub = Hub::new(Limits {
-            max_entries: 600,
-            max_bytes: usize::MAX,
-        });
+        let mut hub = Hub::new(Limits { max_entries: 600, max_bytes: usize::MAX });
         let mut storage = HashMap::new();
         for batch in 1..=10u64 {
-            let records: Vec<String> = (1..=100)
-                .map(|i| event((batch - 1) * 100 + i, "inputStaging"))
-                .collect();
-            stored(
-                &hub.relay_message(3, &relay_page(batch, "a", &records.join(","))),
-                &mut storage,
-            );
+            let records: Vec<String> = (1..=100).map(|i| event((batch - 1) * 100 + i, "inputStaging")).collect();
+            stored(&hub.relay_message(3, &relay_page(batch, "a", &records.join(","))), &mut storage);
         }
         let before = snapshot(&hub, 3);
         assert_eq!(before.1.len(), 600);
         assert_eq!(before.2, 401);
-        assert!(
-            storage.len() <= 4,
-            "evicted chunks are removed from storage: {:?}",
-            storage.keys()
-        );
+        assert!(storage.len() <= 4, "evicted chunks are removed from storage: {:?}", storage.keys());
 
-        let mut restarted = Hub::restore(
-            Limits {
-                max_entries: 600,
-                max_bytes: usize::MAX,
-            },
-            &storage,
-        );
+        let mut restarted = Hub::restore(Limits { max_entries: 600, max_bytes: usize::MAX }, &storage);
         assert_eq!(snapshot(&restarted, 3), before);
         // De-duplication state survives too: a batch resent after the restart adds nothing.
         let records: Vec<String> = (901..=1000).map(|i| event(i, "inputStaging")).collect();
@@ -739,9 +712,7 @@ mod tests {
         hub.relay_message(5, &relay_page(1, "a", &event(1, "widgetLoaded")));
         let effects = hub.panel_message(None, r#"{"v":1,"type":"subscribe","tab":5}"#);
         assert_eq!(effects.len(), 2);
-        let Effect::Reply { message } = &effects[1] else {
-            panic!()
-        };
+        let Effect::Reply { message } = &effects[1] else { panic!() };
         assert!(message.contains("widgetLoaded"));
     }
 
@@ -749,14 +720,8 @@ mod tests {
     fn clear_empties_the_log_and_storage_but_not_the_status() {
         let mut hub = Hub::default();
         let mut storage = HashMap::new();
-        let records = format!(
-            r#"{{"k":"api","seq":1,"t":1,"state":"ready","generation":1}},{}"#,
-            event(2, "a")
-        );
-        stored(
-            &hub.relay_message(2, &relay_page(1, "a", &records)),
-            &mut storage,
-        );
+        let records = format!(r#"{{"k":"api","seq":1,"t":1,"state":"ready","generation":1}},{}"#, event(2, "a"));
+        stored(&hub.relay_message(2, &relay_page(1, "a", &records)), &mut storage);
         let effects = hub.panel_message(Some(2), r#"{"v":1,"type":"clear"}"#);
         stored(&effects, &mut storage);
         let (status, entries, dropped) = snapshot(&hub, 2);
@@ -764,24 +729,15 @@ mod tests {
         assert_eq!(dropped, 0);
         assert_eq!(status.api, ApiState::Ready);
         assert_eq!(storage.keys().collect::<Vec<_>>(), vec!["tab:2:meta"]);
-        assert!(hub
-            .panel_message(None, r#"{"v":1,"type":"clear"}"#)
-            .iter()
-            .all(|e| matches!(e, Effect::Warn { .. })));
+        assert!(hub.panel_message(None, r#"{"v":1,"type":"clear"}"#).iter().all(|e| matches!(e, Effect::Warn { .. })));
     }
 
     #[test]
     fn a_closed_tab_leaves_nothing_in_storage() {
         let mut hub = Hub::default();
         let mut storage = HashMap::new();
-        stored(
-            &hub.relay_message(8, &relay_page(1, "a", &event(1, "a"))),
-            &mut storage,
-        );
-        stored(
-            &hub.relay_message(9, &relay_page(1, "a", &event(1, "a"))),
-            &mut storage,
-        );
+        stored(&hub.relay_message(8, &relay_page(1, "a", &event(1, "a"))), &mut storage);
+        stored(&hub.relay_message(9, &relay_page(1, "a", &event(1, "a"))), &mut storage);
         stored(&hub.tab_removed(8), &mut storage);
         assert!(storage.keys().all(|k| k.starts_with("tab:9:")));
         assert_eq!(hub.tab_count(), 1);
@@ -791,13 +747,10 @@ mod tests {
     fn the_hooks_dropped_count_is_reported() {
         let mut hub = Hub::default();
         let data = r#"{"v":1,"doc":"a","url":"u","time_origin":0,"dropped":7,"records":[]}"#;
-        let effects = hub.relay_message(
-            1,
-            &json!({"v":1,"type":"page","batch":1,"data":data}).to_string(),
-        );
+        let effects = hub.relay_message(1, &json!({"v":1,"type":"page","batch":1,"data":data}).to_string());
         assert_eq!(snapshot(&hub, 1).2, 7);
-        assert!(effects.iter().any(
-            |e| matches!(e, Effect::ToPanels { message, .. } if message.contains("\"dropped\":7"))
-        ));
+        assert!(effects
+            .iter()
+            .any(|e| matches!(e, Effect::ToPanels { message, .. } if message.contains("\"dropped\":7"))));
     }
 }
