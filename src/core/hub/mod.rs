@@ -753,4 +753,97 @@ mod tests {
             .iter()
             .any(|e| matches!(e, Effect::ToPanels { message, .. } if message.contains("\"dropped\":7"))));
     }
+
+    fn call_request(method: &str, args: &str) -> String {
+        format!(r#"{{"v":1,"type":"call","method":"{method}","args":{args}}}"#)
+    }
+
+    #[test]
+    fn a_panel_call_goes_to_the_relay_with_a_fresh_id() {
+        let mut hub = Hub::default();
+        hub.relay_message(1, &relay_page(1, "a", ""));
+        let effects = hub.panel_message(Some(1), &call_request("widget.load", r#"[{"widgetOpen":true}]"#));
+        let Some(Effect::ToRelay { tab: 1, message, call: Some(call) }) = effects.last() else {
+            panic!("no relay effect: {effects:?}")
+        };
+        assert_eq!(call.id, 1);
+        let message: serde_json::Value = serde_json::from_str(message).unwrap();
+        assert_eq!(message, json!({"v":1,"type":"call","id":1,"method":"widget.load","args":[{"widgetOpen":true}]}));
+        let again = hub.panel_message(Some(1), &call_request("widget.open", "[]"));
+        assert!(matches!(again.last(), Some(Effect::ToRelay { call: Some(PendingCall { id: 2, .. }), .. })));
+        assert!(hub
+            .panel_message(Some(1), &call_request("alert", "[]"))
+            .iter()
+            .all(|e| matches!(e, Effect::Warn { .. })));
+        assert!(hub
+            .panel_message(None, &call_request("widget.open", "[]"))
+            .iter()
+            .all(|e| matches!(e, Effect::Warn { .. })));
+    }
+
+    fn call_record(seq: u64, t: f64, method: &str, outcome: &str) -> String {
+        format!(
+            r#"{{"k":"call","seq":{seq},"t":{t},"id":{seq},"method":"{method}","args":[],"outcome":"{outcome}","value":null,"error":"TypeError: boom"}}"#
+        )
+    }
+
+    #[test]
+    fn call_outcomes_become_call_entries_and_throttled_loads_are_marked() {
+        let mut hub = Hub::default();
+        let records = [
+            call_record(1, 100.0, "widget.load", "returned"),
+            call_record(2, 400.0, "widget.load", "returned"),
+            call_record(3, 500.0, "widget.open", "threw"),
+            call_record(4, 600.0, "widget.close", "not_ready"),
+            call_record(5, 700.0, "debug", "missing"),
+            call_record(6, 2200.0, "widget.load", "returned"),
+        ]
+        .join(",");
+        hub.relay_message(1, &relay_page(1, "a", &records));
+        let calls: Vec<Entry> = snapshot(&hub, 1).1.into_iter().filter(|e| e.kind == EntryKind::Call).collect();
+        let summaries: Vec<&str> = calls.iter().map(|e| e.summary.as_str()).collect();
+        assert_eq!(
+            summaries,
+            vec![
+                "returned",
+                "collapsed by the loader's 1 s throttle: the trailing call runs at 1.100 s",
+                "threw TypeError: boom",
+                "API not ready: window.HubSpotConversations is not set",
+                "this HubSpotConversations object has no debug()",
+                "returned",
+            ]
+        );
+        assert!(calls[1].payload.contains(r#""collapsed":true"#));
+        assert_eq!(calls[0].name, "widget.load");
+    }
+
+    #[test]
+    fn an_undelivered_call_is_logged() {
+        let mut hub = Hub::default();
+        let effects = hub.call_undelivered(3, PendingCall { id: 9, method: "clear".into() });
+        assert!(effects
+            .iter()
+            .any(|e| matches!(e, Effect::ToPanels { message, .. } if message.contains("not connected"))));
+        assert_eq!(snapshot(&hub, 3).1[0].kind, EntryKind::Call);
+    }
+
+    #[test]
+    fn settings_and_inline_records_update_the_status() {
+        let mut hub = Hub::default();
+        let records = r##"{"k":"settings","seq":1,"t":5,"source":"assigned","phase":"before_loader","present":true,
+              "fields":{"loadImmediately":{"type":"string","value":"yes"}}},
+            {"k":"settings","seq":2,"t":900,"source":"snapshot","phase":"after_loader","present":true,"fields":{}},
+            {"k":"inline","seq":3,"t":901,"selector":"#chat","exists":false,"width":0,"height":0}"##;
+        hub.relay_message(1, &relay_page(1, "a", records));
+        let (status, entries, _) = snapshot(&hub, 1);
+        let as_set = status.settings_as_set.unwrap();
+        assert_eq!(as_set.phase, crate::core::protocol::SettingsPhase::BeforeLoader);
+        assert!(as_set.fields.contains_key("loadImmediately"));
+        assert!(status.settings_now.unwrap().fields.is_empty());
+        assert_eq!(status.inline.unwrap().selector, "#chat");
+        // The assignment is logged (with its problem count); snapshots are not.
+        let settings: Vec<&Entry> = entries.iter().filter(|e| e.kind == EntryKind::Settings).collect();
+        assert_eq!(settings.len(), 1);
+        assert_eq!(settings[0].summary, "assigned before the loader read it — 1 invalid");
+    }
 }

@@ -1,3 +1,9 @@
+//! Settings tab: `window.hsConversationsSettings` as the page set it and as it is now,
+//! checked against the loader's rules.
+
+use super::format_since_navigation;
+use crate::core::protocol::{PanelRequest, SettingsPhase, SettingsView};
+use crate::core::settings::{unknown_keys, validate};
 use crate::devpanel::hooks::PanelStore;
 use yew::prelude::*;
 
@@ -8,6 +14,97 @@ pub struct SettingsTabProps {
 
 #[function_component(SettingsTab)]
 pub fn settings_tab(props: &SettingsTabProps) -> Html {
-    let _ = &props.store;
-    html! { <div class="pane"></div> }
+    let store = &props.store;
+    {
+        let store = store.clone();
+        use_effect_with((), move |_| store.request(PanelRequest::Snapshot));
+    }
+    let on_reread = {
+        let store = store.clone();
+        Callback::from(move |_| store.request(PanelRequest::Snapshot))
+    };
+    let state = store.state();
+    let status = &state.status;
+    html! {
+        <div class="pane settings-pane">
+            <div class="pane-toolbar">
+                <button type="button" onclick={on_reread}>{ "Read again" }</button>
+            </div>
+            <section class="card" aria-labelledby="settings-set">
+                <h2 id="settings-set">{ "As the page set it" }</h2>
+                { view_of(status.settings_as_set.as_ref(), true) }
+            </section>
+            <section class="card" aria-labelledby="settings-now">
+                <h2 id="settings-now">{ "As it is now" }</h2>
+                { view_of(status.settings_now.as_ref(), false) }
+            </section>
+        </div>
+    }
+}
+
+fn view_of(view: Option<&SettingsView>, as_set: bool) -> Html {
+    let Some(view) = view else {
+        let text = if as_set {
+            "The page has not assigned window.hsConversationsSettings: the loader uses its defaults."
+        } else {
+            "Not read yet."
+        };
+        return html! { <p class="note">{ text }</p> };
+    };
+    let when = match view.phase {
+        SettingsPhase::BeforeLoader => html! { <span class="badge ok">{ "before the loader read it" }</span> },
+        SettingsPhase::AfterLoader => html! {
+            <span class="badge bad">{ "after the loader read it: too late, the loader already used its defaults" }</span>
+        },
+    };
+    if !view.present {
+        return html! {
+            <>
+                <p>{ format!("{} — ", format_since_navigation(view.t)) }{ when }</p>
+                <p class="note">{ "window.hsConversationsSettings is not an object." }</p>
+            </>
+        };
+    }
+    let problems = validate(&view.fields);
+    let unknown = unknown_keys(&view.fields);
+    html! {
+        <>
+            if as_set {
+                <p class="when">{ format!("set at {} — ", format_since_navigation(view.t)) }{ when }</p>
+            }
+            if view.fields.is_empty() {
+                <p class="note">{ "An empty object: every setting takes the loader's default." }</p>
+            } else {
+                <table class="settings-table">
+                    <thead><tr><th>{ "Setting" }</th><th>{ "Type" }</th><th>{ "Value" }</th></tr></thead>
+                    <tbody>
+                        { for view.fields.iter().map(|(key, field)| {
+                            let invalid = problems.iter().any(|p| &p.field == key);
+                            let unknown_key = unknown.contains(key);
+                            html! {
+                                <tr data-setting={key.clone()} class={classes!(invalid.then_some("invalid"), unknown_key.then_some("unknown"))}>
+                                    <td class="mono">{ key }</td>
+                                    <td>{ &field.js_type }</td>
+                                    <td class="mono">{ field.value.to_string() }</td>
+                                </tr>
+                            }
+                        }) }
+                    </tbody>
+                </table>
+            }
+            if !problems.is_empty() {
+                <ul class="problems" role="alert">
+                    { for problems.iter().map(|p| html! {
+                        <li data-problem={p.field.clone()}>
+                            <code>{ &p.message }</code>
+                            { if p.thrown_by_loader { " — the loader throws this and the widget does not start" } else { " — thrown once the problem above is fixed" } }
+                        </li>
+                    }) }
+                </ul>
+            }
+            if !unknown.is_empty() {
+                <p class="note">{ format!("Not read by the loader (a typo?): {}", unknown.join(", ")) }</p>
+            }
+        </>
+    }
 }
