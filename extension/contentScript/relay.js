@@ -44,7 +44,7 @@
 
   function send(m) {
     if (frozen || dead) return;
-    if (!port) return connect();                     // connect() sends everything kept, m included
+    if (!port) { if (!timer) connect(); return; }    // connect() sends everything kept, m included
     try { port.postMessage(m); } catch (e) { lost(); }
   }
 

@@ -13,9 +13,11 @@
     var parse = JSON.parse, stringify = JSON.stringify, ET = W.EventTarget.prototype;
     var getOf = function (C, p) { return uncurry(gopd(C.prototype, p).get); };
     var addEL = uncurry(ET.addEventListener), rmEL = uncurry(ET.removeEventListener), fire = uncurry(ET.dispatchEvent);
-    var CE = W.CustomEvent, MO = W.MutationObserver, observe = uncurry(MO.prototype.observe), unobserve = uncurry(MO.prototype.disconnect);
-    var setT = uncurry(W.setTimeout), perf = W.performance, now = uncurry(W.Performance.prototype.now), T0 = +perf.timeOrigin || 0;
-    var exec = uncurry(RegExp.prototype.exec), slice = uncurry(String.prototype.slice), indexOf = uncurry(String.prototype.indexOf), code = uncurry(String.prototype.charCodeAt);
+    var CE = W.CustomEvent, MO = W.MutationObserver;
+    var observe = uncurry(MO.prototype.observe), unobserve = uncurry(MO.prototype.disconnect), setT = uncurry(W.setTimeout);
+    var perf = W.performance, now = uncurry(W.Performance.prototype.now), T0 = +perf.timeOrigin || 0;
+    var exec = uncurry(RegExp.prototype.exec), slice = uncurry(String.prototype.slice);
+    var indexOf = uncurry(String.prototype.indexOf), code = uncurry(String.prototype.charCodeAt);
     var byId = uncurry(W.Document.prototype.getElementById), attr = uncurry(W.Element.prototype.getAttribute);
     var closest = uncurry(W.Element.prototype.closest), byTag = uncurry(W.Element.prototype.getElementsByTagName);
     var item = uncurry(W.HTMLCollection.prototype.item), len = getOf(W.HTMLCollection, 'length');
@@ -47,7 +49,10 @@
     function weigh(s) {
       var n = s.length, b = n, c, k;
       if (n < 1000) return 3 * n;
-      for (k = 0; k < n; k++) { c = code(s, k); if (c > 127) b += c < 2048 || (c >= 0xD800 && c < 0xE000) ? 1 : 2; else if (c === 34 || c === 92) b++; }
+      for (k = 0; k < n; k++) {
+        c = code(s, k);
+        if (c > 127) b += c < 2048 || (c >= 0xD800 && c < 0xE000) ? 1 : 2; else if (c === 34 || c === 92) b++;
+      }
       return b;
     }
     function add(k, body) {
@@ -64,7 +69,8 @@
       do left = batch(left); while (left > 0);
     }
     function batch(left) {
-      var s = '{"v":1,"doc":"' + docId + '","url":' + stringify(clip(loc.href, 2048)) + ',"time_origin":' + T0 + ',"dropped":' + dropped + ',"records":[';
+      var s = '{"v":1,"doc":"' + docId + '","url":' + stringify(clip(loc.href, 2048)) + ',"time_origin":' + T0 +
+        ',"dropped":' + dropped + ',"records":[';
       var size = 3 * s.length + 2, n = 0, r;
       dropped = 0;
       while (left > 0 && n < MAXBATCH) {
@@ -99,7 +105,9 @@
           for (n = v.length, out = '[', j = 0; j < n && j < 100 && chars <= BUDGET; j++) out += (j ? ',' : '') + at(v, j, d);
           return out + (j < n ? (j ? ',' : '') + '"[+' + (n - j) + ' more]"]' : ']');
         }
-        for (k = keysOf(v), n = k.length, out = '{', j = 0; j < n && j < 100 && chars <= BUDGET; j++) out += (j ? ',' : '') + str(k[j]) + ':' + at(v, k[j], d);
+        for (k = keysOf(v), n = k.length, out = '{', j = 0; j < n && j < 100 && chars <= BUDGET; j++) {
+          out += (j ? ',' : '') + str(k[j]) + ':' + at(v, k[j], d);
+        }
         return out + (j < n ? (j ? ',' : '') + '"[more]":"[+' + (n - j) + ' keys]"}' : '}');
       } catch (e) { return '"[Thrown]"'; } finally { stack[d] = null; }
     }
@@ -139,7 +147,7 @@
       var st = 'absent', s;
       if (v) {
         gen++;
-        try { s = W.hsConversationsSettings; s = firstObj && s !== null && typeof s === 'object' && s.loadImmediately === false; } catch (e) { s = false; }
+        try { s = firstObj && W.hsConversationsSettings; s = !!s && typeof s === 'object' && s.loadImmediately === false; } catch (e) { s = false; }
         if (s) eachChat(function () { s = false; });
         st = s ? 'placeholder' : 'ready'; ph = s ? v : null; firstObj = false;
       }

@@ -19,7 +19,6 @@ after(async () => {
 const kinds = (records, k) => records.filter((r) => r.k === k);
 const apiStates = (records) => kinds(records, 'api').map((r) => [r.state, r.generation]);
 const eventNames = (records) => kinds(records, 'event').map((r) => [r.name, r.via]);
-const pageSleep = (page, ms) => page.evaluate((ms) => new Promise((r) => setTimeout(r, ms)), ms);
 
 // Counts builtin calls made BY THE HOOK (stack attribution) for "does nothing measurable".
 const INSTRUMENT = `(function () {
@@ -61,7 +60,7 @@ test('a page without HubSpot: only the trap and three passive listeners; one emp
     assert.equal(await page.evaluate(() => window.HubSpotConversations), undefined);
 
     assert.equal(await page.evaluate(() => window.__relay.hello()), 1, 'the hello is answered synchronously');
-    const { batches } = await L.collect(page);
+    const { batches } = await L.collect(page, undefined, { flush: false });
     assert.equal(batches.length, 1);
     assert.deepEqual(batches[0].records, []);
     assert.equal(batches[0].url, page.url());
@@ -70,7 +69,7 @@ test('a page without HubSpot: only the trap and three passive listeners; one emp
 
     await page.evaluate(() => window.pageWork(300));
     assert.equal(await page.evaluate(() => window.__relay.hello()), 1);
-    const again = await L.collect(page);
+    const again = await L.collect(page, undefined, { flush: false });
     assert.deepEqual(again.batches[0].records, []);
     assert.equal(again.batches[0].doc, batches[0].doc, 'one doc id per document');
     assert.deepEqual(await page.evaluate(() => window.__hookCalls.slice()), [...listeners, 'dispatchEvent', 'dispatchEvent']);
@@ -158,6 +157,8 @@ test('events: iframe external-api-event and open-change, widgetHidden via on() o
       await hs.fromChat({ type: 'external-api-event', data: 'not an object' });
       await hs.fromChat(null, 1, '{"type":"external-api-event", broken json');
       hs.hide({ reason: 'NO_AGENTS', description: 'first object' });
+      await hs.reloadFrame(); // the chat iframe navigates again: not a new widget, no second on()
+      await sleep(30);
       window.HubSpotConversations.clear({ resetWidget: true });
       await hs.waitLoaded();
       await sleep(30);
@@ -412,12 +413,12 @@ test('protocol: nothing before hello, synchronous flush on hello, then batches a
     await L.sleep(200);
     assert.equal(await page.evaluate(() => window.__relay.total()), 0, 'records wait for a relay');
     assert.equal(await page.evaluate(() => window.__relay.hello()), 1, 'flushed during the hello dispatch');
-    let got = await L.collect(page);
+    let got = await L.collect(page, undefined, { flush: false });
     assert.equal(got.records.length, got.state.lastSeq, 'every record since the start');
     assert.equal(kinds(got.records, 'event').filter((r) => r.name === 'inputStaging').length, 5);
     assert.equal(got.batches[0].url, page.url());
     assert.equal(await page.evaluate(() => window.__relay.hello()), 1);
-    const empty = await L.collect(page, got.state);
+    const empty = await L.collect(page, got.state, { flush: false });
     assert.deepEqual(empty.batches[0].records, [], 'an empty batch when nothing is pending');
 
     await page.evaluate(async () => {
@@ -427,7 +428,7 @@ test('protocol: nothing before hello, synchronous flush on hello, then batches a
       }
     });
     await L.sleep(150);
-    got = await L.collect(page, empty.state);
+    got = await L.collect(page, empty.state, { flush: false });
     const staged = got.records.filter((r) => r.name === 'inputStaging').map((r) => r.payload.i);
     assert.deepEqual(staged, [...Array(15).keys()], 'all records, in order, once');
     assert.ok(got.batches.length >= 2 && got.batches.length <= 6, `${got.batches.length} batches for ~200 ms of events`);
@@ -452,7 +453,7 @@ test('flood of 20,000 chat messages before any relay: buffer bounded at 10,000, 
     t.diagnostic(`20,000 messages with the hook buffering (no relay): ${ms.toFixed(0)} ms`);
     const n = await page.evaluate(() => window.__relay.hello());
     assert.ok(n >= 20, `${n} batches`);
-    const { records, dropped, batches, state } = await L.collect(page);
+    const { records, dropped, batches, state } = await L.collect(page, undefined, { flush: false });
     assert.equal(records.length, 10000);
     assert.equal(records.length + dropped, state.lastSeq, 'records + dropped account for every seq');
     assert.ok(dropped >= 10000);
@@ -493,11 +494,13 @@ test('flood of 20,000 chat messages with a relay: every record accounted for', a
 });
 
 // In-page cost of the hook's message listener: the same MessageEvent dispatched 20,000 times.
-async function listenerCost(withHook) {
+async function listenerCost(withHook, emptyListener = false) {
   const { page, close } = await L.openPage(browser, server.page('plain.html'), { hook: withHook });
   try {
     await page.evaluate(() => window.__relay.hello());
-    const result = await page.evaluate(() => {
+    const result = await page.evaluate((emptyListener) => {
+      // The floor: what any one passive message listener costs the page.
+      if (emptyListener) window.addEventListener('message', () => {}, { capture: true, passive: true });
       const N = 20000;
       const hub = JSON.stringify({ type: 'external-api-event', uuid: 'b5c1',
         data: { eventType: 'conversationStarted', payload: { conversation: { conversationId: 7 } } } });
@@ -513,15 +516,15 @@ async function listenerCost(withHook) {
       const out = {};
       for (const [name, events] of Object.entries(kinds)) {
         const runs = [];
-        for (let r = 0; r < 5; r++) {
+        for (let r = 0; r < 7; r++) {
           const t0 = performance.now();
           for (let i = 0; i < N; i++) window.dispatchEvent(events[i % events.length]);
           runs.push(performance.now() - t0);
         }
-        out[name] = runs.sort((a, b) => a - b)[2];
+        out[name] = Math.min(...runs); // the least disturbed run (GC, other processes)
       }
       return out;
-    });
+    }, emptyListener);
     await L.sleep(100);
     const got = await L.collect(page);
     return { ...result, records: got.records.length, dropped: got.dropped };
@@ -532,12 +535,14 @@ async function listenerCost(withHook) {
 
 test('cost of the message listener per 20,000 messages, HubSpot and non-HubSpot (measured in the page)', async (t) => {
   const base = await listenerCost(false);
+  const floor = await listenerCost(false, true);
   const hooked = await listenerCost(true);
-  t.diagnostic(`20,000 dispatches, median of 5 — HubSpot-shaped: without hook ${base.hubspot.toFixed(1)} ms, with hook ` +
-    `${hooked.hubspot.toFixed(1)} ms; non-HubSpot: without ${base.noise.toFixed(1)} ms, with ${hooked.noise.toFixed(1)} ms`);
-  // 5 x 20,000 HubSpot messages were recorded: the buffer holds the newest 10,000.
+  t.diagnostic(`20,000 dispatches, best of 7 — HubSpot-shaped: without hook ${base.hubspot.toFixed(1)} ms, with hook ` +
+    `${hooked.hubspot.toFixed(1)} ms; non-HubSpot: without ${base.noise.toFixed(1)} ms, with an empty listener ` +
+    `${floor.noise.toFixed(1)} ms, with the hook ${hooked.noise.toFixed(1)} ms`);
+  // 7 x 20,000 HubSpot messages were recorded: the buffer holds the newest 10,000.
   assert.equal(hooked.records, 10000);
-  assert.equal(hooked.records + hooked.dropped, 100000);
+  assert.equal(hooked.records + hooked.dropped, 140000);
   const perMessage = (ms) => (ms * 1000) / 20000; // µs
   assert.ok(perMessage(hooked.noise - base.noise) < 2, `ignoring costs ${perMessage(hooked.noise - base.noise).toFixed(2)} µs/message`);
   assert.ok(perMessage(hooked.hubspot - base.hubspot) < 40, `recording costs ${perMessage(hooked.hubspot - base.hubspot).toFixed(2)} µs/message`);
@@ -660,8 +665,7 @@ test('batches stay under 1 MiB (UTF-8, and once escaped in the relay message) wi
   const { page, close } = await L.openPage(browser, server.page('page.html?ids'));
   try {
     await L.waitForFake(page);
-    await page.evaluate(() => window.__relay.hello());
-    await page.evaluate(async () => {
+    await page.evaluate(async () => { // all before the hello: one flush has to split them by size
       window.fakeHS.boot();
       await window.fakeHS.waitLoaded();
       const payloads = [
@@ -670,7 +674,6 @@ test('batches stay under 1 MiB (UTF-8, and once escaped in the relay message) wi
       ];
       for (let i = 0; i < 60; i++) await window.fakeHS.event('inputStaging', { i, strings: payloads[i % 2] });
     });
-    await L.sleep(200);
     const { batches, records } = await L.collect(page); // checkBatch asserts the byte limits
     const staged = records.filter((r) => r.name === 'inputStaging');
     assert.deepEqual(staged.map((r) => r.payload.i), [...Array(60).keys()]);

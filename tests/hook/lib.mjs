@@ -11,7 +11,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, '../..');
 // HOOK_UNDER_TEST lets a mutation run point the suite at a deliberately broken copy.
 export const HOOK_PATH = process.env.HOOK_UNDER_TEST || path.join(ROOT, 'extension/pageScript/hook.js');
-export const RELAY_PATH = path.join(ROOT, 'extension/contentScript/relay.js');
+export const RELAY_PATH = process.env.RELAY_UNDER_TEST || path.join(ROOT, 'extension/contentScript/relay.js');
 const FIXTURES = path.join(here, 'fixtures');
 export const HOOK_MARK = 'hook-under-test.js';
 
@@ -163,8 +163,10 @@ export function checkBatch(raw) {
 
 // Takes every batch the relay emulation received so far, validates them, and checks that
 // sequence numbers only grow and that records + dropped account for every seq.
-export async function collect(page, state = { lastSeq: 0, doc: null }) {
-  const raw = await page.evaluate(() => window.__relay.take());
+// By default a hello first flushes what the hook still holds (deterministic, no waiting for its
+// 50 ms timer); pass flush:false to see only what the hook sent on its own.
+export async function collect(page, state = { lastSeq: 0, doc: null }, { flush = true } = {}) {
+  const raw = await page.evaluate((flush) => { if (flush) window.__relay.hello(); return window.__relay.take(); }, flush);
   const batches = raw.map(([d, t]) => Object.assign(checkBatch(d), { at: t, bytes: Buffer.byteLength(d) }));
   const records = [];
   let dropped = 0;
@@ -186,4 +188,8 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
+}
+
+export async function waitFor(page, fn, arg, timeout = 5000) {
+  await page.waitForFunction(fn, arg, { timeout, polling: 20 });
 }
