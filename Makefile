@@ -6,7 +6,7 @@
 #   make dist       dist/chrome/ (unpacked extension) + dist/chrome.zip
 #   make test       fmt, clippy (native + wasm32), cargo test, node --test; ends with "N passed, N failed"
 #   make demo       node tests/demo.mjs (simulator + Chromium with the extension and devtools)
-#   make bench      node tests/bench.mjs (if present)
+#   make bench      figures for the Rust core at 100,000 events (and tests/bench.mjs if present)
 #   make clean      remove target/ and dist/   (make distclean also removes node_modules/ and .tools/)
 #
 # Everything works offline except for the package registries (crates.io, npm, Debian).
@@ -100,7 +100,8 @@ demo: tools dist
 	node tests/demo.mjs
 
 bench: tools dist
-	@if [ -f tests/bench.mjs ]; then node tests/bench.mjs; else echo "tests/bench.mjs does not exist yet: nothing to run"; fi
+	cargo run --release --quiet --example bench
+	@if [ -f tests/bench.mjs ]; then node tests/bench.mjs; fi
 
 # ---------------------------------------------------------------------------------------- clean
 

@@ -454,7 +454,12 @@ fn apply_to_status(status: &mut PageStatus, record: &PageRecord) {
         PageRecord::Call { .. } => {}
         PageRecord::Widget { loaded, .. } => status.widget_loaded = *loaded,
         PageRecord::Loader { src, portal, .. } => {
-            status.loader_src = Some(src.clone());
+            // The portal script (js.hs-scripts.com/<id>.js) only inserts the real loader
+            // (conversations-embed.js): the status shows the loader once it is known.
+            let is_portal_script = src.contains("hs-scripts");
+            if status.loader_src.is_none() || !is_portal_script {
+                status.loader_src = Some(src.clone());
+            }
             if portal.is_some() {
                 status.portal = portal.clone();
             }
@@ -756,6 +761,17 @@ mod tests {
 
     fn call_request(method: &str, args: &str) -> String {
         format!(r#"{{"v":1,"type":"call","method":"{method}","args":{args}}}"#)
+    }
+
+    #[test]
+    fn the_status_shows_the_loader_rather_than_the_portal_script() {
+        let mut hub = Hub::default();
+        let records = r#"{"k":"loader","seq":1,"t":1,"src":"https://js.usemessages.com/conversations-embed.js","portal":"123"},
+            {"k":"loader","seq":2,"t":2,"src":"https://js.hs-scripts.com/123.js","portal":"123"}"#;
+        hub.relay_message(1, &relay_page(1, "a", records));
+        let status = snapshot(&hub, 1).0;
+        assert_eq!(status.loader_src.as_deref(), Some("https://js.usemessages.com/conversations-embed.js"));
+        assert_eq!(status.portal.as_deref(), Some("123"));
     }
 
     #[test]

@@ -40,6 +40,7 @@ fn json_node(props: &JsonNodeProps) -> Html {
     };
     let preview = match &props.value {
         Value::Array(items) => format!("Array({})", items.len()),
+        _ if children.len() == 1 => "{…} 1 key".to_string(),
         _ => format!("{{…}} {} keys", children.len()),
     };
     let toggle = {

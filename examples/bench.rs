@@ -1,0 +1,86 @@
+//! `make bench`: figures for the Rust core at the scale the panel is designed for.
+//! Prints numbers; asserts nothing (timed assertions flake on shared machines).
+
+use chat_widget_inspector::core::event_log::Limits;
+use chat_widget_inspector::core::filter::Filter;
+use chat_widget_inspector::core::hub::Hub;
+use chat_widget_inspector::core::panel_state::{Action, PanelState};
+use chat_widget_inspector::core::protocol::{decode_panel_update, PanelUpdate};
+use std::time::Instant;
+
+const EVENTS: u64 = 100_000;
+const BATCH: u64 = 500;
+
+fn main() {
+    let names = ["conversationStarted", "unreadConversationCountChanged", "widgetLoaded", "inputStaging"];
+    let mut hub = Hub::new(Limits { max_entries: EVENTS as usize + 10, max_bytes: usize::MAX });
+    let mut stored_bytes = 0usize;
+    let mut panel = PanelState::new(true);
+    let started = Instant::now();
+    let mut decode_panel = std::time::Duration::ZERO;
+    for batch in 0..EVENTS / BATCH {
+        let records: Vec<String> = (1..=BATCH)
+            .map(|i| {
+                let seq = batch * BATCH + i;
+                let name = names[(seq % 4) as usize];
+                format!(
+                    r#"{{"k":"event","seq":{seq},"t":{seq},"name":"{name}","payload":{{"conversation":{{"conversationId":{seq}}},"unreadCount":{i}}},"via":"iframe"}}"#
+                )
+            })
+            .collect();
+        let data = format!(
+            r#"{{"v":1,"doc":"bench","url":"https://shop.example/","time_origin":0,"dropped":0,"records":[{}]}}"#,
+            records.join(",")
+        );
+        let message = serde_json::json!({"v":1,"type":"page","batch":batch + 1,"data":data}).to_string();
+        for effect in hub.relay_message(1, &message) {
+            match effect {
+                chat_widget_inspector::core::hub::Effect::Store { items } => {
+                    stored_bytes += items.values().map(String::len).sum::<usize>()
+                }
+                chat_widget_inspector::core::hub::Effect::ToPanels { message, .. } => {
+                    let t = Instant::now();
+                    let update: PanelUpdate = decode_panel_update(&message).expect("valid update");
+                    decode_panel += t.elapsed();
+                    panel = panel.reduce(Action::Update(update));
+                }
+                _ => {}
+            }
+        }
+    }
+    let ingest = started.elapsed();
+    println!(
+        "hub ingest: {EVENTS} events in {:.1} ms ({:.2} µs/event incl. storage chunks and panel updates)",
+        ingest.as_secs_f64() * 1e3,
+        ingest.as_secs_f64() * 1e6 / EVENTS as f64
+    );
+    println!(
+        "  of which panel decode: {:.1} ms; storage text written: {:.1} MiB",
+        decode_panel.as_secs_f64() * 1e3,
+        stored_bytes as f64 / (1 << 20) as f64
+    );
+
+    let t = Instant::now();
+    let snapshot = hub.snapshot(1);
+    println!(
+        "snapshot of {} entries: {:.1} ms, {:.1} MiB of JSON",
+        panel.entries.len(),
+        t.elapsed().as_secs_f64() * 1e3,
+        snapshot.len() as f64 / (1 << 20) as f64
+    );
+
+    for (label, filter) in [
+        ("no filter", Filter::default()),
+        ("by name", Filter { name: Some("widgetLoaded".into()), text: String::new() }),
+        ("free text", Filter { name: None, text: "conversationid\":4242".into() }),
+    ] {
+        panel = panel.reduce(Action::SetNameFilter(filter.name.clone())).reduce(Action::SetSearch(filter.text.clone()));
+        let t = Instant::now();
+        let rows = panel.visible().len();
+        println!(
+            "visible() over {} entries, {label}: {rows} rows in {:.2} ms",
+            panel.entries.len(),
+            t.elapsed().as_secs_f64() * 1e3
+        );
+    }
+}
