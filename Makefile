@@ -3,9 +3,13 @@
 #   make            same as `make dist`
 #   make tools      wasm32 target, wasm-bindgen CLI (version from Cargo.lock) in .tools/,
 #                   node_modules/ (npm ci), Debian browsers (as root)
-#   make dist       dist/chrome/ (unpacked extension) + dist/chrome.zip
+#   make dist       dist/chrome/ + dist/firefox/ (unpacked extensions) and dist/chrome.zip, dist/firefox.zip
+#   make package    store-ready archives in dist/packages/: Chrome Web Store zip, AMO xpi, AMO source zip
+#   make lint-firefox  web-ext lint on dist/firefox: fails on errors and on warnings README does not explain
 #   make test       fmt, clippy (native + wasm32), cargo test, node --test; ends with "N passed, N failed"
-#   make demo       node tests/demo.mjs (simulator + Chromium with the extension and devtools)
+#                   (e2e in Chromium and Firefox ESR; E2E_BROWSERS=chromium or =firefox for one)
+#   make demo       node tests/demo.mjs (simulator + the browser with the extension and devtools);
+#                   BROWSER=firefox for Firefox ESR (default chromium)
 #   make bench      figures for the Rust core at 100,000 events (and tests/bench.mjs if present)
 #   make clean      remove target/ and dist/   (make distclean also removes node_modules/ and .tools/)
 #
@@ -31,16 +35,25 @@ WASM_FEATURES := --enable-bulk-memory --enable-bulk-memory-opt --enable-call-ind
                  --enable-reference-types --enable-multivalue
 WASM_OPT_FLAGS ?= -Oz $(WASM_FEATURES) --strip-debug --strip-producers --strip-target-features
 
+# The wasm must not depend on where the checkout or the cargo registry is: rustc embeds the source
+# paths of panic locations. Remapped, a build anywhere gives the same bytes (AMO's reviewers rebuild).
+CARGO_HOME_DIR := $(or $(CARGO_HOME),$(HOME)/.cargo)
+WASM_RUSTFLAGS := --remap-path-prefix=$(CURDIR)=/build --remap-path-prefix=$(CARGO_HOME_DIR)=/cargo
+
 RAW_WASM := target/$(WASM_TARGET)/release/$(CRATE_LIB).wasm
 PKG_DIR  := target/pkg
 PKG_STAMP := $(PKG_DIR)/.stamp
 DIST_DIR := dist/chrome
 DIST_ZIP := dist/chrome.zip
+DIST_FF_DIR := dist/firefox
+DIST_FF_ZIP := dist/firefox.zip
+PACKAGES_DIR := dist/packages
+BROWSER ?= chromium
 
 NODE_STAMP := node_modules/.install-stamp
 NPM_LOCK   := $(wildcard package-lock.json)
 
-.PHONY: all tools rust-target wasm-bindgen-cli node-deps browsers dist test demo bench clean distclean FORCE
+.PHONY: all tools rust-target wasm-bindgen-cli node-deps browsers dist package lint-firefox test demo bench clean distclean FORCE
 
 all: dist
 
@@ -67,12 +80,12 @@ browsers:
 
 # ----------------------------------------------------------------------------------------- dist
 
-dist: $(DIST_ZIP)
+dist: $(DIST_ZIP) $(DIST_FF_ZIP)
 
 # cargo decides whether the wasm is stale (FORCE); make then re-checks its mtime, so the steps
 # below only run when cargo actually relinked it.
 $(RAW_WASM): FORCE | rust-target
-	cargo build --release --target $(WASM_TARGET) --lib
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS)" cargo build --release --target $(WASM_TARGET) --lib
 
 $(PKG_STAMP): $(RAW_WASM) Makefile | wasm-bindgen-cli node-deps
 	@rm -rf $(PKG_DIR).tmp && mkdir -p $(PKG_DIR).tmp
@@ -91,13 +104,27 @@ $(DIST_ZIP): $(PKG_STAMP) FORCE
 	@node scripts/zip.mjs $(DIST_DIR) $@
 	@bash scripts/size.sh $(DIST_DIR)/pkg/$(CRATE_LIB)_bg.wasm $(DIST_DIR)/pkg/$(CRATE_LIB).js $@
 
+# Firefox: the same files; the manifest keeps browser_specific_settings (see scripts/manifest.mjs).
+$(DIST_FF_ZIP): $(PKG_STAMP) FORCE
+	@bash scripts/assemble.sh $(DIST_FF_DIR) $(PKG_DIR) firefox
+	@node scripts/zip.mjs $(DIST_FF_DIR) $@
+
+# ------------------------------------------------------------------------------------- package
+
+# Chrome Web Store zip, AMO xpi, AMO source archive (+ SHA256SUMS); byte-for-byte reproducible.
+package: dist
+	@bash scripts/package.sh $(PACKAGES_DIR) $(PKG_DIR)
+
+lint-firefox: dist
+	@node scripts/lint-firefox.mjs $(DIST_FF_DIR)
+
 # ----------------------------------------------------------------------------------------- test
 
 test: tools dist
 	@bash scripts/test.sh
 
 demo: tools dist
-	node tests/demo.mjs
+	BROWSER=$(BROWSER) node tests/demo.mjs
 
 bench: tools dist
 	cargo run --release --quiet --example bench

@@ -8,7 +8,8 @@
 #              (compile error, crash, hung runner killed, ...)
 # Exit status: 0 only if failed == 0.
 #
-# Env: NODE_TEST_TIMEOUT_MS (per test, default 600000), SKIP_E2E=1 to skip tests/e2e.
+# Env: NODE_TEST_TIMEOUT_MS (per test, default 600000), SKIP_E2E=1 to skip tests/e2e,
+#      E2E_BROWSERS=chromium,firefox (default both) for the browsers the e2e tests run in.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -86,16 +87,21 @@ lint_step fmt cargo fmt --check
 lint_step clippy-native cargo clippy --all-targets -- -D warnings
 lint_step clippy-wasm cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
 cargo_test_step cargo-test cargo test --no-fail-fast
+lint_step web-ext-lint node scripts/lint-firefox.mjs dist/firefox
 
 shopt -s nullglob
 hook_tests=(tests/hook/*.test.mjs)
 e2e_tests=(tests/e2e/*.test.mjs)
+package_tests=(tests/package/*.test.mjs)
 shopt -u nullglob
 
 if [ ${#hook_tests[@]} -gt 0 ]; then
   node_test_step node-hook "${hook_tests[@]}"
 else
   record node-hook "skipped (no tests/hook/*.test.mjs)"
+fi
+if [ ${#package_tests[@]} -gt 0 ]; then
+  node_test_step node-package "${package_tests[@]}"
 fi
 if [ ${#e2e_tests[@]} -gt 0 ] && [ "${SKIP_E2E:-0}" != 1 ]; then
   node_test_step node-e2e --test-concurrency=1 "${e2e_tests[@]}"

@@ -1,24 +1,33 @@
 #!/usr/bin/env node
-// Demo: the offline HubSpot simulator + Chromium with the built extension, the REAL devtools
-// panel "HubSpot Chat" opened on the shop page, a few SDK events emitted, one row selected.
+// Demo: the offline HubSpot simulator + Chromium (or Firefox ESR) with the built extension, the REAL
+// devtools panel "HubSpot Chat" opened on the shop page, a few SDK events emitted, one row selected.
 //
-//   node tests/demo.mjs            (make demo)
+//   node tests/demo.mjs                    (make demo)
+//   BROWSER=firefox node tests/demo.mjs    (make demo BROWSER=firefox)
 //
 // Without $DISPLAY (or with DEMO_HEADLESS=1): headless; writes a screenshot of the devtools window
 // to target/demo/panel.png (and the page to target/demo/page.png), prints the absolute path, exits.
 // With a display: a normal browser window (docked devtools); the script waits until you close it.
-// Env: CWI_EXTENSION=<unpacked extension dir> (default dist/chrome), DEMO_PAGE=index.html.
+// Env: BROWSER=chromium|firefox, CWI_EXTENSION / CWI_EXTENSION_FIREFOX=<unpacked extension dir>
+// (default dist/chrome, dist/firefox), DEMO_PAGE=index.html.
 import path from 'node:path';
-import { launch, REPO_ROOT } from './harness/chromium.mjs';
-import { EXTENSION_DIR, missingPrerequisite } from './harness/session.mjs';
+import { REPO_ROOT } from './harness/chromium.mjs';
+import { missingPrerequisite } from './harness/session.mjs';
+import { extensionDir, launchBrowser } from './harness/browsers.mjs';
 import { startSite, emit, simReady, conversation } from './harness/site.mjs';
 import { waitForPanelReady, waitForEvents, clickRow, waitForApiState } from './harness/panel-ui.mjs';
 
 const headless = !process.env.DISPLAY || process.env.DEMO_HEADLESS === '1';
 const pageName = process.env.DEMO_PAGE || 'index.html';
-const outDir = path.join(REPO_ROOT, 'target/demo');
+const browser = (process.env.BROWSER || 'chromium').toLowerCase().replace(/^chrome$/, 'chromium');
+if (!['chromium', 'firefox'].includes(browser)) {
+  console.error(`demo: BROWSER must be chromium or firefox, not ${browser}`);
+  process.exit(2);
+}
+const EXTENSION_DIR = extensionDir(browser);
+const outDir = path.join(REPO_ROOT, 'target/demo', browser === 'chromium' ? '' : browser);
 
-const missing = missingPrerequisite({ extension: EXTENSION_DIR });
+const missing = missingPrerequisite({ browser, extension: EXTENSION_DIR });
 if (missing) {
   console.error(`demo: ${missing}`);
   process.exit(1);
@@ -28,7 +37,7 @@ const site = await startSite();
 let h;
 let exitCode = 0;
 try {
-  h = await launch({
+  h = await launchBrowser(browser, {
     extension: EXTENSION_DIR,
     headless,
     windowSize: [1400, 900],
@@ -36,7 +45,7 @@ try {
     devtoolsDock: headless ? 'undocked' : 'bottom',
   });
   const url = new URL(pageName, site.url).href;
-  console.log(`simulator: ${site.url}  extension: ${EXTENSION_DIR}  ${headless ? 'headless' : 'headed'}`);
+  console.log(`simulator: ${site.url}  ${browser}  extension: ${EXTENSION_DIR}  ${headless ? 'headless' : 'headed'}`);
   const page = await h.newPage(url);
   await simReady(page);
 
@@ -61,7 +70,7 @@ try {
     await page.screenshot({ path: path.join(outDir, 'page.png') });
     console.log(path.resolve(file));
   } else {
-    console.log('The devtools panel "HubSpot Chat" is open on the shop page. Close the browser to end the demo.');
+    console.log(`The devtools panel "HubSpot Chat" is open on the shop page in ${browser}. Close the browser to end the demo.`);
     await new Promise((resolve) => {
       h.context.once('close', resolve);
       process.once('SIGINT', resolve);

@@ -6,7 +6,6 @@ import { listCookies, removeCookies, watchCookies } from './cookies.js';
 
 const EXTENSION_ORIGIN = chrome.runtime.getURL('');
 const panelTabs = new Map(); // panel port -> subscribed tab id (or null)
-const relayPorts = new Map(); // tab id -> the relay port of its top frame
 
 let hub = null;
 const ready = (async () => {
@@ -63,9 +62,17 @@ async function apply(effectsJson, port) {
         post(port, { v: 1, type: 'ack', batch: effect.batch });
         break;
       case 'to_relay': {
-        const relay = relayPorts.get(effect.tab);
-        if (relay) post(relay, JSON.parse(effect.message));
-        else if (effect.call) {
+        // The relay keeps its port open only while batches wait for an ack: commands go by
+        // tabs.sendMessage to the top frame's relay, which answers {delivered} once the hook took
+        // it. No receiver (rejects) or no hook: a call is logged as not delivered.
+        let delivered = false;
+        try {
+          const reply = await chrome.tabs.sendMessage(effect.tab, JSON.parse(effect.message), { frameId: 0 });
+          delivered = reply?.delivered === true;
+        } catch {
+          // no relay in the tab's top frame (a page we may not script, or loaded before install)
+        }
+        if (!delivered && effect.call) {
           await apply(hub.call_undelivered(effect.tab, BigInt(effect.call.id), effect.call.method), port);
         }
         break;
@@ -95,10 +102,6 @@ chrome.runtime.onConnect.addListener((port) => {
   if (port.name === 'relay') {
     const tab = sender.tab?.id;
     if (typeof tab !== 'number' || sender.frameId !== 0) return port.disconnect();
-    relayPorts.set(tab, port);
-    port.onDisconnect.addListener(() => {
-      if (relayPorts.get(tab) === port) relayPorts.delete(tab);
-    });
     port.onMessage.addListener((message) =>
       enqueue(() => apply(hub.relay_message(tab, JSON.stringify(message)), port)));
   } else if (port.name === 'panel') {

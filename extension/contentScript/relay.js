@@ -1,5 +1,6 @@
 // Chat Widget Inspector: relay (ISOLATED world content script at document_idle, or injected by the
-// background). Bridges the page hook (docs/protocol.md §1–2) to the background (§3).
+// background). Bridges the page hook (docs/protocol.md §1–2) to the background (§3), and the
+// background's commands (§5, sent with tabs.sendMessage to frame 0) to the hook.
 (function () {
   'use strict';
   var DEBUG = false;
@@ -24,6 +25,7 @@
   function stop() {
     dead = true;
     try { document.removeEventListener(PAGE, onPage); removeEventListener('pagehide', onHide, true); removeEventListener('pageshow', onShow, true); } catch (e) { /* */ }
+    try { rt.onMessage.removeListener(onCommand); } catch (e) { /* */ }
     try { if (port) port.disconnect(); } catch (e) { /* */ }
     port = null;
   }
@@ -109,6 +111,23 @@
     if (rehellos < REHELLO.length) setTimeout(function () { if (!pageEvents) sayHello(); }, REHELLO[rehellos++]);
   }
 
+  // A panel's command (§5) from this extension's background: handed to the hook as the RELAY
+  // event's JSON detail. The hook answers synchronously with a batch holding its record, so the
+  // reply tells the background whether a hook took it (no reply at all: no relay in the tab).
+  function onCommand(m, sender, sendResponse) {
+    try {
+      if (!sender || sender.id !== rt.id || sender.tab || !m || m.v !== 1) return;
+      var c;
+      if (m.type === 'call') c = { v: 1, type: 'call', id: m.id, method: m.method, args: m.args };
+      else if (m.type === 'snapshot') c = { v: 1, type: 'snapshot' };
+      else return;
+      if (!mine() || !alive()) return stop();
+      var before = pageEvents;
+      document.dispatchEvent(new CustomEvent(RELAY, { detail: JSON.stringify(c) }));
+      sendResponse({ v: 1, delivered: pageEvents !== before });
+    } catch (e) { debug('command', e); }
+  }
+
   // bfcache: the browser closes the port when the page is hidden; reconnect and resend on return,
   // and say hello so the background learns this document is shown again.
   function onHide(e) {
@@ -136,4 +155,5 @@
     addEventListener('pageshow', onShow, true);
     sayHello();
   } catch (e) { debug('start', e); }
+  try { rt.onMessage.addListener(onCommand); } catch (e) { debug('start', e); }
 })();

@@ -1,7 +1,8 @@
 // Chat Widget Inspector: page hook (MAIN world, document_start; or injected late by the
-// background with chrome.scripting.executeScript). Implements docs/protocol.md §1–2.
-// It never calls the SDK except ONE on('widgetHidden') per real object after its chat iframe
-// loaded, adds no global, no enumerable property, no console output, and never throws into the page.
+// background with chrome.scripting.executeScript). Implements docs/protocol.md §1–2 and §5.
+// It never calls the SDK on its own except ONE on('widgetHidden') per real object after its chat
+// iframe loaded; the panel's calls (§5) are the only other SDK calls. It adds no global, no
+// enumerable property, no console output, and never throws into the page.
 (function () {
   'use strict';
   try {
@@ -9,6 +10,7 @@
     var W = window, D = document, O = Object, FP = Function.prototype;
     var uncurry = FP.bind.bind(FP.call), fcall = uncurry(FP.call);
     var gopd = O.getOwnPropertyDescriptor, defProp = O.defineProperty, keysOf = O.keys, create = O.create;
+    var names = O.getOwnPropertyNames, protoOf = O.getPrototypeOf, OP = O.prototype;
     var hasOwn = uncurry(O.prototype.hasOwnProperty), isArray = Array.isArray;
     var parse = JSON.parse, stringify = JSON.stringify, ET = W.EventTarget.prototype;
     var getOf = function (C, p) { return uncurry(gopd(C.prototype, p).get); };
@@ -25,12 +27,14 @@
     var evDetail = getOf(CE, 'detail'), evTarget = getOf(W.Event, 'target'), elId = getOf(W.Element, 'id'), tag = getOf(W.Element, 'localName');
     var isConn = getOf(W.Node, 'isConnected'), frSrc = getOf(W.HTMLIFrameElement, 'src'), frWin = getOf(W.HTMLIFrameElement, 'contentWindow');
     var frDoc = getOf(W.HTMLIFrameElement, 'contentDocument'), scSrc = getOf(W.HTMLScriptElement, 'src');
+    var query = uncurry(W.Document.prototype.querySelector), rect = uncurry(W.Element.prototype.getBoundingClientRect);
+    var rectW = getOf(W.DOMRectReadOnly, 'width'), rectH = getOf(W.DOMRectReadOnly, 'height');
     var scripts = getOf(W.Document, 'scripts'), docState = getOf(W.Document, 'readyState'), docUrl = getOf(W.Document, 'URL');
     var loc = W.location, rnd = new W.Uint32Array(2), docId = '', i;
     try { W.crypto.getRandomValues(rnd); } catch (e) { rnd[0] = Math.random() * 4294967296; rnd[1] = Math.random() * 4294967296; }
     for (i = 0; i < 2; i++) docId += ('0000000' + rnd[i].toString(16)).slice(-8);
 
-    var NAME = 'HubSpotConversations', LOADER = 'hubspot-messages-loader', CONT = 'hubspot-messages-iframe-container';
+    var NAME = 'HubSpotConversations', SNAME = 'hsConversationsSettings', LOADER = 'hubspot-messages-loader', CONT = 'hubspot-messages-iframe-container';
     var IFR = 'hubspot-conversations-iframe', INL = 'hubspot-conversations-inline-iframe';
     var CONTS = '#' + CONT, INLP = '#hubspot-conversations-inline-parent';
     var ORIGIN = /^https:\/\/app(-[a-z0-9]+)?\.hubspot(qa)?\.com$/;
@@ -38,6 +42,7 @@
     var MAXREC = 10000, MAXBUF = 16 << 20 /* chars */, LIMIT = 1 << 20, MAXBATCH = 500, BUDGET = 48 << 10;
 
     var cur, fresh = false;                                  // the trap's storage
+    var scur, sfresh = false, sSeen = false, sLast;          // the settings trap's storage; an assignment recorded
     var val, gen = 0, firstObj = true, ph = null, objLoaded = false, subbed = null;
     var active = false, mo = null, hello = false, timer = 0, seq = 0;
     var trk = create(null), nTrk = 0, loaders = create(null); // loaded chat iframes; loader srcs seen
@@ -55,8 +60,8 @@
       }
       return b;
     }
-    function add(k, body) {
-      var s = '{"k":"' + k + '","seq":' + (++seq) + ',"t":' + now(perf) + body + '}';
+    function add(k, body, t) {
+      var s = '{"k":"' + k + '","seq":' + (++seq) + ',"t":' + (t === undefined ? now(perf) : t) + body + '}';
       while (count && (count >= MAXREC || bytes + s.length > MAXBUF)) { take(); dropped++; }  // drop the OLDEST
       ring[(head + count) % MAXREC] = { s: s, b: weigh(s) }; count++; bytes += s.length;
       if (hello && !timer) timer = setT(W, flush, 50);
@@ -121,12 +126,12 @@
       get HubSpotConversations() { return cur; },
       set HubSpotConversations(v) {
         cur = v;
-        if (fresh) { fresh = false; try { delete W[NAME]; defProp(W, NAME, desc(true)); } catch (e) { /* ignore */ } }
+        if (fresh) { fresh = false; try { delete W[NAME]; defProp(W, NAME, desc(acc, true)); } catch (e) { /* ignore */ } }
         try { note(v); } catch (e) { /* never throw into the page */ }
       }
     }, NAME);
-    function desc(en) { var p = create(null); p.get = acc.get; p.set = acc.set; p.enumerable = en; p.configurable = true; return p; }
-    function trap(d) { cur = d ? d.value : undefined; fresh = !d; try { defProp(W, NAME, desc(d ? d.enumerable : false)); } catch (e) { /* page wins */ } }
+    function desc(a, en) { var p = create(null); p.get = a.get; p.set = a.set; p.enumerable = en; p.configurable = true; return p; }
+    function trap(d) { cur = d ? d.value : undefined; fresh = !d; try { defProp(W, NAME, desc(acc, d ? d.enumerable : false)); } catch (e) { /* page wins */ } }
     function trapped() { var d = gopd(W, NAME); return !!d && hasOwn(d, 'get') && d.get === acc.get; }
     // Fallback when the page owns the property (its accessor, or it redefined ours): read it at the
     // moments that matter. A deleted trap, or a plain data property, is trapped again.
@@ -144,15 +149,186 @@
     function note(v) {
       if (v === val || (!v && !val)) return;
       val = v; objLoaded = false;
-      var st = 'absent', s;
+      var st = 'absent', s, p, m = '[]';
       if (v) {
+        // The loader has just read the settings (read here once: a page-owned accessor runs once).
+        // A page-owned settings property was never seen being assigned: what the loader read was
+        // set before it read it.
+        if (!gen) checkSettings();
+        try { s = settingsNow(); } catch (e) { s = undefined; }
+        if (!gen && !sSeen && s !== undefined) settings('assigned', s);
         gen++;
-        try { s = firstObj && W.hsConversationsSettings; s = !!s && typeof s === 'object' && s.loadImmediately === false; } catch (e) { s = false; }
-        if (s) eachChat(function () { s = false; });
-        st = s ? 'placeholder' : 'ready'; ph = s ? v : null; firstObj = false;
+        try { p = firstObj && own(s, 'loadImmediately') === false; } catch (e) { p = false; }
+        if (p) eachChat(function () { p = false; });
+        st = p ? 'placeholder' : 'ready'; ph = p ? v : null; firstObj = false;
+        m = methods(v);
       }
-      add('api', ',"state":"' + st + '","generation":' + gen);
-      if (v) activate();
+      add('api', ',"state":"' + st + '","generation":' + gen + ',"methods":' + m);
+      if (v) { settings('snapshot', s); if ((p = selector(s))) inline(p); activate(); }
+    }
+
+    // ---- reading page objects without calling anything but (at most once) an accessor's getter.
+    function isObj(o) { return o !== null && (typeof o === 'object' || typeof o === 'function'); }
+    function getp(o, k) {                            // o[k] by descriptors; may throw (proxies, getters)
+      for (var p = o, d, j = 0; isObj(p) && j < 64; j++, p = protoOf(p)) {
+        if (!(d = gopd(p, k))) continue;
+        if (hasOwn(d, 'value')) return d.value;
+        return hasOwn(d, 'get') && typeof d.get === 'function' ? fcall(d.get, o) : undefined;
+      }
+      return undefined;
+    }
+    // Function-valued data properties (own and inherited, above Object/Function.prototype) of the
+    // object and of object.widget, sorted, as JSON text. Accessors are skipped, never invoked.
+    function methods(o) {
+      var l = create(null), seen = create(null), n = 0, out = '[', j, k, w;
+      function scan(x, pre) {
+        for (var p = x, ks, d, i, c, y = 0; isObj(p) && p !== OP && p !== FP && y < 64; y++, p = protoOf(p)) {
+          for (ks = names(p), c = ks.length, i = 0; i < c && n < 200; i++) {
+            k = ks[i];
+            if (typeof k !== 'string' || k.length > 90 || k === 'constructor' || seen[pre + k] === 1) continue;
+            seen[pre + k] = 1;                      // the nearest property decides (shadowing)
+            d = gopd(p, k);
+            if (d && hasOwn(d, 'value') && typeof d.value === 'function') l[n++] = pre + k;
+          }
+        }
+      }
+      try {
+        scan(o, '');
+        for (var p = o, d, y = 0; isObj(p) && y < 64; y++, p = protoOf(p)) {
+          if (!(d = gopd(p, 'widget'))) continue;
+          if (hasOwn(d, 'value') && isObj(w = d.value)) scan(w, 'widget.');
+          break;
+        }
+      } catch (e) { /* a hostile proxy: what was read so far */ }
+      for (j = 1; j < n; j++) { for (k = l[j], w = j; w > 0 && l[w - 1] > k; w--) l[w] = l[w - 1]; l[w] = k; }
+      for (j = 0; j < n; j++) out += (j ? ',' : '') + stringify(l[j]);
+      return out + ']';
+    }
+
+    // ---- window.hsConversationsSettings, trapped like the API: the getter returns exactly what was
+    // assigned; each assignment is recorded (phase: before/after the first API object).
+    var sacc = gopd({
+      get hsConversationsSettings() { return scur; },
+      set hsConversationsSettings(v) {
+        scur = v;
+        if (sfresh) { sfresh = false; try { delete W[SNAME]; defProp(W, SNAME, desc(sacc, true)); } catch (e) { /* ignore */ } }
+        try { settings('assigned', v); } catch (e) { /* never throw into the page */ }
+      }
+    }, SNAME);
+    function strap(d) { scur = d ? d.value : undefined; sfresh = !d; try { defProp(W, SNAME, desc(sacc, d ? d.enumerable : false)); } catch (e) { /* page wins */ } }
+    function settingsNow() {
+      var d = gopd(W, SNAME);
+      if (!d) return undefined;
+      if (hasOwn(d, 'get') && d.get === sacc.get) return scur;
+      if (hasOwn(d, 'value')) return d.value;
+      try { return W[SNAME]; } catch (e) { return undefined; }   // the page's own accessor
+    }
+    // A deleted trap or a plain data property (the page deleted and re-assigned it) is trapped again.
+    function checkSettings() {
+      var d = gopd(W, SNAME);
+      if (d && hasOwn(d, 'get') && d.get === sacc.get) return;
+      if (d && !(hasOwn(d, 'value') && d.writable && d.enumerable && d.configurable)) return;  // the page owns it
+      strap(d);
+      if (d && (!sSeen || d.value !== sLast)) settings('assigned', d.value);
+    }
+    function settings(source, v) {
+      var present = v !== null && typeof v === 'object', f = '{', ks, n, j, k, x, ty, sv;
+      if (source === 'assigned') { sSeen = true; sLast = v; }
+      if (present) {
+        nodes = 0; chars = 0;
+        try {
+          for (ks = keysOf(v), n = ks.length, j = 0; j < n && j < 100; j++) {
+            k = ks[j];
+            try {
+              x = v[k];
+              ty = x === null ? 'null' : isArray(x) ? 'array' : typeof x;
+              sv = k === 'identificationToken' && ty === 'string' ? stringify('\u2022\u2022\u2022\u2022 (' + x.length + ' chars)')
+                : chars > BUDGET ? '"[Truncated]"' : ser(x, 0);
+            } catch (e) { ty = 'thrown'; sv = '"[Thrown]"'; }
+            f += (j ? ',' : '') + str(k) + ':{"type":"' + ty + '","value":' + sv + '}';
+          }
+        } catch (e) { /* a hostile proxy: the keys read so far */ }
+      }
+      add('settings', ',"source":"' + source + '","phase":"' + (gen ? 'after' : 'before') + '_loader","present":' + present + ',"fields":' + f + '}');
+    }
+
+    // ---- the inline embed: the selector in the current settings, its target, the iframe's size.
+    function selector(s) {
+      var d, x;
+      if (s === null || typeof s !== 'object') return '';
+      try {
+        if (!(d = gopd(s, 'inlineEmbedSelector'))) return '';   // the loader merges own keys only
+        x = hasOwn(d, 'value') ? d.value : hasOwn(d, 'get') && typeof d.get === 'function' ? fcall(d.get, s) : undefined;
+      } catch (e) { return ''; }
+      return typeof x === 'string' ? x : '';
+    }
+    function inline(sel) {
+      var ex = false, w = 0, h = 0, f, r;
+      if (sel) { try { ex = query(D, sel) !== null; } catch (e) { /* an invalid selector finds nothing */ } }
+      try { if ((f = byId(D, INL)) && tag(f) === 'iframe') { r = rect(f); w = rectW(r); h = rectH(r); } } catch (e) { /* ignore */ }
+      add('inline', ',"selector":' + stringify(clip(sel, 2048)) + ',"exists":' + ex + ',"width":' + (w - w === 0 ? w : 0) + ',"height":' + (h - h === 0 ? h : 0));
+    }
+    function inlineWith() { var sel = selector(settingsNow()); if (sel) inline(sel); }
+
+    // ---- the panel's calls (§5): against the CURRENT object, in try/catch.
+    var OPTS = create(null);
+    OPTS['widget.load'] = 'widgetOpen'; OPTS['widget.refresh'] = 'openToNewThread'; OPTS['widget.open'] = '';
+    OPTS['widget.close'] = ''; OPTS['widget.remove'] = ''; OPTS['widget.status'] = ''; OPTS.clear = 'resetWidget';
+    OPTS.debug = ''; OPTS.resetAndReloadWidget = '';
+    function current() {
+      var d = gopd(W, NAME);
+      if (!d) return undefined;
+      if (hasOwn(d, 'get') && d.get === acc.get) return cur;
+      if (hasOwn(d, 'value')) return d.value;
+      return W[NAME];                                // the page's own accessor
+    }
+    function validArgs(method, a) {
+      if (!isArray(a) || a.length > 1) return false;
+      if (!a.length) return method !== 'debug';
+      var x = a[0], o = OPTS[method], k;
+      if (method === 'debug') return typeof x === 'boolean';
+      if (!o || x === null || typeof x !== 'object' || isArray(x)) return false;
+      k = keysOf(x);
+      return k.length === 1 && k[0] === o && typeof x[o] === 'boolean';
+    }
+    function errorText(e) {
+      var t = typeof e, n, m;
+      if (isObj(e)) {
+        try { n = getp(e, 'name'); } catch (x) { n = undefined; }
+        try { m = getp(e, 'message'); } catch (x) { m = undefined; }
+        n = typeof n === 'string' && n ? n : 'Error';
+        return clip(typeof m === 'string' && m ? n + ': ' + m : n, 2048);
+      }
+      return t === 'symbol' ? 'Symbol' : clip(t === 'string' ? e : '' + e, 2048);
+    }
+    function call(m) {
+      var id = own(m, 'id'), method = own(m, 'method'), a = own(m, 'args'), t0 = now(perf);
+      var o, self, fn, r, out = 'returned', value = 'null', err = '';
+      if (typeof id !== 'number' || !(id >= 0 && id <= 9007199254740991) || id % 1 !== 0) return false;
+      if (typeof method !== 'string' || typeof OPTS[method] !== 'string' || !validArgs(method, a)) return false;
+      try {
+        o = current();
+        if (!isObj(o)) out = 'not_ready';
+        else {
+          self = o;
+          if (slice(method, 0, 7) === 'widget.') { self = getp(o, 'widget'); fn = isObj(self) ? getp(self, slice(method, 7)) : undefined; } else fn = getp(o, method);
+          if (typeof fn !== 'function') out = 'missing';
+          else {
+            t0 = now(perf);
+            r = a.length ? fcall(fn, self, a[0]) : fcall(fn, self);
+            if (r !== undefined) value = san(r);
+          }
+        }
+      } catch (e) { out = 'threw'; err = errorText(e); }
+      add('call', ',"id":' + id + ',"method":' + stringify(method) + ',"args":' + san(a) + ',"outcome":"' + out +
+        '","value":' + value + ',"error":' + stringify(err), t0);
+      return true;
+    }
+    function snapshot() {
+      checkSettings();
+      var s = settingsNow();
+      settings('snapshot', s);
+      inline(selector(s));
     }
 
     // ---- the chat iframe and the loader script (observed only once HubSpot shows up).
@@ -170,6 +346,7 @@
         r = { f: f, b: ',"inline":' + (elId(f) === INL || closest(f, INLP) !== null) + ',"src":' + stringify(clip(frSrc(f), 2048)) };
         trk[nTrk++] = r;
         add('widget', ',"loaded":true' + r.b);
+        inlineWith();
       }
       objLoaded = true;
       setT(W, subscribe, 0);                         // after the loader's own load handler
@@ -206,7 +383,7 @@
     function onMutation() {                          // cheap: no walk over the mutation records
       try {
         for (var j = nTrk - 1, r; j >= 0; j--) {
-          if (!isConn((r = trk[j]).f)) { trk[j] = trk[--nTrk]; trk[nTrk] = null; add('widget', ',"loaded":false' + r.b); }
+          if (!isConn((r = trk[j]).f)) { trk[j] = trk[--nTrk]; trk[nTrk] = null; add('widget', ',"loaded":false' + r.b); inlineWith(); }
         }
         check();
         var l = byId(D, LOADER);
@@ -259,14 +436,19 @@
         activate();
       } catch (err) { /* ignore */ }
     }
-    function onHello(e) {
+    // The relay: hello (§2), or a panel's command (§5) answered synchronously, during the dispatch.
+    function onRelay(e) {
       try {
-        var d = evDetail(e), m;
-        if (typeof d !== 'string' || d.length > 1024) return;
+        var d = evDetail(e), m, ty;
+        if (typeof d !== 'string' || d.length > 4096) return;
         m = parse(d);
-        if (own(m, 'v') !== 1 || own(m, 'type') !== 'hello') return;
+        if (own(m, 'v') !== 1) return;
+        ty = own(m, 'type');
+        if (ty === 'hello') { if (!active) { check(); scanLoaders(); } }
+        else if (ty === 'call') { if (!call(m)) return; }
+        else if (ty === 'snapshot') snapshot();
+        else return;
         hello = true;
-        if (!active) { check(); scanLoaders(); }
         flush(true);                                 // synchronously, even when empty (§2)
       } catch (err) { /* ignore */ }
     }
@@ -275,8 +457,10 @@
     opts.capture = true; opts.passive = true;
     addEL(W, 'message', onMessage, opts);
     addEL(W, 'hubspot:messages:initialized', onInitialized, opts);
-    addEL(D, 'hubspot-chat-inspector:relay', onHello, opts);
-    var d0 = gopd(W, NAME);
+    addEL(D, 'hubspot-chat-inspector:relay', onRelay, opts);
+    var s0 = gopd(W, SNAME), d0 = gopd(W, NAME);
+    if (!s0) strap(undefined);
+    else if (hasOwn(s0, 'value')) { if (s0.writable && s0.configurable) strap(s0); settings('assigned', s0.value); }
     if (!d0) trap(undefined);
     else if (hasOwn(d0, 'value') && d0.writable && d0.configurable) { trap(d0); note(d0.value); }
     else { try { note(W[NAME]); } catch (e) { /* ignore */ } activate(); } // the page owns it: fallback

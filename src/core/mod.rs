@@ -1,5 +1,6 @@
 //! Plain-Rust core: no browser types, so `cargo test` covers it natively.
 
+pub mod cookies;
 pub mod event_log;
 pub mod filter;
 pub mod hub;

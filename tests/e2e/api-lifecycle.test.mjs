@@ -2,18 +2,18 @@
 // replaced by widget.load() (deferred.html: placeholder → ready) and by clear({resetWidget:true}),
 // and defined BEFORE the hook (the page loaded while the extension was disabled; the background
 // must inject the hook when a panel subscribes). Each emit must give exactly one row.
-import { test, before, after } from 'node:test';
+import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSession } from '../harness/session.mjs';
+import { selectedBrowsers } from '../harness/browsers.mjs';
 import { emit, simReady, conversation, conversationFragment, uniqueId } from '../harness/site.mjs';
 import {
   waitForPanelReady, waitForEvents, expectExactly, waitForApiState, waitForWidgetLoaded,
   recordApiStates, apiStatesSeen,
 } from '../harness/panel-ui.mjs';
 
-let s;
-before(async () => { s = await openSession(); });
-after(async () => { await s?.close(); });
+let s; // the session of the browser whose tests run now (one browser after the other)
+
 
 /** Emit conversationStarted with a fresh id and require exactly one row for it. */
 async function emitOnce(page, panel) {
@@ -39,118 +39,127 @@ async function tabWithPanel(startUrl) {
   await waitForPanelReady(panel);
   return { page, panel };
 }
-
-test('index.html: API defined after the hook → ready; reset keeps one row per emit', async () => {
-  const { page, panel } = await tabWithPanel(s.url('no-hubspot.html?before-index'));
-  await waitForApiState(panel, 'absent');
-  await page.goto(s.url('index.html'));
-  await simReady(page);
-  await waitForApiState(panel, 'ready');
-  await waitForWidgetLoaded(panel, true);
-  const first = await emitOnce(page, panel);
-
-  // clear({resetWidget:true}) builds a NEW object with a NEW emitter and a new chat iframe.
-  await page.evaluate(() => window.HubSpotConversations.clear({ resetWidget: true }));
-  await simGeneration(page, 2);
-  await waitForApiState(panel, 'ready');
-  await waitForWidgetLoaded(panel, true);
-  await emitOnce(page, panel);
-  await emitOnce(page, panel);
-  await expectExactly(panel, 'conversationStarted', conversationFragment(first), 1, { stableMs: 0 });
-
-  // resetAndReloadWidget() too.
-  await page.evaluate(() => window.HubSpotConversations.resetAndReloadWidget());
-  await simGeneration(page, 3);
-  await emitOnce(page, panel);
-  await panel.close();
-  await page.close();
-});
-
-test('late.html: loader inserted 800 ms after load → absent, then ready; events flow', async () => {
-  const { page, panel } = await tabWithPanel(s.url('no-hubspot.html?before-late'));
-  await waitForApiState(panel, 'absent');
-  await recordApiStates(panel);
-  await page.goto(s.url('late.html'));
-  await simReady(page, 15000);
-  await waitForApiState(panel, 'ready');
-  await waitForWidgetLoaded(panel, true);
-  await emitOnce(page, panel);
-  const seen = await apiStatesSeen(panel);
-  assert.equal(seen.at(-1), 'ready', `states seen: ${seen}`);
-  assert.ok(!seen.includes('placeholder'), `late.html never has a placeholder; states seen: ${seen}`);
-  await panel.close();
-  await page.close();
-});
-
-test('deferred.html: placeholder → ready after widget.load(), then reset: one row per emit, no duplicates', async () => {
-  const { page, panel } = await tabWithPanel(s.url('no-hubspot.html?before-deferred'));
-  await waitForApiState(panel, 'absent');
-  await recordApiStates(panel);
-  await page.goto(s.url('deferred.html'));
-  await waitForApiState(panel, 'placeholder');
-  await waitForWidgetLoaded(panel, false);
-  assert.equal(await page.evaluate(() => window.HubSpotConversations.widget.status().loaded), false);
-
-  await page.click('#load-chat');
-  await simGeneration(page, 2);
-  await waitForApiState(panel, 'ready');
-  await waitForWidgetLoaded(panel, true);
-  const seen = await apiStatesSeen(panel);
-  const iP = seen.indexOf('placeholder');
-  assert.ok(iP >= 0 && seen.indexOf('ready', iP) > iP, `placeholder then ready; states seen: ${seen}`);
-  const a = await emitOnce(page, panel);
-
-  await page.evaluate(() => window.HubSpotConversations.clear({ resetWidget: true }));
-  await simGeneration(page, 3);
-  await waitForApiState(panel, 'ready');
-  const b = await emitOnce(page, panel);
-  await emitOnce(page, panel);
-  await expectExactly(panel, 'conversationStarted', conversationFragment(a), 1, { stableMs: 0 });
-  await expectExactly(panel, 'conversationStarted', conversationFragment(b), 1, { stableMs: 0 });
-  await panel.close();
-  await page.close();
-});
-
-// The extension cannot hook a document that existed before it was enabled (Chrome injects
-// manifest content scripts only into documents created afterwards). Disable the extension,
-// load the page (its HubSpotConversations is defined with no hook present), enable it again:
-// the panel that subscribes must get the hook (and relay) injected by the background.
-// Runs last in this file: it disables the extension for a moment.
-test('API defined BEFORE the hook (page loaded while the extension was disabled) → ready; events flow', async () => {
-  await s.h.setExtensionEnabled(false);
-  let page;
-  try {
-    page = await s.h.newPage(s.url('index.html?before-hook'));
+function defineTests(browser) {
+  test(`${browser}: index.html: API defined after the hook → ready; reset keeps one row per emit`, async () => {
+    const { page, panel } = await tabWithPanel(s.url('no-hubspot.html?before-index'));
+    await waitForApiState(panel, 'absent');
+    await page.goto(s.url('index.html'));
     await simReady(page);
-    assert.equal(await page.evaluate(() => typeof window.HubSpotConversations), 'object');
-    // No hook trapped the property: it is a plain data property set by the loader.
-    assert.equal(await page.evaluate(() => 'value' in Object.getOwnPropertyDescriptor(window, 'HubSpotConversations')), true,
-      'precondition: the page was loaded without the hook');
-  } finally {
-    await s.h.setExtensionEnabled(true);
-  }
-  const panel = await s.h.openPanelTab(page);
-  await waitForPanelReady(panel);
-  await waitForApiState(panel, 'ready', { timeout: 15000 });
-  await waitForWidgetLoaded(panel, true);
-  await emitOnce(page, panel);
-  await emitOnce(page, panel);
+    await waitForApiState(panel, 'ready');
+    await waitForWidgetLoaded(panel, true);
+    const first = await emitOnce(page, panel);
 
-  // The same document through the real devtools panel (a second subscriber): still one row each.
-  const dt = await s.h.openDevtoolsPanel(page);
-  await waitForPanelReady(dt);
-  await waitForApiState(dt, 'ready');
-  const id = uniqueId();
-  await emit(page, 'conversationStarted', conversation(id));
-  await waitForEvents(dt, 'conversationStarted', conversationFragment(id));
-  await expectExactly(dt, 'conversationStarted', conversationFragment(id), 1);
-  await expectExactly(panel, 'conversationStarted', conversationFragment(id), 1);
+    // clear({resetWidget:true}) builds a NEW object with a NEW emitter and a new chat iframe.
+    await page.evaluate(() => window.HubSpotConversations.clear({ resetWidget: true }));
+    await simGeneration(page, 2);
+    await waitForApiState(panel, 'ready');
+    await waitForWidgetLoaded(panel, true);
+    await emitOnce(page, panel);
+    await emitOnce(page, panel);
+    await expectExactly(panel, 'conversationStarted', conversationFragment(first), 1, { stableMs: 0 });
 
-  // A reset after the late injection still yields one row per emit.
-  await page.evaluate(() => window.HubSpotConversations.clear({ resetWidget: true }));
-  await simGeneration(page, 2);
-  await emitOnce(page, panel);
-  await dt.close();
-  await panel.close();
-  await page.close();
-});
+    // resetAndReloadWidget() too.
+    await page.evaluate(() => window.HubSpotConversations.resetAndReloadWidget());
+    await simGeneration(page, 3);
+    await emitOnce(page, panel);
+    await panel.close();
+    await page.close();
+  });
+
+  test(`${browser}: late.html: loader inserted 800 ms after load → absent, then ready; events flow`, async () => {
+    const { page, panel } = await tabWithPanel(s.url('no-hubspot.html?before-late'));
+    await waitForApiState(panel, 'absent');
+    await recordApiStates(panel);
+    await page.goto(s.url('late.html'));
+    await simReady(page, 15000);
+    await waitForApiState(panel, 'ready');
+    await waitForWidgetLoaded(panel, true);
+    await emitOnce(page, panel);
+    const seen = await apiStatesSeen(panel);
+    assert.equal(seen.at(-1), 'ready', `states seen: ${seen}`);
+    assert.ok(!seen.includes('placeholder'), `late.html never has a placeholder; states seen: ${seen}`);
+    await panel.close();
+    await page.close();
+  });
+
+  test(`${browser}: deferred.html: placeholder → ready after widget.load(), then reset: one row per emit, no duplicates`, async () => {
+    const { page, panel } = await tabWithPanel(s.url('no-hubspot.html?before-deferred'));
+    await waitForApiState(panel, 'absent');
+    await recordApiStates(panel);
+    await page.goto(s.url('deferred.html'));
+    await waitForApiState(panel, 'placeholder');
+    await waitForWidgetLoaded(panel, false);
+    assert.equal(await page.evaluate(() => window.HubSpotConversations.widget.status().loaded), false);
+
+    await page.click('#load-chat');
+    await simGeneration(page, 2);
+    await waitForApiState(panel, 'ready');
+    await waitForWidgetLoaded(panel, true);
+    const seen = await apiStatesSeen(panel);
+    const iP = seen.indexOf('placeholder');
+    assert.ok(iP >= 0 && seen.indexOf('ready', iP) > iP, `placeholder then ready; states seen: ${seen}`);
+    const a = await emitOnce(page, panel);
+
+    await page.evaluate(() => window.HubSpotConversations.clear({ resetWidget: true }));
+    await simGeneration(page, 3);
+    await waitForApiState(panel, 'ready');
+    const b = await emitOnce(page, panel);
+    await emitOnce(page, panel);
+    await expectExactly(panel, 'conversationStarted', conversationFragment(a), 1, { stableMs: 0 });
+    await expectExactly(panel, 'conversationStarted', conversationFragment(b), 1, { stableMs: 0 });
+    await panel.close();
+    await page.close();
+  });
+
+  // The extension cannot hook a document that existed before it was enabled (Chrome injects
+  // manifest content scripts only into documents created afterwards). Disable the extension,
+  // load the page (its HubSpotConversations is defined with no hook present), enable it again:
+  // the panel that subscribes must get the hook (and relay) injected by the background.
+  // Runs last in this file: it disables the extension for a moment.
+  test(`${browser}: API defined BEFORE the hook (page loaded while the extension was disabled) → ready; events flow`, async () => {
+    await s.h.setExtensionEnabled(false);
+    let page;
+    try {
+      page = await s.h.newPage(s.url('index.html?before-hook'));
+      await simReady(page);
+      assert.equal(await page.evaluate(() => typeof window.HubSpotConversations), 'object');
+      // No hook trapped the property: it is a plain data property set by the loader.
+      assert.equal(await page.evaluate(() => 'value' in Object.getOwnPropertyDescriptor(window, 'HubSpotConversations')), true,
+        'precondition: the page was loaded without the hook');
+    } finally {
+      await s.h.setExtensionEnabled(true);
+    }
+    const panel = await s.h.openPanelTab(page);
+    await waitForPanelReady(panel);
+    await waitForApiState(panel, 'ready', { timeout: 15000 });
+    await waitForWidgetLoaded(panel, true);
+    await emitOnce(page, panel);
+    await emitOnce(page, panel);
+
+    // The same document through the real devtools panel (a second subscriber): still one row each.
+    const dt = await s.h.openDevtoolsPanel(page);
+    await waitForPanelReady(dt);
+    await waitForApiState(dt, 'ready');
+    const id = uniqueId();
+    await emit(page, 'conversationStarted', conversation(id));
+    await waitForEvents(dt, 'conversationStarted', conversationFragment(id));
+    await expectExactly(dt, 'conversationStarted', conversationFragment(id), 1);
+    await expectExactly(panel, 'conversationStarted', conversationFragment(id), 1);
+
+    // A reset after the late injection still yields one row per emit.
+    await page.evaluate(() => window.HubSpotConversations.clear({ resetWidget: true }));
+    await simGeneration(page, 2);
+    await emitOnce(page, panel);
+    await dt.close();
+    await panel.close();
+    await page.close();
+  });
+}
+
+for (const browser of selectedBrowsers()) {
+  describe(browser, () => {
+    before(async () => { s = await openSession({ browser }); });
+    after(async () => { await s?.close(); s = null; });
+    defineTests(browser);
+  });
+}

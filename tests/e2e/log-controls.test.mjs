@@ -1,173 +1,182 @@
 // The log's controls: Preserve log across navigations (real devtools panel), Clear, Pause/Resume,
 // the event-name select and the free-text search (panel tab).
-import { test, before, after } from 'node:test';
+import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSession } from '../harness/session.mjs';
+import { selectedBrowsers } from '../harness/browsers.mjs';
 import { emit, simReady, conversation, conversationFragment, uniqueId } from '../harness/site.mjs';
 import {
   waitForPanelReady, waitForEvents, expectExactly, waitForApiState, readPanel, clickButton, hasButton,
   setPreserveLog, setSearch, selectEventName, countEvents, navigationCount, squash,
 } from '../harness/panel-ui.mjs';
 
-let s;
-before(async () => { s = await openSession(); });
-after(async () => { await s?.close(); });
+let s; // the session of the browser whose tests run now (one browser after the other)
+
 
 async function started(page, panel, id) {
   await emit(page, 'conversationStarted', conversation(id));
   await waitForEvents(panel, 'conversationStarted', conversationFragment(id));
 }
+function defineTests(browser) {
+  test(`${browser}: devtools panel: Preserve log off clears on navigation; on keeps entries and adds a [data-navigation] separator`, async () => {
+    const page = await s.h.newPage(s.url('index.html?nav=0'));
+    await simReady(page);
+    const dt = await s.h.openDevtoolsPanel(page);
+    await waitForPanelReady(dt);
+    await waitForApiState(dt, 'ready');
+    await setPreserveLog(dt, false);
 
-test('devtools panel: Preserve log off clears on navigation; on keeps entries and adds a [data-navigation] separator', async () => {
-  const page = await s.h.newPage(s.url('index.html?nav=0'));
-  await simReady(page);
-  const dt = await s.h.openDevtoolsPanel(page);
-  await waitForPanelReady(dt);
-  await waitForApiState(dt, 'ready');
-  await setPreserveLog(dt, false);
+    const a = uniqueId();
+    await started(page, dt, a);
+    await page.goto(s.url('index.html?nav=1'));
+    await simReady(page);
+    // Off: the entries of the previous document are gone.
+    await expectExactly(dt, 'conversationStarted', conversationFragment(a), 0);
+    const b = uniqueId();
+    await started(page, dt, b);
 
-  const a = uniqueId();
-  await started(page, dt, a);
-  await page.goto(s.url('index.html?nav=1'));
-  await simReady(page);
-  // Off: the entries of the previous document are gone.
-  await expectExactly(dt, 'conversationStarted', conversationFragment(a), 0);
-  const b = uniqueId();
-  await started(page, dt, b);
+    // On: the entries stay, a separator marks the navigation, new entries follow it.
+    assert.equal(await setPreserveLog(dt, true), true);
+    const navBefore = await navigationCount(dt);
+    await page.goto(s.url('index.html?nav=2'));
+    await simReady(page);
+    await dt.waitFor(`document.querySelectorAll('[data-navigation]').length > ${navBefore}`, { message: 'a [data-navigation] separator' });
+    const c = uniqueId();
+    await started(page, dt, c);
+    await expectExactly(dt, 'conversationStarted', conversationFragment(b), 1);
+    await expectExactly(dt, 'conversationStarted', conversationFragment(c), 1);
+    // Order: b, then the separator, then c.
+    const order = await dt.evaluate(([fb, fc]) => {
+      const squash = (x) => x.replace(/\s+/g, '');
+      return [...document.querySelectorAll('[data-event-name], [data-navigation]')].map((el) => (
+        el.hasAttribute('data-navigation') ? 'nav' : squash(el.textContent).includes(fb) ? 'b' : squash(el.textContent).includes(fc) ? 'c' : null
+      )).filter(Boolean);
+    }, [squash(conversationFragment(b)), squash(conversationFragment(c))]);
+    const ib = order.indexOf('b');
+    const ic = order.indexOf('c');
+    assert.ok(ib >= 0 && ic > ib && order.slice(ib, ic).includes('nav'), `b, separator, c in order: ${order}`);
 
-  // On: the entries stay, a separator marks the navigation, new entries follow it.
-  assert.equal(await setPreserveLog(dt, true), true);
-  const navBefore = await navigationCount(dt);
-  await page.goto(s.url('index.html?nav=2'));
-  await simReady(page);
-  await dt.waitFor(`document.querySelectorAll('[data-navigation]').length > ${navBefore}`, { message: 'a [data-navigation] separator' });
-  const c = uniqueId();
-  await started(page, dt, c);
-  await expectExactly(dt, 'conversationStarted', conversationFragment(b), 1);
-  await expectExactly(dt, 'conversationStarted', conversationFragment(c), 1);
-  // Order: b, then the separator, then c.
-  const order = await dt.evaluate(([fb, fc]) => {
-    const squash = (x) => x.replace(/\s+/g, '');
-    return [...document.querySelectorAll('[data-event-name], [data-navigation]')].map((el) => (
-      el.hasAttribute('data-navigation') ? 'nav' : squash(el.textContent).includes(fb) ? 'b' : squash(el.textContent).includes(fc) ? 'c' : null
-    )).filter(Boolean);
-  }, [squash(conversationFragment(b)), squash(conversationFragment(c))]);
-  const ib = order.indexOf('b');
-  const ic = order.indexOf('c');
-  assert.ok(ib >= 0 && ic > ib && order.slice(ib, ic).includes('nav'), `b, separator, c in order: ${order}`);
+    // Turning it off again: the next navigation starts a fresh list.
+    await setPreserveLog(dt, false);
+    await page.goto(s.url('index.html?nav=3'));
+    await simReady(page);
+    await expectExactly(dt, 'conversationStarted', conversationFragment(c), 0);
+    await dt.close();
+    await page.close();
+  });
 
-  // Turning it off again: the next navigation starts a fresh list.
-  await setPreserveLog(dt, false);
-  await page.goto(s.url('index.html?nav=3'));
-  await simReady(page);
-  await expectExactly(dt, 'conversationStarted', conversationFragment(c), 0);
-  await dt.close();
-  await page.close();
-});
+  test(`${browser}: panel tab: Clear empties the list; new events still arrive`, async () => {
+    const page = await s.h.newPage(s.url('index.html?clear'));
+    await simReady(page);
+    const tab = await s.h.openPanelTab(page);
+    await waitForPanelReady(tab);
+    const a = uniqueId();
+    await started(page, tab, a);
+    await clickButton(tab, 'Clear');
+    await tab.waitFor(() => document.querySelectorAll('[data-event-name]').length === 0, { message: 'an empty list after Clear' });
+    const b = uniqueId();
+    await started(page, tab, b);
+    await expectExactly(tab, 'conversationStarted', conversationFragment(a), 0);
+    await expectExactly(tab, 'conversationStarted', conversationFragment(b), 1);
+    // Cleared entries do not come back when the panel reconnects (reload of the panel page).
+    await tab.page.reload();
+    await waitForPanelReady(tab);
+    await waitForEvents(tab, 'conversationStarted', conversationFragment(b));
+    await expectExactly(tab, 'conversationStarted', conversationFragment(a), 0);
+    await tab.close();
+    await page.close();
+  });
 
-test('panel tab: Clear empties the list; new events still arrive', async () => {
-  const page = await s.h.newPage(s.url('index.html?clear'));
-  await simReady(page);
-  const tab = await s.h.openPanelTab(page);
-  await waitForPanelReady(tab);
-  const a = uniqueId();
-  await started(page, tab, a);
-  await clickButton(tab, 'Clear');
-  await tab.waitFor(() => document.querySelectorAll('[data-event-name]').length === 0, { message: 'an empty list after Clear' });
-  const b = uniqueId();
-  await started(page, tab, b);
-  await expectExactly(tab, 'conversationStarted', conversationFragment(a), 0);
-  await expectExactly(tab, 'conversationStarted', conversationFragment(b), 1);
-  // Cleared entries do not come back when the panel reconnects (reload of the panel page).
-  await tab.page.reload();
-  await waitForPanelReady(tab);
-  await waitForEvents(tab, 'conversationStarted', conversationFragment(b));
-  await expectExactly(tab, 'conversationStarted', conversationFragment(a), 0);
-  await tab.close();
-  await page.close();
-});
+  test(`${browser}: panel tab: Pause holds new rows, Resume shows them (once)`, async () => {
+    const page = await s.h.newPage(s.url('index.html?pause'));
+    await simReady(page);
+    const tab = await s.h.openPanelTab(page);
+    await waitForPanelReady(tab);
+    const a = uniqueId();
+    await started(page, tab, a);
 
-test('panel tab: Pause holds new rows, Resume shows them (once)', async () => {
-  const page = await s.h.newPage(s.url('index.html?pause'));
-  await simReady(page);
-  const tab = await s.h.openPanelTab(page);
-  await waitForPanelReady(tab);
-  const a = uniqueId();
-  await started(page, tab, a);
+    await clickButton(tab, 'Pause');
+    await tab.waitFor(() => [...document.querySelectorAll('button')].some((b) => b.textContent.trim() === 'Resume'), { message: 'the Resume button' });
+    const before = (await readPanel(tab)).rows.length;
+    const held = [uniqueId(), uniqueId()];
+    for (const id of held) await emit(page, 'conversationStarted', conversation(id));
+    await emit(page, 'unreadConversationCountChanged', { unreadCount: held[0] });
+    // While paused the list must not grow (bounded observation window).
+    const deadline = Date.now() + 1000;
+    while (Date.now() < deadline) {
+      assert.equal((await readPanel(tab)).rows.length, before, 'no new rows while paused');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    for (const id of held) assert.equal(await countEvents(tab, 'conversationStarted', conversationFragment(id)), 0);
 
-  await clickButton(tab, 'Pause');
-  await tab.waitFor(() => [...document.querySelectorAll('button')].some((b) => b.textContent.trim() === 'Resume'), { message: 'the Resume button' });
-  const before = (await readPanel(tab)).rows.length;
-  const held = [uniqueId(), uniqueId()];
-  for (const id of held) await emit(page, 'conversationStarted', conversation(id));
-  await emit(page, 'unreadConversationCountChanged', { unreadCount: held[0] });
-  // While paused the list must not grow (bounded observation window).
-  const deadline = Date.now() + 1000;
-  while (Date.now() < deadline) {
-    assert.equal((await readPanel(tab)).rows.length, before, 'no new rows while paused');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  for (const id of held) assert.equal(await countEvents(tab, 'conversationStarted', conversationFragment(id)), 0);
+    await clickButton(tab, 'Resume');
+    assert.equal(await hasButton(tab, 'Pause'), true);
+    for (const id of held) {
+      await waitForEvents(tab, 'conversationStarted', conversationFragment(id));
+      await expectExactly(tab, 'conversationStarted', conversationFragment(id), 1, { stableMs: 0 });
+    }
+    await waitForEvents(tab, 'unreadConversationCountChanged', `"unreadCount":${held[0]}`);
+    await expectExactly(tab, 'conversationStarted', conversationFragment(a), 1);
+    // Live again.
+    await started(page, tab, uniqueId());
+    await tab.close();
+    await page.close();
+  });
 
-  await clickButton(tab, 'Resume');
-  assert.equal(await hasButton(tab, 'Pause'), true);
-  for (const id of held) {
-    await waitForEvents(tab, 'conversationStarted', conversationFragment(id));
-    await expectExactly(tab, 'conversationStarted', conversationFragment(id), 1, { stableMs: 0 });
-  }
-  await waitForEvents(tab, 'unreadConversationCountChanged', `"unreadCount":${held[0]}`);
-  await expectExactly(tab, 'conversationStarted', conversationFragment(a), 1);
-  // Live again.
-  await started(page, tab, uniqueId());
-  await tab.close();
-  await page.close();
-});
+  test(`${browser}: panel tab: the event-name select and the free-text search narrow the rows`, async () => {
+    const page = await s.h.newPage(s.url('index.html?filter'));
+    await simReady(page);
+    const tab = await s.h.openPanelTab(page);
+    await waitForPanelReady(tab);
+    const id = uniqueId();
+    await started(page, tab, id);
+    await emit(page, 'unreadConversationCountChanged', { unreadCount: 42 });
+    await emit(page, 'quickReplyButtonClick', { name: 'QUICK_REPLIES', multiSelect: false, value: ['Zebra option'] });
+    await waitForEvents(tab, 'unreadConversationCountChanged', '"unreadCount":42');
+    await waitForEvents(tab, 'quickReplyButtonClick', 'Zebra option');
+    const all = (await readPanel(tab)).rows.length;
 
-test('panel tab: the event-name select and the free-text search narrow the rows', async () => {
-  const page = await s.h.newPage(s.url('index.html?filter'));
-  await simReady(page);
-  const tab = await s.h.openPanelTab(page);
-  await waitForPanelReady(tab);
-  const id = uniqueId();
-  await started(page, tab, id);
-  await emit(page, 'unreadConversationCountChanged', { unreadCount: 42 });
-  await emit(page, 'quickReplyButtonClick', { name: 'QUICK_REPLIES', multiSelect: false, value: ['Zebra option'] });
-  await waitForEvents(tab, 'unreadConversationCountChanged', '"unreadCount":42');
-  await waitForEvents(tab, 'quickReplyButtonClick', 'Zebra option');
-  const all = (await readPanel(tab)).rows.length;
+    // By event name.
+    await selectEventName(tab, 'conversationStarted');
+    await tab.waitFor(() => {
+      const rows = [...document.querySelectorAll('[data-event-name]')];
+      return rows.length > 0 && rows.every((r) => r.getAttribute('data-event-name') === 'conversationStarted');
+    }, { message: 'only conversationStarted rows' });
+    assert.equal(await countEvents(tab, 'conversationStarted', conversationFragment(id)), 1);
+    assert.equal(await countEvents(tab, 'unreadConversationCountChanged'), 0);
+    await selectEventName(tab, '');
+    await tab.waitFor(`document.querySelectorAll('[data-event-name]').length >= ${all}`, { message: 'all rows back' });
 
-  // By event name.
-  await selectEventName(tab, 'conversationStarted');
-  await tab.waitFor(() => {
-    const rows = [...document.querySelectorAll('[data-event-name]')];
-    return rows.length > 0 && rows.every((r) => r.getAttribute('data-event-name') === 'conversationStarted');
-  }, { message: 'only conversationStarted rows' });
-  assert.equal(await countEvents(tab, 'conversationStarted', conversationFragment(id)), 1);
-  assert.equal(await countEvents(tab, 'unreadConversationCountChanged'), 0);
-  await selectEventName(tab, '');
-  await tab.waitFor(`document.querySelectorAll('[data-event-name]').length >= ${all}`, { message: 'all rows back' });
+    // Free text (matches the payload).
+    await setSearch(tab, 'Zebra');
+    await tab.waitFor(() => {
+      const rows = [...document.querySelectorAll('[data-event-name]')];
+      return rows.length > 0 && rows.every((r) => r.textContent.includes('Zebra'));
+    }, { message: 'only rows mentioning Zebra' });
+    assert.equal(await countEvents(tab, 'quickReplyButtonClick', 'Zebra option'), 1);
+    assert.equal(await countEvents(tab, 'conversationStarted'), 0);
 
-  // Free text (matches the payload).
-  await setSearch(tab, 'Zebra');
-  await tab.waitFor(() => {
-    const rows = [...document.querySelectorAll('[data-event-name]')];
-    return rows.length > 0 && rows.every((r) => r.textContent.includes('Zebra'));
-  }, { message: 'only rows mentioning Zebra' });
-  assert.equal(await countEvents(tab, 'quickReplyButtonClick', 'Zebra option'), 1);
-  assert.equal(await countEvents(tab, 'conversationStarted'), 0);
+    // Both at once: nothing matches.
+    await selectEventName(tab, 'conversationStarted');
+    await tab.waitFor(() => document.querySelectorAll('[data-event-name]').length === 0, { message: 'no rows for name + text that do not match together' });
+    await selectEventName(tab, '');
+    await setSearch(tab, '');
+    await tab.waitFor(`document.querySelectorAll('[data-event-name]').length >= ${all}`, { message: 'all rows back' });
+    // New events respect an active filter.
+    await setSearch(tab, 'unreadCount');
+    await emit(page, 'unreadConversationCountChanged', { unreadCount: 43 });
+    await emit(page, 'conversationStarted', conversation(uniqueId()));
+    await waitForEvents(tab, 'unreadConversationCountChanged', '"unreadCount":43');
+    await tab.waitFor(() => [...document.querySelectorAll('[data-event-name]')].every((r) => r.textContent.includes('unreadCount')), { message: 'only unreadCount rows' });
+    await tab.close();
+    await page.close();
+  });
+}
 
-  // Both at once: nothing matches.
-  await selectEventName(tab, 'conversationStarted');
-  await tab.waitFor(() => document.querySelectorAll('[data-event-name]').length === 0, { message: 'no rows for name + text that do not match together' });
-  await selectEventName(tab, '');
-  await setSearch(tab, '');
-  await tab.waitFor(`document.querySelectorAll('[data-event-name]').length >= ${all}`, { message: 'all rows back' });
-  // New events respect an active filter.
-  await setSearch(tab, 'unreadCount');
-  await emit(page, 'unreadConversationCountChanged', { unreadCount: 43 });
-  await emit(page, 'conversationStarted', conversation(uniqueId()));
-  await waitForEvents(tab, 'unreadConversationCountChanged', '"unreadCount":43');
-  await tab.waitFor(() => [...document.querySelectorAll('[data-event-name]')].every((r) => r.textContent.includes('unreadCount')), { message: 'only unreadCount rows' });
-  await tab.close();
-  await page.close();
-});
+for (const browser of selectedBrowsers()) {
+  describe(browser, () => {
+    before(async () => { s = await openSession({ browser }); });
+    after(async () => { await s?.close(); s = null; });
+    defineTests(browser);
+  });
+}

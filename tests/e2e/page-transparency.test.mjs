@@ -2,9 +2,10 @@
 // run the same number of times and its console (messages and uncaught errors) is the same, with
 // and without the extension, for the same pages and actions. With the extension, a panel is
 // subscribed to the tab during the whole run, so the hook is fully active (relay connected).
-import { test, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSession, recordConsole } from '../harness/session.mjs';
+import { selectedBrowsers } from '../harness/browsers.mjs';
 import { emit, simReady, conversation } from '../harness/site.mjs';
 import { waitForPanelReady, waitForEvents } from '../harness/panel-ui.mjs';
 
@@ -65,8 +66,8 @@ const STEPS = [
   }],
 ];
 
-async function run(withExtension) {
-  const s = await openSession(withExtension ? {} : { extension: null });
+async function run(browser, withExtension) {
+  const s = await openSession(withExtension ? { browser } : { browser, extension: null });
   const results = [];
   try {
     const page = await s.h.newPage(s.url('no-hubspot.html?warmup'));
@@ -109,45 +110,49 @@ async function run(withExtension) {
   return results;
 }
 
-let withExt;
-let without;
-before(async () => {
-  withExt = await run(true);
-  without = await run(false);
-});
+for (const browser of selectedBrowsers()) {
+  describe(browser, () => {
+    let withExt;
+    let without;
+    before(async () => {
+      withExt = await run(browser, true);
+      without = await run(browser, false);
+    });
 
-test('scenario timing and console (diagnostics)', (t) => {
-  for (const r of [...withExt, ...without]) t.diagnostic(`${r.page}: ${r.ms} ms, ${r.console.length} console messages, ${r.errors.length} errors, onReady ${r.onReadyCalls}`);
-  if (process.env.CWI_DEBUG) t.diagnostic(JSON.stringify(without, null, 1));
-});
+    test(`${browser}: scenario timing and console (diagnostics)`, (t) => {
+      for (const r of [...withExt, ...without]) t.diagnostic(`${r.page}: ${r.ms} ms, ${r.console.length} console messages, ${r.errors.length} errors, onReady ${r.onReadyCalls}`);
+      if (process.env.CWI_DEBUG) t.diagnostic(JSON.stringify(without, null, 1));
+    });
 
-test('onReady callbacks run the same number of times with and without the extension', () => {
-  for (let i = 0; i < STEPS.length; i++) {
-    assert.equal(withExt[i].onReadyCalls, without[i].onReadyCalls, `${STEPS[i][0]}: onReady calls`);
-  }
-  // Sanity: the scenario did exercise onReady (index: initial + reset; deferred: placeholder + load + reset).
-  assert.equal(without[0].onReadyCalls, 2, 'index.html: onReady ran for the first object and after the reset');
-  assert.equal(without[1].onReadyCalls, 3, 'deferred.html: placeholder, load() and reset');
-});
+    test(`${browser}: onReady callbacks run the same number of times with and without the extension`, () => {
+      for (let i = 0; i < STEPS.length; i++) {
+        assert.equal(withExt[i].onReadyCalls, without[i].onReadyCalls, `${STEPS[i][0]}: onReady calls`);
+      }
+      // Sanity: the scenario did exercise onReady (index: initial + reset; deferred: placeholder + load + reset).
+      assert.equal(without[0].onReadyCalls, 2, 'index.html: onReady ran for the first object and after the reset');
+      assert.equal(without[1].onReadyCalls, 3, 'deferred.html: placeholder, load() and reset');
+    });
 
-test('the page console (messages and uncaught errors) is the same with and without the extension', () => {
-  for (let i = 0; i < STEPS.length; i++) {
-    const page = STEPS[i][0];
-    assert.deepEqual(withExt[i].pageConsole, without[i].pageConsole, `${page}: the page's own log`);
-    assert.deepEqual(withExt[i].console, without[i].console, `${page}: console messages`);
-    assert.deepEqual(withExt[i].errors, without[i].errors, `${page}: uncaught page errors`);
-  }
-  // Sanity: the scenario produced console output and the invalid settings page its error.
-  assert.ok(without[0].console.length > 0, 'index.html logged something');
-  assert.ok(without.find((r) => r.page === 'invalid-settings.html').errors.some((e) => /Invariant Violation/.test(e)),
-    'invalid-settings.html throws its Invariant Violation');
-});
+    test(`${browser}: the page console (messages and uncaught errors) is the same with and without the extension`, () => {
+      for (let i = 0; i < STEPS.length; i++) {
+        const page = STEPS[i][0];
+        assert.deepEqual(withExt[i].pageConsole, without[i].pageConsole, `${page}: the page's own log`);
+        assert.deepEqual(withExt[i].console, without[i].console, `${page}: console messages`);
+        assert.deepEqual(withExt[i].errors, without[i].errors, `${page}: uncaught page errors`);
+      }
+      // Sanity: the scenario produced console output and the invalid settings page its error.
+      assert.ok(without[0].console.length > 0, 'index.html logged something');
+      assert.ok(without.find((r) => r.page === 'invalid-settings.html').errors.some((e) => /Invariant Violation/.test(e)),
+        'invalid-settings.html throws its Invariant Violation');
+    });
 
-test('the page sees the same HubSpotConversations object shape and no extra globals', () => {
-  for (let i = 0; i < STEPS.length; i++) {
-    const page = STEPS[i][0];
-    assert.equal(withExt[i].api, without[i].api, `${page}: typeof HubSpotConversations`);
-    assert.deepEqual(withExt[i].apiKeys, without[i].apiKeys, `${page}: its keys`);
-    assert.deepEqual(withExt[i].ownWindowKeys, without[i].ownWindowKeys, `${page}: window keys`);
-  }
-});
+    test(`${browser}: the page sees the same HubSpotConversations object shape and no extra globals`, () => {
+      for (let i = 0; i < STEPS.length; i++) {
+        const page = STEPS[i][0];
+        assert.equal(withExt[i].api, without[i].api, `${page}: typeof HubSpotConversations`);
+        assert.deepEqual(withExt[i].apiKeys, without[i].apiKeys, `${page}: its keys`);
+        assert.deepEqual(withExt[i].ownWindowKeys, without[i].ownWindowKeys, `${page}: window keys`);
+      }
+    });
+  });
+}

@@ -1,15 +1,19 @@
-// The background service worker is stopped mid-session, for real: CDP ServiceWorker.stopWorker,
-// confirmed by the ServiceWorker domain reporting the version "stopped", and by a global stored
-// in the worker before the stop being gone once it runs again. No event may be lost or duplicated.
-import { test, before, after } from 'node:test';
+// The background is stopped mid-session, for real, in each browser:
+// - Chromium: the service worker, by CDP ServiceWorker.stopWorker, confirmed by the ServiceWorker
+//   domain reporting the version "stopped";
+// - Firefox: the event page, by extension.terminateBackground() (what its idle timeout calls),
+//   confirmed by Firefox's background state machine; and, Firefox only, by the idle timeout itself
+//   (lowered in the profile) while panels stay connected.
+// In both, a global stored in the background before the stop is gone once it runs again. No event
+// may be lost or duplicated.
+import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSession } from '../harness/session.mjs';
+import { selectedBrowsers } from '../harness/browsers.mjs';
 import { emit, simReady, conversation, conversationFragment, uniqueId } from '../harness/site.mjs';
 import { waitForPanelReady, waitForEvents, expectExactly, waitForApiState } from '../harness/panel-ui.mjs';
 
-let s;
-before(async () => { s = await openSession(); });
-after(async () => { await s?.close(); });
+let s; // the session of the browser whose tests run now (one browser after the other)
 
 async function open(kind, rel) {
   const page = await s.h.newPage(s.url(rel));
@@ -34,10 +38,10 @@ async function scenario(t, kind) {
   // Round 1: stop, then emit at once (the open panel's reconnect restarts the worker ~50 ms later).
   let stop = await s.h.stopServiceWorker();
   const b = uniqueId();
-  const statusAtEmit = s.h.swRunningStatus();
+  const statusAtEmit = await s.h.swRunningStatus();
   await emit(page, 'conversationStarted', conversation(b));
   await emit(page, 'unreadConversationCountChanged', { unreadCount: b });
-  t.diagnostic(`round 1: ${stop.method}; worker status when emitting: ${statusAtEmit}`);
+  t.diagnostic(`round 1: ${stop.method}; background status when emitting: ${statusAtEmit}`);
   await expectOnce(panel, 'conversationStarted', conversationFragment(b));
   await expectOnce(panel, 'unreadConversationCountChanged', `"unreadCount":${b}`);
   await s.h.assertServiceWorkerRestarted(stop);
@@ -57,13 +61,10 @@ async function scenario(t, kind) {
   await page.close();
 }
 
-test('devtools panel: a service worker stopped mid-session loses no event and duplicates none', (t) => scenario(t, 'devtools'));
-test('panel tab: a service worker stopped mid-session loses no event and duplicates none', (t) => scenario(t, 'tab'));
-
 // No panel is open while the worker is stopped, so nothing reconnects to it: the worker is
 // verified to be stopped (status "stopped", no worker target, still so 300 ms later) when the
 // event is emitted. A panel opened afterwards must show it, once, next to the earlier one.
-test('an event emitted while the worker is stopped (no panel open) is shown once by the next panel', async (t) => {
+async function stoppedWithoutPanel(t) {
   const { page, panel } = await open('tab', 'index.html?sw=closed');
   const a = uniqueId();
   await emit(page, 'conversationStarted', conversation(a));
@@ -76,15 +77,16 @@ test('an event emitted while the worker is stopped (no panel open) is shown once
   for (let attempt = 1; ; attempt++) {
     stop = await s.h.stopServiceWorker();
     await new Promise((r) => setTimeout(r, 300));
-    if (s.h.swRunningStatus() === 'stopped' && !(await s.h.serviceWorkerTarget())) break;
-    t.diagnostic(`attempt ${attempt}: the worker restarted by itself (${s.h.swRunningStatus()}), stopping again`);
-    if (attempt === 5) assert.fail('the worker keeps restarting with no panel open');
+    if ((await s.h.swRunningStatus()) === 'stopped' && !(await s.h.serviceWorkerTarget())) break;
+    t.diagnostic(`attempt ${attempt}: the background restarted by itself (${await s.h.swRunningStatus()}), stopping again`);
+    if (attempt === 5) assert.fail('the background keeps restarting with no panel open');
   }
-  assert.equal(s.h.swRunningStatus(), 'stopped', 'the worker is stopped when the event is emitted');
+  assert.equal(await s.h.swRunningStatus(), 'stopped', 'the background is stopped when the event is emitted');
   const b = uniqueId();
   await emit(page, 'conversationStarted', conversation(b));
   await emit(page, 'unreadConversationCountChanged', { unreadCount: b });
-  t.diagnostic(`worker status 300 ms after the emit, before a panel reopened: ${await new Promise((r) => setTimeout(() => r(s.h.swRunningStatus()), 300))}`);
+  await new Promise((r) => setTimeout(r, 300));
+  t.diagnostic(`background status 300 ms after the emit, before a panel reopened: ${await s.h.swRunningStatus()}`);
 
   const dt = await s.h.openDevtoolsPanel(page);
   await waitForPanelReady(dt);
@@ -94,4 +96,80 @@ test('an event emitted while the worker is stopped (no panel open) is shown once
   await s.h.assertServiceWorkerRestarted(stop);
   await dt.close();
   await page.close();
-});
+}
+
+// Firefox stops an event page that has been idle for extensions.background.idle.timeout ms even
+// while panels hold runtime.Ports to it (the ports disconnect). A profile with that pref lowered to
+// 1 s (its own browser: the pref is read when the idle timer is armed): the background is stopped
+// by Firefox itself several times while the devtools panel and a panel tab stay open; each event
+// emitted right after such a stop must appear once in both, and the panels keep updating.
+async function firefoxIdleStops(t) {
+  const IDLE_MS = 1000;
+  const fx = await openSession({ browser: 'firefox', idleTimeoutMs: IDLE_MS });
+  try {
+    const page = await fx.h.newPage(fx.url('index.html?idle'));
+    await simReady(page);
+    const dt = await fx.h.openDevtoolsPanel(page);
+    const tab = await fx.h.openPanelTab(page);
+    for (const p of [dt, tab]) {
+      await waitForPanelReady(p);
+      await waitForApiState(p, 'ready');
+    }
+    const first = uniqueId();
+    await emit(page, 'conversationStarted', conversation(first));
+    for (const p of [dt, tab]) await waitForEvents(p, 'conversationStarted', conversationFragment(first));
+
+    const ids = [];
+    for (let round = 1; round <= 3; round++) {
+      const before = await fx.h.backgroundInfo();
+      // Wait for Firefox to stop the page by itself (no terminateBackground call in this test).
+      const stopped = await waitForStops(fx, before.stops + 1, IDLE_MS * 10);
+      const id = uniqueId();
+      ids.push(id);
+      const state = (await fx.h.backgroundInfo()).state;
+      await emit(page, 'conversationStarted', conversation(id));
+      await emit(page, 'unreadConversationCountChanged', { unreadCount: id });
+      t.diagnostic(`round ${round}: idle stop #${stopped.stops} (starts so far ${stopped.starts}); state when emitting: ${state}`);
+      for (const p of [dt, tab]) {
+        await expectOnce(p, 'conversationStarted', conversationFragment(id));
+        await expectOnce(p, 'unreadConversationCountChanged', `"unreadCount":${id}`);
+      }
+      // ... and Firefox started it again after that stop (the panels reconnected).
+      await fx.h.assertServiceWorkerRestarted({ starts: stopped.starts });
+    }
+    // Nothing earlier was duplicated by the reconnect replays.
+    for (const p of [dt, tab]) {
+      await expectExactly(p, 'conversationStarted', conversationFragment(first), 1);
+      for (const id of ids) await expectExactly(p, 'conversationStarted', conversationFragment(id), 1, { stableMs: 0 });
+    }
+    const info = await fx.h.backgroundInfo();
+    t.diagnostic(`background stops by the idle timeout during the test: ${info.stops}, starts: ${info.starts}`);
+    assert.ok(info.stops >= 3, 'Firefox stopped the idle background at least three times');
+  } finally {
+    await fx.close();
+  }
+}
+
+async function waitForStops(fx, n, timeout) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const info = await fx.h.backgroundInfo();
+    if (info.stops >= n) return info;
+    if (Date.now() > deadline) throw new Error(`Firefox did not stop the idle background within ${timeout} ms: ${JSON.stringify(info)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+for (const browser of selectedBrowsers()) {
+  describe(browser, () => {
+    before(async () => { s = await openSession({ browser }); });
+    after(async () => { await s?.close(); s = null; });
+
+    test(`${browser}: devtools panel: a background stopped mid-session loses no event and duplicates none`, (t) => scenario(t, 'devtools'));
+    test(`${browser}: panel tab: a background stopped mid-session loses no event and duplicates none`, (t) => scenario(t, 'tab'));
+    test(`${browser}: an event emitted while the background is stopped (no panel open) is shown once by the next panel`, (t) => stoppedWithoutPanel(t));
+    if (browser === 'firefox') {
+      test(`${browser}: the idle timeout stops the event page while panels are connected; no event is lost, panels keep updating`, (t) => firefoxIdleStops(t));
+    }
+  });
+}

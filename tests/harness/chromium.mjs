@@ -461,6 +461,17 @@ export class DevtoolsPanel extends PanelDriver {
     fs.writeFileSync(file, Buffer.from(data, 'base64'));
     return file;
   }
+  /**
+   * Switch the devtools theme ('light' | 'dark'), as Settings > Preferences > Theme does (the
+   * setting "ui-theme": "default" is light). Chromium tells extensions through
+   * chrome.devtools.panels.setThemeChangeHandler.
+   */
+  async setDevtoolsTheme(theme) {
+    const value = theme === 'dark' ? 'dark' : 'default';
+    await evaluateIn(this.devtools, `import('./core/common/common.js').then((C) => {
+      C.Settings.Settings.instance().moduleSetting('ui-theme').set(${JSON.stringify(value)}); return true; })`);
+    return theme;
+  }
   /** Resize the devtools window (undocked) or the inspected window (docked). */
   async setWindowSize(width, height) {
     const { windowId } = await this.harness.cdp.send('Browser.getWindowForTarget', { targetId: this.devtoolsTargetId });

@@ -1,36 +1,39 @@
-// One browser + one simulator server for a test file.
+// One browser + one simulator server for a test file (or for one browser's part of it).
 //
-//   const s = await openSession();            // extension from $CWI_EXTENSION or dist/chrome
+//   const s = await openSession();                       // Chromium, dist/chrome (or $CWI_EXTENSION)
+//   const s = await openSession({ browser: 'firefox' }); // Firefox ESR, dist/firefox
 //   const page = await s.h.newPage(s.url('index.html'));
 //   ...
 //   await s.close();
-import path from 'node:path';
-import { launch, DIST_CHROME, extensionBuilt, chromiumAvailable, CHROMIUM } from './chromium.mjs';
+import { DIST_CHROME, extensionBuilt, chromiumAvailable, CHROMIUM } from './chromium.mjs';
 import { startSite, siteAvailable, ensureNoHubspotPage } from './site.mjs';
+import { extensionDir, browserMissing, launchBrowser } from './browsers.mjs';
 
-export const EXTENSION_DIR = process.env.CWI_EXTENSION ? path.resolve(process.env.CWI_EXTENSION) : DIST_CHROME;
+/** The Chromium build under test (kept for older callers; see extensionDir(browser)). */
+export const EXTENSION_DIR = extensionDir('chromium');
+export { DIST_CHROME, extensionBuilt, chromiumAvailable, CHROMIUM };
 
 /** Why e2e tests cannot run here, or null. Tests FAIL with this message (they never skip). */
-export function missingPrerequisite({ extension = EXTENSION_DIR } = {}) {
-  if (!chromiumAvailable()) return `Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`;
+export function missingPrerequisite({ browser = 'chromium', extension = extensionDir(browser) } = {}) {
   if (!siteAvailable()) return 'tests/site/server.mjs is missing';
-  if (extension && !extensionBuilt(extension)) return `no built extension in ${extension} (run make dist)`;
-  return null;
+  return browserMissing(browser, extension);
 }
 
-export async function openSession({ extension = EXTENSION_DIR, ...launchOptions } = {}) {
-  const missing = missingPrerequisite({ extension });
+export async function openSession({ browser = 'chromium', extension = extensionDir(browser), ...launchOptions } = {}) {
+  const missing = missingPrerequisite({ browser, extension });
   if (missing) throw new Error(missing);
   const site = await startSite();
   let h;
   try {
-    h = await launch({ extension, ...launchOptions });
-    await ensureNoHubspotPage(h.context);
+    h = await launchBrowser(browser, { extension, ...launchOptions });
+    if (browser === 'chromium') await ensureNoHubspotPage(h.context);
   } catch (e) {
+    await h?.close().catch(() => {});
     await site.close();
     throw e;
   }
   return {
+    browser,
     h,
     site,
     url: (rel) => new URL(rel, site.url).href,
@@ -41,7 +44,7 @@ export async function openSession({ extension = EXTENSION_DIR, ...launchOptions 
   };
 }
 
-/** Record console messages and page errors of a playwright page. */
+/** Record console messages and page errors of a page (playwright's or the Firefox harness's). */
 export function recordConsole(page) {
   const log = { console: [], errors: [] };
   page.on('console', (m) => log.console.push(`${m.type()}: ${m.text()}`));

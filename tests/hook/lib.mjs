@@ -81,6 +81,13 @@ export const RELAY_EMULATION = `if (window === window.top) (function () {
       RA(fire, document, [new CE('hubspot-chat-inspector:relay', { detail: '{"v":1,"type":"hello"}' })]);
       return total - n;
     },
+    // A panel command (docs/protocol.md §5) as the relay passes it on: returns the number of
+    // batches the hook sent DURING the dispatch (it answers a command synchronously).
+    send: function (command) {
+      var n = total;
+      RA(fire, document, [new CE('hubspot-chat-inspector:relay', { detail: typeof command === 'string' ? command : JSON.stringify(command) })]);
+      return total - n;
+    },
     take: function () { var out = []; for (var i = 0; i < got.length; i++) out[i] = got[i]; got.length = 0; return out; },
     total: function () { return total; }
   }) });
@@ -114,11 +121,16 @@ export async function waitForFake(page) {
 const MIB = 1 << 20;
 const RECORD_FIELDS = {
   event: ['k', 'seq', 't', 'name', 'payload', 'via'],
-  api: ['k', 'seq', 't', 'state', 'generation'],
+  api: ['k', 'seq', 't', 'state', 'generation', 'methods'],
   widget: ['k', 'seq', 't', 'loaded', 'inline', 'src'],
   loader: ['k', 'seq', 't', 'src', 'portal'],
   open: ['k', 'seq', 't', 'open', 'user'],
+  call: ['k', 'seq', 't', 'id', 'method', 'args', 'outcome', 'value', 'error'],
+  settings: ['k', 'seq', 't', 'source', 'phase', 'present', 'fields'],
+  inline: ['k', 'seq', 't', 'selector', 'exists', 'width', 'height'],
 };
+const SDK_METHODS = ['widget.load', 'widget.refresh', 'widget.open', 'widget.close', 'widget.remove',
+  'widget.status', 'clear', 'debug', 'resetAndReloadWidget'];
 
 // Validates one batch exactly as docs/protocol.md §1 (and the background's decoder) demand.
 export function checkBatch(raw) {
@@ -146,6 +158,32 @@ export function checkBatch(raw) {
     } else if (r.k === 'api') {
       assert.ok(['absent', 'placeholder', 'ready'].includes(r.state));
       assert.ok(Number.isInteger(r.generation) && r.generation >= 0);
+      assert.ok(Array.isArray(r.methods) && r.methods.every((m) => typeof m === 'string' && m.length <= 100));
+      assert.deepEqual(r.methods, [...r.methods].sort(), 'methods are sorted');
+      if (r.state === 'absent') assert.deepEqual(r.methods, []);
+    } else if (r.k === 'call') {
+      assert.ok(Number.isSafeInteger(r.id) && r.id >= 0);
+      assert.ok(SDK_METHODS.includes(r.method), `call of ${r.method}`);
+      assert.ok(Array.isArray(r.args) && r.args.length <= 1);
+      assert.ok(['returned', 'threw', 'not_ready', 'missing'].includes(r.outcome));
+      assert.ok(typeof r.error === 'string' && [...r.error].length <= 2048);
+      assert.equal(r.error === '', r.outcome !== 'threw');
+      if (r.outcome !== 'returned') assert.equal(r.value, null);
+    } else if (r.k === 'settings') {
+      assert.ok(['assigned', 'snapshot'].includes(r.source));
+      assert.ok(['before_loader', 'after_loader'].includes(r.phase));
+      assert.equal(typeof r.present, 'boolean');
+      assert.ok(r.fields && typeof r.fields === 'object' && !Array.isArray(r.fields));
+      assert.ok(Object.keys(r.fields).length <= 100);
+      if (!r.present) assert.deepEqual(r.fields, {});
+      for (const f of Object.values(r.fields)) {
+        assert.deepEqual(Object.keys(f), ['type', 'value']);
+        assert.ok(['string', 'number', 'boolean', 'undefined', 'object', 'function', 'symbol', 'bigint', 'null', 'array', 'thrown'].includes(f.type));
+      }
+    } else if (r.k === 'inline') {
+      assert.ok(typeof r.selector === 'string' && r.selector.length <= 2048);
+      assert.equal(typeof r.exists, 'boolean');
+      assert.ok(Number.isFinite(r.width) && Number.isFinite(r.height) && r.width >= 0 && r.height >= 0);
     } else if (r.k === 'widget') {
       assert.equal(typeof r.loaded, 'boolean');
       assert.equal(typeof r.inline, 'boolean');

@@ -22,15 +22,23 @@ const FAKE_CHROME = `if (window === window.top) (function () {
   function ev() {
     var ls = [];
     return { addListener: function (f) { ls.push(f); }, removeListener: function (f) { var i = ls.indexOf(f); if (i >= 0) ls.splice(i, 1); },
-      fire: function (a, b) { ls.slice().forEach(function (f) { f(a, b); }); } };
+      count: function () { return ls.length; },
+      fire: function (a, b, c) { ls.slice().forEach(function (f) { f(a, b, c); }); } };
   }
   bg.current = function () { return bg.ports[bg.ports.length - 1]; };
   bg.ack = function (n) { var p = bg.current(); setTimeout(function () { if (p.open) p.onMessage.fire({ v: 1, type: 'ack', batch: n }, p); }, 0); };
   bg.hello = function () { var p = bg.current(); setTimeout(function () { if (p.open) p.onMessage.fire({ v: 1, type: 'hello' }, p); }, 0); };
   bg.kill = function () { var p = bg.current(); if (!p || !p.open) return; p.open = false; setTimeout(function () { p.onDisconnect.fire(p); }, 0); };
+  // tabs.sendMessage(tab, m, {frameId: 0}) from the background: the replies the relay sent.
+  bg.command = function (m, sender) {
+    var replies = [];
+    runtime.onMessage.fire(m, sender || { id: bg.id }, function (r) { replies.push(r); });
+    return replies;
+  };
   bg.pages = function () { return bg.messages.filter(function (x) { return x.m.type === 'page'; }); };
   var runtime = {
     lastError: undefined,
+    onMessage: ev(),
     connect: function (info) {
       var port = { name: info.name, onMessage: ev(), onDisconnect: ev(), open: true, index: bg.ports.length, closedByRelay: false,
         postMessage: function (m) {
@@ -203,5 +211,73 @@ test('relay: drops and counts bad details; keeps at most 1000 unacknowledged bat
     assert.equal(resent[999], 1101);
   } finally {
     await close();
+  }
+});
+
+test('relay: background commands (tabs.sendMessage) reach the hook while the port is idle; the reply says whether a hook took them', async () => {
+  const { page, close, errors } = await open(server.page('page.html?ids'));
+  try {
+    await L.waitForFake(page);
+    await addRelay(page);
+    await page.evaluate(async () => { window.fakeHS.boot(); await window.fakeHS.waitLoaded(); });
+    await L.sleep(150);
+    // Everything acknowledged, port closed: the relay is idle (no port).
+    const last = (await messages(page)).at(-1).batch;
+    await bg(page, (n) => { window.__bg.ack(n); }, last);
+    await L.sleep(20);
+    await bg(page, () => window.__bg.kill());
+    await L.sleep(300);
+    const connects = await bg(page, () => window.__bg.connects.length);
+    assert.equal(await bg(page, () => window.__bg.current().open), false);
+
+    const cmd = (m, sender) => bg(page, ([m, s]) => window.__bg.command(m, s || undefined), [m, sender ?? null]);
+    let replies = await cmd({ v: 1, type: 'call', id: 7, method: 'widget.status', args: [] });
+    assert.deepEqual(replies, [{ v: 1, delivered: true }], 'answered synchronously: a hook took it');
+    await L.waitFor(page, (n) => window.__bg.connects.length > n, connects);
+    let msgs = await messages(page);
+    let records = msgs.filter((m) => m.port === connects).flatMap((m) => L.checkBatch(m.data).records);
+    assert.deepEqual(records.map((r) => [r.k, r.id, r.outcome, JSON.stringify(r.value)]),
+      [['call', 7, 'returned', '{"loaded":true,"pending":false}']]);
+
+    replies = await cmd({ v: 1, type: 'snapshot', extra: 'dropped' });
+    assert.deepEqual(replies, [{ v: 1, delivered: true }]);
+    await L.sleep(50);
+    msgs = await messages(page);
+    records = L.checkBatch(msgs.at(-1).data).records;
+    assert.deepEqual(records.map((r) => [r.k, r.source]), [['settings', 'snapshot'], ['inline', undefined]]);
+
+    // Not for the relay: another extension, a content script (sender.tab), other types and versions.
+    const before = (await messages(page)).length;
+    for (const [m, sender] of [
+      [{ v: 1, type: 'call', id: 8, method: 'clear', args: [] }, { id: 'another-extension' }],
+      [{ v: 1, type: 'call', id: 9, method: 'clear', args: [] }, { id: 'test-extension', tab: { id: 3 } }],
+      [{ v: 1, type: 'hello' }, null],
+      [{ v: 2, type: 'call', id: 10, method: 'clear', args: [] }, null],
+      [{ v: 1, type: 'page', batch: 1, data: '{}' }, null],
+      ['{"v":1,"type":"call"}', null],
+    ]) assert.deepEqual(await cmd(m, sender), [], JSON.stringify([m, sender]));
+    // A call the hook refuses: delivered, but no hook took it.
+    assert.deepEqual(await cmd({ v: 1, type: 'call', id: 11, method: 'eval', args: [] }), [{ v: 1, delivered: false }]);
+    await L.sleep(100);
+    assert.equal((await messages(page)).length, before, 'nothing reached the page for refused commands');
+    assert.deepEqual(await page.evaluate(() => window.fakeHS.log.calls.map((c) => c.method)), ['widget.status']);
+
+    // The extension context is gone: the relay stops listening.
+    await bg(page, () => { window.__bg.id = undefined; });
+    assert.deepEqual(await cmd({ v: 1, type: 'call', id: 12, method: 'clear', args: [] }, { id: undefined }), []);
+    assert.equal(await bg(page, () => window.chrome.runtime.onMessage.count()), 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+
+  // No hook in the page: the relay answers delivered:false (the background logs "not delivered").
+  const bare = await open(server.page('plain.html'), { hook: false });
+  try {
+    await addRelay(bare.page);
+    const replies = await bare.page.evaluate(() => window.__bg.command({ v: 1, type: 'call', id: 1, method: 'clear', args: [] }));
+    assert.deepEqual(replies, [{ v: 1, delivered: false }]);
+  } finally {
+    await bare.close();
   }
 });

@@ -1,3 +1,4 @@
 // Inline embed: the widget renders inside #chat-here instead of floating.
-window.hsConversationsSettings = { inlineEmbedSelector: '#chat-here' };
+// Tests may point it elsewhere: inline.html?selector=%23missing (a target that does not exist).
+window.hsConversationsSettings = { inlineEmbedSelector: new URLSearchParams(location.search).get('selector') || '#chat-here' };
 window.hsConversationsOnReady = [window.pageOnReadyCallback()];

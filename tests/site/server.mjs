@@ -13,6 +13,7 @@
 // ("no chat on this page"), or 200 `{"@type":"HIDE_WIDGET"}` for `chat=hidden`.
 
 import http from 'node:http';
+import https from 'node:https';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -99,13 +100,19 @@ async function handle(req, res) {
   return send(res, 200, { 'Content-Type': type, 'Content-Length': body.length }, body);
 }
 
-export function startServer({ port = 0 } = {}) {
-  const server = http.createServer((req, res) => {
+/**
+ * `tls: {key, cert}` (PEM text or Buffers) serves https instead of http, e.g. for pages under real
+ * host names where Secure cookies matter (tests/harness/hosts.mjs makes a self-signed pair).
+ */
+export function startServer({ port = 0, tls = null } = {}) {
+  const onRequest = (req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) send(res, 500, { 'Content-Type': TYPES['.txt'] }, 'internal error\n');
       else res.destroy();
     });
-  });
+  };
+  const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, onRequest) : http.createServer(onRequest);
+  const scheme = tls ? 'https' : 'http';
   // Browsers keep connections alive; close() must not wait for them.
   server.keepAliveTimeout = 1000;
   return new Promise((resolve, reject) => {
@@ -114,7 +121,7 @@ export function startServer({ port = 0 } = {}) {
       const actual = server.address().port;
       resolve({
         port: actual,
-        url: `http://localhost:${actual}/`,
+        url: `${scheme}://localhost:${actual}/`,
         close: () => new Promise((done) => {
           server.close(() => done());
           server.closeAllConnections();

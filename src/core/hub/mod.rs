@@ -102,6 +102,8 @@ struct TabState {
     docs: VecDeque<DocState>,
     rejected: u64,
     next_call_id: u64,
+    /// The Cookies tab's last listing and deletions in flight (memory only).
+    cookies: cookies::CookieState,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -117,7 +119,13 @@ struct TabMeta {
 
 impl TabState {
     fn new(limits: Limits) -> Self {
-        TabState { log: EventLog::new(limits), docs: VecDeque::new(), rejected: 0, next_call_id: 1 }
+        TabState {
+            log: EventLog::new(limits),
+            docs: VecDeque::new(),
+            rejected: 0,
+            next_call_id: 1,
+            cookies: cookies::CookieState::default(),
+        }
     }
 
     fn current(&self) -> Option<&DocState> {
@@ -191,7 +199,13 @@ impl Hub {
             let log = EventLog::restore(limits, meta.next_id, meta.first_id, meta.dropped, entries);
             hub.tabs.insert(
                 tab,
-                TabState { log, docs: meta.docs, rejected: meta.rejected, next_call_id: meta.next_call_id.max(1) },
+                TabState {
+                    log,
+                    docs: meta.docs,
+                    rejected: meta.rejected,
+                    next_call_id: meta.next_call_id.max(1),
+                    cookies: cookies::CookieState::default(),
+                },
             );
         }
         hub

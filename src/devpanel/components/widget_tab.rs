@@ -78,6 +78,8 @@ pub fn widget_tab(props: &WidgetTabProps) -> Html {
         .and_then(|f| f.value.as_str())
         .filter(|s| !s.is_empty())
         .map(str::to_string);
+    // A snapshot always carries an inline record; without a selector there is no inline embed.
+    let inline = status.inline.as_ref().filter(|i| !i.selector.is_empty());
     let recent: Vec<_> = state.entries.iter().rev().filter(|e| e.kind == EntryKind::Call).take(RECENT_CALLS).collect();
     let not_ready = status.api == ApiState::Absent;
 
@@ -137,10 +139,10 @@ pub fn widget_tab(props: &WidgetTabProps) -> Html {
                     }) }
                 </ul>
             </section>
-            if inline_selector.is_some() || status.inline.is_some() {
+            if inline_selector.is_some() || inline.is_some() {
                 <section class="card" aria-labelledby="widget-inline">
                     <h2 id="widget-inline">{ "Inline embed" }</h2>
-                    { inline_facts(status.inline.as_ref(), inline_selector.as_deref()) }
+                    { inline_facts(inline, inline_selector.as_deref()) }
                     <button type="button" onclick={on_snapshot}>{ "Measure again" }</button>
                 </section>
             }

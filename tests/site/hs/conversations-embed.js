@@ -29,6 +29,8 @@
   var PLACEHOLDER_WARNING =
     'HubSpotConversations.%s is not available until the widget has loaded. Call window.HubSpotConversations.widget.load() first.';
   var TRACK_METHOD = 'HubspotConversations-api-method-used';
+  // ?sdk=documented (page URL): objects without the undocumented debug() and resetAndReloadWidget().
+  var DOCUMENTED_ONLY = new URLSearchParams(location.search).get('sdk') === 'documented';
   var TRACK_LISTENER = 'HubspotConversations-api-event-listener-registered';
 
   // The chat iframe must be cross-origin to the page, as app.hubspot.com is for real pages.
@@ -274,6 +276,7 @@
       loaded: state.loaded,
       ready: state.loaded && state.gotWidgetLoaded,
       open: state.open,
+      debug: state.debug,
     };
   }
 
@@ -610,7 +613,7 @@
   function createRealApi() {
     var emitter = createEmitter();
     state.emitter = emitter;
-    return {
+    return undocumented({
       widget: {
         load: function (options) {
           track('widget.load');
@@ -653,13 +656,22 @@
       },
       debug: function (enabled) {
         state.debug = !!enabled;
+        simStateChanged();
       },
       resetAndReloadWidget: function () {
         track('resetAndReloadWidget');
         deleteChatCookies();
         reset();
       },
-    };
+    });
+  }
+
+  function undocumented(api) {
+    if (DOCUMENTED_ONLY) {
+      delete api.debug;
+      delete api.resetAndReloadWidget;
+    }
+    return api;
   }
 
   function createPlaceholder() {
@@ -669,7 +681,7 @@
       };
     }
     state.emitter = null;
-    return {
+    return undocumented({
       widget: {
         load: function (options) {
           track('widget.load');
@@ -689,7 +701,7 @@
       off: unavailable('off'),
       debug: unavailable('debug'),
       resetAndReloadWidget: unavailable('resetAndReloadWidget'),
-    };
+    });
   }
 
   // ---- start-up ---------------------------------------------------------------------------

@@ -1,0 +1,226 @@
+// The simulator under REAL host names (shop.example.test, other.test, …), over https, for tests
+// where cookie domains, Secure and host-only matter; plus cookie helpers and the Cookies tab's UI.
+//
+//   const s = await openHostsSession();                 // https simulator + Chromium mapping the hosts
+//   const page = await s.h.newPage(s.url('shop.example.test', 'index.html'));
+//   await browserCookies(s.h, { name: 'messagesUtk' }); // chrome.cookies.getAll in the service worker
+//   await s.close();
+//
+// Chromium resolves the hosts to 127.0.0.1 with --host-resolver-rules (the port is kept) and
+// accepts the self-signed certificate (made at test time with openssl) with --ignore-certificate-errors.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { launch, pollUntil } from './chromium.mjs';
+import { EXTENSION_DIR, missingPrerequisite } from './session.mjs';
+import { SITE_DIR, ensureNoHubspotPage } from './site.mjs';
+
+/** Every host name a test may use: all resolve to the simulator on 127.0.0.1. */
+export const HOST_RULES = 'MAP *.example.test 127.0.0.1, MAP example.test 127.0.0.1, MAP other.test 127.0.0.1, MAP *.other.test 127.0.0.1';
+
+function hasOpenssl() {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `openssl` is needed for the certificate: install it (Debian, as root) when missing. */
+export function ensureOpenssl() {
+  if (hasOpenssl()) return;
+  if (process.getuid?.() === 0) {
+    try {
+      execFileSync('apt-get', ['install', '-y', 'openssl'], { stdio: 'ignore', timeout: 300000 });
+    } catch {
+      execFileSync('apt-get', ['update'], { stdio: 'ignore', timeout: 300000 });
+      execFileSync('apt-get', ['install', '-y', 'openssl'], { stdio: 'ignore', timeout: 300000 });
+    }
+  }
+  if (!hasOpenssl()) throw new Error('openssl is missing (apt-get install -y openssl)');
+}
+
+/** A self-signed certificate for the test hosts, in a new temp dir: {key, cert, dir}. */
+export function makeSelfSignedCert() {
+  ensureOpenssl();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cwi-tls-'));
+  const key = path.join(dir, 'key.pem');
+  const cert = path.join(dir, 'cert.pem');
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2',
+    '-subj', '/CN=example.test',
+    '-addext', 'subjectAltName=DNS:example.test,DNS:*.example.test,DNS:other.test,DNS:*.other.test,DNS:localhost,IP:127.0.0.1',
+  ], { stdio: 'ignore', timeout: 60000 });
+  return { key: fs.readFileSync(key), cert: fs.readFileSync(cert), dir };
+}
+
+/**
+ * Simulator (https unless `tls: false`) + Chromium with the extension and the host mapping.
+ * `url(host, rel)` → `https://<host>:<port>/<rel>`.
+ */
+export async function openHostsSession({ extension = EXTENSION_DIR, tls = true, extraArgs = [], ...launchOptions } = {}) {
+  const missing = missingPrerequisite({ extension });
+  if (missing) throw new Error(missing);
+  const pair = tls ? makeSelfSignedCert() : null;
+  const { startServer } = await import(path.join(SITE_DIR, 'server.mjs'));
+  const site = await startServer({ port: 0, tls: pair && { key: pair.key, cert: pair.cert } });
+  const scheme = tls ? 'https' : 'http';
+  let h;
+  try {
+    h = await launch({
+      extension,
+      ...launchOptions,
+      extraArgs: [`--host-resolver-rules=${HOST_RULES}`, ...(tls ? ['--ignore-certificate-errors'] : []), ...extraArgs],
+    });
+    await ensureNoHubspotPage(h.context);
+  } catch (e) {
+    await site.close();
+    if (pair) fs.rmSync(pair.dir, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    h,
+    site,
+    scheme,
+    port: site.port,
+    origin: (host) => `${scheme}://${host}:${site.port}`,
+    url: (host, rel = '') => `${scheme}://${host}:${site.port}/${rel.replace(/^\//, '')}`,
+    async close() {
+      await h.close().catch(() => {});
+      await site.close().catch(() => {});
+      if (pair) fs.rmSync(pair.dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// ------------------------------------------------------------------------------ browser cookies
+
+/**
+ * The browser's cookies (chrome.cookies.getAll in the extension's service worker, default store,
+ * unpartitioned), optionally filtered by exact `name`, `domain` (as stored, e.g. ".example.test")
+ * and `path`. Each: {name, value, domain, hostOnly, path, secure, httpOnly, sameSite}.
+ */
+export async function browserCookies(h, { name, domain, path: cookiePath } = {}) {
+  const all = await h.swEvaluate(async () => (await chrome.cookies.getAll({})).map((c) => ({
+    name: c.name, value: c.value, domain: c.domain, hostOnly: c.hostOnly, path: c.path,
+    secure: c.secure, httpOnly: c.httpOnly, sameSite: c.sameSite,
+  })));
+  return all.filter((c) => (name === undefined || c.name === name) && (domain === undefined || c.domain === domain)
+    && (cookiePath === undefined || c.path === cookiePath));
+}
+
+/** Set a cookie through the cookies API: {url, name, value, domain?, path?, secure?, httpOnly?, sameSite?}. */
+export function setBrowserCookie(h, details) {
+  return h.swEvaluate(async (d) => {
+    const c = await chrome.cookies.set({ expirationDate: Date.now() / 1000 + 3600, ...d });
+    if (!c) throw new Error(`cookie ${d.name} was not set`);
+    return true;
+  }, details);
+}
+
+/** Delete every cookie of the default store (test setup: each test starts from none). */
+export function clearBrowserCookies(h) {
+  return h.swEvaluate(async () => {
+    for (;;) {
+      const all = await chrome.cookies.getAll({});
+      if (!all.length) return true;
+      for (const c of all) {
+        const url = `${c.secure ? 'https' : 'http'}://${c.domain.replace(/^\./, '')}${c.path}`;
+        await chrome.cookies.remove({ url, name: c.name, storeId: c.storeId });
+      }
+    }
+  });
+}
+
+/** Wait until `probe(cookies)` (given browserCookies(h, filter)) is truthy; returns the cookies. */
+export function waitForBrowserCookies(h, filter, probe, { timeout = 5000, message = 'browser cookies' } = {}) {
+  return pollUntil(async () => {
+    const cookies = await browserCookies(h, filter);
+    return probe(cookies) ? cookies : null;
+  }, { timeout, message: `${message} (${JSON.stringify(filter)})` });
+}
+
+// ------------------------------------------------------------------------------ Cookies tab UI
+// Contract: each cookie row has data-cookie-name and data-present="true|false" and a button named
+// exactly "Delete"; one button "Reset chat cookies"; a checkbox labelled "and reload the widget".
+// Present rows also carry data-cookie-domain and data-cookie-path (used here to pick a row).
+
+/** Select the panel's Cookies tab (role="tab"). */
+export function openCookiesTab(d) {
+  return d.evaluate(() => {
+    const tab = [...document.querySelectorAll('[role="tab"]')].find((t) => t.textContent.trim() === 'Cookies');
+    if (!tab) throw new Error('no Cookies tab');
+    tab.click();
+    return true;
+  });
+}
+
+/** The rows shown: [{name, present, domain, path, value, deleteEnabled}]. */
+export function cookieRows(d) {
+  return d.evaluate(() => [...document.querySelectorAll('[data-cookie-name]')].map((row) => {
+    const del = [...row.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Delete');
+    return {
+      name: row.getAttribute('data-cookie-name'),
+      present: row.getAttribute('data-present'),
+      domain: row.getAttribute('data-cookie-domain'),
+      path: row.getAttribute('data-cookie-path'),
+      value: row.querySelector('.value-text')?.textContent ?? null,
+      deleteButton: del ? (del.disabled ? 'disabled' : 'enabled') : 'absent',
+    };
+  }));
+}
+
+/** Wait until `probe(rows)` is truthy; returns the rows. */
+export function waitForCookieRows(d, probe, { timeout = 10000, message = 'cookie rows' } = {}) {
+  return pollUntil(async () => {
+    const rows = await cookieRows(d);
+    return probe(rows) ? rows : null;
+  }, { timeout, message });
+}
+
+/** Click the Delete button of the present row {name, domain, path}. */
+export function clickDeleteCookie(d, { name, domain, path: cookiePath }) {
+  return d.evaluate(([n, dom, p]) => {
+    const row = [...document.querySelectorAll('[data-cookie-name][data-present="true"]')].find((r) =>
+      r.getAttribute('data-cookie-name') === n && r.getAttribute('data-cookie-domain') === dom
+      && r.getAttribute('data-cookie-path') === p);
+    if (!row) throw new Error(`no present row ${n} ${dom} ${p}`);
+    const button = [...row.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Delete');
+    if (!button || button.disabled) throw new Error(`no enabled Delete button in row ${n} ${dom} ${p}`);
+    button.click();
+    return true;
+  }, [name, domain, cookiePath]);
+}
+
+/** The "and reload the widget" checkbox: {checked, disabled}, or null if missing. */
+export function reloadCheckbox(d) {
+  return d.evaluate(() => {
+    const label = [...document.querySelectorAll('label')].find((l) => l.textContent.trim() === 'and reload the widget');
+    const box = label?.querySelector('input[type=checkbox]') || (label?.htmlFor && document.getElementById(label.htmlFor));
+    return box ? { checked: box.checked, disabled: box.disabled } : null;
+  });
+}
+
+/** Click "Reset chat cookies", first setting "and reload the widget" to `reload`. */
+export function clickResetChatCookies(d, { reload = false } = {}) {
+  return d.evaluate((want) => {
+    const label = [...document.querySelectorAll('label')].find((l) => l.textContent.trim() === 'and reload the widget');
+    const box = label?.querySelector('input[type=checkbox]');
+    if (!box) throw new Error('no "and reload the widget" checkbox');
+    if (box.checked !== want) {
+      if (box.disabled) throw new Error('"and reload the widget" is disabled');
+      box.click();
+    }
+    const reset = [...document.querySelectorAll('button')].filter((b) => b.textContent.trim() === 'Reset chat cookies');
+    if (reset.length !== 1) throw new Error(`${reset.length} "Reset chat cookies" buttons`);
+    reset[0].click();
+    return true;
+  }, reload);
+}
+
+/** Text of the Cookies tab's alert region (role="alert"), or null. */
+export function cookiesAlert(d) {
+  return d.evaluate(() => document.querySelector('.cookies [role="alert"]')?.textContent ?? null);
+}
