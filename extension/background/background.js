@@ -64,17 +64,19 @@ async function apply(effectsJson, port) {
       case 'to_relay': {
         // The relay keeps its port open only while batches wait for an ack: commands go by
         // tabs.sendMessage to the top frame's relay, which answers {delivered} once the hook took
-        // it. No receiver (rejects) or no hook: a call is logged as not delivered.
-        let delivered = false;
-        try {
-          const reply = await chrome.tabs.sendMessage(effect.tab, JSON.parse(effect.message), { frameId: 0 });
-          delivered = reply?.delivered === true;
-        } catch {
-          // no relay in the tab's top frame (a page we may not script, or loaded before install)
-        }
-        if (!delivered && effect.call) {
-          await apply(hub.call_undelivered(effect.tab, BigInt(effect.call.id), effect.call.method), port);
-        }
+        // it. No receiver (rejects) or no hook: a call is logged as not delivered. Not awaited
+        // here: a page busy in the call (an alert()) must not hold up every other tab's messages.
+        const { tab, call, message } = effect;
+        (async () => {
+          let delivered = false;
+          try {
+            const reply = await chrome.tabs.sendMessage(tab, JSON.parse(message), { frameId: 0 });
+            delivered = reply?.delivered === true;
+          } catch {
+            // no relay in the tab's top frame (a page we may not script, or loaded before install)
+          }
+          if (!delivered && call) enqueue(() => apply(hub.call_undelivered(tab, BigInt(call.id), call.method), null));
+        })();
         break;
       }
       case 'list_cookies':

@@ -234,6 +234,10 @@ function defineTests(browser) {
     assert.match(await call(panel, 'clear()', { option: 'resetWidget', on: true }), /API not ready/);
     assert.equal(await hasButton(panel, 'debug(true)'), false);
     assert.equal(await hasButton(panel, 'resetAndReloadWidget()'), false);
+
+    // A document the extension cannot script (no relay): the call is logged as not delivered.
+    await page.goto('about:blank');
+    assert.match(await call(panel, 'widget.open()'), /API not ready: the page is not connected/);
     await close();
   });
 

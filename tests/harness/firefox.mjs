@@ -22,8 +22,9 @@
 //   watched in the parent; `stopServiceWorker()` calls `extension.terminateBackground()`, what the
 //   idle timeout calls (about:debugging's "Terminate background script").
 // - moz-extension:// pages cannot be opened with page.goto (it times out): raw BiDi
-//   `browsingContext.navigate` instead. `swEvaluate()` runs in such an extension page (the harness's
-//   home tab), which has the same extension APIs as the background.
+//   `browsingContext.navigate` instead. `swEvaluate()` runs in such an extension document (the
+//   harness's home tab shows the extension's icon), which has the same extension APIs as the
+//   background.
 import puppeteer from 'puppeteer-core';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -51,6 +52,8 @@ export function extensionBuilt(dir = DIST_FIREFOX) {
  * Launch Firefox ESR. `extension`: an unpacked Firefox build (dist/firefox), or null for none.
  * `idleTimeoutMs`: pref extensions.background.idle.timeout of the profile (changeable later with
  * setBackgroundIdleTimeout). `devtoolsTheme`: 'light' | 'dark' (pref devtools.theme).
+ * `extraPrefs`: more prefs of the profile (e.g. network.dns.localDomains). `acceptInsecureCerts`:
+ * accept any TLS certificate (the WebDriver BiDi session capability; e.g. a self-signed one).
  */
 export async function launch({
   extension = DIST_FIREFOX,
@@ -59,6 +62,7 @@ export async function launch({
   idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS,
   devtoolsTheme = 'light',
   extraPrefs = {},
+  acceptInsecureCerts = false,
 } = {}) {
   if (!firefoxAvailable()) throw new Error(`Firefox not found at ${FIREFOX}`);
   if (extension && !extensionBuilt(extension)) throw new Error(`no extension at ${extension} (run make dist)`);
@@ -76,6 +80,7 @@ export async function launch({
     headless,
     userDataDir: profileDir,
     defaultViewport: null,
+    acceptInsecureCerts,
     args: ['--remote-allow-system-access', `--width=${windowSize[0]}`, `--height=${windowSize[1]}`],
     extraPrefsFirefox: {
       // A fixed moz-extension:// host for this run (Firefox picks a random one otherwise).
@@ -85,6 +90,8 @@ export async function launch({
       'devtools.toolbox.host': 'bottom',
       'devtools.toolbox.footer.height': 560,
       'devtools.everOpened': true,
+      // the "1400px × 254px" box devtools draws over the page when the toolbox resizes it
+      'devtools.highlighter-viewport-size-timeout': 1,
       'devtools.netmonitor.persistlog': false,
       'browser.tabs.warnOnClose': false,
       'browser.warnOnQuit': false,
@@ -145,11 +152,17 @@ export class FirefoxHarness {
     await this._openHome();
   }
 
-  /** The home tab: an extension page (for swEvaluate / tabIdOf / the background marker). */
+  /**
+   * The home tab: a document of the extension (for swEvaluate / tabIdOf / the background marker).
+   * Its 16 px icon: an image document gets the extension APIs like any extension page, and costs
+   * nothing to load (panel.html would compile the wasm).
+   */
   async _openHome() {
+    const manifest = JSON.parse(fs.readFileSync(path.join(this.extension, 'manifest.json'), 'utf8'));
+    const icon = Object.values(manifest.icons || {})[0] || 'panel.html';
     this._home = new FirefoxPage(this, await this.browser.newPage());
     this._home.isHome = true;
-    await this._home.goto(await this.extensionUrl('panel.html?harness'));
+    await this._home.goto(await this.extensionUrl(icon));
   }
 
   /**

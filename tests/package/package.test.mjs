@@ -112,6 +112,14 @@ test('the source archive holds the git-tracked sources and SOURCE-README.md, and
   assert.match(readme, new RegExp(`wasm-bindgen-cli ${/name = "wasm-bindgen"\nversion = "([^"]+)"/.exec(fs.readFileSync(path.join(ROOT, 'Cargo.lock'), 'utf8'))[1].replace(/\./g, '\\.')}`));
 });
 
+test('the wasm embeds no path of this machine (checkout, CARGO_HOME): rebuilt elsewhere it is the same', () => {
+  const wasm = fs.readFileSync(path.join(PKG, 'chat_widget_inspector_bg.wasm'));
+  const cargoHome = process.env.CARGO_HOME || path.join(os.homedir(), '.cargo');
+  for (const local of [ROOT, cargoHome]) {
+    assert.equal(wasm.indexOf(Buffer.from(`${local}/`)), -1, `the wasm contains ${local}/ (Makefile: --remap-path-prefix)`);
+  }
+});
+
 // web-ext lint reports one UNSAFE_VAR_ASSIGNMENT (innerHTML) in the wasm-bindgen glue: it is Yew's
 // VRaw node, reachable only through Html::from_html_unchecked. Keep it that way (README, Firefox).
 test('src/ never renders raw HTML (the innerHTML web-ext lint warns about stays unused)', () => {
