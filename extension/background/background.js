@@ -80,6 +80,9 @@ async function apply(effectsJson, port) {
         break;
       }
       case 'list_cookies':
+        // Cookie changes elsewhere ask for every tab that sees them; only watched tabs need it
+        // (a panel that opens asks for a fresh listing itself).
+        if (![...panelTabs.values()].includes(effect.tab)) break;
         await apply(hub.cookies_listed(effect.tab, await listCookies(effect.tab, effect.url)), port);
         break;
       case 'remove_cookies':

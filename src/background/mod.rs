@@ -42,12 +42,12 @@ impl BackgroundHub {
         effects_json(self.hub.call_undelivered(tab.into(), PendingCall { id, method }))
     }
 
-    /// The cookies API's answer for an `list_cookies` effect, as JSON text (an array of cookies).
+    /// The cookies API's answer for a `list_cookies` effect, as JSON text (see `Hub::cookies_listed`).
     pub fn cookies_listed(&mut self, tab: i32, cookies: &str) -> String {
         effects_json(self.hub.cookies_listed(tab.into(), cookies))
     }
 
-    /// A cookie changed somewhere (cookies.onChanged), as JSON text of the changed cookie.
+    /// Cookies changed somewhere (cookies.onChanged, coalesced), as JSON text (see `Hub::cookie_changed`).
     pub fn cookie_changed(&mut self, cookie: &str) -> String {
         effects_json(self.hub.cookie_changed(cookie))
     }
