@@ -1,8 +1,9 @@
-// The Cookies tab in real Chromium, against the simulator served over https under real host names
-// (shop.example.test, other.test, … → 127.0.0.1), so leading-dot domain cookies, host-only and path
-// cookies and Secure cookies behave as on a real site. Every effect is checked in the BROWSER
-// (chrome.cookies in the service worker, document.cookie in the page), not in the panel's text.
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+// The Cookies tab in real Chromium and Firefox ESR (each of $E2E_BROWSERS), against the simulator
+// served over https under real host names (shop.example.test, other.test, … → 127.0.0.1), so
+// leading-dot domain cookies, host-only and path cookies and Secure cookies behave as on a real site.
+// Every effect is checked in the BROWSER (chrome.cookies in the extension, document.cookie in the
+// page), not in the panel's text.
+import { test, describe, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   openHostsSession, browserCookies, setBrowserCookie, clearBrowserCookies, waitForBrowserCookies,
@@ -12,13 +13,12 @@ import {
 import { waitForPanelReady, waitForApiState } from '../harness/panel-ui.mjs';
 import { simReady } from '../harness/site.mjs';
 import { pollUntil } from '../harness/chromium.mjs';
+import { selectedBrowsers } from '../harness/browsers.mjs';
 
 const CHAT = ['messagesUtk', 'hs-messages-is-open', 'hs-messages-hide-welcome-message'];
 const SHOP = 'shop.example.test';
 
-let s;
-before(async () => { s = await openHostsSession(); });
-after(async () => { await s?.close(); });
+let s; // the session of the browser whose tests run now (one browser after the other)
 
 // Another site with cookies of the SAME names: no delete or reset on example.test may touch them.
 const OTHER_SITE = [
@@ -26,25 +26,7 @@ const OTHER_SITE = [
   { name: 'hs-messages-is-open', value: 'other-site-open', domain: 'other.test', path: '/' },
 ];
 
-beforeEach(async () => {
-  await clearBrowserCookies(s.h);
-  for (const c of OTHER_SITE) {
-    const domain = c.domain.startsWith('.') ? { domain: c.domain } : {};
-    await setBrowserCookie(s.h, { url: `https://other.test/`, name: c.name, value: c.value, path: c.path, secure: true, ...domain });
-  }
-});
-
-afterEach(async () => {
-  for (const c of OTHER_SITE) {
-    const found = await browserCookies(s.h, { name: c.name, domain: c.domain });
-    assert.deepEqual(found.map((x) => x.value), [c.value], `other.test's ${c.name} must survive`);
-  }
-});
-
 const pages = [];
-afterEach(async () => {
-  for (const p of pages.splice(0)) await p.close().catch(() => {});
-});
 
 /** A page at `host`/`rel` and its panel (as a tab) on the Cookies tab, rows listed. */
 async function pageWithCookiesPanel(host, rel, { devtools = false, beforePanel } = {}) {
@@ -68,198 +50,230 @@ async function pageCookiePairs(page) {
   return text ? text.split('; ').sort() : [];
 }
 
-test('absent chat cookies are listed with data-present="false" and no Delete; other cookies are not listed', async () => {
-  const { page, panel } = await pageWithCookiesPanel('clean.example.test', 'no-hubspot.html');
-  await page.evaluate(() => { document.cookie = 'sessionid=abc; path=/'; });
-  // A listing after the change (the page's own cookie must not appear in it).
-  const rows = await waitForCookieRows(panel, (r) => r.length === 3 && r.every((x) => x.present === 'false'),
-    { message: 'three absent rows' });
-  assert.deepEqual(rows.map((r) => r.name), CHAT);
-  for (const row of rows) assert.notEqual(row.deleteButton, 'enabled', `${row.name}: no usable Delete`);
-  // other.test has a messagesUtk in the browser: it is not this page's.
-  assert.equal((await browserCookies(s.h, { name: 'messagesUtk' })).length, 1);
-  assert.equal(await cookiesAlert(panel), null);
-  // The page sees none of the chat cookies either.
-  assert.deepEqual(await pageCookiePairs(page), ['sessionid=abc']);
-});
-
-test('the loader\'s .shop.example.test messagesUtk and a parent .example.test one are deleted separately', async () => {
-  const { page, panel } = await pageWithCookiesPanel(SHOP, 'index.html');
-  await simReady(page);
-  // The loader stores messagesUtk on .shop.example.test, Secure, SameSite=Lax (https page).
-  const [loaderUtk] = await waitForBrowserCookies(s.h, { name: 'messagesUtk', domain: '.shop.example.test' },
-    (c) => c.length === 1, { message: "the loader's messagesUtk" });
-  assert.equal(loaderUtk.secure, true);
-  assert.equal(loaderUtk.sameSite, 'lax');
-  assert.equal(loaderUtk.hostOnly, false);
-  // "Another script" writes the same name on the parent domain.
-  await page.evaluate(() => { document.cookie = 'messagesUtk=parent-utk; domain=.example.test; path=/; Secure; SameSite=Lax'; });
-
-  await waitForCookieRows(panel, (rows) => {
-    const utk = rows.filter((r) => r.name === 'messagesUtk' && r.present === 'true');
-    return utk.length === 2 && utk.some((r) => r.domain === '.shop.example.test' && r.value === loaderUtk.value)
-      && utk.some((r) => r.domain === '.example.test' && r.value === 'parent-utk');
-  }, { message: 'two messagesUtk rows (.shop.example.test and .example.test)' });
-
-  await clickDeleteCookie(panel, { name: 'messagesUtk', domain: '.shop.example.test', path: '/' });
-  await waitForBrowserCookies(s.h, { name: 'messagesUtk', domain: '.shop.example.test' }, (c) => c.length === 0,
-    { message: 'the loader messagesUtk deleted' });
-  assert.deepEqual((await browserCookies(s.h, { name: 'messagesUtk', domain: '.example.test' })).map((c) => c.value),
-    ['parent-utk'], 'the parent-domain cookie survives');
-  assert.ok((await pageCookiePairs(page)).includes('messagesUtk=parent-utk'));
-  assert.ok(!(await pageCookie(page)).includes(loaderUtk.value));
-  await waitForCookieRows(panel, (rows) => rows.filter((r) => r.name === 'messagesUtk' && r.present === 'true').length === 1,
-    { message: 'one messagesUtk row left' });
-
-  await clickDeleteCookie(panel, { name: 'messagesUtk', domain: '.example.test', path: '/' });
-  await waitForBrowserCookies(s.h, { name: 'messagesUtk', domain: '.example.test' }, (c) => c.length === 0,
-    { message: 'the parent messagesUtk deleted' });
-  assert.ok(!(await pageCookie(page)).includes('messagesUtk='), 'the page sees no messagesUtk');
-  await waitForCookieRows(panel, (rows) => rows.some((r) => r.name === 'messagesUtk' && r.present === 'false'),
-    { message: 'messagesUtk shown as absent' });
-  assert.equal(await cookiesAlert(panel), null);
-});
-
-test('a host-only cookie and a path cookie are each deleted exactly', async () => {
-  const { page, panel } = await pageWithCookiesPanel(SHOP, 'no-hubspot.html');
-  await page.evaluate(() => {
-    document.cookie = 'messagesUtk=host-only; path=/; Secure; SameSite=Lax';
-    document.cookie = 'messagesUtk=account-path; path=/account; Secure; SameSite=Lax';
-    document.cookie = 'messagesUtk=domain-wide; domain=.shop.example.test; path=/; Secure; SameSite=Lax';
+function defineTests(browser) {
+  beforeEach(async () => {
+    await clearBrowserCookies(s.h);
+    for (const c of OTHER_SITE) {
+      const domain = c.domain.startsWith('.') ? { domain: c.domain } : {};
+      await setBrowserCookie(s.h, { url: `https://other.test/`, name: c.name, value: c.value, path: c.path, secure: true, ...domain });
+    }
   });
-  const all = await browserCookies(s.h, { name: 'messagesUtk' });
-  assert.equal(all.filter((c) => c.domain === SHOP && c.hostOnly).length, 2, 'two host-only cookies (/ and /account)');
-  await waitForCookieRows(panel, (rows) => rows.filter((r) => r.name === 'messagesUtk' && r.present === 'true').length === 3,
-    { message: 'three messagesUtk rows' });
 
-  await clickDeleteCookie(panel, { name: 'messagesUtk', domain: SHOP, path: '/' });
-  await waitForBrowserCookies(s.h, { name: 'messagesUtk', domain: SHOP, path: '/' }, (c) => c.length === 0,
-    { message: 'the host-only / cookie deleted' });
-  const left = (await browserCookies(s.h, { name: 'messagesUtk' })).map((c) => c.value).sort();
-  assert.deepEqual(left, ['account-path', 'domain-wide', 'other-site-utk']);
-
-  await waitForCookieRows(panel, (rows) => rows.filter((r) => r.name === 'messagesUtk' && r.present === 'true').length === 2,
-    { message: 'two messagesUtk rows left' });
-  await clickDeleteCookie(panel, { name: 'messagesUtk', domain: SHOP, path: '/account' });
-  await waitForBrowserCookies(s.h, { name: 'messagesUtk', path: '/account' }, (c) => c.length === 0,
-    { message: 'the /account cookie deleted' });
-  assert.deepEqual((await browserCookies(s.h, { name: 'messagesUtk' })).map((c) => c.value).sort(), ['domain-wide', 'other-site-utk']);
-  assert.deepEqual((await pageCookiePairs(page)).filter((p) => p.startsWith('messagesUtk=')), ['messagesUtk=domain-wide']);
-});
-
-test('Reset chat cookies deletes every chat cookie the page sees, and only those (API absent)', async () => {
-  // A sibling site's chat cookie: not seen by shop.example.test, must survive.
-  await setBrowserCookie(s.h, { url: 'https://blog.example.test/', name: 'messagesUtk', value: 'sibling', secure: true });
-  const { page, panel } = await pageWithCookiesPanel(SHOP, 'no-hubspot.html');
-  await page.evaluate(() => {
-    const attrs = '; Secure; SameSite=Lax';
-    document.cookie = `messagesUtk=a; domain=.shop.example.test; path=/${attrs}`;
-    document.cookie = `messagesUtk=b; domain=.example.test; path=/${attrs}`;
-    document.cookie = `messagesUtk=c; path=/account${attrs}`;
-    document.cookie = `hs-messages-is-open=true; path=/${attrs}`;
-    document.cookie = `hs-messages-hide-welcome-message=true; domain=.example.test; path=/${attrs}`;
-    document.cookie = `hubspotutk=keep-me; domain=.example.test; path=/${attrs}`;
-    document.cookie = `sessionid=keep-me-too; path=/${attrs}`;
+  afterEach(async () => {
+    for (const c of OTHER_SITE) {
+      const found = await browserCookies(s.h, { name: c.name, domain: c.domain });
+      assert.deepEqual(found.map((x) => x.value), [c.value], `other.test's ${c.name} must survive`);
+    }
   });
-  await waitForCookieRows(panel, (rows) => rows.filter((r) => r.present === 'true' && r.name !== 'hubspotutk').length === 5
-    && rows.some((r) => r.name === 'hubspotutk' && r.present === 'true'), { message: 'five chat rows and hubspotutk' });
-  // No API on this page: the widget cannot be reloaded, the cookies can still be deleted.
-  await waitForApiState(panel, 'absent');
-  assert.deepEqual(await reloadCheckbox(panel), { checked: false, disabled: true });
 
-  await clickResetChatCookies(panel);
-  await waitForBrowserCookies(s.h, {}, (all) => !all.some((c) => CHAT.includes(c.name)
-    && (c.domain.endsWith('example.test') && c.value !== 'sibling')), { message: 'no chat cookie of shop.example.test left' });
-  const survivors = (await browserCookies(s.h)).map((c) => `${c.name}=${c.value}@${c.domain}`).sort();
-  assert.deepEqual(survivors, [
-    'hs-messages-is-open=other-site-open@other.test',
-    'hubspotutk=keep-me@.example.test',
-    'messagesUtk=other-site-utk@.other.test',
-    'messagesUtk=sibling@blog.example.test',
-    'sessionid=keep-me-too@shop.example.test',
-  ]);
-  assert.deepEqual(await pageCookiePairs(page), ['hubspotutk=keep-me', 'sessionid=keep-me-too']);
-  await waitForCookieRows(panel, (rows) => CHAT.every((n) => rows.some((r) => r.name === n && r.present === 'false'))
-    && rows.filter((r) => r.present === 'true').length === 1, { message: 'chat rows absent, hubspotutk still listed' });
-});
+  afterEach(async () => {
+    for (const p of pages.splice(0)) await p.close().catch(() => {});
+  });
 
-test('Reset chat cookies + "and reload the widget" gives the page a new HubSpotConversations object', async () => {
-  const { page, panel } = await pageWithCookiesPanel(SHOP, 'index.html');
-  await simReady(page);
-  await waitForApiState(panel, 'ready');
-  const [oldUtk] = await waitForBrowserCookies(s.h, { name: 'messagesUtk', domain: '.shop.example.test' },
-    (c) => c.length === 1, { message: "the loader's messagesUtk" });
-  await page.evaluate(() => { document.cookie = 'hs-messages-hide-welcome-message=true; domain=.shop.example.test; path=/; Secure; SameSite=Lax'; });
-  const before = await page.evaluate(() => ({ generation: window.hsSim.state().generation, onReady: window.pageOnReadyCalls, object: (window.__oldApi = window.HubSpotConversations, 1) }));
-  assert.equal(before.generation, 1);
-  await waitForCookieRows(panel, (rows) => rows.filter((r) => r.present === 'true' && CHAT.includes(r.name)).length === 2,
-    { message: 'messagesUtk and hs-messages-hide-welcome-message listed' });
-  assert.deepEqual(await reloadCheckbox(panel), { checked: false, disabled: false });
+  test(`${browser}: absent chat cookies are listed with data-present="false" and no Delete; other cookies are not listed`, async () => {
+    const { page, panel } = await pageWithCookiesPanel('clean.example.test', 'no-hubspot.html');
+    await page.evaluate(() => { document.cookie = 'sessionid=abc; path=/'; });
+    // A listing after the change (the page's own cookie must not appear in it).
+    const rows = await waitForCookieRows(panel, (r) => r.length === 3 && r.every((x) => x.present === 'false'),
+      { message: 'three absent rows' });
+    assert.deepEqual(rows.map((r) => r.name), CHAT);
+    for (const row of rows) assert.notEqual(row.deleteButton, 'enabled', `${row.name}: no usable Delete`);
+    // other.test has a messagesUtk in the browser: it is not this page's.
+    assert.equal((await browserCookies(s.h, { name: 'messagesUtk' })).length, 1);
+    assert.equal(await cookiesAlert(panel), null);
+    // The page sees none of the chat cookies either.
+    assert.deepEqual(await pageCookiePairs(page), ['sessionid=abc']);
+  });
 
-  await clickResetChatCookies(panel, { reload: true });
-  const after = await pollUntil(() => page.evaluate(() => {
-    const st = window.hsSim.state();
-    return st && st.generation === 2 && st.ready && st.loaded
-      ? { generation: st.generation, onReady: window.pageOnReadyCalls, same: window.__oldApi === window.HubSpotConversations } : null;
-  }), { timeout: 10000, message: 'object #2 of HubSpotConversations, loaded' });
-  assert.equal(after.same, false, 'a NEW HubSpotConversations object');
-  assert.equal(after.onReady, before.onReady + 1, 'hsConversationsOnReady ran again');
-  // The old visitor is gone: the new widget stores a NEW messagesUtk; the welcome flag is gone.
-  const [newUtk] = await waitForBrowserCookies(s.h, { name: 'messagesUtk', domain: '.shop.example.test' },
-    (c) => c.length === 1, { message: 'the new widget\'s messagesUtk' });
-  assert.notEqual(newUtk.value, oldUtk.value);
-  assert.equal((await browserCookies(s.h, { name: 'hs-messages-hide-welcome-message' })).length, 0);
-  assert.ok(!(await pageCookie(page)).includes(oldUtk.value));
-  await waitForCookieRows(panel, (rows) => rows.some((r) => r.name === 'messagesUtk' && r.value === newUtk.value),
-    { message: 'the new messagesUtk in the panel' });
-});
+  test(`${browser}: the loader's .shop.example.test messagesUtk and a parent .example.test one are deleted separately`, async () => {
+    const { page, panel } = await pageWithCookiesPanel(SHOP, 'index.html');
+    await simReady(page);
+    // The loader stores messagesUtk on .shop.example.test, Secure, SameSite=Lax (https page).
+    const [loaderUtk] = await waitForBrowserCookies(s.h, { name: 'messagesUtk', domain: '.shop.example.test' },
+      (c) => c.length === 1, { message: "the loader's messagesUtk" });
+    assert.equal(loaderUtk.secure, true);
+    assert.equal(loaderUtk.sameSite, 'lax');
+    assert.equal(loaderUtk.hostOnly, false);
+    // "Another script" writes the same name on the parent domain.
+    await page.evaluate(() => { document.cookie = 'messagesUtk=parent-utk; domain=.example.test; path=/; Secure; SameSite=Lax'; });
 
-test('a cookie the page changes shows in the (real devtools) panel within a second', async () => {
-  const { page, panel } = await pageWithCookiesPanel('live.example.test', 'no-hubspot.html', { devtools: true });
-  await waitForCookieRows(panel, (rows) => rows.some((r) => r.name === 'hs-messages-is-open' && r.present === 'false'));
-  const within = async (what, action, probe) => {
-    const t0 = Date.now();
-    await action();
-    await waitForCookieRows(panel, probe, { timeout: 1000, message: `${what} within 1 s` });
-    const ms = Date.now() - t0;
-    console.log(`# ${what}: ${ms} ms`);
-    return ms;
-  };
-  const open = (rows) => rows.find((r) => r.name === 'hs-messages-is-open');
-  await within('set', () => page.evaluate(() => { document.cookie = 'hs-messages-is-open=true; path=/; Secure'; }),
-    (rows) => open(rows)?.present === 'true' && open(rows).value === 'true');
-  await within('changed', () => page.evaluate(() => { document.cookie = 'hs-messages-is-open=false; path=/; Secure'; }),
-    (rows) => open(rows)?.value === 'false');
-  await within('deleted', () => page.evaluate(() => { document.cookie = 'hs-messages-is-open=; path=/; Secure; max-age=0'; }),
-    (rows) => open(rows)?.present === 'false');
-  // A change on ANOTHER site does not list again for this page: its rows stay as they are.
-  await setBrowserCookie(s.h, { url: 'https://other.test/', name: 'hs-messages-is-open', value: 'other-site-open', secure: true });
-  assert.equal(open(await cookieRows(panel)).present, 'false');
-});
+    await waitForCookieRows(panel, (rows) => {
+      const utk = rows.filter((r) => r.name === 'messagesUtk' && r.present === 'true');
+      return utk.length === 2 && utk.some((r) => r.domain === '.shop.example.test' && r.value === loaderUtk.value)
+        && utk.some((r) => r.domain === '.example.test' && r.value === 'parent-utk');
+    }, { message: 'two messagesUtk rows (.shop.example.test and .example.test)' });
 
-test('a forged delete of another site\'s cookie is refused and deletes nothing', async () => {
-  const { page, panel } = await pageWithCookiesPanel(SHOP, 'no-hubspot.html');
-  await page.evaluate(() => { document.cookie = 'messagesUtk=mine; domain=.shop.example.test; path=/; Secure'; });
-  await waitForCookieRows(panel, (rows) => rows.some((r) => r.name === 'messagesUtk' && r.present === 'true'));
-  const tabId = await s.h.tabIdOf(page);
-  // A second panel port of this tab asks to delete other.test's messagesUtk (and this page's own,
-  // to show that one bad reference stops the whole request).
-  const reply = await panel.evaluate((tab) => new Promise((resolve) => {
-    const port = chrome.runtime.connect({ name: 'panel' });
-    port.onMessage.addListener((text) => {
-      const msg = JSON.parse(text);
-      if (msg.type === 'cookies' && msg.error) { port.disconnect(); resolve(msg.error); }
+    await clickDeleteCookie(panel, { name: 'messagesUtk', domain: '.shop.example.test', path: '/' });
+    await waitForBrowserCookies(s.h, { name: 'messagesUtk', domain: '.shop.example.test' }, (c) => c.length === 0,
+      { message: 'the loader messagesUtk deleted' });
+    assert.deepEqual((await browserCookies(s.h, { name: 'messagesUtk', domain: '.example.test' })).map((c) => c.value),
+      ['parent-utk'], 'the parent-domain cookie survives');
+    assert.ok((await pageCookiePairs(page)).includes('messagesUtk=parent-utk'));
+    assert.ok(!(await pageCookie(page)).includes(loaderUtk.value));
+    await waitForCookieRows(panel, (rows) => rows.filter((r) => r.name === 'messagesUtk' && r.present === 'true').length === 1,
+      { message: 'one messagesUtk row left' });
+
+    await clickDeleteCookie(panel, { name: 'messagesUtk', domain: '.example.test', path: '/' });
+    await waitForBrowserCookies(s.h, { name: 'messagesUtk', domain: '.example.test' }, (c) => c.length === 0,
+      { message: 'the parent messagesUtk deleted' });
+    assert.ok(!(await pageCookie(page)).includes('messagesUtk='), 'the page sees no messagesUtk');
+    await waitForCookieRows(panel, (rows) => rows.some((r) => r.name === 'messagesUtk' && r.present === 'false'),
+      { message: 'messagesUtk shown as absent' });
+    assert.equal(await cookiesAlert(panel), null);
+  });
+
+  test(`${browser}: a host-only cookie and a path cookie are each deleted exactly`, async () => {
+    const { page, panel } = await pageWithCookiesPanel(SHOP, 'no-hubspot.html');
+    await page.evaluate(() => {
+      document.cookie = 'messagesUtk=host-only; path=/; Secure; SameSite=Lax';
+      document.cookie = 'messagesUtk=account-path; path=/account; Secure; SameSite=Lax';
+      document.cookie = 'messagesUtk=domain-wide; domain=.shop.example.test; path=/; Secure; SameSite=Lax';
     });
-    port.postMessage(JSON.stringify({ v: 1, type: 'subscribe', tab }));
-    port.postMessage(JSON.stringify({ v: 1, type: 'cookies' }));
-    const ref = (name, domain) => ({ name, domain, path: '/', store_id: '0', partition_key: null });
-    setTimeout(() => port.postMessage(JSON.stringify({
-      v: 1, type: 'delete_cookies', then_reset_widget: true,
-      cookies: [ref('messagesUtk', '.shop.example.test'), ref('messagesUtk', '.other.test')],
-    })), 300);
-    setTimeout(() => resolve(null), 5000);
-  }), tabId);
-  assert.match(reply ?? '', /^Nothing was deleted/);
-  await pollUntil(async () => /Nothing was deleted/.test((await cookiesAlert(panel)) ?? ''), { timeout: 3000, message: 'the error in the alert region' });
-  assert.deepEqual((await browserCookies(s.h, { name: 'messagesUtk', domain: '.shop.example.test' })).map((c) => c.value), ['mine']);
-});
+    const all = await browserCookies(s.h, { name: 'messagesUtk' });
+    assert.equal(all.filter((c) => c.domain === SHOP && c.hostOnly).length, 2, 'two host-only cookies (/ and /account)');
+    await waitForCookieRows(panel, (rows) => rows.filter((r) => r.name === 'messagesUtk' && r.present === 'true').length === 3,
+      { message: 'three messagesUtk rows' });
+
+    await clickDeleteCookie(panel, { name: 'messagesUtk', domain: SHOP, path: '/' });
+    await waitForBrowserCookies(s.h, { name: 'messagesUtk', domain: SHOP, path: '/' }, (c) => c.length === 0,
+      { message: 'the host-only / cookie deleted' });
+    const left = (await browserCookies(s.h, { name: 'messagesUtk' })).map((c) => c.value).sort();
+    assert.deepEqual(left, ['account-path', 'domain-wide', 'other-site-utk']);
+
+    await waitForCookieRows(panel, (rows) => rows.filter((r) => r.name === 'messagesUtk' && r.present === 'true').length === 2,
+      { message: 'two messagesUtk rows left' });
+    await clickDeleteCookie(panel, { name: 'messagesUtk', domain: SHOP, path: '/account' });
+    await waitForBrowserCookies(s.h, { name: 'messagesUtk', path: '/account' }, (c) => c.length === 0,
+      { message: 'the /account cookie deleted' });
+    assert.deepEqual((await browserCookies(s.h, { name: 'messagesUtk' })).map((c) => c.value).sort(), ['domain-wide', 'other-site-utk']);
+    assert.deepEqual((await pageCookiePairs(page)).filter((p) => p.startsWith('messagesUtk=')), ['messagesUtk=domain-wide']);
+  });
+
+  test(`${browser}: Reset chat cookies deletes every chat cookie the page sees, and only those (API absent)`, async () => {
+    // A sibling site's chat cookie: not seen by shop.example.test, must survive.
+    await setBrowserCookie(s.h, { url: 'https://blog.example.test/', name: 'messagesUtk', value: 'sibling', secure: true });
+    const { page, panel } = await pageWithCookiesPanel(SHOP, 'no-hubspot.html');
+    await page.evaluate(() => {
+      const attrs = '; Secure; SameSite=Lax';
+      document.cookie = `messagesUtk=a; domain=.shop.example.test; path=/${attrs}`;
+      document.cookie = `messagesUtk=b; domain=.example.test; path=/${attrs}`;
+      document.cookie = `messagesUtk=c; path=/account${attrs}`;
+      document.cookie = `hs-messages-is-open=true; path=/${attrs}`;
+      document.cookie = `hs-messages-hide-welcome-message=true; domain=.example.test; path=/${attrs}`;
+      document.cookie = `hubspotutk=keep-me; domain=.example.test; path=/${attrs}`;
+      document.cookie = `sessionid=keep-me-too; path=/${attrs}`;
+    });
+    await waitForCookieRows(panel, (rows) => rows.filter((r) => r.present === 'true' && r.name !== 'hubspotutk').length === 5
+      && rows.some((r) => r.name === 'hubspotutk' && r.present === 'true'), { message: 'five chat rows and hubspotutk' });
+    // No API on this page: the widget cannot be reloaded, the cookies can still be deleted.
+    await waitForApiState(panel, 'absent');
+    assert.deepEqual(await reloadCheckbox(panel), { checked: false, disabled: true });
+
+    await clickResetChatCookies(panel);
+    await waitForBrowserCookies(s.h, {}, (all) => !all.some((c) => CHAT.includes(c.name)
+      && (c.domain.endsWith('example.test') && c.value !== 'sibling')), { message: 'no chat cookie of shop.example.test left' });
+    const survivors = (await browserCookies(s.h)).map((c) => `${c.name}=${c.value}@${c.domain}`).sort();
+    assert.deepEqual(survivors, [
+      'hs-messages-is-open=other-site-open@other.test',
+      'hubspotutk=keep-me@.example.test',
+      'messagesUtk=other-site-utk@.other.test',
+      'messagesUtk=sibling@blog.example.test',
+      'sessionid=keep-me-too@shop.example.test',
+    ]);
+    assert.deepEqual(await pageCookiePairs(page), ['hubspotutk=keep-me', 'sessionid=keep-me-too']);
+    await waitForCookieRows(panel, (rows) => CHAT.every((n) => rows.some((r) => r.name === n && r.present === 'false'))
+      && rows.filter((r) => r.present === 'true').length === 1, { message: 'chat rows absent, hubspotutk still listed' });
+  });
+
+  test(`${browser}: Reset chat cookies + "and reload the widget" gives the page a new HubSpotConversations object`, async () => {
+    const { page, panel } = await pageWithCookiesPanel(SHOP, 'index.html');
+    await simReady(page);
+    await waitForApiState(panel, 'ready');
+    const [oldUtk] = await waitForBrowserCookies(s.h, { name: 'messagesUtk', domain: '.shop.example.test' },
+      (c) => c.length === 1, { message: "the loader's messagesUtk" });
+    await page.evaluate(() => { document.cookie = 'hs-messages-hide-welcome-message=true; domain=.shop.example.test; path=/; Secure; SameSite=Lax'; });
+    const before = await page.evaluate(() => ({ generation: window.hsSim.state().generation, onReady: window.pageOnReadyCalls, object: (window.__oldApi = window.HubSpotConversations, 1) }));
+    assert.equal(before.generation, 1);
+    await waitForCookieRows(panel, (rows) => rows.filter((r) => r.present === 'true' && CHAT.includes(r.name)).length === 2,
+      { message: 'messagesUtk and hs-messages-hide-welcome-message listed' });
+    assert.deepEqual(await reloadCheckbox(panel), { checked: false, disabled: false });
+
+    await clickResetChatCookies(panel, { reload: true });
+    const after = await pollUntil(() => page.evaluate(() => {
+      const st = window.hsSim.state();
+      return st && st.generation === 2 && st.ready && st.loaded
+        ? { generation: st.generation, onReady: window.pageOnReadyCalls, same: window.__oldApi === window.HubSpotConversations } : null;
+    }), { timeout: 10000, message: 'object #2 of HubSpotConversations, loaded' });
+    assert.equal(after.same, false, 'a NEW HubSpotConversations object');
+    assert.equal(after.onReady, before.onReady + 1, 'hsConversationsOnReady ran again');
+    // The old visitor is gone: the new widget stores a NEW messagesUtk; the welcome flag is gone.
+    const [newUtk] = await waitForBrowserCookies(s.h, { name: 'messagesUtk', domain: '.shop.example.test' },
+      (c) => c.length === 1, { message: 'the new widget\'s messagesUtk' });
+    assert.notEqual(newUtk.value, oldUtk.value);
+    assert.equal((await browserCookies(s.h, { name: 'hs-messages-hide-welcome-message' })).length, 0);
+    assert.ok(!(await pageCookie(page)).includes(oldUtk.value));
+    await waitForCookieRows(panel, (rows) => rows.some((r) => r.name === 'messagesUtk' && r.value === newUtk.value),
+      { message: 'the new messagesUtk in the panel' });
+  });
+
+  test(`${browser}: a cookie the page changes shows in the (real devtools) panel within a second`, async () => {
+    const { page, panel } = await pageWithCookiesPanel('live.example.test', 'no-hubspot.html', { devtools: true });
+    await waitForCookieRows(panel, (rows) => rows.some((r) => r.name === 'hs-messages-is-open' && r.present === 'false'));
+    const within = async (what, action, probe) => {
+      const t0 = Date.now();
+      await action();
+      await waitForCookieRows(panel, probe, { timeout: 1000, message: `${what} within 1 s` });
+      const ms = Date.now() - t0;
+      console.log(`# ${what}: ${ms} ms`);
+      return ms;
+    };
+    const open = (rows) => rows.find((r) => r.name === 'hs-messages-is-open');
+    await within('set', () => page.evaluate(() => { document.cookie = 'hs-messages-is-open=true; path=/; Secure'; }),
+      (rows) => open(rows)?.present === 'true' && open(rows).value === 'true');
+    await within('changed', () => page.evaluate(() => { document.cookie = 'hs-messages-is-open=false; path=/; Secure'; }),
+      (rows) => open(rows)?.value === 'false');
+    await within('deleted', () => page.evaluate(() => { document.cookie = 'hs-messages-is-open=; path=/; Secure; max-age=0'; }),
+      (rows) => open(rows)?.present === 'false');
+    // A change on ANOTHER site does not list again for this page: its rows stay as they are.
+    await setBrowserCookie(s.h, { url: 'https://other.test/', name: 'hs-messages-is-open', value: 'other-site-open', secure: true });
+    assert.equal(open(await cookieRows(panel)).present, 'false');
+  });
+
+  test(`${browser}: a forged delete of another site's cookie is refused and deletes nothing`, async () => {
+    const { page, panel } = await pageWithCookiesPanel(SHOP, 'no-hubspot.html');
+    await page.evaluate(() => { document.cookie = 'messagesUtk=mine; domain=.shop.example.test; path=/; Secure'; });
+    await waitForCookieRows(panel, (rows) => rows.some((r) => r.name === 'messagesUtk' && r.present === 'true'));
+    const tabId = await s.h.tabIdOf(page);
+    // The references name the cookies' real store ("0" in Chromium, "firefox-default" in Firefox),
+    // so only the other site's domain makes the request bad.
+    const [{ storeId }] = await browserCookies(s.h, { name: 'messagesUtk', domain: '.shop.example.test' });
+    // A second panel port of this tab asks to delete other.test's messagesUtk (and this page's own,
+    // to show that one bad reference stops the whole request).
+    const reply = await panel.evaluate(([tab, store]) => new Promise((resolve) => {
+      const port = chrome.runtime.connect({ name: 'panel' });
+      port.onMessage.addListener((text) => {
+        const msg = JSON.parse(text);
+        if (msg.type === 'cookies' && msg.error) { port.disconnect(); resolve(msg.error); }
+      });
+      port.postMessage(JSON.stringify({ v: 1, type: 'subscribe', tab }));
+      port.postMessage(JSON.stringify({ v: 1, type: 'cookies' }));
+      const ref = (name, domain) => ({ name, domain, path: '/', store_id: store, partition_key: null });
+      setTimeout(() => port.postMessage(JSON.stringify({
+        v: 1, type: 'delete_cookies', then_reset_widget: true,
+        cookies: [ref('messagesUtk', '.shop.example.test'), ref('messagesUtk', '.other.test')],
+      })), 300);
+      setTimeout(() => resolve(null), 5000);
+    }), [tabId, storeId]);
+    assert.match(reply ?? '', /^Nothing was deleted/);
+    await pollUntil(async () => /Nothing was deleted/.test((await cookiesAlert(panel)) ?? ''), { timeout: 3000, message: 'the error in the alert region' });
+    assert.deepEqual((await browserCookies(s.h, { name: 'messagesUtk', domain: '.shop.example.test' })).map((c) => c.value), ['mine']);
+  });
+}
+
+for (const browser of selectedBrowsers()) {
+  describe(browser, () => {
+    before(async () => { s = await openHostsSession({ browser }); });
+    after(async () => { await s?.close(); s = null; });
+    defineTests(browser);
+  });
+}

@@ -38,7 +38,7 @@ export function browserMissing(browser, extension = extensionDir(browser)) {
 /**
  * Launch `browser` with options understood by both harnesses ({extension, headless, windowSize});
  * browser-specific ones are passed on (Chromium: devtoolsDock, extraArgs; Firefox: idleTimeoutMs,
- * devtoolsTheme, extraPrefs) and ignored by the other.
+ * devtoolsTheme, extraPrefs, acceptInsecureCerts) and ignored by the other.
  */
 export function launchBrowser(browser, options = {}) {
   const extension = options.extension === undefined ? extensionDir(browser) : options.extension;

@@ -1,23 +1,37 @@
 // The simulator under REAL host names (shop.example.test, other.test, …), over https, for tests
 // where cookie domains, Secure and host-only matter; plus cookie helpers and the Cookies tab's UI.
+// Works in both browsers (the same scenario runs in each, see browsers.mjs):
 //
-//   const s = await openHostsSession();                 // https simulator + Chromium mapping the hosts
+//   const s = await openHostsSession({ browser });      // https simulator + the browser mapping the hosts
 //   const page = await s.h.newPage(s.url('shop.example.test', 'index.html'));
-//   await browserCookies(s.h, { name: 'messagesUtk' }); // chrome.cookies.getAll in the service worker
+//   await browserCookies(s.h, { name: 'messagesUtk' }); // cookies.getAll in the extension
 //   await s.close();
 //
-// Chromium resolves the hosts to 127.0.0.1 with --host-resolver-rules (the port is kept) and
-// accepts the self-signed certificate (made at test time with openssl) with --ignore-certificate-errors.
+// The hosts resolve to 127.0.0.1 (the port is kept) and the self-signed certificate (made at test
+// time with openssl) is accepted:
+// - Chromium: --host-resolver-rules (HOST_RULES, wildcards) and --ignore-certificate-errors;
+// - Firefox: the pref network.dns.localDomains (TEST_HOSTS: exact names, no wildcards: a test that
+//   opens a new host name must add it there) and the WebDriver BiDi capability acceptInsecureCerts.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launch, pollUntil } from './chromium.mjs';
-import { EXTENSION_DIR, missingPrerequisite } from './session.mjs';
+import { pollUntil } from './chromium.mjs';
+import { missingPrerequisite } from './session.mjs';
+import { extensionDir, launchBrowser } from './browsers.mjs';
 import { SITE_DIR, ensureNoHubspotPage } from './site.mjs';
 
-/** Every host name a test may use: all resolve to the simulator on 127.0.0.1. */
+/** Chromium: every host name a test may use resolves to the simulator on 127.0.0.1. */
 export const HOST_RULES = 'MAP *.example.test 127.0.0.1, MAP example.test 127.0.0.1, MAP other.test 127.0.0.1, MAP *.other.test 127.0.0.1';
+
+/**
+ * Firefox: the host names resolved to localhost (network.dns.localDomains takes exact names only).
+ * Every page host of the tests must be listed here (cookies.set needs no resolution).
+ */
+export const TEST_HOSTS = [
+  'example.test', 'shop.example.test', 'clean.example.test', 'live.example.test', 'blog.example.test',
+  'www.example.test', 'other.test', 'www.other.test',
+];
 
 function hasOpenssl() {
   try {
@@ -57,11 +71,29 @@ export function makeSelfSignedCert() {
 }
 
 /**
- * Simulator (https unless `tls: false`) + Chromium with the extension and the host mapping.
- * `url(host, rel)` → `https://<host>:<port>/<rel>`.
+ * Launch options that make `browser` resolve the test hosts to 127.0.0.1 and (with `tls`) accept
+ * the self-signed certificate; merged with the caller's extraArgs (Chromium) / extraPrefs (Firefox).
  */
-export async function openHostsSession({ extension = EXTENSION_DIR, tls = true, extraArgs = [], ...launchOptions } = {}) {
-  const missing = missingPrerequisite({ extension });
+export function hostMappingOptions(browser, { tls = true, hosts = TEST_HOSTS, extraArgs = [], extraPrefs = {} } = {}) {
+  if (browser === 'firefox') {
+    return {
+      acceptInsecureCerts: tls,
+      extraPrefs: { 'network.dns.localDomains': hosts.join(','), ...extraPrefs },
+    };
+  }
+  return { extraArgs: [`--host-resolver-rules=${HOST_RULES}`, ...(tls ? ['--ignore-certificate-errors'] : []), ...extraArgs] };
+}
+
+/**
+ * Simulator (https unless `tls: false`) + `browser` (default Chromium) with the extension and the
+ * host mapping. `url(host, rel)` → `https://<host>:<port>/<rel>`. `hosts`: the names Firefox resolves
+ * (default TEST_HOSTS; Chromium maps HOST_RULES).
+ */
+export async function openHostsSession({
+  browser = 'chromium', extension = extensionDir(browser), tls = true, hosts = TEST_HOSTS, extraArgs = [], extraPrefs = {},
+  ...launchOptions
+} = {}) {
+  const missing = missingPrerequisite({ browser, extension });
   if (missing) throw new Error(missing);
   const pair = tls ? makeSelfSignedCert() : null;
   const { startServer } = await import(path.join(SITE_DIR, 'server.mjs'));
@@ -69,18 +101,20 @@ export async function openHostsSession({ extension = EXTENSION_DIR, tls = true, 
   const scheme = tls ? 'https' : 'http';
   let h;
   try {
-    h = await launch({
+    h = await launchBrowser(browser, {
       extension,
       ...launchOptions,
-      extraArgs: [`--host-resolver-rules=${HOST_RULES}`, ...(tls ? ['--ignore-certificate-errors'] : []), ...extraArgs],
+      ...hostMappingOptions(browser, { tls, hosts, extraArgs, extraPrefs }),
     });
-    await ensureNoHubspotPage(h.context);
+    if (browser === 'chromium') await ensureNoHubspotPage(h.context);
   } catch (e) {
+    await h?.close().catch(() => {});
     await site.close();
     if (pair) fs.rmSync(pair.dir, { recursive: true, force: true });
     throw e;
   }
   return {
+    browser,
     h,
     site,
     scheme,
@@ -98,14 +132,15 @@ export async function openHostsSession({ extension = EXTENSION_DIR, tls = true, 
 // ------------------------------------------------------------------------------ browser cookies
 
 /**
- * The browser's cookies (chrome.cookies.getAll in the extension's service worker, default store,
- * unpartitioned), optionally filtered by exact `name`, `domain` (as stored, e.g. ".example.test")
- * and `path`. Each: {name, value, domain, hostOnly, path, secure, httpOnly, sameSite}.
+ * The browser's cookies (chrome.cookies.getAll in the extension: Chromium's service worker,
+ * Firefox's home extension tab; default store, unpartitioned), optionally filtered by exact `name`,
+ * `domain` (as stored, e.g. ".example.test") and `path`. Each: {name, value, domain, hostOnly, path,
+ * secure, httpOnly, sameSite, storeId} (storeId: "0" in Chromium, "firefox-default" in Firefox).
  */
 export async function browserCookies(h, { name, domain, path: cookiePath } = {}) {
   const all = await h.swEvaluate(async () => (await chrome.cookies.getAll({})).map((c) => ({
     name: c.name, value: c.value, domain: c.domain, hostOnly: c.hostOnly, path: c.path,
-    secure: c.secure, httpOnly: c.httpOnly, sameSite: c.sameSite,
+    secure: c.secure, httpOnly: c.httpOnly, sameSite: c.sameSite, storeId: c.storeId,
   })));
   return all.filter((c) => (name === undefined || c.name === name) && (domain === undefined || c.domain === domain)
     && (cookiePath === undefined || c.path === cookiePath));
@@ -123,9 +158,10 @@ export function setBrowserCookie(h, details) {
 /** Delete every cookie of the default store (test setup: each test starts from none). */
 export function clearBrowserCookies(h) {
   return h.swEvaluate(async () => {
-    for (;;) {
+    for (let round = 0; ; round++) {
       const all = await chrome.cookies.getAll({});
       if (!all.length) return true;
+      if (round === 10) throw new Error(`cookies that cannot be removed: ${all.map((c) => `${c.name}@${c.domain}${c.path}`)}`);
       for (const c of all) {
         const url = `${c.secure ? 'https' : 'http'}://${c.domain.replace(/^\./, '')}${c.path}`;
         await chrome.cookies.remove({ url, name: c.name, storeId: c.storeId });
