@@ -38,6 +38,32 @@ export function toExpression(fnOrExpr, arg) {
  * Poll `probe()` until it returns a truthy value (returned), or throw after `timeout` ms.
  * Errors thrown by probe count as "not yet" (the last one is reported on timeout).
  */
+/**
+ * The tabs API id of a page, asked in the extension (`harness.swEvaluate`) and cached per page:
+ * matched by URL, else by tagging the document title for a moment. Shared by both browsers.
+ */
+export async function tabIdOf(harness, page) {
+  if (harness._tabIds.has(page)) return harness._tabIds.get(page);
+  const tabsMatching = (field, value) => harness.swEvaluate(
+    async ({ f, v }) => (await (globalThis.browser ?? globalThis.chrome).tabs.query({})).filter((t) => t[f] === v).map((t) => t.id),
+    { f: field, v: value });
+  let ids = await tabsMatching('url', page.url());
+  if (ids.length !== 1) {
+    const tag = `cwi-tab-${Math.random().toString(36).slice(2)}`;
+    const old = await page.evaluate((t) => { const o = document.title; document.title = t; return o; }, tag);
+    try {
+      ids = await pollUntil(async () => {
+        const r = await tabsMatching('title', tag);
+        return r.length === 1 ? r : null;
+      }, { timeout: 5000, message: `the tab titled ${tag}` });
+    } finally {
+      await page.evaluate((t) => { document.title = t; }, old);
+    }
+  }
+  harness._tabIds.set(page, ids[0]);
+  return ids[0];
+}
+
 export async function pollUntil(probe, { timeout = 10000, interval = 50, message = 'condition' } = {}) {
   const deadline = Date.now() + timeout;
   let lastError = null;
@@ -314,24 +340,7 @@ export class Harness {
 
   /** chrome.tabs id of a playwright page (asked in the service worker, matched by URL/title). */
   async tabIdOf(page) {
-    if (this._tabIds.has(page)) return this._tabIds.get(page);
-    const url = page.url();
-    let ids = await this.swEvaluate(async (u) => (await chrome.tabs.query({})).filter((t) => t.url === u).map((t) => t.id), url);
-    if (ids.length !== 1) {
-      // Ambiguous (or not visible by URL): tag the document title for a moment.
-      const tag = `cwi-tab-${Math.random().toString(36).slice(2)}`;
-      const old = await page.evaluate((t) => { const o = document.title; document.title = t; return o; }, tag);
-      try {
-        ids = await pollUntil(async () => {
-          const r = await this.swEvaluate(async (t) => (await chrome.tabs.query({})).filter((x) => x.title === t).map((x) => x.id), tag);
-          return r.length === 1 ? r : null;
-        }, { timeout: 5000, message: `the tab titled ${tag}` });
-      } finally {
-        await page.evaluate((t) => { document.title = t; }, old);
-      }
-    }
-    this._tabIds.set(page, ids[0]);
-    return ids[0];
+    return tabIdOf(this, page);
   }
 
   /** Disable / enable the extension (from chrome://extensions, which may use chrome.management). */

@@ -31,7 +31,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
-import { REPO_ROOT, PANEL_TITLE, toExpression, pollUntil } from './chromium.mjs';
+import { REPO_ROOT, PANEL_TITLE, toExpression, pollUntil, tabIdOf } from './chromium.mjs';
 
 export const DIST_FIREFOX = path.join(REPO_ROOT, 'dist/firefox');
 export const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
@@ -317,23 +317,7 @@ export class FirefoxHarness {
 
   /** tabs.Tab id of a page (asked in the home extension page, matched by URL, else by a unique title). */
   async tabIdOf(page) {
-    if (this._tabIds.has(page)) return this._tabIds.get(page);
-    const url = page.url();
-    let ids = await this.swEvaluate(async (u) => (await browser.tabs.query({})).filter((t) => t.url === u).map((t) => t.id), url);
-    if (ids.length !== 1) {
-      const tag = `cwi-tab-${Math.random().toString(36).slice(2)}`;
-      const old = await page.evaluate((t) => { const o = document.title; document.title = t; return o; }, tag);
-      try {
-        ids = await pollUntil(async () => {
-          const r = await this.swEvaluate(async (t) => (await browser.tabs.query({})).filter((x) => x.title === t).map((x) => x.id), tag);
-          return r.length === 1 ? r : null;
-        }, { timeout: 5000, message: `the tab titled ${tag}` });
-      } finally {
-        await page.evaluate((t) => { document.title = t; }, old);
-      }
-    }
-    this._tabIds.set(page, ids[0]);
-    return ids[0];
+    return tabIdOf(this, page);
   }
 
   // ---------------------------------------------------------------- panels
