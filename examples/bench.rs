@@ -14,6 +14,9 @@ const BATCH: u64 = 500;
 fn main() {
     let names = ["conversationStarted", "unreadConversationCountChanged", "widgetLoaded", "inputStaging"];
     let mut hub = Hub::new(Limits { max_entries: EVENTS as usize + 10, max_bytes: usize::MAX });
+    // One panel watches the tab, so every batch also produces its panel update.
+    hub.panel_connected(1);
+    hub.panel_message(1, r#"{"v":1,"type":"subscribe","tab":1}"#);
     let mut stored_bytes = 0usize;
     let mut panel = PanelState::new(true);
     let started = Instant::now();

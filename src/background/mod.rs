@@ -2,7 +2,7 @@
 //! passes JSON text in and carries out the effects it gets back, in order.
 
 use crate::core::event_log::Limits;
-use crate::core::hub::{Effect, Hub, PendingCall};
+use crate::core::hub::{Effect, Hub};
 use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 
@@ -27,19 +27,28 @@ impl BackgroundHub {
         BackgroundHub { hub: Hub::restore(Limits::default(), &items) }
     }
 
-    /// A message from the relay of a tab's top frame, as JSON text. Returns the effects as JSON.
+    /// A message (JSON text) from the relay of a tab's top frame. Returns the effects as JSON.
     pub fn relay_message(&mut self, tab: i32, text: &str) -> String {
         effects_json(self.hub.relay_message(tab.into(), text))
     }
 
-    /// A message from a panel port; `subscribed_tab` is the tab that port subscribed to.
-    pub fn panel_message(&mut self, subscribed_tab: Option<i32>, text: &str) -> String {
-        effects_json(self.hub.panel_message(subscribed_tab.map(i64::from), text))
+    /// Whether a hook took call `call` (from a `to_relay` effect) in `tab`.
+    pub fn relay_delivery(&mut self, tab: i32, call: f64, delivered: bool) -> String {
+        effects_json(self.hub.relay_delivery(tab.into(), call as u64, delivered))
     }
 
-    /// No relay was connected for `tab` to take call `id` of `method`.
-    pub fn call_undelivered(&mut self, tab: i32, id: u64, method: String) -> String {
-        effects_json(self.hub.call_undelivered(tab.into(), PendingCall { id, method }))
+    /// A panel port connected; `port` is the shim's id for it.
+    pub fn panel_connected(&mut self, port: u32) -> String {
+        effects_json(self.hub.panel_connected(port))
+    }
+
+    pub fn panel_disconnected(&mut self, port: u32) -> String {
+        effects_json(self.hub.panel_disconnected(port))
+    }
+
+    /// A message (JSON text) from panel port `port`.
+    pub fn panel_message(&mut self, port: u32, text: &str) -> String {
+        effects_json(self.hub.panel_message(port, text))
     }
 
     /// The cookies API's answer for a `list_cookies` effect, as JSON text (see `Hub::cookies_listed`).

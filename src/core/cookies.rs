@@ -115,6 +115,21 @@ pub fn domain_matches(cookie_domain: &str, host_only: bool, host: &str) -> bool 
     !is_ip && host.len() > domain.len() && host.ends_with(&domain) && host[..host.len() - domain.len()].ends_with('.')
 }
 
+impl PageOrigin {
+    /// The domains whose cookies the page may see, for the cookies API's `getAll({domain})`: the
+    /// host and each parent domain (never a bare top-level domain), or just the host for an IP
+    /// address or a single-label host. Every cookie [`domain_matches`] lets through has one of them.
+    pub fn cookie_domains(&self) -> Vec<String> {
+        let host = self.host.as_str();
+        let is_ip = host.starts_with('[') || host.parse::<std::net::Ipv4Addr>().is_ok();
+        let labels: Vec<&str> = host.split('.').collect();
+        if is_ip || labels.len() == 1 {
+            return vec![host.to_string()];
+        }
+        (0..labels.len() - 1).map(|i| labels[i..].join(".")).collect()
+    }
+}
+
 /// A partitioned cookie is the page's only in the partition of its own top-level site (same
 /// scheme, the site being the page host or a parent of it) and without a cross-site ancestor.
 fn partition_visible(key: Option<&Value>, page: &PageOrigin) -> bool {
@@ -399,6 +414,20 @@ mod tests {
         assert!(PageOrigin::parse("chrome://extensions/").is_none());
         assert!(PageOrigin::parse("file:///tmp/x.html").is_none());
         assert!(PageOrigin::parse("").is_none());
+    }
+
+    #[test]
+    fn cookie_domains_cover_every_domain_the_page_sees() {
+        let page = |url: &str| PageOrigin::parse(url).unwrap().cookie_domains();
+        assert_eq!(page("https://a.shop.example.test/x"), ["a.shop.example.test", "shop.example.test", "example.test"]);
+        assert_eq!(page("http://127.0.0.1:8080/"), ["127.0.0.1"]);
+        assert_eq!(page("http://[::1]:8080/"), ["[::1]"]);
+        assert_eq!(page("http://localhost/"), ["localhost"]);
+        let host = "a.shop.example.test";
+        for domain in [".a.shop.example.test", "shop.example.test", ".example.test", ".other.test"] {
+            let listed = page(&format!("https://{host}/")).contains(&domain.trim_start_matches('.').to_string());
+            assert_eq!(domain_matches(domain, false, host), listed, "{domain}");
+        }
     }
 
     #[test]

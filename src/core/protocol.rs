@@ -9,6 +9,11 @@ use std::fmt;
 
 pub const PROTOCOL_VERSION: u32 = 1;
 
+/// The DOM event the hook sends its batches on (detail: a [`PageBatch`] as JSON text).
+pub const PAGE_EVENT: &str = "hubspot-chat-inspector:page";
+/// The DOM event the relay sends [`HookCommand`]s on (detail: JSON text).
+pub const RELAY_EVENT: &str = "hubspot-chat-inspector:relay";
+
 /// Largest hook batch (the detail string of one CustomEvent) the background accepts.
 pub const MAX_BATCH_BYTES: usize = 1 << 20;
 /// Largest number of records in one hook batch.
@@ -17,8 +22,12 @@ pub const MAX_RECORDS_PER_BATCH: usize = 500;
 pub const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
 /// Largest panel → background message.
 pub const MAX_PANEL_MESSAGE_BYTES: usize = 16 * 1024;
-const MAX_NAME_CHARS: usize = 100;
-const MAX_URL_CHARS: usize = 2048;
+/// Largest hook command (the relay event's detail) the relay forwards and the hook reads.
+pub const MAX_COMMAND_CHARS: usize = 4096;
+/// Longest event name or portal id the background accepts (the hook clips to it).
+pub const MAX_NAME_CHARS: usize = 100;
+/// Longest URL, selector or error text the background accepts (the hook clips to it).
+pub const MAX_URL_CHARS: usize = 2048;
 const MAX_DOC_ID_CHARS: usize = 64;
 const MAX_SETTINGS_FIELDS: usize = 100;
 
@@ -165,8 +174,10 @@ pub enum CallOutcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SettingsSource {
+    /// The page assigned `window.hsConversationsSettings`.
     Assigned,
-    Snapshot,
+    /// The hook read it: when an API object appeared (what the loader just read) or on `read_page`.
+    Read,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -321,6 +332,41 @@ pub enum RelayMessage {
     NoHook,
 }
 
+/// Background → relay, on the relay's port.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RelayReply {
+    /// Batch `batch` and every batch before it are stored: the relay may forget them.
+    Ack { batch: u64 },
+    /// The hook was just injected: say hello to it again.
+    Hello,
+}
+
+pub fn encode_relay_reply(reply: &RelayReply) -> String {
+    versioned(reply)
+}
+
+/// Background → relay (`tabs.sendMessage` to the top frame) → hook: the relay forwards the text
+/// unchanged as the relay event's detail; the hook validates it again. The relay sends `Hello`
+/// itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum HookCommand {
+    Hello,
+    /// Call an SDK method of the current `window.HubSpotConversations` (see [`SDK_METHODS`]).
+    Call {
+        id: u64,
+        method: String,
+        args: Vec<serde_json::Value>,
+    },
+    /// Read the settings and the inline embed again.
+    ReadPage,
+}
+
+pub fn encode_hook_command(command: &HookCommand) -> String {
+    versioned(command)
+}
+
 #[derive(Deserialize)]
 struct Versioned<T> {
     v: u32,
@@ -350,8 +396,8 @@ pub enum PanelRequest {
         #[serde(default)]
         args: Vec<serde_json::Value>,
     },
-    /// Re-read the page's settings and inline embed.
-    Snapshot,
+    /// Read the page's settings and inline embed again.
+    ReadPage,
     /// List the page's cookies again.
     Cookies,
     DeleteCookies {

@@ -1,6 +1,11 @@
-//! One-line summaries of SDK event payloads for the log's rows.
+//! The English of the log: what each page record shows as a row (name, one-line summary,
+//! payload), before the log gives it an id.
 
-use serde_json::Value;
+use super::protocol::{ApiState, CallOutcome, Entry, EntryKind, PageRecord, SettingsPhase, SettingsSource, Via};
+use super::settings::validate;
+use super::throttle::{Throttle, ThrottleVerdict};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
 /// The SDK events HubSpot's newer loader delivers (see the loader facts).
 pub const SDK_EVENT_NAMES: [&str; 11] = [
@@ -55,6 +60,128 @@ fn truncate(mut text: String) -> String {
         text.push('…');
     }
     text
+}
+
+/// What a record shows in the log, before it gets an id.
+pub struct Row {
+    pub kind: EntryKind,
+    pub name: String,
+    pub via: Option<Via>,
+    pub summary: String,
+    /// JSON text.
+    pub payload: String,
+    /// Milliseconds since the document's navigation started.
+    pub t: f64,
+}
+
+impl Row {
+    fn new(kind: EntryKind, name: &str, summary: String, payload: &Value, t: f64) -> Row {
+        Row { kind, name: name.to_string(), via: None, summary, payload: payload.to_string(), t }
+    }
+
+    pub fn into_entry(self, id: u64, doc: String, time_origin: f64) -> Entry {
+        let Row { kind, name, via, summary, payload, t } = self;
+        Entry { id, doc, t, wall: time_origin + t, kind, name, via, summary, payload }
+    }
+}
+
+/// The row of a navigation to `url`.
+pub fn navigation_row(url: &str) -> Row {
+    Row::new(EntryKind::Navigation, "navigation", url.to_string(), &json!({ "url": url }), 0.0)
+}
+
+/// The row of a panel call that no page connection took.
+pub fn undelivered_call_row(id: u64, method: &str) -> Row {
+    let summary = "API not ready: the page is not connected (reload it, or it is a page the extension may not script)";
+    Row::new(EntryKind::Call, method, summary.into(), &json!({ "id": id, "outcome": "not_delivered" }), 0.0)
+}
+
+/// The log row for a record, or `None` for records that only update the status (reads of the
+/// settings and the inline embed). `throttles` are the document's per-method `widget.load` /
+/// `widget.refresh` throttles, advanced by each call.
+pub fn record_row(record: &PageRecord, throttles: &mut BTreeMap<String, Throttle>) -> Option<Row> {
+    let t = record.time();
+    Some(match record {
+        PageRecord::Event { name, payload, via, .. } => Row {
+            kind: EntryKind::Event,
+            name: name.clone(),
+            via: Some(*via),
+            summary: summarize_event(name, payload),
+            payload: payload.to_string(),
+            t,
+        },
+        PageRecord::Api { state, generation, methods, .. } => {
+            let summary = match state {
+                ApiState::Absent => "window.HubSpotConversations is gone".to_string(),
+                ApiState::Placeholder => {
+                    format!("object #{generation} is a placeholder: only widget.load() and widget.status() work")
+                }
+                ApiState::Ready => format!("object #{generation} assigned: the API is ready"),
+            };
+            let payload = json!({ "state": state.as_str(), "generation": generation, "methods": methods });
+            Row::new(EntryKind::Api, "HubSpotConversations", summary, &payload, t)
+        }
+        PageRecord::Widget { loaded, inline, src, .. } => {
+            let place = if *inline { "inline chat iframe" } else { "chat iframe" };
+            let summary = if *loaded { format!("{place} loaded") } else { format!("{place} removed") };
+            let payload = json!({ "loaded": loaded, "inline": inline, "src": src });
+            Row::new(EntryKind::Widget, "chat iframe", summary, &payload, t)
+        }
+        PageRecord::Loader { src, portal, .. } => {
+            let summary = match portal {
+                Some(portal) => format!("portal {portal}: {src}"),
+                None => src.clone(),
+            };
+            Row::new(EntryKind::Loader, "loader script", summary, &json!({ "src": src, "portal": portal }), t)
+        }
+        PageRecord::Open { open, user, .. } => {
+            let action = if *open { "opened" } else { "closed" };
+            let actor = if *user { "by the visitor" } else { "by code" };
+            let payload = json!({ "isOpen": open, "isUser": user });
+            Row::new(EntryKind::Open, "open-change", format!("widget {action} {actor}"), &payload, t)
+        }
+        PageRecord::Call { id, method, args, outcome, value, error, .. } => {
+            let throttled = (*outcome == CallOutcome::Returned
+                && matches!(method.as_str(), "widget.load" | "widget.refresh"))
+            .then(|| throttles.entry(method.clone()).or_default().call(t));
+            let mut summary = match outcome {
+                CallOutcome::Returned if value.is_null() => "returned".to_string(),
+                CallOutcome::Returned => format!("returned {value}"),
+                CallOutcome::Threw => format!("threw {error}"),
+                CallOutcome::NotReady => "API not ready: window.HubSpotConversations is not set".to_string(),
+                CallOutcome::Missing => format!("this HubSpotConversations object has no {method}()"),
+                CallOutcome::NotDelivered => "API not ready: the page is not connected".to_string(),
+            };
+            let throttle = match throttled {
+                Some(ThrottleVerdict::Collapsed { runs_at }) => {
+                    summary = format!(
+                        "collapsed by the loader's 1 s throttle: the trailing call runs at {:.3} s",
+                        runs_at / 1000.0
+                    );
+                    json!({ "collapsed": true, "trailing_call_at_ms": runs_at })
+                }
+                _ => Value::Null,
+            };
+            let payload = json!({
+                "id": id, "args": args, "outcome": outcome, "value": value, "error": error, "throttle": throttle
+            });
+            Row::new(EntryKind::Call, method, summary, &payload, t)
+        }
+        PageRecord::Settings { source: SettingsSource::Assigned, phase, present, fields, .. } => {
+            let when = match phase {
+                SettingsPhase::BeforeLoader => "before the loader read it",
+                SettingsPhase::AfterLoader => "AFTER the loader read it: it has no effect",
+            };
+            let problems = validate(fields).len();
+            let mut summary = if *present { format!("assigned {when}") } else { format!("set to a non-object {when}") };
+            if problems > 0 {
+                summary.push_str(&format!(" — {problems} invalid"));
+            }
+            let payload = serde_json::to_value(fields).unwrap_or_default();
+            Row::new(EntryKind::Settings, "hsConversationsSettings", summary, &payload, t)
+        }
+        PageRecord::Settings { source: SettingsSource::Read, .. } | PageRecord::Inline { .. } => return None,
+    })
 }
 
 #[cfg(test)]

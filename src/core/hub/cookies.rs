@@ -1,15 +1,15 @@
 //! The Cookies tab's side of the hub: list the page's HubSpot cookies through the cookies API
 //! and delete exactly the ones a panel names, and only if they are the page's own.
 //!
-//! Flow: a panel asks (`cookies`) → `Effect::ListCookies{tab, url}` → the shim answers with
-//! [`Hub::cookies_listed`] → `PanelUpdate::Cookies` to the tab's panels. The answer is filtered
+//! Flow: a panel asks (`cookies`) → `Effect::ListCookies{tab, url, domains}` → the shim answers
+//! with [`Hub::cookies_listed`] → `PanelUpdate::Cookies` to the tab's panels. The answer is filtered
 //! here ([`crate::core::cookies::page_cookies`]) and kept as the tab's LAST LISTING: a deletion is
 //! carried out only for cookies of that listing (same name, domain, path, store and partition),
 //! so a forged or stale request cannot touch another site's cookies.
 
 use super::{Effect, Hub};
 use crate::core::cookies::{absent_rows, page_cookies, parse_raw_cookies, resolve, rows, PageOrigin, RawCookie};
-use crate::core::protocol::{encode_panel_request, encode_panel_update, CookieRef, PanelRequest, PanelUpdate};
+use crate::core::protocol::{CookieRef, PanelRequest, PanelUpdate};
 use serde_json::{json, Value};
 
 /// Largest cookies API answer read (Chromium keeps at most ~3,300 cookies in all).
@@ -42,8 +42,12 @@ struct PendingDelete {
     then_reset_widget: bool,
 }
 
-fn cookies_update(cookies: &[RawCookie], error: Option<String>) -> String {
-    encode_panel_update(&PanelUpdate::Cookies { cookies: rows(cookies), error })
+fn cookies_update(cookies: &[RawCookie], error: Option<String>) -> PanelUpdate {
+    PanelUpdate::Cookies { cookies: rows(cookies), error }
+}
+
+fn list_cookies(tab: i64, url: String, page: &PageOrigin) -> Effect {
+    Effect::ListCookies { tab, url, domains: page.cookie_domains() }
 }
 
 impl Hub {
@@ -55,11 +59,11 @@ impl Hub {
     /// The rows of the tab's last listing (absent chat cookies before any), with `error`.
     fn cookies_error(&self, tab: i64, error: String) -> Vec<Effect> {
         let listing = self.tabs.get(&tab).and_then(|t| t.cookies.listing.as_ref());
-        let message = match listing {
+        let update = match listing {
             Some(listing) => cookies_update(&listing.cookies, Some(error)),
-            None => encode_panel_update(&PanelUpdate::Cookies { cookies: absent_rows(), error: Some(error) }),
+            None => PanelUpdate::Cookies { cookies: absent_rows(), error: Some(error) },
         };
-        vec![Effect::ToPanels { tab, message }]
+        self.to_panels(tab, &update).into_iter().collect()
     }
 
     fn no_page_error(&self, tab: i64) -> Vec<Effect> {
@@ -82,7 +86,7 @@ impl Hub {
                     Some(listing) => match resolve(&listing.cookies, &refs) {
                         Ok(found) => {
                             let found: Vec<RawCookie> = found.into_iter().cloned().collect();
-                            self.delete_now(tab, url, found, then_reset_widget)
+                            self.delete_now(tab, url, &page, found, then_reset_widget)
                         }
                         Err(error) => self.cookies_error(tab, error),
                     },
@@ -90,25 +94,31 @@ impl Hub {
                         // No listing of this page in memory (a restarted worker, a navigation):
                         // list first, then check the request against that listing.
                         state.pending = Some(PendingDelete { refs, then_reset_widget });
-                        vec![Effect::ListCookies { tab, url }]
+                        vec![list_cookies(tab, url, &page)]
                     }
                 }
             }
-            _ => vec![Effect::ListCookies { tab, url }],
+            _ => vec![list_cookies(tab, url, &page)],
         }
     }
 
     /// Delete `cookies` (checked against the listing), list again, then optionally reset the
     /// widget through the same path as a panel's `clear({resetWidget:true})` call.
-    fn delete_now(&mut self, tab: i64, url: String, cookies: Vec<RawCookie>, then_reset_widget: bool) -> Vec<Effect> {
+    fn delete_now(
+        &mut self,
+        tab: i64,
+        url: String,
+        page: &PageOrigin,
+        cookies: Vec<RawCookie>,
+        then_reset_widget: bool,
+    ) -> Vec<Effect> {
         let details = cookies.iter().map(RawCookie::removal_details).collect();
         if let Some(state) = self.tabs.get_mut(&tab) {
             state.cookies.removing = cookies;
         }
-        let mut effects = vec![Effect::RemoveCookies { tab, cookies: details }, Effect::ListCookies { tab, url }];
+        let mut effects = vec![Effect::RemoveCookies { tab, cookies: details }, list_cookies(tab, url, page)];
         if then_reset_widget {
-            let call = PanelRequest::Call { method: "clear".into(), args: vec![json!({ "resetWidget": true })] };
-            effects.extend(self.panel_message(Some(tab), &encode_panel_request(&call)));
+            effects.extend(self.call_sdk(tab, "clear".into(), vec![json!({ "resetWidget": true })]));
         }
         effects
     }
@@ -159,21 +169,22 @@ impl Hub {
             let current = self.page_origin(tab).filter(|(_, p)| *p == page);
             let listing = &self.tabs[&tab].cookies.listing.as_ref().expect("just stored").cookies;
             match (current, resolve(listing, &pending.refs)) {
-                (Some((url, _)), Ok(found)) => {
+                (Some((url, page)), Ok(found)) => {
                     let found: Vec<RawCookie> = found.into_iter().cloned().collect();
-                    effects = self.delete_now(tab, url, found, pending.then_reset_widget);
+                    effects = self.delete_now(tab, url, &page, found, pending.then_reset_widget);
                 }
                 (None, _) => error = Some("Nothing was deleted: the page changed. Try again.".into()),
                 (_, Err(refused)) => error = Some(refused),
             }
         }
         let listing = &self.tabs[&tab].cookies.listing.as_ref().expect("just stored").cookies;
-        effects.insert(0, Effect::ToPanels { tab, message: cookies_update(listing, error) });
-        effects
+        let update = self.to_panels(tab, &cookies_update(listing, error));
+        update.into_iter().chain(effects).collect()
     }
 
     /// Cookies changed in the browser (`cookies.onChanged`, coalesced by the shim): one cookie or
-    /// an array of them, as JSON text. Lists again for every tab whose page sees one of them.
+    /// an array of them, as JSON text. Lists again for every watched tab whose page sees one of
+    /// them (a panel that starts watching asks for a fresh listing itself).
     pub fn cookie_changed(&mut self, cookie: &str) -> Vec<Effect> {
         if cookie.len() > MAX_ANSWER_BYTES {
             return vec![];
@@ -192,7 +203,7 @@ impl Hub {
                 Some((domain, host_only, store))
             })
             .collect();
-        let tabs: Vec<i64> = self.tabs.keys().copied().collect();
+        let tabs: Vec<i64> = self.tabs.keys().copied().filter(|tab| self.is_watched(*tab)).collect();
         let mut effects = vec![];
         for tab in tabs {
             let Some((url, page)) = self.page_origin(tab) else { continue };
@@ -205,7 +216,7 @@ impl Hub {
                 same_store && crate::core::cookies::domain_matches(domain, *host_only, &page.host)
             });
             if sees {
-                effects.push(Effect::ListCookies { tab, url });
+                effects.push(list_cookies(tab, url, &page));
             }
         }
         effects
@@ -216,8 +227,7 @@ impl Hub {
 mod tests {
     use super::*;
     use crate::core::cookies::RawCookie;
-    use crate::core::hub::PendingCall;
-    use crate::core::protocol::{decode_panel_update, CookieRow};
+    use crate::core::protocol::{decode_panel_update, encode_panel_request, CookieRow};
 
     fn cookie(name: &str, domain: &str, path: &str, value: &str) -> RawCookie {
         RawCookie {
@@ -237,9 +247,28 @@ mod tests {
         }
     }
 
-    /// A hub whose tab 1 shows `url` (its relay reported a batch).
+    /// A panel port watches `tab` (port id = tab id).
+    fn watch(hub: &mut Hub, tab: i64) {
+        if hub.panels.get(&(tab as u32)) != Some(&Some(tab)) {
+            hub.panel_connected(tab as u32);
+            hub.panel_message(tab as u32, &format!(r#"{{"v":1,"type":"subscribe","tab":{tab}}}"#));
+        }
+    }
+
+    /// `text` from the panel port watching `tab`.
+    fn request(hub: &mut Hub, tab: i64, text: &str) -> Vec<Effect> {
+        watch(hub, tab);
+        hub.panel_message(tab as u32, text)
+    }
+
+    fn list(tab: i64, url: &str) -> Effect {
+        list_cookies(tab, url.into(), &PageOrigin::parse(url).unwrap())
+    }
+
+    /// A hub whose tab 1 shows `url` (its relay reported a batch), watched by a panel.
     fn hub_on(url: &str) -> Hub {
         let mut hub = Hub::default();
+        watch(&mut hub, 1);
         let data = json!({"v":1,"doc":"d1","url":url,"time_origin":0,"dropped":0,"records":[]}).to_string();
         hub.relay_message(1, &json!({"v":1,"type":"page","batch":1,"data":data}).to_string());
         hub
@@ -303,17 +332,20 @@ mod tests {
     #[test]
     fn a_cookies_request_lists_for_the_tabs_current_page() {
         let mut hub = hub_on(SHOP);
-        let effects = hub.panel_message(Some(1), r#"{"v":1,"type":"cookies"}"#);
-        assert_eq!(effects, vec![Effect::ListCookies { tab: 1, url: SHOP.into() }]);
-        // Not subscribed: nothing; a tab without a page: an explanation, not a listing.
-        assert!(hub.panel_message(None, r#"{"v":1,"type":"cookies"}"#).is_empty());
-        let effects = hub.panel_message(Some(9), r#"{"v":1,"type":"cookies"}"#);
+        let effects = request(&mut hub, 1, r#"{"v":1,"type":"cookies"}"#);
+        assert_eq!(effects, vec![list(1, SHOP)]);
+        let Effect::ListCookies { domains, .. } = &effects[0] else { panic!() };
+        assert_eq!(domains, &["shop.example.test", "example.test"]);
+        // Not subscribed: refused; a tab without a page: an explanation, not a listing.
+        hub.panel_connected(99);
+        assert!(hub.panel_message(99, r#"{"v":1,"type":"cookies"}"#).iter().all(|e| matches!(e, Effect::Warn { .. })));
+        let effects = request(&mut hub, 9, r#"{"v":1,"type":"cookies"}"#);
         let updates = cookie_updates(&effects);
         assert_eq!(updates.len(), 1);
         assert!(updates[0].1.as_deref().unwrap().contains("not reported its address"));
         assert_eq!(updates[0].0.len(), 3, "the chat cookies are still listed, as absent");
         let mut hub = hub_on("chrome://newtab/");
-        let updates = cookie_updates(&hub.panel_message(Some(1), r#"{"v":1,"type":"cookies"}"#));
+        let updates = cookie_updates(&request(&mut hub, 1, r#"{"v":1,"type":"cookies"}"#));
         assert!(updates[0].1.as_deref().unwrap().contains("http and https"));
     }
 
@@ -366,17 +398,17 @@ mod tests {
     fn delete_removes_exactly_the_listed_cookie_then_lists_again() {
         let mut hub = listed_hub();
         let parent = cookie("messagesUtk", ".example.test", "/", "parent");
-        let effects = hub.panel_message(Some(1), &delete_request(&[parent.reference()], false));
+        let effects = request(&mut hub, 1, &delete_request(&[parent.reference()], false));
         assert_eq!(removed(&effects), vec![parent.removal_details()]);
         assert!(matches!(effects[0], Effect::RemoveCookies { tab: 1, .. }));
-        assert_eq!(effects[1], Effect::ListCookies { tab: 1, url: SHOP.into() });
+        assert_eq!(effects[1], list(1, SHOP));
         assert_eq!(effects.len(), 2, "no widget reset unless asked");
         // The next listing no longer has it: no error.
         let remaining: Vec<RawCookie> = shop_cookies().into_iter().filter(|c| *c != parent).collect();
         let updates = cookie_updates(&hub.cookies_listed(1, &answer(SHOP, &remaining)));
         assert_eq!(updates[0].1, None);
         // Had it survived, the user is told.
-        hub.panel_message(Some(1), &delete_request(&[shop_cookies()[0].reference()], false));
+        request(&mut hub, 1, &delete_request(&[shop_cookies()[0].reference()], false));
         let updates = cookie_updates(&hub.cookies_listed(1, &answer(SHOP, &remaining)));
         assert!(updates[0].1.as_deref().unwrap().contains("did not delete messagesUtk (domain .shop.example.test"));
     }
@@ -395,8 +427,8 @@ mod tests {
         ];
         for reference in forged {
             // Even next to a legitimate reference: all or nothing.
-            let request = delete_request(&[shop_cookies()[0].reference(), reference.clone()], true);
-            let effects = hub.panel_message(Some(1), &request);
+            let delete = delete_request(&[shop_cookies()[0].reference(), reference.clone()], true);
+            let effects = request(&mut hub, 1, &delete);
             assert!(removed(&effects).is_empty(), "{reference:?} removed something: {effects:?}");
             assert!(!effects.iter().any(|e| matches!(e, Effect::ToRelay { .. })), "no reset after a refused delete");
             let updates = cookie_updates(&effects);
@@ -404,7 +436,7 @@ mod tests {
         }
         // A malformed request (no cookie, too many) is refused by the decoder.
         let none = r#"{"v":1,"type":"delete_cookies","cookies":[],"then_reset_widget":true}"#;
-        assert!(hub.panel_message(Some(1), none).iter().all(|e| matches!(e, Effect::Warn { .. })));
+        assert!(request(&mut hub, 1, none).iter().all(|e| matches!(e, Effect::Warn { .. })));
     }
 
     #[test]
@@ -416,15 +448,13 @@ mod tests {
         hub.cookies_listed(2, &answer("https://other.test/", &shop_cookies()));
         let other = cookie("messagesUtk", ".other.test", "/", "other-site");
         // Tab 2 may delete it; tab 1 may not.
-        assert!(removed(&hub.panel_message(Some(1), &delete_request(&[other.reference()], false))).is_empty());
+        assert!(removed(&request(&mut hub, 1, &delete_request(&[other.reference()], false))).is_empty());
         assert_eq!(
-            removed(&hub.panel_message(Some(2), &delete_request(&[other.reference()], false))),
+            removed(&request(&mut hub, 2, &delete_request(&[other.reference()], false))),
             vec![other.removal_details()]
         );
         // And tab 2 may not delete shop's.
-        assert!(
-            removed(&hub.panel_message(Some(2), &delete_request(&[shop_cookies()[0].reference()], false))).is_empty()
-        );
+        assert!(removed(&request(&mut hub, 2, &delete_request(&[shop_cookies()[0].reference()], false))).is_empty());
     }
 
     #[test]
@@ -433,16 +463,16 @@ mod tests {
         navigate(&mut hub, "d2", "https://other.test/");
         // The last listing was of shop.example.test: refused until other.test is listed.
         let shop_utk = shop_cookies()[0].clone();
-        let effects = hub.panel_message(Some(1), &delete_request(&[shop_utk.reference()], false));
-        assert_eq!(effects, vec![Effect::ListCookies { tab: 1, url: "https://other.test/".into() }]);
+        let effects = request(&mut hub, 1, &delete_request(&[shop_utk.reference()], false));
+        assert_eq!(effects, vec![list(1, "https://other.test/")]);
         let effects = hub.cookies_listed(1, &answer("https://other.test/", &shop_cookies()));
         assert!(removed(&effects).is_empty());
         assert!(cookie_updates(&effects)[0].1.as_deref().unwrap().starts_with("Nothing was deleted"));
 
         // A restarted worker has no listing: the delete waits for one, then goes ahead.
         let mut hub = hub_on(SHOP);
-        let effects = hub.panel_message(Some(1), &delete_request(&[shop_utk.reference()], true));
-        assert_eq!(effects, vec![Effect::ListCookies { tab: 1, url: SHOP.into() }]);
+        let effects = request(&mut hub, 1, &delete_request(&[shop_utk.reference()], true));
+        assert_eq!(effects, vec![list(1, SHOP)]);
         let effects = hub.cookies_listed(1, &answer(SHOP, &shop_cookies()));
         assert_eq!(cookie_updates(&effects)[0].1, None);
         assert_eq!(removed(&effects), vec![shop_utk.removal_details()]);
@@ -450,7 +480,7 @@ mod tests {
 
         // A listing that answers for a page the tab no longer shows authorises nothing.
         let mut hub = hub_on(SHOP);
-        hub.panel_message(Some(1), &delete_request(&[shop_utk.reference()], false));
+        request(&mut hub, 1, &delete_request(&[shop_utk.reference()], false));
         navigate(&mut hub, "d2", "https://other.test/");
         let effects = hub.cookies_listed(1, &answer(SHOP, &shop_cookies()));
         assert!(removed(&effects).is_empty());
@@ -461,7 +491,7 @@ mod tests {
     fn reset_with_reload_deletes_then_lists_then_calls_clear_like_the_widget_tab() {
         let mut hub = listed_hub();
         let chat: Vec<CookieRef> = shop_cookies()[..3].iter().map(RawCookie::reference).collect();
-        let effects = hub.panel_message(Some(1), &delete_request(&chat, true));
+        let effects = request(&mut hub, 1, &delete_request(&chat, true));
         assert_eq!(removed(&effects).len(), 3);
         let kinds: Vec<&str> = effects
             .iter()
@@ -474,16 +504,15 @@ mod tests {
             })
             .collect();
         assert_eq!(kinds, vec!["remove", "list", "store", "relay"]);
-        let Some(Effect::ToRelay { tab: 1, message, call: Some(PendingCall { method, .. }) }) = effects.last() else {
-            panic!("{effects:?}")
-        };
-        assert_eq!(method, "clear");
-        let message: Value = serde_json::from_str(message).unwrap();
+        let Some(Effect::ToRelay { tab: 1, command, call: Some(id) }) = effects.last() else { panic!("{effects:?}") };
+        let message: Value = serde_json::from_str(command).unwrap();
+        assert_eq!(message["method"], "clear");
         assert_eq!(message["args"], json!([{"resetWidget": true}]));
+        assert_eq!(message["id"], *id);
         // The call got the tab's next call id, exactly as a Widget-tab call would.
-        let next = hub.panel_message(Some(1), r#"{"v":1,"type":"call","method":"widget.open","args":[]}"#);
+        let next = request(&mut hub, 1, r#"{"v":1,"type":"call","method":"widget.open","args":[]}"#);
         let Some(Effect::ToRelay { call: Some(next), .. }) = next.last() else { panic!() };
-        assert_eq!(next.id, message["id"].as_u64().unwrap() + 1);
+        assert_eq!(*next, id + 1);
     }
 
     #[test]
@@ -491,8 +520,8 @@ mod tests {
         let mut hub = listed_hub(); // tab 1: shop.example.test, store "0"
         let data = json!({"v":1,"doc":"o","url":"http://other.test/","time_origin":0,"dropped":0,"records":[]});
         hub.relay_message(2, &json!({"v":1,"type":"page","batch":1,"data":data.to_string()}).to_string());
-        let shop = Effect::ListCookies { tab: 1, url: SHOP.into() };
-        let other = Effect::ListCookies { tab: 2, url: "http://other.test/".into() };
+        let shop = list(1, SHOP);
+        let other = list(2, "http://other.test/");
         let change = |domain: &str, host_only: bool, store: &str| {
             json!({"domain": domain, "hostOnly": host_only, "storeId": store, "name": "x"}).to_string()
         };
@@ -500,6 +529,9 @@ mod tests {
         assert_eq!(hub.cookie_changed(&change("shop.example.test", true, "0")), vec![shop.clone()]);
         assert_eq!(hub.cookie_changed(&change("example.test", true, "0")), vec![]);
         assert_eq!(hub.cookie_changed(&change("a.shop.example.test", false, "0")), vec![]);
+        // Only watched tabs are listed: a panel that starts watching asks for a listing itself.
+        assert_eq!(hub.cookie_changed(&change(".other.test", false, "0")), vec![]);
+        watch(&mut hub, 2);
         assert_eq!(hub.cookie_changed(&change(".other.test", false, "0")), vec![other.clone()]);
         // Another store than the one tab 1 was listed from: not tab 1's cookie.
         assert_eq!(hub.cookie_changed(&change(".example.test", false, "1")), vec![]);

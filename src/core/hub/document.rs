@@ -1,0 +1,110 @@
+//! Per-document state of a tab: which page records were already seen (de-duplication of batches
+//! a relay resends), the page's status, and the documents kept for the back/forward cache.
+
+use super::TabState;
+use crate::core::protocol::{ApiState, InlineView, PageBatch, PageRecord, PageStatus, SettingsSource, SettingsView};
+use crate::core::summary::navigation_row;
+use crate::core::throttle::Throttle;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Documents per tab whose de-duplication state and status are remembered (back/forward cache).
+const REMEMBERED_DOCS: usize = 8;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub(super) struct DocState {
+    pub doc: String,
+    /// The highest record sequence number logged: records at or below it are resends.
+    pub last_seq: Option<u64>,
+    pub time_origin: f64,
+    pub status: PageStatus,
+    #[serde(default)]
+    pub throttles: BTreeMap<String, Throttle>,
+}
+
+impl DocState {
+    pub fn is_new(&self, record: &PageRecord) -> bool {
+        self.last_seq.is_none_or(|last| record.seq() > last)
+    }
+
+    /// A batch whose records were all logged before (the relay resent it after a reconnect).
+    pub fn is_resend(&self, batch: &PageBatch) -> bool {
+        !batch.records.is_empty() && batch.records.iter().all(|r| !self.is_new(r))
+    }
+}
+
+impl TabState {
+    pub(super) fn current(&self) -> Option<&DocState> {
+        self.docs.back()
+    }
+
+    pub(super) fn status(&self) -> PageStatus {
+        let mut status = self.current().map(|d| d.status.clone()).unwrap_or_default();
+        status.rejected = self.rejected;
+        status
+    }
+
+    /// Makes `batch`'s document the current one. A document other than the current one is a
+    /// navigation (or a return to a document restored from the back/forward cache, whose status
+    /// is remembered) and adds a navigation row.
+    pub(super) fn enter_document(&mut self, batch: &PageBatch) -> &mut DocState {
+        if self.current().map(|d| d.doc.as_str()) != Some(batch.doc.as_str()) {
+            let known = self.docs.iter().position(|d| d.doc == batch.doc);
+            let mut doc = match known {
+                Some(index) => self.docs.remove(index).expect("index is in range"),
+                None => DocState {
+                    doc: batch.doc.clone(),
+                    last_seq: None,
+                    time_origin: batch.time_origin,
+                    status: PageStatus { doc: batch.doc.clone(), ..PageStatus::default() },
+                    throttles: BTreeMap::new(),
+                },
+            };
+            doc.status.url = batch.url.clone();
+            let (doc_id, wall) = (doc.doc.clone(), doc.time_origin);
+            self.docs.push_back(doc);
+            while self.docs.len() > REMEMBERED_DOCS {
+                self.docs.pop_front();
+            }
+            self.log.push(|id| navigation_row(&batch.url).into_entry(id, doc_id, wall));
+        }
+        self.docs.back_mut().expect("the document was just made current")
+    }
+}
+
+/// What a record changes in the page's status.
+pub(super) fn apply_to_status(status: &mut PageStatus, record: &PageRecord) {
+    match record {
+        PageRecord::Api { state, methods, .. } => {
+            status.api = *state;
+            status.methods = methods.clone();
+            if *state == ApiState::Absent {
+                status.widget_loaded = false;
+            }
+        }
+        PageRecord::Settings { t, source, phase, present, fields, .. } => {
+            let view = SettingsView { t: *t, phase: *phase, present: *present, fields: fields.clone() };
+            if *source == SettingsSource::Assigned {
+                status.settings_as_set = Some(view.clone());
+            }
+            status.settings_now = Some(view);
+        }
+        PageRecord::Inline { selector, exists, width, height, .. } => {
+            status.inline =
+                Some(InlineView { selector: selector.clone(), exists: *exists, width: *width, height: *height });
+        }
+        PageRecord::Widget { loaded, .. } => status.widget_loaded = *loaded,
+        PageRecord::Loader { src, portal, .. } => {
+            // The portal script (js.hs-scripts.com/<id>.js) only inserts the real loader
+            // (conversations-embed.js): the status shows the loader once it is known.
+            let is_portal_script = src.contains("hs-scripts");
+            if status.loader_src.is_none() || !is_portal_script {
+                status.loader_src = Some(src.clone());
+            }
+            if portal.is_some() {
+                status.portal = portal.clone();
+            }
+        }
+        PageRecord::Call { .. } | PageRecord::Event { .. } | PageRecord::Open { .. } => {}
+    }
+}
