@@ -1,11 +1,13 @@
-// Service worker (Chrome) / event page (Firefox) shim around the Rust hub.
-// Listeners are registered synchronously at top level so a stopped worker is woken by them;
-// work waits for the wasm hub, restored from storage.session, and runs strictly in order.
+// Service worker (Chrome) / event page (Firefox) shim around the Rust hub (src/core/hub/): it only
+// calls browser APIs. Every decision (who watches which tab, what is stored, what the relay and
+// the panels are told, when cookies are listed) is the hub's, returned as effects carried out in
+// order. Listeners are registered synchronously at top level so a stopped worker is woken by them.
 import init, { BackgroundHub } from '../pkg/chat_widget_inspector.js';
 import { listCookies, removeCookies, watchCookies } from './cookies.js';
 
 const EXTENSION_ORIGIN = chrome.runtime.getURL('');
-const panelTabs = new Map(); // panel port -> subscribed tab id (or null)
+const panels = new Map(); // the hub's port id -> panel port
+let nextPanelId = 1;
 
 let hub = null;
 const ready = (async () => {
@@ -21,10 +23,11 @@ function enqueue(task) {
     .then(task)
     .catch((error) => console.error('[Chat Widget Inspector]', error));
 }
+const run = (effects, port = null) => enqueue(() => apply(effects(), port));
 
 function post(port, message) {
   try {
-    port.postMessage(message);
+    port?.postMessage(message);
   } catch {
     // The port closed meanwhile; its owner reconnects and is replayed from storage.
   }
@@ -39,6 +42,18 @@ async function inject(tabId, file, world) {
   }
 }
 
+// Commands go by tabs.sendMessage to the top frame's relay, which answers true once a hook took
+// it. Not awaited: a page busy in the call (an alert()) must not hold up every other message.
+async function sendToRelay({ tab, command, call }) {
+  let delivered = false;
+  try {
+    delivered = (await chrome.tabs.sendMessage(tab, command, { frameId: 0 })) === true;
+  } catch {
+    // no relay in the tab's top frame (a page we may not script, or loaded before install)
+  }
+  if (call !== null) run(() => hub.relay_delivery(tab, call, delivered));
+}
+
 async function apply(effectsJson, port) {
   for (const effect of JSON.parse(effectsJson)) {
     switch (effect.type) {
@@ -50,41 +65,19 @@ async function apply(effectsJson, port) {
         await chrome.storage.session.remove(effect.keys).catch(() => {});
         break;
       case 'to_panels':
-        for (const [panel, tab] of panelTabs) if (tab === effect.tab) post(panel, effect.message);
+        for (const id of effect.ports) post(panels.get(id), effect.message);
         break;
       case 'reply':
         post(port, effect.message);
         break;
-      case 'subscribed':
-        panelTabs.set(port, effect.tab);
+      case 'to_relay':
+        sendToRelay(effect);
         break;
-      case 'ack_relay':
-        post(port, { v: 1, type: 'ack', batch: effect.batch });
-        break;
-      case 'to_relay': {
-        // The relay keeps its port open only while batches wait for an ack: commands go by
-        // tabs.sendMessage to the top frame's relay, which answers {delivered} once the hook took
-        // it. No receiver (rejects) or no hook: a call is logged as not delivered. Not awaited
-        // here: a page busy in the call (an alert()) must not hold up every other tab's messages.
-        const { tab, call, message } = effect;
-        (async () => {
-          let delivered = false;
-          try {
-            const reply = await chrome.tabs.sendMessage(tab, JSON.parse(message), { frameId: 0 });
-            delivered = reply?.delivered === true;
-          } catch {
-            // no relay in the tab's top frame (a page we may not script, or loaded before install)
-          }
-          if (!delivered && call) enqueue(() => apply(hub.call_undelivered(tab, BigInt(call.id), call.method), null));
-        })();
+      case 'list_cookies': {
+        const answer = await listCookies(effect.tab, effect.url, effect.domains);
+        await apply(hub.cookies_listed(effect.tab, answer), port);
         break;
       }
-      case 'list_cookies':
-        // Cookie changes elsewhere ask for every tab that sees them; only watched tabs need it
-        // (a panel that opens asks for a fresh listing itself).
-        if (![...panelTabs.values()].includes(effect.tab)) break;
-        await apply(hub.cookies_listed(effect.tab, await listCookies(effect.tab, effect.url)), port);
-        break;
       case 'remove_cookies':
         await removeCookies(effect.cookies);
         break;
@@ -92,7 +85,7 @@ async function apply(effectsJson, port) {
         await inject(effect.tab, 'contentScript/relay.js', 'ISOLATED');
         break;
       case 'inject_hook':
-        if (await inject(effect.tab, 'pageScript/hook.js', 'MAIN')) post(port, { v: 1, type: 'hello' });
+        if (await inject(effect.tab, 'pageScript/hook.js', 'MAIN')) post(port, effect.then_reply);
         break;
       case 'warn':
         console.warn('[Chat Widget Inspector]', effect.message);
@@ -107,21 +100,26 @@ chrome.runtime.onConnect.addListener((port) => {
   if (port.name === 'relay') {
     const tab = sender.tab?.id;
     if (typeof tab !== 'number' || sender.frameId !== 0) return port.disconnect();
-    port.onMessage.addListener((message) =>
-      enqueue(() => apply(hub.relay_message(tab, JSON.stringify(message)), port)));
+    port.onMessage.addListener((text) => {
+      if (typeof text === 'string') run(() => hub.relay_message(tab, text), port);
+    });
   } else if (port.name === 'panel') {
     if (!(sender.url ?? '').startsWith(EXTENSION_ORIGIN)) return port.disconnect();
-    panelTabs.set(port, null);
-    port.onDisconnect.addListener(() => panelTabs.delete(port));
-    port.onMessage.addListener((message) => {
-      if (typeof message !== 'string') return;
-      enqueue(() => apply(hub.panel_message(panelTabs.get(port) ?? undefined, message), port));
+    const id = nextPanelId++;
+    panels.set(id, port);
+    run(() => hub.panel_connected(id));
+    port.onDisconnect.addListener(() => {
+      panels.delete(id);
+      run(() => hub.panel_disconnected(id));
+    });
+    port.onMessage.addListener((text) => {
+      if (typeof text === 'string') run(() => hub.panel_message(id, text), port);
     });
   } else {
     port.disconnect();
   }
 });
 
-watchCookies((cookie) => enqueue(() => apply(hub.cookie_changed(JSON.stringify(cookie)), null)));
+watchCookies((changes) => run(() => hub.cookie_changed(JSON.stringify(changes))));
 
-chrome.tabs.onRemoved.addListener((tabId) => enqueue(() => apply(hub.tab_removed(tabId), null)));
+chrome.tabs.onRemoved.addListener((tabId) => run(() => hub.tab_removed(tabId)));

@@ -7,5 +7,6 @@ pub mod hub;
 pub mod panel_state;
 pub mod protocol;
 pub mod settings;
+pub mod shim_facts;
 pub mod summary;
 pub mod throttle;

@@ -17,11 +17,11 @@ pub fn settings_tab(props: &SettingsTabProps) -> Html {
     let store = &props.store;
     {
         let store = store.clone();
-        use_effect_with((), move |_| store.request(PanelRequest::Snapshot));
+        use_effect_with((), move |_| store.request(PanelRequest::ReadPage));
     }
     let on_reread = {
         let store = store.clone();
-        Callback::from(move |_| store.request(PanelRequest::Snapshot))
+        Callback::from(move |_| store.request(PanelRequest::ReadPage))
     };
     let state = store.state();
     let status = &state.status;

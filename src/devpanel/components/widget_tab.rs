@@ -69,7 +69,7 @@ pub fn widget_tab(props: &WidgetTabProps) -> Html {
     let has = |method: &str| status.methods.iter().any(|m| m == method);
     let on_snapshot = {
         let store = store.clone();
-        Callback::from(move |_| store.request(PanelRequest::Snapshot))
+        Callback::from(move |_| store.request(PanelRequest::ReadPage))
     };
     let inline_selector = status
         .settings_now

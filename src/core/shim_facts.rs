@@ -1,0 +1,108 @@
+//! The facts the JavaScript shims share with Rust, declared here from the protocol's constants.
+//! Each shim carries them as one JSON object between `/*facts*/` and `/*end facts*/` and reads its
+//! limits from it; the tests below read the shipped shims and fail when they differ.
+
+use super::protocol::{
+    PageRecord, MAX_BATCH_BYTES, MAX_COMMAND_CHARS, MAX_NAME_CHARS, MAX_RECORDS_PER_BATCH, MAX_URL_CHARS, PAGE_EVENT,
+    PROTOCOL_VERSION, RELAY_EVENT, SDK_METHODS,
+};
+use serde_json::{json, Map, Value};
+
+/// What `extension/pageScript/hook.js` must declare.
+pub fn hook_facts() -> Value {
+    let sdk_methods: Map<String, Value> =
+        SDK_METHODS.iter().map(|(method, option)| (method.to_string(), option.unwrap_or("").into())).collect();
+    json!({
+        "version": PROTOCOL_VERSION,
+        "pageEvent": PAGE_EVENT,
+        "relayEvent": RELAY_EVENT,
+        "maxBatchBytes": MAX_BATCH_BYTES,
+        "maxRecordsPerBatch": MAX_RECORDS_PER_BATCH,
+        "maxCommandChars": MAX_COMMAND_CHARS,
+        "maxNameChars": MAX_NAME_CHARS,
+        "maxUrlChars": MAX_URL_CHARS,
+        "sdkMethods": sdk_methods,
+    })
+}
+
+/// What `extension/contentScript/relay.js` must declare.
+pub fn relay_facts() -> Value {
+    json!({
+        "version": PROTOCOL_VERSION,
+        "pageEvent": PAGE_EVENT,
+        "relayEvent": RELAY_EVENT,
+        "maxBatchBytes": MAX_BATCH_BYTES,
+        "maxCommandChars": MAX_COMMAND_CHARS,
+    })
+}
+
+/// The record kinds `PageRecord` decodes (its serde tags), from a sample of each.
+pub fn record_kinds() -> Vec<String> {
+    let samples = [
+        r#"{"k":"event","seq":1,"t":0,"name":"x","via":"on"}"#,
+        r#"{"k":"api","seq":1,"t":0,"state":"ready","generation":1}"#,
+        r#"{"k":"widget","seq":1,"t":0,"loaded":true}"#,
+        r#"{"k":"loader","seq":1,"t":0,"src":"","portal":null}"#,
+        r#"{"k":"open","seq":1,"t":0,"open":true,"user":true}"#,
+        r#"{"k":"call","seq":1,"t":0,"id":1,"method":"x","outcome":"returned"}"#,
+        r#"{"k":"settings","seq":1,"t":0,"source":"read","phase":"before_loader","present":false}"#,
+        r#"{"k":"inline","seq":1,"t":0,"selector":"","exists":false}"#,
+    ];
+    samples
+        .iter()
+        .map(|text| {
+            let record: PageRecord = serde_json::from_str(text).expect("a valid sample");
+            let value = serde_json::to_value(record).expect("records serialize");
+            value["k"].as_str().expect("tagged by k").to_string()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOOK_JS: &str = include_str!("../../extension/pageScript/hook.js");
+    const RELAY_JS: &str = include_str!("../../extension/contentScript/relay.js");
+
+    fn declared(shim: &str) -> Value {
+        let start = shim.find("/*facts*/").expect("the shim has a /*facts*/ block") + "/*facts*/".len();
+        let end = shim[start..].find("/*end facts*/").expect("the facts block is closed") + start;
+        serde_json::from_str(&shim[start..end]).expect("the facts block is strict JSON")
+    }
+
+    #[test]
+    fn the_hook_declares_the_protocols_facts() {
+        assert_eq!(declared(HOOK_JS), hook_facts());
+    }
+
+    #[test]
+    fn the_relay_declares_the_protocols_facts() {
+        assert_eq!(declared(RELAY_JS), relay_facts());
+    }
+
+    #[test]
+    fn the_hook_emits_exactly_the_record_kinds_the_background_decodes() {
+        let mut emitted: Vec<String> = HOOK_JS
+            .split("add('")
+            .skip(1)
+            .filter_map(|rest| rest.split_once('\'').map(|(kind, _)| kind.to_string()))
+            .collect();
+        emitted.sort();
+        emitted.dedup();
+        let mut kinds = record_kinds();
+        kinds.sort();
+        assert_eq!(emitted, kinds);
+    }
+
+    #[test]
+    fn no_shim_spells_a_shared_fact_outside_its_facts_block() {
+        for shim in [HOOK_JS, RELAY_JS] {
+            let end = shim.find("/*end facts*/").unwrap();
+            let rest = &shim[end..];
+            for literal in [PAGE_EVENT, RELAY_EVENT, "1 << 20", "1048576", "4096"] {
+                assert!(!rest.contains(literal), "{literal:?} is spelled again after the facts block");
+            }
+        }
+    }
+}
