@@ -243,7 +243,7 @@ test('calls: getters are invoked at most once, accessors of the page win, a page
   }
 });
 
-test('settings: assigned before the loader, snapshot when each object is assigned, after the loader, token masked', async () => {
+test('settings: assigned before the loader, read when each object is assigned, after the loader, token masked', async () => {
   const { page, close, errors } = await L.openPage(browser, server.page('page.html?lazy'));
   try {
     await L.waitForFake(page);
@@ -263,15 +263,15 @@ test('settings: assigned before the loader, snapshot when each object is assigne
     });
     assert.deepEqual(same, [true, true, true, true]);
 
-    // Each API object: a settings snapshot right after its api record (what the loader just read).
+    // Each API object: a settings read right after its api record (what the loader just read).
     await page.evaluate(() => { window.fakeHS.boot(); window.HubSpotConversations.widget.load(); });
     got = await L.collect(page, got.state);
     assert.deepEqual(got.records.filter((r) => r.k === 'api' || r.k === 'settings').map((r) => [r.k, r.source ?? r.generation]),
-      [['api', 1], ['settings', 'snapshot'], ['api', 2], ['settings', 'snapshot']]);
+      [['api', 1], ['settings', 'read'], ['api', 2], ['settings', 'read']]);
     const snap = kinds(got.records, 'settings')[0];
     assert.equal(snap.phase, 'after_loader');
     assert.deepEqual(snap.fields, { loadImmediately: { type: 'boolean', value: false }, isFullscreen: { type: 'string', value: 'no' } },
-      'the snapshot sees the in-place mutation');
+      'the read sees the in-place mutation');
 
     // Assigned AFTER the loader read it: recorded with phase after_loader; every type; the token masked.
     await page.evaluate(() => {
@@ -297,13 +297,13 @@ test('settings: assigned before the loader, snapshot when each object is assigne
       thrower: { type: 'thrown', value: '[Thrown]' },
     });
 
-    // A snapshot command: the current value with its in-place mutations, plus an inline record.
+    // A read_page command: the current value with its in-place mutations, plus an inline record.
     await page.evaluate(() => { window.hsConversationsSettings.identificationToken = 'another-secret'; window.hsConversationsSettings.isFullscreen = true; });
-    // The chat iframe's load may be reported in the same window: only the snapshot's records count.
-    const recs = (await command(page, { v: 1, type: 'snapshot' }, got.state)).filter((r) => r.k !== 'widget');
+    // The chat iframe's load may be reported in the same window: only the read_page records count.
+    const recs = (await command(page, { v: 1, type: 'read_page' }, got.state)).filter((r) => r.k !== 'widget');
     raw.push(JSON.stringify(recs));
     assert.deepEqual(recs.map((r) => r.k), ['settings', 'inline']);
-    assert.deepEqual([recs[0].source, recs[0].phase], ['snapshot', 'after_loader']);
+    assert.deepEqual([recs[0].source, recs[0].phase], ['read', 'after_loader']);
     assert.deepEqual(recs[0].fields.identificationToken, { type: 'string', value: '•••• (14 chars)' });
     assert.deepEqual(recs[0].fields.isFullscreen, { type: 'boolean', value: true });
     assert.deepEqual(recs[1], { ...recs[1], selector: '', exists: false, width: 0, height: 0 });
@@ -324,10 +324,10 @@ test('settings: assigned before the loader, snapshot when each object is assigne
     assert.ok(JSON.stringify(settings[2]).includes('[Truncated]'));
 
     await page.evaluate(() => { delete window.hsConversationsSettings; window.hsConversationsSettings = { isFullscreen: false }; });
-    const afterDelete = await command(page, { v: 1, type: 'snapshot' }, got.state);
+    const afterDelete = await command(page, { v: 1, type: 'read_page' }, got.state);
     assert.deepEqual(kinds(afterDelete, 'settings').map((r) => [r.source, JSON.stringify(r.fields)]), [
       ['assigned', '{"isFullscreen":{"type":"boolean","value":false}}'],
-      ['snapshot', '{"isFullscreen":{"type":"boolean","value":false}}'],
+      ['read', '{"isFullscreen":{"type":"boolean","value":false}}'],
     ], 'a plain property the page re-created is seen (and trapped again) at the next reading');
     await page.evaluate(() => { window.hsConversationsSettings = { disableAttachment: true }; });
     got = await L.collect(page, got.state);
@@ -363,7 +363,7 @@ test("settings: the page's own accessor wins (read once per API object); defined
     assert.deepEqual(after, { gets: before + 2, getter: 'settingsGet' });
     got = await L.collect(page, got.state);
     assert.deepEqual(got.records.filter((r) => r.k === 'api' || r.k === 'settings').map((r) => [r.k, r.source ?? r.state, r.phase ?? '']), [
-      ['settings', 'assigned', 'before_loader'], ['api', 'placeholder', ''], ['settings', 'snapshot', 'after_loader'],
+      ['settings', 'assigned', 'before_loader'], ['api', 'placeholder', ''], ['settings', 'read', 'after_loader'],
     ], 'the value the loader read was assigned before it read it; loadImmediately:false read through the page accessor');
     assert.deepEqual(kinds(got.records, 'settings')[0].fields, { loadImmediately: { type: 'boolean', value: false } });
   } finally {
@@ -384,7 +384,7 @@ test("settings: the page's own accessor wins (read once per API object); defined
     assert.deepEqual(now, { keys, accessor: true, enumerable: true });
     const { records } = await L.collect(late.page);
     assert.deepEqual(records.filter((r) => r.k !== 'loader').map((r) => [r.k, r.source ?? r.state ?? r.loaded ?? r.selector]), [
-      ['settings', 'assigned'], ['api', 'ready'], ['settings', 'snapshot'], ['inline', '#embed'], ['widget', true], ['inline', '#embed'],
+      ['settings', 'assigned'], ['api', 'ready'], ['settings', 'read'], ['inline', '#embed'], ['widget', true], ['inline', '#embed'],
     ]);
     assert.equal(records[0].phase, 'before_loader');
     assert.deepEqual(records[0].fields.inlineEmbedSelector, { type: 'string', value: '#embed' });
@@ -398,7 +398,7 @@ test("settings: the page's own accessor wins (read once per API object); defined
   assert.deepEqual(errors, []);
 });
 
-test('inline: a record with each API object and each chat-iframe widget record when a selector is set, and on snapshot', async () => {
+test('inline: a record with each API object and each chat-iframe widget record when a selector is set, and on read_page', async () => {
   const { page, close, errors } = await L.openPage(browser, server.page('page.html?inline'));
   try {
     await L.waitForFake(page);
@@ -417,7 +417,7 @@ test('inline: a record with each API object and each chat-iframe widget record w
     // The target moved to a selector that finds nothing, an invalid selector: exists false, no error.
     for (const [sel, exists] of [['#nope', false], ['[[invalid', false], ['#embed', true]]) {
       await page.evaluate((s) => { window.hsConversationsSettings.inlineEmbedSelector = s; }, sel);
-      const recs = await command(page, { v: 1, type: 'snapshot' }, got.state);
+      const recs = await command(page, { v: 1, type: 'read_page' }, got.state);
       assert.deepEqual(pick(recs), [['inline', sel, exists, ...size]]);
     }
     // The embed goes away with an ancestor: the widget record is followed by an inline record.
@@ -570,12 +570,12 @@ test('commands, settings and inline use none of the builtins the page replaced',
         send('{"v":1,"type":"call","id":4,"method":"debug","args":[true]}');
         window.HubSpotConversations.widget.open = function () { throw new TypeError('tampered world'); };
         send('{"v":1,"type":"call","id":5,"method":"widget.open","args":[]}');
-        send('{"v":1,"type":"snapshot"}');
+        send('{"v":1,"type":"read_page"}');
         window.hsConversationsSettings = { inlineEmbedSelector: '#embed', identificationToken: 'tok', list: [1, 2] };
         send('{"v":1,"type":"call","id":6,"method":"clear","args":[{"resetWidget":true}]}');
         await window.fakeHS.waitLoaded();
         await new Promise((r) => setTimeout(r, 50));
-        send('{"v":1,"type":"snapshot"}');
+        send('{"v":1,"type":"read_page"}');
       } finally {
         for (let i = restore.length - 1; i >= 0; i--) restore[i]();
       }
@@ -593,7 +593,7 @@ test('commands, settings and inline use none of the builtins the page replaced',
     assert.ok(inl.every((r) => r.selector === '#embed' && r.exists), JSON.stringify(inl));
     assert.ok(inl.filter((r) => r.width > 0 && r.height > 0).length >= 3, JSON.stringify(inl));
     assert.deepEqual(kinds(got.records, 'settings').map((r) => [r.source, r.phase]),
-      [['snapshot', 'after_loader'], ['assigned', 'after_loader'], ['snapshot', 'after_loader'], ['snapshot', 'after_loader']]);
+      [['read', 'after_loader'], ['assigned', 'after_loader'], ['read', 'after_loader'], ['read', 'after_loader']]);
     assert.deepEqual(kinds(got.records, 'settings')[1].fields.list, { type: 'array', value: [1, 2] });
     assert.deepEqual(kinds(got.records, 'api').map((r) => [r.generation, r.methods.length]), [[2, FAKE_METHODS.length]]);
     assert.deepEqual(errors, []);

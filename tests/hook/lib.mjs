@@ -170,7 +170,7 @@ export function checkBatch(raw) {
       assert.equal(r.error === '', r.outcome !== 'threw');
       if (r.outcome !== 'returned') assert.equal(r.value, null);
     } else if (r.k === 'settings') {
-      assert.ok(['assigned', 'snapshot'].includes(r.source));
+      assert.ok(['assigned', 'read'].includes(r.source));
       assert.ok(['before_loader', 'after_loader'].includes(r.phase));
       assert.equal(typeof r.present, 'boolean');
       assert.ok(r.fields && typeof r.fields === 'object' && !Array.isArray(r.fields));
