@@ -8,7 +8,6 @@
   try {
     // Facts shared with src/core/protocol.rs (a Rust test compares them). sdkMethods: method → its boolean option.
     var FACTS = /*facts*/{"version":1,"pageEvent":"hubspot-chat-inspector:page","relayEvent":"hubspot-chat-inspector:relay","maxBatchBytes":1048576,"maxRecordsPerBatch":500,"maxCommandChars":4096,"maxNameChars":100,"maxUrlChars":2048,"sdkMethods":{"widget.load":"widgetOpen","widget.refresh":"openToNewThread","widget.open":"","widget.close":"","widget.remove":"","widget.status":"","clear":"resetWidget","debug":"","resetAndReloadWidget":""}}/*end facts*/;
-
     // Builtins, taken before page scripts run; uncurry(f)(self, ...args) calls f without .call lookups.
     var FunctionProto = Function.prototype, ObjectProto = Object.prototype;
     var uncurry = FunctionProto.bind.bind(FunctionProto.call), callFunction = uncurry(FunctionProto.call);
@@ -32,10 +31,9 @@
     var isConnected = getterOf(window.Node, 'isConnected'), frameSrc = getterOf(window.HTMLIFrameElement, 'src');
     var frameWindow = getterOf(window.HTMLIFrameElement, 'contentWindow'), frameDocument = getterOf(window.HTMLIFrameElement, 'contentDocument');
     var scriptSrc = getterOf(window.HTMLScriptElement, 'src'), querySelector = uncurry(window.Document.prototype.querySelector);
-    var boundingRect = uncurry(window.Element.prototype.getBoundingClientRect);
-    var rectWidth = getterOf(window.DOMRectReadOnly, 'width'), rectHeight = getterOf(window.DOMRectReadOnly, 'height');
-    var documentScripts = getterOf(window.Document, 'scripts'), readyState = getterOf(window.Document, 'readyState');
-    var documentUrl = getterOf(window.Document, 'URL'), pageLocation = window.location;
+    var boundingRect = uncurry(window.Element.prototype.getBoundingClientRect), rectWidth = getterOf(window.DOMRectReadOnly, 'width');
+    var rectHeight = getterOf(window.DOMRectReadOnly, 'height'), documentScripts = getterOf(window.Document, 'scripts');
+    var readyState = getterOf(window.Document, 'readyState'), documentUrl = getterOf(window.Document, 'URL'), pageLocation = window.location;
     var random = new window.Uint32Array(2), docId = '', i;
     try { window.crypto.getRandomValues(random); } catch (e) { random[0] = Math.random() * 4294967296; random[1] = Math.random() * 4294967296; }
     for (i = 0; i < 2; i++) docId += ('0000000' + random[i].toString(16)).slice(-8);
@@ -73,9 +71,8 @@
       if (relayListens && !flushTimer) flushTimer = setTimer(window, flush, 50);
     }
     function takeOldest() {
-      var r = buffer[bufferHead];
-      buffer[bufferHead] = null; bufferHead = (bufferHead + 1) % MAX_BUFFERED; bufferCount--; bufferChars -= r.text.length;
-      return r;
+      var r = buffer[bufferHead]; buffer[bufferHead] = null; bufferHead = (bufferHead + 1) % MAX_BUFFERED;
+      bufferCount--; bufferChars -= r.text.length; return r;
     }
     function flush(force) {
       flushTimer = 0;
@@ -146,26 +143,27 @@
         var d = createObject(null); d.get = accessor.get; d.set = accessor.set; d.enumerable = enumerable; d.configurable = true; return d;
       }
       function owns(d) { return !!d && hasOwn(d, 'get') && d.get === accessor.get; }
+      function install(d) {                            // in place of d: window[name]'s data property, or nothing
+        value = d ? d.value : undefined; unassigned = !d;
+        try { defineProperty(window, name, descriptor(d ? d.enumerable : false)); } catch (e) { /* page wins */ }
+      }
       return {
-        install: function (dataProperty) {            // (again) in place of this data property, or of nothing
-          value = dataProperty ? dataProperty.value : undefined; unassigned = !dataProperty;
-          try { defineProperty(window, name, descriptor(dataProperty ? dataProperty.enumerable : false)); } catch (e) { /* page wins */ }
-        },
-        owns: owns,                                     // is this descriptor of window[name] the trap?
+        install: install, owns: owns,                  // owns(d): is d, window[name]'s descriptor now, the trap?
+        // A deleted trap, or a plain data property (deleted and assigned again), is trapped again;
+        // a property the page defined is left to the page (false).
+        reclaim: function (d) { if (d && !(hasOwn(d, 'value') && d.writable && d.enumerable && d.configurable)) return false; install(d); return true; },
         // The value now: behind the trap, of a data property, or from the page's own accessor (may throw).
         current: function () { var d = descriptorOf(window, name); return !d ? undefined : owns(d) ? value : hasOwn(d, 'value') ? d.value : window[name]; }
       };
     }
-    var apiTrap = windowTrap(API, function (v) { noteApi(v); });
-    var settingsTrap = windowTrap(SETTINGS, function (v) { addSettings('assigned', v); });
-    // Fallback when the page owns the property (its accessor, or it redefined ours): read it at the
-    // moments that matter. A deleted trap, or a plain data property, is trapped again.
+    var apiTrap = windowTrap(API, function (v) { noteApi(v); }), settingsTrap = windowTrap(SETTINGS, function (v) { addSettings('assigned', v); });
+    // Fallback when the page owns the property (its accessor, or it redefined ours): read it when it matters.
     function checkApi() {
       var d = descriptorOf(window, API), v;
       if (apiTrap.owns(d)) return;
       if (d && !hasOwn(d, 'value')) { try { v = window[API]; } catch (e) { return; } } else v = d ? d.value : undefined;
       noteApi(v);
-      if (!d || (hasOwn(d, 'value') && d.writable && d.enumerable && d.configurable)) apiTrap.install(d);
+      apiTrap.reclaim(d);
     }
     // Placeholder rule: an object is the placeholder iff window.hsConversationsSettings has
     // loadImmediately === false when it is assigned AND it is the first object of this document
@@ -176,9 +174,8 @@
       knownApi = v; apiFrameLoaded = false;
       var state = 'absent', settings, isPlaceholder, methods = '[]', selector;
       if (v) {
-        // The loader has just read the settings (read here once: a page-owned accessor runs once).
-        // A page-owned settings property was never seen being assigned: what the loader read was
-        // set before it read it.
+        // The loader has just read the settings (read here once: a page-owned accessor runs once). A page-owned
+        // settings property was never seen being assigned: what the loader read was set before it read it.
         if (!generation) checkSettings();
         try { settings = currentSettings(); } catch (e) { settings = undefined; }
         if (!generation && !settingsAssignedSeen && settings !== undefined) addSettings('assigned', settings);
@@ -194,18 +191,17 @@
 
     // ---- reading page objects without calling anything but (at most once) an accessor's getter.
     function isObject(o) { return o !== null && (typeof o === 'object' || typeof o === 'function'); }
-    function readProperty(o, key) {                    // o[key] by descriptors; may throw (proxies, getters)
-      for (var p = o, d, j = 0; isObject(p) && j < 64; j++, p = prototypeOf(p)) {
-        if (!(d = descriptorOf(p, key))) continue;
-        if (hasOwn(d, 'value')) return d.value;
-        return hasOwn(d, 'get') && typeof d.get === 'function' ? callFunction(d.get, o) : undefined;
-      }
+    function nearestDescriptor(o, key) {               // own or inherited; may throw (proxies)
+      for (var p = o, d, j = 0; isObject(p) && j < 64; j++, p = prototypeOf(p)) if ((d = descriptorOf(p, key))) return d;
       return undefined;
     }
+    // What descriptor d gives when read on o: its value, or what its getter returns (may throw).
+    function valueBy(d, o) { return hasOwn(d, 'value') ? d.value : hasOwn(d, 'get') && typeof d.get === 'function' ? callFunction(d.get, o) : undefined; }
+    function readProperty(o, key) { var d = nearestDescriptor(o, key); return d ? valueBy(d, o) : undefined; }
     // Function-valued data properties (own and inherited, above Object/Function.prototype) of the
     // object and of object.widget, sorted, as JSON text. Accessors are skipped, never invoked.
     function methodNames(o) {
-      var names = createObject(null), seen = createObject(null), n = 0, out = '[', j, name, w;
+      var names = createObject(null), seen = createObject(null), n = 0, out = '[', j, name, w, d;
       function scan(x, prefix) {
         for (var p = x, keys, d, k, c, depth = 0; isObject(p) && p !== ObjectProto && p !== FunctionProto && depth < 64; depth++, p = prototypeOf(p)) {
           for (keys = ownNames(p), c = keys.length, k = 0; k < c && n < 200; k++) {
@@ -219,26 +215,18 @@
       }
       try {
         scan(o, '');
-        for (var p = o, d, depth = 0; isObject(p) && depth < 64; depth++, p = prototypeOf(p)) {
-          if (!(d = descriptorOf(p, 'widget'))) continue;
-          if (hasOwn(d, 'value') && isObject(w = d.value)) scan(w, 'widget.');
-          break;
-        }
+        if ((d = nearestDescriptor(o, 'widget')) && hasOwn(d, 'value') && isObject(w = d.value)) scan(w, 'widget.');
       } catch (e) { /* a hostile proxy: what was read so far */ }
       for (j = 1; j < n; j++) { for (name = names[j], w = j; w > 0 && names[w - 1] > name; w--) names[w] = names[w - 1]; names[w] = name; }
       for (j = 0; j < n; j++) out += (j ? ',' : '') + toJson(names[j]);
       return out + ']';
     }
 
-    // ---- window.hsConversationsSettings, trapped like the API: the getter returns exactly what was
-    // assigned; each assignment is recorded (phase: before/after the first API object).
+    // ---- window.hsConversationsSettings: each assignment is recorded (phase: before/after the first API object).
     function currentSettings() { try { return settingsTrap.current(); } catch (e) { return undefined; } }
-    // A deleted trap or a plain data property (the page deleted and re-assigned it) is trapped again.
     function checkSettings() {
       var d = descriptorOf(window, SETTINGS);
-      if (settingsTrap.owns(d)) return;
-      if (d && !(hasOwn(d, 'value') && d.writable && d.enumerable && d.configurable)) return;  // the page owns it
-      settingsTrap.install(d);
+      if (settingsTrap.owns(d) || !settingsTrap.reclaim(d)) return;
       if (d && (!settingsAssignedSeen || d.value !== lastAssignedSettings)) addSettings('assigned', d.value);
     }
     function addSettings(source, v) {
@@ -268,15 +256,16 @@
       if (settings === null || typeof settings !== 'object') return '';
       try {
         if (!(d = descriptorOf(settings, 'inlineEmbedSelector'))) return '';   // the loader merges own keys only
-        x = hasOwn(d, 'value') ? d.value : hasOwn(d, 'get') && typeof d.get === 'function' ? callFunction(d.get, settings) : undefined;
+        x = valueBy(d, settings);
       } catch (e) { return ''; }
       return typeof x === 'string' ? x : '';
     }
     function addInline(selector) {
-      var exists = false, width = 0, height = 0, frame, rect;
+      var exists = false, width = 0, height = 0, frame = getElementById(document, INLINE_FRAME_ID), rect;
       if (selector) { try { exists = querySelector(document, selector) !== null; } catch (e) { /* an invalid selector finds nothing */ } }
-      try { if ((frame = getElementById(document, INLINE_FRAME_ID)) && localName(frame) === 'iframe') { rect = boundingRect(frame); width = rectWidth(rect); height = rectHeight(rect); } } catch (e) { /* ignore */ }
-      add('inline', ',"selector":' + toJson(clip(selector, FACTS.maxUrlChars)) + ',"exists":' + exists + ',"width":' + (width - width === 0 ? width : 0) + ',"height":' + (height - height === 0 ? height : 0));
+      try { if (frame && localName(frame) === 'iframe') { rect = boundingRect(frame); width = rectWidth(rect); height = rectHeight(rect); } } catch (e) { /* ignore */ }
+      add('inline', ',"selector":' + toJson(clip(selector, FACTS.maxUrlChars)) + ',"exists":' + exists +
+        ',"width":' + (width - width === 0 ? width : 0) + ',"height":' + (height - height === 0 ? height : 0));
     }
     function addInlineIfSet() { var selector = inlineSelector(currentSettings()); if (selector) addInline(selector); }
 
@@ -310,7 +299,8 @@
         if (!isObject(api)) outcome = 'not_ready';
         else {
           self = api;
-          if (strSlice(method, 0, 7) === 'widget.') { self = readProperty(api, 'widget'); fn = isObject(self) ? readProperty(self, strSlice(method, 7)) : undefined; } else fn = readProperty(api, method);
+          if (strSlice(method, 0, 7) !== 'widget.') fn = readProperty(api, method);
+          else { self = readProperty(api, 'widget'); fn = isObject(self) ? readProperty(self, strSlice(method, 7)) : undefined; }
           if (typeof fn !== 'function') outcome = 'missing';
           else {
             t0 = clockNow(clock);
@@ -335,19 +325,18 @@
       var frame = getElementById(document, CHAT_FRAME_ID), container = getElementById(document, CONTAINER_ID), list, n, j;
       if (frame && localName(frame) === 'iframe') fn(frame);
       if ((frame = getElementById(document, INLINE_FRAME_ID)) && localName(frame) === 'iframe') fn(frame);
-      if (container) {
-        for (list = getElementsByTagName(container, 'iframe'), n = collectionLength(list), j = 0; j < n; j++) {
-          frame = collectionItem(list, j);
-          if (elementId(frame) !== CHAT_FRAME_ID && elementId(frame) !== INLINE_FRAME_ID) fn(frame);
-        }
+      if (container) for (list = getElementsByTagName(container, 'iframe'), n = collectionLength(list), j = 0; j < n; j++) {
+        frame = collectionItem(list, j);
+        if (elementId(frame) !== CHAT_FRAME_ID && elementId(frame) !== INLINE_FRAME_ID) fn(frame);
       }
     }
     function isChatFrame(frame) { var id = elementId(frame); return id === CHAT_FRAME_ID || id === INLINE_FRAME_ID || closest(frame, '#' + CONTAINER_ID) !== null; }
     function frameLoaded(frame) {
-      var j = 0, tracked;
+      var j = 0, tracked, inline;
       while (j < loadedFrameCount && loadedFrames[j].frame !== frame) j++;
       if (j === loadedFrameCount) {                    // a reload of a tracked iframe is not a new "loaded"
-        tracked = { frame: frame, fields: ',"inline":' + (elementId(frame) === INLINE_FRAME_ID || closest(frame, INLINE_PARENT_SELECTOR) !== null) + ',"src":' + toJson(clip(frameSrc(frame), FACTS.maxUrlChars)) };
+        inline = elementId(frame) === INLINE_FRAME_ID || closest(frame, INLINE_PARENT_SELECTOR) !== null;
+        tracked = { frame: frame, fields: ',"inline":' + inline + ',"src":' + toJson(clip(frameSrc(frame), FACTS.maxUrlChars)) };
         loadedFrames[loadedFrameCount++] = tracked;
         add('widget', ',"loaded":true' + tracked.fields);
         addInlineIfSet();
@@ -355,7 +344,9 @@
       apiFrameLoaded = true;
       setTimer(window, subscribeWidgetHidden, 0);      // after the loader's own load handler
     }
-    function frameCommitted(frame) { var d = frameDocument(frame); return d === null ? frameWindow(frame) !== null : readyState(d) === 'complete' && documentUrl(d) !== 'about:blank'; }
+    function frameCommitted(frame) {                   // its own document has loaded (not the initial about:blank)
+      var d = frameDocument(frame); return d === null ? frameWindow(frame) !== null : readyState(d) === 'complete' && documentUrl(d) !== 'about:blank';
+    }
     function noteLoader(script) {
       var src = scriptSrc(script), portal = null, match;
       if (!src || loaderSrcsSeen[src]) return;
@@ -395,7 +386,9 @@
         checkApi();
         var loader = getElementById(document, LOADER_ID);
         if (loader) noteLoader(loader);
-        if (!knownApi && !loadedFrameCount && !loader && apiTrap.owns(descriptorOf(window, API))) { observing = false; unlisten(document, 'load', onLoad, true); stopObserving(observer); }
+        if (!knownApi && !loadedFrameCount && !loader && apiTrap.owns(descriptorOf(window, API))) {   // HubSpot went away
+          observing = false; unlisten(document, 'load', onLoad, true); stopObserving(observer);
+        }
       } catch (e) { /* ignore */ }
     }
     // widgetHidden is only visible through on(): once per real object, after its iframe loaded.
@@ -403,13 +396,10 @@
       try {
         var api = knownApi, on;
         if (!api || api === subscribedApi || api === placeholder || !apiFrameLoaded) return;
-        subscribedApi = api;
-        on = api.on;
-        if (typeof on === 'function') {
-          callFunction(on, api, 'widgetHidden', function (payload) {
-            try { add('event', ',"name":"widgetHidden","payload":' + sanitize(payload) + ',"via":"on"'); } catch (e) { /* ignore */ }
-          });
-        }
+        subscribedApi = api; on = api.on;
+        if (typeof on === 'function') callFunction(on, api, 'widgetHidden', function (payload) {
+          try { add('event', ',"name":"widgetHidden","payload":' + sanitize(payload) + ',"via":"on"'); } catch (e) { /* ignore */ }
+        });
       } catch (e) { /* ignore */ }
     }
 
