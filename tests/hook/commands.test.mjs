@@ -3,20 +3,11 @@
 // api record's `methods`. The relay is emulated (lib.mjs): window.__relay.send(command) dispatches
 // a command and returns how many batches the hook sent during that dispatch.
 // Run: node --test tests/hook/
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as L from './lib.mjs';
 
-let browser;
-let server;
-before(async () => {
-  server = await L.startServer();
-  browser = await L.launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = L.useBrowser();
 
 const kinds = (records, k) => records.filter((r) => r.k === k);
 const FAKE_METHODS = ['clear', 'debug', 'off', 'on', 'resetAndReloadWidget', 'widget.close', 'widget.load',
@@ -44,8 +35,7 @@ const onlyCall = (records) => {
 };
 
 test('calls: every outcome, against the CURRENT object, with its this and arguments', async () => {
-  const { page, close, errors, consoleMessages } = await L.openPage(browser, server.page('page.html?lazy&ids'));
-  try {
+  await L.using(env.open('page.html?lazy&ids'), async ({ page, errors, consoleMessages }) => {
     await L.waitForFake(page);
     const st = (await L.collect(page)).state;
 
@@ -157,14 +147,11 @@ test('calls: every outcome, against the CURRENT object, with its this and argume
     assert.equal(await page.evaluate(() => window.fakeHS.log.calls.length), 12, 'no SDK call besides the ones asked for');
     assert.deepEqual(errors, []);
     assert.deepEqual(consoleMessages.filter((m) => !m.startsWith('log: onReady')), []);
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('calls: malformed commands are refused (method list, option names, arity, id)', async () => {
-  const { page, close, errors } = await L.openPage(browser, server.page('page.html'));
-  try {
+  await L.using(env.open('page.html'), async ({ page, errors }) => {
     await L.waitForFake(page);
     await page.evaluate(() => { window.fakeHS.boot(); return window.fakeHS.waitLoaded(); });
     const st = (await L.collect(page)).state;
@@ -190,9 +177,7 @@ test('calls: malformed commands are refused (method list, option names, arity, i
     // …and a valid one still works afterwards.
     assert.equal(onlyCall(await command(page, call('clear'), st)).outcome, 'returned');
     assert.deepEqual(errors, []);
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('calls: getters are invoked at most once, accessors of the page win, a page-owned API property is used', async () => {
@@ -203,8 +188,7 @@ test('calls: getters are invoked at most once, accessors of the page win, a page
     });
     Object.defineProperty(window, '__gets', { value: function () { return gets; } });
   })();`;
-  const { page, close, errors } = await L.openPage(browser, server.page('page.html'), { before: [PAGE_ACCESSOR] });
-  try {
+  await L.using(env.open('page.html', { before: [PAGE_ACCESSOR] }), async ({ page, errors }) => {
     await L.waitForFake(page);
     await page.evaluate(() => { window.fakeHS.boot(); return window.fakeHS.waitLoaded(); });
     const st = (await L.collect(page)).state;
@@ -238,14 +222,11 @@ test('calls: getters are invoked at most once, accessors of the page win, a page
     c = onlyCall(await command(page, call('widget.open'), st));
     assert.deepEqual([c.outcome, c.error], ['threw', 'RangeError: trap']);
     assert.deepEqual(errors, []);
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('settings: assigned before the loader, read when each object is assigned, after the loader, token masked', async () => {
-  const { page, close, errors } = await L.openPage(browser, server.page('page.html?lazy'));
-  try {
+  await L.using(env.open('page.html?lazy'), async ({ page, errors }) => {
     await L.waitForFake(page);
     const raw = [];
     let got = await L.collect(page);
@@ -335,9 +316,7 @@ test('settings: assigned before the loader, read when each object is assigned, a
 
     for (const r of raw) assert.ok(!r.includes('secret'), 'the identification token never leaves the page');
     assert.deepEqual(errors, []);
-  } finally {
-    await close();
-  }
+  });
 });
 
 test("settings: the page's own accessor wins (read once per API object); defined before a late hook", async () => {
@@ -348,8 +327,7 @@ test("settings: the page's own accessor wins (read once per API object); defined
     });
     Object.defineProperty(window, '__sgets', { value: function () { return gets; } });
   })();`;
-  const { page, close, errors } = await L.openPage(browser, server.page('page.html?lazy'), { before: [PAGE_SETTINGS] });
-  try {
+  await L.using(env.open('page.html?lazy', { before: [PAGE_SETTINGS] }), async ({ page, errors }) => {
     await L.waitForFake(page);
     let got = await L.collect(page);
     assert.deepEqual(kinds(got.records, 'settings'), [], 'assignments through the page accessor are not seen');
@@ -366,12 +344,11 @@ test("settings: the page's own accessor wins (read once per API object); defined
       ['settings', 'assigned', 'before_loader'], ['api', 'placeholder', ''], ['settings', 'read', 'after_loader'],
     ], 'the value the loader read was assigned before it read it; loadImmediately:false read through the page accessor');
     assert.deepEqual(kinds(got.records, 'settings')[0].fields, { loadImmediately: { type: 'boolean', value: false } });
-  } finally {
-    await close();
-  }
+    assert.deepEqual(errors, []);
+  });
 
   // Settings (and the API) defined before a late hook: one assigned record at start, converted in place.
-  const late = await L.openPage(browser, server.page('page.html?autoboot&inline'), { hook: false });
+  const late = await env.open('page.html?autoboot&inline', { hook: false });
   try {
     await L.waitForFake(late.page);
     await late.page.evaluate(() => window.fakeHS.waitLoaded());
@@ -395,12 +372,10 @@ test("settings: the page's own accessor wins (read once per API object); defined
   } finally {
     await late.close();
   }
-  assert.deepEqual(errors, []);
 });
 
 test('inline: a record with each API object and each chat-iframe widget record when a selector is set, and on read_page', async () => {
-  const { page, close, errors } = await L.openPage(browser, server.page('page.html?inline'));
-  try {
+  await L.using(env.open('page.html?inline'), async ({ page, errors }) => {
     await L.waitForFake(page);
     await page.evaluate(() => { window.fakeHS.boot(); return window.fakeHS.waitLoaded(); });
     let got = await L.collect(page);
@@ -426,12 +401,10 @@ test('inline: a record with each API object and each chat-iframe widget record w
     got = await L.collect(page, got.state);
     assert.deepEqual(pick(got.records), [['widget', false, true], ['inline', '#embed', false, 0, 0]]);
     assert.deepEqual(errors, []);
-  } finally {
-    await close();
-  }
+  });
 
   // Floating widget, no selector: widget records come alone.
-  const floating = await L.openPage(browser, server.page('page.html'));
+  const floating = await env.open('page.html');
   try {
     await L.waitForFake(floating.page);
     await floating.page.evaluate(() => { window.fakeHS.boot(); return window.fakeHS.waitLoaded(); });
@@ -443,7 +416,7 @@ test('inline: a record with each API object and each chat-iframe widget record w
   }
 
   // A target that does not exist: known as soon as the object is assigned (nothing renders).
-  const missing = await L.openPage(browser, server.page('page.html?inline'), { before: [
+  const missing = await env.open('page.html?inline', { before: [
     "document.addEventListener('DOMContentLoaded', () => document.getElementById('embed').remove());"] });
   try {
     await L.waitForFake(missing.page);
@@ -458,8 +431,7 @@ test('inline: a record with each API object and each chat-iframe widget record w
 });
 
 test('api record methods: own and inherited functions of the object and of object.widget, sorted; no getter runs', async () => {
-  const { page, close, errors } = await L.openPage(browser, server.page('page.html?lazy'));
-  try {
+  await L.using(env.open('page.html?lazy'), async ({ page, errors }) => {
     await L.waitForFake(page);
     await page.evaluate(() => { window.fakeHS.boot(); window.HubSpotConversations.widget.load(); });
     let got = await L.collect(page);
@@ -494,53 +466,17 @@ test('api record methods: own and inherited functions of the object and of objec
       [],
     ]);
     assert.deepEqual(errors, []);
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('commands, settings and inline use none of the builtins the page replaced', async () => {
-  const { page, close, errors } = await L.openPage(browser, server.page('page.html?inline&ids'));
-  try {
+  await L.using(env.open('page.html?inline&ids'), async ({ page, errors }) => {
     await L.waitForFake(page);
     await page.evaluate(() => { window.fakeHS.boot(); return window.fakeHS.waitLoaded(); });
     let got = await L.collect(page);
-    const { hits, sent } = await page.evaluate(async (mark) => {
-      const RA = Reflect.apply, dp = Object.defineProperty, gopd = Object.getOwnPropertyDescriptor;
-      const idx = String.prototype.indexOf, split = String.prototype.split, Err = Error;
-      const hits = [];
-      const fromHook = () => {
-        const lines = RA(split, new Err().stack || '', ['\n']);
-        for (let i = 2; i < lines.length; i++) {
-          if (RA(idx, lines[i], ['<anonymous>']) >= 0 || RA(idx, lines[i], ['native']) >= 0) continue;
-          return RA(idx, lines[i], [mark]) >= 0;
-        }
-        return false;
-      };
-      const restore = [];
-      const spyFn = (obj, name) => {
-        const d = gopd(obj, name);
-        const orig = d.value;
-        const spy = function () {
-          if (fromHook()) { hits[hits.length] = String(name); throw new Err('tampered'); }
-          return new.target ? Reflect.construct(orig, arguments, new.target) : RA(orig, this, arguments);
-        };
-        spy.prototype = orig.prototype;
-        dp(obj, name, { value: spy, writable: true, configurable: true, enumerable: d.enumerable });
-        restore[restore.length] = () => dp(obj, name, d);
-      };
-      const spyGet = (proto, name) => {
-        const d = gopd(proto, name);
-        dp(proto, name, { get() { if (fromHook()) { hits[hits.length] = 'get ' + name; throw new Err('tampered'); } return RA(d.get, this, []); },
-          set: d.set, configurable: true, enumerable: d.enumerable });
-        restore[restore.length] = () => dp(proto, name, d);
-      };
-      const spyProto = (obj, name) => {
-        dp(obj, name, { configurable: true,
-          get() { if (fromHook()) hits[hits.length] = 'prototype.' + name; return undefined; },
-          set(v) { if (fromHook()) hits[hits.length] = 'set prototype.' + name; dp(this, name, { value: v, writable: true, enumerable: true, configurable: true }); } });
-        restore[restore.length] = () => delete obj[name];
-      };
+    await page.evaluate(L.installSpies, L.HOOK_MARK);
+    const { hits, sent } = await page.evaluate(async () => {
+      const { fn: spyFn, getter: spyGet, proto: spyProto, hits, restore } = window.__spies;
       for (const n of ['parse', 'stringify']) spyFn(JSON, n);
       for (const n of ['keys', 'getOwnPropertyNames', 'getPrototypeOf', 'getOwnPropertyDescriptor', 'defineProperty', 'create']) spyFn(Object, n);
       spyFn(Object.prototype, 'hasOwnProperty');
@@ -577,10 +513,10 @@ test('commands, settings and inline use none of the builtins the page replaced',
         await new Promise((r) => setTimeout(r, 50));
         send('{"v":1,"type":"read_page"}');
       } finally {
-        for (let i = restore.length - 1; i >= 0; i--) restore[i]();
+        restore();
       }
       return { hits, sent };
-    }, L.HOOK_MARK);
+    });
     assert.deepEqual(hits, [], 'the hook used a builtin the page replaced');
     assert.deepEqual(sent, [1, 1, 1, 1, 1, 1, 1, 1]);
     got = await L.collect(page, got.state);
@@ -597,7 +533,5 @@ test('commands, settings and inline use none of the builtins the page replaced',
     assert.deepEqual(kinds(got.records, 'settings')[1].fields.list, { type: 'array', value: [1, 2] });
     assert.deepEqual(kinds(got.records, 'api').map((r) => [r.generation, r.methods.length]), [[2, FAKE_METHODS.length]]);
     assert.deepEqual(errors, []);
-  } finally {
-    await close();
-  }
+  });
 });

@@ -1,20 +1,11 @@
 // Unit tests of extension/contentScript/relay.js in real Chromium with a fake chrome.runtime
 // (the relay runs in the page's world here; its logic does not depend on the isolated world).
 // Run: node --test tests/hook/
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as L from './lib.mjs';
 
-let browser;
-let server;
-before(async () => {
-  server = await L.startServer();
-  browser = await L.launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = L.useBrowser();
 
 // A stand-in for the background end of runtime.connect({name:'relay'}).
 const FAKE_CHROME = `if (window === window.top) (function () {
@@ -57,10 +48,7 @@ const FAKE_CHROME = `if (window === window.top) (function () {
   Object.defineProperty(window, '__bg', { value: bg });
 })();`;
 
-async function open(url, { hook = true } = {}) {
-  const p = await L.openPage(browser, url, { hook, relay: false, before: [FAKE_CHROME] });
-  return p;
-}
+const open = (file, { hook = true } = {}) => env.open(file, { hook, relay: false, before: [FAKE_CHROME] });
 const addRelay = (page) => page.addScriptTag({ path: L.RELAY_PATH });
 const bg = (page, fn, arg) => page.evaluate(fn, arg);
 const messages = (page) => bg(page, () => window.__bg.messages.map((x) => ({ port: x.port, at: x.at, ...x.m })));
@@ -69,8 +57,7 @@ const pageEvent = (page, detail, n = 1) => page.evaluate(([d, n]) => {
 }, [detail, n]);
 
 test('relay: says hello, forwards the hook batches unchanged, numbered from 1; no no_hook when a hook answers', async () => {
-  const { page, close, consoleMessages } = await open(server.page('page.html?ids'));
-  try {
+  await L.using(open('page.html?ids'), async ({ page, consoleMessages }) => {
     await L.waitForFake(page);
     await addRelay(page);
     let msgs = await messages(page);
@@ -89,14 +76,12 @@ test('relay: says hello, forwards the hook batches unchanged, numbered from 1; n
     assert.ok(records.some((r) => r.k === 'api' && r.state === 'ready'));
     assert.equal(await bg(page, () => window.__bg.connects.length), 1);
     assert.deepEqual(consoleMessages.filter((m) => !m.startsWith('log: onReady')), [], 'the relay logs nothing');
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('relay: no hook → one no_hook; a hook injected later answers the background\'s hello (or a re-hello)', async () => {
   for (const viaBackground of [true, false]) {
-    const { page, close } = await open(server.page('plain.html'), { hook: false });
+    const { page, close } = await open('plain.html', { hook: false });
     try {
       await addRelay(page);
       await L.sleep(350); // the first re-hello (250 ms after no_hook) finds no hook either
@@ -118,8 +103,7 @@ test('relay: no hook → one no_hook; a hook injected later answers the backgrou
 });
 
 test('relay: reconnects with backoff after a disconnect and resends unacknowledged batches in order', async () => {
-  const { page, close } = await open(server.page('plain.html'));
-  try {
+  await L.using(open('plain.html'), async ({ page }) => {
     await addRelay(page); // batch 1 (empty hook answer)
     await pageEvent(page, '{"v":1,"x":2}');
     await pageEvent(page, '{"v":1,"x":3}');
@@ -151,14 +135,11 @@ test('relay: reconnects with backoff after a disconnect and resends unacknowledg
     await pageEvent(page, '{"v":1,"x":5}');
     msgs = await messages(page);
     assert.deepEqual(msgs.filter((m) => m.port === 3).map((m) => m.batch), [5]);
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('relay: stops for good when the extension context is gone (runtime.id undefined)', async () => {
-  const { page, close, errors } = await open(server.page('plain.html'));
-  try {
+  await L.using(open('plain.html'), async ({ page, errors }) => {
     await addRelay(page);
     await pageEvent(page, '{"v":1,"x":2}');
     await bg(page, () => { window.__bg.id = undefined; window.__bg.kill(); });
@@ -168,14 +149,11 @@ test('relay: stops for good when the extension context is gone (runtime.id undef
     assert.equal((await bg(page, () => window.__bg.connects)).length, 1);
     assert.deepEqual((await messages(page)).map((m) => m.batch), [1, 2]);
     assert.deepEqual(errors, []);
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('relay: bfcache pagehide closes the port; pageshow reconnects, resends and says hello again', async () => {
-  const { page, close } = await open(server.page('plain.html'));
-  try {
+  await L.using(open('plain.html'), async ({ page }) => {
     await addRelay(page);
     await pageEvent(page, '{"v":1,"x":2}');
     await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true })));
@@ -189,14 +167,11 @@ test('relay: bfcache pagehide closes the port; pageshow reconnects, resends and 
     const resent = msgs.filter((m) => m.port === 1);
     assert.deepEqual(resent.map((m) => m.batch), [1, 2, 3, 4], 'unacked 1..3 resent, then the hook answered the new hello');
     assert.equal(L.checkBatch(resent[3].data).records.length, 0);
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('relay: drops bad details; keeps at most 1000 unacknowledged batches; initialises once', async () => {
-  const { page, close } = await open(server.page('plain.html'));
-  try {
+  await L.using(open('plain.html'), async ({ page }) => {
     await addRelay(page);
     await addRelay(page); // injected again by the background: must not start a second relay
     assert.equal(await bg(page, () => window.__bg.connects.length), 1);
@@ -210,14 +185,11 @@ test('relay: drops bad details; keeps at most 1000 unacknowledged batches; initi
     assert.equal(resent.length, 1000);
     assert.equal(resent[0], 102);
     assert.equal(resent[999], 1101);
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('relay: background commands (tabs.sendMessage) reach the hook while the port is idle; the reply says whether a hook took them', async () => {
-  const { page, close, errors } = await open(server.page('page.html?ids'));
-  try {
+  await L.using(open('page.html?ids'), async ({ page, errors }) => {
     await L.waitForFake(page);
     await addRelay(page);
     await page.evaluate(async () => { window.fakeHS.boot(); await window.fakeHS.waitLoaded(); });
@@ -270,12 +242,10 @@ test('relay: background commands (tabs.sendMessage) reach the hook while the por
     assert.deepEqual(await cmd(clear(12), { id: undefined }), []);
     assert.equal(await bg(page, () => window.chrome.runtime.onMessage.count()), 0);
     assert.deepEqual(errors, []);
-  } finally {
-    await close();
-  }
+  });
 
   // No hook in the page: the relay answers false (the background logs "not delivered").
-  const bare = await open(server.page('plain.html'), { hook: false });
+  const bare = await open('plain.html', { hook: false });
   try {
     await addRelay(bare.page);
     const replies = await bare.page.evaluate(() => window.__bg.command('{"v":1,"type":"call","id":1,"method":"clear","args":[]}'));
