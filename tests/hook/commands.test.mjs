@@ -1,4 +1,4 @@
-// Unit tests of the hook's issue-3 side (docs/protocol.md §5) in real Chromium, without the
+// Unit tests of the hook's commands, settings and inline records (docs/protocol.md §5) in real Chromium, without the
 // extension: the panel's calls, window.hsConversationsSettings, the inline embed record and the
 // api record's `methods`. The relay is emulated (lib.mjs): window.__relay.send(command) dispatches
 // a command and returns how many batches the hook sent during that dispatch.
@@ -181,21 +181,15 @@ test('calls: malformed commands are refused (method list, option names, arity, i
 });
 
 test('calls: getters are invoked at most once, accessors of the page win, a page-owned API property is used', async () => {
-  const PAGE_ACCESSOR = `(function () {
-    var v, gets = 0;
-    Object.defineProperty(window, 'HubSpotConversations', {
-      get: function pageGet() { gets++; return v; }, set: function pageSet(x) { v = x; }, enumerable: true, configurable: true
-    });
-    Object.defineProperty(window, '__gets', { value: function () { return gets; } });
-  })();`;
+  const PAGE_ACCESSOR = L.pageAccessor('HubSpotConversations', 'page', '__gets');
   await L.using(env.open('page.html', { before: [PAGE_ACCESSOR] }), async ({ page, errors }) => {
     await L.waitForFake(page);
     await page.evaluate(() => { window.fakeHS.boot(); return window.fakeHS.waitLoaded(); });
     const st = (await L.collect(page)).state;
-    const g0 = await page.evaluate(() => window.__gets());
+    const g0 = await page.evaluate(() => window.__gets().gets);
     let c = onlyCall(await command(page, call('widget.status'), st));
     assert.deepEqual(c.value, { loaded: true, pending: false });
-    assert.equal(await page.evaluate(() => window.__gets()) - g0, 1, "the page's getter ran once for the call");
+    assert.equal(await page.evaluate(() => window.__gets().gets) - g0, 1, "the page's getter ran once for the call");
 
     // widget and clear as accessors (the page's or a proxy-like SDK): each getter runs once per call.
     await page.evaluate(() => {
@@ -320,21 +314,15 @@ test('settings: assigned before the loader, read when each object is assigned, a
 });
 
 test("settings: the page's own accessor wins (read once per API object); defined before a late hook", async () => {
-  const PAGE_SETTINGS = `(function () {
-    var v, gets = 0;
-    Object.defineProperty(window, 'hsConversationsSettings', {
-      get: function settingsGet() { gets++; return v; }, set: function settingsSet(x) { v = x; }, enumerable: true, configurable: true
-    });
-    Object.defineProperty(window, '__sgets', { value: function () { return gets; } });
-  })();`;
+  const PAGE_SETTINGS = L.pageAccessor('hsConversationsSettings', 'settings', '__sgets');
   await L.using(env.open('page.html?lazy', { before: [PAGE_SETTINGS] }), async ({ page, errors }) => {
     await L.waitForFake(page);
     let got = await L.collect(page);
     assert.deepEqual(kinds(got.records, 'settings'), [], 'assignments through the page accessor are not seen');
-    const before = await page.evaluate(() => window.__sgets());
+    const before = await page.evaluate(() => window.__sgets().gets);
     await page.evaluate(() => window.fakeHS.boot());
     const after = await page.evaluate(() => ({
-      gets: window.__sgets(),
+      gets: window.__sgets().gets,
       getter: Object.getOwnPropertyDescriptor(window, 'hsConversationsSettings').get.name,
     }));
     // The fake loader reads it once (settings()); the hook once more.

@@ -231,15 +231,7 @@ test('defined before the hook (late injection): data property converted in place
 });
 
 // The page defines its own accessor before the hook runs (init script registered first).
-const PAGE_ACCESSOR = `(function () {
-  var v, gets = 0, sets = 0;
-  Object.defineProperty(window, 'HubSpotConversations', {
-    get: function pageGet() { gets++; return v; },
-    set: function pageSet(x) { sets++; v = x; },
-    enumerable: true, configurable: true
-  });
-  Object.defineProperty(window, '__acc', { value: function () { return { gets: gets, sets: sets }; } });
-})();`;
+const PAGE_ACCESSOR = L.pageAccessor('HubSpotConversations', 'page', '__acc');
 
 test("the page's own accessor (before the hook): untouched, still works; the hook falls back to DOM moments", async () => {
   await L.using(env.open('page.html', { before: [PAGE_ACCESSOR] }), async ({ page, errors }) => {

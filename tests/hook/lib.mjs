@@ -127,6 +127,16 @@ export function useBrowser() {
   return env;
 }
 
+// An init script (before the hook) making window[name] the PAGE's own accessor (functions
+// `<prefix>Get`/`<prefix>Set`); window[counter]() returns {gets, sets}.
+export const pageAccessor = (name, prefix, counter) => `(function () {
+  var v, gets = 0, sets = 0;
+  Object.defineProperty(window, ${JSON.stringify(name)}, {
+    get: function ${prefix}Get() { gets++; return v; }, set: function ${prefix}Set(x) { sets++; v = x; }, enumerable: true, configurable: true
+  });
+  Object.defineProperty(window, ${JSON.stringify(counter)}, { value: function () { return { gets: gets, sets: sets }; } });
+})();`;
+
 export const CHAT_HTML = fs.readFileSync(path.join(FIXTURES, 'chat.html'), 'utf8');
 
 export async function waitForFake(page) {
