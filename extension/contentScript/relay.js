@@ -9,8 +9,7 @@
   const KEY = '__chatWidgetInspectorRelay';
   const MAX_KEPT = 1000, MAX_KEPT_CHARS = 8 << 20;
   const REHELLO_DELAYS = [250, 500, 1000, 2000, 4000, 8000]; // after no_hook, until a hook answers
-  const HELLO = JSON.stringify({ v: version, type: 'hello' });
-  const NO_HOOK = JSON.stringify({ v: version, type: 'no_hook' });
+  const HELLO = JSON.stringify({ v: version, type: 'hello' }), NO_HOOK = JSON.stringify({ v: version, type: 'no_hook' });
   const attempt = (fn) => { try { fn(); } catch { /* the extension context may be gone */ } };
 
   // Double-init guard. A relay orphaned by an extension reload reports itself dead: replace it.
@@ -25,8 +24,13 @@
 
   const alive = () => { try { return !dead && !!runtime.id; } catch { return false; } };
   try { Object.defineProperty(globalThis, KEY, { value: alive, configurable: true, writable: true }); } catch { return; }
-  // Still the relay of this page and of a living extension; otherwise stop for good.
-  const usable = () => (globalThis[KEY] === alive && alive()) || (stop(), false);
+
+  // Still the relay of this page and of a living extension? Otherwise stop for good.
+  function usable() {
+    if (globalThis[KEY] === alive && alive()) return true;
+    stop();
+    return false;
+  }
 
   function stop() {
     dead = true;
@@ -39,11 +43,7 @@
     dropPort();
   }
 
-  function dropPort() {
-    const p = port;
-    port = null;
-    attempt(() => p?.disconnect());
-  }
+  function dropPort() { const p = port; port = null; attempt(() => p?.disconnect()); }
 
   function onPage(event) {
     if (!usable()) return;

@@ -1,4 +1,4 @@
-// Unit tests of the hook's commands, settings and inline records (docs/protocol.md §5) in real Chromium, without the
+// Unit tests of the hook's commands side (docs/protocol.md §5) in real Chromium, without the
 // extension: the panel's calls, window.hsConversationsSettings, the inline embed record and the
 // api record's `methods`. The relay is emulated (lib.mjs): window.__relay.send(command) dispatches
 // a command and returns how many batches the hook sent during that dispatch.
