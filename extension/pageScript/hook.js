@@ -6,7 +6,7 @@
 (function () {
   'use strict';
   try {
-    // Facts shared with src/core/protocol.rs (a Rust test compares them). sdkMethods: method → its boolean option.
+    // Facts shared with src/core/protocol.rs (a Rust test compares them). sdkMethods: method → its boolean option or ''.
     var FACTS = /*facts*/{"version":1,"pageEvent":"hubspot-chat-inspector:page","relayEvent":"hubspot-chat-inspector:relay","maxBatchBytes":1048576,"maxRecordsPerBatch":500,"maxCommandChars":4096,"maxNameChars":100,"maxUrlChars":2048,"sdkMethods":{"widget.load":"widgetOpen","widget.refresh":"openToNewThread","widget.open":"","widget.close":"","widget.remove":"","widget.status":"","clear":"resetWidget","debug":"","resetAndReloadWidget":""}}/*end facts*/;
     // Builtins, taken before page scripts run; uncurry(f)(self, ...args) calls f without .call lookups.
     var FunctionProto = Function.prototype, ObjectProto = Object.prototype;
@@ -199,7 +199,7 @@
     function valueBy(d, o) { return hasOwn(d, 'value') ? d.value : hasOwn(d, 'get') && typeof d.get === 'function' ? callFunction(d.get, o) : undefined; }
     function readProperty(o, key) { var d = nearestDescriptor(o, key); return d ? valueBy(d, o) : undefined; }
     // Function-valued data properties (own and inherited, above Object/Function.prototype) of the
-    // object and of object.widget, sorted, as JSON text. Accessors are skipped, never invoked.
+    // object and of object.widget, sorted, as JSON text. Accessors are skipped, never invoked; names ≤ 90 chars.
     function methodNames(o) {
       var names = createObject(null), seen = createObject(null), n = 0, out = '[', j, name, w, d;
       function scan(x, prefix) {
