@@ -2,18 +2,6 @@
 // and which may be deleted, is decided by the Rust hub (src/core/cookies.rs, src/core/hub/cookies.rs).
 const api = globalThis.browser?.cookies ?? chrome.cookies;
 
-const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
-
-/** The host and each parent domain the page may have cookies for (never a bare TLD). */
-function domainSuffixes(host) {
-  if (host.startsWith('[') || IPV4.test(host)) return [host];
-  const labels = host.split('.');
-  if (labels.length === 1) return [host];
-  const suffixes = [];
-  for (let i = 0; i < labels.length - 1; i++) suffixes.push(labels.slice(i).join('.'));
-  return suffixes;
-}
-
 /** The cookie store of the tab: Chrome's incognito store, a Firefox container, or the default. */
 async function storeOf(tabId) {
   try {
@@ -51,20 +39,20 @@ async function getAll(query) {
 }
 
 /**
- * JSON text `{url, store_id, cookies, error}`: the cookies of the tab's store whose domain is the
- * page host or one of its parent domains (any path, any partition: the hub filters exactly).
+ * JSON text `{url, store_id, cookies, error}`: the cookies of the tab's store whose domain is one of
+ * `domains` (the page host and its parent domains, never a bare TLD: the Rust hub says which), any
+ * path, any partition: the hub filters exactly.
  */
-export async function listCookies(tabId, url) {
+export async function listCookies(tabId, url, domains) {
   try {
-    const host = new URL(url).hostname.toLowerCase();
     const storeId = await storeOf(tabId);
     const cookies = [];
-    for (const suffix of domainSuffixes(host)) {
-      const query = storeId === null ? { domain: suffix } : { domain: suffix, storeId };
+    for (const domain of domains) {
+      const query = storeId === null ? { domain } : { domain, storeId };
       // getAll({domain}) also returns subdomains' cookies: keep only this exact domain here, so a
-      // parent like `com` costs no more than its own cookies in the answer.
+      // parent domain costs no more than its own cookies in the answer.
       for (const c of await getAll(query)) {
-        if (c.domain.replace(/^\./, '').toLowerCase() === suffix) cookies.push(c);
+        if (c.domain.replace(/^\./, '').toLowerCase() === domain) cookies.push(c);
       }
     }
     return JSON.stringify({ url, store_id: storeId, cookies, error: null });

@@ -1,81 +1,91 @@
 // Chat Widget Inspector: relay (ISOLATED world content script at document_idle, or injected by the
-// background). Bridges the page hook (docs/protocol.md §1–2) to the background (§3), and the
-// background's commands (§5, sent with tabs.sendMessage to frame 0) to the hook.
-(function () {
+// background). A pipe of JSON text: the page hook's batches (docs/protocol.md §1–2) go to the
+// background on the "relay" port (§3); the background's commands (§5, tabs.sendMessage to frame 0)
+// go to the hook unchanged (the hook validates them).
+(() => {
   'use strict';
-  var DEBUG = false;
-  var G = globalThis, KEY = '__chatWidgetInspectorRelay', prev = G[KEY];
+  const FACTS = /*facts*/{"version":1,"pageEvent":"hubspot-chat-inspector:page","relayEvent":"hubspot-chat-inspector:relay","maxBatchBytes":1048576,"maxCommandChars":4096}/*end facts*/;
+  const { version, pageEvent, relayEvent, maxBatchBytes, maxCommandChars } = FACTS;
+  const KEY = '__chatWidgetInspectorRelay';
+  const MAX_KEPT = 1000, MAX_KEPT_CHARS = 8 << 20;
+  const REHELLO_DELAYS = [250, 500, 1000, 2000, 4000, 8000]; // after no_hook, until a hook answers
+  const HELLO = JSON.stringify({ v: version, type: 'hello' }), NO_HOOK = JSON.stringify({ v: version, type: 'no_hook' });
+  const attempt = (fn) => { try { fn(); } catch { /* the extension context may be gone */ } };
+
   // Double-init guard. A relay orphaned by an extension reload reports itself dead: replace it.
-  try { if (typeof prev === 'function' && prev()) return; } catch (e) { /* replace it */ }
-  var rt;
-  try { rt = chrome.runtime; if (!rt || !rt.id) return; } catch (e) { return; }
+  try { if (typeof globalThis[KEY] === 'function' && globalThis[KEY]()) return; } catch { /* replace it */ }
+  let runtime;
+  try { runtime = chrome.runtime; if (!runtime?.id) return; } catch { return; }
 
-  var PAGE = 'hubspot-chat-inspector:page', RELAY = 'hubspot-chat-inspector:relay', HELLO = '{"v":1,"type":"hello"}';
-  var MAX_DETAIL = 1 << 20, MAX_KEPT = 1000, MAX_KEPT_CHARS = 8 << 20;
-  var REHELLO = [250, 500, 1000, 2000, 4000, 8000];  // after no_hook, until a hook answers
-  var port = null, next = 1, kept = [], keptChars = 0, dropped = 0;
-  var pageEvents = 0, noHookSent = false, noHookPending = false, rehellos = 0;
-  var delay = 100, timer = 0, dead = false, frozen = false;
+  let port = null, timer = 0, delay = 100, dead = false, frozen = false; // frozen: in the bfcache
+  let nextBatch = 1, kept = [], keptChars = 0;   // kept: unacknowledged batches, oldest first
+  let pageEvents = 0;                            // batches seen: did the hook answer a dispatch?
+  let noHookSent = false, noHookPending = false, rehellos = 0;
 
-  function debug(what, e) { if (DEBUG) try { console.debug('[chat-widget-inspector relay]', what, e, { dropped: dropped }); } catch (x) { /* */ } }
-  function alive() { try { return !dead && !!rt.id; } catch (e) { return false; } }
-  function mine() { return G[KEY] === alive; }
-  try { Object.defineProperty(G, KEY, { value: alive, configurable: true, writable: true }); } catch (e) { return; }
+  const alive = () => { try { return !dead && !!runtime.id; } catch { return false; } };
+  try { Object.defineProperty(globalThis, KEY, { value: alive, configurable: true, writable: true }); } catch { return; }
+
+  // Still the relay of this page and of a living extension? Otherwise stop for good.
+  function usable() {
+    if (globalThis[KEY] === alive && alive()) return true;
+    stop();
+    return false;
+  }
 
   function stop() {
     dead = true;
-    try { document.removeEventListener(PAGE, onPage); removeEventListener('pagehide', onHide, true); removeEventListener('pageshow', onShow, true); } catch (e) { /* */ }
-    try { rt.onMessage.removeListener(onCommand); } catch (e) { /* */ }
-    try { if (port) port.disconnect(); } catch (e) { /* */ }
-    port = null;
+    attempt(() => {
+      document.removeEventListener(pageEvent, onPage);
+      removeEventListener('pagehide', onHide, true);
+      removeEventListener('pageshow', onShow, true);
+    });
+    attempt(() => runtime.onMessage.removeListener(onCommand));
+    dropPort();
   }
 
-  function onPage(e) {
-    try {
-      if (!mine() || !alive()) return stop();
-      pageEvents++;
-      var d = e.detail;
-      if (typeof d !== 'string' || d.length > MAX_DETAIL) { dropped++; return; }
-      var m = { v: 1, type: 'page', batch: next++, data: d };
-      kept.push(m);
-      keptChars += d.length;
-      while (kept.length > MAX_KEPT || keptChars > MAX_KEPT_CHARS) { keptChars -= kept.shift().data.length; dropped++; }
-      send(m);
-    } catch (err) { debug('page', err); }
+  function dropPort() { const p = port; port = null; attempt(() => p?.disconnect()); }
+
+  function onPage(event) {
+    if (!usable()) return;
+    pageEvents++;
+    let data;
+    try { data = event.detail; } catch { return; }   // Firefox: a page object we may not read
+    if (typeof data !== 'string' || data.length > maxBatchBytes) return;
+    const text = JSON.stringify({ v: version, type: 'page', batch: nextBatch, data });
+    kept.push({ batch: nextBatch++, text });
+    keptChars += text.length;
+    while (kept.length > MAX_KEPT || keptChars > MAX_KEPT_CHARS) keptChars -= kept.shift().text.length;
+    send(text);
   }
 
-  function send(m) {
-    if (frozen || dead) return;
-    if (!port) { if (!timer) connect(); return; }    // connect() sends everything kept, m included
-    try { port.postMessage(m); } catch (e) { lost(); }
+  // Posts on the open port (true when it did); without a port, connect() sends all that waits.
+  function send(text) {
+    if (frozen || dead) return false;
+    if (!port) { if (!timer) connect(); return false; }
+    try { port.postMessage(text); return true; } catch { lost(); return false; }
   }
 
   function connect() {
     timer = 0;
     if (port || frozen || dead) return;
     if (!alive()) return stop();                     // extension reloaded or uninstalled
-    var p;
-    try { p = rt.connect({ name: 'relay' }); } catch (e) { debug('connect', e); return retry(); }
+    let p;
+    try { p = runtime.connect({ name: 'relay' }); } catch { return retry(); }
     port = p;
-    p.onMessage.addListener(function (m) { onBackground(p, m); });
-    p.onDisconnect.addListener(function () {
-      try { void rt.lastError; } catch (e) { /* read to silence "unchecked lastError" */ }
+    p.onMessage.addListener((text) => { if (p === port) onBackground(text); });
+    p.onDisconnect.addListener(() => {
+      attempt(() => void runtime.lastError);         // read to silence "unchecked lastError"
       if (port === p) { port = null; retry(); }
     });
     try {
-      for (var i = 0; i < kept.length; i++) p.postMessage(kept[i]);   // in order
-      if (noHookPending) { p.postMessage({ v: 1, type: 'no_hook' }); noHookPending = false; }
-    } catch (e) { debug('post', e); lost(); }
+      for (const { text } of kept) p.postMessage(text);   // in order
+      if (noHookPending) { p.postMessage(NO_HOOK); noHookPending = false; }
+    } catch { lost(); }
   }
 
-  function lost() {
-    var p = port;
-    port = null;
-    try { if (p) p.disconnect(); } catch (e) { /* */ }
-    retry();
-  }
+  function lost() { dropPort(); retry(); }
 
-  // Reconnect with backoff, but only when something waits: an idle tab does not wake the worker.
+  // Reconnect with backoff, but only while something waits: an idle tab does not wake the worker.
   function retry() {
     if (timer || frozen || dead || (!kept.length && !noHookPending)) return;
     if (!alive()) return stop();
@@ -83,77 +93,66 @@
     delay = Math.min(delay * 2, 2000);
   }
 
-  function onBackground(p, m) {
-    try {
-      if (p !== port || !m || m.v !== 1) return;
-      if (m.type === 'ack' && typeof m.batch === 'number') {
-        delay = 100;
-        var n = 0;
-        while (n < kept.length && kept[n].batch <= m.batch) keptChars -= kept[n++].data.length;
-        if (n) kept.splice(0, n);
-      } else if (m.type === 'hello') {
-        sayHello();                                  // the background injected hook.js: ask it again
-      }
-    } catch (e) { debug('background', e); }
+  function onBackground(text) {
+    let message;
+    try { message = typeof text === 'string' ? JSON.parse(text) : null; } catch { return; }
+    if (message?.v !== version) return;
+    if (message.type === 'ack' && typeof message.batch === 'number') acknowledge(message.batch);
+    else if (message.type === 'hello') sayHello();  // the background injected hook.js: ask it again
   }
 
-  // The hook answers a hello synchronously, during this dispatch (§2).
+  function acknowledge(batch) {
+    delay = 100;
+    let n = 0;
+    while (n < kept.length && kept[n].batch <= batch) keptChars -= kept[n++].text.length;
+    kept.splice(0, n);
+  }
+
+  // True iff the hook answered `detail` with a batch during the dispatch (it answers synchronously).
+  function hookAnswers(detail) {
+    const before = pageEvents;
+    try { document.dispatchEvent(new CustomEvent(relayEvent, { detail })); } catch { /* no answer */ }
+    return pageEvents !== before;
+  }
+
   function sayHello() {
-    if (!mine() || !alive()) return stop();
-    var before = pageEvents;
-    try { document.dispatchEvent(new CustomEvent(RELAY, { detail: HELLO })); } catch (e) { debug('hello', e); }
-    if (pageEvents !== before) return;
+    if (!usable() || hookAnswers(HELLO)) return;
     if (!noHookSent) {
-      noHookSent = true;
-      noHookPending = true;
-      if (port) { try { port.postMessage({ v: 1, type: 'no_hook' }); noHookPending = false; } catch (e) { lost(); } } else connect();
+      noHookSent = noHookPending = true;
+      if (send(NO_HOOK)) noHookPending = false;
     }
-    if (rehellos < REHELLO.length) setTimeout(function () { if (!pageEvents) sayHello(); }, REHELLO[rehellos++]);
+    if (rehellos < REHELLO_DELAYS.length) setTimeout(() => { if (!pageEvents) sayHello(); }, REHELLO_DELAYS[rehellos++]);
   }
 
-  // A panel's command (§5) from this extension's background: handed to the hook as the RELAY
-  // event's JSON detail. The hook answers synchronously with a batch holding its record, so the
-  // reply tells the background whether a hook took it (no reply at all: no relay in the tab).
-  function onCommand(m, sender, sendResponse) {
-    try {
-      if (!sender || sender.id !== rt.id || sender.tab || !m || m.v !== 1) return;
-      var c;
-      if (m.type === 'call') c = { v: 1, type: 'call', id: m.id, method: m.method, args: m.args };
-      else if (m.type === 'snapshot') c = { v: 1, type: 'snapshot' };
-      else return;
-      if (!mine() || !alive()) return stop();
-      var before = pageEvents;
-      document.dispatchEvent(new CustomEvent(RELAY, { detail: JSON.stringify(c) }));
-      sendResponse({ v: 1, delivered: pageEvents !== before });
-    } catch (e) { debug('command', e); }
+  // A panel's command from this extension's background (no sender.tab: not a content script). The
+  // answer tells the background whether a hook took it; no answer at all: refused, or no relay.
+  function onCommand(text, sender, sendResponse) {
+    if (!sender || sender.id !== runtime.id || sender.tab) return;
+    if (typeof text !== 'string' || text.length > maxCommandChars) return;
+    if (usable()) sendResponse(hookAnswers(text));
   }
 
   // bfcache: the browser closes the port when the page is hidden; reconnect and resend on return,
   // and say hello so the background learns this document is shown again.
-  function onHide(e) {
-    try {
-      if (!e.persisted) return;
-      frozen = true;
-      var p = port;
-      port = null;
-      if (p) p.disconnect();
-    } catch (err) { /* */ }
-  }
-  function onShow(e) {
-    try {
-      if (!e.persisted || !frozen) return;
-      frozen = false;
-      delay = 100;
-      if (kept.length || noHookPending) connect();
-      sayHello();
-    } catch (err) { /* */ }
+  function onHide(event) {
+    if (!event.persisted) return;
+    frozen = true;
+    dropPort();
   }
 
-  try {
-    document.addEventListener(PAGE, onPage);
+  function onShow(event) {
+    if (!event.persisted || !frozen) return;
+    frozen = false;
+    delay = 100;
+    if (kept.length || noHookPending) connect();
+    sayHello();
+  }
+
+  attempt(() => {
+    document.addEventListener(pageEvent, onPage);
     addEventListener('pagehide', onHide, true);
     addEventListener('pageshow', onShow, true);
     sayHello();
-  } catch (e) { debug('start', e); }
-  try { rt.onMessage.addListener(onCommand); } catch (e) { debug('start', e); }
+  });
+  attempt(() => runtime.onMessage.addListener(onCommand));
 })();

@@ -6,463 +6,463 @@
 (function () {
   'use strict';
   try {
+    // Facts shared with src/core/protocol.rs (a Rust test compares them). sdkMethods: method → its boolean option or ''.
+    var FACTS = /*facts*/{"version":1,"pageEvent":"hubspot-chat-inspector:page","relayEvent":"hubspot-chat-inspector:relay","maxBatchBytes":1048576,"maxRecordsPerBatch":500,"maxCommandChars":4096,"maxNameChars":100,"maxUrlChars":2048,"sdkMethods":{"widget.load":"widgetOpen","widget.refresh":"openToNewThread","widget.open":"","widget.close":"","widget.remove":"","widget.status":"","clear":"resetWidget","debug":"","resetAndReloadWidget":""}}/*end facts*/;
     // Builtins, taken before page scripts run; uncurry(f)(self, ...args) calls f without .call lookups.
-    var W = window, D = document, O = Object, FP = Function.prototype;
-    var uncurry = FP.bind.bind(FP.call), fcall = uncurry(FP.call);
-    var gopd = O.getOwnPropertyDescriptor, defProp = O.defineProperty, keysOf = O.keys, create = O.create;
-    var names = O.getOwnPropertyNames, protoOf = O.getPrototypeOf, OP = O.prototype;
-    var hasOwn = uncurry(O.prototype.hasOwnProperty), isArray = Array.isArray;
-    var parse = JSON.parse, stringify = JSON.stringify, ET = W.EventTarget.prototype;
-    var getOf = function (C, p) { return uncurry(gopd(C.prototype, p).get); };
-    var addEL = uncurry(ET.addEventListener), rmEL = uncurry(ET.removeEventListener), fire = uncurry(ET.dispatchEvent);
-    var CE = W.CustomEvent, MO = W.MutationObserver;
-    var observe = uncurry(MO.prototype.observe), unobserve = uncurry(MO.prototype.disconnect), setT = uncurry(W.setTimeout);
-    var perf = W.performance, now = uncurry(W.Performance.prototype.now), T0 = +perf.timeOrigin || 0;
-    var exec = uncurry(RegExp.prototype.exec), slice = uncurry(String.prototype.slice);
-    var indexOf = uncurry(String.prototype.indexOf), code = uncurry(String.prototype.charCodeAt);
-    var byId = uncurry(W.Document.prototype.getElementById), attr = uncurry(W.Element.prototype.getAttribute);
-    var closest = uncurry(W.Element.prototype.closest), byTag = uncurry(W.Element.prototype.getElementsByTagName);
-    var item = uncurry(W.HTMLCollection.prototype.item), len = getOf(W.HTMLCollection, 'length');
-    var evData = getOf(W.MessageEvent, 'data'), evOrigin = getOf(W.MessageEvent, 'origin'), evSource = getOf(W.MessageEvent, 'source');
-    var evDetail = getOf(CE, 'detail'), evTarget = getOf(W.Event, 'target'), elId = getOf(W.Element, 'id'), tag = getOf(W.Element, 'localName');
-    var isConn = getOf(W.Node, 'isConnected'), frSrc = getOf(W.HTMLIFrameElement, 'src'), frWin = getOf(W.HTMLIFrameElement, 'contentWindow');
-    var frDoc = getOf(W.HTMLIFrameElement, 'contentDocument'), scSrc = getOf(W.HTMLScriptElement, 'src');
-    var query = uncurry(W.Document.prototype.querySelector), rect = uncurry(W.Element.prototype.getBoundingClientRect);
-    var rectW = getOf(W.DOMRectReadOnly, 'width'), rectH = getOf(W.DOMRectReadOnly, 'height');
-    var scripts = getOf(W.Document, 'scripts'), docState = getOf(W.Document, 'readyState'), docUrl = getOf(W.Document, 'URL');
-    var loc = W.location, rnd = new W.Uint32Array(2), docId = '', i;
-    try { W.crypto.getRandomValues(rnd); } catch (e) { rnd[0] = Math.random() * 4294967296; rnd[1] = Math.random() * 4294967296; }
-    for (i = 0; i < 2; i++) docId += ('0000000' + rnd[i].toString(16)).slice(-8);
+    var FunctionProto = Function.prototype, ObjectProto = Object.prototype;
+    var uncurry = FunctionProto.bind.bind(FunctionProto.call), callFunction = uncurry(FunctionProto.call);
+    var descriptorOf = Object.getOwnPropertyDescriptor, defineProperty = Object.defineProperty, objectKeys = Object.keys;
+    var createObject = Object.create, ownNames = Object.getOwnPropertyNames, prototypeOf = Object.getPrototypeOf;
+    var hasOwn = uncurry(ObjectProto.hasOwnProperty), isArray = Array.isArray, parseJson = JSON.parse, toJson = JSON.stringify;
+    var getterOf = function (Class, name) { return uncurry(descriptorOf(Class.prototype, name).get); };
+    var EventTargetProto = window.EventTarget.prototype, NewCustomEvent = window.CustomEvent, Observer = window.MutationObserver;
+    var listen = uncurry(EventTargetProto.addEventListener), unlisten = uncurry(EventTargetProto.removeEventListener);
+    var dispatch = uncurry(EventTargetProto.dispatchEvent), setTimer = uncurry(window.setTimeout);
+    var observe = uncurry(Observer.prototype.observe), stopObserving = uncurry(Observer.prototype.disconnect);
+    var clock = window.performance, clockNow = uncurry(window.Performance.prototype.now), timeOrigin = +clock.timeOrigin || 0;
+    var regexExec = uncurry(RegExp.prototype.exec), strSlice = uncurry(String.prototype.slice);
+    var strIndexOf = uncurry(String.prototype.indexOf), charCodeAt = uncurry(String.prototype.charCodeAt);
+    var getElementById = uncurry(window.Document.prototype.getElementById), getAttribute = uncurry(window.Element.prototype.getAttribute);
+    var closest = uncurry(window.Element.prototype.closest), getElementsByTagName = uncurry(window.Element.prototype.getElementsByTagName);
+    var collectionItem = uncurry(window.HTMLCollection.prototype.item), collectionLength = getterOf(window.HTMLCollection, 'length');
+    var messageData = getterOf(window.MessageEvent, 'data'), messageOrigin = getterOf(window.MessageEvent, 'origin');
+    var messageSource = getterOf(window.MessageEvent, 'source'), eventDetail = getterOf(NewCustomEvent, 'detail');
+    var eventTarget = getterOf(window.Event, 'target'), elementId = getterOf(window.Element, 'id'), localName = getterOf(window.Element, 'localName');
+    var isConnected = getterOf(window.Node, 'isConnected'), frameSrc = getterOf(window.HTMLIFrameElement, 'src');
+    var frameWindow = getterOf(window.HTMLIFrameElement, 'contentWindow'), frameDocument = getterOf(window.HTMLIFrameElement, 'contentDocument');
+    var scriptSrc = getterOf(window.HTMLScriptElement, 'src'), querySelector = uncurry(window.Document.prototype.querySelector);
+    var boundingRect = uncurry(window.Element.prototype.getBoundingClientRect), rectWidth = getterOf(window.DOMRectReadOnly, 'width');
+    var rectHeight = getterOf(window.DOMRectReadOnly, 'height'), documentScripts = getterOf(window.Document, 'scripts');
+    var readyState = getterOf(window.Document, 'readyState'), documentUrl = getterOf(window.Document, 'URL'), pageLocation = window.location;
+    var random = new window.Uint32Array(2), docId = '', i;
+    try { window.crypto.getRandomValues(random); } catch (e) { random[0] = Math.random() * 4294967296; random[1] = Math.random() * 4294967296; }
+    for (i = 0; i < 2; i++) docId += ('0000000' + random[i].toString(16)).slice(-8);
 
-    var NAME = 'HubSpotConversations', SNAME = 'hsConversationsSettings', LOADER = 'hubspot-messages-loader', CONT = 'hubspot-messages-iframe-container';
-    var IFR = 'hubspot-conversations-iframe', INL = 'hubspot-conversations-inline-iframe';
-    var CONTS = '#' + CONT, INLP = '#hubspot-conversations-inline-parent';
-    var ORIGIN = /^https:\/\/app(-[a-z0-9]+)?\.hubspot(qa)?\.com$/;
-    var PORTAL = /(?:\/\/js(?:-[a-z0-9]+)?\.hs-scripts\.com|\/hs-scripts)\/(\d+)\.js(?:[?#]|$)/;
-    var MAXREC = 10000, MAXBUF = 16 << 20 /* chars */, LIMIT = 1 << 20, MAXBATCH = 500, BUDGET = 48 << 10;
+    var API = 'HubSpotConversations', SETTINGS = 'hsConversationsSettings', LOADER_ID = 'hubspot-messages-loader';
+    var CONTAINER_ID = 'hubspot-messages-iframe-container', CHAT_FRAME_ID = 'hubspot-conversations-iframe';
+    var INLINE_FRAME_ID = 'hubspot-conversations-inline-iframe', INLINE_PARENT_SELECTOR = '#hubspot-conversations-inline-parent';
+    var CHAT_ORIGIN = /^https:\/\/app(-[a-z0-9]+)?\.hubspot(qa)?\.com$/;
+    var PORTAL_SCRIPT = /(?:\/\/js(?:-[a-z0-9]+)?\.hs-scripts\.com|\/hs-scripts)\/(\d+)\.js(?:[?#]|$)/;
+    var MAX_BUFFERED = 10000, MAX_BUFFERED_CHARS = 16 << 20, PAYLOAD_BUDGET = 48 << 10 /* chars */, MAX_FRAME_MESSAGE = 262144;
 
-    var cur, fresh = false;                                  // the trap's storage
-    var scur, sfresh = false, sSeen = false, sLast;          // the settings trap's storage; an assignment recorded
-    var val, gen = 0, firstObj = true, ph = null, objLoaded = false, subbed = null;
-    var active = false, mo = null, hello = false, timer = 0, seq = 0;
-    var trk = create(null), nTrk = 0, loaders = create(null); // loaded chat iframes; loader srcs seen
-    var ring = create(null), head = 0, count = 0, bytes = 0, dropped = 0;
-    var nodes = 0, chars = 0, stack = create(null);
+    var settingsAssignedSeen = false, lastAssignedSettings;
+    var knownApi, generation = 0, firstObject = true, placeholder = null, apiFrameLoaded = false, subscribedApi = null;
+    var observing = false, observer = null, relayListens = false, flushTimer = 0, seq = 0;
+    var loadedFrames = createObject(null), loadedFrameCount = 0, loaderSrcsSeen = createObject(null);
+    var buffer = createObject(null), bufferHead = 0, bufferCount = 0, bufferChars = 0, dropped = 0; // a ring of records
+    var serialNodes = 0, serialChars = 0, serialStack = createObject(null);
 
-    // ---- buffer and batches (§1, §2). Records are kept as JSON text; b = upper bound of the bytes
-    // the record adds once the batch is JSON-escaped again inside the relay message (UTF-8 + escapes).
-    function weigh(s) {
-      var n = s.length, b = n, c, k;
+    // ---- buffer and batches (§1, §2). Records are kept as JSON text; `bytes` = upper bound of what the
+    // record adds once the batch is JSON-escaped again inside the relay message (UTF-8 + escapes).
+    function escapedBytes(s) {
+      var n = s.length, bytes = n, c, k;
       if (n < 1000) return 3 * n;
       for (k = 0; k < n; k++) {
-        c = code(s, k);
-        if (c > 127) b += c < 2048 || (c >= 0xD800 && c < 0xE000) ? 1 : 2; else if (c === 34 || c === 92) b++;
+        c = charCodeAt(s, k);
+        if (c > 127) bytes += c < 2048 || (c >= 0xD800 && c < 0xE000) ? 1 : 2; else if (c === 34 || c === 92) bytes++;
       }
-      return b;
+      return bytes;
     }
-    function add(k, body, t) {
-      var s = '{"k":"' + k + '","seq":' + (++seq) + ',"t":' + (t === undefined ? now(perf) : t) + body + '}';
-      while (count && (count >= MAXREC || bytes + s.length > MAXBUF)) { take(); dropped++; }  // drop the OLDEST
-      ring[(head + count) % MAXREC] = { s: s, b: weigh(s) }; count++; bytes += s.length;
-      if (hello && !timer) timer = setT(W, flush, 50);
+    // Every record is made here (always called with a literal kind): fields = ',"<name>":<JSON>…', t = when observed.
+    function add(kind, fields, t) {
+      var text = '{"k":"' + kind + '","seq":' + (++seq) + ',"t":' + (t === undefined ? clockNow(clock) : t) + fields + '}';
+      while (bufferCount && (bufferCount >= MAX_BUFFERED || bufferChars + text.length > MAX_BUFFERED_CHARS)) { takeOldest(); dropped++; }
+      buffer[(bufferHead + bufferCount) % MAX_BUFFERED] = { text: text, bytes: escapedBytes(text) }; bufferCount++; bufferChars += text.length;
+      if (relayListens && !flushTimer) flushTimer = setTimer(window, flush, 50);
     }
-    function take() { var r = ring[head]; ring[head] = null; head = (head + 1) % MAXREC; count--; bytes -= r.s.length; return r; }
+    function takeOldest() {
+      var r = buffer[bufferHead]; buffer[bufferHead] = null; bufferHead = (bufferHead + 1) % MAX_BUFFERED;
+      bufferCount--; bufferChars -= r.text.length; return r;
+    }
     function flush(force) {
-      timer = 0;
-      var left = count;                              // records added by page listeners during a dispatch wait for the timer
+      flushTimer = 0;
+      var left = bufferCount;                          // records added by page listeners during a dispatch wait for the timer
       if (!left && force !== true) return;
-      do left = batch(left); while (left > 0);
+      do left = sendBatch(left); while (left > 0);
     }
-    function batch(left) {
-      var s = '{"v":1,"doc":"' + docId + '","url":' + stringify(clip(loc.href, 2048)) + ',"time_origin":' + T0 +
-        ',"dropped":' + dropped + ',"records":[';
-      var size = 3 * s.length + 2, n = 0, r;
+    function sendBatch(left) {
+      var text = '{"v":' + FACTS.version + ',"doc":"' + docId + '","url":' + toJson(clip(pageLocation.href, FACTS.maxUrlChars)) +
+        ',"time_origin":' + timeOrigin + ',"dropped":' + dropped + ',"records":[';
+      var size = 3 * text.length + 2, n = 0, r;
       dropped = 0;
-      while (left > 0 && n < MAXBATCH) {
-        r = ring[head];
-        if (size + r.b + 1 > LIMIT) { if (n) break; take(); dropped++; left--; continue; } // never: payloads are budgeted
-        s += (n++ ? ',' : '') + take().s; size += r.b + 1; left--;
+      while (left > 0 && n < FACTS.maxRecordsPerBatch) {
+        r = buffer[bufferHead];
+        if (size + r.bytes + 1 > FACTS.maxBatchBytes) { if (n) break; takeOldest(); dropped++; left--; continue; } // never: payloads are budgeted
+        text += (n++ ? ',' : '') + takeOldest().text; size += r.bytes + 1; left--;
       }
-      var init = create(null);
-      init.detail = s + ']}';
-      try { fire(D, new CE('hubspot-chat-inspector:page', init)); } catch (e) { /* page listeners cannot break us */ }
+      var init = createObject(null);
+      init.detail = text + ']}';
+      try { dispatch(document, new NewCustomEvent(FACTS.pageEvent, init)); } catch (e) { /* page listeners cannot break us */ }
       return left;
     }
 
     // ---- payload sanitiser: JSON text, bounded; never calls toJSON, catches throwing getters.
-    function san(v) { nodes = 0; chars = 0; try { return ser(v, 0); } catch (e) { return '"[Thrown]"'; } }
-    function str(s) { if (s.length > 2000) s = slice(s, 0, 2000) + '\u2026'; s = stringify(s); chars += s.length; return s; }
-    function at(o, k, d) { var x; try { x = o[k]; } catch (e) { return '"[Thrown]"'; } return ser(x, d + 1); }
-    function ser(v, d) {
-      var t = typeof v, out, n, j, k;
-      if (t === 'string') return str(v);
-      if (t === 'number') return v - v === 0 ? '' + v : '"[' + v + ']"';
-      if (t === 'boolean') return v ? 'true' : 'false';
+    function sanitize(v) { serialNodes = 0; serialChars = 0; try { return serialize(v, 0); } catch (e) { return '"[Thrown]"'; } }
+    function jsonString(s) { if (s.length > 2000) s = strSlice(s, 0, 2000) + '\u2026'; s = toJson(s); serialChars += s.length; return s; }
+    function serializeMember(o, key, depth) { var x; try { x = o[key]; } catch (e) { return '"[Thrown]"'; } return serialize(x, depth + 1); }
+    function serialize(v, depth) {
+      var type = typeof v, out, n, j, keys;
+      if (type === 'string') return jsonString(v);
+      if (type === 'number') return v - v === 0 ? '' + v : '"[' + v + ']"';
+      if (type === 'boolean') return v ? 'true' : 'false';
       if (v === null) return 'null';
-      if (t === 'undefined' || t === 'symbol' || t === 'function') return '"[' + t + ']"';
-      if (t === 'bigint') return '"[bigint ' + v + ']"';
-      if (++nodes > 5000 || chars > BUDGET) return '"[Truncated]"';
-      if (d >= 8) return '"[Depth]"';
-      for (j = 0; j < d; j++) if (stack[j] === v) return '"[Circular]"';
-      stack[d] = v;
+      if (type === 'undefined' || type === 'symbol' || type === 'function') return '"[' + type + ']"';
+      if (type === 'bigint') return '"[bigint ' + v + ']"';
+      if (++serialNodes > 5000 || serialChars > PAYLOAD_BUDGET) return '"[Truncated]"';
+      if (depth >= 8) return '"[Depth]"';
+      for (j = 0; j < depth; j++) if (serialStack[j] === v) return '"[Circular]"';
+      serialStack[depth] = v;
       try {
         if (isArray(v)) {
-          for (n = v.length, out = '[', j = 0; j < n && j < 100 && chars <= BUDGET; j++) out += (j ? ',' : '') + at(v, j, d);
+          for (n = v.length, out = '[', j = 0; j < n && j < 100 && serialChars <= PAYLOAD_BUDGET; j++) out += (j ? ',' : '') + serializeMember(v, j, depth);
           return out + (j < n ? (j ? ',' : '') + '"[+' + (n - j) + ' more]"]' : ']');
         }
-        for (k = keysOf(v), n = k.length, out = '{', j = 0; j < n && j < 100 && chars <= BUDGET; j++) {
-          out += (j ? ',' : '') + str(k[j]) + ':' + at(v, k[j], d);
+        for (keys = objectKeys(v), n = keys.length, out = '{', j = 0; j < n && j < 100 && serialChars <= PAYLOAD_BUDGET; j++) {
+          out += (j ? ',' : '') + jsonString(keys[j]) + ':' + serializeMember(v, keys[j], depth);
         }
         return out + (j < n ? (j ? ',' : '') + '"[more]":"[+' + (n - j) + ' keys]"}' : '}');
-      } catch (e) { return '"[Thrown]"'; } finally { stack[d] = null; }
+      } catch (e) { return '"[Thrown]"'; } finally { serialStack[depth] = null; }
     }
-    function own(o, k) { return o !== null && typeof o === 'object' && hasOwn(o, k) ? o[k] : undefined; }
-    function clip(s, n) { return typeof s !== 'string' ? '' : s.length > n ? slice(s, 0, n) : s; }
+    function ownValue(o, key) { return o !== null && typeof o === 'object' && hasOwn(o, key) ? o[key] : undefined; }
+    function clip(s, n) { return typeof s !== 'string' ? '' : s.length > n ? strSlice(s, 0, n) : s; }
 
-    // ---- window.HubSpotConversations. The accessor's getter returns exactly what was assigned.
-    // It starts non-enumerable (Object.keys unchanged); the first assignment re-creates it
-    // enumerable at the END of the key order, where a plain assignment would have put it.
-    var acc = gopd({
-      get HubSpotConversations() { return cur; },
-      set HubSpotConversations(v) {
-        cur = v;
-        if (fresh) { fresh = false; try { delete W[NAME]; defProp(W, NAME, desc(acc, true)); } catch (e) { /* ignore */ } }
-        try { note(v); } catch (e) { /* never throw into the page */ }
+    // ---- window.HubSpotConversations and window.hsConversationsSettings are trapped by accessors whose
+    // getter returns exactly what was assigned and whose setter reports it (onAssign). A trap starts
+    // non-enumerable (Object.keys unchanged); the first assignment re-creates it enumerable at the
+    // END of the key order, where a plain assignment would have put it.
+    function windowTrap(name, onAssign) {
+      var value, unassigned = false, accessor = descriptorOf({
+        get [name]() { return value; },
+        set [name](v) {
+          value = v;
+          if (unassigned) { unassigned = false; try { delete window[name]; defineProperty(window, name, descriptor(true)); } catch (e) { /* ignore */ } }
+          try { onAssign(v); } catch (e) { /* never throw into the page */ }
+        }
+      }, name);
+      function descriptor(enumerable) {
+        var d = createObject(null); d.get = accessor.get; d.set = accessor.set; d.enumerable = enumerable; d.configurable = true; return d;
       }
-    }, NAME);
-    function desc(a, en) { var p = create(null); p.get = a.get; p.set = a.set; p.enumerable = en; p.configurable = true; return p; }
-    function trap(d) { cur = d ? d.value : undefined; fresh = !d; try { defProp(W, NAME, desc(acc, d ? d.enumerable : false)); } catch (e) { /* page wins */ } }
-    function trapped() { var d = gopd(W, NAME); return !!d && hasOwn(d, 'get') && d.get === acc.get; }
-    // Fallback when the page owns the property (its accessor, or it redefined ours): read it at the
-    // moments that matter. A deleted trap, or a plain data property, is trapped again.
-    function check() {
-      var d = gopd(W, NAME), v;
-      if (d && hasOwn(d, 'get') && d.get === acc.get) return;
-      if (d && !hasOwn(d, 'value')) { try { v = W[NAME]; } catch (e) { return; } } else v = d ? d.value : undefined;
-      note(v);
-      if (!d || (hasOwn(d, 'value') && d.writable && d.enumerable && d.configurable)) trap(d);
+      function owns(d) { return !!d && hasOwn(d, 'get') && d.get === accessor.get; }
+      function install(d) {                            // in place of d: window[name]'s data property, or nothing
+        value = d ? d.value : undefined; unassigned = !d;
+        try { defineProperty(window, name, descriptor(d ? d.enumerable : false)); } catch (e) { /* page wins */ }
+      }
+      return {
+        install: install, owns: owns,                  // owns(d): is d, window[name]'s descriptor now, the trap?
+        // A deleted trap, or a plain data property (deleted and assigned again), is trapped again;
+        // a property the page defined is left to the page (false).
+        reclaim: function (d) { if (d && !(hasOwn(d, 'value') && d.writable && d.enumerable && d.configurable)) return false; install(d); return true; },
+        // The value now: behind the trap, of a data property, or from the page's own accessor (may throw).
+        current: function () { var d = descriptorOf(window, name); return !d ? undefined : owns(d) ? value : hasOwn(d, 'value') ? d.value : window[name]; }
+      };
+    }
+    var apiTrap = windowTrap(API, function (v) { noteApi(v); }), settingsTrap = windowTrap(SETTINGS, function (v) { addSettings('assigned', v); });
+    // Fallback when the page owns the property (its accessor, or it redefined ours): read it when it matters.
+    function checkApi() {
+      var d = descriptorOf(window, API), v;
+      if (apiTrap.owns(d)) return;
+      if (d && !hasOwn(d, 'value')) { try { v = window[API]; } catch (e) { return; } } else v = d ? d.value : undefined;
+      noteApi(v);
+      apiTrap.reclaim(d);
     }
     // Placeholder rule: an object is the placeholder iff window.hsConversationsSettings has
     // loadImmediately === false when it is assigned AND it is the first object of this document
     // (later objects come from widget.load() or a reset and are real). Refinement for a hook
     // injected late: an object that already has a chat iframe on the page is real.
-    function note(v) {
-      if (v === val || (!v && !val)) return;
-      val = v; objLoaded = false;
-      var st = 'absent', s, p, m = '[]';
+    function noteApi(v) {
+      if (v === knownApi || (!v && !knownApi)) return;
+      knownApi = v; apiFrameLoaded = false;
+      var state = 'absent', settings, isPlaceholder, methods = '[]', selector;
       if (v) {
-        // The loader has just read the settings (read here once: a page-owned accessor runs once).
-        // A page-owned settings property was never seen being assigned: what the loader read was
-        // set before it read it.
-        if (!gen) checkSettings();
-        try { s = settingsNow(); } catch (e) { s = undefined; }
-        if (!gen && !sSeen && s !== undefined) settings('assigned', s);
-        gen++;
-        try { p = firstObj && own(s, 'loadImmediately') === false; } catch (e) { p = false; }
-        if (p) eachChat(function () { p = false; });
-        st = p ? 'placeholder' : 'ready'; ph = p ? v : null; firstObj = false;
-        m = methods(v);
+        // The loader has just read the settings (read here once: a page-owned accessor runs once). A page-owned
+        // settings property was never seen being assigned: what the loader read was set before it read it.
+        if (!generation) checkSettings();
+        try { settings = currentSettings(); } catch (e) { settings = undefined; }
+        if (!generation && !settingsAssignedSeen && settings !== undefined) addSettings('assigned', settings);
+        generation++;
+        try { isPlaceholder = firstObject && ownValue(settings, 'loadImmediately') === false; } catch (e) { isPlaceholder = false; }
+        if (isPlaceholder) forEachChatFrame(function () { isPlaceholder = false; });
+        state = isPlaceholder ? 'placeholder' : 'ready'; placeholder = isPlaceholder ? v : null; firstObject = false;
+        methods = methodNames(v);
       }
-      add('api', ',"state":"' + st + '","generation":' + gen + ',"methods":' + m);
-      if (v) { settings('snapshot', s); if ((p = selector(s))) inline(p); activate(); }
+      add('api', ',"state":"' + state + '","generation":' + generation + ',"methods":' + methods);
+      if (v) { addSettings('read', settings); if ((selector = inlineSelector(settings))) addInline(selector); observeWidget(); }
     }
 
     // ---- reading page objects without calling anything but (at most once) an accessor's getter.
-    function isObj(o) { return o !== null && (typeof o === 'object' || typeof o === 'function'); }
-    function getp(o, k) {                            // o[k] by descriptors; may throw (proxies, getters)
-      for (var p = o, d, j = 0; isObj(p) && j < 64; j++, p = protoOf(p)) {
-        if (!(d = gopd(p, k))) continue;
-        if (hasOwn(d, 'value')) return d.value;
-        return hasOwn(d, 'get') && typeof d.get === 'function' ? fcall(d.get, o) : undefined;
-      }
+    function isObject(o) { return o !== null && (typeof o === 'object' || typeof o === 'function'); }
+    function nearestDescriptor(o, key) {               // own or inherited; may throw (proxies)
+      for (var p = o, d, j = 0; isObject(p) && j < 64; j++, p = prototypeOf(p)) if ((d = descriptorOf(p, key))) return d;
       return undefined;
     }
+    // What descriptor d gives when read on o: its value, or what its getter returns (may throw).
+    function valueBy(d, o) { return hasOwn(d, 'value') ? d.value : hasOwn(d, 'get') && typeof d.get === 'function' ? callFunction(d.get, o) : undefined; }
+    function readProperty(o, key) { var d = nearestDescriptor(o, key); return d ? valueBy(d, o) : undefined; }
     // Function-valued data properties (own and inherited, above Object/Function.prototype) of the
-    // object and of object.widget, sorted, as JSON text. Accessors are skipped, never invoked.
-    function methods(o) {
-      var l = create(null), seen = create(null), n = 0, out = '[', j, k, w;
-      function scan(x, pre) {
-        for (var p = x, ks, d, i, c, y = 0; isObj(p) && p !== OP && p !== FP && y < 64; y++, p = protoOf(p)) {
-          for (ks = names(p), c = ks.length, i = 0; i < c && n < 200; i++) {
-            k = ks[i];
-            if (typeof k !== 'string' || k.length > 90 || k === 'constructor' || seen[pre + k] === 1) continue;
-            seen[pre + k] = 1;                      // the nearest property decides (shadowing)
-            d = gopd(p, k);
-            if (d && hasOwn(d, 'value') && typeof d.value === 'function') l[n++] = pre + k;
+    // object and of object.widget, sorted, as JSON text. Accessors are skipped, never invoked; names ≤ 90 chars.
+    function methodNames(o) {
+      var names = createObject(null), seen = createObject(null), n = 0, out = '[', j, name, w, d;
+      function scan(x, prefix) {
+        for (var p = x, keys, d, k, c, depth = 0; isObject(p) && p !== ObjectProto && p !== FunctionProto && depth < 64; depth++, p = prototypeOf(p)) {
+          for (keys = ownNames(p), c = keys.length, k = 0; k < c && n < 200; k++) {
+            name = keys[k];
+            if (typeof name !== 'string' || name.length > 90 || name === 'constructor' || seen[prefix + name] === 1) continue;
+            seen[prefix + name] = 1;                   // the nearest property decides (shadowing)
+            d = descriptorOf(p, name);
+            if (d && hasOwn(d, 'value') && typeof d.value === 'function') names[n++] = prefix + name;
           }
         }
       }
       try {
         scan(o, '');
-        for (var p = o, d, y = 0; isObj(p) && y < 64; y++, p = protoOf(p)) {
-          if (!(d = gopd(p, 'widget'))) continue;
-          if (hasOwn(d, 'value') && isObj(w = d.value)) scan(w, 'widget.');
-          break;
-        }
+        if ((d = nearestDescriptor(o, 'widget')) && hasOwn(d, 'value') && isObject(w = d.value)) scan(w, 'widget.');
       } catch (e) { /* a hostile proxy: what was read so far */ }
-      for (j = 1; j < n; j++) { for (k = l[j], w = j; w > 0 && l[w - 1] > k; w--) l[w] = l[w - 1]; l[w] = k; }
-      for (j = 0; j < n; j++) out += (j ? ',' : '') + stringify(l[j]);
+      for (j = 1; j < n; j++) { for (name = names[j], w = j; w > 0 && names[w - 1] > name; w--) names[w] = names[w - 1]; names[w] = name; }
+      for (j = 0; j < n; j++) out += (j ? ',' : '') + toJson(names[j]);
       return out + ']';
     }
 
-    // ---- window.hsConversationsSettings, trapped like the API: the getter returns exactly what was
-    // assigned; each assignment is recorded (phase: before/after the first API object).
-    var sacc = gopd({
-      get hsConversationsSettings() { return scur; },
-      set hsConversationsSettings(v) {
-        scur = v;
-        if (sfresh) { sfresh = false; try { delete W[SNAME]; defProp(W, SNAME, desc(sacc, true)); } catch (e) { /* ignore */ } }
-        try { settings('assigned', v); } catch (e) { /* never throw into the page */ }
-      }
-    }, SNAME);
-    function strap(d) { scur = d ? d.value : undefined; sfresh = !d; try { defProp(W, SNAME, desc(sacc, d ? d.enumerable : false)); } catch (e) { /* page wins */ } }
-    function settingsNow() {
-      var d = gopd(W, SNAME);
-      if (!d) return undefined;
-      if (hasOwn(d, 'get') && d.get === sacc.get) return scur;
-      if (hasOwn(d, 'value')) return d.value;
-      try { return W[SNAME]; } catch (e) { return undefined; }   // the page's own accessor
-    }
-    // A deleted trap or a plain data property (the page deleted and re-assigned it) is trapped again.
+    // ---- window.hsConversationsSettings: each assignment is recorded (phase: before/after the first API object).
+    function currentSettings() { try { return settingsTrap.current(); } catch (e) { return undefined; } }
     function checkSettings() {
-      var d = gopd(W, SNAME);
-      if (d && hasOwn(d, 'get') && d.get === sacc.get) return;
-      if (d && !(hasOwn(d, 'value') && d.writable && d.enumerable && d.configurable)) return;  // the page owns it
-      strap(d);
-      if (d && (!sSeen || d.value !== sLast)) settings('assigned', d.value);
+      var d = descriptorOf(window, SETTINGS);
+      if (settingsTrap.owns(d) || !settingsTrap.reclaim(d)) return;
+      if (d && (!settingsAssignedSeen || d.value !== lastAssignedSettings)) addSettings('assigned', d.value);
     }
-    function settings(source, v) {
-      var present = v !== null && typeof v === 'object', f = '{', ks, n, j, k, x, ty, sv;
-      if (source === 'assigned') { sSeen = true; sLast = v; }
+    function addSettings(source, v) {
+      var present = v !== null && typeof v === 'object', fields = '{', keys, n, j, key, x, type, value;
+      if (source === 'assigned') { settingsAssignedSeen = true; lastAssignedSettings = v; }
       if (present) {
-        nodes = 0; chars = 0;
+        serialNodes = 0; serialChars = 0;
         try {
-          for (ks = keysOf(v), n = ks.length, j = 0; j < n && j < 100; j++) {
-            k = ks[j];
+          for (keys = objectKeys(v), n = keys.length, j = 0; j < n && j < 100; j++) {
+            key = keys[j];
             try {
-              x = v[k];
-              ty = x === null ? 'null' : isArray(x) ? 'array' : typeof x;
-              sv = k === 'identificationToken' && ty === 'string' ? stringify('\u2022\u2022\u2022\u2022 (' + x.length + ' chars)')
-                : chars > BUDGET ? '"[Truncated]"' : ser(x, 0);
-            } catch (e) { ty = 'thrown'; sv = '"[Thrown]"'; }
-            f += (j ? ',' : '') + str(k) + ':{"type":"' + ty + '","value":' + sv + '}';
+              x = v[key];
+              type = x === null ? 'null' : isArray(x) ? 'array' : typeof x;
+              value = key === 'identificationToken' && type === 'string' ? toJson('\u2022\u2022\u2022\u2022 (' + x.length + ' chars)')
+                : serialChars > PAYLOAD_BUDGET ? '"[Truncated]"' : serialize(x, 0);
+            } catch (e) { type = 'thrown'; value = '"[Thrown]"'; }
+            fields += (j ? ',' : '') + jsonString(key) + ':{"type":"' + type + '","value":' + value + '}';
           }
         } catch (e) { /* a hostile proxy: the keys read so far */ }
       }
-      add('settings', ',"source":"' + source + '","phase":"' + (gen ? 'after' : 'before') + '_loader","present":' + present + ',"fields":' + f + '}');
+      add('settings', ',"source":"' + source + '","phase":"' + (generation ? 'after' : 'before') + '_loader","present":' + present + ',"fields":' + fields + '}');
     }
 
     // ---- the inline embed: the selector in the current settings, its target, the iframe's size.
-    function selector(s) {
+    function inlineSelector(settings) {
       var d, x;
-      if (s === null || typeof s !== 'object') return '';
+      if (settings === null || typeof settings !== 'object') return '';
       try {
-        if (!(d = gopd(s, 'inlineEmbedSelector'))) return '';   // the loader merges own keys only
-        x = hasOwn(d, 'value') ? d.value : hasOwn(d, 'get') && typeof d.get === 'function' ? fcall(d.get, s) : undefined;
+        if (!(d = descriptorOf(settings, 'inlineEmbedSelector'))) return '';   // the loader merges own keys only
+        x = valueBy(d, settings);
       } catch (e) { return ''; }
       return typeof x === 'string' ? x : '';
     }
-    function inline(sel) {
-      var ex = false, w = 0, h = 0, f, r;
-      if (sel) { try { ex = query(D, sel) !== null; } catch (e) { /* an invalid selector finds nothing */ } }
-      try { if ((f = byId(D, INL)) && tag(f) === 'iframe') { r = rect(f); w = rectW(r); h = rectH(r); } } catch (e) { /* ignore */ }
-      add('inline', ',"selector":' + stringify(clip(sel, 2048)) + ',"exists":' + ex + ',"width":' + (w - w === 0 ? w : 0) + ',"height":' + (h - h === 0 ? h : 0));
+    function addInline(selector) {
+      var exists = false, width = 0, height = 0, frame = getElementById(document, INLINE_FRAME_ID), rect;
+      if (selector) { try { exists = querySelector(document, selector) !== null; } catch (e) { /* an invalid selector finds nothing */ } }
+      try { if (frame && localName(frame) === 'iframe') { rect = boundingRect(frame); width = rectWidth(rect); height = rectHeight(rect); } } catch (e) { /* ignore */ }
+      add('inline', ',"selector":' + toJson(clip(selector, FACTS.maxUrlChars)) + ',"exists":' + exists +
+        ',"width":' + (width - width === 0 ? width : 0) + ',"height":' + (height - height === 0 ? height : 0));
     }
-    function inlineWith() { var sel = selector(settingsNow()); if (sel) inline(sel); }
+    function addInlineIfSet() { var selector = inlineSelector(currentSettings()); if (selector) addInline(selector); }
 
     // ---- the panel's calls (§5): against the CURRENT object, in try/catch.
-    var OPTS = create(null);
-    OPTS['widget.load'] = 'widgetOpen'; OPTS['widget.refresh'] = 'openToNewThread'; OPTS['widget.open'] = '';
-    OPTS['widget.close'] = ''; OPTS['widget.remove'] = ''; OPTS['widget.status'] = ''; OPTS.clear = 'resetWidget';
-    OPTS.debug = ''; OPTS.resetAndReloadWidget = '';
-    function current() {
-      var d = gopd(W, NAME);
-      if (!d) return undefined;
-      if (hasOwn(d, 'get') && d.get === acc.get) return cur;
-      if (hasOwn(d, 'value')) return d.value;
-      return W[NAME];                                // the page's own accessor
-    }
-    function validArgs(method, a) {
-      if (!isArray(a) || a.length > 1) return false;
-      if (!a.length) return method !== 'debug';
-      var x = a[0], o = OPTS[method], k;
-      if (method === 'debug') return typeof x === 'boolean';
-      if (!o || x === null || typeof x !== 'object' || isArray(x)) return false;
-      k = keysOf(x);
-      return k.length === 1 && k[0] === o && typeof x[o] === 'boolean';
+    function validArgs(method, args) {
+      if (!isArray(args) || args.length > 1) return false;
+      if (!args.length) return method !== 'debug';
+      var arg = args[0], option = FACTS.sdkMethods[method], keys;
+      if (method === 'debug') return typeof arg === 'boolean';
+      if (!option || arg === null || typeof arg !== 'object' || isArray(arg)) return false;
+      keys = objectKeys(arg);
+      return keys.length === 1 && keys[0] === option && typeof arg[option] === 'boolean';
     }
     function errorText(e) {
-      var t = typeof e, n, m;
-      if (isObj(e)) {
-        try { n = getp(e, 'name'); } catch (x) { n = undefined; }
-        try { m = getp(e, 'message'); } catch (x) { m = undefined; }
-        n = typeof n === 'string' && n ? n : 'Error';
-        return clip(typeof m === 'string' && m ? n + ': ' + m : n, 2048);
+      var type = typeof e, name, message;
+      if (isObject(e)) {
+        try { name = readProperty(e, 'name'); } catch (x) { name = undefined; }
+        try { message = readProperty(e, 'message'); } catch (x) { message = undefined; }
+        name = typeof name === 'string' && name ? name : 'Error';
+        return clip(typeof message === 'string' && message ? name + ': ' + message : name, FACTS.maxUrlChars);
       }
-      return t === 'symbol' ? 'Symbol' : clip(t === 'string' ? e : '' + e, 2048);
+      return type === 'symbol' ? 'Symbol' : clip(type === 'string' ? e : '' + e, FACTS.maxUrlChars);
     }
-    function call(m) {
-      var id = own(m, 'id'), method = own(m, 'method'), a = own(m, 'args'), t0 = now(perf);
-      var o, self, fn, r, out = 'returned', value = 'null', err = '';
+    function runCall(command) {
+      var id = ownValue(command, 'id'), method = ownValue(command, 'method'), args = ownValue(command, 'args'), t0 = clockNow(clock);
+      var api, self, fn, result, outcome = 'returned', value = 'null', error = '';
       if (typeof id !== 'number' || !(id >= 0 && id <= 9007199254740991) || id % 1 !== 0) return false;
-      if (typeof method !== 'string' || typeof OPTS[method] !== 'string' || !validArgs(method, a)) return false;
+      if (typeof method !== 'string' || !hasOwn(FACTS.sdkMethods, method) || !validArgs(method, args)) return false;
       try {
-        o = current();
-        if (!isObj(o)) out = 'not_ready';
+        api = apiTrap.current();
+        if (!isObject(api)) outcome = 'not_ready';
         else {
-          self = o;
-          if (slice(method, 0, 7) === 'widget.') { self = getp(o, 'widget'); fn = isObj(self) ? getp(self, slice(method, 7)) : undefined; } else fn = getp(o, method);
-          if (typeof fn !== 'function') out = 'missing';
+          self = api;
+          if (strSlice(method, 0, 7) !== 'widget.') fn = readProperty(api, method);
+          else { self = readProperty(api, 'widget'); fn = isObject(self) ? readProperty(self, strSlice(method, 7)) : undefined; }
+          if (typeof fn !== 'function') outcome = 'missing';
           else {
-            t0 = now(perf);
-            r = a.length ? fcall(fn, self, a[0]) : fcall(fn, self);
-            if (r !== undefined) value = san(r);
+            t0 = clockNow(clock);
+            result = args.length ? callFunction(fn, self, args[0]) : callFunction(fn, self);
+            if (result !== undefined) value = sanitize(result);
           }
         }
-      } catch (e) { out = 'threw'; err = errorText(e); }
-      add('call', ',"id":' + id + ',"method":' + stringify(method) + ',"args":' + san(a) + ',"outcome":"' + out +
-        '","value":' + value + ',"error":' + stringify(err), t0);
+      } catch (e) { outcome = 'threw'; error = errorText(e); }
+      add('call', ',"id":' + id + ',"method":' + toJson(method) + ',"args":' + sanitize(args) + ',"outcome":"' + outcome +
+        '","value":' + value + ',"error":' + toJson(error), t0);
       return true;
     }
-    function snapshot() {
+    function readPage() {
       checkSettings();
-      var s = settingsNow();
-      settings('snapshot', s);
-      inline(selector(s));
+      var settings = currentSettings();
+      addSettings('read', settings);
+      addInline(inlineSelector(settings));
     }
 
     // ---- the chat iframe and the loader script (observed only once HubSpot shows up).
-    function eachChat(fn) {
-      var f = byId(D, IFR), c = byId(D, CONT), l, n, j;
-      if (f && tag(f) === 'iframe') fn(f);
-      if ((f = byId(D, INL)) && tag(f) === 'iframe') fn(f);
-      if (c) for (l = byTag(c, 'iframe'), n = len(l), j = 0; j < n; j++) { f = item(l, j); if (elId(f) !== IFR && elId(f) !== INL) fn(f); }
-    }
-    function isChat(f) { var id = elId(f); return id === IFR || id === INL || closest(f, CONTS) !== null; }
-    function loaded(f) {
-      var j = 0, r;
-      while (j < nTrk && trk[j].f !== f) j++;
-      if (j === nTrk) {                              // a reload of a tracked iframe is not a new "loaded"
-        r = { f: f, b: ',"inline":' + (elId(f) === INL || closest(f, INLP) !== null) + ',"src":' + stringify(clip(frSrc(f), 2048)) };
-        trk[nTrk++] = r;
-        add('widget', ',"loaded":true' + r.b);
-        inlineWith();
+    function forEachChatFrame(fn) {
+      var frame = getElementById(document, CHAT_FRAME_ID), container = getElementById(document, CONTAINER_ID), list, n, j;
+      if (frame && localName(frame) === 'iframe') fn(frame);
+      if ((frame = getElementById(document, INLINE_FRAME_ID)) && localName(frame) === 'iframe') fn(frame);
+      if (container) for (list = getElementsByTagName(container, 'iframe'), n = collectionLength(list), j = 0; j < n; j++) {
+        frame = collectionItem(list, j);
+        if (elementId(frame) !== CHAT_FRAME_ID && elementId(frame) !== INLINE_FRAME_ID) fn(frame);
       }
-      objLoaded = true;
-      setT(W, subscribe, 0);                         // after the loader's own load handler
     }
-    function committed(f) { var d = frDoc(f); return d === null ? frWin(f) !== null : docState(d) === 'complete' && docUrl(d) !== 'about:blank'; }
-    function noteLoader(el) {
-      var src = scSrc(el), portal = null, m;
-      if (!src || loaders[src]) return;
-      if (elId(el) === LOADER) portal = attr(el, 'data-hsjs-portal');
-      else if ((m = exec(PORTAL, src)) !== null) portal = m[1];
+    function isChatFrame(frame) { var id = elementId(frame); return id === CHAT_FRAME_ID || id === INLINE_FRAME_ID || closest(frame, '#' + CONTAINER_ID) !== null; }
+    function frameLoaded(frame) {
+      var j = 0, tracked, inline;
+      while (j < loadedFrameCount && loadedFrames[j].frame !== frame) j++;
+      if (j === loadedFrameCount) {                    // a reload of a tracked iframe is not a new "loaded"
+        inline = elementId(frame) === INLINE_FRAME_ID || closest(frame, INLINE_PARENT_SELECTOR) !== null;
+        tracked = { frame: frame, fields: ',"inline":' + inline + ',"src":' + toJson(clip(frameSrc(frame), FACTS.maxUrlChars)) };
+        loadedFrames[loadedFrameCount++] = tracked;
+        add('widget', ',"loaded":true' + tracked.fields);
+        addInlineIfSet();
+      }
+      apiFrameLoaded = true;
+      setTimer(window, subscribeWidgetHidden, 0);      // after the loader's own load handler
+    }
+    function frameCommitted(frame) {                   // its own document has loaded (not the initial about:blank)
+      var d = frameDocument(frame); return d === null ? frameWindow(frame) !== null : readyState(d) === 'complete' && documentUrl(d) !== 'about:blank';
+    }
+    function noteLoader(script) {
+      var src = scriptSrc(script), portal = null, match;
+      if (!src || loaderSrcsSeen[src]) return;
+      if (elementId(script) === LOADER_ID) portal = getAttribute(script, 'data-hsjs-portal');
+      else if ((match = regexExec(PORTAL_SCRIPT, src)) !== null) portal = match[1];
       else return;
-      loaders[src] = 1;
-      add('loader', ',"src":' + stringify(clip(src, 2048)) + ',"portal":' + (portal ? stringify(clip(portal, 100)) : 'null'));
-      activate();
+      loaderSrcsSeen[src] = 1;
+      add('loader', ',"src":' + toJson(clip(src, FACTS.maxUrlChars)) + ',"portal":' + (portal ? toJson(clip(portal, FACTS.maxNameChars)) : 'null'));
+      observeWidget();
     }
-    function scanLoaders() { for (var l = scripts(D), n = len(l), j = 0; j < n; j++) noteLoader(item(l, j)); }
-    function activate() {
-      if (active) return;
-      active = true;
+    function scanLoaders() { for (var list = documentScripts(document), n = collectionLength(list), j = 0; j < n; j++) noteLoader(collectionItem(list, j)); }
+    function observeWidget() {
+      if (observing) return;
+      observing = true;
       try {
-        addEL(D, 'load', onLoad, true);
-        var o = create(null); o.childList = true; o.subtree = true;
-        observe(mo = new MO(onMutation), D, o);
+        listen(document, 'load', onLoad, true);
+        var options = createObject(null); options.childList = true; options.subtree = true;
+        observe(observer = new Observer(onMutation), document, options);
         scanLoaders();
-        eachChat(function (f) { if (committed(f)) loaded(f); });
+        forEachChatFrame(function (frame) { if (frameCommitted(frame)) frameLoaded(frame); });
       } catch (e) { /* ignore */ }
     }
-    function onLoad(e) {
+    function onLoad(event) {
       try {
-        var t = evTarget(e), n = tag(t);
-        if (n === 'iframe' && isChat(t)) { check(); loaded(t); } else if (n === 'script') noteLoader(t);
-      } catch (err) { /* ignore */ }
+        var target = eventTarget(event), name = localName(target);
+        if (name === 'iframe' && isChatFrame(target)) { checkApi(); frameLoaded(target); } else if (name === 'script') noteLoader(target);
+      } catch (e) { /* ignore */ }
     }
-    function onMutation() {                          // cheap: no walk over the mutation records
+    function onMutation() {                            // cheap: no walk over the mutation records
       try {
-        for (var j = nTrk - 1, r; j >= 0; j--) {
-          if (!isConn((r = trk[j]).f)) { trk[j] = trk[--nTrk]; trk[nTrk] = null; add('widget', ',"loaded":false' + r.b); inlineWith(); }
+        for (var j = loadedFrameCount - 1, tracked; j >= 0; j--) {
+          if (!isConnected((tracked = loadedFrames[j]).frame)) {
+            loadedFrames[j] = loadedFrames[--loadedFrameCount]; loadedFrames[loadedFrameCount] = null;
+            add('widget', ',"loaded":false' + tracked.fields); addInlineIfSet();
+          }
         }
-        check();
-        var l = byId(D, LOADER);
-        if (l) noteLoader(l);
-        if (!val && !nTrk && !l && trapped()) { active = false; rmEL(D, 'load', onLoad, true); unobserve(mo); }
+        checkApi();
+        var loader = getElementById(document, LOADER_ID);
+        if (loader) noteLoader(loader);
+        if (!knownApi && !loadedFrameCount && !loader && apiTrap.owns(descriptorOf(window, API))) {   // HubSpot went away
+          observing = false; unlisten(document, 'load', onLoad, true); stopObserving(observer);
+        }
       } catch (e) { /* ignore */ }
     }
     // widgetHidden is only visible through on(): once per real object, after its iframe loaded.
-    function subscribe() {
+    function subscribeWidgetHidden() {
       try {
-        var o = val, on;
-        if (!o || o === subbed || o === ph || !objLoaded) return;
-        subbed = o;
-        on = o.on;
-        if (typeof on === 'function') {
-          fcall(on, o, 'widgetHidden', function (p) {
-            try { add('event', ',"name":"widgetHidden","payload":' + san(p) + ',"via":"on"'); } catch (e) { /* ignore */ }
-          });
-        }
+        var api = knownApi, on;
+        if (!api || api === subscribedApi || api === placeholder || !apiFrameLoaded) return;
+        subscribedApi = api; on = api.on;
+        if (typeof on === 'function') callFunction(on, api, 'widgetHidden', function (payload) {
+          try { add('event', ',"name":"widgetHidden","payload":' + sanitize(payload) + ',"via":"on"'); } catch (e) { /* ignore */ }
+        });
       } catch (e) { /* ignore */ }
     }
 
-    // ---- listeners present on every page: chat iframe messages, the loader's DOM event, hello.
-    function onMessage(e) {
+    // ---- listeners present on every page: chat iframe messages, the loader's DOM event, the relay.
+    function onMessage(event) {
       try {
-        var d = evData(e), m, x, n, s, hit;
-        if (typeof d !== 'string' || d.length > 262144 || code(d, 0) !== 123) return;
-        if (indexOf(d, '"external-api-event"') < 0 && indexOf(d, '"open-change"') < 0) return;
-        if (exec(ORIGIN, evOrigin(e)) === null) {
-          s = evSource(e); hit = false;
-          if (s) eachChat(function (f) { if (frWin(f) === s) hit = true; });
-          if (!hit) return;
+        var data = messageData(event), message, body, type, source, fromChat;
+        if (typeof data !== 'string' || data.length > MAX_FRAME_MESSAGE || charCodeAt(data, 0) !== 123) return;
+        if (strIndexOf(data, '"external-api-event"') < 0 && strIndexOf(data, '"open-change"') < 0) return;
+        if (regexExec(CHAT_ORIGIN, messageOrigin(event)) === null) {
+          source = messageSource(event); fromChat = false;
+          if (source) forEachChatFrame(function (frame) { if (frameWindow(frame) === source) fromChat = true; });
+          if (!fromChat) return;
         }
-        m = parse(d); n = own(m, 'type'); x = own(m, 'data');
-        if (x === null || typeof x !== 'object') return;
-        if (n === 'open-change') add('open', ',"open":' + (own(x, 'isOpen') === true) + ',"user":' + (own(x, 'isUser') === true));
-        else if (n === 'external-api-event') {
-          n = own(x, 'eventType');
-          if (typeof n !== 'string' || !n.length || n.length > 100) return;
-          add('event', ',"name":' + stringify(n) + ',"payload":' + san(own(x, 'payload')) + ',"via":"iframe"');
+        message = parseJson(data); type = ownValue(message, 'type'); body = ownValue(message, 'data');
+        if (body === null || typeof body !== 'object') return;
+        if (type === 'open-change') add('open', ',"open":' + (ownValue(body, 'isOpen') === true) + ',"user":' + (ownValue(body, 'isUser') === true));
+        else if (type === 'external-api-event') {
+          type = ownValue(body, 'eventType');
+          if (typeof type !== 'string' || !type.length || type.length > FACTS.maxNameChars) return;
+          add('event', ',"name":' + toJson(type) + ',"payload":' + sanitize(ownValue(body, 'payload')) + ',"via":"iframe"');
         } else return;
-        activate();
-      } catch (err) { /* ignore */ }
+        observeWidget();
+      } catch (e) { /* ignore */ }
     }
-    function onInitialized(e) {
+    function onInitialized(event) {
       try {
-        var d = null;
-        try { d = evDetail(e); } catch (err) { /* not a CustomEvent */ }
-        add('event', ',"name":"hubspot:messages:initialized","payload":' + san(d) + ',"via":"dom"');
-        activate();
-      } catch (err) { /* ignore */ }
+        var detail = null;
+        try { detail = eventDetail(event); } catch (e) { /* a plain Event, not a CustomEvent */ }
+        add('event', ',"name":"hubspot:messages:initialized","payload":' + sanitize(detail) + ',"via":"dom"');
+        observeWidget();
+      } catch (e) { /* ignore */ }
     }
     // The relay: hello (§2), or a panel's command (§5) answered synchronously, during the dispatch.
-    function onRelay(e) {
+    function onRelay(event) {
       try {
-        var d = evDetail(e), m, ty;
-        if (typeof d !== 'string' || d.length > 4096) return;
-        m = parse(d);
-        if (own(m, 'v') !== 1) return;
-        ty = own(m, 'type');
-        if (ty === 'hello') { if (!active) { check(); scanLoaders(); } }
-        else if (ty === 'call') { if (!call(m)) return; }
-        else if (ty === 'snapshot') snapshot();
+        var detail = eventDetail(event), command, type;
+        if (typeof detail !== 'string' || detail.length > FACTS.maxCommandChars) return;
+        command = parseJson(detail);
+        if (ownValue(command, 'v') !== FACTS.version) return;
+        type = ownValue(command, 'type');
+        if (type === 'hello') { if (!observing) { checkApi(); scanLoaders(); } }
+        else if (type === 'call') { if (!runCall(command)) return; }
+        else if (type === 'read_page') readPage();
         else return;
-        hello = true;
-        flush(true);                                 // synchronously, even when empty (§2)
-      } catch (err) { /* ignore */ }
+        relayListens = true;
+        flush(true);                                   // synchronously, even when empty (§2)
+      } catch (e) { /* ignore */ }
     }
 
-    var opts = create(null);
-    opts.capture = true; opts.passive = true;
-    addEL(W, 'message', onMessage, opts);
-    addEL(W, 'hubspot:messages:initialized', onInitialized, opts);
-    addEL(D, 'hubspot-chat-inspector:relay', onRelay, opts);
-    var s0 = gopd(W, SNAME), d0 = gopd(W, NAME);
-    if (!s0) strap(undefined);
-    else if (hasOwn(s0, 'value')) { if (s0.writable && s0.configurable) strap(s0); settings('assigned', s0.value); }
-    if (!d0) trap(undefined);
-    else if (hasOwn(d0, 'value') && d0.writable && d0.configurable) { trap(d0); note(d0.value); }
-    else { try { note(W[NAME]); } catch (e) { /* ignore */ } activate(); } // the page owns it: fallback
+    var listenerOptions = createObject(null);
+    listenerOptions.capture = true; listenerOptions.passive = true;
+    listen(window, 'message', onMessage, listenerOptions);
+    listen(window, 'hubspot:messages:initialized', onInitialized, listenerOptions);
+    listen(document, FACTS.relayEvent, onRelay, listenerOptions);
+    var settingsAtStart = descriptorOf(window, SETTINGS), apiAtStart = descriptorOf(window, API);
+    if (!settingsAtStart) settingsTrap.install(undefined);
+    else if (hasOwn(settingsAtStart, 'value')) {
+      if (settingsAtStart.writable && settingsAtStart.configurable) settingsTrap.install(settingsAtStart);
+      addSettings('assigned', settingsAtStart.value);
+    }
+    if (!apiAtStart) apiTrap.install(undefined);
+    else if (hasOwn(apiAtStart, 'value') && apiAtStart.writable && apiAtStart.configurable) { apiTrap.install(apiAtStart); noteApi(apiAtStart.value); }
+    else { try { noteApi(window[API]); } catch (e) { /* ignore */ } observeWidget(); } // the page owns it: fallback
   } catch (e) { /* never throw into the page */ }
 })();

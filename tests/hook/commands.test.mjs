@@ -1,22 +1,13 @@
-// Unit tests of the hook's issue-3 side (docs/protocol.md §5) in real Chromium, without the
+// Unit tests of the hook's commands side (docs/protocol.md §5) in real Chromium, without the
 // extension: the panel's calls, window.hsConversationsSettings, the inline embed record and the
 // api record's `methods`. The relay is emulated (lib.mjs): window.__relay.send(command) dispatches
 // a command and returns how many batches the hook sent during that dispatch.
 // Run: node --test tests/hook/
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as L from './lib.mjs';
 
-let browser;
-let server;
-before(async () => {
-  server = await L.startServer();
-  browser = await L.launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = L.useBrowser();
 
 const kinds = (records, k) => records.filter((r) => r.k === k);
 const FAKE_METHODS = ['clear', 'debug', 'off', 'on', 'resetAndReloadWidget', 'widget.close', 'widget.load',
@@ -44,8 +35,7 @@ const onlyCall = (records) => {
 };
 
 test('calls: every outcome, against the CURRENT object, with its this and arguments', async () => {
-  const { page, close, errors, consoleMessages } = await L.openPage(browser, server.page('page.html?lazy&ids'));
-  try {
+  await L.using(env.open('page.html?lazy&ids'), async ({ page, errors, consoleMessages }) => {
     await L.waitForFake(page);
     const st = (await L.collect(page)).state;
 
@@ -157,14 +147,11 @@ test('calls: every outcome, against the CURRENT object, with its this and argume
     assert.equal(await page.evaluate(() => window.fakeHS.log.calls.length), 12, 'no SDK call besides the ones asked for');
     assert.deepEqual(errors, []);
     assert.deepEqual(consoleMessages.filter((m) => !m.startsWith('log: onReady')), []);
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('calls: malformed commands are refused (method list, option names, arity, id)', async () => {
-  const { page, close, errors } = await L.openPage(browser, server.page('page.html'));
-  try {
+  await L.using(env.open('page.html'), async ({ page, errors }) => {
     await L.waitForFake(page);
     await page.evaluate(() => { window.fakeHS.boot(); return window.fakeHS.waitLoaded(); });
     const st = (await L.collect(page)).state;
@@ -190,28 +177,19 @@ test('calls: malformed commands are refused (method list, option names, arity, i
     // …and a valid one still works afterwards.
     assert.equal(onlyCall(await command(page, call('clear'), st)).outcome, 'returned');
     assert.deepEqual(errors, []);
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('calls: getters are invoked at most once, accessors of the page win, a page-owned API property is used', async () => {
-  const PAGE_ACCESSOR = `(function () {
-    var v, gets = 0;
-    Object.defineProperty(window, 'HubSpotConversations', {
-      get: function pageGet() { gets++; return v; }, set: function pageSet(x) { v = x; }, enumerable: true, configurable: true
-    });
-    Object.defineProperty(window, '__gets', { value: function () { return gets; } });
-  })();`;
-  const { page, close, errors } = await L.openPage(browser, server.page('page.html'), { before: [PAGE_ACCESSOR] });
-  try {
+  const PAGE_ACCESSOR = L.pageAccessor('HubSpotConversations', 'page', '__gets');
+  await L.using(env.open('page.html', { before: [PAGE_ACCESSOR] }), async ({ page, errors }) => {
     await L.waitForFake(page);
     await page.evaluate(() => { window.fakeHS.boot(); return window.fakeHS.waitLoaded(); });
     const st = (await L.collect(page)).state;
-    const g0 = await page.evaluate(() => window.__gets());
+    const g0 = await page.evaluate(() => window.__gets().gets);
     let c = onlyCall(await command(page, call('widget.status'), st));
     assert.deepEqual(c.value, { loaded: true, pending: false });
-    assert.equal(await page.evaluate(() => window.__gets()) - g0, 1, "the page's getter ran once for the call");
+    assert.equal(await page.evaluate(() => window.__gets().gets) - g0, 1, "the page's getter ran once for the call");
 
     // widget and clear as accessors (the page's or a proxy-like SDK): each getter runs once per call.
     await page.evaluate(() => {
@@ -238,14 +216,11 @@ test('calls: getters are invoked at most once, accessors of the page win, a page
     c = onlyCall(await command(page, call('widget.open'), st));
     assert.deepEqual([c.outcome, c.error], ['threw', 'RangeError: trap']);
     assert.deepEqual(errors, []);
-  } finally {
-    await close();
-  }
+  });
 });
 
-test('settings: assigned before the loader, snapshot when each object is assigned, after the loader, token masked', async () => {
-  const { page, close, errors } = await L.openPage(browser, server.page('page.html?lazy'));
-  try {
+test('settings: assigned before the loader, read when each object is assigned, after the loader, token masked', async () => {
+  await L.using(env.open('page.html?lazy'), async ({ page, errors }) => {
     await L.waitForFake(page);
     const raw = [];
     let got = await L.collect(page);
@@ -263,15 +238,15 @@ test('settings: assigned before the loader, snapshot when each object is assigne
     });
     assert.deepEqual(same, [true, true, true, true]);
 
-    // Each API object: a settings snapshot right after its api record (what the loader just read).
+    // Each API object: a settings read right after its api record (what the loader just read).
     await page.evaluate(() => { window.fakeHS.boot(); window.HubSpotConversations.widget.load(); });
     got = await L.collect(page, got.state);
     assert.deepEqual(got.records.filter((r) => r.k === 'api' || r.k === 'settings').map((r) => [r.k, r.source ?? r.generation]),
-      [['api', 1], ['settings', 'snapshot'], ['api', 2], ['settings', 'snapshot']]);
+      [['api', 1], ['settings', 'read'], ['api', 2], ['settings', 'read']]);
     const snap = kinds(got.records, 'settings')[0];
     assert.equal(snap.phase, 'after_loader');
     assert.deepEqual(snap.fields, { loadImmediately: { type: 'boolean', value: false }, isFullscreen: { type: 'string', value: 'no' } },
-      'the snapshot sees the in-place mutation');
+      'the read sees the in-place mutation');
 
     // Assigned AFTER the loader read it: recorded with phase after_loader; every type; the token masked.
     await page.evaluate(() => {
@@ -297,13 +272,13 @@ test('settings: assigned before the loader, snapshot when each object is assigne
       thrower: { type: 'thrown', value: '[Thrown]' },
     });
 
-    // A snapshot command: the current value with its in-place mutations, plus an inline record.
+    // A read_page command: the current value with its in-place mutations, plus an inline record.
     await page.evaluate(() => { window.hsConversationsSettings.identificationToken = 'another-secret'; window.hsConversationsSettings.isFullscreen = true; });
-    // The chat iframe's load may be reported in the same window: only the snapshot's records count.
-    const recs = (await command(page, { v: 1, type: 'snapshot' }, got.state)).filter((r) => r.k !== 'widget');
+    // The chat iframe's load may be reported in the same window: only the read_page records count.
+    const recs = (await command(page, { v: 1, type: 'read_page' }, got.state)).filter((r) => r.k !== 'widget');
     raw.push(JSON.stringify(recs));
     assert.deepEqual(recs.map((r) => r.k), ['settings', 'inline']);
-    assert.deepEqual([recs[0].source, recs[0].phase], ['snapshot', 'after_loader']);
+    assert.deepEqual([recs[0].source, recs[0].phase], ['read', 'after_loader']);
     assert.deepEqual(recs[0].fields.identificationToken, { type: 'string', value: '•••• (14 chars)' });
     assert.deepEqual(recs[0].fields.isFullscreen, { type: 'boolean', value: true });
     assert.deepEqual(recs[1], { ...recs[1], selector: '', exists: false, width: 0, height: 0 });
@@ -324,10 +299,10 @@ test('settings: assigned before the loader, snapshot when each object is assigne
     assert.ok(JSON.stringify(settings[2]).includes('[Truncated]'));
 
     await page.evaluate(() => { delete window.hsConversationsSettings; window.hsConversationsSettings = { isFullscreen: false }; });
-    const afterDelete = await command(page, { v: 1, type: 'snapshot' }, got.state);
+    const afterDelete = await command(page, { v: 1, type: 'read_page' }, got.state);
     assert.deepEqual(kinds(afterDelete, 'settings').map((r) => [r.source, JSON.stringify(r.fields)]), [
       ['assigned', '{"isFullscreen":{"type":"boolean","value":false}}'],
-      ['snapshot', '{"isFullscreen":{"type":"boolean","value":false}}'],
+      ['read', '{"isFullscreen":{"type":"boolean","value":false}}'],
     ], 'a plain property the page re-created is seen (and trapped again) at the next reading');
     await page.evaluate(() => { window.hsConversationsSettings = { disableAttachment: true }; });
     got = await L.collect(page, got.state);
@@ -335,43 +310,33 @@ test('settings: assigned before the loader, snapshot when each object is assigne
 
     for (const r of raw) assert.ok(!r.includes('secret'), 'the identification token never leaves the page');
     assert.deepEqual(errors, []);
-  } finally {
-    await close();
-  }
+  });
 });
 
 test("settings: the page's own accessor wins (read once per API object); defined before a late hook", async () => {
-  const PAGE_SETTINGS = `(function () {
-    var v, gets = 0;
-    Object.defineProperty(window, 'hsConversationsSettings', {
-      get: function settingsGet() { gets++; return v; }, set: function settingsSet(x) { v = x; }, enumerable: true, configurable: true
-    });
-    Object.defineProperty(window, '__sgets', { value: function () { return gets; } });
-  })();`;
-  const { page, close, errors } = await L.openPage(browser, server.page('page.html?lazy'), { before: [PAGE_SETTINGS] });
-  try {
+  const PAGE_SETTINGS = L.pageAccessor('hsConversationsSettings', 'settings', '__sgets');
+  await L.using(env.open('page.html?lazy', { before: [PAGE_SETTINGS] }), async ({ page, errors }) => {
     await L.waitForFake(page);
     let got = await L.collect(page);
     assert.deepEqual(kinds(got.records, 'settings'), [], 'assignments through the page accessor are not seen');
-    const before = await page.evaluate(() => window.__sgets());
+    const before = await page.evaluate(() => window.__sgets().gets);
     await page.evaluate(() => window.fakeHS.boot());
     const after = await page.evaluate(() => ({
-      gets: window.__sgets(),
+      gets: window.__sgets().gets,
       getter: Object.getOwnPropertyDescriptor(window, 'hsConversationsSettings').get.name,
     }));
     // The fake loader reads it once (settings()); the hook once more.
     assert.deepEqual(after, { gets: before + 2, getter: 'settingsGet' });
     got = await L.collect(page, got.state);
     assert.deepEqual(got.records.filter((r) => r.k === 'api' || r.k === 'settings').map((r) => [r.k, r.source ?? r.state, r.phase ?? '']), [
-      ['settings', 'assigned', 'before_loader'], ['api', 'placeholder', ''], ['settings', 'snapshot', 'after_loader'],
+      ['settings', 'assigned', 'before_loader'], ['api', 'placeholder', ''], ['settings', 'read', 'after_loader'],
     ], 'the value the loader read was assigned before it read it; loadImmediately:false read through the page accessor');
     assert.deepEqual(kinds(got.records, 'settings')[0].fields, { loadImmediately: { type: 'boolean', value: false } });
-  } finally {
-    await close();
-  }
+    assert.deepEqual(errors, []);
+  });
 
   // Settings (and the API) defined before a late hook: one assigned record at start, converted in place.
-  const late = await L.openPage(browser, server.page('page.html?autoboot&inline'), { hook: false });
+  const late = await env.open('page.html?autoboot&inline', { hook: false });
   try {
     await L.waitForFake(late.page);
     await late.page.evaluate(() => window.fakeHS.waitLoaded());
@@ -384,7 +349,7 @@ test("settings: the page's own accessor wins (read once per API object); defined
     assert.deepEqual(now, { keys, accessor: true, enumerable: true });
     const { records } = await L.collect(late.page);
     assert.deepEqual(records.filter((r) => r.k !== 'loader').map((r) => [r.k, r.source ?? r.state ?? r.loaded ?? r.selector]), [
-      ['settings', 'assigned'], ['api', 'ready'], ['settings', 'snapshot'], ['inline', '#embed'], ['widget', true], ['inline', '#embed'],
+      ['settings', 'assigned'], ['api', 'ready'], ['settings', 'read'], ['inline', '#embed'], ['widget', true], ['inline', '#embed'],
     ]);
     assert.equal(records[0].phase, 'before_loader');
     assert.deepEqual(records[0].fields.inlineEmbedSelector, { type: 'string', value: '#embed' });
@@ -395,12 +360,10 @@ test("settings: the page's own accessor wins (read once per API object); defined
   } finally {
     await late.close();
   }
-  assert.deepEqual(errors, []);
 });
 
-test('inline: a record with each API object and each chat-iframe widget record when a selector is set, and on snapshot', async () => {
-  const { page, close, errors } = await L.openPage(browser, server.page('page.html?inline'));
-  try {
+test('inline: a record with each API object and each chat-iframe widget record when a selector is set, and on read_page', async () => {
+  await L.using(env.open('page.html?inline'), async ({ page, errors }) => {
     await L.waitForFake(page);
     await page.evaluate(() => { window.fakeHS.boot(); return window.fakeHS.waitLoaded(); });
     let got = await L.collect(page);
@@ -417,7 +380,7 @@ test('inline: a record with each API object and each chat-iframe widget record w
     // The target moved to a selector that finds nothing, an invalid selector: exists false, no error.
     for (const [sel, exists] of [['#nope', false], ['[[invalid', false], ['#embed', true]]) {
       await page.evaluate((s) => { window.hsConversationsSettings.inlineEmbedSelector = s; }, sel);
-      const recs = await command(page, { v: 1, type: 'snapshot' }, got.state);
+      const recs = await command(page, { v: 1, type: 'read_page' }, got.state);
       assert.deepEqual(pick(recs), [['inline', sel, exists, ...size]]);
     }
     // The embed goes away with an ancestor: the widget record is followed by an inline record.
@@ -426,12 +389,10 @@ test('inline: a record with each API object and each chat-iframe widget record w
     got = await L.collect(page, got.state);
     assert.deepEqual(pick(got.records), [['widget', false, true], ['inline', '#embed', false, 0, 0]]);
     assert.deepEqual(errors, []);
-  } finally {
-    await close();
-  }
+  });
 
   // Floating widget, no selector: widget records come alone.
-  const floating = await L.openPage(browser, server.page('page.html'));
+  const floating = await env.open('page.html');
   try {
     await L.waitForFake(floating.page);
     await floating.page.evaluate(() => { window.fakeHS.boot(); return window.fakeHS.waitLoaded(); });
@@ -443,7 +404,7 @@ test('inline: a record with each API object and each chat-iframe widget record w
   }
 
   // A target that does not exist: known as soon as the object is assigned (nothing renders).
-  const missing = await L.openPage(browser, server.page('page.html?inline'), { before: [
+  const missing = await env.open('page.html?inline', { before: [
     "document.addEventListener('DOMContentLoaded', () => document.getElementById('embed').remove());"] });
   try {
     await L.waitForFake(missing.page);
@@ -458,8 +419,7 @@ test('inline: a record with each API object and each chat-iframe widget record w
 });
 
 test('api record methods: own and inherited functions of the object and of object.widget, sorted; no getter runs', async () => {
-  const { page, close, errors } = await L.openPage(browser, server.page('page.html?lazy'));
-  try {
+  await L.using(env.open('page.html?lazy'), async ({ page, errors }) => {
     await L.waitForFake(page);
     await page.evaluate(() => { window.fakeHS.boot(); window.HubSpotConversations.widget.load(); });
     let got = await L.collect(page);
@@ -494,53 +454,17 @@ test('api record methods: own and inherited functions of the object and of objec
       [],
     ]);
     assert.deepEqual(errors, []);
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('commands, settings and inline use none of the builtins the page replaced', async () => {
-  const { page, close, errors } = await L.openPage(browser, server.page('page.html?inline&ids'));
-  try {
+  await L.using(env.open('page.html?inline&ids'), async ({ page, errors }) => {
     await L.waitForFake(page);
     await page.evaluate(() => { window.fakeHS.boot(); return window.fakeHS.waitLoaded(); });
     let got = await L.collect(page);
-    const { hits, sent } = await page.evaluate(async (mark) => {
-      const RA = Reflect.apply, dp = Object.defineProperty, gopd = Object.getOwnPropertyDescriptor;
-      const idx = String.prototype.indexOf, split = String.prototype.split, Err = Error;
-      const hits = [];
-      const fromHook = () => {
-        const lines = RA(split, new Err().stack || '', ['\n']);
-        for (let i = 2; i < lines.length; i++) {
-          if (RA(idx, lines[i], ['<anonymous>']) >= 0 || RA(idx, lines[i], ['native']) >= 0) continue;
-          return RA(idx, lines[i], [mark]) >= 0;
-        }
-        return false;
-      };
-      const restore = [];
-      const spyFn = (obj, name) => {
-        const d = gopd(obj, name);
-        const orig = d.value;
-        const spy = function () {
-          if (fromHook()) { hits[hits.length] = String(name); throw new Err('tampered'); }
-          return new.target ? Reflect.construct(orig, arguments, new.target) : RA(orig, this, arguments);
-        };
-        spy.prototype = orig.prototype;
-        dp(obj, name, { value: spy, writable: true, configurable: true, enumerable: d.enumerable });
-        restore[restore.length] = () => dp(obj, name, d);
-      };
-      const spyGet = (proto, name) => {
-        const d = gopd(proto, name);
-        dp(proto, name, { get() { if (fromHook()) { hits[hits.length] = 'get ' + name; throw new Err('tampered'); } return RA(d.get, this, []); },
-          set: d.set, configurable: true, enumerable: d.enumerable });
-        restore[restore.length] = () => dp(proto, name, d);
-      };
-      const spyProto = (obj, name) => {
-        dp(obj, name, { configurable: true,
-          get() { if (fromHook()) hits[hits.length] = 'prototype.' + name; return undefined; },
-          set(v) { if (fromHook()) hits[hits.length] = 'set prototype.' + name; dp(this, name, { value: v, writable: true, enumerable: true, configurable: true }); } });
-        restore[restore.length] = () => delete obj[name];
-      };
+    await page.evaluate(L.installSpies, L.HOOK_MARK);
+    const { hits, sent } = await page.evaluate(async () => {
+      const { fn: spyFn, getter: spyGet, proto: spyProto, hits, restore } = window.__spies;
       for (const n of ['parse', 'stringify']) spyFn(JSON, n);
       for (const n of ['keys', 'getOwnPropertyNames', 'getPrototypeOf', 'getOwnPropertyDescriptor', 'defineProperty', 'create']) spyFn(Object, n);
       spyFn(Object.prototype, 'hasOwnProperty');
@@ -570,17 +494,17 @@ test('commands, settings and inline use none of the builtins the page replaced',
         send('{"v":1,"type":"call","id":4,"method":"debug","args":[true]}');
         window.HubSpotConversations.widget.open = function () { throw new TypeError('tampered world'); };
         send('{"v":1,"type":"call","id":5,"method":"widget.open","args":[]}');
-        send('{"v":1,"type":"snapshot"}');
+        send('{"v":1,"type":"read_page"}');
         window.hsConversationsSettings = { inlineEmbedSelector: '#embed', identificationToken: 'tok', list: [1, 2] };
         send('{"v":1,"type":"call","id":6,"method":"clear","args":[{"resetWidget":true}]}');
         await window.fakeHS.waitLoaded();
         await new Promise((r) => setTimeout(r, 50));
-        send('{"v":1,"type":"snapshot"}');
+        send('{"v":1,"type":"read_page"}');
       } finally {
-        for (let i = restore.length - 1; i >= 0; i--) restore[i]();
+        restore();
       }
       return { hits, sent };
-    }, L.HOOK_MARK);
+    });
     assert.deepEqual(hits, [], 'the hook used a builtin the page replaced');
     assert.deepEqual(sent, [1, 1, 1, 1, 1, 1, 1, 1]);
     got = await L.collect(page, got.state);
@@ -593,11 +517,9 @@ test('commands, settings and inline use none of the builtins the page replaced',
     assert.ok(inl.every((r) => r.selector === '#embed' && r.exists), JSON.stringify(inl));
     assert.ok(inl.filter((r) => r.width > 0 && r.height > 0).length >= 3, JSON.stringify(inl));
     assert.deepEqual(kinds(got.records, 'settings').map((r) => [r.source, r.phase]),
-      [['snapshot', 'after_loader'], ['assigned', 'after_loader'], ['snapshot', 'after_loader'], ['snapshot', 'after_loader']]);
+      [['read', 'after_loader'], ['assigned', 'after_loader'], ['read', 'after_loader'], ['read', 'after_loader']]);
     assert.deepEqual(kinds(got.records, 'settings')[1].fields.list, { type: 'array', value: [1, 2] });
     assert.deepEqual(kinds(got.records, 'api').map((r) => [r.generation, r.methods.length]), [[2, FAKE_METHODS.length]]);
     assert.deepEqual(errors, []);
-  } finally {
-    await close();
-  }
+  });
 });

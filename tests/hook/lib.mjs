@@ -4,6 +4,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import { before, after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
@@ -111,10 +112,97 @@ export async function openPage(browser, url, { hook = true, relay = true, before
   return { context, page, consoleMessages, errors, close: () => context.close() };
 }
 
+// The fixture server and Chromium, started once for the calling test file (node:test before/after).
+// env.open('page.html?lazy', options) opens a fixture page in a fresh context (see openPage).
+export function useBrowser() {
+  const env = { open: (file, options) => openPage(env.browser, env.server.page(file), options) };
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
+}
+
+// An init script (before the hook) making window[name] the PAGE's own accessor (functions
+// `<prefix>Get`/`<prefix>Set`); window[counter]() returns {gets, sets}.
+export const pageAccessor = (name, prefix, counter) => `(function () {
+  var v, gets = 0, sets = 0;
+  Object.defineProperty(window, ${JSON.stringify(name)}, {
+    get: function ${prefix}Get() { gets++; return v; }, set: function ${prefix}Set(x) { sets++; v = x; }, enumerable: true, configurable: true
+  });
+  Object.defineProperty(window, ${JSON.stringify(counter)}, { value: function () { return { gets: gets, sets: sets }; } });
+})();`;
+
 export const CHAT_HTML = fs.readFileSync(path.join(FIXTURES, 'chat.html'), 'utf8');
 
 export async function waitForFake(page) {
   await page.waitForFunction(() => !!window.fakeHS);
+}
+
+// The fake HubSpot page is ready, and the relay emulation has said hello (the hook sends from now on).
+export async function readyWithHello(page) {
+  await waitForFake(page);
+  await page.evaluate(() => window.__relay.hello());
+}
+
+// Runs fn with an opened page ({page, errors, consoleMessages, ...}: see openPage), then closes it.
+export async function using(opening, fn) {
+  const opened = await opening;
+  try {
+    return await fn(opened);
+  } finally {
+    await opened.close();
+  }
+}
+
+// Runs in the page, `await page.evaluate(L.installSpies, L.HOOK_MARK)`: window.__spies replaces
+// builtins by spies that record (and throw at) calls made BY THE HOOK. Called by the hook = the first
+// frame below the spy that is not a builtin or test code (<anonymous>) is hook code.
+//   fn(obj, name)      a method or constructor        getter(proto, name)  an accessor's getter
+//   proto(obj, name)   a trap for a property the hook must neither read nor write (Object.prototype.toJSON…)
+//   hits               what the hook called           restore()            puts every builtin back
+export function installSpies(mark) {
+  const RA = Reflect.apply, RC = Reflect.construct, dp = Object.defineProperty, gopd = Object.getOwnPropertyDescriptor;
+  const idx = String.prototype.indexOf, split = String.prototype.split, Err = Error;
+  const hits = [];
+  const undo = [];
+  const fromHook = () => {
+    const lines = RA(split, new Err().stack || '', ['\n']);
+    for (let i = 2; i < lines.length; i++) {
+      if (RA(idx, lines[i], ['<anonymous>']) >= 0 || RA(idx, lines[i], ['native']) >= 0) continue;
+      return RA(idx, lines[i], [mark]) >= 0;
+    }
+    return false;
+  };
+  const fn = (obj, name) => {
+    const d = gopd(obj, name);
+    const orig = d.value;
+    const spy = function () {
+      if (fromHook()) { hits[hits.length] = String(name); throw new Err('tampered'); }
+      return new.target ? RC(orig, arguments, new.target) : RA(orig, this, arguments);
+    };
+    spy.prototype = orig.prototype;
+    dp(obj, name, { value: spy, writable: true, configurable: true, enumerable: d.enumerable });
+    undo[undo.length] = () => dp(obj, name, d);
+  };
+  const getter = (proto, name) => {
+    const d = gopd(proto, name);
+    dp(proto, name, { get() { if (fromHook()) { hits[hits.length] = 'get ' + name; throw new Err('tampered'); } return RA(d.get, this, []); },
+      set: d.set, configurable: true, enumerable: d.enumerable });
+    undo[undo.length] = () => dp(proto, name, d);
+  };
+  const proto = (obj, name) => {
+    dp(obj, name, { configurable: true,
+      get() { if (fromHook()) hits[hits.length] = 'prototype.' + name; return undefined; },
+      set(v) { if (fromHook()) hits[hits.length] = 'set prototype.' + name; dp(this, name, { value: v, writable: true, enumerable: true, configurable: true }); } });
+    undo[undo.length] = () => delete obj[name];
+  };
+  const restore = () => { for (let i = undo.length - 1; i >= 0; i--) undo[i](); };
+  dp(window, '__spies', { value: { hits, fn, getter, proto, restore }, configurable: true });
 }
 
 // ---------------------------------------------------------------------------- protocol checks
@@ -170,7 +258,7 @@ export function checkBatch(raw) {
       assert.equal(r.error === '', r.outcome !== 'threw');
       if (r.outcome !== 'returned') assert.equal(r.value, null);
     } else if (r.k === 'settings') {
-      assert.ok(['assigned', 'snapshot'].includes(r.source));
+      assert.ok(['assigned', 'read'].includes(r.source));
       assert.ok(['before_loader', 'after_loader'].includes(r.phase));
       assert.equal(typeof r.present, 'boolean');
       assert.ok(r.fields && typeof r.fields === 'object' && !Array.isArray(r.fields));

@@ -1,20 +1,11 @@
 // Unit tests of extension/contentScript/relay.js in real Chromium with a fake chrome.runtime
 // (the relay runs in the page's world here; its logic does not depend on the isolated world).
 // Run: node --test tests/hook/
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as L from './lib.mjs';
 
-let browser;
-let server;
-before(async () => {
-  server = await L.startServer();
-  browser = await L.launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = L.useBrowser();
 
 // A stand-in for the background end of runtime.connect({name:'relay'}).
 const FAKE_CHROME = `if (window === window.top) (function () {
@@ -26,8 +17,8 @@ const FAKE_CHROME = `if (window === window.top) (function () {
       fire: function (a, b, c) { ls.slice().forEach(function (f) { f(a, b, c); }); } };
   }
   bg.current = function () { return bg.ports[bg.ports.length - 1]; };
-  bg.ack = function (n) { var p = bg.current(); setTimeout(function () { if (p.open) p.onMessage.fire({ v: 1, type: 'ack', batch: n }, p); }, 0); };
-  bg.hello = function () { var p = bg.current(); setTimeout(function () { if (p.open) p.onMessage.fire({ v: 1, type: 'hello' }, p); }, 0); };
+  bg.ack = function (n) { var p = bg.current(); setTimeout(function () { if (p.open) p.onMessage.fire(JSON.stringify({ v: 1, type: 'ack', batch: n }), p); }, 0); };
+  bg.hello = function () { var p = bg.current(); setTimeout(function () { if (p.open) p.onMessage.fire('{"v":1,"type":"hello"}', p); }, 0); };
   bg.kill = function () { var p = bg.current(); if (!p || !p.open) return; p.open = false; setTimeout(function () { p.onDisconnect.fire(p); }, 0); };
   // tabs.sendMessage(tab, m, {frameId: 0}) from the background: the replies the relay sent.
   bg.command = function (m, sender) {
@@ -43,7 +34,8 @@ const FAKE_CHROME = `if (window === window.top) (function () {
       var port = { name: info.name, onMessage: ev(), onDisconnect: ev(), open: true, index: bg.ports.length, closedByRelay: false,
         postMessage: function (m) {
           if (!port.open) throw new Error('Attempting to use a disconnected port object');
-          bg.messages.push({ port: port.index, at: performance.now(), m: JSON.parse(JSON.stringify(m)) });
+          if (typeof m !== 'string') throw new Error('the relay sends JSON text');
+          bg.messages.push({ port: port.index, at: performance.now(), m: JSON.parse(m) });
         },
         disconnect: function () { port.open = false; port.closedByRelay = true; } };
       bg.ports.push(port);
@@ -56,10 +48,7 @@ const FAKE_CHROME = `if (window === window.top) (function () {
   Object.defineProperty(window, '__bg', { value: bg });
 })();`;
 
-async function open(url, { hook = true } = {}) {
-  const p = await L.openPage(browser, url, { hook, relay: false, before: [FAKE_CHROME] });
-  return p;
-}
+const open = (file, { hook = true } = {}) => env.open(file, { hook, relay: false, before: [FAKE_CHROME] });
 const addRelay = (page) => page.addScriptTag({ path: L.RELAY_PATH });
 const bg = (page, fn, arg) => page.evaluate(fn, arg);
 const messages = (page) => bg(page, () => window.__bg.messages.map((x) => ({ port: x.port, at: x.at, ...x.m })));
@@ -68,8 +57,7 @@ const pageEvent = (page, detail, n = 1) => page.evaluate(([d, n]) => {
 }, [detail, n]);
 
 test('relay: says hello, forwards the hook batches unchanged, numbered from 1; no no_hook when a hook answers', async () => {
-  const { page, close, consoleMessages } = await open(server.page('page.html?ids'));
-  try {
+  await L.using(open('page.html?ids'), async ({ page, consoleMessages }) => {
     await L.waitForFake(page);
     await addRelay(page);
     let msgs = await messages(page);
@@ -88,14 +76,12 @@ test('relay: says hello, forwards the hook batches unchanged, numbered from 1; n
     assert.ok(records.some((r) => r.k === 'api' && r.state === 'ready'));
     assert.equal(await bg(page, () => window.__bg.connects.length), 1);
     assert.deepEqual(consoleMessages.filter((m) => !m.startsWith('log: onReady')), [], 'the relay logs nothing');
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('relay: no hook → one no_hook; a hook injected later answers the background\'s hello (or a re-hello)', async () => {
   for (const viaBackground of [true, false]) {
-    const { page, close } = await open(server.page('plain.html'), { hook: false });
+    const { page, close } = await open('plain.html', { hook: false });
     try {
       await addRelay(page);
       await L.sleep(350); // the first re-hello (250 ms after no_hook) finds no hook either
@@ -117,8 +103,7 @@ test('relay: no hook → one no_hook; a hook injected later answers the backgrou
 });
 
 test('relay: reconnects with backoff after a disconnect and resends unacknowledged batches in order', async () => {
-  const { page, close } = await open(server.page('plain.html'));
-  try {
+  await L.using(open('plain.html'), async ({ page }) => {
     await addRelay(page); // batch 1 (empty hook answer)
     await pageEvent(page, '{"v":1,"x":2}');
     await pageEvent(page, '{"v":1,"x":3}');
@@ -150,14 +135,11 @@ test('relay: reconnects with backoff after a disconnect and resends unacknowledg
     await pageEvent(page, '{"v":1,"x":5}');
     msgs = await messages(page);
     assert.deepEqual(msgs.filter((m) => m.port === 3).map((m) => m.batch), [5]);
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('relay: stops for good when the extension context is gone (runtime.id undefined)', async () => {
-  const { page, close, errors } = await open(server.page('plain.html'));
-  try {
+  await L.using(open('plain.html'), async ({ page, errors }) => {
     await addRelay(page);
     await pageEvent(page, '{"v":1,"x":2}');
     await bg(page, () => { window.__bg.id = undefined; window.__bg.kill(); });
@@ -167,14 +149,11 @@ test('relay: stops for good when the extension context is gone (runtime.id undef
     assert.equal((await bg(page, () => window.__bg.connects)).length, 1);
     assert.deepEqual((await messages(page)).map((m) => m.batch), [1, 2]);
     assert.deepEqual(errors, []);
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('relay: bfcache pagehide closes the port; pageshow reconnects, resends and says hello again', async () => {
-  const { page, close } = await open(server.page('plain.html'));
-  try {
+  await L.using(open('plain.html'), async ({ page }) => {
     await addRelay(page);
     await pageEvent(page, '{"v":1,"x":2}');
     await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true })));
@@ -188,14 +167,11 @@ test('relay: bfcache pagehide closes the port; pageshow reconnects, resends and 
     const resent = msgs.filter((m) => m.port === 1);
     assert.deepEqual(resent.map((m) => m.batch), [1, 2, 3, 4], 'unacked 1..3 resent, then the hook answered the new hello');
     assert.equal(L.checkBatch(resent[3].data).records.length, 0);
-  } finally {
-    await close();
-  }
+  });
 });
 
-test('relay: drops and counts bad details; keeps at most 1000 unacknowledged batches; initialises once', async () => {
-  const { page, close } = await open(server.page('plain.html'));
-  try {
+test('relay: drops bad details; keeps at most 1000 unacknowledged batches; initialises once', async () => {
+  await L.using(open('plain.html'), async ({ page }) => {
     await addRelay(page);
     await addRelay(page); // injected again by the background: must not start a second relay
     assert.equal(await bg(page, () => window.__bg.connects.length), 1);
@@ -209,14 +185,11 @@ test('relay: drops and counts bad details; keeps at most 1000 unacknowledged bat
     assert.equal(resent.length, 1000);
     assert.equal(resent[0], 102);
     assert.equal(resent[999], 1101);
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('relay: background commands (tabs.sendMessage) reach the hook while the port is idle; the reply says whether a hook took them', async () => {
-  const { page, close, errors } = await open(server.page('page.html?ids'));
-  try {
+  await L.using(open('page.html?ids'), async ({ page, errors }) => {
     await L.waitForFake(page);
     await addRelay(page);
     await page.evaluate(async () => { window.fakeHS.boot(); await window.fakeHS.waitLoaded(); });
@@ -230,53 +203,53 @@ test('relay: background commands (tabs.sendMessage) reach the hook while the por
     const connects = await bg(page, () => window.__bg.connects.length);
     assert.equal(await bg(page, () => window.__bg.current().open), false);
 
-    const cmd = (m, sender) => bg(page, ([m, s]) => window.__bg.command(m, s || undefined), [m, sender ?? null]);
+    // Commands travel as JSON text; `raw` sends a value as it is.
+    const cmd = (m, sender, raw = false) =>
+      bg(page, ([m, s]) => window.__bg.command(m, s || undefined), [raw ? m : JSON.stringify(m), sender ?? null]);
     let replies = await cmd({ v: 1, type: 'call', id: 7, method: 'widget.status', args: [] });
-    assert.deepEqual(replies, [{ v: 1, delivered: true }], 'answered synchronously: a hook took it');
+    assert.deepEqual(replies, [true], 'answered synchronously: a hook took it');
     await L.waitFor(page, (n) => window.__bg.connects.length > n, connects);
     let msgs = await messages(page);
     let records = msgs.filter((m) => m.port === connects).flatMap((m) => L.checkBatch(m.data).records);
     assert.deepEqual(records.map((r) => [r.k, r.id, r.outcome, JSON.stringify(r.value)]),
       [['call', 7, 'returned', '{"loaded":true,"pending":false}']]);
 
-    replies = await cmd({ v: 1, type: 'snapshot', extra: 'dropped' });
-    assert.deepEqual(replies, [{ v: 1, delivered: true }]);
+    replies = await cmd({ v: 1, type: 'read_page', extra: 'ignored' });
+    assert.deepEqual(replies, [true]);
     await L.sleep(50);
     msgs = await messages(page);
     records = L.checkBatch(msgs.at(-1).data).records;
-    assert.deepEqual(records.map((r) => [r.k, r.source]), [['settings', 'snapshot'], ['inline', undefined]]);
+    assert.deepEqual(records.map((r) => [r.k, r.source]), [['settings', 'read'], ['inline', undefined]]);
 
-    // Not for the relay: another extension, a content script (sender.tab), other types and versions.
+    // Not for the relay (no answer): another extension, a content script (sender.tab), not text, too long.
     const before = (await messages(page)).length;
-    for (const [m, sender] of [
-      [{ v: 1, type: 'call', id: 8, method: 'clear', args: [] }, { id: 'another-extension' }],
-      [{ v: 1, type: 'call', id: 9, method: 'clear', args: [] }, { id: 'test-extension', tab: { id: 3 } }],
-      [{ v: 1, type: 'hello' }, null],
-      [{ v: 2, type: 'call', id: 10, method: 'clear', args: [] }, null],
-      [{ v: 1, type: 'page', batch: 1, data: '{}' }, null],
-      ['{"v":1,"type":"call"}', null],
-    ]) assert.deepEqual(await cmd(m, sender), [], JSON.stringify([m, sender]));
-    // A call the hook refuses: delivered, but no hook took it.
-    assert.deepEqual(await cmd({ v: 1, type: 'call', id: 11, method: 'eval', args: [] }), [{ v: 1, delivered: false }]);
+    const clear = (id) => ({ v: 1, type: 'call', id, method: 'clear', args: [] });
+    for (const [m, sender, raw] of [
+      [clear(8), { id: 'another-extension' }],
+      [clear(9), { id: 'test-extension', tab: { id: 3 } }],
+      [clear(10), null, true],
+      [JSON.stringify(clear(10)).padEnd(4097), null, true],
+    ]) assert.deepEqual(await cmd(m, sender, raw), [], JSON.stringify([m, sender]));
+    // Passed on, but the hook refuses them: no hook took them.
+    for (const m of [{ ...clear(10), v: 2 }, { v: 1, type: 'page', batch: 1, data: '{}' }, { v: 1, type: 'call' },
+      { v: 1, type: 'call', id: 11, method: 'eval', args: [] }]) assert.deepEqual(await cmd(m), [false], JSON.stringify(m));
     await L.sleep(100);
     assert.equal((await messages(page)).length, before, 'nothing reached the page for refused commands');
     assert.deepEqual(await page.evaluate(() => window.fakeHS.log.calls.map((c) => c.method)), ['widget.status']);
 
     // The extension context is gone: the relay stops listening.
     await bg(page, () => { window.__bg.id = undefined; });
-    assert.deepEqual(await cmd({ v: 1, type: 'call', id: 12, method: 'clear', args: [] }, { id: undefined }), []);
+    assert.deepEqual(await cmd(clear(12), { id: undefined }), []);
     assert.equal(await bg(page, () => window.chrome.runtime.onMessage.count()), 0);
     assert.deepEqual(errors, []);
-  } finally {
-    await close();
-  }
+  });
 
-  // No hook in the page: the relay answers delivered:false (the background logs "not delivered").
-  const bare = await open(server.page('plain.html'), { hook: false });
+  // No hook in the page: the relay answers false (the background logs "not delivered").
+  const bare = await open('plain.html', { hook: false });
   try {
     await addRelay(bare.page);
-    const replies = await bare.page.evaluate(() => window.__bg.command({ v: 1, type: 'call', id: 1, method: 'clear', args: [] }));
-    assert.deepEqual(replies, [{ v: 1, delivered: false }]);
+    const replies = await bare.page.evaluate(() => window.__bg.command('{"v":1,"type":"call","id":1,"method":"clear","args":[]}'));
+    assert.deepEqual(replies, [false]);
   } finally {
     await bare.close();
   }
