@@ -17,9 +17,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pollUntil } from './driver.mjs';
-import { missingPrerequisite } from './session.mjs';
-import { extensionDir, launchBrowser } from './browsers.mjs';
-import { SITE_DIR, ensureNoHubspotPage } from './site.mjs';
+import { missingPrerequisite, launchOnSite } from './session.mjs';
+import { extensionDir } from './browsers.mjs';
+import { SITE_DIR } from './site.mjs';
 
 /** Chromium: every host name a test may use resolves to the simulator on 127.0.0.1. */
 export const HOST_RULES = 'MAP *.example.test 127.0.0.1, MAP example.test 127.0.0.1, MAP other.test 127.0.0.1, MAP *.other.test 127.0.0.1';
@@ -99,33 +99,17 @@ export async function openHostsSession({
   const { startServer } = await import(path.join(SITE_DIR, 'server.mjs'));
   const site = await startServer({ port: 0, tls: pair && { key: pair.key, cert: pair.cert } });
   const scheme = tls ? 'https' : 'http';
-  let h;
-  try {
-    h = await launchBrowser(browser, {
-      extension,
-      ...launchOptions,
-      ...hostMappingOptions(browser, { tls, hosts, extraArgs, extraPrefs }),
-    });
-    if (browser === 'chromium') await ensureNoHubspotPage(h.context);
-  } catch (e) {
-    await h?.close().catch(() => {});
-    await site.close();
-    if (pair) fs.rmSync(pair.dir, { recursive: true, force: true });
-    throw e;
-  }
+  const session = await launchOnSite(site, browser, {
+    extension,
+    ...launchOptions,
+    ...hostMappingOptions(browser, { tls, hosts, extraArgs, extraPrefs }),
+  }, () => { if (pair) fs.rmSync(pair.dir, { recursive: true, force: true }); });
   return {
-    browser,
-    h,
-    site,
+    ...session,
     scheme,
     port: site.port,
     origin: (host) => `${scheme}://${host}:${site.port}`,
     url: (host, rel = '') => `${scheme}://${host}:${site.port}/${rel.replace(/^\//, '')}`,
-    async close() {
-      await h.close().catch(() => {});
-      await site.close().catch(() => {});
-      if (pair) fs.rmSync(pair.dir, { recursive: true, force: true });
-    },
   };
 }
 

@@ -22,23 +22,33 @@ export async function openSession({ browser = 'chromium', extension = extensionD
   const missing = missingPrerequisite({ browser, extension });
   if (missing) throw new Error(missing);
   const site = await startSite();
+  return { ...await launchOnSite(site, browser, { extension, ...launchOptions }), url: (rel) => new URL(rel, site.url).href };
+}
+
+/**
+ * `browser` launched with `launchOptions`, for the simulator server `site` (already started):
+ * `{browser, h, site, close()}`. close() (or a failed launch) closes the browser and the server,
+ * then runs `cleanup()`.
+ */
+export async function launchOnSite(site, browser, launchOptions, cleanup = () => {}) {
   let h;
   try {
-    h = await launchBrowser(browser, { extension, ...launchOptions });
+    h = await launchBrowser(browser, launchOptions);
     if (browser === 'chromium') await ensureNoHubspotPage(h.context);
   } catch (e) {
     await h?.close().catch(() => {});
     await site.close();
+    cleanup();
     throw e;
   }
   return {
     browser,
     h,
     site,
-    url: (rel) => new URL(rel, site.url).href,
     async close() {
       await h.close().catch(() => {});
       await site.close().catch(() => {});
+      cleanup();
     },
   };
 }
