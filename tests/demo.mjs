@@ -11,7 +11,7 @@
 // Env: BROWSER=chromium|firefox, CWI_EXTENSION / CWI_EXTENSION_FIREFOX=<unpacked extension dir>
 // (default dist/chrome, dist/firefox), DEMO_PAGE=index.html.
 import path from 'node:path';
-import { REPO_ROOT } from './harness/chromium.mjs';
+import { REPO_ROOT } from './harness/driver.mjs';
 import { missingPrerequisite } from './harness/session.mjs';
 import { extensionDir, launchBrowser } from './harness/browsers.mjs';
 import { startSite, emit, simReady, conversation } from './harness/site.mjs';

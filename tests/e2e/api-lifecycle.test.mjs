@@ -2,18 +2,14 @@
 // replaced by widget.load() (deferred.html: placeholder → ready) and by clear({resetWidget:true}),
 // and defined BEFORE the hook (the page loaded while the extension was disabled; the background
 // must inject the hook when a panel subscribes). Each emit must give exactly one row.
-import { test, describe, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSession } from '../harness/session.mjs';
-import { selectedBrowsers } from '../harness/browsers.mjs';
-import { emit, simReady, conversation, conversationFragment, uniqueId } from '../harness/site.mjs';
+import { forEachBrowser, openPageWithPanel } from '../harness/session.mjs';
+import { emit, simReady, simGeneration, conversation, conversationFragment, uniqueId } from '../harness/site.mjs';
 import {
   waitForPanelReady, waitForEvents, expectExactly, waitForApiState, waitForWidgetLoaded,
   recordApiStates, apiStatesSeen,
 } from '../harness/panel-ui.mjs';
-
-let s; // the session of the browser whose tests run now (one browser after the other)
-
 
 /** Emit conversationStarted with a fresh id and require exactly one row for it. */
 async function emitOnce(page, panel) {
@@ -24,24 +20,10 @@ async function emitOnce(page, panel) {
   return id;
 }
 
-/** Wait for the simulator's API object #generation with its chat iframe loaded. */
-function simGeneration(page, generation) {
-  return page.waitForFunction((g) => {
-    const st = window.hsSim && window.hsSim.state();
-    return st && st.generation === g && st.ready && st.loaded;
-  }, generation, { timeout: 10000 });
-}
-
-/** A tab whose panel (as a tab) is already subscribed before the page under test loads. */
-async function tabWithPanel(startUrl) {
-  const page = await s.h.newPage(startUrl);
-  const panel = await s.h.openPanelTab(page);
-  await waitForPanelReady(panel);
-  return { page, panel };
-}
-function defineTests(browser) {
+forEachBrowser((browser, s) => {
   test(`${browser}: index.html: API defined after the hook → ready; reset keeps one row per emit`, async () => {
-    const { page, panel } = await tabWithPanel(s.url('no-hubspot.html?before-index'));
+    // The panel is subscribed to the browser tab before the page under test loads in it.
+    const { page, panel } = await openPageWithPanel(s, 'no-hubspot.html?before-index', { ready: false });
     await waitForApiState(panel, 'absent');
     await page.goto(s.url('index.html'));
     await simReady(page);
@@ -67,7 +49,7 @@ function defineTests(browser) {
   });
 
   test(`${browser}: late.html: loader inserted 800 ms after load → absent, then ready; events flow`, async () => {
-    const { page, panel } = await tabWithPanel(s.url('no-hubspot.html?before-late'));
+    const { page, panel } = await openPageWithPanel(s, 'no-hubspot.html?before-late', { ready: false });
     await waitForApiState(panel, 'absent');
     await recordApiStates(panel);
     await page.goto(s.url('late.html'));
@@ -83,7 +65,7 @@ function defineTests(browser) {
   });
 
   test(`${browser}: deferred.html: placeholder → ready after widget.load(), then reset: one row per emit, no duplicates`, async () => {
-    const { page, panel } = await tabWithPanel(s.url('no-hubspot.html?before-deferred'));
+    const { page, panel } = await openPageWithPanel(s, 'no-hubspot.html?before-deferred', { ready: false });
     await waitForApiState(panel, 'absent');
     await recordApiStates(panel);
     await page.goto(s.url('deferred.html'));
@@ -154,12 +136,4 @@ function defineTests(browser) {
     await panel.close();
     await page.close();
   });
-}
-
-for (const browser of selectedBrowsers()) {
-  describe(browser, () => {
-    before(async () => { s = await openSession({ browser }); });
-    after(async () => { await s?.close(); s = null; });
-    defineTests(browser);
-  });
-}
+});

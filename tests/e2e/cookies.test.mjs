@@ -1,24 +1,22 @@
-// The Cookies tab in real Chromium and Firefox ESR (each of $E2E_BROWSERS), against the simulator
+// The Cookies view in real Chromium and Firefox ESR (each of $E2E_BROWSERS), against the simulator
 // served over https under real host names (shop.example.test, other.test, … → 127.0.0.1), so
 // leading-dot domain cookies, host-only and path cookies and Secure cookies behave as on a real site.
 // Every effect is checked in the BROWSER (chrome.cookies in the extension, document.cookie in the
 // page), not in the panel's text.
-import { test, describe, before, after, beforeEach, afterEach } from 'node:test';
+import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   openHostsSession, browserCookies, setBrowserCookie, clearBrowserCookies, waitForBrowserCookies,
-  openCookiesTab, cookieRows, waitForCookieRows, clickDeleteCookie, clickResetChatCookies, reloadCheckbox,
+  cookieRows, waitForCookieRows, clickDeleteCookie, clickResetChatCookies, reloadCheckbox,
   cookiesAlert,
 } from '../harness/hosts.mjs';
-import { waitForPanelReady, waitForApiState } from '../harness/panel-ui.mjs';
+import { waitForPanelReady, waitForApiState, selectView } from '../harness/panel-ui.mjs';
 import { simReady } from '../harness/site.mjs';
-import { pollUntil } from '../harness/chromium.mjs';
-import { selectedBrowsers } from '../harness/browsers.mjs';
+import { pollUntil } from '../harness/driver.mjs';
+import { forEachBrowser } from '../harness/session.mjs';
 
 const CHAT = ['messagesUtk', 'hs-messages-is-open', 'hs-messages-hide-welcome-message'];
 const SHOP = 'shop.example.test';
-
-let s; // the session of the browser whose tests run now (one browser after the other)
 
 // Another site with cookies of the SAME names: no delete or reset on example.test may touch them.
 const OTHER_SITE = [
@@ -28,14 +26,14 @@ const OTHER_SITE = [
 
 const pages = [];
 
-/** A page at `host`/`rel` and its panel (as a tab) on the Cookies tab, rows listed. */
-async function pageWithCookiesPanel(host, rel, { devtools = false, beforePanel } = {}) {
+/** A page at `host`/`rel` and its panel (as a browser tab, or in devtools) on the Cookies view, rows listed. */
+async function pageWithCookiesPanel(s, host, rel, { devtools = false, beforePanel } = {}) {
   const page = await s.h.newPage(s.url(host, rel));
   if (beforePanel) await beforePanel(page);
   const panel = devtools ? await s.h.openDevtoolsPanel(page) : await s.h.openPanelTab(page);
   pages.push(page, panel);
   await waitForPanelReady(panel);
-  await openCookiesTab(panel);
+  await selectView(panel, 'Cookies');
   await waitForCookieRows(panel, (rows) => rows.length >= 3, { message: 'the three chat cookie rows' });
   return { page, panel };
 }
@@ -50,7 +48,7 @@ async function pageCookiePairs(page) {
   return text ? text.split('; ').sort() : [];
 }
 
-function defineTests(browser) {
+forEachBrowser((browser, s) => {
   beforeEach(async () => {
     await clearBrowserCookies(s.h);
     for (const c of OTHER_SITE) {
@@ -71,7 +69,7 @@ function defineTests(browser) {
   });
 
   test(`${browser}: absent chat cookies are listed with data-present="false" and no Delete; other cookies are not listed`, async () => {
-    const { page, panel } = await pageWithCookiesPanel('clean.example.test', 'no-hubspot.html');
+    const { page, panel } = await pageWithCookiesPanel(s, 'clean.example.test', 'no-hubspot.html');
     await page.evaluate(() => { document.cookie = 'sessionid=abc; path=/'; });
     // A listing after the change (the page's own cookie must not appear in it).
     const rows = await waitForCookieRows(panel, (r) => r.length === 3 && r.every((x) => x.present === 'false'),
@@ -86,7 +84,7 @@ function defineTests(browser) {
   });
 
   test(`${browser}: the loader's .shop.example.test messagesUtk and a parent .example.test one are deleted separately`, async () => {
-    const { page, panel } = await pageWithCookiesPanel(SHOP, 'index.html');
+    const { page, panel } = await pageWithCookiesPanel(s, SHOP, 'index.html');
     await simReady(page);
     // The loader stores messagesUtk on .shop.example.test, Secure, SameSite=Lax (https page).
     const [loaderUtk] = await waitForBrowserCookies(s.h, { name: 'messagesUtk', domain: '.shop.example.test' },
@@ -123,7 +121,7 @@ function defineTests(browser) {
   });
 
   test(`${browser}: a host-only cookie and a path cookie are each deleted exactly`, async () => {
-    const { page, panel } = await pageWithCookiesPanel(SHOP, 'no-hubspot.html');
+    const { page, panel } = await pageWithCookiesPanel(s, SHOP, 'no-hubspot.html');
     await page.evaluate(() => {
       document.cookie = 'messagesUtk=host-only; path=/; Secure; SameSite=Lax';
       document.cookie = 'messagesUtk=account-path; path=/account; Secure; SameSite=Lax';
@@ -152,7 +150,7 @@ function defineTests(browser) {
   test(`${browser}: Reset chat cookies deletes every chat cookie the page sees, and only those (API absent)`, async () => {
     // A sibling site's chat cookie: not seen by shop.example.test, must survive.
     await setBrowserCookie(s.h, { url: 'https://blog.example.test/', name: 'messagesUtk', value: 'sibling', secure: true });
-    const { page, panel } = await pageWithCookiesPanel(SHOP, 'no-hubspot.html');
+    const { page, panel } = await pageWithCookiesPanel(s, SHOP, 'no-hubspot.html');
     await page.evaluate(() => {
       const attrs = '; Secure; SameSite=Lax';
       document.cookie = `messagesUtk=a; domain=.shop.example.test; path=/${attrs}`;
@@ -186,7 +184,7 @@ function defineTests(browser) {
   });
 
   test(`${browser}: Reset chat cookies + "and reload the widget" gives the page a new HubSpotConversations object`, async () => {
-    const { page, panel } = await pageWithCookiesPanel(SHOP, 'index.html');
+    const { page, panel } = await pageWithCookiesPanel(s, SHOP, 'index.html');
     await simReady(page);
     await waitForApiState(panel, 'ready');
     const [oldUtk] = await waitForBrowserCookies(s.h, { name: 'messagesUtk', domain: '.shop.example.test' },
@@ -216,15 +214,15 @@ function defineTests(browser) {
       { message: 'the new messagesUtk in the panel' });
   });
 
-  test(`${browser}: a cookie the page changes shows in the (real devtools) panel within a second`, async () => {
-    const { page, panel } = await pageWithCookiesPanel('live.example.test', 'no-hubspot.html', { devtools: true });
+  test(`${browser}: a cookie the page changes shows in the (real devtools) panel within a second`, async (t) => {
+    const { page, panel } = await pageWithCookiesPanel(s, 'live.example.test', 'no-hubspot.html', { devtools: true });
     await waitForCookieRows(panel, (rows) => rows.some((r) => r.name === 'hs-messages-is-open' && r.present === 'false'));
     const within = async (what, action, probe) => {
       const t0 = Date.now();
       await action();
       await waitForCookieRows(panel, probe, { timeout: 1000, message: `${what} within 1 s` });
       const ms = Date.now() - t0;
-      console.log(`# ${what}: ${ms} ms`);
+      t.diagnostic(`${what}: ${ms} ms`);
       return ms;
     };
     const open = (rows) => rows.find((r) => r.name === 'hs-messages-is-open');
@@ -240,7 +238,7 @@ function defineTests(browser) {
   });
 
   test(`${browser}: a forged delete of another site's cookie is refused and deletes nothing`, async () => {
-    const { page, panel } = await pageWithCookiesPanel(SHOP, 'no-hubspot.html');
+    const { page, panel } = await pageWithCookiesPanel(s, SHOP, 'no-hubspot.html');
     await page.evaluate(() => { document.cookie = 'messagesUtk=mine; domain=.shop.example.test; path=/; Secure'; });
     await waitForCookieRows(panel, (rows) => rows.some((r) => r.name === 'messagesUtk' && r.present === 'true'));
     const tabId = await s.h.tabIdOf(page);
@@ -268,12 +266,4 @@ function defineTests(browser) {
     await pollUntil(async () => /Nothing was deleted/.test((await cookiesAlert(panel)) ?? ''), { timeout: 3000, message: 'the error in the alert region' });
     assert.deepEqual((await browserCookies(s.h, { name: 'messagesUtk', domain: '.shop.example.test' })).map((c) => c.value), ['mine']);
   });
-}
-
-for (const browser of selectedBrowsers()) {
-  describe(browser, () => {
-    before(async () => { s = await openHostsSession({ browser }); });
-    after(async () => { await s?.close(); s = null; });
-    defineTests(browser);
-  });
-}
+}, { open: (browser) => openHostsSession({ browser }) });

@@ -1,28 +1,23 @@
 // The log's controls: Preserve log across navigations (real devtools panel), Clear, Pause/Resume,
 // the event-name select and the free-text search (panel tab).
-import { test, describe, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSession } from '../harness/session.mjs';
-import { selectedBrowsers } from '../harness/browsers.mjs';
+import { forEachBrowser, openPageWithPanel } from '../harness/session.mjs';
 import { emit, simReady, conversation, conversationFragment, uniqueId } from '../harness/site.mjs';
 import {
   waitForPanelReady, waitForEvents, expectExactly, waitForApiState, readPanel, clickButton, hasButton,
   setPreserveLog, setSearch, selectEventName, countEvents, navigationCount, squash,
 } from '../harness/panel-ui.mjs';
 
-let s; // the session of the browser whose tests run now (one browser after the other)
-
 
 async function started(page, panel, id) {
   await emit(page, 'conversationStarted', conversation(id));
   await waitForEvents(panel, 'conversationStarted', conversationFragment(id));
 }
-function defineTests(browser) {
+
+forEachBrowser((browser, s) => {
   test(`${browser}: devtools panel: Preserve log off clears on navigation; on keeps entries and adds a [data-navigation] separator`, async () => {
-    const page = await s.h.newPage(s.url('index.html?nav=0'));
-    await simReady(page);
-    const dt = await s.h.openDevtoolsPanel(page);
-    await waitForPanelReady(dt);
+    const { page, panel: dt } = await openPageWithPanel(s, 'index.html?nav=0', { devtools: true });
     await waitForApiState(dt, 'ready');
     await setPreserveLog(dt, false);
 
@@ -66,10 +61,7 @@ function defineTests(browser) {
   });
 
   test(`${browser}: panel tab: Clear empties the list; new events still arrive`, async () => {
-    const page = await s.h.newPage(s.url('index.html?clear'));
-    await simReady(page);
-    const tab = await s.h.openPanelTab(page);
-    await waitForPanelReady(tab);
+    const { page, panel: tab } = await openPageWithPanel(s, 'index.html?clear');
     const a = uniqueId();
     await started(page, tab, a);
     await clickButton(tab, 'Clear');
@@ -88,10 +80,7 @@ function defineTests(browser) {
   });
 
   test(`${browser}: panel tab: Pause holds new rows, Resume shows them (once)`, async () => {
-    const page = await s.h.newPage(s.url('index.html?pause'));
-    await simReady(page);
-    const tab = await s.h.openPanelTab(page);
-    await waitForPanelReady(tab);
+    const { page, panel: tab } = await openPageWithPanel(s, 'index.html?pause');
     const a = uniqueId();
     await started(page, tab, a);
 
@@ -124,10 +113,7 @@ function defineTests(browser) {
   });
 
   test(`${browser}: panel tab: the event-name select and the free-text search narrow the rows`, async () => {
-    const page = await s.h.newPage(s.url('index.html?filter'));
-    await simReady(page);
-    const tab = await s.h.openPanelTab(page);
-    await waitForPanelReady(tab);
+    const { page, panel: tab } = await openPageWithPanel(s, 'index.html?filter');
     const id = uniqueId();
     await started(page, tab, id);
     await emit(page, 'unreadConversationCountChanged', { unreadCount: 42 });
@@ -171,12 +157,4 @@ function defineTests(browser) {
     await tab.close();
     await page.close();
   });
-}
-
-for (const browser of selectedBrowsers()) {
-  describe(browser, () => {
-    before(async () => { s = await openSession({ browser }); });
-    after(async () => { await s?.close(); s = null; });
-    defineTests(browser);
-  });
-}
+});

@@ -2,19 +2,11 @@
 // run the same number of times and its console (messages and uncaught errors) is the same, with
 // and without the extension, for the same pages and actions. With the extension, a panel is
 // subscribed to the tab during the whole run, so the hook is fully active (relay connected).
-import { test, describe, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSession, recordConsole } from '../harness/session.mjs';
-import { selectedBrowsers } from '../harness/browsers.mjs';
-import { emit, simReady, conversation } from '../harness/site.mjs';
+import { openSession, recordConsole, forEachBrowser } from '../harness/session.mjs';
+import { emit, simReady, simGeneration, conversation } from '../harness/site.mjs';
 import { waitForPanelReady, waitForEvents } from '../harness/panel-ui.mjs';
-
-function generation(page, g) {
-  return page.waitForFunction((n) => {
-    const st = window.hsSim && window.hsSim.state();
-    return st && st.generation === n && st.ready && st.loaded;
-  }, g, { timeout: 10000 });
-}
 
 // Every step: navigate, act, then read what the page itself observed.
 const STEPS = [
@@ -23,17 +15,17 @@ const STEPS = [
     await emit(page, 'conversationStarted', conversation(1001));
     await emit(page, 'unreadConversationCountChanged', { unreadCount: 3 });
     await page.evaluate(() => window.HubSpotConversations.clear({ resetWidget: true }));
-    await generation(page, 2);
+    await simGeneration(page, 2);
     await emit(page, 'conversationStarted', conversation(1002));
     await page.evaluate(() => window.hsSim.emitAll());
   }],
   ['deferred.html', async (page) => {
     await page.evaluate(() => window.HubSpotConversations.widget.status());
     await page.click('#load-chat');
-    await generation(page, 2);
+    await simGeneration(page, 2);
     await emit(page, 'conversationStarted', conversation(1003));
     await page.evaluate(() => window.HubSpotConversations.resetAndReloadWidget());
-    await generation(page, 3);
+    await simGeneration(page, 3);
     await emit(page, 'conversationStarted', conversation(1004));
   }],
   ['late.html', async (page) => {
@@ -110,49 +102,47 @@ async function run(browser, withExtension) {
   return results;
 }
 
-for (const browser of selectedBrowsers()) {
-  describe(browser, () => {
-    let withExt;
-    let without;
-    before(async () => {
-      withExt = await run(browser, true);
-      without = await run(browser, false);
-    });
-
-    test(`${browser}: scenario timing and console (diagnostics)`, (t) => {
-      for (const r of [...withExt, ...without]) t.diagnostic(`${r.page}: ${r.ms} ms, ${r.console.length} console messages, ${r.errors.length} errors, onReady ${r.onReadyCalls}`);
-      if (process.env.CWI_DEBUG) t.diagnostic(JSON.stringify(without, null, 1));
-    });
-
-    test(`${browser}: onReady callbacks run the same number of times with and without the extension`, () => {
-      for (let i = 0; i < STEPS.length; i++) {
-        assert.equal(withExt[i].onReadyCalls, without[i].onReadyCalls, `${STEPS[i][0]}: onReady calls`);
-      }
-      // Sanity: the scenario did exercise onReady (index: initial + reset; deferred: placeholder + load + reset).
-      assert.equal(without[0].onReadyCalls, 2, 'index.html: onReady ran for the first object and after the reset');
-      assert.equal(without[1].onReadyCalls, 3, 'deferred.html: placeholder, load() and reset');
-    });
-
-    test(`${browser}: the page console (messages and uncaught errors) is the same with and without the extension`, () => {
-      for (let i = 0; i < STEPS.length; i++) {
-        const page = STEPS[i][0];
-        assert.deepEqual(withExt[i].pageConsole, without[i].pageConsole, `${page}: the page's own log`);
-        assert.deepEqual(withExt[i].console, without[i].console, `${page}: console messages`);
-        assert.deepEqual(withExt[i].errors, without[i].errors, `${page}: uncaught page errors`);
-      }
-      // Sanity: the scenario produced console output and the invalid settings page its error.
-      assert.ok(without[0].console.length > 0, 'index.html logged something');
-      assert.ok(without.find((r) => r.page === 'invalid-settings.html').errors.some((e) => /Invariant Violation/.test(e)),
-        'invalid-settings.html throws its Invariant Violation');
-    });
-
-    test(`${browser}: the page sees the same HubSpotConversations object shape and no extra globals`, () => {
-      for (let i = 0; i < STEPS.length; i++) {
-        const page = STEPS[i][0];
-        assert.equal(withExt[i].api, without[i].api, `${page}: typeof HubSpotConversations`);
-        assert.deepEqual(withExt[i].apiKeys, without[i].apiKeys, `${page}: its keys`);
-        assert.deepEqual(withExt[i].ownWindowKeys, without[i].ownWindowKeys, `${page}: window keys`);
-      }
-    });
+// Each browser runs the scenario twice (its own launch with the extension, then one without), before
+// the tests compare the two runs.
+forEachBrowser((browser, runs) => {
+  test(`${browser}: onReady callbacks run the same number of times with and without the extension`, () => {
+    const { withExt, without } = runs;
+    for (let i = 0; i < STEPS.length; i++) {
+      assert.equal(withExt[i].onReadyCalls, without[i].onReadyCalls, `${STEPS[i][0]}: onReady calls`);
+    }
+    // Sanity: the scenario did exercise onReady (index: initial + reset; deferred: placeholder + load + reset).
+    assert.equal(without[0].onReadyCalls, 2, 'index.html: onReady ran for the first object and after the reset');
+    assert.equal(without[1].onReadyCalls, 3, 'deferred.html: placeholder, load() and reset');
   });
-}
+
+  test(`${browser}: the page console (messages and uncaught errors) is the same with and without the extension`, (t) => {
+    const { withExt, without } = runs;
+    // Reporter lines (not assertions): what each step took and logged, with and then without.
+    for (const [label, results] of [['with the extension', withExt], ['without', without]]) {
+      for (const r of results) {
+        t.diagnostic(`${label}: ${r.page}: ${r.ms} ms, ${r.console.length} console messages, ${r.errors.length} errors, onReady ${r.onReadyCalls}`);
+      }
+    }
+    if (process.env.CWI_DEBUG) t.diagnostic(JSON.stringify(without, null, 1));
+    for (let i = 0; i < STEPS.length; i++) {
+      const page = STEPS[i][0];
+      assert.deepEqual(withExt[i].pageConsole, without[i].pageConsole, `${page}: the page's own log`);
+      assert.deepEqual(withExt[i].console, without[i].console, `${page}: console messages`);
+      assert.deepEqual(withExt[i].errors, without[i].errors, `${page}: uncaught page errors`);
+    }
+    // Sanity: the scenario produced console output and the invalid settings page its error.
+    assert.ok(without[0].console.length > 0, 'index.html logged something');
+    assert.ok(without.find((r) => r.page === 'invalid-settings.html').errors.some((e) => /Invariant Violation/.test(e)),
+      'invalid-settings.html throws its Invariant Violation');
+  });
+
+  test(`${browser}: the page sees the same HubSpotConversations object shape and no extra globals`, () => {
+    const { withExt, without } = runs;
+    for (let i = 0; i < STEPS.length; i++) {
+      const page = STEPS[i][0];
+      assert.equal(withExt[i].api, without[i].api, `${page}: typeof HubSpotConversations`);
+      assert.deepEqual(withExt[i].apiKeys, without[i].apiKeys, `${page}: its keys`);
+      assert.deepEqual(withExt[i].ownWindowKeys, without[i].ownWindowKeys, `${page}: window keys`);
+    }
+  });
+}, { open: async (browser) => ({ withExt: await run(browser, true), without: await run(browser, false) }) });

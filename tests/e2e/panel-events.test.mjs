@@ -1,19 +1,16 @@
 // SDK events reach the panel with their payloads: in the REAL devtools panel "HubSpot Chat"
 // (opened over CDP, also AFTER the events fired) and in the panel opened as a tab.
 // Also: the API state shown for a page with / without HubSpot.
-import { test, describe, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSession } from '../harness/session.mjs';
-import { selectedBrowsers } from '../harness/browsers.mjs';
+import { forEachBrowser } from '../harness/session.mjs';
 import { emit, simReady, conversation, conversationFragment, uniqueId } from '../harness/site.mjs';
 import {
   waitForPanelReady, waitForEvents, expectExactly, waitForApiState, waitForWidgetLoaded, clickRow, squash,
-  apiState, recordApiStates, apiStatesSeen, readPanel, tabNames,
+  apiState, recordApiStates, apiStatesSeen, readPanel, viewNames,
 } from '../harness/panel-ui.mjs';
 
-let s; // the session of the browser whose tests run now (one browser after the other)
-
-function defineTests(browser) {
+forEachBrowser((browser, s) => {
   test(`${browser}: devtools panel: events fired BEFORE the panel opened appear, with payloads`, async () => {
     const page = await s.h.newPage(s.url('index.html'));
     await simReady(page);
@@ -49,7 +46,7 @@ function defineTests(browser) {
     const tab = await s.h.openPanelTab(page);
     await waitForPanelReady(tab);
     await waitForApiState(tab, 'ready');
-    assert.ok((await tabNames(tab)).includes('Events'), 'a role="tab" named Events');
+    assert.ok((await viewNames(tab)).includes('Events'), 'a view named Events (its role="tab")');
 
     const id = uniqueId();
     await emit(page, 'conversationStarted', conversation(id));
@@ -112,12 +109,4 @@ function defineTests(browser) {
     await page.close();
     await fresh.close();
   });
-}
-
-for (const browser of selectedBrowsers()) {
-  describe(browser, () => {
-    before(async () => { s = await openSession({ browser }); });
-    after(async () => { await s?.close(); s = null; });
-    defineTests(browser);
-  });
-}
+});

@@ -6,20 +6,15 @@
 //   (lowered in the profile) while panels stay connected.
 // In both, a global stored in the background before the stop is gone once it runs again. No event
 // may be lost or duplicated.
-import { test, describe, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSession } from '../harness/session.mjs';
-import { selectedBrowsers } from '../harness/browsers.mjs';
+import { openSession, forEachBrowser, openPageWithPanel } from '../harness/session.mjs';
 import { emit, simReady, conversation, conversationFragment, uniqueId } from '../harness/site.mjs';
 import { waitForPanelReady, waitForEvents, expectExactly, waitForApiState } from '../harness/panel-ui.mjs';
 
-let s; // the session of the browser whose tests run now (one browser after the other)
-
-async function open(kind, rel) {
-  const page = await s.h.newPage(s.url(rel));
-  await simReady(page);
-  const panel = kind === 'devtools' ? await s.h.openDevtoolsPanel(page) : await s.h.openPanelTab(page);
-  await waitForPanelReady(panel);
+/** A page on `rel` (chat loaded) and its panel: the devtools panel (`kind` 'devtools') or a panel tab. */
+async function open(s, kind, rel) {
+  const { page, panel } = await openPageWithPanel(s, rel, { devtools: kind === 'devtools' });
   await waitForApiState(panel, 'ready');
   return { page, panel };
 }
@@ -29,8 +24,8 @@ async function expectOnce(panel, name, fragment) {
   await expectExactly(panel, name, fragment, 1);
 }
 
-async function scenario(t, kind) {
-  const { page, panel } = await open(kind, `index.html?sw=${kind}`);
+async function scenario(t, s, kind) {
+  const { page, panel } = await open(s, kind, `index.html?sw=${kind}`);
   const a = uniqueId();
   await emit(page, 'conversationStarted', conversation(a));
   await waitForEvents(panel, 'conversationStarted', conversationFragment(a));
@@ -64,8 +59,8 @@ async function scenario(t, kind) {
 // No panel is open while the worker is stopped, so nothing reconnects to it: the worker is
 // verified to be stopped (status "stopped", no worker target, still so 300 ms later) when the
 // event is emitted. A panel opened afterwards must show it, once, next to the earlier one.
-async function stoppedWithoutPanel(t) {
-  const { page, panel } = await open('tab', 'index.html?sw=closed');
+async function stoppedWithoutPanel(t, s) {
+  const { page, panel } = await open(s, 'tab', 'index.html?sw=closed');
   const a = uniqueId();
   await emit(page, 'conversationStarted', conversation(a));
   await waitForEvents(panel, 'conversationStarted', conversationFragment(a));
@@ -160,16 +155,11 @@ async function waitForStops(fx, n, timeout) {
   }
 }
 
-for (const browser of selectedBrowsers()) {
-  describe(browser, () => {
-    before(async () => { s = await openSession({ browser }); });
-    after(async () => { await s?.close(); s = null; });
-
-    test(`${browser}: devtools panel: a background stopped mid-session loses no event and duplicates none`, (t) => scenario(t, 'devtools'));
-    test(`${browser}: panel tab: a background stopped mid-session loses no event and duplicates none`, (t) => scenario(t, 'tab'));
-    test(`${browser}: an event emitted while the background is stopped (no panel open) is shown once by the next panel`, (t) => stoppedWithoutPanel(t));
-    if (browser === 'firefox') {
-      test(`${browser}: the idle timeout stops the event page while panels are connected; no event is lost, panels keep updating`, (t) => firefoxIdleStops(t));
-    }
-  });
-}
+forEachBrowser((browser, s) => {
+  test(`${browser}: devtools panel: a background stopped mid-session loses no event and duplicates none`, (t) => scenario(t, s, 'devtools'));
+  test(`${browser}: panel tab: a background stopped mid-session loses no event and duplicates none`, (t) => scenario(t, s, 'tab'));
+  test(`${browser}: an event emitted while the background is stopped (no panel open) is shown once by the next panel`, (t) => stoppedWithoutPanel(t, s));
+  if (browser === 'firefox') {
+    test(`${browser}: the idle timeout stops the event page while panels are connected; no event is lost, panels keep updating`, (t) => firefoxIdleStops(t));
+  }
+});

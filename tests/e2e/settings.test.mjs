@@ -1,30 +1,16 @@
-// The Settings tab (issue 3): window.hsConversationsSettings as the page set it (before or AFTER
+// The Settings view: window.hsConversationsSettings as the page set it (before or AFTER
 // the loader read it) and as it is now, the loader's exact Invariant Violation for a wrong value
 // (compared with the page's real uncaught error), and the identification token masked in the page.
-import { test, describe, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSession, recordConsole } from '../harness/session.mjs';
-import { selectedBrowsers } from '../harness/browsers.mjs';
+import { forEachBrowser, recordConsole } from '../harness/session.mjs';
 import { simReady } from '../harness/site.mjs';
-import { waitForPanelReady, waitForApiState, clickButton } from '../harness/panel-ui.mjs';
+import { waitForPanelReady, waitForApiState, clickButton, selectView } from '../harness/panel-ui.mjs';
 
-let s; // the session of the browser whose tests run now
-
-// ---------------------------------------------------------------- Settings tab UI
-
-async function selectTab(d, name) {
-  await d.evaluate((n) => {
-    const tab = [...document.querySelectorAll('[role="tab"]')].find((t) => t.textContent.trim() === n);
-    if (!tab) throw new Error(`no tab "${n}"`);
-    tab.click();
-    return true;
-  }, name);
-  await d.waitFor(`document.querySelector('[role="tab"][aria-selected="true"]')?.textContent.trim() === ${JSON.stringify(name)}`,
-    { message: `the ${name} tab to be selected` });
-}
+// ---------------------------------------------------------------- Settings view UI
 
 /**
- * One section of the Settings tab ('settings-set' = as the page set it, 'settings-now' = as it is
+ * One section of the Settings view ('settings-set' = as the page set it, 'settings-now' = as it is
  * now): its text, its rows {key: [type, value text]} and its problems [{field, message, thrown}].
  */
 function readSettings(d, which) {
@@ -57,18 +43,19 @@ function waitSettings(d, which, pred, message) {
   })();
 }
 
-async function openSettingsTab(page) {
+/** The panel (as a browser tab) for `page`, on its Settings view. */
+async function openSettingsView(s, page) {
   const panel = await s.h.openPanelTab(page);
   await waitForPanelReady(panel);
-  await selectTab(panel, 'Settings');
+  await selectView(panel, 'Settings');
   return panel;
 }
 
-function defineTests(browser) {
+forEachBrowser((browser, s) => {
   test(`${browser}: as the page set it (before the loader) vs as it is now, after an in-place change and "Read again"`, async () => {
     const page = await s.h.newPage(s.url('inline.html?t=settings'));
     await simReady(page);
-    const panel = await openSettingsTab(page);
+    const panel = await openSettingsView(s, page);
     await waitForApiState(panel, 'ready');
     const set = await waitSettings(panel, 'settings-set', (v) => v.rows.inlineEmbedSelector, 'the settings as set');
     assert.deepEqual(set.rows, { inlineEmbedSelector: ['string', '"#chat-here"'] });
@@ -98,7 +85,7 @@ function defineTests(browser) {
     // Precondition on the page: its onReady (run by the loader) assigned the settings.
     assert.deepEqual(await page.evaluate(() => window.hsConversationsSettings), { loadImmediately: true, isFullscreen: true });
     assert.ok(await page.evaluate(() => window.pageConsole.includes('page assigned hsConversationsSettings after the loader read it')));
-    const panel = await openSettingsTab(page);
+    const panel = await openSettingsView(s, page);
     const set = await waitSettings(panel, 'settings-set', (v) => v.rows.isFullscreen, 'the settings as set');
     assert.match(set.text, /after the loader read it: too late/);
     assert.doesNotMatch(set.text, /before the loader read it/);
@@ -128,7 +115,7 @@ function defineTests(browser) {
     ];
     const page = await s.h.newPage(s.url('no-hubspot.html?t=invalid'));
     const log = recordConsole(page);
-    const panel = await openSettingsTab(page);
+    const panel = await openSettingsView(s, page);
     for (const [field, settings, second] of cases) {
       log.errors.length = 0;
       await page.goto(s.url(`invalid-settings.html?t=${field}&settings=${encodeURIComponent(JSON.stringify(settings))}`));
@@ -159,14 +146,14 @@ function defineTests(browser) {
     await simReady(page);
     const secret = await page.evaluate(() => window.hsConversationsSettings.identificationToken);
     assert.ok(secret.includes('SECRET'), 'precondition: the page has a token');
-    const panel = await openSettingsTab(page);
+    const panel = await openSettingsView(s, page);
     const set = await waitSettings(panel, 'settings-set', (v) => v.rows.identificationToken, 'the settings as set');
     assert.deepEqual(set.rows.identificationToken, ['string', `"•••• (${secret.length} chars)"`]);
     assert.deepEqual(set.rows.identificationEmail, ['string', '"visitor@example.test"']);
     assert.deepEqual(set.problems, [], 'a string token is valid');
     await clickButton(panel, 'Read again');
     await waitSettings(panel, 'settings-now', (v) => v.rows.identificationToken, 'the settings now');
-    await selectTab(panel, 'Events');
+    await selectView(panel, 'Events');
     await panel.waitFor(() => document.querySelectorAll('[data-event-name], [role="row"]').length > 0, { message: 'log rows' });
     assert.ok(!(await panel.evaluate(() => document.documentElement.outerHTML)).includes('SECRET'), 'not in the panel');
     const stored = await s.h.swEvaluate(async () => JSON.stringify(await chrome.storage.session.get(null)));
@@ -176,12 +163,4 @@ function defineTests(browser) {
     await panel.close();
     await page.close();
   });
-}
-
-for (const browser of selectedBrowsers()) {
-  describe(browser, () => {
-    before(async () => { s = await openSession({ browser }); });
-    after(async () => { await s?.close(); s = null; });
-    defineTests(browser);
-  });
-}
+});

@@ -3,18 +3,15 @@
 // devtools.panels.onThemeChanged; Chromium: devtools.panels.setThemeChangeHandler), and the
 // colours change with it. As a tab (no devtools) the panel sets no data-theme and follows the
 // system's prefers-color-scheme.
-import { test, describe, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSession } from '../harness/session.mjs';
-import { selectedBrowsers } from '../harness/browsers.mjs';
+import { forEachBrowser } from '../harness/session.mjs';
 import { simReady } from '../harness/site.mjs';
 import { waitForPanelReady } from '../harness/panel-ui.mjs';
-import { toExpression } from '../harness/chromium.mjs';
+import { toExpression } from '../harness/driver.mjs';
 
 const DARK_BG = 'rgb(32, 33, 36)'; // --bg of the dark theme (#202124)
 const LIGHT_BG = 'rgb(255, 255, 255)';
-
-let s;
 
 function look(panel) {
   return panel.evaluate(() => ({
@@ -31,7 +28,7 @@ function waitForTheme(panel, theme, bg) {
     .catch(async (e) => { throw new Error(`${e.message}; panel: ${JSON.stringify(await look(panel))}`); });
 }
 
-function defineTests(browser) {
+forEachBrowser((browser, s) => {
   test(`${browser}: devtools panel: data-theme follows the devtools theme when it opens and when it changes`, async () => {
     const page = await s.h.newPage(s.url('index.html?theme'));
     await simReady(page);
@@ -68,12 +65,4 @@ function defineTests(browser) {
     await tab.close();
     await page.close();
   });
-}
-
-for (const browser of selectedBrowsers()) {
-  describe(browser, () => {
-    before(async () => { s = await openSession({ browser }); });
-    after(async () => { await s?.close(); s = null; });
-    defineTests(browser);
-  });
-}
+});

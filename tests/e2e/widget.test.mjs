@@ -1,30 +1,17 @@
-// The Widget tab drives the page's SDK (issue 3): every button, with and without its option, is
+// The Widget view drives the page's SDK: every button, with and without its option, is
 // checked by its EFFECT on the simulator page (iframe removed / reopened, <html> open class, new
 // object, cookies gone, the chat iframe told to open a new thread), plus "API not ready", the
 // throttle mark, the buttons that depend on the object's methods, and the loaded state that the
 // panel derives from the hook WITHOUT calling status() (each SDK call is reported to HubSpot).
-import { test, describe, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSession } from '../harness/session.mjs';
-import { selectedBrowsers } from '../harness/browsers.mjs';
-import { simReady } from '../harness/site.mjs';
-import { waitForPanelReady, waitForApiState, waitForWidgetLoaded, hasButton, clickButton } from '../harness/panel-ui.mjs';
+import { forEachBrowser, openPageWithPanel } from '../harness/session.mjs';
+import { simReady, simGeneration } from '../harness/site.mjs';
+import {
+  waitForApiState, waitForWidgetLoaded, hasButton, clickButton, selectView,
+} from '../harness/panel-ui.mjs';
 
-let s; // the session of the browser whose tests run now
-
-// ---------------------------------------------------------------- Widget tab UI (issue 3 contract)
-
-/** Select a view tab (role="tab") by its name and wait until it is the selected one. */
-async function selectTab(d, name) {
-  await d.evaluate((n) => {
-    const tab = [...document.querySelectorAll('[role="tab"]')].find((t) => t.textContent.trim() === n);
-    if (!tab) throw new Error(`no tab "${n}"`);
-    tab.click();
-    return true;
-  }, name);
-  await d.waitFor(`document.querySelector('[role="tab"][aria-selected="true"]')?.textContent.trim() === ${JSON.stringify(name)}`,
-    { message: `the ${name} tab to be selected` });
-}
+// ---------------------------------------------------------------- Widget view UI
 
 /** Set the checkbox labelled `label` (widgetOpen, openToNewThread, resetWidget). */
 function setOption(d, label, on) {
@@ -73,39 +60,29 @@ const chatCookies = (page) => page.evaluate(() => document.cookie.split('; ').ma
 function waitPage(page, fn, arg, message) {
   return page.waitForFunction(fn, arg, { timeout: 10000 }).catch((e) => { throw new Error(`${message}: ${e.message}`); });
 }
-/** Simulator object #generation with its chat iframe loaded (and its widgetLoaded received). */
-function simGeneration(page, generation) {
-  return waitPage(page, (g) => {
-    const st = window.hsSim && window.hsSim.state();
-    return st && st.generation === g && st.ready && st.loaded;
-  }, generation, `simulator generation ${generation} ready`);
-}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** A page on `rel` with its chat loaded and a panel tab on the Widget view. */
-async function openWidgetTab(rel, { ready = true } = {}) {
-  const page = await s.h.newPage(s.url(rel));
-  if (ready) await simReady(page);
-  const panel = await s.h.openPanelTab(page);
-  await waitForPanelReady(panel);
-  await selectTab(panel, 'Widget');
-  return { page, panel, async close() { await panel.close(); await page.close(); } };
+/** A page on `rel` with its chat loaded and the panel (as a browser tab) on the Widget view. */
+async function openWidgetView(s, rel) {
+  const opened = await openPageWithPanel(s, rel);
+  await selectView(opened.panel, 'Widget');
+  return opened;
 }
 
-function defineTests(browser) {
+forEachBrowser((browser, s) => {
   test(`${browser}: the loaded state follows the iframe (load, removal) without any status() call from the panel`, async () => {
-    const { page, panel, close } = await openWidgetTab('index.html?t=observe');
+    const { page, panel, close } = await openWidgetView(s, 'index.html?t=observe');
     await waitForApiState(panel, 'ready');
     await waitForWidgetLoaded(panel, true);
     await panel.waitFor(() => document.querySelector('.widget-pane')?.textContent.includes('loaded (seen by the hook'),
-      { message: 'the Widget tab shows the iframe as loaded' });
+      { message: 'the Widget view shows the iframe as loaded' });
     await sleep(300); // the hook's one on('widgetHidden') after the iframe loaded is reported too
     const usage = await page.evaluate(() => window.hsSim.usageCount());
     assert.ok(Number.isInteger(usage), `usage counter of the chat iframe: ${usage}`);
-    // The panel open on both tabs for a while (the Settings tab re-reads the settings): no SDK call.
-    await selectTab(panel, 'Settings');
+    // The panel open on both views for a while (the Settings view re-reads the settings): no SDK call.
+    await selectView(panel, 'Settings');
     await sleep(700);
-    await selectTab(panel, 'Widget');
+    await selectView(panel, 'Widget');
     await sleep(800);
     assert.equal(await page.evaluate(() => window.hsSim.usageCount()), usage, 'the open panel called nothing in the page');
 
@@ -113,7 +90,7 @@ function defineTests(browser) {
     await page.evaluate(() => window.HubSpotConversations.widget.remove());
     await waitForWidgetLoaded(panel, false);
     await panel.waitFor(() => document.querySelector('.widget-pane')?.textContent.includes('not loaded'),
-      { message: 'the Widget tab shows the iframe as not loaded' });
+      { message: 'the Widget view shows the iframe as not loaded' });
     await page.evaluate(() => window.HubSpotConversations.widget.load());
     await simGeneration(page, 1);
     await waitForWidgetLoaded(panel, true);
@@ -125,7 +102,7 @@ function defineTests(browser) {
   });
 
   test(`${browser}: widget.remove(), widget.load() with and without widgetOpen, widget.open(), widget.close()`, async () => {
-    const { page, panel, close } = await openWidgetTab('index.html?t=buttons');
+    const { page, panel, close } = await openWidgetView(s, 'index.html?t=buttons');
     await waitForApiState(panel, 'ready');
     assert.equal(await page.evaluate(iframePresent), true);
 
@@ -159,7 +136,7 @@ function defineTests(browser) {
   });
 
   test(`${browser}: widget.refresh() with and without openToNewThread reaches the chat iframe`, async () => {
-    const { page, panel, close } = await openWidgetTab('index.html?t=refresh');
+    const { page, panel, close } = await openWidgetView(s, 'index.html?t=refresh');
     await waitForApiState(panel, 'ready');
     assert.match(await call(panel, 'widget.refresh()', { option: 'openToNewThread', on: false }), /returned/);
     await waitPage(page, () => window.hsSim.traces.some((t) => t.what === 'refresh-run'), null, 'the loader ran refresh');
@@ -174,7 +151,7 @@ function defineTests(browser) {
   });
 
   test(`${browser}: clear() deletes the chat cookies; clear({resetWidget:true}) and resetAndReloadWidget() build new objects; debug()`, async () => {
-    const { page, panel, close } = await openWidgetTab('index.html?t=clear');
+    const { page, panel, close } = await openWidgetView(s, 'index.html?t=clear');
     await waitForApiState(panel, 'ready');
     await page.evaluate(async () => {
       await window.hsSim.openChange(true, true); // the visitor opens: hs-messages-is-open
@@ -208,7 +185,7 @@ function defineTests(browser) {
   });
 
   test(`${browser}: widget.status() shows its result; widget.load() on a placeholder; "API not ready" without HubSpot`, async () => {
-    const { page, panel, close } = await openWidgetTab('index.html?t=status');
+    const { page, panel, close } = await openWidgetView(s, 'index.html?t=status');
     await waitForApiState(panel, 'ready');
     await sleep(300);
     const usage = await page.evaluate(() => window.hsSim.usageCount());
@@ -242,7 +219,7 @@ function defineTests(browser) {
   });
 
   test(`${browser}: debug(true)/debug(false)/resetAndReloadWidget() only when the object has them`, async () => {
-    const { page, panel, close } = await openWidgetTab('index.html?t=methods');
+    const { page, panel, close } = await openWidgetView(s, 'index.html?t=methods');
     await waitForApiState(panel, 'ready');
     await panel.waitFor(() => [...document.querySelectorAll('button')].some((b) => b.textContent.trim() === 'debug(true)'),
       { message: 'debug(true) for an object that has debug()' });
@@ -261,7 +238,7 @@ function defineTests(browser) {
   });
 
   test(`${browser}: widget.load() twice within 1 s: the second is marked as collapsed; the page ran 2 loads`, async () => {
-    const { page, panel, close } = await openWidgetTab('index.html?t=throttle');
+    const { page, panel, close } = await openWidgetView(s, 'index.html?t=throttle');
     await waitForApiState(panel, 'ready');
     await sleep(1100); // the loader's first render is not a widget.load() call, but keep clear of any window
     const first = await call(panel, 'widget.load()', { option: 'widgetOpen', on: false });
@@ -277,7 +254,7 @@ function defineTests(browser) {
   });
 
   test(`${browser}: inline embed: target found and the iframe's size; a missing target`, async () => {
-    const { page, panel, close } = await openWidgetTab('inline.html?t=inline');
+    const { page, panel, close } = await openWidgetView(s, 'inline.html?t=inline');
     const size = await page.evaluate(() => {
       const r = document.getElementById('hubspot-conversations-inline-iframe').getBoundingClientRect();
       return `${r.width} × ${r.height} px`;
@@ -301,12 +278,4 @@ function defineTests(browser) {
     assert.equal(await page.evaluate(() => !!document.querySelector('iframe[id^="hubspot"]')), false, 'nothing rendered');
     await close();
   });
-}
-
-for (const browser of selectedBrowsers()) {
-  describe(browser, () => {
-    before(async () => { s = await openSession({ browser }); });
-    after(async () => { await s?.close(); s = null; });
-    defineTests(browser);
-  });
-}
+});

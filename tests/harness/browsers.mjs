@@ -3,7 +3,7 @@
 // driver API (see README.md here): launch() → harness with newPage, tabIdOf, openPanelTab,
 // openDevtoolsPanel, stopServiceWorker, ...
 //
-//   for (const browser of selectedBrowsers()) describe(browser, () => { ... openSession({ browser }) ... });
+// Test files use forEachBrowser (session.mjs), which loops over selectedBrowsers().
 import path from 'node:path';
 import * as chromium from './chromium.mjs';
 import * as firefox from './firefox.mjs';
@@ -28,11 +28,7 @@ export function extensionDir(browser) {
 
 /** Why `browser` cannot run here (binary or build missing), or null. */
 export function browserMissing(browser, extension = extensionDir(browser)) {
-  const mod = browser === 'firefox' ? firefox : chromium;
-  if (browser === 'firefox' && !firefox.firefoxAvailable()) return `Firefox not found at ${firefox.FIREFOX} (apt-get install -y firefox-esr)`;
-  if (browser === 'chromium' && !chromium.chromiumAvailable()) return `Chromium not found at ${chromium.CHROMIUM} (apt-get install -y chromium)`;
-  if (extension && !mod.extensionBuilt(extension)) return `no built extension in ${extension} (run make dist)`;
-  return null;
+  return (browser === 'firefox' ? firefox : chromium).launchMissing(extension);
 }
 
 /**

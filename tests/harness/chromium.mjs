@@ -16,80 +16,17 @@ import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CDP, evaluateIn } from './cdp.mjs';
+import {
+  REPO_ROOT, PANEL_TITLE, toExpression, pollUntil, launchProblem, HarnessBase, DevtoolsPanelBase, writePng,
+} from './driver.mjs';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST_CHROME = path.join(REPO_ROOT, 'dist/chrome');
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-export const PANEL_TITLE = 'HubSpot Chat';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Turn a function (+ one JSON argument) or an expression string into an expression string. */
-export function toExpression(fnOrExpr, arg) {
-  if (typeof fnOrExpr === 'function') {
-    return `(${fnOrExpr.toString()})(${arg === undefined ? '' : JSON.stringify(arg)})`;
-  }
-  return String(fnOrExpr);
-}
-
-/**
- * Poll `probe()` until it returns a truthy value (returned), or throw after `timeout` ms.
- * Errors thrown by probe count as "not yet" (the last one is reported on timeout).
- */
-/**
- * The tabs API id of a page, asked in the extension (`harness.swEvaluate`) and cached per page:
- * matched by URL, else by tagging the document title for a moment. Shared by both browsers.
- */
-export async function tabIdOf(harness, page) {
-  if (harness._tabIds.has(page)) return harness._tabIds.get(page);
-  const tabsMatching = (field, value) => harness.swEvaluate(
-    async ({ f, v }) => (await (globalThis.browser ?? globalThis.chrome).tabs.query({})).filter((t) => t[f] === v).map((t) => t.id),
-    { f: field, v: value });
-  let ids = await tabsMatching('url', page.url());
-  if (ids.length !== 1) {
-    const tag = `cwi-tab-${Math.random().toString(36).slice(2)}`;
-    const old = await page.evaluate((t) => { const o = document.title; document.title = t; return o; }, tag);
-    try {
-      ids = await pollUntil(async () => {
-        const r = await tabsMatching('title', tag);
-        return r.length === 1 ? r : null;
-      }, { timeout: 5000, message: `the tab titled ${tag}` });
-    } finally {
-      await page.evaluate((t) => { document.title = t; }, old);
-    }
-  }
-  harness._tabIds.set(page, ids[0]);
-  return ids[0];
-}
-
-export async function pollUntil(probe, { timeout = 10000, interval = 50, message = 'condition' } = {}) {
-  const deadline = Date.now() + timeout;
-  let lastError = null;
-  let lastValue;
-  for (;;) {
-    try {
-      lastValue = await probe();
-      if (lastValue) return lastValue;
-      lastError = null;
-    } catch (e) {
-      lastError = e;
-    }
-    if (Date.now() > deadline) {
-      const why = lastError ? `; last error: ${lastError.message}` : `; last value: ${JSON.stringify(lastValue)}`;
-      throw new Error(`timed out after ${timeout} ms waiting for ${message}${why}`);
-    }
-    await sleep(interval);
-  }
-}
-
-export function chromiumAvailable() {
-  return fs.existsSync(CHROMIUM);
-}
-
-export function extensionBuilt(dir = DIST_CHROME) {
-  return fs.existsSync(path.join(dir, 'manifest.json'));
+/** Why Chromium cannot be launched with `extension` (null = none), or null. */
+export function launchMissing(extension = DIST_CHROME) {
+  return launchProblem({ name: 'Chromium', binary: CHROMIUM, pkg: 'chromium' }, extension);
 }
 
 /**
@@ -103,8 +40,8 @@ export async function launch({
   extraArgs = [],
   devtoolsDock = 'bottom',
 } = {}) {
-  if (!chromiumAvailable()) throw new Error(`Chromium not found at ${CHROMIUM}`);
-  if (extension && !extensionBuilt(extension)) throw new Error(`no extension at ${extension} (run make dist)`);
+  const missing = launchMissing(extension);
+  if (missing) throw new Error(missing);
   const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cwi-profile-'));
   // DevTools window preferences: dock side, a large enough devtools area.
   fs.mkdirSync(path.join(profileDir, 'Default'), { recursive: true });
@@ -142,15 +79,15 @@ export async function launch({
   return h;
 }
 
-export class Harness {
+export class Harness extends HarnessBase {
   constructor(context, profileDir, extension) {
+    super();
+    this.extensionScheme = 'chrome-extension';
     this.context = context;
     this.profileDir = profileDir;
     this.extension = extension;
-    this._tabIds = new WeakMap();
     this._extId = null;
     this._sw = null; // {targetId, session}
-    this._panels = [];
   }
 
   async _connectCdp() {
@@ -227,10 +164,6 @@ export class Harness {
     { timeout, message: 'the extension service worker' });
     this._extId = new URL(url).host;
     return this._extId;
-  }
-
-  async extensionUrl(rel) {
-    return `chrome-extension://${await this.extensionId()}/${rel}`;
   }
 
   /** A fresh tab, optionally navigated to url. */
@@ -336,12 +269,7 @@ export class Harness {
     return t;
   }
 
-  // ---------------------------------------------------------------- tabs
-
-  /** chrome.tabs id of a playwright page (asked in the service worker, matched by URL/title). */
-  async tabIdOf(page) {
-    return tabIdOf(this, page);
-  }
+  // ---------------------------------------------------------------- extension
 
   /** Disable / enable the extension (from chrome://extensions, which may use chrome.management). */
   async setExtensionEnabled(enabled) {
@@ -362,19 +290,6 @@ export class Harness {
   }
 
   // ---------------------------------------------------------------- panels
-
-  /**
-   * The panel as a tab: chrome-extension://<id>/panel.html?tabId=N, in a NEW WINDOW so the
-   * inspected page stays the visible tab of its own window (a background tab gets no
-   * requestAnimationFrame and 1 s-aligned timers, which would distort the page under test).
-   */
-  async openPanelTab(pageOrTabId) {
-    const tabId = typeof pageOrTabId === 'number' ? pageOrTabId : await this.tabIdOf(pageOrTabId);
-    const page = await this.newWindowPage(await this.extensionUrl(`panel.html?tabId=${tabId}`));
-    const p = new PanelTab(page, tabId);
-    this._panels.push(p);
-    return p;
-  }
 
   /** A playwright page for `url` opened in a new browser window (CDP Target.createTarget). */
   async newWindowPage(url, { waitUntil = 'load' } = {}) {
@@ -429,36 +344,7 @@ export class Harness {
   }
 }
 
-/** Shared driver API. Subclasses implement _eval(expression). */
-class PanelDriver {
-  /** Evaluate a function (with one JSON arg) or an expression in the panel document. */
-  evaluate(fnOrExpr, arg) { return this._eval(toExpression(fnOrExpr, arg)); }
-
-  /** Poll a predicate (function or expression) in the panel until truthy; returns its value. */
-  waitFor(pred, { timeout = 10000, interval = 50, message } = {}) {
-    const expr = toExpression(pred);
-    return pollUntil(() => this._eval(expr), { timeout, interval, message: message || expr.slice(0, 200) });
-  }
-}
-
-export class PanelTab extends PanelDriver {
-  constructor(page, tabId) { super(); this.page = page; this.tabId = tabId; this.kind = 'tab'; }
-  _eval(expression) { return this.page.evaluate(expression); }
-  async screenshot(file) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    await this.page.screenshot({ path: file });
-    return file;
-  }
-  async close() { await this.page.close().catch(() => {}); }
-}
-
-export class DevtoolsPanel extends PanelDriver {
-  constructor(harness, o) {
-    super();
-    this.harness = harness;
-    this.kind = 'devtools';
-    Object.assign(this, o);
-  }
+export class DevtoolsPanel extends DevtoolsPanelBase {
   _eval(expression) { return evaluateIn(this.panelSession, expression); }
   /** Evaluate in the devtools frontend page itself. */
   evaluateDevtools(fnOrExpr, arg) { return evaluateIn(this.devtools, toExpression(fnOrExpr, arg)); }
@@ -466,9 +352,7 @@ export class DevtoolsPanel extends PanelDriver {
   async screenshot(file) {
     await this.devtools.send('Page.enable').catch(() => {});
     const { data } = await this.devtools.send('Page.captureScreenshot', { format: 'png' });
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, Buffer.from(data, 'base64'));
-    return file;
+    return writePng(file, data);
   }
   /**
    * Switch the devtools theme ('light' | 'dark'), as Settings > Preferences > Theme does (the

@@ -31,21 +31,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
-import { REPO_ROOT, PANEL_TITLE, toExpression, pollUntil, tabIdOf } from './chromium.mjs';
+import {
+  REPO_ROOT, PANEL_TITLE, toExpression, pollUntil, sleep, launchProblem, HarnessBase, DevtoolsPanelBase, writePng,
+} from './driver.mjs';
 
 export const DIST_FIREFOX = path.join(REPO_ROOT, 'dist/firefox');
 export const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
 /** Idle time after which Firefox stops the event page (Firefox's default: 30 s). */
 export const DEFAULT_IDLE_TIMEOUT_MS = 30000;
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-export function firefoxAvailable() {
-  return fs.existsSync(FIREFOX);
-}
-
-export function extensionBuilt(dir = DIST_FIREFOX) {
-  return fs.existsSync(path.join(dir, 'manifest.json'));
+/** Why Firefox cannot be launched with `extension` (null = none), or null. */
+export function launchMissing(extension = DIST_FIREFOX) {
+  return launchProblem({ name: 'Firefox', binary: FIREFOX, pkg: 'firefox-esr' }, extension);
 }
 
 /**
@@ -64,8 +61,8 @@ export async function launch({
   extraPrefs = {},
   acceptInsecureCerts = false,
 } = {}) {
-  if (!firefoxAvailable()) throw new Error(`Firefox not found at ${FIREFOX}`);
-  if (extension && !extensionBuilt(extension)) throw new Error(`no extension at ${extension} (run make dist)`);
+  const missing = launchMissing(extension);
+  if (missing) throw new Error(missing);
   let geckoId = null;
   const uuid = crypto.randomUUID();
   if (extension) {
@@ -120,8 +117,10 @@ function unwrap(r, what) {
   return JSON.parse(v.value);
 }
 
-export class FirefoxHarness {
+export class FirefoxHarness extends HarnessBase {
   constructor(browser, profileDir, extension, geckoId, uuid) {
+    super();
+    this.extensionScheme = 'moz-extension';
     this.browserName = 'firefox';
     this.browser = browser;
     this.conn = browser.connection;
@@ -129,8 +128,6 @@ export class FirefoxHarness {
     this.extension = extension;
     this.geckoId = geckoId;
     this.uuid = uuid;
-    this._tabIds = new WeakMap();
-    this._panels = [];
     this._home = null;
     // playwright's context.once('close') (tests/demo.mjs): the browser disconnected.
     this.context = new EventEmitter();
@@ -193,10 +190,6 @@ export class FirefoxHarness {
   async extensionId() {
     if (!this.extension) throw new Error('launched without an extension');
     return this.uuid;
-  }
-
-  async extensionUrl(rel) {
-    return `moz-extension://${await this.extensionId()}/${rel}`;
   }
 
   /** {state, starts, stops}: the event page's state ('running' | 'starting' | 'suspending' | 'stopped'). */
@@ -315,21 +308,7 @@ export class FirefoxHarness {
     return page;
   }
 
-  /** tabs.Tab id of a page (asked in the home extension page, matched by URL, else by a unique title). */
-  async tabIdOf(page) {
-    return tabIdOf(this, page);
-  }
-
   // ---------------------------------------------------------------- panels
-
-  /** The panel as a tab: moz-extension://<uuid>/panel.html?tabId=N in a NEW WINDOW. */
-  async openPanelTab(pageOrTabId) {
-    const tabId = typeof pageOrTabId === 'number' ? pageOrTabId : await this.tabIdOf(pageOrTabId);
-    const page = await this.newWindowPage(await this.extensionUrl(`panel.html?tabId=${tabId}`));
-    const p = new PanelTab(page, tabId);
-    this._panels.push(p);
-    return p;
-  }
 
   /**
    * Open the REAL devtools toolbox for `page` (gDevTools.showToolboxForTab, docked at the bottom)
@@ -373,11 +352,6 @@ function watchBackground(id) {
     Services.obs.addObserver(w.observer, 'extension:background-script-status');
   }
   return ext ? ext.backgroundState : null;
-}
-
-function devtoolsModule() {
-  const { require } = ChromeUtils.importESModule('resource://devtools/shared/loader/Loader.sys.mjs');
-  return require('devtools/client/framework/devtools');
 }
 
 /** Show the toolbox of tab `tabId` and select the extension panel titled `title`; returns its tool id. */
@@ -532,32 +506,7 @@ export class FirefoxPage {
   async close() { await this.raw.close().catch(() => {}); }
 }
 
-/** Shared driver API. Subclasses implement _eval(expression). */
-class PanelDriver {
-  evaluate(fnOrExpr, arg) { return this._eval(toExpression(fnOrExpr, arg)); }
-  waitFor(pred, { timeout = 10000, interval = 50, message } = {}) {
-    const expr = toExpression(pred);
-    return pollUntil(() => this._eval(expr), { timeout, interval, message: message || expr.slice(0, 200) });
-  }
-}
-
-export class PanelTab extends PanelDriver {
-  constructor(page, tabId) { super(); this.page = page; this.tabId = tabId; this.kind = 'tab'; }
-  _eval(expression) { return this.page.evaluate(expression); }
-  async screenshot(file) {
-    await this.page.screenshot({ path: file });
-    return file;
-  }
-  async close() { await this.page.close(); }
-}
-
-export class DevtoolsPanel extends PanelDriver {
-  constructor(harness, o) {
-    super();
-    this.harness = harness;
-    this.kind = 'devtools';
-    Object.assign(this, o);
-  }
+export class DevtoolsPanel extends DevtoolsPanelBase {
   _eval(expression) { return this.harness.chromeEval(evalInPanel, this.tabId, this.toolId, expression, 10000); }
   /** Evaluate in the browser window that holds the toolbox (chrome scope). */
   evaluateDevtools(fnOrExpr, arg) {
@@ -576,9 +525,7 @@ export class DevtoolsPanel extends PanelDriver {
       canvas.getContext('2d').drawImage(bitmap, 0, 0);
       return canvas.toDataURL('image/png').split(',')[1];
     });
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, Buffer.from(data, 'base64'));
-    return file;
+    return writePng(file, data);
   }
   /** Switch the devtools theme ('light' | 'dark'): pref devtools.theme, as Settings > Themes does. */
   setDevtoolsTheme(theme) { return this.harness.setDevtoolsTheme(theme); }

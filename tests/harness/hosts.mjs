@@ -1,5 +1,5 @@
 // The simulator under REAL host names (shop.example.test, other.test, …), over https, for tests
-// where cookie domains, Secure and host-only matter; plus cookie helpers and the Cookies tab's UI.
+// where cookie domains, Secure and host-only matter; plus cookie helpers and the Cookies view's UI.
 // Works in both browsers (the same scenario runs in each, see browsers.mjs):
 //
 //   const s = await openHostsSession({ browser });      // https simulator + the browser mapping the hosts
@@ -16,10 +16,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pollUntil } from './chromium.mjs';
-import { missingPrerequisite } from './session.mjs';
-import { extensionDir, launchBrowser } from './browsers.mjs';
-import { SITE_DIR, ensureNoHubspotPage } from './site.mjs';
+import { pollUntil } from './driver.mjs';
+import { missingPrerequisite, launchOnSite } from './session.mjs';
+import { extensionDir } from './browsers.mjs';
+import { SITE_DIR } from './site.mjs';
 
 /** Chromium: every host name a test may use resolves to the simulator on 127.0.0.1. */
 export const HOST_RULES = 'MAP *.example.test 127.0.0.1, MAP example.test 127.0.0.1, MAP other.test 127.0.0.1, MAP *.other.test 127.0.0.1';
@@ -99,33 +99,17 @@ export async function openHostsSession({
   const { startServer } = await import(path.join(SITE_DIR, 'server.mjs'));
   const site = await startServer({ port: 0, tls: pair && { key: pair.key, cert: pair.cert } });
   const scheme = tls ? 'https' : 'http';
-  let h;
-  try {
-    h = await launchBrowser(browser, {
-      extension,
-      ...launchOptions,
-      ...hostMappingOptions(browser, { tls, hosts, extraArgs, extraPrefs }),
-    });
-    if (browser === 'chromium') await ensureNoHubspotPage(h.context);
-  } catch (e) {
-    await h?.close().catch(() => {});
-    await site.close();
-    if (pair) fs.rmSync(pair.dir, { recursive: true, force: true });
-    throw e;
-  }
+  const session = await launchOnSite(site, browser, {
+    extension,
+    ...launchOptions,
+    ...hostMappingOptions(browser, { tls, hosts, extraArgs, extraPrefs }),
+  }, () => { if (pair) fs.rmSync(pair.dir, { recursive: true, force: true }); });
   return {
-    browser,
-    h,
-    site,
+    ...session,
     scheme,
     port: site.port,
     origin: (host) => `${scheme}://${host}:${site.port}`,
     url: (host, rel = '') => `${scheme}://${host}:${site.port}/${rel.replace(/^\//, '')}`,
-    async close() {
-      await h.close().catch(() => {});
-      await site.close().catch(() => {});
-      if (pair) fs.rmSync(pair.dir, { recursive: true, force: true });
-    },
   };
 }
 
@@ -178,20 +162,11 @@ export function waitForBrowserCookies(h, filter, probe, { timeout = 5000, messag
   }, { timeout, message: `${message} (${JSON.stringify(filter)})` });
 }
 
-// ------------------------------------------------------------------------------ Cookies tab UI
+// ------------------------------------------------------------------------------ Cookies view UI
 // Contract: each cookie row has data-cookie-name and data-present="true|false" and a button named
 // exactly "Delete"; one button "Reset chat cookies"; a checkbox labelled "and reload the widget".
 // Present rows also carry data-cookie-domain and data-cookie-path (used here to pick a row).
 
-/** Select the panel's Cookies tab (role="tab"). */
-export function openCookiesTab(d) {
-  return d.evaluate(() => {
-    const tab = [...document.querySelectorAll('[role="tab"]')].find((t) => t.textContent.trim() === 'Cookies');
-    if (!tab) throw new Error('no Cookies tab');
-    tab.click();
-    return true;
-  });
-}
 
 /** The rows shown: [{name, present, domain, path, value, deleteEnabled}]. */
 export function cookieRows(d) {
@@ -256,7 +231,7 @@ export function clickResetChatCookies(d, { reload = false } = {}) {
   }, reload);
 }
 
-/** Text of the Cookies tab's alert region (role="alert"), or null. */
+/** Text of the Cookies view's alert region (role="alert"), or null. */
 export function cookiesAlert(d) {
   return d.evaluate(() => document.querySelector('.cookies [role="alert"]')?.textContent ?? null);
 }

@@ -6,13 +6,15 @@
 //   navigation separators: [data-navigation]
 //   buttons "Clear", "Pause"/"Resume"; checkbox "Preserve log"; input[placeholder="Filter"];
 //   select[aria-label="Event name"]; detail pane: [data-testid="payload"]
+//   the panel's views (Events, Widget, Settings, Cookies): one [role="tab"] each, the selected one
+//   with aria-selected="true"
 
 /** JSON text without insignificant whitespace, so `"a": 1` (pretty) matches `"a":1`. */
 export function squash(text) {
   return String(text).replace(/\s+/g, '');
 }
 
-/** Snapshot of the panel: api state, widget flag, event rows, navigation separators. */
+/** What the panel shows now: api state, widget flag, event rows, navigation separators. */
 export function readPanel(d) {
   return d.evaluate(() => {
     const status = document.querySelector('[data-api-state]');
@@ -212,7 +214,19 @@ export function apiStatesSeen(d) {
   return d.evaluate(() => (window.__cwiApiStates || []).slice());
 }
 
-/** Names of the panel's view tabs ([role="tab"]). */
-export function tabNames(d) {
+/** Names of the panel's views (their [role="tab"] selectors). */
+export function viewNames(d) {
   return d.evaluate(() => [...document.querySelectorAll('[role="tab"]')].map((t) => t.textContent.trim()));
+}
+
+/** Select the panel's view `name` (its [role="tab"]) and wait until it is the selected one. */
+export async function selectView(d, name) {
+  await d.evaluate((n) => {
+    const sel = [...document.querySelectorAll('[role="tab"]')].find((t) => t.textContent.trim() === n);
+    if (!sel) throw new Error(`no view "${n}"`);
+    sel.click();
+    return true;
+  }, name);
+  await d.waitFor(`document.querySelector('[role="tab"][aria-selected="true"]')?.textContent.trim() === ${JSON.stringify(name)}`,
+    { message: `the ${name} view to be selected` });
 }

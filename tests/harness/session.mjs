@@ -5,13 +5,12 @@
 //   const page = await s.h.newPage(s.url('index.html'));
 //   ...
 //   await s.close();
-import { DIST_CHROME, extensionBuilt, chromiumAvailable, CHROMIUM } from './chromium.mjs';
-import { startSite, siteAvailable, ensureNoHubspotPage } from './site.mjs';
-import { extensionDir, browserMissing, launchBrowser } from './browsers.mjs';
-
-/** The Chromium build under test (kept for older callers; see extensionDir(browser)). */
-export const EXTENSION_DIR = extensionDir('chromium');
-export { DIST_CHROME, extensionBuilt, chromiumAvailable, CHROMIUM };
+//
+// Test files use forEachBrowser(defineTests) (below): one session per browser for all its tests.
+import { describe, before, after } from 'node:test';
+import { startSite, siteAvailable, ensureNoHubspotPage, simReady } from './site.mjs';
+import { waitForPanelReady } from './panel-ui.mjs';
+import { extensionDir, browserMissing, launchBrowser, selectedBrowsers } from './browsers.mjs';
 
 /** Why e2e tests cannot run here, or null. Tests FAIL with this message (they never skip). */
 export function missingPrerequisite({ browser = 'chromium', extension = extensionDir(browser) } = {}) {
@@ -23,25 +22,47 @@ export async function openSession({ browser = 'chromium', extension = extensionD
   const missing = missingPrerequisite({ browser, extension });
   if (missing) throw new Error(missing);
   const site = await startSite();
+  return { ...await launchOnSite(site, browser, { extension, ...launchOptions }), url: (rel) => new URL(rel, site.url).href };
+}
+
+/**
+ * `browser` launched with `launchOptions`, for the simulator server `site` (already started):
+ * `{browser, h, site, close()}`. close() (or a failed launch) closes the browser and the server,
+ * then runs `cleanup()`.
+ */
+export async function launchOnSite(site, browser, launchOptions, cleanup = () => {}) {
   let h;
   try {
-    h = await launchBrowser(browser, { extension, ...launchOptions });
+    h = await launchBrowser(browser, launchOptions);
     if (browser === 'chromium') await ensureNoHubspotPage(h.context);
   } catch (e) {
     await h?.close().catch(() => {});
     await site.close();
+    cleanup();
     throw e;
   }
   return {
     browser,
     h,
     site,
-    url: (rel) => new URL(rel, site.url).href,
     async close() {
       await h.close().catch(() => {});
       await site.close().catch(() => {});
+      cleanup();
     },
   };
+}
+
+/**
+ * A page on `rel` (its chat loaded, unless `ready: false`) and its panel, rendered: opened as a
+ * browser tab, or in the REAL devtools with `devtools: true`. `close()` closes both.
+ */
+export async function openPageWithPanel(s, rel, { devtools = false, ready = true } = {}) {
+  const page = await s.h.newPage(s.url(rel));
+  if (ready) await simReady(page);
+  const panel = devtools ? await s.h.openDevtoolsPanel(page) : await s.h.openPanelTab(page);
+  await waitForPanelReady(panel);
+  return { page, panel, async close() { await panel.close(); await page.close(); } };
 }
 
 /** Record console messages and page errors of a page (playwright's or the Firefox harness's). */
@@ -50,4 +71,33 @@ export function recordConsole(page) {
   page.on('console', (m) => log.console.push(`${m.type()}: ${m.text()}`));
   page.on('pageerror', (e) => log.errors.push(e && e.name ? `${e.name}: ${e.message}` : String(e)));
   return log;
+}
+
+/**
+ * The tests of a file, once per browser of $E2E_BROWSERS (one after the other), each browser's in a
+ * `describe(browser)` that opens ONE session for all of them (before) and closes it (after):
+ *
+ *   forEachBrowser((browser, s) => {
+ *     test(`${browser}: what it shows`, async () => { const page = await s.h.newPage(s.url('index.html')); ... });
+ *   });
+ *
+ * `s` stands for the session while the tests run (reading it outside a test throws).
+ * `open(browser)` makes the session (default: openSession({browser})): any object, closed with its
+ * close() if it has one.
+ */
+export function forEachBrowser(defineTests, { open = (browser) => openSession({ browser }) } = {}) {
+  for (const browser of selectedBrowsers()) {
+    let session = null;
+    const s = new Proxy({}, {
+      get(_, key) {
+        if (!session) throw new Error(`no ${browser} session: it is open only while the tests run`);
+        return session[key];
+      },
+    });
+    describe(browser, () => {
+      before(async () => { session = await open(browser); });
+      after(async () => { await session?.close?.(); session = null; });
+      defineTests(browser, s);
+    });
+  }
 }

@@ -1,7 +1,7 @@
 // The offline HubSpot simulator (tests/site) + helpers to act on its pages via window.hsSim.
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from './chromium.mjs';
+import { REPO_ROOT } from './driver.mjs';
 
 export const SITE_DIR = path.join(REPO_ROOT, 'tests/site');
 
@@ -30,6 +30,14 @@ export async function ensureNoHubspotPage(context) {
 /** Wait until the simulated chat iframe loaded (hsSim.ready()). */
 export function simReady(page, timeoutMs = 10000) {
   return page.evaluate((ms) => window.hsSim.ready(ms), timeoutMs);
+}
+
+/** Wait for the simulator's HubSpotConversations object #`generation` with its chat iframe loaded. */
+export function simGeneration(page, generation, { timeout = 10000 } = {}) {
+  return page.waitForFunction((g) => {
+    const st = window.hsSim && window.hsSim.state();
+    return st && st.generation === g && st.ready && st.loaded;
+  }, generation, { timeout }).catch((e) => { throw new Error(`simulator generation ${generation} ready: ${e.message}`); });
 }
 
 /**
