@@ -90,11 +90,15 @@ cargo_test_step cargo-test cargo test --no-fail-fast
 lint_step web-ext-lint node scripts/lint-firefox.mjs dist/firefox
 
 shopt -s nullglob
+unit_tests=(tests/unit/*.test.mjs)
 hook_tests=(tests/hook/*.test.mjs)
 e2e_tests=(tests/e2e/*.test.mjs)
 package_tests=(tests/package/*.test.mjs)
 shopt -u nullglob
 
+if [ ${#unit_tests[@]} -gt 0 ]; then
+  node_test_step node-unit "${unit_tests[@]}"
+fi
 if [ ${#hook_tests[@]} -gt 0 ]; then
   node_test_step node-hook "${hook_tests[@]}"
 else

@@ -1,49 +1,41 @@
-// The panel's connection to the background: one runtime.Port that reconnects by itself
-// (the service worker / event page may be stopped at any time) and re-subscribes, so the
-// background replays the tab's log. Messages are JSON text in both directions.
+// The panel's end of the connection: a pipe for JSON text over the runtime.Port "panel". It
+// reconnects with backoff (the service worker / event page may stop at any time) and reports
+// up/down; it builds no message itself: the panel resubscribes whenever it is told "up".
 export class PanelPort {
-  constructor(tabId, onMessage, onConnection) {
-    this.tabId = tabId;
+  // Nothing happens until open(), so the caller can keep this object before the first "up".
+  constructor(onMessage, onConnection) {
     this.onMessage = onMessage;
     this.onConnection = onConnection;
     this.port = null;
     this.retries = 0;
-    this.open();
   }
 
   open() {
     try {
       this.port = chrome.runtime.connect({ name: 'panel' });
     } catch {
-      this.port = null;
-      this.onConnection(false);
-      this.retry();
-      return;
+      return this.lost();
     }
     this.port.onMessage.addListener((message) => {
       this.retries = 0;
       if (typeof message === 'string') this.onMessage(message);
     });
-    this.port.onDisconnect.addListener(() => {
-      this.port = null;
-      this.onConnection(false);
-      this.retry();
-    });
-    this.port.postMessage(JSON.stringify({ v: 1, type: 'subscribe', tab: this.tabId }));
+    this.port.onDisconnect.addListener(() => this.lost());
     this.onConnection(true);
   }
 
-  retry() {
+  lost() {
+    this.port = null;
+    this.onConnection(false);
     if (!globalThis.chrome?.runtime?.id) return; // the extension was reloaded or removed
-    const delay = Math.min(2000, 50 * 2 ** this.retries++);
-    setTimeout(() => this.open(), delay);
+    setTimeout(() => this.open(), Math.min(2000, 50 * 2 ** this.retries++));
   }
 
   send(text) {
     try {
       this.port?.postMessage(text);
     } catch {
-      // Disconnected: the reconnect re-subscribes and the snapshot brings the panel up to date.
+      // Disconnected: onDisconnect reconnects and the panel resubscribes when told "up".
     }
   }
 }

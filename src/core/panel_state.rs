@@ -4,23 +4,102 @@ use super::filter::Filter;
 use super::protocol::{CookieRow, Entry, EntryKind, PageStatus, PanelUpdate};
 use super::summary::SDK_EVENT_NAMES;
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 /// Most entries the panel keeps; older ones are dropped and counted.
 pub const MAX_PANEL_ENTRIES: usize = 100_000;
 
+/// The state of the panel's `Connection` (the live port to the background).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Connection {
+pub enum ConnectionState {
     #[default]
     Connecting,
     Connected,
     Disconnected,
 }
 
+/// The panel's views, in the order of their ARIA tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    #[default]
+    Events,
+    Widget,
+    Settings,
+    Cookies,
+}
+
+impl View {
+    pub const ALL: [View; 4] = [View::Events, View::Widget, View::Settings, View::Cookies];
+
+    /// The tab's text, also the name under which the selected view is remembered.
+    pub fn label(self) -> &'static str {
+        match self {
+            View::Events => "Events",
+            View::Widget => "Widget",
+            View::Settings => "Settings",
+            View::Cookies => "Cookies",
+        }
+    }
+
+    pub fn from_label(label: &str) -> Option<View> {
+        View::ALL.into_iter().find(|view| view.label() == label)
+    }
+
+    fn slug(self) -> &'static str {
+        match self {
+            View::Events => "events",
+            View::Widget => "widget",
+            View::Settings => "settings",
+            View::Cookies => "cookies",
+        }
+    }
+
+    /// DOM id of the view's `role="tab"` button.
+    pub fn tab_id(self) -> String {
+        format!("tab-{}", self.slug())
+    }
+
+    /// DOM id of the view's `role="tabpanel"`.
+    pub fn panel_id(self) -> String {
+        format!("view-{}", self.slug())
+    }
+
+    fn position(self) -> usize {
+        View::ALL.iter().position(|&view| view == self).unwrap_or(0)
+    }
+
+    pub fn next(self) -> View {
+        View::ALL[(self.position() + 1) % View::ALL.len()]
+    }
+
+    pub fn previous(self) -> View {
+        View::ALL[(self.position() + View::ALL.len() - 1) % View::ALL.len()]
+    }
+}
+
+/// The rows of the log view, shared without copying. Two `Rows` are equal when they are the same
+/// list: the reducer builds a new list whenever the rows may have changed.
+#[derive(Debug, Clone, Default)]
+pub struct Rows(Rc<[Rc<Entry>]>);
+
+impl PartialEq for Rows {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for Rows {
+    type Target = [Rc<Entry>];
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PanelState {
-    pub connection: Connection,
-    pub status: PageStatus,
-    pub entries: Vec<Entry>,
+    pub connection: ConnectionState,
+    pub status: Rc<PageStatus>,
+    pub entries: Vec<Rc<Entry>>,
     /// Entries dropped before reaching the panel (page buffer, background backlog, panel cap).
     pub dropped: u64,
     dropped_here: u64,
@@ -30,8 +109,12 @@ pub struct PanelState {
     pub filter: Filter,
     pub selected: Option<u64>,
     /// The page's cookies, once the background listed them.
-    pub cookies: Option<Vec<CookieRow>>,
+    pub cookies: Option<Rc<[CookieRow]>>,
     pub cookies_error: Option<String>,
+    // Derived from the fields above by `derive_view`, so that a render never filters the log.
+    visible: Rows,
+    shown_events: usize,
+    event_names: Rc<[String]>,
 }
 
 // Actions live for one dispatch; boxing the large update would only add an allocation.
@@ -50,18 +133,32 @@ pub enum Action {
     Select(Option<u64>),
 }
 
+impl Action {
+    /// Whether the action may change the entries, the filter, pause or "Preserve log".
+    fn changes_the_log_view(&self) -> bool {
+        !matches!(
+            self,
+            Action::Connected
+                | Action::Disconnected
+                | Action::Select(_)
+                | Action::Update(PanelUpdate::Status { .. } | PanelUpdate::Cookies { .. })
+        )
+    }
+}
+
 impl PanelState {
     pub fn new(preserve_log: bool) -> Self {
-        PanelState { preserve_log, ..PanelState::default() }
+        PanelState { preserve_log, ..PanelState::default() }.with_view_derived()
     }
 
     pub fn reduce(mut self, action: Action) -> Self {
+        let derive_view = action.changes_the_log_view();
         match action {
-            Action::Connected => self.connection = Connection::Connected,
-            Action::Disconnected => self.connection = Connection::Disconnected,
+            Action::Connected => self.connection = ConnectionState::Connected,
+            Action::Disconnected => self.connection = ConnectionState::Disconnected,
             Action::Update(PanelUpdate::Snapshot { status, entries, dropped }) => {
-                self.status = status;
-                self.entries = entries;
+                self.set_status(status);
+                self.entries = entries.into_iter().map(Rc::new).collect();
                 self.dropped_here = 0;
                 self.dropped = dropped;
                 self.enforce_cap();
@@ -71,13 +168,13 @@ impl PanelState {
             }
             Action::Update(PanelUpdate::Append { entries, dropped }) => {
                 let last = self.last_id();
-                self.entries.extend(entries.into_iter().filter(|e| e.id > last));
+                self.entries.extend(entries.into_iter().filter(|e| e.id > last).map(Rc::new));
                 self.dropped = dropped;
                 self.enforce_cap();
             }
-            Action::Update(PanelUpdate::Status { status }) => self.status = status,
+            Action::Update(PanelUpdate::Status { status }) => self.set_status(status),
             Action::Update(PanelUpdate::Cookies { cookies, error }) => {
-                self.cookies = Some(cookies);
+                self.cookies = Some(cookies.into());
                 self.cookies_error = error;
             }
             Action::Clear => {
@@ -100,7 +197,18 @@ impl PanelState {
             Action::SetSearch(text) => self.filter.text = text,
             Action::Select(id) => self.selected = id,
         }
-        self
+        if derive_view {
+            self.with_view_derived()
+        } else {
+            self
+        }
+    }
+
+    /// Keeps the current `Rc` when nothing changed, so views showing the status skip their render.
+    fn set_status(&mut self, status: PageStatus) {
+        if *self.status != status {
+            self.status = Rc::new(status);
+        }
     }
 
     fn last_id(&self) -> u64 {
@@ -113,6 +221,29 @@ impl PanelState {
             self.entries.drain(..excess);
             self.dropped_here += excess as u64;
         }
+    }
+
+    fn with_view_derived(mut self) -> Self {
+        let end = match self.paused_after {
+            Some(after) => self.entries.partition_point(|e| e.id <= after),
+            None => self.entries.len(),
+        };
+        let start = if self.preserve_log {
+            0
+        } else {
+            // Like the Network panel: without "Preserve log" the log starts afresh at navigation.
+            self.entries[..end].iter().rposition(|e| e.kind == EntryKind::Navigation).map_or(0, |i| i + 1)
+        };
+        let visible: Rc<[Rc<Entry>]> =
+            self.entries[start..end].iter().filter(|e| self.filter.matches(e)).cloned().collect();
+        self.shown_events = visible.iter().filter(|e| e.kind != EntryKind::Navigation).count();
+        self.visible = Rows(visible);
+
+        let mut names: BTreeSet<&str> = SDK_EVENT_NAMES.iter().copied().collect();
+        names.extend(self.entries.iter().filter(|e| e.kind == EntryKind::Event).map(|e| e.name.as_str()));
+        names.extend(self.filter.name.as_deref());
+        self.event_names = names.into_iter().map(str::to_string).collect();
+        self
     }
 
     pub fn total_dropped(&self) -> u64 {
@@ -131,35 +262,30 @@ impl PanelState {
         }
     }
 
-    /// Indices into `entries` of the rows to show, oldest first.
-    pub fn visible(&self) -> Vec<usize> {
-        let end = match self.paused_after {
-            Some(after) => self.entries.partition_point(|e| e.id <= after),
-            None => self.entries.len(),
-        };
-        let start = if self.preserve_log {
-            0
-        } else {
-            // Like the Network panel: without "Preserve log" the log starts afresh at navigation.
-            self.entries[..end].iter().rposition(|e| e.kind == EntryKind::Navigation).map_or(0, |i| i + 1)
-        };
-        (start..end).filter(|&i| self.filter.matches(&self.entries[i])).collect()
+    /// The rows to show, oldest first.
+    pub fn visible(&self) -> &Rows {
+        &self.visible
     }
 
-    pub fn selected_entry(&self) -> Option<&Entry> {
+    /// How many of the visible rows are entries rather than navigation separators.
+    pub fn shown_events(&self) -> usize {
+        self.shown_events
+    }
+
+    pub fn selected_entry(&self) -> Option<&Rc<Entry>> {
         let id = self.selected?;
         let index = self.entries.binary_search_by_key(&id, |e| e.id).ok()?;
         self.entries.get(index)
     }
 
     /// Names for the event-name filter: the SDK's names plus any other name the page produced.
-    pub fn event_names(&self) -> Vec<String> {
-        let mut names: BTreeSet<String> = SDK_EVENT_NAMES.iter().map(|s| s.to_string()).collect();
-        names.extend(self.entries.iter().filter(|e| e.kind == EntryKind::Event).map(|e| e.name.clone()));
-        if let Some(current) = &self.filter.name {
-            names.insert(current.clone());
-        }
-        names.into_iter().collect()
+    pub fn event_names(&self) -> &Rc<[String]> {
+        &self.event_names
+    }
+
+    /// The latest calls made from the panel, newest first.
+    pub fn recent_calls(&self, at_most: usize) -> Vec<Rc<Entry>> {
+        self.entries.iter().rev().filter(|e| e.kind == EntryKind::Call).take(at_most).cloned().collect()
     }
 }
 
@@ -195,7 +321,7 @@ mod tests {
     }
 
     fn names(state: &PanelState) -> Vec<&str> {
-        state.visible().into_iter().map(|i| state.entries[i].name.as_str()).collect()
+        state.visible().iter().map(|e| e.name.as_str()).collect()
     }
 
     #[test]
@@ -266,5 +392,41 @@ mod tests {
         assert!(names.contains(&"widgetHidden".to_string()));
         assert!(names.contains(&"conversationStrated".to_string()));
         assert_eq!(names.len(), 12);
+    }
+    #[test]
+    fn the_visible_rows_are_derived_once_per_change_and_shared_otherwise() {
+        let state = append(PanelState::new(true), vec![ev(1, "a"), nav(2), ev(3, "b")]);
+        assert_eq!(state.shown_events(), 2);
+        let rows = state.visible().clone();
+        let state = state
+            .reduce(Action::Select(Some(1)))
+            .reduce(Action::Connected)
+            .reduce(Action::Update(PanelUpdate::Status { status: PageStatus::default() }));
+        assert_eq!(state.visible(), &rows, "the same list, not a copy");
+        let state = state.reduce(Action::SetSearch("b".into()));
+        assert_ne!(state.visible(), &rows);
+        assert_eq!(state.shown_events(), 1);
+    }
+
+    #[test]
+    fn an_unchanged_status_keeps_its_shared_value() {
+        let state = PanelState::new(true);
+        let status = state.status.clone();
+        let state = state.reduce(Action::Update(PanelUpdate::Status { status: PageStatus::default() }));
+        assert!(Rc::ptr_eq(&status, &state.status));
+        let ready = PageStatus { api: ApiState::Ready, ..PageStatus::default() };
+        let state = state.reduce(Action::Update(PanelUpdate::Status { status: ready }));
+        assert!(!Rc::ptr_eq(&status, &state.status));
+    }
+
+    #[test]
+    fn views_have_their_dom_ids_and_cycle_in_tab_order() {
+        assert_eq!(View::Widget.tab_id(), "tab-widget");
+        assert_eq!(View::Widget.panel_id(), "view-widget");
+        assert_eq!(View::from_label("Cookies"), Some(View::Cookies));
+        assert_eq!(View::from_label("cookies"), None);
+        assert_eq!(View::Cookies.next(), View::Events);
+        assert_eq!(View::Events.previous(), View::Cookies);
+        assert_eq!(View::ALL.map(View::label), ["Events", "Widget", "Settings", "Cookies"]);
     }
 }

@@ -1,23 +1,26 @@
 use super::components::{
-    cookies_tab::CookiesTab, event_detail::EventDetail, event_list::EventList, settings_tab::SettingsTab,
-    status_bar::StatusBar, toolbar::Toolbar, widget_tab::WidgetTab,
+    cookies_view::CookiesView, event_detail::EventDetail, event_list::EventList, settings_view::SettingsView,
+    status_bar::StatusBar, toolbar::Toolbar, view_tabs::ViewTabs, widget_view::WidgetView,
 };
-use super::hooks::{use_panel_store, use_remembered_tab};
-use web_sys::KeyboardEvent;
+use super::hooks::{use_panel_store, use_remembered_view, PanelActions};
+use crate::core::panel_state::{ConnectionState, View};
+use crate::core::protocol::ApiState;
 use yew::prelude::*;
+
+/// Calls listed under the Widget view's results.
+const RECENT_CALLS: usize = 20;
 
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
     pub tab_id: Option<i32>,
 }
 
-/// The panel's views, in tab order.
-pub const VIEWS: [&str; 4] = ["Events", "Widget", "Settings", "Cookies"];
-
+/// Owns the store: re-renders on every state change and hands each view only the data it shows,
+/// so that views whose data did not change skip their render.
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let store = use_panel_store(props.tab_id);
-    let view = use_remembered_tab(&VIEWS);
+    let view = use_remembered_view();
     let Some(tab_id) = props.tab_id else {
         return html! {
             <main class="missing-tab" role="alert">
@@ -26,71 +29,51 @@ pub fn app(props: &AppProps) -> Html {
             </main>
         };
     };
-    let current = *view;
-    let on_tab_key = {
+    let on_select_view = {
         let view = view.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            let next = match e.key().as_str() {
-                "ArrowRight" => (current + 1) % VIEWS.len(),
-                "ArrowLeft" => (current + VIEWS.len() - 1) % VIEWS.len(),
-                "Home" => 0,
-                "End" => VIEWS.len() - 1,
-                _ => return,
-            };
-            e.prevent_default();
-            view.set(next);
-            if let Some(tab) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id(&format!("tab-{}", VIEWS[next].to_lowercase())))
-                .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok())
-            {
-                let _ = tab.focus();
-            }
-        })
+        Callback::from(move |selected: View| view.set(selected))
     };
-    let tabs = VIEWS.iter().enumerate().map(|(index, name)| {
-        let selected = index == current;
-        let onclick = {
-            let view = view.clone();
-            Callback::from(move |_| view.set(index))
-        };
-        let id = name.to_lowercase();
-        html! {
-            <button role="tab" id={format!("tab-{id}")} aria-selected={selected.to_string()}
-                    aria-controls={format!("view-{id}")} tabindex={if selected { "0" } else { "-1" }} {onclick}>
-                { *name }
-            </button>
-        }
-    });
-    let body = match VIEWS[current] {
-        "Widget" => html! { <WidgetTab store={store.clone()} /> },
-        "Settings" => html! { <SettingsTab store={store.clone()} /> },
-        "Cookies" => html! { <CookiesTab store={store.clone()} /> },
-        _ => {
-            let has_selection = store.state().selected_entry().is_some();
+    let state = store.state();
+    let status = &state.status;
+    let body = match *view {
+        View::Widget => html! {
+            <WidgetView status={status.clone()} calls={state.recent_calls(RECENT_CALLS)} />
+        },
+        View::Settings => html! {
+            <SettingsView as_set={status.settings_as_set.clone()} now={status.settings_now.clone()} />
+        },
+        View::Cookies => html! {
+            <CookiesView url={status.url.clone()} connected={state.connection == ConnectionState::Connected}
+                api_ready={matches!(status.api, ApiState::Ready)}
+                cookies={state.cookies.clone()} error={state.cookies_error.clone()} />
+        },
+        View::Events => {
+            let selected = state.selected_entry().cloned();
             html! {
                 <>
-                    <Toolbar store={store.clone()} />
-                    <div class={classes!("split", has_selection.then_some("with-detail"))}>
-                        <EventList store={store.clone()} />
-                        if has_selection {
-                            <EventDetail store={store.clone()} />
+                    <Toolbar paused={state.is_paused()} held={state.held_count()} preserve_log={state.preserve_log}
+                        filter={state.filter.clone()} event_names={state.event_names().clone()}
+                        dropped={state.total_dropped()} shown={state.shown_events()} />
+                    <div class={classes!("split", selected.is_some().then_some("with-detail"))}>
+                        <EventList rows={state.visible().clone()} selected={state.selected}
+                            filtered={state.filter.is_active()} paused={state.is_paused()} />
+                        if let Some(entry) = selected {
+                            <EventDetail {entry} />
                         }
                     </div>
                 </>
             }
         }
     };
-    let id = VIEWS[current].to_lowercase();
     html! {
-        <div class="app" data-tab-id={tab_id.to_string()}>
-            <StatusBar store={store.clone()} />
-            <div class="tabs" role="tablist" aria-label="Inspector views" onkeydown={on_tab_key}>
-                { for tabs }
+        <ContextProvider<PanelActions> context={store.actions()}>
+            <div class="app" data-tab-id={tab_id.to_string()}>
+                <StatusBar connection={state.connection} status={status.clone()} />
+                <ViewTabs current={*view} on_select={on_select_view} />
+                <section id={view.panel_id()} class="view" role="tabpanel" aria-labelledby={view.tab_id()}>
+                    { body }
+                </section>
             </div>
-            <section id={format!("view-{id}")} class="view" role="tabpanel" aria-labelledby={format!("tab-{id}")}>
-                { body }
-            </section>
-        </div>
+        </ContextProvider<PanelActions>>
     }
 }

@@ -5,16 +5,20 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/extension/devpanel/port.js")]
 extern "C" {
-    pub type PanelPort;
+    type PanelPort;
 
     #[wasm_bindgen(constructor)]
-    fn new(tab_id: i32, on_message: &js_sys::Function, on_connection: &js_sys::Function) -> PanelPort;
+    fn new(on_message: &js_sys::Function, on_connection: &js_sys::Function) -> PanelPort;
+
+    #[wasm_bindgen(method)]
+    fn open(this: &PanelPort);
 
     #[wasm_bindgen(method)]
     fn send(this: &PanelPort, text: &str);
 }
 
-/// A live connection; dropping it does not close the port (the panel lives as long as its page).
+/// The live port to the background; it reconnects by itself and reports each time it is up or
+/// down. Dropping it does not close the port (the panel lives as long as its page).
 pub struct Connection {
     port: PanelPort,
     _on_message: Closure<dyn FnMut(String)>,
@@ -22,15 +26,17 @@ pub struct Connection {
 }
 
 impl Connection {
-    pub fn open(
-        tab_id: i32,
-        on_message: impl FnMut(String) + 'static,
-        on_connection: impl FnMut(bool) + 'static,
-    ) -> Self {
+    /// A connection that is not open yet: keep it where `on_connection` can reach it, then `open()`
+    /// it, so that the requests sent when it reports "up" (even from inside `open()`) go out.
+    pub fn new(on_message: impl FnMut(String) + 'static, on_connection: impl FnMut(bool) + 'static) -> Self {
         let on_message = Closure::<dyn FnMut(String)>::new(on_message);
         let on_connection = Closure::<dyn FnMut(bool)>::new(on_connection);
-        let port = PanelPort::new(tab_id, on_message.as_ref().unchecked_ref(), on_connection.as_ref().unchecked_ref());
+        let port = PanelPort::new(on_message.as_ref().unchecked_ref(), on_connection.as_ref().unchecked_ref());
         Connection { port, _on_message: on_message, _on_connection: on_connection }
+    }
+
+    pub fn open(&self) {
+        self.port.open();
     }
 
     pub fn request(&self, request: &PanelRequest) {

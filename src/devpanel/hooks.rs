@@ -1,7 +1,8 @@
-//! Small hooks: the panel store (state + reducer + background connection) and remembered settings.
+//! Small hooks: the panel store (state + reducer + connection), its actions for components, and
+//! remembered settings.
 
 use super::bridge::Connection;
-use crate::core::panel_state::{Action, PanelState};
+use crate::core::panel_state::{Action, PanelState, View};
 use crate::core::protocol::{decode_panel_update, PanelRequest};
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
@@ -10,29 +11,27 @@ use yew::prelude::*;
 const PRESERVE_LOG_KEY: &str = "chat-widget-inspector.preserveLog";
 const VIEW_KEY: &str = "chat-widget-inspector.view";
 
-/// The panel's state behind a cheap handle. The state sits in a `RefCell` rather than in
-/// `use_reducer` so that appending to a large log does not clone it on every message.
+/// What components may do: change the panel's state and ask the background. Provided through a
+/// `ContextProvider`; the data they show comes in their props.
 #[derive(Clone)]
-pub struct PanelStore {
+pub struct PanelActions {
     state: Rc<RefCell<PanelState>>,
     connection: Rc<RefCell<Option<Connection>>>,
     rerender: UseForceUpdateHandle,
 }
 
-impl PartialEq for PanelStore {
-    /// The store changes in place, so children always re-render with their parent.
-    fn eq(&self, _: &Self) -> bool {
-        false
+impl PartialEq for PanelActions {
+    /// One store per panel: its actions never change, so context consumers need not re-render.
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.state, &other.state)
     }
 }
 
-impl PanelStore {
-    pub fn state(&self) -> Ref<'_, PanelState> {
-        self.state.borrow()
-    }
-
+impl PanelActions {
     pub fn dispatch(&self, action: Action) {
-        dispatch(&self.state, &self.rerender, action);
+        let current = std::mem::take(&mut *self.state.borrow_mut());
+        *self.state.borrow_mut() = current.reduce(action);
+        self.rerender.force_update();
     }
 
     pub fn request(&self, request: PanelRequest) {
@@ -49,73 +48,97 @@ impl PanelStore {
     }
 }
 
-fn dispatch(state: &Rc<RefCell<PanelState>>, rerender: &UseForceUpdateHandle, action: Action) {
-    let current = std::mem::take(&mut *state.borrow_mut());
-    *state.borrow_mut() = current.reduce(action);
-    rerender.force_update();
+/// The panel's state behind a cheap handle. The state sits in a `RefCell` rather than in
+/// `use_reducer` so that appending to a large log does not clone it on every message.
+pub struct PanelStore {
+    actions: PanelActions,
+}
+
+impl PanelStore {
+    pub fn state(&self) -> Ref<'_, PanelState> {
+        self.actions.state.borrow()
+    }
+
+    pub fn actions(&self) -> PanelActions {
+        self.actions.clone()
+    }
 }
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
-fn remembered_preserve_log() -> bool {
-    local_storage().and_then(|s| s.get_item(PRESERVE_LOG_KEY).ok().flatten()).as_deref() == Some("true")
+fn remembered(key: &str) -> Option<String> {
+    local_storage()?.get_item(key).ok().flatten()
 }
 
+/// The store, connected to the background for `tab_id`. On every (re)connection the panel
+/// subscribes again, and the background replays the tab's log.
 #[hook]
 pub fn use_panel_store(tab_id: Option<i32>) -> PanelStore {
-    let state = use_mut_ref(|| PanelState::new(remembered_preserve_log()));
+    let state = use_mut_ref(|| PanelState::new(remembered(PRESERVE_LOG_KEY).as_deref() == Some("true")));
     let connection = use_mut_ref(|| None::<Connection>);
     let rerender = use_force_update();
+    let actions = PanelActions { state, connection, rerender };
     {
-        let (state, connection, rerender) = (state.clone(), connection.clone(), rerender.clone());
+        let actions = actions.clone();
         use_effect_with(tab_id, move |tab_id| {
-            if let Some(tab_id) = *tab_id {
-                let (on_message_state, on_message_rerender) = (state.clone(), rerender.clone());
-                let on_message = move |text: String| {
+            let Some(tab) = *tab_id else { return };
+            let on_message = {
+                let actions = actions.clone();
+                move |text: String| {
                     if let Ok(update) = decode_panel_update(&text) {
-                        dispatch(&on_message_state, &on_message_rerender, Action::Update(update));
+                        actions.dispatch(Action::Update(update));
                     }
-                };
-                let on_connection = move |up: bool| {
-                    dispatch(&state, &rerender, if up { Action::Connected } else { Action::Disconnected });
-                };
-                *connection.borrow_mut() = Some(Connection::open(tab_id, on_message, on_connection));
+                }
+            };
+            let on_connection = {
+                let actions = actions.clone();
+                move |up: bool| {
+                    if up {
+                        actions.request(PanelRequest::Subscribe { tab: tab.into() });
+                        actions.dispatch(Action::Connected);
+                    } else {
+                        actions.dispatch(Action::Disconnected);
+                    }
+                }
+            };
+            *actions.connection.borrow_mut() = Some(Connection::new(on_message, on_connection));
+            if let Some(connection) = actions.connection.borrow().as_ref() {
+                connection.open();
             }
         });
     }
-    PanelStore { state, connection, rerender }
+    PanelStore { actions }
 }
 
-/// The selected view (tab) of the panel, remembered across panel openings.
+/// The actions of the store provided by the panel's `ContextProvider`.
+#[hook]
+pub fn use_panel_actions() -> PanelActions {
+    use_context::<PanelActions>().expect("components render inside the panel's ContextProvider<PanelActions>")
+}
+
+/// The selected view of the panel, remembered across panel openings.
 #[derive(Clone)]
-pub struct RememberedTab {
-    index: UseStateHandle<usize>,
-    names: &'static [&'static str],
-}
+pub struct RememberedView(UseStateHandle<View>);
 
-impl std::ops::Deref for RememberedTab {
-    type Target = usize;
-    fn deref(&self) -> &usize {
-        &self.index
+impl std::ops::Deref for RememberedView {
+    type Target = View;
+    fn deref(&self) -> &View {
+        &self.0
     }
 }
 
-impl RememberedTab {
-    pub fn set(&self, index: usize) {
-        if let (Some(storage), Some(name)) = (local_storage(), self.names.get(index)) {
-            let _ = storage.set_item(VIEW_KEY, name);
+impl RememberedView {
+    pub fn set(&self, view: View) {
+        if let Some(storage) = local_storage() {
+            let _ = storage.set_item(VIEW_KEY, view.label());
         }
-        self.index.set(index);
+        self.0.set(view);
     }
 }
 
 #[hook]
-pub fn use_remembered_tab(names: &'static [&'static str]) -> RememberedTab {
-    let index = use_state(|| {
-        let saved = local_storage().and_then(|s| s.get_item(VIEW_KEY).ok().flatten());
-        saved.and_then(|name| names.iter().position(|n| *n == name)).unwrap_or(0)
-    });
-    RememberedTab { index, names }
+pub fn use_remembered_view() -> RememberedView {
+    RememberedView(use_state(|| remembered(VIEW_KEY).and_then(|name| View::from_label(&name)).unwrap_or_default()))
 }

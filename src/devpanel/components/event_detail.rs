@@ -2,31 +2,28 @@ use super::event_list::kind_name;
 use super::json_tree::JsonTree;
 use super::{format_since_navigation, format_wall_clock};
 use crate::core::panel_state::Action;
-use crate::devpanel::hooks::PanelStore;
+use crate::core::protocol::{Entry, Via};
+use crate::devpanel::hooks::use_panel_actions;
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct EventDetailProps {
-    pub store: PanelStore,
+    pub entry: Rc<Entry>,
 }
 
 #[function_component(EventDetail)]
 pub fn event_detail(props: &EventDetailProps) -> Html {
-    let state = props.store.state();
-    let Some(entry) = state.selected_entry() else {
-        return html! {};
-    };
-    let on_close = {
-        let store = props.store.clone();
-        Callback::from(move |_| store.dispatch(Action::Select(None)))
-    };
+    let actions = use_panel_actions();
+    let entry = &props.entry;
+    let on_close = Callback::from(move |_| actions.dispatch(Action::Select(None)));
     let value: serde_json::Value =
         serde_json::from_str(&entry.payload).unwrap_or_else(|_| serde_json::Value::String(entry.payload.clone()));
     let pretty = serde_json::to_string_pretty(&value).unwrap_or_else(|_| entry.payload.clone());
     let via = entry.via.map(|v| match v {
-        crate::core::protocol::Via::Iframe => "chat iframe message",
-        crate::core::protocol::Via::On => "HubSpotConversations.on()",
-        crate::core::protocol::Via::Dom => "window DOM event",
+        Via::Iframe => "chat iframe message",
+        Via::On => "HubSpotConversations.on()",
+        Via::Dom => "window DOM event",
     });
     html! {
         <aside class="detail" aria-label="Selected event">

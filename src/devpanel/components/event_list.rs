@@ -2,9 +2,9 @@
 
 use super::format_since_navigation;
 use super::format_wall_clock;
-use crate::core::panel_state::Action;
+use crate::core::panel_state::{Action, Rows};
 use crate::core::protocol::{Entry, EntryKind};
-use crate::devpanel::hooks::PanelStore;
+use crate::devpanel::hooks::use_panel_actions;
 use web_sys::{Element, KeyboardEvent};
 use yew::prelude::*;
 
@@ -16,11 +16,16 @@ const MAX_ROW_PAYLOAD_CHARS: usize = 500;
 
 #[derive(Properties, PartialEq)]
 pub struct EventListProps {
-    pub store: PanelStore,
+    pub rows: Rows,
+    pub selected: Option<u64>,
+    /// A name filter or a search is set (for the message shown when no row is left).
+    pub filtered: bool,
+    pub paused: bool,
 }
 
 #[function_component(EventList)]
 pub fn event_list(props: &EventListProps) -> Html {
+    let actions = use_panel_actions();
     let list_ref = use_node_ref();
     let scroll = use_state(|| (0.0f64, 600.0f64)); // (scrollTop, clientHeight)
     let follow = use_mut_ref(|| true);
@@ -47,31 +52,30 @@ pub fn event_list(props: &EventListProps) -> Html {
         })
     };
 
-    let state = props.store.state();
-    let visible = state.visible();
-    let selected = state.selected;
+    let visible = &props.rows;
+    let selected = props.selected;
 
     let on_key = {
-        let store = props.store.clone();
-        let ids: Vec<u64> = visible.iter().map(|&i| state.entries[i].id).collect();
+        let actions = actions.clone();
+        let rows = visible.clone();
         let follow = follow.clone();
         Callback::from(move |e: KeyboardEvent| {
-            let position = selected.and_then(|id| ids.iter().position(|&x| x == id));
+            let position = selected.and_then(|id| rows.iter().position(|row| row.id == id));
             let next = match e.key().as_str() {
-                "ArrowDown" => position.map_or(Some(0), |p| Some((p + 1).min(ids.len().saturating_sub(1)))),
-                "ArrowUp" => position.map_or(ids.len().checked_sub(1), |p| Some(p.saturating_sub(1))),
+                "ArrowDown" => position.map_or(Some(0), |p| Some((p + 1).min(rows.len().saturating_sub(1)))),
+                "ArrowUp" => position.map_or(rows.len().checked_sub(1), |p| Some(p.saturating_sub(1))),
                 "Home" => Some(0),
-                "End" => ids.len().checked_sub(1),
+                "End" => rows.len().checked_sub(1),
                 "Escape" => {
-                    store.dispatch(Action::Select(None));
+                    actions.dispatch(Action::Select(None));
                     return;
                 }
                 _ => return,
             };
             e.prevent_default();
             *follow.borrow_mut() = false;
-            if let Some(id) = next.and_then(|p| ids.get(p)) {
-                store.dispatch(Action::Select(Some(*id)));
+            if let Some(row) = next.and_then(|p| rows.get(p)) {
+                actions.dispatch(Action::Select(Some(row.id)));
             }
         })
     };
@@ -86,12 +90,11 @@ pub fn event_list(props: &EventListProps) -> Html {
         (first, last)
     };
 
-    let rows = visible[first..last].iter().enumerate().map(|(offset, &index)| {
-        let entry = &state.entries[index];
+    let rows = visible[first..last].iter().enumerate().map(|(offset, entry)| {
         let on_select = {
-            let store = props.store.clone();
+            let actions = actions.clone();
             let id = entry.id;
-            Callback::from(move |_| store.dispatch(Action::Select(Some(id))))
+            Callback::from(move |_| actions.dispatch(Action::Select(Some(id))))
         };
         row(entry, (first + offset) as f64 * ROW_HEIGHT, selected == Some(entry.id), on_select)
     });
@@ -100,7 +103,7 @@ pub fn event_list(props: &EventListProps) -> Html {
         <div class="log" ref={list_ref} role="grid" aria-label="Events" aria-rowcount={total.to_string()}
              tabindex="0" onscroll={on_scroll} onkeydown={on_key}>
             if total == 0 {
-                <div class="empty">{ empty_message(state.filter.is_active(), state.is_paused()) }</div>
+                <div class="empty">{ empty_message(props.filtered, props.paused) }</div>
             }
             <div class="log-rows" style={format!("height:{}px", total as f64 * ROW_HEIGHT)}>
                 { for rows }

@@ -1,11 +1,12 @@
-pub mod cookies_tab;
+pub mod cookies_view;
 pub mod event_detail;
 pub mod event_list;
 pub mod json_tree;
-pub mod settings_tab;
+pub mod settings_view;
 pub mod status_bar;
 pub mod toolbar;
-pub mod widget_tab;
+pub mod view_tabs;
+pub mod widget_view;
 
 /// Milliseconds since navigation, as devtools shows them.
 pub fn format_since_navigation(ms: f64) -> String {

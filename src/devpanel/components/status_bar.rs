@@ -1,26 +1,27 @@
-use crate::core::panel_state::Connection;
-use crate::devpanel::hooks::PanelStore;
+use crate::core::panel_state::ConnectionState;
+use crate::core::protocol::{ApiState, PageStatus};
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct StatusBarProps {
-    pub store: PanelStore,
+    pub connection: ConnectionState,
+    pub status: Rc<PageStatus>,
 }
 
 #[function_component(StatusBar)]
 pub fn status_bar(props: &StatusBarProps) -> Html {
-    let state = props.store.state();
-    let status = &state.status;
+    let status = &props.status;
     let api = status.api.as_str();
-    let api_label = match api {
-        "ready" => "ready",
-        "placeholder" => "placeholder (waiting for widget.load())",
-        _ => "absent",
+    let api_label = match status.api {
+        ApiState::Ready => "ready",
+        ApiState::Placeholder => "placeholder (waiting for widget.load())",
+        ApiState::Absent => "absent",
     };
-    let (connection_class, connection_label) = match state.connection {
-        Connection::Connected => ("connected", "Connected"),
-        Connection::Connecting => ("connecting", "Connecting…"),
-        Connection::Disconnected => ("disconnected", "Reconnecting…"),
+    let (connection_class, connection_label) = match props.connection {
+        ConnectionState::Connected => ("connected", "Connected"),
+        ConnectionState::Connecting => ("connecting", "Connecting…"),
+        ConnectionState::Disconnected => ("disconnected", "Reconnecting…"),
     };
     html! {
         <header class="status-bar" data-api-state={api} data-widget-loaded={status.widget_loaded.to_string()}

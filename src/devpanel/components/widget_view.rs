@@ -1,58 +1,92 @@
-//! Widget tab: call every SDK method in the page, against the current object, and see what
+//! Widget view: call every SDK method in the page, against the current object, and see what
 //! happened. The loaded state comes from what the hook observed, never from polling `status()`.
 
 use super::format_since_navigation;
-use crate::core::protocol::{ApiState, EntryKind, PanelRequest};
-use crate::devpanel::hooks::PanelStore;
+use crate::core::protocol::{ApiState, Entry, InlineView, PageStatus, PanelRequest, SDK_METHODS};
+use crate::devpanel::hooks::use_panel_actions;
 use serde_json::{json, Value};
+use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-const RECENT_CALLS: usize = 20;
-
 #[derive(Properties, PartialEq)]
-pub struct WidgetTabProps {
-    pub store: PanelStore,
+pub struct WidgetViewProps {
+    pub status: Rc<PageStatus>,
+    /// The latest calls made from the panel, newest first.
+    pub calls: Vec<Rc<Entry>>,
 }
 
-/// A method button, with the one boolean option it may take.
-#[derive(Properties, PartialEq)]
-struct MethodProps {
-    store: PanelStore,
+/// One button of the view: a method of `SDK_METHODS` with its option, or with fixed arguments.
+#[derive(Properties, PartialEq, Clone)]
+struct MethodButtonProps {
     method: &'static str,
-    #[prop_or_default]
     option: Option<&'static str>,
     /// Fixed arguments (e.g. `debug(true)`), used instead of an option.
-    #[prop_or_default]
     args: Option<Vec<Value>>,
-    #[prop_or_default]
-    label: Option<String>,
+    label: String,
     help: &'static str,
 }
 
+/// Methods the loader does not document: offered only when the page's object has them.
+fn offered_only_when_present(method: &str) -> bool {
+    matches!(method, "debug" | "resetAndReloadWidget")
+}
+
+fn help(method: &str) -> &'static str {
+    match method {
+        "widget.load" => "Load the widget (needed with loadImmediately:false). Throttled to one call per second.",
+        "widget.refresh" => "Re-render for the current URL (SPA route changes). Throttled to one call per second.",
+        "widget.open" => "Open the widget.",
+        "widget.close" => "Close the widget.",
+        "widget.remove" => "Remove the widget from the page.",
+        "widget.status" => "Ask the loader: { loaded, pending }.",
+        "clear" => "Delete the chat cookies; resetWidget also rebuilds the widget (a new object).",
+        "resetAndReloadWidget" => "Undocumented: clear cookies and rebuild the widget.",
+        _ => "",
+    }
+}
+
+/// The buttons for one method of `SDK_METHODS`: `debug` takes its boolean as an argument, so it
+/// gets one button per value.
+fn buttons(method: &'static str, option: Option<&'static str>) -> Vec<MethodButtonProps> {
+    let button = |args: Option<Vec<Value>>, label: String, help: &'static str| MethodButtonProps {
+        method,
+        option,
+        args,
+        label,
+        help,
+    };
+    if method == "debug" {
+        return vec![
+            button(Some(vec![json!(true)]), "debug(true)".into(), "Turn on the loader's debug logging."),
+            button(Some(vec![json!(false)]), "debug(false)".into(), "Turn it off."),
+        ];
+    }
+    vec![button(None, format!("{method}()"), help(method))]
+}
+
 #[function_component(MethodButton)]
-fn method_button(props: &MethodProps) -> Html {
+fn method_button(props: &MethodButtonProps) -> Html {
+    let actions = use_panel_actions();
     let checked = use_state(|| false);
     let onclick = {
-        let (store, method, option, args, checked) =
-            (props.store.clone(), props.method, props.option, props.args.clone(), *checked);
+        let (method, option, args, checked) = (props.method, props.option, props.args.clone(), *checked);
         Callback::from(move |_| {
             let args = match (&args, option) {
                 (Some(args), _) => args.clone(),
                 (None, Some(option)) if checked => vec![json!({ option: true })],
                 _ => vec![],
             };
-            store.request(PanelRequest::Call { method: method.to_string(), args });
+            actions.request(PanelRequest::Call { method: method.to_string(), args });
         })
     };
     let on_option = {
         let checked = checked.clone();
         Callback::from(move |e: Event| checked.set(e.target_unchecked_into::<HtmlInputElement>().checked()))
     };
-    let label = props.label.clone().unwrap_or_else(|| format!("{}()", props.method));
     html! {
         <div class="method">
-            <button type="button" class="call" {onclick} title={props.help}>{ label }</button>
+            <button type="button" class="call" {onclick} title={props.help}>{ props.label.clone() }</button>
             if let Some(option) = props.option {
                 <label class="check"><input type="checkbox" checked={*checked} onchange={on_option} />{ option }</label>
             }
@@ -61,16 +95,11 @@ fn method_button(props: &MethodProps) -> Html {
     }
 }
 
-#[function_component(WidgetTab)]
-pub fn widget_tab(props: &WidgetTabProps) -> Html {
-    let store = &props.store;
-    let state = store.state();
-    let status = &state.status;
-    let has = |method: &str| status.methods.iter().any(|m| m == method);
-    let on_snapshot = {
-        let store = store.clone();
-        Callback::from(move |_| store.request(PanelRequest::ReadPage))
-    };
+#[function_component(WidgetView)]
+pub fn widget_view(props: &WidgetViewProps) -> Html {
+    let actions = use_panel_actions();
+    let status = &props.status;
+    let on_measure_again = Callback::from(move |_| actions.request(PanelRequest::ReadPage));
     let inline_selector = status
         .settings_now
         .as_ref()
@@ -78,10 +107,14 @@ pub fn widget_tab(props: &WidgetTabProps) -> Html {
         .and_then(|f| f.value.as_str())
         .filter(|s| !s.is_empty())
         .map(str::to_string);
-    // A snapshot always carries an inline record; without a selector there is no inline embed.
+    // A read of the page always carries an inline record; without a selector there is no inline embed.
     let inline = status.inline.as_ref().filter(|i| !i.selector.is_empty());
-    let recent: Vec<_> = state.entries.iter().rev().filter(|e| e.kind == EntryKind::Call).take(RECENT_CALLS).collect();
-    let not_ready = status.api == ApiState::Absent;
+    let not_ready = matches!(status.api, ApiState::Absent);
+    let method_buttons = SDK_METHODS
+        .into_iter()
+        .filter(|(method, _)| !offered_only_when_present(method) || status.methods.iter().any(|m| m == method))
+        .flat_map(|(method, option)| buttons(method, option))
+        .map(|button| html! { <MethodButton ..button /> });
 
     html! {
         <div class="pane widget-pane">
@@ -102,34 +135,15 @@ pub fn widget_tab(props: &WidgetTabProps) -> Html {
             <section class="card" aria-labelledby="widget-methods">
                 <h2 id="widget-methods">{ "Call the SDK" }</h2>
                 <p class="note">{ "Each call runs in the page against the current window.HubSpotConversations. HubSpot's usage analytics record every call." }</p>
-                <MethodButton store={store.clone()} method="widget.load" option={Some("widgetOpen")}
-                    help="Load the widget (needed with loadImmediately:false). Throttled to one call per second." />
-                <MethodButton store={store.clone()} method="widget.refresh" option={Some("openToNewThread")}
-                    help="Re-render for the current URL (SPA route changes). Throttled to one call per second." />
-                <MethodButton store={store.clone()} method="widget.open" help="Open the widget." />
-                <MethodButton store={store.clone()} method="widget.close" help="Close the widget." />
-                <MethodButton store={store.clone()} method="widget.remove" help="Remove the widget from the page." />
-                <MethodButton store={store.clone()} method="widget.status" help="Ask the loader: { loaded, pending }." />
-                <MethodButton store={store.clone()} method="clear" option={Some("resetWidget")}
-                    help="Delete the chat cookies; resetWidget also rebuilds the widget (a new object)." />
-                if has("debug") {
-                    <MethodButton store={store.clone()} method="debug" args={Some(vec![json!(true)])}
-                        label={Some("debug(true)".to_string())} help="Turn on the loader's debug logging." />
-                    <MethodButton store={store.clone()} method="debug" args={Some(vec![json!(false)])}
-                        label={Some("debug(false)".to_string())} help="Turn it off." />
-                }
-                if has("resetAndReloadWidget") {
-                    <MethodButton store={store.clone()} method="resetAndReloadWidget"
-                        help="Undocumented: clear cookies and rebuild the widget." />
-                }
+                { for method_buttons }
             </section>
             <section class="card calls" aria-labelledby="widget-calls">
                 <h2 id="widget-calls">{ "Results" }</h2>
-                if recent.is_empty() {
+                if props.calls.is_empty() {
                     <p class="note">{ "No call yet." }</p>
                 }
                 <ul class="call-results" aria-live="polite">
-                    { for recent.into_iter().map(|entry| html! {
+                    { for props.calls.iter().map(|entry| html! {
                         <li key={entry.id} data-call={entry.name.clone()} class="call-result">
                             <span class="time">{ format_since_navigation(entry.t) }</span>
                             <strong class="mono">{ format!("{}()", entry.name) }</strong>
@@ -143,14 +157,14 @@ pub fn widget_tab(props: &WidgetTabProps) -> Html {
                 <section class="card" aria-labelledby="widget-inline">
                     <h2 id="widget-inline">{ "Inline embed" }</h2>
                     { inline_facts(inline, inline_selector.as_deref()) }
-                    <button type="button" onclick={on_snapshot}>{ "Measure again" }</button>
+                    <button type="button" onclick={on_measure_again}>{ "Measure again" }</button>
                 </section>
             }
         </div>
     }
 }
 
-fn inline_facts(inline: Option<&crate::core::protocol::InlineView>, selector: Option<&str>) -> Html {
+fn inline_facts(inline: Option<&InlineView>, selector: Option<&str>) -> Html {
     let selector = inline.map(|i| i.selector.as_str()).or(selector).unwrap_or_default();
     html! {
         <dl class="facts">

@@ -1,30 +1,28 @@
-//! Settings tab: `window.hsConversationsSettings` as the page set it and as it is now,
+//! Settings view: `window.hsConversationsSettings` as the page set it and as it is now,
 //! checked against the loader's rules.
 
 use super::format_since_navigation;
-use crate::core::protocol::{PanelRequest, SettingsPhase, SettingsView};
+use crate::core::protocol::{self, PanelRequest, SettingsPhase};
 use crate::core::settings::{unknown_keys, validate};
-use crate::devpanel::hooks::PanelStore;
+use crate::devpanel::hooks::use_panel_actions;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
-pub struct SettingsTabProps {
-    pub store: PanelStore,
+pub struct SettingsViewProps {
+    /// As the page assigned it.
+    pub as_set: Option<protocol::SettingsView>,
+    /// As last read.
+    pub now: Option<protocol::SettingsView>,
 }
 
-#[function_component(SettingsTab)]
-pub fn settings_tab(props: &SettingsTabProps) -> Html {
-    let store = &props.store;
+#[function_component(SettingsView)]
+pub fn settings_view(props: &SettingsViewProps) -> Html {
+    let actions = use_panel_actions();
     {
-        let store = store.clone();
-        use_effect_with((), move |_| store.request(PanelRequest::ReadPage));
+        let actions = actions.clone();
+        use_effect_with((), move |_| actions.request(PanelRequest::ReadPage));
     }
-    let on_reread = {
-        let store = store.clone();
-        Callback::from(move |_| store.request(PanelRequest::ReadPage))
-    };
-    let state = store.state();
-    let status = &state.status;
+    let on_reread = Callback::from(move |_| actions.request(PanelRequest::ReadPage));
     html! {
         <div class="pane settings-pane">
             <div class="pane-toolbar">
@@ -32,18 +30,18 @@ pub fn settings_tab(props: &SettingsTabProps) -> Html {
             </div>
             <section class="card" aria-labelledby="settings-set">
                 <h2 id="settings-set">{ "As the page set it" }</h2>
-                { view_of(status.settings_as_set.as_ref(), true) }
+                { settings_html(props.as_set.as_ref(), true) }
             </section>
             <section class="card" aria-labelledby="settings-now">
                 <h2 id="settings-now">{ "As it is now" }</h2>
-                { view_of(status.settings_now.as_ref(), false) }
+                { settings_html(props.now.as_ref(), false) }
             </section>
         </div>
     }
 }
 
-fn view_of(view: Option<&SettingsView>, as_set: bool) -> Html {
-    let Some(view) = view else {
+fn settings_html(settings: Option<&protocol::SettingsView>, as_set: bool) -> Html {
+    let Some(settings) = settings else {
         let text = if as_set {
             "The page has not assigned window.hsConversationsSettings: the loader uses its defaults."
         } else {
@@ -51,34 +49,34 @@ fn view_of(view: Option<&SettingsView>, as_set: bool) -> Html {
         };
         return html! { <p class="note">{ text }</p> };
     };
-    let when = match view.phase {
+    let when = match settings.phase {
         SettingsPhase::BeforeLoader => html! { <span class="badge ok">{ "before the loader read it" }</span> },
         SettingsPhase::AfterLoader => html! {
             <span class="badge bad">{ "after the loader read it: too late, the loader already used its defaults" }</span>
         },
     };
-    if !view.present {
+    if !settings.present {
         return html! {
             <>
-                <p>{ format!("{} — ", format_since_navigation(view.t)) }{ when }</p>
+                <p>{ format!("{} — ", format_since_navigation(settings.t)) }{ when }</p>
                 <p class="note">{ "window.hsConversationsSettings is not an object." }</p>
             </>
         };
     }
-    let problems = validate(&view.fields);
-    let unknown = unknown_keys(&view.fields);
+    let problems = validate(&settings.fields);
+    let unknown = unknown_keys(&settings.fields);
     html! {
         <>
             if as_set {
-                <p class="when">{ format!("set at {} — ", format_since_navigation(view.t)) }{ when }</p>
+                <p class="when">{ format!("set at {} — ", format_since_navigation(settings.t)) }{ when }</p>
             }
-            if view.fields.is_empty() {
+            if settings.fields.is_empty() {
                 <p class="note">{ "An empty object: every setting takes the loader's default." }</p>
             } else {
                 <table class="settings-table">
                     <thead><tr><th>{ "Setting" }</th><th>{ "Type" }</th><th>{ "Value" }</th></tr></thead>
                     <tbody>
-                        { for view.fields.iter().map(|(key, field)| {
+                        { for settings.fields.iter().map(|(key, field)| {
                             let invalid = problems.iter().any(|p| &p.field == key);
                             let unknown_key = unknown.contains(key);
                             html! {

@@ -1,15 +1,15 @@
-//! Cookies tab: the page's HubSpot chat cookies (always listed, present or not) and the related
+//! Cookies view: the page's HubSpot chat cookies (always listed, present or not) and the related
 //! HubSpot cookies, read and deleted through the cookies API by the background (so it works when
 //! the page's HubSpot API is absent or broken). Live: the background lists again on every change.
 
 use super::format_wall_clock;
 use crate::core::cookies::{chat_cookie_refs, format_expiry, PageOrigin};
-use crate::core::panel_state::Connection;
-use crate::core::protocol::{ApiState, CookieRow, PanelRequest};
-use crate::devpanel::hooks::PanelStore;
+use crate::core::protocol::{CookieRow, PanelRequest};
+use crate::devpanel::hooks::{use_panel_actions, PanelActions};
 use gloo::timers::callback::{Interval, Timeout};
 use js_sys::{Function, Reflect};
 use serde_json::json;
+use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -17,17 +17,23 @@ use yew::prelude::*;
 const COLUMNS: usize = 10;
 
 #[derive(Properties, PartialEq)]
-pub struct CookiesTabProps {
-    pub store: PanelStore,
+pub struct CookiesViewProps {
+    /// The inspected page's URL.
+    pub url: String,
+    pub connected: bool,
+    pub api_ready: bool,
+    /// `None` until the background listed them.
+    pub cookies: Option<Rc<[CookieRow]>>,
+    pub error: Option<String>,
 }
 
-#[function_component(CookiesTab)]
-pub fn cookies_tab(props: &CookiesTabProps) -> Html {
-    let store = &props.store;
+#[function_component(CookiesView)]
+pub fn cookies_view(props: &CookiesViewProps) -> Html {
+    let actions = use_panel_actions();
     // Read when "Reset chat cookies" is clicked (not captured at render: always what is shown).
     let reload = use_node_ref();
     let notice = use_state(|| None::<String>);
-    // Relative expiry ("in 29 min") is recomputed every 30 s while the tab is shown.
+    // Relative expiry ("in 29 min") is recomputed every 30 s while the view is shown.
     let tick = use_state(|| 0u32);
     {
         let tick = tick.clone();
@@ -37,40 +43,36 @@ pub fn cookies_tab(props: &CookiesTabProps) -> Html {
         });
     }
 
-    let (origin, connected, api_ready) = {
-        let state = store.state();
-        let origin = PageOrigin::parse(&state.status.url).map(|o| format!("{}://{}", o.scheme, o.host));
-        (origin, state.connection == Connection::Connected, state.status.api == ApiState::Ready)
-    };
+    let CookiesViewProps { ref url, connected, api_ready, ref cookies, ref error } = *props;
+    let origin = PageOrigin::parse(url).map(|o| format!("{}://{}", o.scheme, o.host));
     {
         // List on mount, when the inspected page's host changes, and after a reconnection.
-        let store = store.clone();
+        let actions = actions.clone();
         use_effect_with((origin.clone(), connected), move |(origin, connected)| {
             if origin.is_some() && *connected {
-                store.request(PanelRequest::Cookies);
+                actions.request(PanelRequest::Cookies);
             }
         });
     }
 
     let on_read_again = {
-        let store = store.clone();
-        Callback::from(move |_| store.request(PanelRequest::Cookies))
+        let actions = actions.clone();
+        Callback::from(move |_| actions.request(PanelRequest::Cookies))
     };
-    let state = store.state();
-    let rows: Vec<CookieRow> = state.cookies.clone().unwrap_or_default();
+    let rows: Rc<[CookieRow]> = cookies.clone().unwrap_or_default();
     let on_reset = {
-        let (store, notice, rows, reload) = (store.clone(), notice.clone(), rows.clone(), reload.clone());
+        let (actions, notice, rows, reload) = (actions.clone(), notice.clone(), rows.clone(), reload.clone());
         Callback::from(move |_| {
             let then_reset_widget =
                 reload.cast::<HtmlInputElement>().is_some_and(|input| input.checked() && !input.disabled());
             let refs = chat_cookie_refs(&rows);
             if !refs.is_empty() {
                 notice.set(None);
-                store.request(PanelRequest::DeleteCookies { cookies: refs, then_reset_widget });
+                actions.request(PanelRequest::DeleteCookies { cookies: refs, then_reset_widget });
             } else if then_reset_widget {
                 notice.set(Some("No chat cookie to delete; reloading the widget.".into()));
                 let args = vec![json!({ "resetWidget": true })];
-                store.request(PanelRequest::Call { method: "clear".into(), args });
+                actions.request(PanelRequest::Call { method: "clear".into(), args });
             } else {
                 notice.set(Some("The page has no chat cookie to delete.".into()));
             }
@@ -86,9 +88,9 @@ pub fn cookies_tab(props: &CookiesTabProps) -> Html {
             Timeout::new(2000, move || notice.set(None)).forget();
         })
     };
-    let row_html = |row: &CookieRow| cookie_row(store, row, now, &on_copied);
+    let row_html = |row: &CookieRow| cookie_row(&actions, row, now, &on_copied);
     let (chat, related): (Vec<&CookieRow>, Vec<&CookieRow>) = rows.iter().partition(|r| r.chat);
-    let waiting = match (&origin, state.status.url.is_empty()) {
+    let waiting = match (&origin, url.is_empty()) {
         (Some(_), _) => None,
         (None, true) => Some("The page has not connected yet: reload it to list its cookies."),
         (None, false) => Some("Only http and https pages have cookies."),
@@ -113,13 +115,13 @@ pub fn cookies_tab(props: &CookiesTabProps) -> Html {
                 <span class="spacer"></span>
                 <button type="button" onclick={on_read_again}>{ "Read again" }</button>
             </div>
-            if let Some(error) = &state.cookies_error {
+            if let Some(error) = error {
                 <div class="cookies-error" role="alert">{ error }</div>
             }
             <div class="cookies-notice" role="status" aria-live="polite">{ (*notice).clone().unwrap_or_default() }</div>
             if let Some(text) = waiting {
                 <p class="note">{ text }</p>
-            } else if state.cookies.is_none() {
+            } else if cookies.is_none() {
                 <p class="note">{ "Reading the page's cookies…" }</p>
             } else {
                 <table class="cookies-table">
@@ -167,7 +169,7 @@ fn same_site_label(value: &str) -> &str {
     }
 }
 
-fn cookie_row(store: &PanelStore, row: &CookieRow, now: f64, on_copied: &Callback<String>) -> Html {
+fn cookie_row(actions: &PanelActions, row: &CookieRow, now: f64, on_copied: &Callback<String>) -> Html {
     let name = row.name.clone();
     let key = format!("{}|{}|{}|{}|{:?}", row.name, row.domain, row.path, row.store_id, row.partition_key);
     if !row.present {
@@ -182,9 +184,9 @@ fn cookie_row(store: &PanelStore, row: &CookieRow, now: f64, on_copied: &Callbac
         };
     }
     let on_delete = {
-        let (store, reference) = (store.clone(), row.reference());
+        let (actions, reference) = (actions.clone(), row.reference());
         Callback::from(move |_| {
-            store.request(PanelRequest::DeleteCookies { cookies: vec![reference.clone()], then_reset_widget: false })
+            actions.request(PanelRequest::DeleteCookies { cookies: vec![reference.clone()], then_reset_widget: false })
         })
     };
     let on_copy = {
