@@ -206,13 +206,7 @@ pub fn page_cookies(page: &PageOrigin, store_id: Option<&str>, raw: Vec<RawCooki
 
 impl RawCookie {
     pub fn reference(&self) -> CookieRef {
-        CookieRef {
-            name: self.name.clone(),
-            domain: self.domain.clone(),
-            path: self.path.clone(),
-            store_id: self.store_id.clone(),
-            partition_key: self.partition_key.clone(),
-        }
+        CookieRef::new(&self.name, &self.domain, &self.path, &self.store_id, &self.partition_key)
     }
 
     pub fn row(&self) -> CookieRow {
@@ -380,7 +374,7 @@ pub fn cap(text: &str, max: usize) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn cookie(name: &str, domain: &str, path: &str) -> RawCookie {

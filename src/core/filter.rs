@@ -47,17 +47,7 @@ mod tests {
     use super::*;
 
     fn entry(kind: EntryKind, name: &str, summary: &str, payload: &str) -> Entry {
-        Entry {
-            id: 1,
-            doc: "d".into(),
-            t: 0.0,
-            wall: 0.0,
-            kind,
-            name: name.into(),
-            via: None,
-            summary: summary.into(),
-            payload: payload.into(),
-        }
+        Entry::sample(1, kind, name, summary, payload)
     }
 
     #[test]

@@ -295,17 +295,7 @@ mod tests {
     use crate::core::protocol::ApiState;
 
     fn entry(id: u64, kind: EntryKind, name: &str) -> Entry {
-        Entry {
-            id,
-            doc: "d".into(),
-            t: 0.0,
-            wall: 0.0,
-            kind,
-            name: name.into(),
-            via: None,
-            summary: String::new(),
-            payload: "{}".into(),
-        }
+        Entry::sample(id, kind, name, "", "{}")
     }
 
     fn ev(id: u64, name: &str) -> Entry {

@@ -418,6 +418,24 @@ pub struct CookieRef {
     pub partition_key: Option<serde_json::Value>,
 }
 
+impl CookieRef {
+    pub fn new(
+        name: &str,
+        domain: &str,
+        path: &str,
+        store_id: &str,
+        partition_key: &Option<serde_json::Value>,
+    ) -> Self {
+        CookieRef {
+            name: name.into(),
+            domain: domain.into(),
+            path: path.into(),
+            store_id: store_id.into(),
+            partition_key: partition_key.clone(),
+        }
+    }
+}
+
 /// The SDK methods the panel may call, with the one boolean option each may take.
 pub const SDK_METHODS: [(&str, Option<&str>); 9] = [
     ("widget.load", Some("widgetOpen")),
@@ -542,6 +560,24 @@ pub struct Entry {
     pub payload: String,
 }
 
+#[cfg(test)]
+impl Entry {
+    /// An entry of document "d" at time 0, for tests.
+    pub fn sample(id: u64, kind: EntryKind, name: &str, summary: &str, payload: &str) -> Entry {
+        Entry {
+            id,
+            doc: "d".into(),
+            t: 0.0,
+            wall: 0.0,
+            kind,
+            name: name.into(),
+            via: None,
+            summary: summary.into(),
+            payload: payload.into(),
+        }
+    }
+}
+
 impl Entry {
     /// Approximate memory and storage cost, used for the log's byte budget.
     pub fn cost(&self) -> usize {
@@ -596,13 +632,7 @@ impl CookieRow {
     }
 
     pub fn reference(&self) -> CookieRef {
-        CookieRef {
-            name: self.name.clone(),
-            domain: self.domain.clone(),
-            path: self.path.clone(),
-            store_id: self.store_id.clone(),
-            partition_key: self.partition_key.clone(),
-        }
+        CookieRef::new(&self.name, &self.domain, &self.path, &self.store_id, &self.partition_key)
     }
 }
 

@@ -230,21 +230,7 @@ mod tests {
     use crate::core::protocol::{decode_panel_update, encode_panel_request, CookieRow};
 
     fn cookie(name: &str, domain: &str, path: &str, value: &str) -> RawCookie {
-        RawCookie {
-            name: name.into(),
-            value: value.into(),
-            domain: domain.into(),
-            host_only: !domain.starts_with('.'),
-            path: path.into(),
-            secure: true,
-            http_only: false,
-            same_site: "lax".into(),
-            session: false,
-            expiration_date: Some(2_000_000_000.0),
-            store_id: "0".into(),
-            partition_key: None,
-            first_party_domain: None,
-        }
+        RawCookie { value: value.into(), secure: true, ..crate::core::cookies::tests::cookie(name, domain, path) }
     }
 
     /// A panel port watches `tab` (port id = tab id).
