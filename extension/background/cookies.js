@@ -1,4 +1,4 @@
-// The cookies API, for the Cookies tab. Only I/O lives here: which cookies belong to the page,
+// The cookies API, for the Cookies view. Only I/O lives here: which cookies belong to the page,
 // and which may be deleted, is decided by the Rust hub (src/core/cookies.rs, src/core/hub/cookies.rs).
 const api = globalThis.browser?.cookies ?? chrome.cookies;
 

@@ -1,4 +1,4 @@
-//! The Cookies tab's rules, in plain Rust: which cookies a page sees, which of them the tab
+//! The Cookies view's rules, in plain Rust: which cookies a page sees, which of them the tab
 //! shows, how a deletion request is checked, and how exactly one cookie is deleted.
 //!
 //! The cookies API's answers are untrusted data like everything else: bounded, and filtered here
@@ -8,7 +8,7 @@ use super::protocol::{CookieRef, CookieRow};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-/// The cookies `clear()` deletes, in the order the tab lists them (always, present or not).
+/// The cookies `clear()` deletes, in the order the view lists them (always, present or not).
 pub const CHAT_COOKIES: [&str; 3] = ["messagesUtk", "hs-messages-is-open", "hs-messages-hide-welcome-message"];
 /// Other HubSpot cookies shown beneath the chat cookies when present.
 pub const RELATED_COOKIES: [&str; 8] = [
@@ -143,7 +143,7 @@ fn partition_visible(key: Option<&Value>, page: &PageOrigin) -> bool {
     site.scheme == page.scheme && domain_matches(&site.host, false, &page.host)
 }
 
-/// Where a cookie name sits in the tab: chat cookies first, in their order, then related ones.
+/// Where a cookie name sits in the view: chat cookies first, in their order, then related ones.
 fn rank(name: &str) -> Option<usize> {
     if let Some(i) = CHAT_COOKIES.iter().position(|n| *n == name) {
         return Some(i);
@@ -187,7 +187,7 @@ pub fn parse_raw_cookies(value: Value) -> Vec<RawCookie> {
     }
 }
 
-/// The cookies of `raw` the page at `page` sees that the tab shows: in the tab's store (when
+/// The cookies of `raw` the page at `page` sees that the view shows: in the tab's store (when
 /// known), domain-matching the page host (any path), in the page's own partition, with a chat
 /// or related HubSpot name. Sorted in display order, at most [`MAX_COOKIES`].
 pub fn page_cookies(page: &PageOrigin, store_id: Option<&str>, raw: Vec<RawCookie>) -> Vec<RawCookie> {
@@ -302,7 +302,7 @@ pub fn resolve<'a>(listing: &'a [RawCookie], refs: &[CookieRef]) -> Result<Vec<&
     Ok(found)
 }
 
-/// The tab's rows: each chat cookie (an absent one as `present: false`), then related cookies.
+/// The view's rows: each chat cookie (an absent one as `present: false`), then related cookies.
 pub fn rows(cookies: &[RawCookie]) -> Vec<CookieRow> {
     let mut rows = Vec::with_capacity(cookies.len() + CHAT_COOKIES.len());
     for name in CHAT_COOKIES {

@@ -595,7 +595,7 @@ pub enum PanelUpdate {
     Cookies { cookies: Vec<CookieRow>, error: Option<String> },
 }
 
-/// One cookie as the Cookies tab shows it. Absent chat cookies are listed with `present: false`.
+/// One cookie as the Cookies view shows it. Absent chat cookies are listed with `present: false`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CookieRow {
     pub name: String,

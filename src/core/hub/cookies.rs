@@ -1,4 +1,4 @@
-//! The Cookies tab's side of the hub: list the page's HubSpot cookies through the cookies API
+//! The Cookies view's side of the hub: list the page's HubSpot cookies through the cookies API
 //! and delete exactly the ones a panel names, and only if they are the page's own.
 //!
 //! Flow: a panel asks (`cookies`) → `Effect::ListCookies{tab, url, domains}` → the shim answers
