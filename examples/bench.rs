@@ -36,7 +36,7 @@ fn main() {
             records.join(",")
         );
         let message = serde_json::json!({"v":1,"type":"page","batch":batch + 1,"data":data}).to_string();
-        for effect in hub.relay_message(1, &message) {
+        for effect in hub.relay_message(1, "https://shop.example.test/", &message) {
             match effect {
                 chat_widget_inspector::core::hub::Effect::Store { items } => {
                     stored_bytes += items.values().map(String::len).sum::<usize>()

@@ -100,8 +100,10 @@ chrome.runtime.onConnect.addListener((port) => {
   if (port.name === 'relay') {
     const tab = sender.tab?.id;
     if (typeof tab !== 'number' || sender.frameId !== 0) return port.disconnect();
+    // The page's URL as the BROWSER reports it: cookie operations never use the page's word.
+    const url = typeof sender.url === 'string' ? sender.url : '';
     port.onMessage.addListener((text) => {
-      if (typeof text === 'string') run(() => hub.relay_message(tab, text), port);
+      if (typeof text === 'string') run(() => hub.relay_message(tab, url, text), port);
     });
   } else if (port.name === 'panel') {
     if (!(sender.url ?? '').startsWith(EXTENSION_ORIGIN)) return port.disconnect();

@@ -27,9 +27,10 @@ impl BackgroundHub {
         BackgroundHub { hub: Hub::restore(Limits::default(), &items) }
     }
 
-    /// A message (JSON text) from the relay of a tab's top frame. Returns the effects as JSON.
-    pub fn relay_message(&mut self, tab: i32, text: &str) -> String {
-        effects_json(self.hub.relay_message(tab.into(), text))
+    /// A message (JSON text) from the relay of a tab's top frame, whose URL the browser reported
+    /// as `sender_url`. Returns the effects as JSON.
+    pub fn relay_message(&mut self, tab: i32, sender_url: &str, text: &str) -> String {
+        effects_json(self.hub.relay_message(tab.into(), sender_url, text))
     }
 
     /// Whether a hook took call `call` (from a `to_relay` effect) in `tab`.

@@ -30,6 +30,8 @@ pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_URL_CHARS: usize = 2048;
 const MAX_DOC_ID_CHARS: usize = 64;
 const MAX_SETTINGS_FIELDS: usize = 100;
+/// Most method names in an `api` record (the hook lists at most 200).
+const MAX_METHODS: usize = 200;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecodeError {
@@ -242,6 +244,11 @@ impl PageRecord {
                 if method.chars().count() > MAX_NAME_CHARS || error.chars().count() > MAX_URL_CHARS =>
             {
                 Err(DecodeError::Invalid("call method or error too long"))
+            }
+            PageRecord::Api { methods, .. }
+                if methods.len() > MAX_METHODS || methods.iter().any(|m| m.chars().count() > MAX_NAME_CHARS) =>
+            {
+                Err(DecodeError::Invalid("too many or too long method names"))
             }
             PageRecord::Settings { fields, .. } if fields.len() > MAX_SETTINGS_FIELDS => {
                 Err(DecodeError::Invalid("too many settings fields"))
@@ -720,6 +727,18 @@ mod tests {
         let records =
             vec![r#"{"k":"open","seq":1,"t":1,"open":true,"user":true}"#; MAX_RECORDS_PER_BATCH + 1].join(",");
         assert!(matches!(decode_page_batch(&batch_json(&records)), Err(DecodeError::Invalid(_))));
+    }
+
+    #[test]
+    fn an_api_record_lists_a_bounded_number_of_method_names() {
+        let api = |methods: &str| {
+            batch_json(&format!(r#"{{"k":"api","seq":1,"t":1,"state":"ready","generation":1,"methods":{methods}}}"#))
+        };
+        assert!(decode_page_batch(&api(r#"["widget.load","clear"]"#)).is_ok());
+        let many = serde_json::to_string(&vec!["m"; MAX_METHODS + 1]).unwrap();
+        assert!(matches!(decode_page_batch(&api(&many)), Err(DecodeError::Invalid(_))));
+        let long = serde_json::to_string(&vec!["m".repeat(MAX_NAME_CHARS + 1)]).unwrap();
+        assert!(matches!(decode_page_batch(&api(&long)), Err(DecodeError::Invalid(_))));
     }
 
     #[test]

@@ -10,7 +10,7 @@ import {
   cookieRows, waitForCookieRows, clickDeleteCookie, clickResetChatCookies, reloadCheckbox,
   cookiesAlert,
 } from '../harness/hosts.mjs';
-import { waitForPanelReady, waitForApiState, selectView } from '../harness/panel-ui.mjs';
+import { waitForPanelReady, waitForApiState, selectView, waitForEvents } from '../harness/panel-ui.mjs';
 import { simReady } from '../harness/site.mjs';
 import { pollUntil } from '../harness/driver.mjs';
 import { forEachBrowser } from '../harness/session.mjs';
@@ -265,5 +265,44 @@ forEachBrowser((browser, s) => {
     assert.match(reply ?? '', /^Nothing was deleted/);
     await pollUntil(async () => /Nothing was deleted/.test((await cookiesAlert(panel)) ?? ''), { timeout: 3000, message: 'the error in the alert region' });
     assert.deepEqual((await browserCookies(s.h, { name: 'messagesUtk', domain: '.shop.example.test' })).map((c) => c.value), ['mine']);
+  });
+
+  test(`${browser}: a page that reports another site's URL still gets only its own cookies listed and deleted`, async () => {
+    const { page, panel } = await pageWithCookiesPanel(s, 'clean.example.test', 'no-hubspot.html');
+    // Any page can dispatch what the hook dispatches: here a batch that claims to come from other.test.
+    await page.evaluate(() => {
+      const detail = JSON.stringify({
+        v: 1, doc: 'forged-document', url: 'https://other.test/', time_origin: performance.timeOrigin, dropped: 0,
+        records: [{ k: 'event', seq: 1, t: 1, name: 'widgetLoaded', payload: { message: 'forged-by-the-page' }, via: 'iframe' }],
+      });
+      document.dispatchEvent(new CustomEvent('hubspot-chat-inspector:page', { detail }));
+    });
+    await selectView(panel, 'Events');
+    await waitForEvents(panel, 'widgetLoaded', 'forged-by-the-page');
+    await selectView(panel, 'Cookies');
+    // A listing made after the forged batch (the page's own new cookie is in it) is of this page only.
+    await page.evaluate(() => { document.cookie = 'messagesUtk=mine; path=/; Secure'; });
+    const rows = await waitForCookieRows(panel, (r) => r.some((x) => x.name === 'messagesUtk' && x.value === 'mine'),
+      { message: "the page's own messagesUtk" });
+    assert.ok(rows.every((r) => !(r.domain ?? '').includes('other.test') && r.value !== 'other-site-utk'), JSON.stringify(rows));
+    assert.equal(await panel.evaluate(() => document.body.textContent.includes('other.test')), false,
+      'the panel never shows the URL the page made up');
+    // A delete of other.test's cookie from this tab's panel is refused.
+    const tabId = await s.h.tabIdOf(page);
+    const [{ storeId }] = await browserCookies(s.h, { name: 'messagesUtk', domain: '.other.test' });
+    const reply = await panel.evaluate(([tab, store]) => new Promise((resolve) => {
+      const port = chrome.runtime.connect({ name: 'panel' });
+      port.onMessage.addListener((text) => {
+        const msg = JSON.parse(text);
+        if (msg.type === 'cookies' && msg.error) { port.disconnect(); resolve(msg.error); }
+      });
+      port.postMessage(JSON.stringify({ v: 1, type: 'subscribe', tab }));
+      port.postMessage(JSON.stringify({
+        v: 1, type: 'delete_cookies', then_reset_widget: false,
+        cookies: [{ name: 'messagesUtk', domain: '.other.test', path: '/', store_id: store, partition_key: null }],
+      }));
+      setTimeout(() => resolve(null), 5000);
+    }), [tabId, storeId]);
+    assert.match(reply ?? '', /^Nothing was deleted/);
   });
 }, { open: (browser) => openHostsSession({ browser }) });

@@ -2,6 +2,7 @@
 //! a relay resends), the page's status, and the documents kept for the back/forward cache.
 
 use super::TabState;
+use crate::core::cookies::PageOrigin;
 use crate::core::protocol::{ApiState, InlineView, PageBatch, PageRecord, PageStatus, SettingsSource, SettingsView};
 use crate::core::summary::navigation_row;
 use crate::core::throttle::Throttle;
@@ -17,6 +18,10 @@ pub(super) struct DocState {
     /// The highest record sequence number logged: records at or below it are resends.
     pub last_seq: Option<u64>,
     pub time_origin: f64,
+    /// The frame's URL as the BROWSER reported it (the relay port's sender): the only URL cookie
+    /// operations use. The page's own `url` may only narrow it (see [`shown_url`]).
+    #[serde(default)]
+    pub browser_url: String,
     pub status: PageStatus,
     #[serde(default)]
     pub throttles: BTreeMap<String, Throttle>,
@@ -44,10 +49,12 @@ impl TabState {
         status
     }
 
-    /// Makes `batch`'s document the current one. A document other than the current one is a
-    /// navigation (or a return to a document restored from the back/forward cache, whose status
-    /// is remembered) and adds a navigation row.
-    pub(super) fn enter_document(&mut self, batch: &PageBatch) -> &mut DocState {
+    /// Makes `batch`'s document the current one; `browser_url` is the URL the browser reports for
+    /// the frame that sent it. A document other than the current one is a navigation (or a return
+    /// to a document restored from the back/forward cache, whose status is remembered) and adds a
+    /// navigation row.
+    pub(super) fn enter_document(&mut self, batch: &PageBatch, browser_url: &str) -> &mut DocState {
+        let url = shown_url(&batch.url, browser_url);
         if self.current().map(|d| d.doc.as_str()) != Some(batch.doc.as_str()) {
             let known = self.docs.iter().position(|d| d.doc == batch.doc);
             let mut doc = match known {
@@ -56,19 +63,37 @@ impl TabState {
                     doc: batch.doc.clone(),
                     last_seq: None,
                     time_origin: batch.time_origin,
+                    browser_url: String::new(),
                     status: PageStatus { doc: batch.doc.clone(), ..PageStatus::default() },
                     throttles: BTreeMap::new(),
                 },
             };
-            doc.status.url = batch.url.clone();
+            doc.status.url = url.clone();
             let (doc_id, wall) = (doc.doc.clone(), doc.time_origin);
             self.docs.push_back(doc);
             while self.docs.len() > REMEMBERED_DOCS {
                 self.docs.pop_front();
             }
-            self.log.push(|id| navigation_row(&batch.url).into_entry(id, doc_id, wall));
+            self.log.push(|id| navigation_row(&url).into_entry(id, doc_id, wall));
         }
-        self.docs.back_mut().expect("the document was just made current")
+        let doc = self.docs.back_mut().expect("the document was just made current");
+        if !browser_url.is_empty() {
+            doc.browser_url = browser_url.to_string();
+        }
+        doc
+    }
+}
+
+/// The URL the status and the log show: the page's own `location.href` while it is on the
+/// scheme and host the browser reports for the frame (a `pushState` path, a fragment), else the
+/// browser's. A page can narrow what the browser says, never widen it.
+fn shown_url(page_url: &str, browser_url: &str) -> String {
+    if browser_url.is_empty() {
+        return page_url.to_string();
+    }
+    match (PageOrigin::parse(page_url), PageOrigin::parse(browser_url)) {
+        (Some(page), Some(browser)) if page == browser => page_url.to_string(),
+        _ => browser_url.to_string(),
     }
 }
 

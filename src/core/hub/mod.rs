@@ -159,11 +159,12 @@ impl Hub {
         vec![]
     }
 
-    /// A message from the relay of `tab`'s top frame.
-    pub fn relay_message(&mut self, tab: i64, text: &str) -> Vec<Effect> {
+    /// A message from the relay of `tab`'s top frame; `browser_url` is that frame's URL as the
+    /// browser reports it (the port's sender), never the page's word.
+    pub fn relay_message(&mut self, tab: i64, browser_url: &str, text: &str) -> Vec<Effect> {
         match decode_relay_message(text) {
             Ok(RelayMessage::Page { batch, data }) => {
-                let mut effects = self.page_batch(tab, &data);
+                let mut effects = self.page_batch(tab, browser_url, &data);
                 effects.push(Effect::Reply { message: encode_relay_reply(&RelayReply::Ack { batch }) });
                 effects
             }
@@ -184,7 +185,7 @@ impl Hub {
         effects
     }
 
-    fn page_batch(&mut self, tab: i64, data: &str) -> Vec<Effect> {
+    fn page_batch(&mut self, tab: i64, browser_url: &str, data: &str) -> Vec<Effect> {
         let batch = match decode_page_batch(data) {
             Ok(batch) => batch,
             Err(error) => return self.reject(tab, error.to_string()),
@@ -194,7 +195,7 @@ impl Hub {
         let first_new_id = state.log.next_id();
         let dropped_before = state.log.dropped();
 
-        let doc = state.enter_document(&batch);
+        let doc = state.enter_document(&batch, browser_url);
         let resend = doc.is_resend(&batch);
         let mut rows = vec![];
         for record in &batch.records {
@@ -311,9 +312,10 @@ impl Hub {
         encode_panel_update(&self.snapshot_update(tab))
     }
 
-    /// The page URL of `tab`'s current document, if a relay has reported one.
+    /// The URL of `tab`'s current document as the browser reported it, if a relay has sent from
+    /// it. Cookie operations use this, never a URL the page reported.
     pub fn page_url(&self, tab: i64) -> Option<&str> {
-        self.tabs.get(&tab)?.current().map(|d| d.status.url.as_str()).filter(|u| !u.is_empty())
+        self.tabs.get(&tab)?.current().map(|d| d.browser_url.as_str()).filter(|u| !u.is_empty())
     }
 }
 
@@ -325,6 +327,8 @@ mod tests {
     use std::collections::HashMap;
 
     const PANEL: PortId = 1;
+    /// The URL the browser reports for the relay's frame in these tests.
+    const SHOP_TEST: &str = "http://shop.test/";
 
     fn subscribe(tab: i64) -> String {
         format!(r#"{{"v":1,"type":"subscribe","tab":{tab}}}"#)
@@ -383,7 +387,7 @@ mod tests {
         let mut hub = Hub::default();
         let records =
             format!(r#"{{"k":"api","seq":1,"t":1,"state":"ready","generation":1}},{}"#, event(2, "widgetLoaded"));
-        let effects = hub.relay_message(4, &relay_page(9, "a", &records));
+        let effects = hub.relay_message(4, SHOP_TEST, &relay_page(9, "a", &records));
         let store = effects.iter().position(|e| matches!(e, Effect::Store { .. })).unwrap();
         let acked = effects.iter().position(|e| *e == ack(9)).unwrap();
         assert!(store < acked, "ack must follow the store");
@@ -400,11 +404,15 @@ mod tests {
     fn resent_batches_are_not_duplicated() {
         let mut hub = watched(1);
         let page = relay_page(1, "a", &format!("{},{}", event(1, "widgetLoaded"), event(2, "widgetClosed")));
-        hub.relay_message(1, &page);
-        let again = hub.relay_message(1, &page);
+        hub.relay_message(1, SHOP_TEST, &page);
+        let again = hub.relay_message(1, SHOP_TEST, &page);
         assert!(!again.iter().any(|e| matches!(e, Effect::ToPanels { .. })));
         assert!(again.contains(&ack(1)));
-        hub.relay_message(1, &relay_page(2, "a", &format!("{},{}", event(2, "widgetClosed"), event(3, "x"))));
+        hub.relay_message(
+            1,
+            SHOP_TEST,
+            &relay_page(2, "a", &format!("{},{}", event(2, "widgetClosed"), event(3, "x"))),
+        );
         let names: Vec<String> = snapshot(&hub, 1).1.into_iter().map(|e| e.name).collect();
         assert_eq!(names, vec!["navigation", "widgetLoaded", "widgetClosed", "x"]);
     }
@@ -412,8 +420,12 @@ mod tests {
     #[test]
     fn a_new_document_adds_a_navigation_and_resets_the_status() {
         let mut hub = watched(1);
-        hub.relay_message(1, &relay_page(1, "a", r#"{"k":"api","seq":1,"t":1,"state":"ready","generation":1}"#));
-        let effects = hub.relay_message(1, &relay_page(1, "b", ""));
+        hub.relay_message(
+            1,
+            SHOP_TEST,
+            &relay_page(1, "a", r#"{"k":"api","seq":1,"t":1,"state":"ready","generation":1}"#),
+        );
+        let effects = hub.relay_message(1, SHOP_TEST, &relay_page(1, "b", ""));
         let (status, entries, _) = snapshot(&hub, 1);
         assert_eq!(status.api, ApiState::Absent);
         assert_eq!(status.doc, "b");
@@ -422,7 +434,11 @@ mod tests {
             .iter()
             .any(|e| matches!(e, Effect::ToPanels { message, .. } if message.contains("\"status\""))));
         // Back to document "a" (back/forward cache): its status comes back, no events repeat.
-        hub.relay_message(1, &relay_page(2, "a", r#"{"k":"api","seq":1,"t":1,"state":"ready","generation":1}"#));
+        hub.relay_message(
+            1,
+            SHOP_TEST,
+            &relay_page(2, "a", r#"{"k":"api","seq":1,"t":1,"state":"ready","generation":1}"#),
+        );
         assert_eq!(snapshot(&hub, 1).0.api, ApiState::Ready);
         assert_eq!(snapshot(&hub, 1).1.iter().filter(|e| e.kind == EntryKind::Api).count(), 1);
     }
@@ -430,10 +446,10 @@ mod tests {
     #[test]
     fn forged_or_broken_messages_are_counted_and_lose_nothing() {
         let mut hub = Hub::default();
-        hub.relay_message(1, &relay_page(1, "a", &event(1, "widgetLoaded")));
-        let effects = hub.relay_message(1, r#"{"v":1,"type":"page","batch":2,"data":"{oops"}"#);
+        hub.relay_message(1, SHOP_TEST, &relay_page(1, "a", &event(1, "widgetLoaded")));
+        let effects = hub.relay_message(1, SHOP_TEST, r#"{"v":1,"type":"page","batch":2,"data":"{oops"}"#);
         assert!(effects.contains(&ack(2)), "a broken batch is acknowledged so it is not resent forever");
-        hub.relay_message(1, "not json at all");
+        hub.relay_message(1, SHOP_TEST, "not json at all");
         let (status, entries, _) = snapshot(&hub, 1);
         assert_eq!(status.rejected, 2);
         assert_eq!(entries.len(), 2);
@@ -445,7 +461,7 @@ mod tests {
         let mut storage = HashMap::new();
         for batch in 1..=10u64 {
             let records: Vec<String> = (1..=100).map(|i| event((batch - 1) * 100 + i, "inputStaging")).collect();
-            stored(&hub.relay_message(3, &relay_page(batch, "a", &records.join(","))), &mut storage);
+            stored(&hub.relay_message(3, SHOP_TEST, &relay_page(batch, "a", &records.join(","))), &mut storage);
         }
         let before = snapshot(&hub, 3);
         assert_eq!(before.1.len(), 600);
@@ -456,7 +472,7 @@ mod tests {
         assert_eq!(snapshot(&restarted, 3), before);
         // De-duplication state survives too: a batch resent after the restart adds nothing.
         let records: Vec<String> = (901..=1000).map(|i| event(i, "inputStaging")).collect();
-        restarted.relay_message(3, &relay_page(10, "a", &records.join(",")));
+        restarted.relay_message(3, SHOP_TEST, &relay_page(10, "a", &records.join(",")));
         assert_eq!(snapshot(&restarted, 3), before);
     }
 
@@ -467,7 +483,7 @@ mod tests {
         let effects = hub.panel_message(7, &subscribe(5));
         assert!(matches!(effects[0], Effect::Reply { .. }));
         assert_eq!(effects[1], Effect::InjectRelay { tab: 5 });
-        hub.relay_message(5, &relay_page(1, "a", &event(1, "widgetLoaded")));
+        hub.relay_message(5, SHOP_TEST, &relay_page(1, "a", &event(1, "widgetLoaded")));
         let effects = hub.panel_message(7, &subscribe(5));
         assert_eq!(effects.len(), 1);
         let Effect::Reply { message } = &effects[0] else { panic!() };
@@ -491,13 +507,13 @@ mod tests {
                 })
                 .collect()
         };
-        assert_eq!(ports(hub.relay_message(10, &relay_page(1, "a", &event(1, "x")))), vec![vec![1, 3]; 2]);
+        assert_eq!(ports(hub.relay_message(10, SHOP_TEST, &relay_page(1, "a", &event(1, "x")))), vec![vec![1, 3]; 2]);
         hub.panel_disconnected(3);
-        assert_eq!(ports(hub.relay_message(10, &relay_page(2, "a", &event(2, "y")))), vec![vec![1]]);
+        assert_eq!(ports(hub.relay_message(10, SHOP_TEST, &relay_page(2, "a", &event(2, "y")))), vec![vec![1]]);
         // A port that subscribes to another tab stops watching the first one.
         hub.panel_message(1, &subscribe(20));
-        assert!(ports(hub.relay_message(10, &relay_page(3, "a", &event(3, "z")))).is_empty());
-        assert_eq!(ports(hub.relay_message(20, &relay_page(1, "b", &event(1, "w")))), vec![vec![1, 2]; 2]);
+        assert!(ports(hub.relay_message(10, SHOP_TEST, &relay_page(3, "a", &event(3, "z")))).is_empty());
+        assert_eq!(ports(hub.relay_message(20, SHOP_TEST, &relay_page(1, "b", &event(1, "w")))), vec![vec![1, 2]; 2]);
     }
 
     #[test]
@@ -505,7 +521,7 @@ mod tests {
         let mut hub = watched(2);
         let mut storage = HashMap::new();
         let records = format!(r#"{{"k":"api","seq":1,"t":1,"state":"ready","generation":1}},{}"#, event(2, "a"));
-        stored(&hub.relay_message(2, &relay_page(1, "a", &records)), &mut storage);
+        stored(&hub.relay_message(2, SHOP_TEST, &relay_page(1, "a", &records)), &mut storage);
         let effects = hub.panel_message(PANEL, r#"{"v":1,"type":"clear"}"#);
         stored(&effects, &mut storage);
         let (status, entries, dropped) = snapshot(&hub, 2);
@@ -521,8 +537,8 @@ mod tests {
     fn a_closed_tab_leaves_nothing_in_storage() {
         let mut hub = Hub::default();
         let mut storage = HashMap::new();
-        stored(&hub.relay_message(8, &relay_page(1, "a", &event(1, "a"))), &mut storage);
-        stored(&hub.relay_message(9, &relay_page(1, "a", &event(1, "a"))), &mut storage);
+        stored(&hub.relay_message(8, SHOP_TEST, &relay_page(1, "a", &event(1, "a"))), &mut storage);
+        stored(&hub.relay_message(9, SHOP_TEST, &relay_page(1, "a", &event(1, "a"))), &mut storage);
         stored(&hub.tab_removed(8), &mut storage);
         assert!(storage.keys().all(|k| k.starts_with("tab:9:")));
         assert_eq!(hub.tab_count(), 1);
@@ -532,7 +548,7 @@ mod tests {
     fn the_hooks_dropped_count_is_reported() {
         let mut hub = watched(1);
         let data = r#"{"v":1,"doc":"a","url":"u","time_origin":0,"dropped":7,"records":[]}"#;
-        let effects = hub.relay_message(1, &json!({"v":1,"type":"page","batch":1,"data":data}).to_string());
+        let effects = hub.relay_message(1, SHOP_TEST, &json!({"v":1,"type":"page","batch":1,"data":data}).to_string());
         assert_eq!(snapshot(&hub, 1).2, 7);
         assert!(effects
             .iter()
@@ -548,7 +564,7 @@ mod tests {
         let mut hub = Hub::default();
         let records = r#"{"k":"loader","seq":1,"t":1,"src":"https://js.usemessages.com/conversations-embed.js","portal":"123"},
             {"k":"loader","seq":2,"t":2,"src":"https://js.hs-scripts.com/123.js","portal":"123"}"#;
-        hub.relay_message(1, &relay_page(1, "a", records));
+        hub.relay_message(1, SHOP_TEST, &relay_page(1, "a", records));
         let status = snapshot(&hub, 1).0;
         assert_eq!(status.loader_src.as_deref(), Some("https://js.usemessages.com/conversations-embed.js"));
         assert_eq!(status.portal.as_deref(), Some("123"));
@@ -557,7 +573,7 @@ mod tests {
     #[test]
     fn a_panel_call_goes_to_the_relay_with_a_fresh_id() {
         let mut hub = watched(1);
-        hub.relay_message(1, &relay_page(1, "a", ""));
+        hub.relay_message(1, SHOP_TEST, &relay_page(1, "a", ""));
         let effects = hub.panel_message(PANEL, &call_request("widget.load", r#"[{"widgetOpen":true}]"#));
         let Some(Effect::ToRelay { tab: 1, command, call: Some(1) }) = effects.last() else {
             panic!("no relay effect: {effects:?}")
@@ -597,7 +613,7 @@ mod tests {
             call_record(6, 2200.0, "widget.load", "returned"),
         ]
         .join(",");
-        hub.relay_message(1, &relay_page(1, "a", &records));
+        hub.relay_message(1, SHOP_TEST, &relay_page(1, "a", &records));
         let calls: Vec<Entry> = snapshot(&hub, 1).1.into_iter().filter(|e| e.kind == EntryKind::Call).collect();
         let summaries: Vec<&str> = calls.iter().map(|e| e.summary.as_str()).collect();
         assert_eq!(
@@ -643,7 +659,7 @@ mod tests {
               "fields":{"loadImmediately":{"type":"string","value":"yes"}}},
             {"k":"settings","seq":2,"t":900,"source":"read","phase":"after_loader","present":true,"fields":{}},
             {"k":"inline","seq":3,"t":901,"selector":"#chat","exists":false,"width":0,"height":0}"##;
-        hub.relay_message(1, &relay_page(1, "a", records));
+        hub.relay_message(1, SHOP_TEST, &relay_page(1, "a", records));
         let (status, entries, _) = snapshot(&hub, 1);
         let as_set = status.settings_as_set.unwrap();
         assert_eq!(as_set.phase, crate::core::protocol::SettingsPhase::BeforeLoader);
