@@ -351,7 +351,7 @@ mod tests {
         }
         // A listing answered for the bank (a stale or forged answer) authorises nothing there.
         let bank_utk = cookie("messagesUtk", ".bank.test", "/", "bank");
-        hub.cookies_listed(1, &answer("https://bank.test/", &[bank_utk.clone()]));
+        hub.cookies_listed(1, &answer("https://bank.test/", std::slice::from_ref(&bank_utk)));
         let effects = request(&mut hub, 1, &delete_request(&[bank_utk.reference()], false));
         assert!(removed(&effects).is_empty(), "{effects:?}");
         // The page's own path on the browser's host is shown (it narrows, never widens).
