@@ -54,12 +54,24 @@ async function sendToRelay({ tab, command, call }) {
   if (call !== null) run(() => hub.relay_delivery(tab, call, delivered));
 }
 
+async function store({ tab, items, confirm }) {
+  let ok = true;
+  try {
+    await chrome.storage.session.set(items);
+  } catch (error) {
+    ok = false;
+    console.warn('[Chat Widget Inspector] storage.session.set failed:', error?.message);
+  }
+  if (!ok || confirm) run(() => hub.store_result(tab, ok));
+  return ok;
+}
+
 async function apply(effectsJson, port) {
+  let stored = true; // every store of this list so far succeeded: an ack means "stored"
   for (const effect of JSON.parse(effectsJson)) {
     switch (effect.type) {
       case 'store':
-        await chrome.storage.session.set(effect.items).catch((error) =>
-          console.warn('[Chat Widget Inspector] storage.session.set failed:', error?.message));
+        stored = (await store(effect)) && stored;
         break;
       case 'remove':
         await chrome.storage.session.remove(effect.keys).catch(() => {});
@@ -69,6 +81,9 @@ async function apply(effectsJson, port) {
         break;
       case 'reply':
         post(port, effect.message);
+        break;
+      case 'ack':
+        if (stored) post(port, effect.message);
         break;
       case 'to_relay':
         sendToRelay(effect);

@@ -38,6 +38,11 @@ impl BackgroundHub {
         effects_json(self.hub.relay_delivery(tab.into(), call as u64, delivered))
     }
 
+    /// Whether a `store` effect of `tab` succeeded (every failure, and successes it asked for).
+    pub fn store_result(&mut self, tab: i32, ok: bool) -> String {
+        effects_json(self.hub.store_result(tab.into(), ok))
+    }
+
     /// A panel port connected; `port` is the shim's id for it.
     pub fn panel_connected(&mut self, port: u32) -> String {
         effects_json(self.hub.panel_connected(port))

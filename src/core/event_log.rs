@@ -113,6 +113,24 @@ impl EventLog {
         }
     }
 
+    /// Evicts the oldest entries (counted as dropped) until the entries cost at most `max_bytes`,
+    /// and marks the first remaining chunk for rewriting so that its storage shrinks too.
+    pub fn shrink_to(&mut self, max_bytes: usize) {
+        let limit = self.limits.max_bytes;
+        self.limits.max_bytes = max_bytes;
+        self.evict();
+        self.limits.max_bytes = limit;
+        if let Some(first) = self.entries.front() {
+            self.dirty.insert(chunk_of(first.id));
+        }
+    }
+
+    /// Every chunk is written again at the next [`EventLog::take_changes`] (a write failed).
+    pub fn mark_all_dirty(&mut self) {
+        let chunks: BTreeSet<u64> = self.entries.iter().map(|e| chunk_of(e.id)).collect();
+        self.dirty.extend(chunks);
+    }
+
     /// Records entries the page side already had to drop.
     pub fn add_dropped(&mut self, count: u64) {
         self.dropped = self.dropped.saturating_add(count);

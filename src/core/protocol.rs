@@ -508,6 +508,10 @@ pub struct PageStatus {
     /// Page messages the background refused (malformed, oversized, forged shapes).
     #[serde(default)]
     pub rejected: u64,
+    /// The last write of this tab's log to `storage.session` failed: the relay keeps the page's
+    /// batches (they are not acknowledged) until a write succeeds.
+    #[serde(default)]
+    pub unstored: bool,
     /// Methods of the current object (see `PageRecord::Api`).
     #[serde(default)]
     pub methods: Vec<String>,

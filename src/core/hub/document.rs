@@ -46,6 +46,7 @@ impl TabState {
     pub(super) fn status(&self) -> PageStatus {
         let mut status = self.current().map(|d| d.status.clone()).unwrap_or_default();
         status.rejected = self.rejected;
+        status.unstored = self.unstored;
         status
     }
 

@@ -33,9 +33,12 @@ const MAX_PENDING_CALLS: usize = 64;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Effect {
-    /// Write these storage.session items (values are JSON text).
+    /// Write these storage.session items of `tab` (values are JSON text). When the write fails,
+    /// or when `confirm` is set, the shim reports the outcome with [`Hub::store_result`].
     Store {
+        tab: i64,
         items: BTreeMap<String, String>,
+        confirm: bool,
     },
     Remove {
         keys: Vec<String>,
@@ -47,6 +50,11 @@ pub enum Effect {
     },
     /// Send `message` to the port whose message is being handled (a panel's or a relay's).
     Reply {
+        message: String,
+    },
+    /// Acknowledge a relay batch: like `Reply`, but only if every `Store` before it in this list
+    /// succeeded. An ack means "stored": an unacknowledged batch stays with the relay.
+    Ack {
         message: String,
     },
     /// Send `command` (a `HookCommand` as JSON text) to the relay in `tab`'s top frame. When `call`
@@ -92,6 +100,11 @@ struct TabState {
     next_call_id: u64,
     /// Panel calls sent to the relay whose delivery is not reported yet: id → method.
     pending_calls: BTreeMap<u64, String>,
+    /// The last write to storage failed; everything is written again at the next persist.
+    unstored: bool,
+    /// Bytes this tab holds in storage: per log chunk, and its meta item.
+    stored_chunks: BTreeMap<u64, usize>,
+    stored_meta: usize,
     /// The Cookies view's last listing and deletions in flight (memory only).
     cookies: cookies::CookieState,
 }
@@ -104,8 +117,15 @@ impl TabState {
             rejected: 0,
             next_call_id: 1,
             pending_calls: BTreeMap::new(),
+            unstored: false,
+            stored_chunks: BTreeMap::new(),
+            stored_meta: 0,
             cookies: cookies::CookieState::default(),
         }
+    }
+
+    fn stored_bytes(&self) -> usize {
+        self.stored_meta + self.stored_chunks.values().sum::<usize>()
     }
 
     /// Adds a row to the log, stamped with the current document.
@@ -115,17 +135,32 @@ impl TabState {
     }
 }
 
-#[derive(Debug, Default)]
+/// What the hub may keep in `storage.session` in all (the browsers' quota is 10 MiB): each tab
+/// gets an equal share, and a tab over its share loses its own oldest entries, never another's.
+pub const STORAGE_BUDGET: usize = 8 << 20;
+
+#[derive(Debug)]
 pub struct Hub {
     limits: Limits,
+    storage_budget: usize,
     tabs: BTreeMap<i64, TabState>,
     /// Connected panel ports and the tab each watches (memory only: ports die with the worker).
     panels: BTreeMap<PortId, Option<i64>>,
 }
 
+impl Default for Hub {
+    fn default() -> Self {
+        Hub::new(Limits::default())
+    }
+}
+
 impl Hub {
     pub fn new(limits: Limits) -> Self {
-        Hub { limits, tabs: BTreeMap::new(), panels: BTreeMap::new() }
+        Hub::with_storage_budget(limits, STORAGE_BUDGET)
+    }
+
+    pub fn with_storage_budget(limits: Limits, storage_budget: usize) -> Self {
+        Hub { limits, storage_budget, tabs: BTreeMap::new(), panels: BTreeMap::new() }
     }
 
     pub fn tab_count(&self) -> usize {
@@ -165,7 +200,7 @@ impl Hub {
         match decode_relay_message(text) {
             Ok(RelayMessage::Page { batch, data }) => {
                 let mut effects = self.page_batch(tab, browser_url, &data);
-                effects.push(Effect::Reply { message: encode_relay_reply(&RelayReply::Ack { batch }) });
+                effects.push(Effect::Ack { message: encode_relay_reply(&RelayReply::Ack { batch }) });
                 effects
             }
             Ok(RelayMessage::NoHook) => {
@@ -190,6 +225,7 @@ impl Hub {
             Ok(batch) => batch,
             Err(error) => return self.reject(tab, error.to_string()),
         };
+        let new_tab = !self.tabs.contains_key(&tab);
         let state = self.tab_mut(tab);
         let status_before = state.status();
         let first_new_id = state.log.next_id();
@@ -211,10 +247,15 @@ impl Hub {
         }
         rows.into_iter().for_each(|row| state.push_row(row));
 
+        // A new tab shrinks every tab's share: the others give up their own oldest entries now, so
+        // that this tab's writes fit.
+        let mut effects = if new_tab { self.enforce_quotas(tab) } else { vec![] };
+        // Persisting may evict this tab's own oldest entries (its quota): read what is held after.
+        effects.extend(self.persist(tab));
+        let state = &self.tabs[&tab];
         let entries: Vec<Entry> = state.log.since(first_new_id).cloned().collect();
         let dropped = state.log.dropped();
         let status = state.status();
-        let mut effects = self.persist(tab);
         if !entries.is_empty() || dropped != dropped_before {
             effects.extend(self.to_panels(tab, &PanelUpdate::Append { entries, dropped }));
         }
@@ -289,10 +330,34 @@ impl Hub {
         }
         let first_new_id = state.log.next_id();
         state.push_row(undelivered_call_row(call, &method));
-        let entries: Vec<Entry> = state.log.since(first_new_id).cloned().collect();
-        let dropped = state.log.dropped();
         let mut effects = self.persist(tab);
-        effects.extend(self.to_panels(tab, &PanelUpdate::Append { entries, dropped }));
+        let state = &self.tabs[&tab];
+        let entries: Vec<Entry> = state.log.since(first_new_id).cloned().collect();
+        let update = PanelUpdate::Append { entries, dropped: state.log.dropped() };
+        effects.extend(self.to_panels(tab, &update));
+        effects
+    }
+
+    /// The outcome of a `Store` the shim reported (every failure, and successes asked for with
+    /// `confirm`). A failed write is retried in full at the next persist; the panels are told.
+    pub fn store_result(&mut self, tab: i64, ok: bool) -> Vec<Effect> {
+        let Some(state) = self.tabs.get_mut(&tab) else {
+            return vec![];
+        };
+        if state.unstored != ok {
+            return vec![];
+        }
+        state.unstored = !ok;
+        if !ok {
+            state.log.mark_all_dirty();
+            state.stored_chunks.clear();
+        }
+        let status = state.status();
+        let mut effects = vec![];
+        if !ok {
+            effects.push(Effect::Warn { message: format!("tab {tab}: storage.session refused a write") });
+        }
+        effects.extend(self.to_panels(tab, &PanelUpdate::Status { status }));
         effects
     }
 
@@ -343,7 +408,7 @@ mod tests {
     }
 
     fn ack(batch: u64) -> Effect {
-        Effect::Reply { message: encode_relay_reply(&RelayReply::Ack { batch }) }
+        Effect::Ack { message: encode_relay_reply(&RelayReply::Ack { batch }) }
     }
 
     fn relay_page(batch: u64, doc: &str, records: &str) -> String {
@@ -373,7 +438,7 @@ mod tests {
     fn stored(effects: &[Effect], into: &mut HashMap<String, String>) {
         for effect in effects {
             match effect {
-                Effect::Store { items } => into.extend(items.clone()),
+                Effect::Store { items, .. } => into.extend(items.clone()),
                 Effect::Remove { keys } => keys.iter().for_each(|k| {
                     into.remove(k);
                 }),
@@ -474,6 +539,76 @@ mod tests {
         let records: Vec<String> = (901..=1000).map(|i| event(i, "inputStaging")).collect();
         restarted.relay_message(3, SHOP_TEST, &relay_page(10, "a", &records.join(",")));
         assert_eq!(snapshot(&restarted, 3), before);
+    }
+
+    /// Bytes of every item in a simulated storage.session.
+    fn storage_bytes(storage: &HashMap<String, String>) -> usize {
+        storage.values().map(String::len).sum()
+    }
+
+    fn flood(hub: &mut Hub, tab: i64, batch: u64, storage: &mut HashMap<String, String>) {
+        let records: Vec<String> = (1..=100).map(|i| event((batch - 1) * 100 + i, "inputStaging")).collect();
+        stored(&hub.relay_message(tab, SHOP_TEST, &relay_page(batch, "a", &records.join(","))), storage);
+    }
+
+    #[test]
+    fn each_tab_keeps_to_its_share_of_storage_and_pays_for_it_itself() {
+        const BUDGET: usize = 64 << 10;
+        let mut hub = Hub::with_storage_budget(Limits::default(), BUDGET);
+        let mut storage = HashMap::new();
+        for batch in 1..=20 {
+            flood(&mut hub, 1, batch, &mut storage);
+            assert!(storage_bytes(&storage) <= BUDGET, "{} bytes stored", storage_bytes(&storage));
+        }
+        let tab1_dropped = snapshot(&hub, 1).2;
+        assert!(tab1_dropped > 0, "tab 1 lost its own oldest entries to its quota");
+        // A second tab: tab 1's share halves and it shrinks at once, so tab 2's writes fit.
+        let before: Vec<u64> = snapshot(&hub, 1).1.iter().map(|e| e.id).collect();
+        flood(&mut hub, 2, 1, &mut storage);
+        assert!(storage_bytes(&storage) <= BUDGET);
+        let after: Vec<u64> = snapshot(&hub, 1).1.iter().map(|e| e.id).collect();
+        assert!(after.len() < before.len() && before.ends_with(&after), "tab 1 kept its newest entries");
+        // From now on tab 2's flood costs tab 1 nothing.
+        let tab1 = snapshot(&hub, 1);
+        for batch in 2..=20 {
+            flood(&mut hub, 2, batch, &mut storage);
+            assert!(storage_bytes(&storage) <= BUDGET, "{} bytes stored", storage_bytes(&storage));
+        }
+        assert_eq!(snapshot(&hub, 1), tab1);
+        // What is stored is what a restarted worker shows.
+        let restored = Hub::restore(Limits::default(), &storage);
+        assert_eq!(snapshot(&restored, 1), snapshot(&hub, 1));
+        assert_eq!(snapshot(&restored, 2), snapshot(&hub, 2));
+    }
+
+    #[test]
+    fn a_failed_write_is_not_acknowledged_as_stored_and_is_retried_in_full() {
+        let mut hub = watched(1);
+        let effects = hub.relay_message(1, SHOP_TEST, &relay_page(1, "a", &event(1, "a")));
+        let store = effects.iter().position(|e| matches!(e, Effect::Store { confirm: false, .. })).unwrap();
+        let acked = effects.iter().position(|e| *e == ack(1)).unwrap();
+        assert!(store < acked, "the ack is conditional on the store before it");
+        // The shim reports the failure (and does not send the ack): the panel is told.
+        let effects = hub.store_result(1, false);
+        assert!(effects
+            .iter()
+            .any(|e| matches!(e, Effect::ToPanels { message, .. } if message.contains(r#""unstored":true"#))));
+        assert!(snapshot(&hub, 1).0.unstored);
+        // The next write rewrites everything and asks for its outcome.
+        let effects = hub.relay_message(1, SHOP_TEST, &relay_page(2, "a", &event(2, "b")));
+        let Some(Effect::Store { items, confirm: true, .. }) =
+            effects.iter().find(|e| matches!(e, Effect::Store { .. }))
+        else {
+            panic!("{effects:?}")
+        };
+        let mut storage = HashMap::new();
+        storage.extend(items.clone());
+        let names: Vec<String> =
+            snapshot(&Hub::restore(Limits::default(), &storage), 1).1.into_iter().map(|e| e.name).collect();
+        assert_eq!(names, ["navigation", "a", "b"], "the retry holds what the failed write lost");
+        assert!(hub.store_result(1, true).iter().any(|e| matches!(e, Effect::ToPanels { .. })));
+        assert!(!snapshot(&hub, 1).0.unstored);
+        assert!(hub.store_result(1, true).is_empty(), "nothing changes");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use super::document::DocState;
 use super::{cookies::CookieState, Effect, Hub, TabState};
 use crate::core::event_log::{chunk_of, EventLog, Limits};
-use crate::core::protocol::Entry;
+use crate::core::protocol::{Entry, PanelUpdate};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
@@ -20,6 +20,9 @@ struct TabMeta {
     next_call_id: u64,
 }
 
+/// A generous estimate of a tab's meta item while its chunks are sized (documents included).
+const META_BYTES: usize = 16 << 10;
+
 fn meta_key(tab: i64) -> String {
     format!("tab:{tab}:meta")
 }
@@ -28,13 +31,13 @@ fn chunk_key(tab: i64, chunk: u64) -> String {
     format!("tab:{tab}:chunk:{chunk}")
 }
 
-/// `tab:<id>:<kind>…` → (id, kind).
-fn parse_key(key: &str) -> Option<(i64, &str)> {
+/// `tab:<id>:<kind>[:<chunk>]` → (id, kind, chunk).
+fn parse_key(key: &str) -> Option<(i64, &str, Option<u64>)> {
     let mut parts = key.split(':');
     let (Some("tab"), Some(tab), Some(kind)) = (parts.next(), parts.next(), parts.next()) else {
         return None;
     };
-    Some((tab.parse().ok()?, kind))
+    Some((tab.parse().ok()?, kind, parts.next().and_then(|chunk| chunk.parse().ok())))
 }
 
 impl Hub {
@@ -43,23 +46,25 @@ impl Hub {
     pub fn restore(limits: Limits, items: &HashMap<String, String>) -> Self {
         let mut hub = Hub::new(limits);
         let mut chunks: HashMap<i64, Vec<Entry>> = HashMap::new();
-        let mut metas: Vec<(i64, TabMeta)> = vec![];
+        let mut chunk_sizes: HashMap<i64, BTreeMap<u64, usize>> = HashMap::new();
+        let mut metas: Vec<(i64, TabMeta, usize)> = vec![];
         for (key, value) in items {
             match parse_key(key) {
-                Some((tab, "chunk")) => {
+                Some((tab, "chunk", Some(chunk))) => {
                     if let Ok(entries) = serde_json::from_str::<Vec<Entry>>(value) {
                         chunks.entry(tab).or_default().extend(entries);
+                        chunk_sizes.entry(tab).or_default().insert(chunk, value.len());
                     }
                 }
-                Some((tab, "meta")) => {
+                Some((tab, "meta", None)) => {
                     if let Ok(meta) = serde_json::from_str::<TabMeta>(value) {
-                        metas.push((tab, meta));
+                        metas.push((tab, meta, value.len()));
                     }
                 }
                 _ => {}
             }
         }
-        for (tab, meta) in metas {
+        for (tab, meta, meta_size) in metas {
             let entries = chunks.remove(&tab).unwrap_or_default();
             let log = EventLog::restore(limits, meta.next_id, meta.first_id, meta.dropped, entries);
             let state = TabState {
@@ -68,6 +73,9 @@ impl Hub {
                 rejected: meta.rejected,
                 next_call_id: meta.next_call_id.max(1),
                 pending_calls: BTreeMap::new(),
+                unstored: false,
+                stored_chunks: chunk_sizes.remove(&tab).unwrap_or_default(),
+                stored_meta: meta_size,
                 cookies: CookieState::default(),
             };
             hub.tabs.insert(tab, state);
@@ -75,17 +83,41 @@ impl Hub {
         hub
     }
 
-    /// The storage writes that bring `tab`'s items up to date with its state.
+    /// A tab's share of the storage budget.
+    fn tab_quota(&self) -> usize {
+        self.storage_budget / self.tabs.len().max(1)
+    }
+
+    /// The storage writes that bring `tab`'s items up to date with its state. A tab over its
+    /// quota gives up its own oldest entries (counted as dropped) until its items fit.
     pub(super) fn persist(&mut self, tab: i64) -> Vec<Effect> {
+        let quota = self.tab_quota();
         let Some(state) = self.tabs.get_mut(&tab) else {
             return vec![];
         };
-        let changes = state.log.take_changes();
         let mut items = BTreeMap::new();
-        for chunk in changes.rewritten {
-            let entries: Vec<&Entry> = state.log.chunk(chunk).collect();
-            let text = serde_json::to_string(&entries).expect("entries serialize");
-            items.insert(chunk_key(tab, chunk), text);
+        let mut removed = BTreeSet::new();
+        for attempt in 0.. {
+            let changes = state.log.take_changes();
+            for chunk in changes.removed {
+                state.stored_chunks.remove(&chunk);
+                items.remove(&chunk_key(tab, chunk));
+                removed.insert(chunk);
+            }
+            for chunk in changes.rewritten {
+                let entries: Vec<&Entry> = state.log.chunk(chunk).collect();
+                let text = serde_json::to_string(&entries).expect("entries serialize");
+                state.stored_chunks.insert(chunk, text.len());
+                removed.remove(&chunk);
+                items.insert(chunk_key(tab, chunk), text);
+            }
+            state.stored_meta = META_BYTES;
+            let total = state.stored_bytes();
+            if total <= quota || state.log.len() <= 1 || attempt == 8 {
+                break;
+            }
+            let keep = (state.log.bytes() as u128 * quota as u128 * 9 / 10 / total as u128) as usize;
+            state.log.shrink_to(keep);
         }
         let meta = TabMeta {
             next_id: state.log.next_id(),
@@ -95,12 +127,35 @@ impl Hub {
             docs: state.docs.clone(),
             next_call_id: state.next_call_id,
         };
-        items.insert(meta_key(tab), serde_json::to_string(&meta).expect("meta serializes"));
+        let meta = serde_json::to_string(&meta).expect("meta serializes");
+        state.stored_meta = meta.len();
+        items.insert(meta_key(tab), meta);
         let mut effects = Vec::new();
-        if !changes.removed.is_empty() {
-            effects.push(Effect::Remove { keys: changes.removed.into_iter().map(|c| chunk_key(tab, c)).collect() });
+        if !removed.is_empty() {
+            effects.push(Effect::Remove { keys: removed.into_iter().map(|c| chunk_key(tab, c)).collect() });
         }
-        effects.push(Effect::Store { items });
+        effects.push(Effect::Store { tab, items, confirm: state.unstored });
+        effects
+    }
+
+    /// Every tab other than `except` that holds more than its (just reduced) quota shrinks now.
+    pub(super) fn enforce_quotas(&mut self, except: i64) -> Vec<Effect> {
+        let quota = self.tab_quota();
+        let over: Vec<i64> = self
+            .tabs
+            .iter()
+            .filter(|(tab, state)| **tab != except && state.stored_bytes() > quota)
+            .map(|(tab, _)| *tab)
+            .collect();
+        let mut effects = vec![];
+        for tab in over {
+            let dropped_before = self.tabs[&tab].log.dropped();
+            effects.extend(self.persist(tab));
+            let dropped = self.tabs[&tab].log.dropped();
+            if dropped != dropped_before {
+                effects.extend(self.to_panels(tab, &PanelUpdate::Append { entries: vec![], dropped }));
+            }
+        }
         effects
     }
 

@@ -38,6 +38,12 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
                 <span class="field loader"><span class="label">{ "Loader" }</span>
                     <span class="value url" title={src.clone()}>{ src }</span></span>
             }
+            if status.unstored {
+                <span class="field warning" data-storage-error="true"
+                      title="The browser refused to store this tab's log (storage.session is full). The page keeps its events until they are stored.">
+                    { "Log not stored: the page keeps its events" }
+                </span>
+            }
             if status.rejected > 0 {
                 <span class="field warning" title="Messages from the page that were malformed, oversized or forged were refused">
                     { format!("{} page messages refused", status.rejected) }
