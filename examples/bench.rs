@@ -13,7 +13,9 @@ const BATCH: u64 = 500;
 
 fn main() {
     let names = ["conversationStarted", "unreadConversationCountChanged", "widgetLoaded", "inputStaging"];
-    let mut hub = Hub::new(Limits { max_entries: EVENTS as usize + 10, max_bytes: usize::MAX });
+    // No storage quota here: the figures are for a log that holds all 100,000 events.
+    let limits = Limits { max_entries: EVENTS as usize + 10, max_bytes: usize::MAX };
+    let mut hub = Hub::with_storage_budget(limits, usize::MAX);
     // One panel watches the tab, so every batch also produces its panel update.
     hub.panel_connected(1);
     hub.panel_message(1, r#"{"v":1,"type":"subscribe","tab":1}"#);
@@ -38,7 +40,7 @@ fn main() {
         let message = serde_json::json!({"v":1,"type":"page","batch":batch + 1,"data":data}).to_string();
         for effect in hub.relay_message(1, "https://shop.example.test/", &message) {
             match effect {
-                chat_widget_inspector::core::hub::Effect::Store { items } => {
+                chat_widget_inspector::core::hub::Effect::Store { items, .. } => {
                     stored_bytes += items.values().map(String::len).sum::<usize>()
                 }
                 chat_widget_inspector::core::hub::Effect::ToPanels { message, .. } => {
