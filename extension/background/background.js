@@ -4,6 +4,7 @@
 // order. Listeners are registered synchronously at top level so a stopped worker is woken by them.
 import init, { BackgroundHub } from '../pkg/chat_widget_inspector.js';
 import { listCookies, removeCookies, watchCookies } from './cookies.js';
+import { FairQueue } from './fair-queue.js';
 
 const EXTENSION_ORIGIN = chrome.runtime.getURL('');
 const panels = new Map(); // the hub's port id -> panel port
@@ -24,6 +25,17 @@ function enqueue(task) {
     .catch((error) => console.error('[Chat Widget Inspector]', error));
 }
 const run = (effects, port = null) => enqueue(() => apply(effects(), port));
+
+// Relay messages are taken one tab after the other (a batch is at most 1 MiB, so 16 per tab).
+const relayMessages = new FairQueue(16);
+function fromRelay(message) {
+  if (relayMessages.push(message.tab, message)) enqueue(nextRelayMessage);
+  else run(() => hub.relay_overflow(message.tab));
+}
+function nextRelayMessage() {
+  const next = relayMessages.take();
+  if (next) return apply(hub.relay_message(next.tab, next.url, next.text), next.port);
+}
 
 function post(port, message) {
   try {
@@ -118,7 +130,7 @@ chrome.runtime.onConnect.addListener((port) => {
     // The page's URL as the BROWSER reports it: cookie operations never use the page's word.
     const url = typeof sender.url === 'string' ? sender.url : '';
     port.onMessage.addListener((text) => {
-      if (typeof text === 'string') run(() => hub.relay_message(tab, url, text), port);
+      if (typeof text === 'string') fromRelay({ tab, url, text, port });
     });
   } else if (port.name === 'panel') {
     if (!(sender.url ?? '').startsWith(EXTENSION_ORIGIN)) return port.disconnect();

@@ -33,6 +33,11 @@ impl BackgroundHub {
         effects_json(self.hub.relay_message(tab.into(), sender_url, text))
     }
 
+    /// The background dropped a relay message of `tab` unread: its queue was full (a flood).
+    pub fn relay_overflow(&mut self, tab: i32) -> String {
+        effects_json(self.hub.relay_overflow(tab.into()))
+    }
+
     /// Whether a hook took call `call` (from a `to_relay` effect) in `tab`.
     pub fn relay_delivery(&mut self, tab: i32, call: f64, delivered: bool) -> String {
         effects_json(self.hub.relay_delivery(tab.into(), call as u64, delivered))

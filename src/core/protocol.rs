@@ -508,6 +508,10 @@ pub struct PageStatus {
     /// Page messages the background refused (malformed, oversized, forged shapes).
     #[serde(default)]
     pub rejected: u64,
+    /// Page batches the background dropped unread because the tab sent them faster than they
+    /// could be processed (its queue was full); their entries are lost.
+    #[serde(default)]
+    pub overflow: u64,
     /// The last write of this tab's log to `storage.session` failed: the relay keeps the page's
     /// batches (they are not acknowledged) until a write succeeds.
     #[serde(default)]

@@ -47,6 +47,7 @@ impl TabState {
         let mut status = self.current().map(|d| d.status.clone()).unwrap_or_default();
         status.rejected = self.rejected;
         status.unstored = self.unstored;
+        status.overflow = self.overflow;
         status
     }
 

@@ -102,6 +102,8 @@ struct TabState {
     pending_calls: BTreeMap<u64, String>,
     /// The last write to storage failed; everything is written again at the next persist.
     unstored: bool,
+    /// Relay batches dropped unread under load (see [`Hub::relay_overflow`]).
+    overflow: u64,
     /// Bytes this tab holds in storage: per log chunk, and its meta item.
     stored_chunks: BTreeMap<u64, usize>,
     stored_meta: usize,
@@ -118,6 +120,7 @@ impl TabState {
             next_call_id: 1,
             pending_calls: BTreeMap::new(),
             unstored: false,
+            overflow: 0,
             stored_chunks: BTreeMap::new(),
             stored_meta: 0,
             cookies: cookies::CookieState::default(),
@@ -335,6 +338,17 @@ impl Hub {
         let entries: Vec<Entry> = state.log.since(first_new_id).cloned().collect();
         let update = PanelUpdate::Append { entries, dropped: state.log.dropped() };
         effects.extend(self.to_panels(tab, &update));
+        effects
+    }
+
+    /// The shim dropped a relay batch of `tab` unread: the tab's queue was full (it floods the
+    /// background). The batch is never acknowledged as stored, but a later ack covers it: count it.
+    pub fn relay_overflow(&mut self, tab: i64) -> Vec<Effect> {
+        let state = self.tab_mut(tab);
+        state.overflow += 1;
+        let status = state.status();
+        let mut effects = self.persist(tab);
+        effects.extend(self.to_panels(tab, &PanelUpdate::Status { status }));
         effects
     }
 
@@ -579,6 +593,22 @@ mod tests {
         let restored = Hub::restore(Limits::default(), &storage);
         assert_eq!(snapshot(&restored, 1), snapshot(&hub, 1));
         assert_eq!(snapshot(&restored, 2), snapshot(&hub, 2));
+    }
+
+    #[test]
+    fn batches_dropped_under_load_are_counted_in_the_status_and_survive_a_restart() {
+        let mut hub = watched(1);
+        let mut storage = HashMap::new();
+        stored(&hub.relay_message(1, SHOP_TEST, &relay_page(1, "a", &event(1, "a"))), &mut storage);
+        let effects = hub.relay_overflow(1);
+        stored(&effects, &mut storage);
+        assert!(effects
+            .iter()
+            .any(|e| matches!(e, Effect::ToPanels { message, .. } if message.contains(r#""overflow":1"#))));
+        hub.relay_overflow(1);
+        stored(&hub.relay_overflow(1), &mut storage);
+        assert_eq!(snapshot(&hub, 1).0.overflow, 3);
+        assert_eq!(snapshot(&Hub::restore(Limits::default(), &storage), 1).0.overflow, 3);
     }
 
     #[test]

@@ -18,6 +18,8 @@ struct TabMeta {
     docs: VecDeque<DocState>,
     #[serde(default)]
     next_call_id: u64,
+    #[serde(default)]
+    overflow: u64,
 }
 
 /// A generous estimate of a tab's meta item while its chunks are sized (documents included).
@@ -74,6 +76,7 @@ impl Hub {
                 next_call_id: meta.next_call_id.max(1),
                 pending_calls: BTreeMap::new(),
                 unstored: false,
+                overflow: meta.overflow,
                 stored_chunks: chunk_sizes.remove(&tab).unwrap_or_default(),
                 stored_meta: meta_size,
                 cookies: CookieState::default(),
@@ -126,6 +129,7 @@ impl Hub {
             rejected: state.rejected,
             docs: state.docs.clone(),
             next_call_id: state.next_call_id,
+            overflow: state.overflow,
         };
         let meta = serde_json::to_string(&meta).expect("meta serializes");
         state.stored_meta = meta.len();

@@ -38,6 +38,12 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
                 <span class="field loader"><span class="label">{ "Loader" }</span>
                     <span class="value url" title={src.clone()}>{ src }</span></span>
             }
+            if status.overflow > 0 {
+                <span class="field warning" data-overflow={status.overflow.to_string()}
+                      title="The page sent batches faster than the background could take them: the oldest waiting ones were dropped, with their entries">
+                    { format!("{} page batches dropped under load", status.overflow) }
+                </span>
+            }
             if status.unstored {
                 <span class="field warning" data-storage-error="true"
                       title="The browser refused to store this tab's log (storage.session is full). The page keeps its events until they are stored.">

@@ -1,0 +1,44 @@
+// extension/background/fair-queue.js: the background's per-tab queues of relay messages.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FairQueue } from '../../extension/background/fair-queue.js';
+
+function drain(queue) {
+  const out = [];
+  for (let item = queue.take(); item !== undefined; item = queue.take()) out.push(item);
+  return out;
+}
+
+test('one tab at a time: a flooding tab delays another by at most one message', () => {
+  const queue = new FairQueue(100);
+  for (let i = 1; i <= 50; i++) queue.push(1, `a${i}`);
+  queue.push(2, 'b1');
+  queue.push(2, 'b2');
+  assert.deepEqual(drain(queue).slice(0, 5), ['a1', 'b1', 'a2', 'b2', 'a3']);
+});
+
+test('each tab keeps its own order', () => {
+  const queue = new FairQueue(100);
+  ['a1', 'a2', 'a3'].forEach((x) => queue.push(1, x));
+  ['b1', 'b2'].forEach((x) => queue.push(2, x));
+  const out = drain(queue);
+  assert.deepEqual(out.filter((x) => x.startsWith('a')), ['a1', 'a2', 'a3']);
+  assert.deepEqual(out.filter((x) => x.startsWith('b')), ['b1', 'b2']);
+});
+
+test("a queue over its bound loses its own oldest message, never another tab's", () => {
+  const queue = new FairQueue(2);
+  queue.push(2, 'b1');
+  assert.equal(queue.push(1, 'a1'), true);
+  assert.equal(queue.push(1, 'a2'), true);
+  assert.equal(queue.push(1, 'a3'), false);
+  assert.deepEqual(drain(queue), ['b1', 'a2', 'a3']);
+});
+
+test('empty: nothing to take', () => {
+  const queue = new FairQueue(1);
+  assert.equal(queue.take(), undefined);
+  queue.push(7, 'x');
+  assert.equal(queue.take(), 'x');
+  assert.equal(queue.take(), undefined);
+});
