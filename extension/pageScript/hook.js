@@ -7,7 +7,7 @@
   'use strict';
   try {
     // Facts shared with src/core/protocol.rs (a Rust test compares them). sdkMethods: method → its boolean option or ''.
-    var FACTS = /*facts*/{"version":1,"pageEvent":"hubspot-chat-inspector:page","relayEvent":"hubspot-chat-inspector:relay","maxBatchBytes":1048576,"maxRecordsPerBatch":500,"maxCommandChars":4096,"maxNameChars":100,"maxUrlChars":2048,"sdkMethods":{"widget.load":"widgetOpen","widget.refresh":"openToNewThread","widget.open":"","widget.close":"","widget.remove":"","widget.status":"","clear":"resetWidget","debug":"","resetAndReloadWidget":""}}/*end facts*/;
+    var FACTS = /*facts*/{"version":1,"pageEvent":"hubspot-chat-inspector:page","relayEvent":"hubspot-chat-inspector:relay","maxBatchBytes":1048576,"maxRecordsPerBatch":500,"maxCommandChars":4096,"maxNameChars":100,"maxUrlChars":2048,"undelivered":["foreign_frame","missing_uuid","bogus_uuid"],"truncatedKey":"[truncated]","sdkMethods":{"widget.load":"widgetOpen","widget.refresh":"openToNewThread","widget.open":"","widget.close":"","widget.remove":"","widget.status":"","clear":"resetWidget","debug":"","resetAndReloadWidget":""}}/*end facts*/;
     // Builtins, taken before page scripts run; uncurry(f)(self, ...args) calls f without .call lookups.
     var FunctionProto = Function.prototype, ObjectProto = Object.prototype;
     var uncurry = FunctionProto.bind.bind(FunctionProto.call), callFunction = uncurry(FunctionProto.call);
@@ -43,7 +43,11 @@
     var INLINE_FRAME_ID = 'hubspot-conversations-inline-iframe', INLINE_PARENT_SELECTOR = '#hubspot-conversations-inline-parent';
     var CHAT_ORIGIN = /^https:\/\/app(-[a-z0-9]+)?\.hubspot(qa)?\.com$/;
     var PORTAL_SCRIPT = /(?:\/\/js(?:-[a-z0-9]+)?\.hs-scripts\.com|\/hs-scripts)\/(\d+)\.js(?:[?#]|$)/;
-    var MAX_BUFFERED = 10000, MAX_BUFFERED_CHARS = 16 << 20, PAYLOAD_BUDGET = 48 << 10 /* chars */, MAX_FRAME_MESSAGE = 262144;
+    var MAX_BUFFERED = 10000, MAX_BUFFERED_CHARS = 16 << 20, PAYLOAD_BUDGET = 48 << 10 /* chars */, MAX_FRAME_MESSAGE = 262144, EDGE = 4 << 10;
+    // A longer chat message is read from its first and last EDGE characters only (see onMessage).
+    var TYPE_AT = /"type"\s*:\s*"external-api-event"/, NAME_AT = /"eventType"\s*:\s*("(?:[^"\\]|\\.)*")/;
+    var UUID_AT = /"uuid"\s*:\s*("(?:[^"\\]|\\.)*"|[^,}\s]+)/, UUID_LAST = /"uuid"\s*:\s*("(?:[^"\\]|\\.)*"|[^,}\s]+)\s*\}\s*$/;
+    var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
     var settingsAssignedSeen = false, lastAssignedSettings;
     var knownApi, generation = 0, firstObject = true, placeholder = null, apiFrameLoaded = false, subscribedApi = null;
@@ -404,23 +408,37 @@
     }
 
     // ---- listeners present on every page: chat iframe messages, the loader's DOM event, the relay.
+    // What the loader does not deliver to on(): a message from a frame that is not the page's chat iframe, or
+    // without a uuid of the canonical 8-4-4-4-12 hex form. Recorded, labelled (docs/protocol.md §1).
+    function undelivered(fromChat, uuid) {
+      var why = !fromChat ? 0 : uuid === undefined || uuid === null ? 1 : typeof uuid !== 'string' || regexExec(UUID, uuid) === null ? 2 : -1;
+      return why < 0 ? '' : ',"undelivered":"' + FACTS.undelivered[why] + '"';
+    }
+    function jsonToken(text) { try { return parseJson(text); } catch (e) { return NaN; } }
     function onMessage(event) {
       try {
-        var data = messageData(event), message, body, type, source, fromChat;
-        if (typeof data !== 'string' || data.length > MAX_FRAME_MESSAGE || charCodeAt(data, 0) !== 123) return;
-        if (strIndexOf(data, '"external-api-event"') < 0 && strIndexOf(data, '"open-change"') < 0) return;
-        if (regexExec(CHAT_ORIGIN, messageOrigin(event)) === null) {
-          source = messageSource(event); fromChat = false;
-          if (source) forEachChatFrame(function (frame) { if (frameWindow(frame) === source) fromChat = true; });
-          if (!fromChat) return;
+        var data = messageData(event), big, head, tail, message, body, type, name, uuid, payload, source, fromChat = false, m;
+        if (typeof data !== 'string' || charCodeAt(data, 0) !== 123) return;
+        if ((big = data.length > MAX_FRAME_MESSAGE)) {  // never parsed nor scanned whole: a foreign 10 MB string costs two 4 K scans
+          head = strSlice(data, 0, EDGE); tail = strSlice(data, data.length - EDGE);
+          if (strIndexOf(head, '"external-api-event"') < 0 && strIndexOf(tail, '"external-api-event"') < 0) return;
+        } else if (strIndexOf(data, '"external-api-event"') < 0 && strIndexOf(data, '"open-change"') < 0) return;
+        if ((source = messageSource(event))) forEachChatFrame(function (frame) { if (frameWindow(frame) === source) fromChat = true; });
+        if (!fromChat && regexExec(CHAT_ORIGIN, messageOrigin(event)) === null) return;
+        if (big) {                                     // the first match in the head, else in the tail; uuid: the last member, else in the head
+          if (regexExec(TYPE_AT, head) === null && regexExec(TYPE_AT, tail) === null) return;
+          type = 'external-api-event'; m = regexExec(NAME_AT, head) || regexExec(NAME_AT, tail); name = m ? jsonToken(m[1]) : '(unknown)';
+          m = regexExec(UUID_LAST, tail) || regexExec(UUID_AT, head); uuid = m ? jsonToken(m[1]) : undefined;
+          payload = '{' + toJson(FACTS.truncatedKey) + ':"message of ' + data.length + ' characters"}';
+        } else {
+          message = parseJson(data); type = ownValue(message, 'type'); body = ownValue(message, 'data'); uuid = ownValue(message, 'uuid');
+          if (body === null || typeof body !== 'object') return;
+          name = ownValue(body, 'eventType');
         }
-        message = parseJson(data); type = ownValue(message, 'type'); body = ownValue(message, 'data');
-        if (body === null || typeof body !== 'object') return;
-        if (type === 'open-change') add('open', ',"open":' + (ownValue(body, 'isOpen') === true) + ',"user":' + (ownValue(body, 'isUser') === true));
+        if (type === 'open-change') { if (!fromChat) return; add('open', ',"open":' + (ownValue(body, 'isOpen') === true) + ',"user":' + (ownValue(body, 'isUser') === true)); }
         else if (type === 'external-api-event') {
-          type = ownValue(body, 'eventType');
-          if (typeof type !== 'string' || !type.length || type.length > FACTS.maxNameChars) return;
-          add('event', ',"name":' + toJson(type) + ',"payload":' + sanitize(ownValue(body, 'payload')) + ',"via":"iframe"');
+          if (typeof name !== 'string' || !name.length || name.length > FACTS.maxNameChars) return;
+          add('event', ',"name":' + toJson(name) + ',"payload":' + (big ? payload : sanitize(ownValue(body, 'payload'))) + ',"via":"iframe"' + undelivered(fromChat, uuid));
         } else return;
         observeWidget();
       } catch (e) { /* ignore */ }

@@ -208,6 +208,7 @@ mod tests {
             kind: EntryKind::Event,
             name: "widgetLoaded".into(),
             via: None,
+            undelivered: None,
             summary: String::new(),
             payload: "x".repeat(payload_len),
         }

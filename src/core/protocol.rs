@@ -86,6 +86,45 @@ pub enum Via {
     Dom,
 }
 
+/// Why the loader did not deliver a chat-iframe event to the page's `on()` handlers (the hook
+/// records it anyway, labelled). The hook spells these in its facts block, in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Undelivered {
+    /// Posted with the chat origin by a frame that is not the page's chat iframe.
+    ForeignFrame,
+    /// No `uuid`, or `null`.
+    MissingUuid,
+    /// A `uuid` that is not a string of the canonical 8-4-4-4-12 hexadecimal form.
+    BogusUuid,
+}
+
+impl Undelivered {
+    pub const ALL: [Undelivered; 3] = [Undelivered::ForeignFrame, Undelivered::MissingUuid, Undelivered::BogusUuid];
+
+    /// Its wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Undelivered::ForeignFrame => "foreign_frame",
+            Undelivered::MissingUuid => "missing_uuid",
+            Undelivered::BogusUuid => "bogus_uuid",
+        }
+    }
+
+    /// Why, in the panel's words.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Undelivered::ForeignFrame => "posted by a frame that is not the page's chat iframe",
+            Undelivered::MissingUuid => "the message has no uuid",
+            Undelivered::BogusUuid => "the message's uuid is not a UUID",
+        }
+    }
+}
+
+/// The key of the marker object that replaces a payload too large to keep:
+/// `{"[truncated]": "payload of N bytes"}` (background) or `"message of N characters"` (hook).
+pub const TRUNCATED_KEY: &str = "[truncated]";
+
 /// One observation made by the page hook.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "k", rename_all = "lowercase")]
@@ -97,6 +136,9 @@ pub enum PageRecord {
         #[serde(default)]
         payload: serde_json::Value,
         via: Via,
+        /// Set only for `via: iframe` messages the loader did not deliver to `on()`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        undelivered: Option<Undelivered>,
     },
     Api {
         seq: u64,
@@ -234,6 +276,9 @@ impl PageRecord {
             PageRecord::Event { name, .. } if name.is_empty() || name.chars().count() > MAX_NAME_CHARS => {
                 Err(DecodeError::Invalid("event name must have 1 to 100 characters"))
             }
+            PageRecord::Event { via, undelivered: Some(_), .. } if *via != Via::Iframe => {
+                Err(DecodeError::Invalid("only chat iframe messages can be undelivered"))
+            }
             PageRecord::Widget { src, .. } | PageRecord::Loader { src, .. } if src.chars().count() > MAX_URL_CHARS => {
                 Err(DecodeError::Invalid("URL too long"))
             }
@@ -327,7 +372,7 @@ pub fn decode_page_batch(text: &str) -> Result<PageBatch, DecodeError> {
 fn cap_payload(value: &mut serde_json::Value) {
     let size = serde_json::to_string(value).map(|s| s.len()).unwrap_or(usize::MAX);
     if size > MAX_PAYLOAD_BYTES {
-        *value = serde_json::json!({ "[truncated]": format!("payload of {size} bytes") });
+        *value = serde_json::json!({ TRUNCATED_KEY: format!("payload of {size} bytes") });
     }
 }
 
@@ -570,6 +615,8 @@ pub struct Entry {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub via: Option<Via>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undelivered: Option<Undelivered>,
     pub summary: String,
     /// The payload as JSON text (parsed lazily when a row is expanded).
     pub payload: String,
@@ -587,6 +634,7 @@ impl Entry {
             kind,
             name: name.into(),
             via: None,
+            undelivered: None,
             summary: summary.into(),
             payload: payload.into(),
         }
@@ -756,6 +804,24 @@ mod tests {
             r#"{{"k":"event","seq":1,"t":1,"name":"widgetLoaded","payload":{deep},"via":"iframe"}}"#
         ));
         assert!(matches!(decode_page_batch(&text), Err(DecodeError::Malformed(_))));
+    }
+
+    #[test]
+    fn an_undelivered_label_is_one_of_three_and_only_on_iframe_events() {
+        let event = |via: &str, label: &str| {
+            batch_json(&format!(r#"{{"k":"event","seq":1,"t":1,"name":"x","payload":null,"via":"{via}"{label}}}"#))
+        };
+        for why in Undelivered::ALL {
+            assert_eq!(serde_json::to_value(why).unwrap(), why.as_str());
+            let label = format!(r#","undelivered":"{}""#, why.as_str());
+            let batch = decode_page_batch(&event("iframe", &label)).unwrap();
+            assert!(matches!(batch.records[0], PageRecord::Event { undelivered: Some(w), .. } if w == why));
+            assert!(matches!(decode_page_batch(&event("on", &label)), Err(DecodeError::Invalid(_))));
+        }
+        let batch = decode_page_batch(&event("iframe", "")).unwrap();
+        assert!(matches!(batch.records[0], PageRecord::Event { undelivered: None, .. }));
+        let unknown = event("iframe", r#","undelivered":"lost""#);
+        assert!(matches!(decode_page_batch(&unknown), Err(DecodeError::Malformed(_))));
     }
 
     #[test]

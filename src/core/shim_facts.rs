@@ -2,9 +2,10 @@
 //! Each shim carries them as one JSON object between `/*facts*/` and `/*end facts*/` and reads its
 //! limits from it; the tests below read the shipped shims and fail when they differ.
 
+use super::protocol::Undelivered;
 use super::protocol::{
     PageRecord, MAX_BATCH_BYTES, MAX_COMMAND_CHARS, MAX_NAME_CHARS, MAX_RECORDS_PER_BATCH, MAX_URL_CHARS, PAGE_EVENT,
-    PROTOCOL_VERSION, RELAY_EVENT, SDK_METHODS,
+    PROTOCOL_VERSION, RELAY_EVENT, SDK_METHODS, TRUNCATED_KEY,
 };
 use serde_json::{json, Map, Value};
 
@@ -21,6 +22,8 @@ pub fn hook_facts() -> Value {
         "maxCommandChars": MAX_COMMAND_CHARS,
         "maxNameChars": MAX_NAME_CHARS,
         "maxUrlChars": MAX_URL_CHARS,
+        "undelivered": Undelivered::ALL,
+        "truncatedKey": TRUNCATED_KEY,
         "sdkMethods": sdk_methods,
     })
 }
@@ -93,7 +96,7 @@ mod tests {
         for shim in [HOOK_JS, RELAY_JS] {
             let end = shim.find("/*end facts*/").unwrap();
             let rest = &shim[end..];
-            for literal in [PAGE_EVENT, RELAY_EVENT, "1 << 20", "1048576", "4096"] {
+            for literal in [PAGE_EVENT, RELAY_EVENT, TRUNCATED_KEY, "1 << 20", "1048576", "4096"] {
                 assert!(!rest.contains(literal), "{literal:?} is spelled again after the facts block");
             }
         }

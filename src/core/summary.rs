@@ -1,7 +1,9 @@
 //! The English of the log: what each page record shows as a row (name, one-line summary,
 //! payload), before the log gives it an id.
 
-use super::protocol::{ApiState, CallOutcome, Entry, EntryKind, PageRecord, SettingsPhase, SettingsSource, Via};
+use super::protocol::{
+    ApiState, CallOutcome, Entry, EntryKind, PageRecord, SettingsPhase, SettingsSource, Undelivered, Via, TRUNCATED_KEY,
+};
 use super::settings::validate;
 use super::throttle::{Throttle, ThrottleVerdict};
 use serde_json::{json, Value};
@@ -26,6 +28,9 @@ const MAX_SUMMARY_CHARS: usize = 160;
 
 /// A short, human summary of an event's payload: the field a developer looks for first.
 pub fn summarize_event(name: &str, payload: &Value) -> String {
+    if let Some(size) = truncated(payload) {
+        return truncate(format!("truncated: {size}"));
+    }
     let field = |path: &[&str]| -> Option<&Value> { path.iter().try_fold(payload, |value, key| value.get(key)) };
     let text = match name {
         "conversationStarted" | "conversationClosed" | "userSelectedThread" => {
@@ -41,6 +46,23 @@ pub fn summarize_event(name: &str, payload: &Value) -> String {
         _ => field(&["message"]).map(plain),
     };
     truncate(text.unwrap_or_else(|| compact(payload)))
+}
+
+/// The size text of a marker that replaced a payload too large to keep (`{"[truncated]": "…"}`).
+pub fn truncated(payload: &Value) -> Option<&str> {
+    match payload.as_object() {
+        Some(object) if object.len() == 1 => object.get(TRUNCATED_KEY)?.as_str(),
+        _ => None,
+    }
+}
+
+/// The summary of an event row: what the payload says, after why the page never got it.
+fn event_summary(name: &str, payload: &Value, undelivered: Option<Undelivered>) -> String {
+    let summary = summarize_event(name, payload);
+    match undelivered {
+        Some(why) => truncate(format!("not delivered to the page: {} — {summary}", why.reason())),
+        None => summary,
+    }
 }
 
 fn plain(value: &Value) -> String {
@@ -67,6 +89,7 @@ pub struct Row {
     pub kind: EntryKind,
     pub name: String,
     pub via: Option<Via>,
+    pub undelivered: Option<Undelivered>,
     pub summary: String,
     /// JSON text.
     pub payload: String,
@@ -76,12 +99,12 @@ pub struct Row {
 
 impl Row {
     fn new(kind: EntryKind, name: &str, summary: String, payload: &Value, t: f64) -> Row {
-        Row { kind, name: name.to_string(), via: None, summary, payload: payload.to_string(), t }
+        Row { kind, name: name.to_string(), via: None, undelivered: None, summary, payload: payload.to_string(), t }
     }
 
     pub fn into_entry(self, id: u64, doc: String, time_origin: f64) -> Entry {
-        let Row { kind, name, via, summary, payload, t } = self;
-        Entry { id, doc, t, wall: time_origin + t, kind, name, via, summary, payload }
+        let Row { kind, name, via, undelivered, summary, payload, t } = self;
+        Entry { id, doc, t, wall: time_origin + t, kind, name, via, undelivered, summary, payload }
     }
 }
 
@@ -102,11 +125,12 @@ pub fn undelivered_call_row(id: u64, method: &str) -> Row {
 pub fn record_row(record: &PageRecord, throttles: &mut BTreeMap<String, Throttle>) -> Option<Row> {
     let t = record.time();
     Some(match record {
-        PageRecord::Event { name, payload, via, .. } => Row {
+        PageRecord::Event { name, payload, via, undelivered, .. } => Row {
             kind: EntryKind::Event,
             name: name.clone(),
             via: Some(*via),
-            summary: summarize_event(name, payload),
+            undelivered: *undelivered,
+            summary: event_summary(name, payload, *undelivered),
             payload: payload.to_string(),
             t,
         },
@@ -205,6 +229,51 @@ mod tests {
             summarize_event("quickReplyButtonClick", &json!({"name":"QUICK_REPLIES","value":["Learn more"]})),
             "reply [\"Learn more\"]"
         );
+    }
+
+    #[test]
+    fn a_truncation_marker_shows_the_real_size() {
+        let hook = json!({"[truncated]": "message of 10485760 characters"});
+        assert_eq!(summarize_event("widgetLoaded", &hook), "truncated: message of 10485760 characters");
+        let background = json!({"[truncated]": "payload of 70000 bytes"});
+        assert_eq!(summarize_event("conversationStarted", &background), "truncated: payload of 70000 bytes");
+        // A payload that merely has the key among others is the page's own data.
+        assert_eq!(truncated(&json!({"[truncated]": "x", "message": "hi"})), None);
+        assert_eq!(summarize_event("widgetLoaded", &json!({"[truncated]": 5})), "{\"[truncated]\":5}");
+    }
+
+    #[test]
+    fn an_undelivered_event_says_so_and_why() {
+        let record: PageRecord = serde_json::from_str(
+            r#"{"k":"event","seq":1,"t":2,"name":"widgetLoaded","payload":{"message":"widget has loaded"},"via":"iframe","undelivered":"bogus_uuid"}"#,
+        )
+        .unwrap();
+        let row = record_row(&record, &mut BTreeMap::new()).unwrap();
+        assert_eq!(row.undelivered, Some(Undelivered::BogusUuid));
+        assert_eq!(row.summary, "not delivered to the page: the message's uuid is not a UUID — widget has loaded");
+        let entry = row.into_entry(1, "d".into(), 0.0);
+        assert!(serde_json::to_string(&entry).unwrap().contains(r#""undelivered":"bogus_uuid""#));
+
+        let delivered: PageRecord = serde_json::from_str(
+            r#"{"k":"event","seq":1,"t":2,"name":"widgetLoaded","payload":{"message":"widget has loaded"},"via":"iframe"}"#,
+        )
+        .unwrap();
+        let row = record_row(&delivered, &mut BTreeMap::new()).unwrap();
+        assert_eq!((row.undelivered, row.summary.as_str()), (None, "widget has loaded"));
+        let entry = row.into_entry(1, "d".into(), 0.0);
+        assert!(!serde_json::to_string(&entry).unwrap().contains("undelivered"), "absent when delivered");
+
+        for why in Undelivered::ALL {
+            let text = format!(
+                r#"{{"k":"event","seq":1,"t":2,"name":"x","payload":{{"[truncated]":"message of 300000 characters"}},"via":"iframe","undelivered":{}}}"#,
+                serde_json::to_string(&why).unwrap()
+            );
+            let row = record_row(&serde_json::from_str(&text).unwrap(), &mut BTreeMap::new()).unwrap();
+            assert_eq!(
+                row.summary,
+                format!("not delivered to the page: {} — truncated: message of 300000 characters", why.reason())
+            );
+        }
     }
 
     #[test]

@@ -237,12 +237,15 @@ export function checkBatch(raw) {
   assert.ok(Array.isArray(b.records) && b.records.length <= 500, `batch of ${b.records.length} records`);
   for (const r of b.records) {
     assert.ok(RECORD_FIELDS[r.k], `unknown record kind ${r.k}`);
-    assert.deepEqual(Object.keys(r), RECORD_FIELDS[r.k]);
+    // `undelivered` (docs/protocol.md §1): last, only on chat iframe events the loader did not deliver.
+    const optional = r.k === 'event' && 'undelivered' in r ? ['undelivered'] : [];
+    assert.deepEqual(Object.keys(r), [...RECORD_FIELDS[r.k], ...optional]);
     assert.ok(Number.isInteger(r.seq) && r.seq >= 1);
     assert.ok(Number.isFinite(r.t) && r.t >= 0);
     if (r.k === 'event') {
       assert.ok(typeof r.name === 'string' && r.name.length >= 1 && r.name.length <= 100);
       assert.ok(['iframe', 'on', 'dom'].includes(r.via));
+      if (optional.length) assert.ok(r.via === 'iframe' && ['foreign_frame', 'missing_uuid', 'bogus_uuid'].includes(r.undelivered));
     } else if (r.k === 'api') {
       assert.ok(['absent', 'placeholder', 'ready'].includes(r.state));
       assert.ok(Number.isInteger(r.generation) && r.generation >= 0);

@@ -42,10 +42,12 @@
     if (list.length > LOG_LIMIT) list.splice(0, list.length - LOG_LIMIT);
   }
 
+  // A UUID (the loader delivers only messages whose uuid is one).
   function simId() {
-    var a = new Uint8Array(8);
+    var a = new Uint8Array(16);
     crypto.getRandomValues(a);
-    return 'sim-' + Array.prototype.map.call(a, function (b) { return (b < 16 ? '0' : '') + b.toString(16); }).join('');
+    var h = Array.prototype.map.call(a, function (b) { return (b < 16 ? '0' : '') + b.toString(16); }).join('');
+    return h.slice(0, 8) + '-' + h.slice(8, 12) + '-4' + h.slice(13, 16) + '-8' + h.slice(17, 20) + '-' + h.slice(20);
   }
 
   function frame() {
@@ -107,8 +109,9 @@
 
     // Resolves with the loader's dispatch record {uuid, eventType, payload, listeners,
     // generation, via:'iframe'} once delivered to on() listeners, or null after ~100 ms.
-    emit: function (eventType, payload) {
-      var uuid = simId();
+    // `uuid` (optional) replaces the message's uuid: null sends none, e.g. 'bogus' a bogus one.
+    emit: function (eventType, payload, uuid) {
+      if (arguments.length < 3) uuid = simId();
       if (payload === undefined) payload = clone(EVENT_PAYLOADS[eventType]);
       var wait = waitFor('dispatched', function (d) { return d.uuid === uuid; }, DISPATCH_WAIT_MS);
       postToFrame({ type: 'sim-emit', eventType: String(eventType), payload: payload, uuid: uuid });

@@ -38,6 +38,9 @@ pub fn event_detail(props: &EventDetailProps) -> Html {
                 if let Some(via) = via {
                     <dt>{ "Seen via" }</dt><dd>{ via }</dd>
                 }
+                if let Some(why) = entry.undelivered {
+                    <dt>{ "Delivered to the page" }</dt><dd data-undelivered="true">{ format!("no: {}", why.reason()) }</dd>
+                }
             </dl>
             <h2 class="detail-title">{ "Payload" }</h2>
             <div class="json" key={entry.id}>

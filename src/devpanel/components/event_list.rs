@@ -3,7 +3,7 @@
 use super::format_since_navigation;
 use super::format_wall_clock;
 use crate::core::panel_state::{Action, Rows};
-use crate::core::protocol::{Entry, EntryKind};
+use crate::core::protocol::{Entry, EntryKind, Undelivered};
 use crate::devpanel::hooks::use_panel_actions;
 use web_sys::{Element, KeyboardEvent};
 use yew::prelude::*;
@@ -135,9 +135,10 @@ fn row(entry: &Entry, top: f64, selected: bool, on_select: Callback<MouseEvent>)
     let event_name = (entry.kind == EntryKind::Event).then(|| entry.name.clone());
     let call = (entry.kind == EntryKind::Call).then(|| entry.name.clone());
     let payload: String = entry.payload.chars().take(MAX_ROW_PAYLOAD_CHARS).collect();
+    let undelivered = entry.undelivered.map(Undelivered::as_str);
     html! {
-        <div key={entry.id} class={classes!("row", kind, selected.then_some("selected"))} role="row"
-             aria-selected={selected.to_string()} data-event-name={event_name} data-call={call} data-kind={kind}
+        <div key={entry.id} class={classes!("row", kind, selected.then_some("selected"), undelivered.is_some().then_some("undelivered"))} role="row"
+             aria-selected={selected.to_string()} data-event-name={event_name} data-call={call} data-kind={kind} data-undelivered={undelivered}
              data-id={entry.id.to_string()} {style} onclick={on_select}>
             <span class="time" role="gridcell" title={format!("{wall} (wall clock)")}>{ time }</span>
             <span class="name" role="gridcell">{ &entry.name }</span>

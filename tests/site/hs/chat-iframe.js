@@ -5,7 +5,7 @@
 //
 // Commands it accepts from the parent window (JSON strings):
 //   loader:     track-api-usage (only counted), open-change-request {isOpen}, refresh-widget {openToNewThread}
-//   simulator:  sim-emit {eventType, payload, uuid?}, sim-open-change {isOpen, isUser},
+//   simulator:  sim-emit {eventType, payload, uuid?} (uuid null: sent without one), sim-open-change {isOpen, isUser},
 //               sim-flood {count, eventType}, sim-get-usage  → replies {type:'sim-usage', count}
 (function () {
   'use strict';
@@ -40,8 +40,11 @@
 
   var utk = /^[0-9a-f]{32}$/.test(params.get('utk') || '') ? params.get('utk') : randomHex(16);
 
+  // `id` undefined: a fresh uuid; null: the message has no uuid; anything else is sent as is.
   function send(type, data, id) {
-    parent.postMessage(JSON.stringify({ type: type, data: data, uuid: id || uuid() }), parentOrigin);
+    var message = { type: type, data: data };
+    if (id !== null) message.uuid = id === undefined ? uuid() : id;
+    parent.postMessage(JSON.stringify(message), parentOrigin);
   }
 
   function apiEvent(eventType, payload, id) {
@@ -143,7 +146,7 @@
         if (data.openToNewThread && !inline && !isOpen) setOpenState(true, false);
         break;
       case 'sim-emit':
-        if (typeof msg.eventType === 'string') apiEvent(msg.eventType, msg.payload, msg.uuid);
+        if (typeof msg.eventType === 'string') apiEvent(msg.eventType, msg.payload, 'uuid' in msg ? msg.uuid : undefined);
         break;
       case 'sim-open-change':
         setOpenState(!!msg.isOpen, !!msg.isUser);

@@ -127,6 +127,10 @@
     return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
   }
 
+  function isUuid(value) {
+    return typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+  }
+
   function isUtk(value) {
     return typeof value === 'string' && /^[0-9a-f]{32}$/.test(value);
   }
@@ -352,6 +356,8 @@
     switch (message.type) {
       case 'external-api-event':
         if (typeof data.eventType !== 'string') return;
+        // Not delivered to on() without a uuid, or with a bogus one (see tests/site/README.md).
+        if (!isUuid(message.uuid)) return;
         if (data.eventType === 'conversationStarted') state.activeConversation = true;
         if (data.eventType === 'conversationClosed') state.activeConversation = false;
         emitLocal(data.eventType, data.payload, message.uuid, 'iframe');
