@@ -18,23 +18,29 @@ const ready = (async () => {
 })();
 
 let queue = Promise.resolve();
-function enqueue(task) {
+const inputs = new FairQueue();
+const BACKGROUND = 'background'; // the lane of the background's own follow-ups
+const RELAY_BOUND = 16; // relay messages queued per tab (a batch is at most 1 MiB)
+
+function schedule() {
   queue = queue
     .then(() => ready)
-    .then(task)
+    .then(() => {
+      const next = inputs.take();
+      if (next) return apply(next.call(), next.port);
+    })
     .catch((error) => console.error('[Chat Widget Inspector]', error));
 }
-const run = (effects, port = null) => enqueue(() => apply(effects(), port));
 
-// Relay messages are taken one tab after the other (a batch is at most 1 MiB, so 16 per tab).
-const relayMessages = new FairQueue(16);
-function fromRelay(message) {
-  if (relayMessages.push(message.tab, message)) enqueue(nextRelayMessage);
-  else run(() => hub.relay_overflow(message.tab));
+/** Hands `call` (a hub method returning effects) to the hub when `source`'s turn comes. */
+function run(source, call, port = null) {
+  inputs.push(source, { call, port });
+  schedule();
 }
-function nextRelayMessage() {
-  const next = relayMessages.take();
-  if (next) return apply(hub.relay_message(next.tab, next.url, next.text), next.port);
+
+function fromRelay(tab, url, text, port) {
+  if (inputs.push(tab, { call: () => hub.relay_message(tab, url, text), port }, RELAY_BOUND)) schedule();
+  else run(BACKGROUND, () => hub.relay_overflow(tab));
 }
 
 function post(port, message) {
@@ -63,7 +69,7 @@ async function sendToRelay({ tab, command, call }) {
   } catch {
     // no relay in the tab's top frame (a page we may not script, or loaded before install)
   }
-  if (call !== null) run(() => hub.relay_delivery(tab, call, delivered));
+  if (call !== null) run(BACKGROUND, () => hub.relay_delivery(tab, call, delivered));
 }
 
 async function store({ tab, items, confirm }) {
@@ -74,7 +80,7 @@ async function store({ tab, items, confirm }) {
     ok = false;
     console.warn('[Chat Widget Inspector] storage.session.set failed:', error?.message);
   }
-  if (!ok || confirm) run(() => hub.store_result(tab, ok));
+  if (!ok || confirm) run(BACKGROUND, () => hub.store_result(tab, ok));
   return ok;
 }
 
@@ -130,25 +136,27 @@ chrome.runtime.onConnect.addListener((port) => {
     // The page's URL as the BROWSER reports it: cookie operations never use the page's word.
     const url = typeof sender.url === 'string' ? sender.url : '';
     port.onMessage.addListener((text) => {
-      if (typeof text === 'string') fromRelay({ tab, url, text, port });
+      if (typeof text === 'string') fromRelay(tab, url, text, port);
     });
   } else if (port.name === 'panel') {
     if (!(sender.url ?? '').startsWith(EXTENSION_ORIGIN)) return port.disconnect();
     const id = nextPanelId++;
     panels.set(id, port);
-    run(() => hub.panel_connected(id));
+    const lane = `panel:${id}`;
+    run(lane, () => hub.panel_connected(id));
     port.onDisconnect.addListener(() => {
       panels.delete(id);
-      run(() => hub.panel_disconnected(id));
+      run(lane, () => hub.panel_disconnected(id));
     });
     port.onMessage.addListener((text) => {
-      if (typeof text === 'string') run(() => hub.panel_message(id, text), port);
+      if (typeof text === 'string') run(lane, () => hub.panel_message(id, text), port);
     });
   } else {
     port.disconnect();
   }
 });
 
-watchCookies((changes) => run(() => hub.cookie_changed(JSON.stringify(changes))));
+watchCookies((changes) => run(BACKGROUND, () => hub.cookie_changed(JSON.stringify(changes))));
 
-chrome.tabs.onRemoved.addListener((tabId) => run(() => hub.tab_removed(tabId)));
+// In the tab's own lane: after its relay messages still waiting.
+chrome.tabs.onRemoved.addListener((tabId) => run(tabId, () => hub.tab_removed(tabId)));

@@ -1,30 +1,30 @@
-// Relay messages wait in one queue per tab and are taken in turn, one tab after the other, so a
-// tab that floods the background delays another tab by at most one of its messages. A tab's
-// queue over its bound loses its own oldest message, never another tab's.
+// Every input to the hub waits in a queue of its source (a tab's relay, a panel port, the
+// background's own follow-ups) and the sources take turns, so a tab that floods the background
+// delays every other source by at most one of its messages. A source's queue over its bound loses
+// its own oldest item, never another source's.
 export class FairQueue {
-  constructor(maxPerTab) {
-    this.maxPerTab = maxPerTab;
-    this.queues = new Map(); // tab -> items, oldest first; Map order = whose turn it is
+  constructor() {
+    this.queues = new Map(); // source -> items, oldest first; Map order = whose turn it is
   }
 
-  /** Queues `item` for `tab`. False when that pushed out the tab's oldest item. */
-  push(tab, item) {
-    let queue = this.queues.get(tab);
-    if (!queue) this.queues.set(tab, (queue = []));
+  /** Queues `item` for `source`. False when that pushed out the source's oldest item. */
+  push(source, item, bound = Infinity) {
+    let queue = this.queues.get(source);
+    if (!queue) this.queues.set(source, (queue = []));
     queue.push(item);
-    if (queue.length <= this.maxPerTab) return true;
+    if (queue.length <= bound) return true;
     queue.shift();
     return false;
   }
 
-  /** The oldest item of the tab whose turn it is (that tab then goes last), or undefined. */
+  /** The oldest item of the source whose turn it is (that source then goes last), or undefined. */
   take() {
     const next = this.queues.entries().next();
     if (next.done) return undefined;
-    const [tab, queue] = next.value;
-    this.queues.delete(tab);
+    const [source, queue] = next.value;
+    this.queues.delete(source);
     const item = queue.shift();
-    if (queue.length) this.queues.set(tab, queue);
+    if (queue.length) this.queues.set(source, queue);
     return item;
   }
 }
