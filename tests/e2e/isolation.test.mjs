@@ -3,7 +3,6 @@
 // (tests/unit/fair-queue.test.mjs checks the order). How long the quiet tab waited is reported,
 // not asserted: it also depends on how busy the browser's processes are.
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
 import { forEachBrowser, openPageWithPanel } from '../harness/session.mjs';
 import { emit, conversation, conversationFragment, uniqueId } from '../harness/site.mjs';
 import { waitForEvents, expectExactly } from '../harness/panel-ui.mjs';
