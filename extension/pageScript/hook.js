@@ -14,6 +14,7 @@
     var descriptorOf = Object.getOwnPropertyDescriptor, defineProperty = Object.defineProperty, objectKeys = Object.keys;
     var createObject = Object.create, ownNames = Object.getOwnPropertyNames, prototypeOf = Object.getPrototypeOf;
     var hasOwn = uncurry(ObjectProto.hasOwnProperty), isArray = Array.isArray, parseJson = JSON.parse, toJson = JSON.stringify;
+    var reflectGet = Reflect.get, windowProto = prototypeOf(window), NOT_READ = createObject(null), GETTER = createObject(null);
     var getterOf = function (Class, name) { return uncurry(descriptorOf(Class.prototype, name).get); };
     var EventTargetProto = window.EventTarget.prototype, NewCustomEvent = window.CustomEvent, Observer = window.MutationObserver;
     var listen = uncurry(EventTargetProto.addEventListener), unlisten = uncurry(EventTargetProto.removeEventListener);
@@ -100,10 +101,14 @@
       return left;
     }
 
-    // ---- payload sanitiser: JSON text, bounded; never calls toJSON, catches throwing getters.
+    // ---- payload sanitiser: JSON text, bounded. Runs no page code: own properties are read through their
+    // descriptors (an accessor is the marker "[getter]", never invoked), so no getter, toJSON, then,
+    // toString/valueOf or Symbol.toPrimitive runs; a Proxy sees only ownKeys and getOwnPropertyDescriptor.
     function sanitize(v) { serialNodes = 0; serialChars = 0; try { return serialize(v, 0); } catch (e) { return '"[Thrown]"'; } }
     function jsonString(s) { if (s.length > 2000) s = strSlice(s, 0, 2000) + '\u2026'; s = toJson(s); serialChars += s.length; return s; }
-    function serializeMember(o, key, depth) { var x; try { x = o[key]; } catch (e) { return '"[Thrown]"'; } return serialize(x, depth + 1); }
+    // The own data value of o[key]; GETTER for an accessor, undefined when absent (may throw: proxies).
+    function ownData(o, key) { var d = descriptorOf(o, key); return !d ? undefined : hasOwn(d, 'value') ? d.value : GETTER; }
+    function serializeMember(o, key, depth) { var x; try { x = ownData(o, key); } catch (e) { return '"[Thrown]"'; } return x === GETTER ? '"[getter]"' : serialize(x, depth + 1); }
     function serialize(v, depth) {
       var type = typeof v, out, n, j, keys;
       if (type === 'string') return jsonString(v);
@@ -118,7 +123,7 @@
       serialStack[depth] = v;
       try {
         if (isArray(v)) {
-          for (n = v.length, out = '[', j = 0; j < n && j < 100 && serialChars <= PAYLOAD_BUDGET; j++) out += (j ? ',' : '') + serializeMember(v, j, depth);
+          for (n = ownData(v, 'length'), n = typeof n === 'number' ? n : 0, out = '[', j = 0; j < n && j < 100 && serialChars <= PAYLOAD_BUDGET; j++) out += (j ? ',' : '') + serializeMember(v, j, depth);
           return out + (j < n ? (j ? ',' : '') + '"[+' + (n - j) + ' more]"]' : ']');
         }
         for (keys = objectKeys(v), n = keys.length, out = '{', j = 0; j < n && j < 100 && serialChars <= PAYLOAD_BUDGET; j++) {
@@ -127,17 +132,22 @@
         return out + (j < n ? (j ? ',' : '') + '"[more]":"[+' + (n - j) + ' keys]"}' : '}');
       } catch (e) { return '"[Thrown]"'; } finally { serialStack[depth] = null; }
     }
-    function ownValue(o, key) { return o !== null && typeof o === 'object' && hasOwn(o, key) ? o[key] : undefined; }
+    function ownValue(o, key) { try { var x = o !== null && typeof o === 'object' ? ownData(o, key) : undefined; } catch (e) { return undefined; } return x === GETTER ? undefined : x; }
     function clip(s, n) { return typeof s !== 'string' ? '' : s.length > n ? strSlice(s, 0, n) : s; }
 
     // ---- window.HubSpotConversations and window.hsConversationsSettings are trapped by accessors whose
     // getter returns exactly what was assigned and whose setter reports it (onAssign). A trap starts
     // non-enumerable (Object.keys unchanged); the first assignment re-creates it enumerable at the
-    // END of the key order, where a plain assignment would have put it.
+    // END of the key order, where a plain assignment would have put it. Until then the trap lets what
+    // window inherits show through: reads go to the prototype chain (the page's own getter, if any, runs
+    // for the page's read, as without the hook), and an assignment that an inherited setter or read-only
+    // value would take is left to it (not reported: that value is observed like a page-owned accessor).
     function windowTrap(name, onAssign) {
       var value, unassigned = false, accessor = descriptorOf({
-        get [name]() { return value; },
+        get [name]() { return unassigned ? reflectGet(windowProto, name, this) : value; },
         set [name](v) {
+          var inherited = unassigned ? nearestDescriptor(windowProto, name) : undefined;
+          if (inherited && !(hasOwn(inherited, 'value') && inherited.writable)) { if (hasOwn(inherited, 'set') && inherited.set) callFunction(inherited.set, this, v); return; }
           value = v;
           if (unassigned) { unassigned = false; try { delete window[name]; defineProperty(window, name, descriptor(true)); } catch (e) { /* ignore */ } }
           try { onAssign(v); } catch (e) { /* never throw into the page */ }
@@ -156,18 +166,23 @@
         // A deleted trap, or a plain data property (deleted and assigned again), is trapped again;
         // a property the page defined is left to the page (false).
         reclaim: function (d) { if (d && !(hasOwn(d, 'value') && d.writable && d.enumerable && d.configurable)) return false; install(d); return true; },
-        // The value now: behind the trap, of a data property, or from the page's own accessor (may throw).
-        current: function () { var d = descriptorOf(window, name); return !d ? undefined : owns(d) ? value : hasOwn(d, 'value') ? d.value : window[name]; }
+        // What window[name] gives now: behind the trap, a data property (own or inherited), or the page's own
+        // getter's result (may throw); with `passive`, NOT_READ instead of running that getter.
+        current: function (passive) {
+          var d = descriptorOf(window, name);
+          if (owns(d)) { if (!unassigned) return value; d = nearestDescriptor(windowProto, name); } else if (!d) d = nearestDescriptor(windowProto, name);
+          return !d ? undefined : hasOwn(d, 'value') ? d.value : passive ? NOT_READ : valueBy(d, window);
+        }
       };
     }
     var apiTrap = windowTrap(API, function (v) { noteApi(v); }), settingsTrap = windowTrap(SETTINGS, function (v) { addSettings('assigned', v); });
-    // Fallback when the page owns the property (its accessor, or it redefined ours): read it when it matters.
-    function checkApi() {
+    // Fallback when the page owns the property (its accessor, an inherited value, or it redefined ours): data
+    // properties are read through descriptors; the page's getter runs only with readGetter (chat iframe `load`).
+    function checkApi(readGetter) {
       var d = descriptorOf(window, API), v;
-      if (apiTrap.owns(d)) return;
-      if (d && !hasOwn(d, 'value')) { try { v = window[API]; } catch (e) { return; } } else v = d ? d.value : undefined;
-      noteApi(v);
-      apiTrap.reclaim(d);
+      try { v = apiTrap.current(!readGetter); } catch (e) { return; }
+      if (v !== NOT_READ) noteApi(v);
+      if (!apiTrap.owns(d)) apiTrap.reclaim(d);
     }
     // Placeholder rule: an object is the placeholder iff window.hsConversationsSettings has
     // loadImmediately === false when it is assigned AND it is the first object of this document
@@ -242,9 +257,9 @@
           for (keys = objectKeys(v), n = keys.length, j = 0; j < n && j < 100; j++) {
             key = keys[j];
             try {
-              x = v[key];
-              type = x === null ? 'null' : isArray(x) ? 'array' : typeof x;
-              value = key === 'identificationToken' && type === 'string' ? toJson('\u2022\u2022\u2022\u2022 (' + x.length + ' chars)')
+              x = ownData(v, key);
+              type = x === GETTER ? 'accessor' : x === null ? 'null' : isArray(x) ? 'array' : typeof x;
+              value = x === GETTER ? '"[getter]"' : key === 'identificationToken' && type === 'string' ? toJson('\u2022\u2022\u2022\u2022 (' + x.length + ' chars)')
                 : serialChars > PAYLOAD_BUDGET ? '"[Truncated]"' : serialize(x, 0);
             } catch (e) { type = 'thrown'; value = '"[Thrown]"'; }
             fields += (j ? ',' : '') + jsonString(key) + ':{"type":"' + type + '","value":' + value + '}';
@@ -255,13 +270,8 @@
     }
 
     // ---- the inline embed: the selector in the current settings, its target, the iframe's size.
-    function inlineSelector(settings) {
-      var d, x;
-      if (settings === null || typeof settings !== 'object') return '';
-      try {
-        if (!(d = descriptorOf(settings, 'inlineEmbedSelector'))) return '';   // the loader merges own keys only
-        x = valueBy(d, settings);
-      } catch (e) { return ''; }
+    function inlineSelector(settings) {                // the loader merges own keys only; a getter is not run
+      var x = ownValue(settings, 'inlineEmbedSelector');
       return typeof x === 'string' ? x : '';
     }
     function addInline(selector) {
@@ -376,7 +386,7 @@
     function onLoad(event) {
       try {
         var target = eventTarget(event), name = localName(target);
-        if (name === 'iframe' && isChatFrame(target)) { checkApi(); frameLoaded(target); } else if (name === 'script') noteLoader(target);
+        if (name === 'iframe' && isChatFrame(target)) { checkApi(true); frameLoaded(target); } else if (name === 'script') noteLoader(target);
       } catch (e) { /* ignore */ }
     }
     function onMutation() {                            // cheap: no walk over the mutation records
@@ -479,7 +489,7 @@
       if (settingsAtStart.writable && settingsAtStart.configurable) settingsTrap.install(settingsAtStart);
       addSettings('assigned', settingsAtStart.value);
     }
-    if (!apiAtStart) apiTrap.install(undefined);
+    if (!apiAtStart) { apiTrap.install(undefined); checkApi(true); }   // an inherited value (late injection)
     else if (hasOwn(apiAtStart, 'value') && apiAtStart.writable && apiAtStart.configurable) { apiTrap.install(apiAtStart); noteApi(apiAtStart.value); }
     else { try { noteApi(window[API]); } catch (e) { /* ignore */ } observeWidget(); } // the page owns it: fallback
   } catch (e) { /* never throw into the page */ }

@@ -40,7 +40,8 @@ pub fn validate(fields: &BTreeMap<String, SettingsField>) -> Vec<SettingsProblem
     let mut problems: Vec<SettingsProblem> = RULES
         .iter()
         .filter_map(|(name, rule)| {
-            let field = fields.get(*name)?;
+            // An accessor ("accessor", never invoked by the hook): its value is unknown, so no verdict.
+            let field = fields.get(*name).filter(|f| f.js_type != "accessor")?;
             let valid = match rule {
                 Rule::Boolean => field.js_type == "boolean",
                 Rule::String => field.js_type == "string",
@@ -102,6 +103,11 @@ mod tests {
             ("somethingElse", "number", json!(3)),
         ])
         .is_empty());
+    }
+
+    #[test]
+    fn an_accessor_field_gets_no_verdict() {
+        assert!(messages(&[("loadImmediately", "accessor", json!("[getter]"))]).is_empty());
     }
 
     #[test]

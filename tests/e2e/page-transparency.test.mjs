@@ -56,6 +56,14 @@ const STEPS = [
     await page.click('#ping').catch(() => {});
     await page.evaluate(() => new Promise((r) => setTimeout(r, 200)));
   }],
+  // HubSpotConversations inherited (issue 8): the hook's trap on window must not shadow it.
+  ['no-hubspot.html?inherited', async (page) => {
+    await page.evaluate(() => {
+      Object.prototype.HubSpotConversations = { widget: { status() { return { loaded: false }; } } };
+      setTimeout(() => console.log('inherited status', JSON.stringify(window.HubSpotConversations.widget.status())), 0);
+      return new Promise((r) => setTimeout(r, 50));
+    });
+  }],
 ];
 
 async function run(browser, withExtension) {

@@ -269,7 +269,7 @@ test('settings: assigned before the loader, read when each object is assigned, a
       fn: { type: 'function', value: '[function]' },
       u: { type: 'undefined', value: '[undefined]' },
       nested: { type: 'object', value: { deep: { x: 1 } } },
-      thrower: { type: 'thrown', value: '[Thrown]' },
+      thrower: { type: 'accessor', value: '[getter]' },
     });
 
     // A read_page command: the current value with its in-place mutations, plus an inline record.

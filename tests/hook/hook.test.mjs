@@ -524,7 +524,7 @@ test('non-HubSpot messages are ignored; the HubSpot origin from another iframe i
   });
 });
 
-test('sanitiser: cycles, depth, width, long strings, budgets, odd values, throwing getters, no toJSON', async () => {
+test('sanitiser: cycles, depth, width, long strings, budgets, odd values, getters as markers, no toJSON', async () => {
   await L.using(env.open('page.html?ids'), async ({ page, errors }) => {
     await L.readyWithHello(page);
     const toJSONCalls = await page.evaluate(async () => {
@@ -582,7 +582,7 @@ test('sanitiser: cycles, depth, width, long strings, budgets, odd values, throwi
     assert.ok(p.long.endsWith('…'));
     assert.deepEqual(p.weird, { f: '[function]', s: '[symbol]', u: '[undefined]', b: '[bigint 10]', nan: '[NaN]',
       inf: '[-Infinity]', neg0: 0, date: {}, t: true, nul: null });
-    assert.deepEqual(p.throwing, { boom: '[Thrown]', ok: 1 });
+    assert.deepEqual(p.throwing, { boom: '[getter]', ok: 1 }, 'an accessor is a marker, never invoked');
     assert.deepEqual(p.own, { toJSON: '[function]', keep: 1 });
     assert.equal(p.arr.length, 101);
     assert.equal(p.arr[100], '[+900 more]');

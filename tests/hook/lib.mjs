@@ -269,7 +269,7 @@ export function checkBatch(raw) {
       if (!r.present) assert.deepEqual(r.fields, {});
       for (const f of Object.values(r.fields)) {
         assert.deepEqual(Object.keys(f), ['type', 'value']);
-        assert.ok(['string', 'number', 'boolean', 'undefined', 'object', 'function', 'symbol', 'bigint', 'null', 'array', 'thrown'].includes(f.type));
+        assert.ok(['string', 'number', 'boolean', 'undefined', 'object', 'function', 'symbol', 'bigint', 'null', 'array', 'thrown', 'accessor'].includes(f.type));
       }
     } else if (r.k === 'inline') {
       assert.ok(typeof r.selector === 'string' && r.selector.length <= 2048);
