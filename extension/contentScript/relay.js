@@ -9,7 +9,13 @@
   const KEY = '__chatWidgetInspectorRelay';
   const MAX_KEPT = 1000, MAX_KEPT_CHARS = 8 << 20;
   const REHELLO_DELAYS = [250, 500, 1000, 2000, 4000, 8000]; // after no_hook, until a hook answers
-  const HELLO = JSON.stringify({ v: version, type: 'hello' }), NO_HOOK = JSON.stringify({ v: version, type: 'no_hook' });
+  // A hook that answered another relay before (the extension was reloaded) re-sends its state to this one.
+  const HELLO = JSON.stringify({ v: version, type: 'hello', relay: relayId() }), NO_HOOK = JSON.stringify({ v: version, type: 'no_hook' });
+  function relayId() {
+    const words = new Uint32Array(2);
+    try { crypto.getRandomValues(words); } catch { words[0] = Math.random() * 2 ** 32; words[1] = Math.random() * 2 ** 32; }
+    return Array.from(words, (w) => w.toString(16).padStart(8, '0')).join('');
+  }
   const attempt = (fn) => { try { fn(); } catch { /* the extension context may be gone */ } };
 
   // Double-init guard. A relay orphaned by an extension reload reports itself dead: replace it.

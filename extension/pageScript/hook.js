@@ -266,7 +266,9 @@
           }
         } catch (e) { /* a hostile proxy: the keys read so far */ }
       }
-      add('settings', ',"source":"' + source + '","phase":"' + (generation ? 'after' : 'before') + '_loader","present":' + present + ',"fields":' + fields + '}');
+      fields = ',"source":"' + source + '","phase":"' + (generation ? 'after' : 'before') + '_loader","present":' + present + ',"fields":' + fields + '}';
+      if (source === 'assigned') assignedSettingsRecord = fields;   // re-sent as is to a new relay (helloFrom)
+      add('settings', fields);
     }
 
     // ---- the inline embed: the selector in the current settings, its target, the iframe's size.
@@ -461,6 +463,35 @@
         observeWidget();
       } catch (e) { /* ignore */ }
     }
+    // A hello from a relay other than the one answered last: the extension was reloaded (or updated) while the
+    // page stayed open. The records the dead relay took are lost with the old background, so the current state is
+    // emitted again, flagged `replay` (docs/protocol.md §2). The same relay again (bfcache, re-hellos): nothing.
+    var answeredRelay = '', assignedSettingsRecord = '';
+    function helloFrom(relay) {
+      var earlier = answeredRelay, before = seq, keys, j, n, src, loader, portal, match, r;
+      if (typeof relay !== 'string' || !relay.length || relay.length > FACTS.maxNameChars) return;
+      answeredRelay = relay;
+      if (!earlier || earlier === relay) return;
+      try {
+        if (generation) add('api', ',"state":"' + (!knownApi ? 'absent' : knownApi === placeholder ? 'placeholder' : 'ready') +
+          '","generation":' + generation + ',"methods":' + (knownApi ? methodNames(knownApi) : '[]'));
+        if (assignedSettingsRecord) add('settings', assignedSettingsRecord);   // as it was assigned, in the phase it had
+        if (settingsAssignedSeen || generation) addSettings('read', currentSettings());
+        for (j = 0; j < loadedFrameCount; j++) add('widget', ',"loaded":true' + loadedFrames[j].fields);
+        loader = getElementById(document, LOADER_ID);
+        for (keys = objectKeys(loaderSrcsSeen), j = 0; j < keys.length; j++) {
+          src = keys[j]; portal = null;
+          if (loader && scriptSrc(loader) === src) portal = getAttribute(loader, 'data-hsjs-portal');
+          else if ((match = regexExec(PORTAL_SCRIPT, src)) !== null) portal = match[1];
+          add('loader', ',"src":' + toJson(clip(src, FACTS.maxUrlChars)) + ',"portal":' + (portal ? toJson(clip(portal, FACTS.maxNameChars)) : 'null'));
+        }
+        addInlineIfSet();
+      } catch (e) { /* what was re-emitted so far */ }
+      for (n = seq - before < bufferCount ? seq - before : bufferCount, j = 1; j <= n; j++) {   // the newest n records
+        r = buffer[(bufferHead + bufferCount - j) % MAX_BUFFERED];
+        r.text = strSlice(r.text, 0, -1) + ',"replay":true}'; r.bytes += 14; bufferChars += 14;
+      }
+    }
     // The relay: hello (§2), or a panel's command (§5) answered synchronously, during the dispatch.
     function onRelay(event) {
       try {
@@ -469,7 +500,7 @@
         command = parseJson(detail);
         if (ownValue(command, 'v') !== FACTS.version) return;
         type = ownValue(command, 'type');
-        if (type === 'hello') { if (!observing) { checkApi(); scanLoaders(); } }
+        if (type === 'hello') { if (!observing) { checkApi(); scanLoaders(); } helloFrom(ownValue(command, 'relay')); }
         else if (type === 'call') { if (!runCall(command)) return; }
         else if (type === 'read_page') readPage();
         else return;

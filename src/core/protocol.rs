@@ -148,6 +148,9 @@ pub enum PageRecord {
         /// Function-valued properties of the object and of `object.widget` ("widget.load", …).
         #[serde(default)]
         methods: Vec<String>,
+        /// Re-sent state (see [`HookCommand::Hello`]): updates the page status, adds no log row.
+        #[serde(default, skip_serializing_if = "is_false")]
+        replay: bool,
     },
     Widget {
         seq: u64,
@@ -157,12 +160,18 @@ pub enum PageRecord {
         inline: bool,
         #[serde(default)]
         src: String,
+        /// Re-sent state (see [`HookCommand::Hello`]): updates the page status, adds no log row.
+        #[serde(default, skip_serializing_if = "is_false")]
+        replay: bool,
     },
     Loader {
         seq: u64,
         t: f64,
         src: String,
         portal: Option<String>,
+        /// Re-sent state (see [`HookCommand::Hello`]): updates the page status, adds no log row.
+        #[serde(default, skip_serializing_if = "is_false")]
+        replay: bool,
     },
     Open {
         seq: u64,
@@ -191,6 +200,9 @@ pub enum PageRecord {
         present: bool,
         #[serde(default)]
         fields: BTreeMap<String, SettingsField>,
+        /// Re-sent state (see [`HookCommand::Hello`]): updates the page status, adds no log row.
+        #[serde(default, skip_serializing_if = "is_false")]
+        replay: bool,
     },
     Inline {
         seq: u64,
@@ -201,6 +213,9 @@ pub enum PageRecord {
         width: f64,
         #[serde(default)]
         height: f64,
+        /// Re-sent state (see [`HookCommand::Hello`]): updates the page status, adds no log row.
+        #[serde(default, skip_serializing_if = "is_false")]
+        replay: bool,
     },
 }
 
@@ -251,6 +266,18 @@ impl PageRecord {
             | PageRecord::Call { seq, .. }
             | PageRecord::Settings { seq, .. }
             | PageRecord::Inline { seq, .. } => *seq,
+        }
+    }
+
+    /// A record the hook re-sent to a new relay: state it had already reported, not a new observation.
+    pub fn is_replay(&self) -> bool {
+        match self {
+            PageRecord::Api { replay, .. }
+            | PageRecord::Widget { replay, .. }
+            | PageRecord::Loader { replay, .. }
+            | PageRecord::Settings { replay, .. }
+            | PageRecord::Inline { replay, .. } => *replay,
+            PageRecord::Event { .. } | PageRecord::Open { .. } | PageRecord::Call { .. } => false,
         }
     }
 
@@ -306,6 +333,10 @@ impl PageRecord {
             _ => Ok(()),
         }
     }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// What the hook sends for one document (the CustomEvent detail string).
@@ -404,13 +435,16 @@ pub fn encode_relay_reply(reply: &RelayReply) -> String {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum HookCommand {
-    Hello,
-    /// Call an SDK method of the current `window.HubSpotConversations` (see [`SDK_METHODS`]).
-    Call {
-        id: u64,
-        method: String,
-        args: Vec<serde_json::Value>,
+    /// A relay listens. `relay`: the relay instance's random id (16 hex digits). A hook that has
+    /// answered a relay with another id before (the extension was reloaded while the page stayed
+    /// open) re-emits its current state as `replay` records; the same relay saying hello again
+    /// (back/forward cache, re-hellos) gets only what is pending.
+    Hello {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        relay: Option<String>,
     },
+    /// Call an SDK method of the current `window.HubSpotConversations` (see [`SDK_METHODS`]).
+    Call { id: u64, method: String, args: Vec<serde_json::Value> },
     /// Read the settings and the inline embed again.
     ReadPage,
 }
@@ -741,7 +775,14 @@ mod tests {
         assert_eq!(batch.records.len(), 5);
         assert_eq!(
             batch.records[1],
-            PageRecord::Api { seq: 2, t: 6.0, state: ApiState::Placeholder, generation: 1, methods: vec![] }
+            PageRecord::Api {
+                seq: 2,
+                t: 6.0,
+                state: ApiState::Placeholder,
+                generation: 1,
+                methods: vec![],
+                replay: false
+            }
         );
         assert_eq!(batch.records[4].seq(), 5);
     }
@@ -879,5 +920,26 @@ mod tests {
         assert!(decode_panel_request(r#"{"v":1,"type":"subscribe","tab":-1}"#).is_err());
         let update = PanelUpdate::Append { entries: vec![], dropped: 2 };
         assert_eq!(decode_panel_update(&encode_panel_update(&update)).unwrap(), update);
+    }
+
+    #[test]
+    fn the_relays_hello_carries_its_id_and_replayed_state_is_flagged() {
+        let json = |c: &HookCommand| serde_json::from_str::<serde_json::Value>(&encode_hook_command(c)).unwrap();
+        assert_eq!(json(&HookCommand::Hello { relay: None }), serde_json::json!({"v": 1, "type": "hello"}));
+        assert_eq!(
+            json(&HookCommand::Hello { relay: Some("0123456789abcdef".into()) }),
+            serde_json::json!({"v": 1, "type": "hello", "relay": "0123456789abcdef"})
+        );
+        let text = batch_json(
+            r#"{"k":"api","seq":1,"t":6,"state":"ready","generation":2,"replay":true},
+               {"k":"widget","seq":2,"t":7,"loaded":true},
+               {"k":"event","seq":3,"t":8,"name":"x","payload":null,"via":"on","replay":true}"#,
+        );
+        let batch = decode_page_batch(&text).unwrap();
+        assert!(batch.records[0].is_replay());
+        assert!(!batch.records[1].is_replay());
+        assert!(!batch.records[2].is_replay(), "an event is never re-sent state");
+        let encoded = serde_json::to_string(&batch.records[1]).unwrap();
+        assert!(!encoded.contains("replay"), "the flag is written only when set: {encoded}");
     }
 }

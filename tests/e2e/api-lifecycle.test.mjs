@@ -1,7 +1,8 @@
 // window.HubSpotConversations over its life: defined AFTER the hook (index.html, late.html),
 // replaced by widget.load() (deferred.html: placeholder → ready) and by clear({resetWidget:true}),
 // and defined BEFORE the hook (the page loaded while the extension was disabled; the background
-// must inject the hook when a panel subscribes). Each emit must give exactly one row.
+// must inject the hook when a panel subscribes), and a page left open while the extension is reloaded
+// (its old hook re-sends the state to the new relay). Each emit must give exactly one row.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forEachBrowser, openPageWithPanel } from '../harness/session.mjs';
@@ -133,6 +134,32 @@ forEachBrowser((browser, s) => {
     await simGeneration(page, 2);
     await emitOnce(page, panel);
     await dt.close();
+    await panel.close();
+    await page.close();
+  });
+
+  // The extension reloaded (disabled, enabled) while a page with a loaded widget stays open: the old
+  // hook is still in the page, the old relay is orphaned and storage.session is empty. A panel opened
+  // then must show the page's true state (the hook re-sends it to the relay the background injects),
+  // and each new event must show exactly once (the orphaned relay stays silent).
+  test(`${browser}: extension reloaded while the page is open → the reopened panel shows ready and loaded; events once`, async () => {
+    const page = await s.h.newPage(s.url('index.html?reloaded'));
+    await simReady(page);
+    const before = await s.h.openPanelTab(page);
+    await waitForPanelReady(before);
+    await waitForApiState(before, 'ready');
+    await waitForWidgetLoaded(before, true);
+    await before.close();
+    assert.equal(await page.evaluate(() => 'get' in Object.getOwnPropertyDescriptor(window, 'HubSpotConversations')), true,
+      'precondition: the hook trapped the API');
+    await s.h.setExtensionEnabled(false);
+    await s.h.setExtensionEnabled(true);
+    const panel = await s.h.openPanelTab(page);
+    await waitForPanelReady(panel);
+    await waitForApiState(panel, 'ready', { timeout: 15000 });
+    await waitForWidgetLoaded(panel, true);
+    await emitOnce(page, panel);
+    await emitOnce(page, panel);
     await panel.close();
     await page.close();
   });

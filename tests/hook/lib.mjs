@@ -238,7 +238,9 @@ export function checkBatch(raw) {
   for (const r of b.records) {
     assert.ok(RECORD_FIELDS[r.k], `unknown record kind ${r.k}`);
     // `undelivered` (docs/protocol.md §1): last, only on chat iframe events the loader did not deliver.
-    const optional = r.k === 'event' && 'undelivered' in r ? ['undelivered'] : [];
+    // `replay` (§2): last, only `true`, only on state records re-sent to a new relay.
+    const optional = r.k === 'event' && 'undelivered' in r ? ['undelivered'] : 'replay' in r ? ['replay'] : [];
+    if ('replay' in r) assert.ok(r.replay === true && ['api', 'settings', 'widget', 'loader', 'inline'].includes(r.k), JSON.stringify(r));
     assert.deepEqual(Object.keys(r), [...RECORD_FIELDS[r.k], ...optional]);
     assert.ok(Number.isInteger(r.seq) && r.seq >= 1);
     assert.ok(Number.isFinite(r.t) && r.t >= 0);

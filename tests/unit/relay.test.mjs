@@ -197,7 +197,9 @@ test('from the background, only ack and hello as JSON text count', () => {
   page.clock.tick(100);
   assert.deepEqual(page.batchesOn(1), [1, 2], 'nothing was acknowledged');
   page.runtime.hello();
-  assert.deepEqual(page.toHook, ['{"v":1,"type":"hello"}', '{"v":1,"type":"hello"}']);
+  assert.equal(page.toHook.length, 2);
+  assert.deepEqual(page.toHook.map((h) => ({ ...JSON.parse(h), relay: 'id' })), [{ v: 1, type: 'hello', relay: 'id' }, { v: 1, type: 'hello', relay: 'id' }]);
+  assert.equal(page.toHook[0], page.toHook[1], 'the same relay id in every hello of this relay');
   assert.deepEqual(page.batchesOn(1), [1, 2, 3], 'the hook answered the hello');
 });
 
@@ -302,4 +304,26 @@ test('an orphaned relay (extension reloaded) stops; the relay injected after the
   page.emit('{}');
   assert.deepEqual(fresh.port().sent.map((m) => JSON.parse(m).batch), [1, 2]);
   assert.equal(old.ports.length, 1, 'the old relay stays silent');
+});
+
+test('each relay instance says hello with its own random id (a hook re-sends its state to a new one)', () => {
+  const a = started(), b = started();
+  const id = (page) => JSON.parse(page.toHook[0]).relay;
+  assert.match(id(a), /^[0-9a-f]{16}$/);
+  assert.match(id(b), /^[0-9a-f]{16}$/);
+  assert.notEqual(id(a), id(b));
+  a.transition('pagehide'); a.transition('pageshow');
+  assert.deepEqual(a.toHook.map((h) => JSON.parse(h).relay), [id(a), id(a)], 'after the bfcache: the same id');
+});
+
+test('a relay orphaned while in the bfcache says nothing on pageshow: no hello to the hook, no port, no timer', () => {
+  const page = started({ ack: true });
+  page.transition('pagehide');
+  page.runtime.id = undefined;                 // the extension was reloaded while the page was hidden
+  page.transition('pageshow');
+  page.clock.tick(20000);
+  assert.equal(page.toHook.length, 1, 'only the first hello, before the reload');
+  assert.equal(page.runtime.ports.length, 1);
+  page.emit('{}');
+  assert.deepEqual(page.batchesOn(), [1], 'nothing forwarded after the reload');
 });

@@ -243,7 +243,9 @@ impl Hub {
             }
             doc.last_seq = Some(record.seq());
             apply_to_status(&mut doc.status, record);
-            rows.extend(record_row(record, &mut doc.throttles));
+            if !record.is_replay() {
+                rows.extend(record_row(record, &mut doc.throttles));
+            }
         }
         if !resend {
             state.log.add_dropped(batch.dropped);
@@ -835,5 +837,41 @@ mod tests {
         let settings: Vec<&Entry> = entries.iter().filter(|e| e.kind == EntryKind::Settings).collect();
         assert_eq!(settings.len(), 1);
         assert_eq!(settings[0].summary, "assigned before the loader read it — 1 invalid");
+    }
+
+    #[test]
+    fn replayed_state_rebuilds_the_status_of_a_forgotten_tab_without_log_rows() {
+        // The extension was reloaded: a fresh hub hears, through a new relay, the state the page's
+        // hook re-emits (records numbered on from where the dead relay left off), then a new event.
+        let mut hub = watched(7);
+        let replay = r##"{"k":"api","seq":40,"t":900,"state":"ready","generation":1,"methods":["widget.load"],"replay":true},
+            {"k":"settings","seq":41,"t":900,"source":"assigned","phase":"before_loader","present":true,"fields":{},"replay":true},
+            {"k":"settings","seq":42,"t":900,"source":"read","phase":"after_loader","present":true,"fields":{},"replay":true},
+            {"k":"widget","seq":43,"t":900,"loaded":true,"inline":false,"src":"https://app.hubspot.com/x","replay":true},
+            {"k":"loader","seq":44,"t":900,"src":"https://js.usemessages.com/conversations-embed.js","portal":"123","replay":true},
+            {"k":"inline","seq":45,"t":900,"selector":"#chat","exists":true,"width":300,"height":400,"replay":true}"##;
+        let effects = hub.relay_message(7, SHOP_TEST, &relay_page(1, "a", replay));
+        let (status, entries, _) = snapshot(&hub, 7);
+        assert_eq!(status.api, ApiState::Ready);
+        assert!(status.widget_loaded);
+        assert_eq!(status.portal.as_deref(), Some("123"));
+        assert_eq!(status.settings_as_set.unwrap().phase, crate::core::protocol::SettingsPhase::BeforeLoader);
+        assert_eq!(status.inline.unwrap().selector, "#chat");
+        assert_eq!(status.methods, ["widget.load"]);
+        // Only the navigation row: the re-sent state is not news.
+        assert_eq!(entries.iter().map(|e| e.kind).collect::<Vec<_>>(), [EntryKind::Navigation]);
+        assert!(effects.iter().any(|e| matches!(e, Effect::ToPanels { message, .. }
+            if matches!(decode(message), PanelUpdate::Status { ref status } if status.api == ApiState::Ready))));
+
+        hub.relay_message(7, SHOP_TEST, &relay_page(2, "a", &event(46, "conversationStarted")));
+        let (_, entries, _) = snapshot(&hub, 7);
+        assert_eq!(entries.iter().filter(|e| e.name == "conversationStarted").count(), 1);
+
+        // The same state without the flag (a real observation) is logged.
+        let mut hub = watched(8);
+        hub.relay_message(8, SHOP_TEST, &relay_page(1, "b", &replay.replace(r#","replay":true"#, "")));
+        let (_, entries, _) = snapshot(&hub, 8);
+        assert!(entries.iter().any(|e| e.kind == EntryKind::Api));
+        assert!(entries.iter().any(|e| e.kind == EntryKind::Widget));
     }
 }
