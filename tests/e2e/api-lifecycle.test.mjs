@@ -21,6 +21,15 @@ async function emitOnce(page, panel) {
   return id;
 }
 
+/** A panel tab opened for `page` once the background had to find the page's state by itself. */
+async function panelShowsTheLoadedWidget(s, page) {
+  const panel = await s.h.openPanelTab(page);
+  await waitForPanelReady(panel);
+  await waitForApiState(panel, 'ready', { timeout: 15000 });
+  await waitForWidgetLoaded(panel, true);
+  return panel;
+}
+
 forEachBrowser((browser, s) => {
   test(`${browser}: index.html: API defined after the hook → ready; reset keeps one row per emit`, async () => {
     // The panel is subscribed to the browser tab before the page under test loads in it.
@@ -112,10 +121,7 @@ forEachBrowser((browser, s) => {
     } finally {
       await s.h.setExtensionEnabled(true);
     }
-    const panel = await s.h.openPanelTab(page);
-    await waitForPanelReady(panel);
-    await waitForApiState(panel, 'ready', { timeout: 15000 });
-    await waitForWidgetLoaded(panel, true);
+    const panel = await panelShowsTheLoadedWidget(s, page);
     await emitOnce(page, panel);
     await emitOnce(page, panel);
 
@@ -154,10 +160,7 @@ forEachBrowser((browser, s) => {
       'precondition: the hook trapped the API');
     await s.h.setExtensionEnabled(false);
     await s.h.setExtensionEnabled(true);
-    const panel = await s.h.openPanelTab(page);
-    await waitForPanelReady(panel);
-    await waitForApiState(panel, 'ready', { timeout: 15000 });
-    await waitForWidgetLoaded(panel, true);
+    const panel = await panelShowsTheLoadedWidget(s, page);
     await emitOnce(page, panel);
     await emitOnce(page, panel);
     await panel.close();

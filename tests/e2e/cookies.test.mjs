@@ -38,6 +38,28 @@ async function pageWithCookiesPanel(s, host, rel, { devtools = false, beforePane
   return { page, panel };
 }
 
+/**
+ * A second panel port of `tab` (opened in the panel page) asks to delete `cookies`: resolves with the
+ * error the background answers, or null after 5 s. `listFirst`: ask for a listing, delete 300 ms later;
+ * `reset`: then_reset_widget.
+ */
+function deleteFromSecondPort(panel, tab, cookies, { listFirst = false, reset = false } = {}) {
+  return panel.evaluate(([tab, cookies, listFirst, reset]) => new Promise((resolve) => {
+    const port = chrome.runtime.connect({ name: 'panel' });
+    port.onMessage.addListener((text) => {
+      const msg = JSON.parse(text);
+      if (msg.type === 'cookies' && msg.error) { port.disconnect(); resolve(msg.error); }
+    });
+    port.postMessage(JSON.stringify({ v: 1, type: 'subscribe', tab }));
+    const remove = () => port.postMessage(JSON.stringify({ v: 1, type: 'delete_cookies', then_reset_widget: reset, cookies }));
+    if (listFirst) {
+      port.postMessage(JSON.stringify({ v: 1, type: 'cookies' }));
+      setTimeout(remove, 300);
+    } else remove();
+    setTimeout(() => resolve(null), 5000);
+  }), [tab, cookies, listFirst, reset]);
+}
+
 function pageCookie(page) {
   return page.evaluate(() => document.cookie);
 }
@@ -247,21 +269,9 @@ forEachBrowser((browser, s) => {
     const [{ storeId }] = await browserCookies(s.h, { name: 'messagesUtk', domain: '.shop.example.test' });
     // A second panel port of this tab asks to delete other.test's messagesUtk (and this page's own,
     // to show that one bad reference stops the whole request).
-    const reply = await panel.evaluate(([tab, store]) => new Promise((resolve) => {
-      const port = chrome.runtime.connect({ name: 'panel' });
-      port.onMessage.addListener((text) => {
-        const msg = JSON.parse(text);
-        if (msg.type === 'cookies' && msg.error) { port.disconnect(); resolve(msg.error); }
-      });
-      port.postMessage(JSON.stringify({ v: 1, type: 'subscribe', tab }));
-      port.postMessage(JSON.stringify({ v: 1, type: 'cookies' }));
-      const ref = (name, domain) => ({ name, domain, path: '/', store_id: store, partition_key: null });
-      setTimeout(() => port.postMessage(JSON.stringify({
-        v: 1, type: 'delete_cookies', then_reset_widget: true,
-        cookies: [ref('messagesUtk', '.shop.example.test'), ref('messagesUtk', '.other.test')],
-      })), 300);
-      setTimeout(() => resolve(null), 5000);
-    }), [tabId, storeId]);
+    const ref = (name, domain) => ({ name, domain, path: '/', store_id: storeId, partition_key: null });
+    const reply = await deleteFromSecondPort(panel, tabId,
+      [ref('messagesUtk', '.shop.example.test'), ref('messagesUtk', '.other.test')], { listFirst: true, reset: true });
     assert.match(reply ?? '', /^Nothing was deleted/);
     await pollUntil(async () => /Nothing was deleted/.test((await cookiesAlert(panel)) ?? ''), { timeout: 3000, message: 'the error in the alert region' });
     assert.deepEqual((await browserCookies(s.h, { name: 'messagesUtk', domain: '.shop.example.test' })).map((c) => c.value), ['mine']);
@@ -290,19 +300,8 @@ forEachBrowser((browser, s) => {
     // A delete of other.test's cookie from this tab's panel is refused.
     const tabId = await s.h.tabIdOf(page);
     const [{ storeId }] = await browserCookies(s.h, { name: 'messagesUtk', domain: '.other.test' });
-    const reply = await panel.evaluate(([tab, store]) => new Promise((resolve) => {
-      const port = chrome.runtime.connect({ name: 'panel' });
-      port.onMessage.addListener((text) => {
-        const msg = JSON.parse(text);
-        if (msg.type === 'cookies' && msg.error) { port.disconnect(); resolve(msg.error); }
-      });
-      port.postMessage(JSON.stringify({ v: 1, type: 'subscribe', tab }));
-      port.postMessage(JSON.stringify({
-        v: 1, type: 'delete_cookies', then_reset_widget: false,
-        cookies: [{ name: 'messagesUtk', domain: '.other.test', path: '/', store_id: store, partition_key: null }],
-      }));
-      setTimeout(() => resolve(null), 5000);
-    }), [tabId, storeId]);
+    const reply = await deleteFromSecondPort(panel, tabId,
+      [{ name: 'messagesUtk', domain: '.other.test', path: '/', store_id: storeId, partition_key: null }]);
     assert.match(reply ?? '', /^Nothing was deleted/);
   });
 }, { open: (browser) => openHostsSession({ browser }) });
