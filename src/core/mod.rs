@@ -1,6 +1,7 @@
 //! Plain-Rust core: no browser types, so `cargo test` covers it natively.
 
 pub mod cookies;
+pub mod diagnostics;
 pub mod event_log;
 pub mod filter;
 pub mod hub;

@@ -624,16 +624,33 @@ pub struct InlineView {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum EntryKind {
     Event,
     Api,
     Widget,
     Loader,
     Open,
+    /// A call made from the panel.
     Call,
     Settings,
     Navigation,
+    /// A call the page's own code made (docs/diagnostics.md §1).
+    PageCall,
+    /// `window.hsConversationsOnReady` assigned, read by the loader, or grown after the read.
+    OnReady,
+    /// A same-document URL change (pushState, replaceState, popstate, hashchange).
+    UrlChange,
+    /// A Content-Security-Policy violation involving a HubSpot host.
+    Csp,
+    /// The widget-data request, from resource timing.
+    WidgetData,
+    /// A chat iframe inserted into the page.
+    Iframe,
+    /// A chat iframe message the rules need (`store-messages-cookie`).
+    ChatMessage,
+    /// Page facts that stop or change the render (http, disabledHsPopups, prototype toJSON, …).
+    Env,
 }
 
 /// One row of the log, as stored by the background and shown by the panel.

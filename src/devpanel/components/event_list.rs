@@ -158,5 +158,13 @@ pub fn kind_name(kind: EntryKind) -> &'static str {
         EntryKind::Call => "call",
         EntryKind::Settings => "settings",
         EntryKind::Navigation => "navigation",
+        EntryKind::PageCall => "page_call",
+        EntryKind::OnReady => "onready",
+        EntryKind::UrlChange => "url_change",
+        EntryKind::Csp => "csp",
+        EntryKind::WidgetData => "widget_data",
+        EntryKind::Iframe => "iframe",
+        EntryKind::ChatMessage => "chat_message",
+        EntryKind::Env => "env",
     }
 }
