@@ -169,6 +169,13 @@ pub enum PageRecord {
         t: f64,
         src: String,
         portal: Option<String>,
+        /// The script element's `type` is not a JavaScript type (e.g. `text/plain`, consent tools).
+        #[serde(default, skip_serializing_if = "is_false")]
+        blocked: bool,
+        /// Inserted after an element with the same src was removed (a framework re-inserting the
+        /// embed code).
+        #[serde(default, skip_serializing_if = "is_false")]
+        again: bool,
         /// Re-sent state (see [`HookCommand::Hello`]): updates the page status, adds no log row.
         #[serde(default, skip_serializing_if = "is_false")]
         replay: bool,
@@ -217,6 +224,171 @@ pub enum PageRecord {
         #[serde(default, skip_serializing_if = "is_false")]
         replay: bool,
     },
+    /// The PAGE called a method of a `HubSpotConversations` object (docs/diagnostics.md §1).
+    #[serde(rename = "page_call")]
+    PageCall {
+        seq: u64,
+        t: f64,
+        /// One of [`PAGE_CALL_METHODS`].
+        method: String,
+        /// The object the method belongs to (the placeholder is the first).
+        generation: u32,
+        placeholder: bool,
+        /// Sanitised arguments (an array).
+        #[serde(default)]
+        args: serde_json::Value,
+        /// `returned` or `threw`.
+        outcome: CallOutcome,
+        #[serde(default)]
+        value: serde_json::Value,
+        #[serde(default)]
+        error: String,
+        /// For `on`/`off`: the number naming the function argument (stable for the document's
+        /// life); else 0.
+        #[serde(default)]
+        handler: u32,
+        /// `"<url>:<line>:<col>"` of the first stack frame outside the extension and the loader.
+        #[serde(default)]
+        caller: String,
+        /// A loader frame is further down the stack: an onReady callback or an event handler.
+        #[serde(default)]
+        from_loader: bool,
+        #[serde(default, skip_serializing_if = "is_false")]
+        replay: bool,
+    },
+    /// `window.hsConversationsOnReady` assigned, read (when an object was assigned) or grown after
+    /// the read.
+    #[serde(rename = "onready")]
+    OnReady {
+        seq: u64,
+        t: f64,
+        action: OnReadyAction,
+        array: bool,
+        #[serde(default)]
+        length: u64,
+        #[serde(default)]
+        generation: u32,
+        /// On `assigned`: the length of a DIFFERENT non-empty array it replaced, else 0.
+        #[serde(default)]
+        replaced: u64,
+        #[serde(default, skip_serializing_if = "is_false")]
+        replay: bool,
+    },
+    /// A same-document URL change.
+    Nav {
+        seq: u64,
+        t: f64,
+        how: NavHow,
+        url: String,
+        #[serde(default, skip_serializing_if = "is_false")]
+        replay: bool,
+    },
+    /// A `securitypolicyviolation` whose blocked URI or source file is on a HubSpot host.
+    Csp {
+        seq: u64,
+        t: f64,
+        directive: String,
+        #[serde(default)]
+        blocked: String,
+        #[serde(default)]
+        source: String,
+        #[serde(default, skip_serializing_if = "is_false")]
+        replay: bool,
+    },
+    /// The widget-data request, from resource timing.
+    #[serde(rename = "widget_data")]
+    WidgetData {
+        seq: u64,
+        t: f64,
+        /// The request URL, `identificationToken=` value masked.
+        url: String,
+        /// HTTP status, 0 when the browser does not say.
+        #[serde(default)]
+        status: u16,
+        #[serde(default)]
+        duration: f64,
+        #[serde(default, skip_serializing_if = "is_false")]
+        replay: bool,
+    },
+    /// A chat iframe was inserted (its `load` is a `widget` record with `loaded: true`).
+    Iframe {
+        seq: u64,
+        t: f64,
+        #[serde(default)]
+        inline: bool,
+        #[serde(default)]
+        src: String,
+        #[serde(default, skip_serializing_if = "is_false")]
+        replay: bool,
+    },
+    /// The chat iframe posted a message the rules need (`store-messages-cookie`).
+    #[serde(rename = "chat_message")]
+    ChatMessage {
+        seq: u64,
+        t: f64,
+        #[serde(rename = "type")]
+        message_type: String,
+        /// `messagesUtk` present in its data.
+        #[serde(default)]
+        utk: bool,
+        #[serde(default, skip_serializing_if = "is_false")]
+        replay: bool,
+    },
+    /// Page facts that stop or change the render.
+    Env {
+        seq: u64,
+        t: f64,
+        /// https.
+        secure: bool,
+        #[serde(default)]
+        host: String,
+        /// `window.disabledHsPopups`, or null when it is not an array.
+        #[serde(default)]
+        disabled_popups: Option<Vec<String>>,
+        /// Names of `Object/Array/String.prototype` that define `toJSON`.
+        #[serde(default)]
+        to_json: Vec<String>,
+        /// `window.hubspot_live_messages_running`.
+        #[serde(default)]
+        running: bool,
+        #[serde(default, skip_serializing_if = "is_false")]
+        replay: bool,
+    },
+}
+
+/// The methods a `page_call` record may name.
+pub const PAGE_CALL_METHODS: [&str; 11] = [
+    "widget.load",
+    "widget.refresh",
+    "widget.open",
+    "widget.close",
+    "widget.remove",
+    "widget.status",
+    "clear",
+    "on",
+    "off",
+    "debug",
+    "resetAndReloadWidget",
+];
+
+/// Most strings in an `env` record's lists.
+const MAX_ENV_LIST: usize = 50;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnReadyAction {
+    Assigned,
+    Read,
+    Grew,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NavHow {
+    Push,
+    Replace,
+    Popstate,
+    Hashchange,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -265,7 +437,15 @@ impl PageRecord {
             | PageRecord::Open { seq, .. }
             | PageRecord::Call { seq, .. }
             | PageRecord::Settings { seq, .. }
-            | PageRecord::Inline { seq, .. } => *seq,
+            | PageRecord::Inline { seq, .. }
+            | PageRecord::PageCall { seq, .. }
+            | PageRecord::OnReady { seq, .. }
+            | PageRecord::Nav { seq, .. }
+            | PageRecord::Csp { seq, .. }
+            | PageRecord::WidgetData { seq, .. }
+            | PageRecord::Iframe { seq, .. }
+            | PageRecord::ChatMessage { seq, .. }
+            | PageRecord::Env { seq, .. } => *seq,
         }
     }
 
@@ -276,7 +456,15 @@ impl PageRecord {
             | PageRecord::Widget { replay, .. }
             | PageRecord::Loader { replay, .. }
             | PageRecord::Settings { replay, .. }
-            | PageRecord::Inline { replay, .. } => *replay,
+            | PageRecord::Inline { replay, .. }
+            | PageRecord::PageCall { replay, .. }
+            | PageRecord::OnReady { replay, .. }
+            | PageRecord::Nav { replay, .. }
+            | PageRecord::Csp { replay, .. }
+            | PageRecord::WidgetData { replay, .. }
+            | PageRecord::Iframe { replay, .. }
+            | PageRecord::ChatMessage { replay, .. }
+            | PageRecord::Env { replay, .. } => *replay,
             PageRecord::Event { .. } | PageRecord::Open { .. } | PageRecord::Call { .. } => false,
         }
     }
@@ -290,7 +478,15 @@ impl PageRecord {
             | PageRecord::Open { t, .. }
             | PageRecord::Call { t, .. }
             | PageRecord::Settings { t, .. }
-            | PageRecord::Inline { t, .. } => *t,
+            | PageRecord::Inline { t, .. }
+            | PageRecord::PageCall { t, .. }
+            | PageRecord::OnReady { t, .. }
+            | PageRecord::Nav { t, .. }
+            | PageRecord::Csp { t, .. }
+            | PageRecord::WidgetData { t, .. }
+            | PageRecord::Iframe { t, .. }
+            | PageRecord::ChatMessage { t, .. }
+            | PageRecord::Env { t, .. } => *t,
         }
     }
 
@@ -306,7 +502,9 @@ impl PageRecord {
             PageRecord::Event { via, undelivered: Some(_), .. } if *via != Via::Iframe => {
                 Err(DecodeError::Invalid("only chat iframe messages can be undelivered"))
             }
-            PageRecord::Widget { src, .. } | PageRecord::Loader { src, .. } if src.chars().count() > MAX_URL_CHARS => {
+            PageRecord::Widget { src, .. } | PageRecord::Loader { src, .. } | PageRecord::Iframe { src, .. }
+                if src.chars().count() > MAX_URL_CHARS =>
+            {
                 Err(DecodeError::Invalid("URL too long"))
             }
             PageRecord::Loader { portal: Some(p), .. } if p.chars().count() > MAX_NAME_CHARS => {
@@ -330,9 +528,55 @@ impl PageRecord {
             {
                 Err(DecodeError::Invalid("inline embed record out of bounds"))
             }
+            PageRecord::PageCall { method, args, outcome, error, caller, .. } => {
+                if !PAGE_CALL_METHODS.contains(&method.as_str()) {
+                    Err(DecodeError::Invalid("page call of an unknown method"))
+                } else if !matches!(outcome, CallOutcome::Returned | CallOutcome::Threw) {
+                    Err(DecodeError::Invalid("a page call either returned or threw"))
+                } else if !args.is_array() {
+                    Err(DecodeError::Invalid("page call arguments must be an array"))
+                } else if too_long(error, MAX_URL_CHARS) || too_long(caller, MAX_URL_CHARS) {
+                    Err(DecodeError::Invalid("page call error or caller too long"))
+                } else {
+                    Ok(())
+                }
+            }
+            PageRecord::OnReady { action, replaced, .. } if *replaced > 0 && *action != OnReadyAction::Assigned => {
+                Err(DecodeError::Invalid("only an assignment replaces an onReady array"))
+            }
+            PageRecord::Nav { url, .. } if too_long(url, MAX_URL_CHARS) => Err(DecodeError::Invalid("URL too long")),
+            PageRecord::Csp { directive, blocked, source, .. }
+                if too_long(directive, MAX_NAME_CHARS)
+                    || too_long(blocked, MAX_URL_CHARS)
+                    || too_long(source, MAX_URL_CHARS) =>
+            {
+                Err(DecodeError::Invalid("CSP violation record out of bounds"))
+            }
+            PageRecord::WidgetData { url, status, duration, .. }
+                if too_long(url, MAX_URL_CHARS) || *status > 999 || !duration.is_finite() || *duration < 0.0 =>
+            {
+                Err(DecodeError::Invalid("widget-data record out of bounds"))
+            }
+            PageRecord::ChatMessage { message_type, .. }
+                if message_type.is_empty() || too_long(message_type, MAX_NAME_CHARS) =>
+            {
+                Err(DecodeError::Invalid("chat message type must have 1 to 100 characters"))
+            }
+            PageRecord::Env { host, disabled_popups, to_json, .. }
+                if too_long(host, MAX_URL_CHARS)
+                    || [disabled_popups.as_deref().unwrap_or_default(), to_json.as_slice()]
+                        .iter()
+                        .any(|list| list.len() > MAX_ENV_LIST || list.iter().any(|s| too_long(s, MAX_NAME_CHARS))) =>
+            {
+                Err(DecodeError::Invalid("env record out of bounds"))
+            }
             _ => Ok(()),
         }
     }
+}
+
+fn too_long(text: &str, limit: usize) -> bool {
+    text.chars().count() > limit
 }
 
 fn is_false(b: &bool) -> bool {
@@ -393,6 +637,10 @@ pub fn decode_page_batch(text: &str) -> Result<PageBatch, DecodeError> {
         record.validate()?;
         match record {
             PageRecord::Event { payload: value, .. } | PageRecord::Call { value, .. } => cap_payload(value),
+            PageRecord::PageCall { args, value, .. } => {
+                cap_payload(args);
+                cap_payload(value);
+            }
             PageRecord::Settings { fields, .. } => fields.values_mut().for_each(|f| cap_payload(&mut f.value)),
             _ => {}
         }
@@ -923,6 +1171,99 @@ mod tests {
         let PageRecord::Settings { fields, phase, .. } = &batch.records[1] else { panic!() };
         assert_eq!(*phase, SettingsPhase::BeforeLoader);
         assert_eq!(fields["loadImmediately"].js_type, "string");
+    }
+
+    const NEW_RECORDS: &str = r#"{"k":"page_call","seq":1,"t":5,"method":"on","generation":1,"placeholder":true,"args":["conversationStarted","[function]"],"outcome":"returned","value":null,"error":"","handler":3,"caller":"https://shop.test/app.js:10:5","from_loader":true},
+               {"k":"onready","seq":2,"t":6,"action":"assigned","array":true,"length":2,"generation":0,"replaced":1},
+               {"k":"nav","seq":3,"t":7,"how":"push","url":"https://shop.test/cart"},
+               {"k":"csp","seq":4,"t":8,"directive":"frame-src","blocked":"https://app.hubspot.com/x","source":""},
+               {"k":"widget_data","seq":5,"t":9,"url":"https://api.hubspot.com/livechat-public/v1/message/public?portalId=1","status":204,"duration":40.5},
+               {"k":"iframe","seq":6,"t":10,"inline":false,"src":"https://app.hubspot.com/conversations-visitor/1"},
+               {"k":"chat_message","seq":7,"t":11,"type":"store-messages-cookie","utk":true},
+               {"k":"env","seq":8,"t":12,"secure":false,"host":"localhost","disabled_popups":["LIVE_CHAT"],"to_json":["Array"],"running":true},
+               {"k":"env","seq":9,"t":13,"secure":true,"host":"shop.test","disabled_popups":null,"to_json":[],"running":false},
+               {"k":"loader","seq":10,"t":14,"src":"https://js.hs-scripts.com/1.js","portal":"1","blocked":true,"again":true}"#;
+
+    #[test]
+    fn decodes_the_diagnostics_records_as_docs_diagnostics_spells_them() {
+        let batch = decode_page_batch(&batch_json(NEW_RECORDS)).unwrap();
+        assert_eq!(batch.records.len(), 10);
+        assert!(matches!(
+            &batch.records[0],
+            PageRecord::PageCall { method, handler: 3, from_loader: true, placeholder: true, generation: 1, .. } if method == "on"
+        ));
+        assert!(matches!(
+            batch.records[1],
+            PageRecord::OnReady { action: OnReadyAction::Assigned, array: true, length: 2, replaced: 1, .. }
+        ));
+        assert!(matches!(batch.records[2], PageRecord::Nav { how: NavHow::Push, .. }));
+        assert!(matches!(&batch.records[3], PageRecord::Csp { directive, .. } if directive == "frame-src"));
+        assert!(matches!(batch.records[4], PageRecord::WidgetData { status: 204, .. }));
+        assert!(matches!(batch.records[5], PageRecord::Iframe { inline: false, .. }));
+        assert!(
+            matches!(&batch.records[6], PageRecord::ChatMessage { message_type, utk: true, .. } if message_type == "store-messages-cookie")
+        );
+        assert!(
+            matches!(&batch.records[7], PageRecord::Env { disabled_popups: Some(p), running: true, .. } if p == &["LIVE_CHAT"])
+        );
+        assert!(matches!(batch.records[8], PageRecord::Env { disabled_popups: None, secure: true, .. }));
+        assert!(matches!(batch.records[9], PageRecord::Loader { blocked: true, again: true, .. }));
+        // Round trip: the JSON keys are the contract's.
+        for record in &batch.records {
+            let text = serde_json::to_string(record).unwrap();
+            assert_eq!(&serde_json::from_str::<PageRecord>(&text).unwrap(), record, "{text}");
+        }
+        let loader = serde_json::to_string(&batch.records[9]).unwrap();
+        assert!(loader.contains(r#""blocked":true"#) && loader.contains(r#""again":true"#), "{loader}");
+        let plain = decode_page_batch(&batch_json(r#"{"k":"loader","seq":1,"t":1,"src":"x","portal":null}"#)).unwrap();
+        assert!(matches!(plain.records[0], PageRecord::Loader { blocked: false, again: false, .. }));
+    }
+
+    #[test]
+    fn refuses_diagnostics_records_out_of_bounds() {
+        let long_url = "u".repeat(MAX_URL_CHARS + 1);
+        let long_name = "n".repeat(MAX_NAME_CHARS + 1);
+        let call = |fields: &str| {
+            format!(r#"{{"k":"page_call","seq":1,"t":1,"generation":1,"placeholder":false,"handler":0,{fields}}}"#)
+        };
+        let bad = [
+            call(r#""method":"eval","args":[],"outcome":"returned""#),
+            call(r#""method":"widget.open","args":{},"outcome":"returned""#),
+            call(r#""method":"widget.open","args":[],"outcome":"not_ready""#),
+            call(&format!(r#""method":"widget.open","args":[],"outcome":"threw","error":"{long_url}""#)),
+            call(&format!(r#""method":"widget.open","args":[],"outcome":"returned","caller":"{long_url}""#)),
+            r#"{"k":"onready","seq":1,"t":1,"action":"read","array":true,"length":1,"replaced":2}"#.to_string(),
+            r#"{"k":"onready","seq":1,"t":1,"action":"shrunk","array":true,"length":1}"#.to_string(),
+            format!(r#"{{"k":"nav","seq":1,"t":1,"how":"push","url":"{long_url}"}}"#),
+            r#"{"k":"nav","seq":1,"t":1,"how":"reload","url":"x"}"#.to_string(),
+            format!(r#"{{"k":"csp","seq":1,"t":1,"directive":"{long_name}","blocked":"","source":""}}"#),
+            format!(r#"{{"k":"csp","seq":1,"t":1,"directive":"frame-src","blocked":"{long_url}","source":""}}"#),
+            r#"{"k":"widget_data","seq":1,"t":1,"url":"x","status":1000,"duration":1}"#.to_string(),
+            r#"{"k":"widget_data","seq":1,"t":1,"url":"x","status":200,"duration":-1}"#.to_string(),
+            format!(r#"{{"k":"iframe","seq":1,"t":1,"inline":true,"src":"{long_url}"}}"#),
+            r#"{"k":"chat_message","seq":1,"t":1,"type":"","utk":true}"#.to_string(),
+            format!(r#"{{"k":"chat_message","seq":1,"t":1,"type":"{long_name}","utk":true}}"#),
+            format!(r#"{{"k":"env","seq":1,"t":1,"secure":true,"host":"{long_url}"}}"#),
+            format!(
+                r#"{{"k":"env","seq":1,"t":1,"secure":true,"host":"h","to_json":{}}}"#,
+                serde_json::to_string(&vec!["x"; MAX_ENV_LIST + 1]).unwrap()
+            ),
+            format!(r#"{{"k":"env","seq":1,"t":1,"secure":true,"host":"h","disabled_popups":["{long_name}"]}}"#),
+        ];
+        for record in bad {
+            assert!(decode_page_batch(&batch_json(&record)).is_err(), "accepted {record}");
+        }
+    }
+
+    #[test]
+    fn a_page_calls_large_arguments_are_replaced_by_a_marker() {
+        let big = "y".repeat(MAX_PAYLOAD_BYTES + 10);
+        let text = batch_json(&format!(
+            r#"{{"k":"page_call","seq":1,"t":1,"method":"widget.load","generation":1,"placeholder":false,"args":["{big}"],"outcome":"returned"}}"#
+        ));
+        let batch = decode_page_batch(&text).unwrap();
+        let PageRecord::PageCall { args, .. } = &batch.records[0] else { panic!() };
+        assert!(args.to_string().contains("[truncated]"));
     }
 
     #[test]

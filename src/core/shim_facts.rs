@@ -74,7 +74,27 @@ mod tests {
     #[test]
     fn record_kinds_are_the_tags_of_page_record() {
         let kinds = record_kinds();
-        assert_eq!(kinds, ["event", "api", "widget", "loader", "open", "call", "settings", "inline"]);
+        assert_eq!(
+            kinds,
+            [
+                "event",
+                "api",
+                "widget",
+                "loader",
+                "open",
+                "call",
+                "settings",
+                "inline",
+                "page_call",
+                "onready",
+                "nav",
+                "csp",
+                "widget_data",
+                "iframe",
+                "chat_message",
+                "env"
+            ]
+        );
     }
 
     #[test]

@@ -132,6 +132,16 @@ pub(super) fn apply_to_status(status: &mut PageStatus, record: &PageRecord) {
                 status.portal = portal.clone();
             }
         }
-        PageRecord::Call { .. } | PageRecord::Event { .. } | PageRecord::Open { .. } => {}
+        PageRecord::Call { .. }
+        | PageRecord::Event { .. }
+        | PageRecord::Open { .. }
+        | PageRecord::PageCall { .. }
+        | PageRecord::OnReady { .. }
+        | PageRecord::Nav { .. }
+        | PageRecord::Csp { .. }
+        | PageRecord::WidgetData { .. }
+        | PageRecord::Iframe { .. }
+        | PageRecord::ChatMessage { .. }
+        | PageRecord::Env { .. } => {}
     }
 }
