@@ -2,7 +2,8 @@
 //! payload), before the log gives it an id.
 
 use super::protocol::{
-    ApiState, CallOutcome, Entry, EntryKind, PageRecord, SettingsPhase, SettingsSource, Undelivered, Via, TRUNCATED_KEY,
+    ApiState, CallOutcome, Entry, EntryKind, NavHow, OnReadyAction, PageRecord, SettingsPhase, SettingsSource,
+    Undelivered, Via, TRUNCATED_KEY,
 };
 use super::settings::validate;
 use super::throttle::{Throttle, ThrottleVerdict};
@@ -26,6 +27,9 @@ pub const SDK_EVENT_NAMES: [&str; 11] = [
 
 const MAX_SUMMARY_CHARS: usize = 160;
 
+/// The window DOM event the loader dispatches once it knows whether the chat renders.
+pub const MESSAGES_INITIALIZED: &str = "hubspot:messages:initialized";
+
 /// A short, human summary of an event's payload: the field a developer looks for first.
 pub fn summarize_event(name: &str, payload: &Value) -> String {
     if let Some(size) = truncated(payload) {
@@ -43,6 +47,13 @@ pub fn summarize_event(name: &str, payload: &Value) -> String {
             (Some(reason), None) => Some(plain(reason)),
             _ => None,
         },
+        MESSAGES_INITIALIZED => field(&["messageWillRender"]).map(|will| {
+            let mut text = format!("messageWillRender: {}", compact(will));
+            if let Some(reason) = field(&["reason"]).filter(|r| !r.is_null()) {
+                text.push_str(&format!(", reason: {}", plain(reason)));
+            }
+            text
+        }),
         _ => field(&["message"]).map(plain),
     };
     truncate(text.unwrap_or_else(|| compact(payload)))
@@ -197,15 +208,175 @@ pub fn record_row(record: &PageRecord, throttles: &mut BTreeMap<String, Throttle
                 SettingsPhase::AfterLoader => "AFTER the loader read it: it has no effect",
             };
             let problems = validate(fields).len();
-            let mut summary = if *present { format!("assigned {when}") } else { format!("set to a non-object {when}") };
+            let mut summary =
+                if *present { format!("assigned {when}") } else { format!("assigned a non-object {when}") };
             if problems > 0 {
                 summary.push_str(&format!(" — {problems} invalid"));
             }
             let payload = serde_json::to_value(fields).unwrap_or_default();
             Row::new(EntryKind::Settings, "hsConversationsSettings", summary, &payload, t)
         }
-        PageRecord::Settings { source: SettingsSource::Read, .. } | PageRecord::Inline { .. } => return None,
+        PageRecord::Settings { source: SettingsSource::Read, phase: SettingsPhase::BeforeLoader, fields, .. } => {
+            // No object yet: what the loader read (or will read). A row only when the loader
+            // throws on it (evidence for settings-invalid; changed in place after the assignment).
+            let problems = validate(fields).len();
+            if problems == 0 {
+                return None;
+            }
+            let summary = format!("{SETTINGS_READ_PREFIX}: {problems} invalid, the loader throws on it");
+            let payload = serde_json::to_value(fields).unwrap_or_default();
+            Row::new(EntryKind::Settings, "hsConversationsSettings", summary, &payload, t)
+        }
+        PageRecord::Settings { source: SettingsSource::Read, .. } => return None,
+        PageRecord::Inline { selector, exists: false, .. } if !selector.is_empty() => {
+            // Evidence for inline-target-missing: the target is missing when this was read.
+            let summary = format!("inlineEmbedSelector {} matches no element", json!(selector));
+            let payload = json!({ "selector": selector, "exists": false });
+            Row::new(EntryKind::Widget, INLINE_TARGET_ROW, summary, &payload, t)
+        }
+        PageRecord::Inline { .. } => return None,
+        PageRecord::PageCall { method, outcome, generation, placeholder, caller, from_loader, .. } => {
+            let throttled = (*outcome == CallOutcome::Returned
+                && !*placeholder
+                && matches!(method.as_str(), "widget.load" | "widget.refresh"))
+            .then(|| throttles.entry(method.clone()).or_default().call(t));
+            let mut payload = own_fields(record);
+            let mut summary = page_call_summary(record);
+            if let Some(ThrottleVerdict::Collapsed { runs_at }) = throttled {
+                summary = format!(
+                    "{method}() collapsed by the loader's 1 s throttle: the trailing call runs at {:.3} s",
+                    runs_at / 1000.0
+                );
+                payload["throttle"] = json!({ "collapsed": true, "trailing_call_at_ms": runs_at });
+            }
+            let mut whence = String::new();
+            if *placeholder {
+                whence.push_str(" — on the placeholder");
+            } else {
+                whence.push_str(&format!(" — on object #{generation}"));
+            }
+            if *from_loader {
+                whence.push_str(", called by the loader (onReady or a handler)");
+            }
+            if !caller.is_empty() {
+                whence.push_str(&format!(", at {caller}"));
+            }
+            summary.push_str(&whence);
+            Row::new(EntryKind::PageCall, method, truncate(summary), &payload, t)
+        }
+        PageRecord::OnReady { action, array, length, generation, replaced, .. } => {
+            let callbacks = |n: u64| if n == 1 { "1 callback".to_string() } else { format!("{n} callbacks") };
+            let summary = match action {
+                OnReadyAction::Assigned if !*array => {
+                    "assigned a value that is not an array: its callbacks never run".into()
+                }
+                OnReadyAction::Assigned if *replaced > 0 => {
+                    format!(
+                        "assigned an array of {}, replacing an array of {}",
+                        callbacks(*length),
+                        callbacks(*replaced)
+                    )
+                }
+                OnReadyAction::Assigned => format!("assigned an array of {}", callbacks(*length)),
+                OnReadyAction::Read if !*array => format!("read for object #{generation}: not an array, nothing runs"),
+                OnReadyAction::Read => format!("read for object #{generation}: {} run", callbacks(*length)),
+                OnReadyAction::Grew => {
+                    format!("grew to {} after the loader read it: the new ones do not run", callbacks(*length))
+                }
+            };
+            Row::new(EntryKind::OnReady, "hsConversationsOnReady", summary, &own_fields(record), t)
+        }
+        PageRecord::Nav { how, url, .. } => {
+            let how = match how {
+                NavHow::Push => "pushState",
+                NavHow::Replace => "replaceState",
+                NavHow::Popstate => "popstate",
+                NavHow::Hashchange => "hashchange",
+            };
+            Row::new(EntryKind::UrlChange, "url change", truncate(format!("{how} → {url}")), &own_fields(record), t)
+        }
+        PageRecord::Csp { directive, blocked, source, .. } => {
+            let mut summary = format!("{directive} blocked {}", if blocked.is_empty() { "(inline)" } else { blocked });
+            if !source.is_empty() {
+                summary.push_str(&format!(" (from {source})"));
+            }
+            Row::new(EntryKind::Csp, "CSP violation", truncate(summary), &own_fields(record), t)
+        }
+        PageRecord::WidgetData { status, duration, .. } => {
+            let status = match status {
+                0 => "status not reported by the browser".to_string(),
+                204 | 404 => format!("{status}: no chat for this URL"),
+                other => other.to_string(),
+            };
+            let summary = format!("{status} ({duration:.0} ms)");
+            Row::new(EntryKind::WidgetData, "widget-data", summary, &own_fields(record), t)
+        }
+        PageRecord::Iframe { inline, .. } => {
+            let summary = if *inline { "inline chat iframe inserted" } else { "chat iframe inserted" };
+            Row::new(EntryKind::Iframe, "chat iframe", summary.into(), &own_fields(record), t)
+        }
+        PageRecord::ChatMessage { message_type, utk, .. } => {
+            let summary = match (message_type.as_str(), utk) {
+                ("store-messages-cookie", true) => "the chat asks the page to store the messagesUtk cookie".to_string(),
+                ("store-messages-cookie", false) => "the chat asks the page to store a cookie (no messagesUtk)".into(),
+                (other, _) => format!("chat message {other}"),
+            };
+            Row::new(EntryKind::ChatMessage, message_type, summary, &own_fields(record), t)
+        }
+        PageRecord::Env { secure, host, disabled_popups, to_json, running, .. } => {
+            let mut parts = vec![format!("{} {host}", if *secure { "https" } else { "plain http" })];
+            if let Some(popups) = disabled_popups {
+                parts.push(format!("disabledHsPopups: [{}]", popups.join(", ")));
+            }
+            if !to_json.is_empty() {
+                parts.push(format!("toJSON defined on {}", to_json.join(", ")));
+            }
+            if *running {
+                parts.push("a chat loader is running".into());
+            }
+            Row::new(EntryKind::Env, "page", truncate(parts.join(", ")), &own_fields(record), t)
+        }
     })
+}
+
+/// The name of the row an `inline` record with `exists: false` gives (kind `Widget`).
+pub const INLINE_TARGET_ROW: &str = "inline target";
+/// How the summary of a settings row read before any object exists starts (its payload is the
+/// fields, like an assigned row's).
+pub const SETTINGS_READ_PREFIX: &str = "read while no object exists";
+/// How the summary of a settings row assigned after the loader read the settings starts.
+pub const SETTINGS_ASSIGNED_AFTER: &str = "assigned AFTER";
+
+/// A record's own fields (everything but `k`, `seq`, `t`, `replay`): a row's payload, so that the
+/// rules read the names of docs/diagnostics.md §1.
+fn own_fields(record: &PageRecord) -> Value {
+    let mut value = serde_json::to_value(record).unwrap_or_default();
+    if let Value::Object(map) = &mut value {
+        for key in ["k", "seq", "t", "replay"] {
+            map.remove(key);
+        }
+    }
+    value
+}
+
+/// `widget.open() returned`, `widget.open() threw TypeError: …`, `on("conversationStarted") handler #3`.
+fn page_call_summary(record: &PageRecord) -> String {
+    let PageRecord::PageCall { method, args, outcome, value, error, handler, .. } = record else {
+        return String::new();
+    };
+    let call = match method.as_str() {
+        "on" | "off" => {
+            let name = args.get(0).map(|n| n.to_string()).unwrap_or_default();
+            format!("{method}({name}) handler #{handler}")
+        }
+        _ => format!("{method}()"),
+    };
+    match outcome {
+        CallOutcome::Threw => format!("{call} threw {error}"),
+        _ if method == "on" || method == "off" => call,
+        _ if value.is_null() => format!("{call} returned"),
+        _ => format!("{call} returned {value}"),
+    }
 }
 
 #[cfg(test)]
@@ -228,6 +399,24 @@ mod tests {
         assert_eq!(
             summarize_event("quickReplyButtonClick", &json!({"name":"QUICK_REPLIES","value":["Learn more"]})),
             "reply [\"Learn more\"]"
+        );
+    }
+
+    #[test]
+    fn the_initialized_event_says_whether_the_chat_renders() {
+        let name = MESSAGES_INITIALIZED;
+        assert_eq!(
+            summarize_event(name, &json!({"messageWillRender": false, "reason": null})),
+            "messageWillRender: false"
+        );
+        assert_eq!(summarize_event(name, &json!({"messageWillRender": true})), "messageWillRender: true");
+        assert_eq!(
+            summarize_event(name, &json!({"messageWillRender": false, "reason": "HIDE_WIDGET"})),
+            "messageWillRender: false, reason: HIDE_WIDGET"
+        );
+        assert_eq!(
+            summarize_event(name, &json!({"messageWillRender": null, "reason": null})),
+            "messageWillRender: null"
         );
     }
 
@@ -274,6 +463,141 @@ mod tests {
                 format!("not delivered to the page: {} — truncated: message of 300000 characters", why.reason())
             );
         }
+    }
+
+    fn row_of(json: &str, throttles: &mut BTreeMap<String, Throttle>) -> Option<Row> {
+        record_row(&serde_json::from_str(json).expect("a valid record"), throttles)
+    }
+
+    fn page_call(t: f64, method: &str, extra: &str) -> String {
+        let mut record = json!({
+            "k": "page_call", "seq": 1, "t": t, "method": method, "generation": 2, "placeholder": false, "args": [],
+            "outcome": "returned", "value": null, "error": "", "handler": 0,
+            "caller": "https://shop.test/app.js:3:9", "from_loader": false
+        });
+        let extra: Value = serde_json::from_str(&format!("{{{}}}", extra.trim_start_matches(','))).unwrap();
+        for (key, value) in extra.as_object().unwrap() {
+            record[key] = value.clone();
+        }
+        record.to_string()
+    }
+
+    #[test]
+    fn a_page_call_row_says_what_returned_or_threw_and_where_from() {
+        let mut throttles = BTreeMap::new();
+        let row = row_of(&page_call(5.0, "widget.open", ""), &mut throttles).unwrap();
+        assert_eq!((row.kind, row.name.as_str()), (EntryKind::PageCall, "widget.open"));
+        assert_eq!(row.summary, "widget.open() returned — on object #2, at https://shop.test/app.js:3:9");
+        let payload: Value = serde_json::from_str(&row.payload).unwrap();
+        for key in ["method", "generation", "placeholder", "args", "outcome", "handler", "caller", "from_loader"] {
+            assert!(payload.get(key).is_some(), "{key} in {payload}");
+        }
+        for key in ["k", "seq", "t", "replay"] {
+            assert!(payload.get(key).is_none(), "{key} in {payload}");
+        }
+        let threw = page_call(6.0, "widget.open", r#","outcome":"threw","error":"TypeError: x is not a function""#);
+        let row = row_of(&threw, &mut throttles).unwrap();
+        assert!(row.summary.starts_with("widget.open() threw TypeError: x is not a function — on object #2"));
+        let on = page_call(
+            7.0,
+            "on",
+            r#","args":["conversationStarted","[function]"],"handler":3,"from_loader":true,"placeholder":true,"caller":"""#,
+        );
+        let row = row_of(&on, &mut throttles).unwrap();
+        assert_eq!(
+            row.summary,
+            r#"on("conversationStarted") handler #3 — on the placeholder, called by the loader (onReady or a handler)"#
+        );
+        let status = page_call(8.0, "widget.status", r#","value":{"loaded":true}"#);
+        assert!(row_of(&status, &mut throttles)
+            .unwrap()
+            .summary
+            .starts_with(r#"widget.status() returned {"loaded":true}"#));
+    }
+
+    #[test]
+    fn page_and_panel_loads_share_one_throttle_per_method() {
+        let mut throttles = BTreeMap::new();
+        let panel = r#"{"k":"call","seq":1,"t":0,"id":1,"method":"widget.load","args":[],"outcome":"returned","value":null,"error":""}"#;
+        assert!(!row_of(panel, &mut throttles).unwrap().summary.contains("collapsed"));
+        let row = row_of(&page_call(300.0, "widget.load", ""), &mut throttles).unwrap();
+        assert!(row
+            .summary
+            .starts_with("widget.load() collapsed by the loader's 1 s throttle: the trailing call runs at 1.000 s"));
+        let payload: Value = serde_json::from_str(&row.payload).unwrap();
+        assert_eq!(payload["throttle"], json!({"collapsed": true, "trailing_call_at_ms": 1000.0}));
+        // Another method has its own throttle; a call after a quiet second runs at once.
+        assert!(!row_of(&page_call(400.0, "widget.refresh", ""), &mut throttles)
+            .unwrap()
+            .summary
+            .contains("collapsed"));
+        assert!(!row_of(&page_call(5000.0, "widget.load", ""), &mut throttles).unwrap().summary.contains("collapsed"));
+        // The placeholder's load() builds the real object: not part of the model.
+        let placeholder = page_call(5100.0, "widget.load", r#","placeholder":true"#);
+        assert!(!row_of(&placeholder, &mut throttles).unwrap().summary.contains("collapsed"));
+    }
+
+    #[test]
+    fn each_diagnostics_record_gives_a_row_with_its_own_fields() {
+        let mut throttles = BTreeMap::new();
+        let cases = [
+            (r#"{"k":"onready","seq":1,"t":1,"action":"assigned","array":true,"length":2,"generation":0,"replaced":1}"#,
+             EntryKind::OnReady, "assigned an array of 2 callbacks, replacing an array of 1 callback"),
+            (r#"{"k":"onready","seq":1,"t":1,"action":"assigned","array":false,"length":0,"generation":0,"replaced":0}"#,
+             EntryKind::OnReady, "assigned a value that is not an array: its callbacks never run"),
+            (r#"{"k":"onready","seq":1,"t":1,"action":"read","array":true,"length":1,"generation":2,"replaced":0}"#,
+             EntryKind::OnReady, "read for object #2: 1 callback run"),
+            (r#"{"k":"onready","seq":1,"t":1,"action":"grew","array":true,"length":3,"generation":1,"replaced":0}"#,
+             EntryKind::OnReady, "grew to 3 callbacks after the loader read it: the new ones do not run"),
+            (r#"{"k":"nav","seq":1,"t":1,"how":"push","url":"https://shop.test/cart"}"#,
+             EntryKind::UrlChange, "pushState → https://shop.test/cart"),
+            (r#"{"k":"csp","seq":1,"t":1,"directive":"frame-src","blocked":"https://app.hubspot.com/x","source":""}"#,
+             EntryKind::Csp, "frame-src blocked https://app.hubspot.com/x"),
+            (r#"{"k":"widget_data","seq":1,"t":1,"url":"https://api.hubspot.com/livechat-public/v1/message/public","status":204,"duration":41.6}"#,
+             EntryKind::WidgetData, "204: no chat for this URL (42 ms)"),
+            (r#"{"k":"widget_data","seq":1,"t":1,"url":"x","status":0,"duration":3}"#,
+             EntryKind::WidgetData, "status not reported by the browser (3 ms)"),
+            (r#"{"k":"iframe","seq":1,"t":1,"inline":true,"src":"https://app.hubspot.com/x"}"#,
+             EntryKind::Iframe, "inline chat iframe inserted"),
+            (r#"{"k":"chat_message","seq":1,"t":1,"type":"store-messages-cookie","utk":true}"#,
+             EntryKind::ChatMessage, "the chat asks the page to store the messagesUtk cookie"),
+            (r#"{"k":"env","seq":1,"t":1,"secure":false,"host":"localhost","disabled_popups":["LIVE_CHAT"],"to_json":["Array.prototype"],"running":true}"#,
+             EntryKind::Env, "plain http localhost, disabledHsPopups: [LIVE_CHAT], toJSON defined on Array.prototype, a chat loader is running"),
+            (r##"{"k":"inline","seq":1,"t":1,"selector":"#chat","exists":false,"width":0,"height":0}"##,
+             EntryKind::Widget, r##"inlineEmbedSelector "#chat" matches no element"##),
+        ];
+        for (json, kind, summary) in cases {
+            let row = row_of(json, &mut throttles).unwrap_or_else(|| panic!("a row for {json}"));
+            assert_eq!((row.kind, row.summary.as_str()), (kind, summary), "{json}");
+            let payload: Value = serde_json::from_str(&row.payload).unwrap();
+            let record: Value = serde_json::from_str(json).unwrap();
+            if kind != EntryKind::Widget {
+                for (key, value) in record.as_object().unwrap() {
+                    if !["k", "seq", "t"].contains(&key.as_str()) {
+                        let same =
+                            payload[key] == *value || payload[key].as_f64().is_some_and(|x| Some(x) == value.as_f64());
+                        assert!(same, "{key} of {json}: {}", payload[key]);
+                    }
+                }
+            }
+        }
+        // An inline target that exists, or no selector: status only.
+        assert!(row_of(r##"{"k":"inline","seq":1,"t":1,"selector":"#chat","exists":true}"##, &mut throttles).is_none());
+        assert!(row_of(r#"{"k":"inline","seq":1,"t":1,"selector":"","exists":false}"#, &mut throttles).is_none());
+    }
+
+    #[test]
+    fn a_settings_read_gives_a_row_only_when_the_loader_would_throw_on_it() {
+        let mut throttles = BTreeMap::new();
+        let read = |phase: &str, value: &str| {
+            format!(
+                r#"{{"k":"settings","seq":1,"t":1,"source":"read","phase":"{phase}","present":true,"fields":{{"loadImmediately":{value}}}}}"#
+            )
+        };
+        let row = row_of(&read("before_loader", r#"{"type":"string","value":"no"}"#), &mut throttles).unwrap();
+        assert_eq!(row.summary, "read while no object exists: 1 invalid, the loader throws on it");
+        assert!(row_of(&read("before_loader", r#"{"type":"boolean","value":false}"#), &mut throttles).is_none());
+        assert!(row_of(&read("after_loader", r#"{"type":"string","value":"no"}"#), &mut throttles).is_none());
     }
 
     #[test]
