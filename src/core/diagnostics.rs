@@ -1,8 +1,20 @@
 //! Rules that explain why a chat does not show, run over the current document's log entries
 //! (docs/diagnostics.md). Plain Rust: every rule is unit-tested natively, with its healthy
 //! counterpart.
+//!
+//! `diagnose` makes ONE pass over the entries of the current document, parsing the payload JSON
+//! only of the rows some rule reads (an `event` row only when it is `hubspot:messages:initialized`),
+//! into [`Doc`]; each rule is then a small function over that digest.
 
-use super::protocol::Entry;
+use super::protocol::{CallOutcome, Entry, EntryKind, NavHow, OnReadyAction, SettingsField};
+use super::settings::{known_keys, unknown_keys, validate};
+use super::summary::{
+    INLINE_TARGET_ROW, MESSAGES_INITIALIZED, SDK_EVENT_NAMES, SETTINGS_ASSIGNED_AFTER, SETTINGS_READ_PREFIX,
+};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -67,8 +79,2273 @@ pub struct Diagnosis {
     pub notes: Vec<Note>,
 }
 
+/// One rule as the README's troubleshooting table shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// The `data-rule` id.
+    pub id: &'static str,
+    /// What a user sees.
+    pub symptom: &'static str,
+    /// The fix, short.
+    pub fix: &'static str,
+}
+
+/// Every rule, in the order of docs/diagnostics.md §2 (the README's troubleshooting table is
+/// checked against it).
+pub const RULES: [RuleInfo; 20] = [
+    RuleInfo {
+        id: "onready-not-run",
+        symptom: "Code in `hsConversationsOnReady` never runs",
+        fix: "Assign the array (`window.hsConversationsOnReady = [fn]`) before the embed code; do not push into it later",
+    },
+    RuleInfo {
+        id: "onready-twice",
+        symptom: "Every event calls a handler twice (`loadImmediately: false`)",
+        fix: "Register `on()` handlers once (a guard flag), not on the placeholder and again after `widget.load()`",
+    },
+    RuleInfo {
+        id: "settings-invalid",
+        symptom: "No chat, no `HubSpotConversations`, only \"Script error.\" in the console",
+        fix: "Give the setting named in the Invariant Violation the right type (booleans are `true`/`false`, not strings)",
+    },
+    RuleInfo {
+        id: "load-never-called",
+        symptom: "No chat; the API stays a placeholder",
+        fix: "With `loadImmediately: false`, call `window.HubSpotConversations.widget.load()`",
+    },
+    RuleInfo {
+        id: "inline-target-missing",
+        symptom: "Inline chat never appears; `refresh()` and `load()` do nothing",
+        fix: "Create the `inlineEmbedSelector` element before the loader renders; once it exists: `widget.remove()` then `widget.load()`",
+    },
+    RuleInfo {
+        id: "unknown-event-name",
+        symptom: "An `on()` handler never fires, or `off()` does not remove it",
+        fix: "Use an SDK event name (e.g. `conversationStarted`) and pass `off()` the same function given to `on()`",
+    },
+    RuleInfo {
+        id: "throttle-collapsed",
+        symptom: "A `widget.load()`/`refresh()` option (e.g. `openToNewThread`) is ignored",
+        fix: "Call `load`/`refresh` at most once a second, and not while the first load is in flight",
+    },
+    RuleInfo {
+        id: "spa-no-refresh",
+        symptom: "After a route change the chat of the previous page stays",
+        fix: "Call `window.HubSpotConversations.widget.refresh()` after every route change",
+    },
+    RuleInfo {
+        id: "no-chat-on-page",
+        symptom: "Loader and API present, but no chat on this page",
+        fix: "Check the chatflow's target URLs in HubSpot; remove `LIVE_CHAT` from `disabledHsPopups`; remove `toJSON` from built-in prototypes",
+    },
+    RuleInfo {
+        id: "duplicate-loader",
+        symptom: "Another portal's chat shows, or \"duplicate instance of live chat exists on page\"",
+        fix: "Keep one embed code (one portal) on the page",
+    },
+    RuleInfo {
+        id: "identification",
+        symptom: "The visitor is not identified in the chat",
+        fix: "Set `identificationEmail` and `identificationToken` together before the loader; set later: `clear({resetWidget: true})`",
+    },
+    RuleInfo {
+        id: "call-before-iframe",
+        symptom: "`widget.open()` (or another call) right after start-up does nothing",
+        fix: "Make the call from `hsConversationsOnReady` (queued until the chat is ready)",
+    },
+    RuleInfo {
+        id: "cookies-cannot-persist",
+        symptom: "Every page view starts a new conversation",
+        fix: "Let the consent tool allow the `messagesUtk` cookie write (`__hs_opt_out=yes` means the visitor opted out)",
+    },
+    RuleInfo {
+        id: "csp-blocked",
+        symptom: "No chat or an empty widget; CSP violations in the console",
+        fix: "Allow HubSpot's hosts in `script-src`, `frame-src` and `connect-src`",
+    },
+    RuleInfo {
+        id: "onready-overwritten",
+        symptom: "One script's onReady callbacks never run (two scripts assign the array)",
+        fix: "`(window.hsConversationsOnReady = window.hsConversationsOnReady || []).push(fn)` before the embed code",
+    },
+    RuleInfo {
+        id: "loader-blocked",
+        symptom: "Embed code present, but no request and no chat",
+        fix: "Let the consent tool release the embed script (its `type` must be JavaScript)",
+    },
+    RuleInfo {
+        id: "loader-reinserted",
+        symptom: "Re-rendering the page does not reload the chat",
+        fix: "Keep the embed code out of re-rendered markup; use `widget.refresh()` or `remove()` then `load()`",
+    },
+    RuleInfo {
+        id: "stale-placeholder",
+        symptom: "Calls print \"widget.load() has not been called\" after the chat loaded",
+        fix: "Read `window.HubSpotConversations` at call time instead of keeping a reference",
+    },
+    RuleInfo {
+        id: "listeners-lost-after-reset",
+        symptom: "Event handlers stop firing after `clear({resetWidget: true})`",
+        fix: "Register `on()` handlers inside `hsConversationsOnReady` (it runs again after a reset)",
+    },
+    RuleInfo {
+        id: "settings-unknown-key",
+        symptom: "A setting has no effect",
+        fix: "Spell the key as the loader reads it (e.g. `loadImmediately`)",
+    },
+];
+
+/// `load-never-called`: how long after the placeholder appeared `widget.load()` is still missing.
+pub const LOAD_GRACE_MS: f64 = 5000.0;
+/// `spa-no-refresh`: how long after a URL change a widget-data request may take to follow.
+pub const REFRESH_GRACE_MS: f64 = 3000.0;
+/// `cookies-cannot-persist`: how long after `store-messages-cookie` the cookie listing is trusted.
+pub const COOKIE_GRACE_MS: f64 = 2000.0;
+
+/// Methods whose message to the chat iframe is lost while the iframe still holds its blank page.
+const LOST_BEFORE_LOAD: [&str; 4] = ["widget.open", "widget.close", "clear", "debug"];
+
 /// Runs every rule over the entries of the current document (those after the last navigation row).
 pub fn diagnose(entries: &[Rc<Entry>], context: &Context) -> Diagnosis {
-    let _ = (entries, context);
-    Diagnosis::default()
+    let doc = Doc::read(entries);
+    let mut findings = vec![];
+    for rule in RULE_FUNCTIONS {
+        findings.extend(rule(&doc, context));
+    }
+    // Errors first; within a severity, the order of RULE_FUNCTIONS (the most basic cause first).
+    findings.sort_by_key(|f| f.severity);
+    Diagnosis { findings, notes: notes(&doc) }
+}
+
+/// The status bar's line: the chat-will-not-show error that explains it, else how many problems.
+pub fn headline(diagnosis: &Diagnosis) -> String {
+    let blocking =
+        diagnosis.findings.iter().find(|f| f.severity == Severity::Error && f.title.starts_with(WILL_NOT_SHOW));
+    match (blocking, diagnosis.findings.len()) {
+        (Some(finding), _) => finding.title.clone(),
+        (None, 0) => "No problem found".into(),
+        (None, 1) => "1 problem → Diagnostics".into(),
+        (None, n) => format!("{n} problems → Diagnostics"),
+    }
+}
+
+const WILL_NOT_SHOW: &str = "Chat will not show: ";
+
+type Rule = fn(&Doc, &Context) -> Vec<Finding>;
+
+/// Evaluation order: the causes that stop everything first (the headline names the first).
+const RULE_FUNCTIONS: [Rule; 20] = [
+    loader_blocked,
+    settings_invalid,
+    csp_blocked,
+    load_never_called,
+    no_chat_on_page,
+    inline_target_missing,
+    duplicate_loader,
+    loader_reinserted,
+    onready_not_run,
+    onready_overwritten,
+    onready_twice,
+    call_before_iframe,
+    listeners_lost_after_reset,
+    stale_placeholder,
+    throttle_collapsed,
+    spa_no_refresh,
+    unknown_event_name,
+    identification,
+    cookies_cannot_persist,
+    settings_unknown_key,
+];
+
+// ---- the digest of the current document ------------------------------------------------------
+
+/// Position and times of a row: `i` its index in the current document (rows arrive in the
+/// document's order), `id` the entry id (evidence).
+#[derive(Debug, Clone, Copy)]
+struct At {
+    i: usize,
+    id: u64,
+    t: f64,
+    wall: f64,
+}
+
+#[derive(Deserialize)]
+struct PageCallRow {
+    method: String,
+    generation: u32,
+    placeholder: bool,
+    #[serde(default)]
+    args: Value,
+    outcome: CallOutcome,
+    #[serde(default)]
+    handler: u32,
+    #[serde(default)]
+    from_loader: bool,
+    #[serde(default)]
+    throttle: Value,
+}
+
+/// A call from the page or the panel, as far as the rules need it.
+struct Call {
+    at: At,
+    method: String,
+    page: bool,
+    generation: u32,
+    placeholder: bool,
+    args: Value,
+    returned: bool,
+    handler: u32,
+    from_loader: bool,
+    /// The trailing call the throttle collapsed this one into (ms since navigation).
+    collapsed_into: Option<f64>,
+}
+
+impl Call {
+    /// The event name of an `on`/`off` call.
+    fn event_name(&self) -> Option<&str> {
+        self.args.get(0)?.as_str()
+    }
+
+    fn is_reset(&self) -> bool {
+        self.returned
+            && (self.method == "resetAndReloadWidget"
+                || (self.method == "clear"
+                    && self.args.get(0).and_then(|o| o.get("resetWidget")) == Some(&Value::Bool(true))))
+    }
+
+    fn describe(&self) -> String {
+        let args = self.args.as_array().map(|a| a.iter().map(Value::to_string).collect::<Vec<_>>().join(", "));
+        format!("{}({})", self.method, args.unwrap_or_default())
+    }
+}
+
+#[derive(Deserialize)]
+struct PanelCallRow {
+    #[serde(default)]
+    args: Value,
+    outcome: CallOutcome,
+    #[serde(default)]
+    throttle: Value,
+}
+
+#[derive(Deserialize)]
+struct ApiRow {
+    state: String,
+}
+
+#[derive(Deserialize)]
+struct OnReadyRow {
+    action: OnReadyAction,
+    array: bool,
+    #[serde(default)]
+    length: u64,
+    #[serde(default)]
+    replaced: u64,
+}
+
+#[derive(Deserialize)]
+struct LoaderRow {
+    src: String,
+    portal: Option<String>,
+    #[serde(default)]
+    blocked: bool,
+    #[serde(default)]
+    again: bool,
+}
+
+#[derive(Deserialize)]
+struct NavRow {
+    how: NavHow,
+    url: String,
+}
+
+#[derive(Deserialize)]
+struct CspRow {
+    directive: String,
+    #[serde(default)]
+    blocked: String,
+    #[serde(default)]
+    source: String,
+}
+
+#[derive(Deserialize)]
+struct WidgetDataRow {
+    #[serde(default)]
+    status: u16,
+}
+
+#[derive(Deserialize)]
+struct FrameRow {
+    #[serde(default)]
+    loaded: bool,
+    #[serde(default)]
+    inline: bool,
+}
+
+#[derive(Deserialize)]
+struct InlineRow {
+    selector: String,
+}
+
+#[derive(Deserialize)]
+struct ChatMessageRow {
+    #[serde(rename = "type")]
+    message_type: String,
+    #[serde(default)]
+    utk: bool,
+}
+
+#[derive(Deserialize, Default)]
+struct EnvRow {
+    #[serde(default)]
+    secure: bool,
+    #[serde(default)]
+    host: String,
+    #[serde(default)]
+    disabled_popups: Option<Vec<String>>,
+    #[serde(default)]
+    to_json: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct InitializedRow {
+    #[serde(default, rename = "messageWillRender")]
+    will_render: Option<bool>,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+#[derive(PartialEq, Eq, Clone, Copy)]
+enum SettingsKind {
+    AssignedBefore,
+    AssignedAfter,
+    /// Read while no object exists (a row only when the loader throws on it).
+    ReadBefore,
+}
+
+#[derive(Default)]
+struct Doc {
+    /// The document's URL (the navigation row), when known.
+    url: Option<String>,
+    calls: Vec<Call>,
+    apis: Vec<(At, ApiRow)>,
+    onready: Vec<(At, OnReadyRow)>,
+    settings: Vec<(At, SettingsKind, BTreeMap<String, SettingsField>)>,
+    loaders: Vec<(At, LoaderRow)>,
+    navs: Vec<(At, NavRow)>,
+    csps: Vec<(At, CspRow)>,
+    widget_data: Vec<(At, WidgetDataRow)>,
+    /// Chat iframes inserted (`iframe` rows).
+    inserted: Vec<(At, FrameRow)>,
+    /// Chat iframes loaded or removed (`widget` rows).
+    frames: Vec<(At, FrameRow)>,
+    inline_missing: Vec<(At, InlineRow)>,
+    chat_messages: Vec<(At, ChatMessageRow)>,
+    env: Option<(At, EnvRow)>,
+    initialized: Vec<(At, InitializedRow)>,
+}
+
+fn parse<T: DeserializeOwned>(entry: &Entry) -> Option<T> {
+    serde_json::from_str(&entry.payload).ok()
+}
+
+impl Doc {
+    fn read(entries: &[Rc<Entry>]) -> Doc {
+        let start = entries.iter().rposition(|e| e.kind == EntryKind::Navigation);
+        let mut doc = Doc {
+            url: start.and_then(|i| parse::<Value>(&entries[i])?.get("url")?.as_str().map(str::to_string)),
+            ..Doc::default()
+        };
+        let current = &entries[start.map_or(0, |i| i + 1)..];
+        for (i, entry) in current.iter().enumerate() {
+            let at = At { i, id: entry.id, t: entry.t, wall: entry.wall };
+            match entry.kind {
+                EntryKind::PageCall => {
+                    if let Some(row) = parse::<PageCallRow>(entry) {
+                        doc.calls.push(Call {
+                            at,
+                            method: row.method,
+                            page: true,
+                            generation: row.generation,
+                            placeholder: row.placeholder,
+                            args: row.args,
+                            returned: row.outcome == CallOutcome::Returned,
+                            handler: row.handler,
+                            from_loader: row.from_loader,
+                            collapsed_into: trailing_call(&row.throttle),
+                        });
+                    }
+                }
+                EntryKind::Call => {
+                    if let Some(row) = parse::<PanelCallRow>(entry) {
+                        doc.calls.push(Call {
+                            at,
+                            method: entry.name.clone(),
+                            page: false,
+                            generation: 0,
+                            placeholder: false,
+                            args: row.args,
+                            returned: row.outcome == CallOutcome::Returned,
+                            handler: 0,
+                            from_loader: false,
+                            collapsed_into: trailing_call(&row.throttle),
+                        });
+                    }
+                }
+                EntryKind::Api => doc.apis.extend(parse(entry).map(|row| (at, row))),
+                EntryKind::OnReady => doc.onready.extend(parse(entry).map(|row| (at, row))),
+                EntryKind::Settings => {
+                    let kind = if entry.summary.starts_with(SETTINGS_READ_PREFIX) {
+                        SettingsKind::ReadBefore
+                    } else if entry.summary.starts_with(SETTINGS_ASSIGNED_AFTER) {
+                        SettingsKind::AssignedAfter
+                    } else {
+                        SettingsKind::AssignedBefore
+                    };
+                    doc.settings.extend(parse(entry).map(|fields| (at, kind, fields)));
+                }
+                EntryKind::Loader => doc.loaders.extend(parse(entry).map(|row| (at, row))),
+                EntryKind::UrlChange => doc.navs.extend(parse(entry).map(|row| (at, row))),
+                EntryKind::Csp => doc.csps.extend(parse(entry).map(|row| (at, row))),
+                EntryKind::WidgetData => doc.widget_data.extend(parse(entry).map(|row| (at, row))),
+                EntryKind::Iframe => doc.inserted.extend(parse(entry).map(|row| (at, row))),
+                EntryKind::Widget if entry.name == INLINE_TARGET_ROW => {
+                    doc.inline_missing.extend(parse(entry).map(|row| (at, row)))
+                }
+                EntryKind::Widget => doc.frames.extend(parse(entry).map(|row| (at, row))),
+                EntryKind::ChatMessage => doc.chat_messages.extend(parse(entry).map(|row| (at, row))),
+                EntryKind::Env => doc.env = parse(entry).map(|row| (at, row)).or(doc.env.take()),
+                EntryKind::Event if entry.name == MESSAGES_INITIALIZED => {
+                    doc.initialized.extend(parse(entry).map(|row| (at, row)))
+                }
+                EntryKind::Event | EntryKind::Open | EntryKind::Navigation => {}
+            }
+        }
+        doc
+    }
+
+    fn page_calls(&self) -> impl Iterator<Item = &Call> {
+        self.calls.iter().filter(|c| c.page)
+    }
+
+    fn resets(&self) -> impl Iterator<Item = &Call> {
+        self.calls.iter().filter(|c| c.is_reset())
+    }
+
+    /// The first real (not placeholder) object.
+    fn first_ready(&self) -> Option<&At> {
+        self.apis.iter().find(|(_, api)| api.state == "ready").map(|(at, _)| at)
+    }
+
+    fn any_object(&self) -> bool {
+        self.apis.iter().any(|(_, api)| api.state != "absent")
+    }
+
+    /// The settings as the loader read (or will read) them: the last assignment before the loader
+    /// or read while no object existed.
+    fn settings_as_read(&self) -> Option<&(At, SettingsKind, BTreeMap<String, SettingsField>)> {
+        self.settings.iter().rev().find(|(_, kind, _)| *kind != SettingsKind::AssignedAfter)
+    }
+}
+
+fn trailing_call(throttle: &Value) -> Option<f64> {
+    (throttle.get("collapsed") == Some(&Value::Bool(true))).then(|| throttle.get("trailing_call_at_ms")?.as_f64())?
+}
+
+fn finding(rule: &'static str, severity: Severity, title: String, explanation: String, evidence: Vec<u64>) -> Finding {
+    Finding { rule, severity, title, explanation, evidence, fix: None }
+}
+
+fn with_fix(mut finding: Finding, fix: impl Into<String>) -> Finding {
+    finding.fix = Some(fix.into());
+    finding
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// Levenshtein distance, for "did you mean".
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// The nearest candidate (case-insensitive), if it is close enough to be a likely typo.
+fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    candidates
+        .map(|c| (edit_distance(&word, &c.to_lowercase()), c))
+        .min_by_key(|(d, _)| *d)
+        .filter(|(d, _)| *d <= 3.max(word.chars().count() / 4))
+        .map(|(_, c)| c)
+}
+
+const ONREADY_FIX: &str = "// before the embed code:\nwindow.hsConversationsOnReady = [\n  () => {\n    /* use window.HubSpotConversations here */\n  },\n];";
+
+// ---- the rules ----------------------------------------------------------------------------------
+
+/// `hsConversationsOnReady` assigned after the loader read it, pushed into after the read, or not
+/// an array.
+fn onready_not_run(doc: &Doc, _: &Context) -> Vec<Finding> {
+    let read_after = |i: usize| doc.onready.iter().any(|(at, r)| r.action == OnReadyAction::Read && at.i > i);
+    let read_before = |i: usize| doc.onready.iter().any(|(at, r)| r.action == OnReadyAction::Read && at.i < i);
+    let mut evidence = vec![];
+    let mut why = vec![];
+    for (at, row) in &doc.onready {
+        match row.action {
+            OnReadyAction::Assigned if !row.array => {
+                let fixed_later = doc
+                    .onready
+                    .iter()
+                    .any(|(later, r)| later.i > at.i && r.action == OnReadyAction::Assigned && r.array);
+                if !fixed_later {
+                    evidence.push(at.id);
+                    why.push("it was assigned a value that is not an array");
+                }
+            }
+            OnReadyAction::Assigned if row.length > 0 && read_before(at.i) && !read_after(at.i) => {
+                evidence.push(at.id);
+                why.push("it was assigned after the loader had read it");
+            }
+            OnReadyAction::Grew if !read_after(at.i) => {
+                evidence.push(at.id);
+                why.push("callbacks were pushed into it after the loader had read it");
+            }
+            _ => {}
+        }
+    }
+    if evidence.is_empty() {
+        return vec![];
+    }
+    why.dedup();
+    let f = finding(
+        "onready-not-run",
+        Severity::Error,
+        "onReady callbacks never run".into(),
+        format!(
+            "The loader reads window.hsConversationsOnReady once, right after it creates the API object, and only if it is an array; {}, so those callbacks never run.",
+            why.join(" and ")
+        ),
+        evidence,
+    );
+    vec![with_fix(f, ONREADY_FIX)]
+}
+
+/// With `loadImmediately:false`, an `on()` from onReady on the placeholder AND on the object its
+/// `load()` built (one shared emitter). Not after a reset (a new emitter).
+fn onready_twice(doc: &Doc, _: &Context) -> Vec<Finding> {
+    let on_from_loader = || doc.page_calls().filter(|c| c.method == "on" && c.returned && c.from_loader);
+    let mut names = BTreeSet::new();
+    let mut evidence = vec![];
+    for first in on_from_loader().filter(|c| c.placeholder) {
+        let Some(name) = first.event_name() else { continue };
+        for second in
+            on_from_loader().filter(|c| !c.placeholder && c.at.i > first.at.i && c.generation > first.generation)
+        {
+            let reset_between = doc.resets().any(|r| r.at.i > first.at.i && r.at.i < second.at.i);
+            if second.event_name() == Some(name) && !reset_between {
+                names.insert(name.to_string());
+                evidence.extend([first.at.id, second.at.id]);
+            }
+        }
+    }
+    if names.is_empty() {
+        return vec![];
+    }
+    evidence.sort_unstable();
+    evidence.dedup();
+    let names: Vec<String> = names.into_iter().map(|n| format!("\"{n}\"")).collect();
+    let f = finding(
+        "onready-twice",
+        Severity::Warning,
+        format!("Handlers for {} run twice per event", names.join(", ")),
+        "With loadImmediately:false the onReady callbacks run on the placeholder and again on the object widget.load() builds, and both share one event emitter: the on() made in each run is registered twice, so every event calls the handler twice.".into(),
+        evidence,
+    );
+    vec![with_fix(
+        f,
+        "let chatHandlersAdded = false;\nwindow.hsConversationsOnReady = [\n  () => {\n    if (chatHandlersAdded) return;\n    chatHandlersAdded = true;\n    window.HubSpotConversations.on('conversationStarted', onConversationStarted);\n  },\n];",
+    )]
+}
+
+fn settings_fix(field: &str) -> String {
+    let value = match field {
+        "enableWidgetCookieBanner" => "'ON_WIDGET_LOAD', // false, true, 'ON_WIDGET_LOAD' or 'ON_EXIT_INTENT'",
+        "inlineEmbedSelector" => "'#chat', // a string (a CSS selector)",
+        "identificationEmail" | "identificationToken" => "'…', // a string",
+        _ => "false, // a boolean: true or false, not a string",
+    };
+    format!("window.hsConversationsSettings = {{\n  {field}: {value}\n}};")
+}
+
+/// The loader's Invariant Violation, recomputed from the settings as it read them.
+fn settings_invalid(doc: &Doc, _: &Context) -> Vec<Finding> {
+    if doc.any_object() {
+        return vec![]; // the loader accepted what it read
+    }
+    let Some((at, _, fields)) = doc.settings_as_read() else { return vec![] };
+    let problems = validate(fields);
+    let Some(thrown) = problems.iter().find(|p| p.thrown_by_loader) else { return vec![] };
+    let mut explanation = format!(
+        "The loader throws “{}” and stops: no HubSpotConversations object, no onReady callbacks, no widget-data request (the page's console only shows “Script error.”)",
+        thrown.message
+    );
+    if problems.len() > 1 {
+        explanation.push_str(&format!(
+            "; {} more surface once it is fixed",
+            plural(problems.len() - 1, "problem", "problems")
+        ));
+    }
+    explanation.push('.');
+    let f = finding(
+        "settings-invalid",
+        Severity::Error,
+        format!("{WILL_NOT_SHOW}hsConversationsSettings.{} is invalid", thrown.field),
+        explanation,
+        vec![at.id],
+    );
+    vec![with_fix(f, settings_fix(&thrown.field))]
+}
+
+/// A placeholder and no `widget.load()` within the grace period.
+fn load_never_called(doc: &Doc, context: &Context) -> Vec<Finding> {
+    let Some((placeholder, _)) = doc.apis.iter().find(|(_, api)| api.state == "placeholder") else { return vec![] };
+    let loaded = doc.first_ready().is_some() || doc.calls.iter().any(|c| c.method == "widget.load");
+    if loaded || context.now_wall - placeholder.wall < LOAD_GRACE_MS {
+        return vec![];
+    }
+    let f = finding(
+        "load-never-called",
+        Severity::Error,
+        format!("{WILL_NOT_SHOW}widget.load() was never called"),
+        format!(
+            "hsConversationsSettings.loadImmediately is false, so the loader only built a placeholder and waits for widget.load(), which nothing has called in the {:.0} s since.",
+            (context.now_wall - placeholder.wall) / 1000.0
+        ),
+        vec![placeholder.id],
+    );
+    vec![with_fix(
+        f,
+        "// when the chat should appear (e.g. after consent):\nwindow.HubSpotConversations.widget.load();",
+    )]
+}
+
+/// `inlineEmbedSelector` matches nothing when the loader renders.
+fn inline_target_missing(doc: &Doc, _: &Context) -> Vec<Finding> {
+    for (render, row) in doc.initialized.iter().rev() {
+        if row.will_render != Some(true) {
+            continue;
+        }
+        let Some((missing, target)) = doc.inline_missing.iter().rev().find(|(at, _)| at.i < render.i) else {
+            continue;
+        };
+        let inserted = doc.inserted.iter().any(|(at, f)| f.inline && at.i > missing.i)
+            || doc.frames.iter().any(|(at, f)| f.inline && f.loaded && at.i > missing.i);
+        if inserted {
+            return vec![];
+        }
+        let f = finding(
+            "inline-target-missing",
+            Severity::Error,
+            format!("{WILL_NOT_SHOW}the inline target {} does not exist", Value::from(target.selector.as_str())),
+            "When widget-data answered, inlineEmbedSelector matched no element, so no iframe was inserted; the widget is now wedged (status() stays pending, refresh() and load() are refused) and only remove() then load() recovers once the element exists.".into(),
+            vec![missing.id, render.id],
+        );
+        return vec![with_fix(
+            f,
+            "// once the element exists:\nwindow.HubSpotConversations.widget.remove();\nwindow.HubSpotConversations.widget.load();",
+        )];
+    }
+    vec![]
+}
+
+/// `on()`/`off()` with a name that is not an SDK event, or `off()` with a handler never registered.
+fn unknown_event_name(doc: &Doc, _: &Context) -> Vec<Finding> {
+    let mut registered: BTreeSet<(&str, u32)> = BTreeSet::new();
+    let mut unknown: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+    let mut not_registered: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+    for call in doc.page_calls().filter(|c| c.returned && (c.method == "on" || c.method == "off")) {
+        let Some(name) = call.event_name() else { continue };
+        if !SDK_EVENT_NAMES.contains(&name) {
+            unknown.entry(name).or_default().push(call.at.id);
+        } else if call.method == "on" {
+            registered.insert((name, call.handler));
+        } else if !registered.contains(&(name, call.handler)) {
+            not_registered.entry(name).or_default().push(call.at.id);
+        }
+    }
+    let mut findings: Vec<Finding> = unknown
+        .into_iter()
+        .map(|(name, evidence)| {
+            let suggestion = nearest(name, SDK_EVENT_NAMES.iter().copied());
+            let mut explanation = format!(
+                "The loader does not check event names: \"{name}\" is not an SDK event, so the handler is registered but never called"
+            );
+            if let Some(s) = suggestion {
+                explanation.push_str(&format!(" (did you mean \"{s}\"?)"));
+            }
+            explanation.push('.');
+            let f = finding(
+                "unknown-event-name",
+                Severity::Warning,
+                format!("\"{name}\" is not an SDK event"),
+                explanation,
+                evidence,
+            );
+            match suggestion {
+                Some(s) => with_fix(f, format!("window.HubSpotConversations.on('{s}', handler);")),
+                None => f,
+            }
+        })
+        .collect();
+    findings.extend(not_registered.into_iter().map(|(name, evidence)| {
+        let f = finding(
+            "unknown-event-name",
+            Severity::Warning,
+            format!("off(\"{name}\") removes nothing"),
+            format!("off(\"{name}\", fn) was given a function that was never registered with on(\"{name}\"), so nothing is removed and the original handler keeps firing."),
+            evidence,
+        );
+        with_fix(
+            f,
+            format!("const handler = (payload) => {{ /* … */ }};\nwindow.HubSpotConversations.on('{name}', handler);\n// later, the SAME function:\nwindow.HubSpotConversations.off('{name}', handler);"),
+        )
+    }));
+    findings
+}
+
+/// The page's `load`/`refresh` calls merged by the throttle (arguments lost), and `refresh()`
+/// dropped while the first load was in flight.
+fn throttle_collapsed(doc: &Doc, _: &Context) -> Vec<Finding> {
+    let mut findings = vec![];
+    // Calls collapsed into the same trailing call: only the last one's arguments survive.
+    let mut groups: BTreeMap<(&str, u64), Vec<&Call>> = BTreeMap::new();
+    for call in doc.calls.iter() {
+        if let Some(runs_at) = call.collapsed_into {
+            groups.entry((call.method.as_str(), runs_at.to_bits())).or_default().push(call);
+        }
+    }
+    for ((method, runs_at), calls) in groups {
+        let Some((winner, merged)) = calls.split_last() else { continue };
+        let lost: Vec<&&Call> = merged.iter().filter(|c| c.args != winner.args).collect();
+        if lost.is_empty() || !calls.iter().any(|c| c.page) {
+            continue;
+        }
+        let lost_text: Vec<String> = lost.iter().map(|c| c.describe()).collect();
+        let mut evidence: Vec<u64> = lost.iter().map(|c| c.at.id).collect();
+        evidence.push(winner.at.id);
+        let f = finding(
+            "throttle-collapsed",
+            Severity::Warning,
+            format!("{method}() calls merged by the loader's throttle"),
+            format!(
+                "The loader runs {method}() at most once a second and merges the calls in between into one trailing call (at {:.3} s) with the LAST arguments, {}, so {} had no effect.",
+                f64::from_bits(runs_at) / 1000.0,
+                winner.describe(),
+                lost_text.join(", ")
+            ),
+            evidence,
+        );
+        findings.push(with_fix(
+            f,
+            format!("// one call with the options you need, at most once a second:\nwindow.HubSpotConversations.{method}({});", lost_text_args(&lost)),
+        ));
+    }
+    // refresh() while the first widget-data request is still in flight is dropped silently.
+    if let (Some(ready), Some((first_data, _))) = (doc.first_ready(), doc.widget_data.first()) {
+        let dropped: Vec<&Call> = doc
+            .page_calls()
+            .filter(|c| c.method == "widget.refresh" && c.returned && !c.placeholder)
+            .filter(|c| c.at.i > ready.i && c.at.t < first_data.t && c.at.i < first_data.i)
+            .collect();
+        if !dropped.is_empty() {
+            let mut evidence: Vec<u64> = dropped.iter().map(|c| c.at.id).collect();
+            evidence.push(first_data.id);
+            let f = finding(
+                "throttle-collapsed",
+                Severity::Warning,
+                "widget.refresh() dropped: the first load was still in flight".into(),
+                "A refresh() made while the widget's first widget-data request is still in flight is dropped silently (the loader only logs it in debug mode).".into(),
+                evidence,
+            );
+            findings.push(with_fix(
+                f,
+                "// refresh only once the widget has loaded:\nif (window.HubSpotConversations.widget.status().loaded) {\n  window.HubSpotConversations.widget.refresh();\n}",
+            ));
+        }
+    }
+    findings
+}
+
+fn lost_text_args(lost: &[&&Call]) -> String {
+    lost.last()
+        .and_then(|c| c.args.as_array())
+        .map(|a| a.iter().map(Value::to_string).collect::<Vec<_>>().join(", "))
+        .unwrap_or_default()
+}
+
+/// The path and query of a URL (what a route change changes); the fragment is dropped.
+fn path_and_query(url: &str) -> &str {
+    let url = url.split('#').next().unwrap_or_default();
+    match url.find("://") {
+        Some(scheme) => {
+            let rest = &url[scheme + 3..];
+            rest.find(['/', '?']).map_or("/", |i| &rest[i..])
+        }
+        None => url,
+    }
+}
+
+/// The URL changed (path or query) and no widget-data request (nor a `refresh()`/`load()`)
+/// followed. A hash-only change is not a route change (the loader itself reacts to
+/// `#hs-chat-open` only).
+fn spa_no_refresh(doc: &Doc, context: &Context) -> Vec<Finding> {
+    let Some(ready) = doc.first_ready() else { return vec![] };
+    let mut previous = doc.url.clone();
+    let mut evidence = vec![];
+    let mut urls = vec![];
+    let changes: Vec<&(At, NavRow)> = doc
+        .navs
+        .iter()
+        .filter(|(_, nav)| {
+            let changed = match previous.as_deref() {
+                Some(before) => path_and_query(before) != path_and_query(&nav.url),
+                None => nav.how != NavHow::Hashchange,
+            };
+            previous = Some(nav.url.clone());
+            changed
+        })
+        .collect();
+    for (k, (at, nav)) in changes.iter().enumerate() {
+        if at.i < ready.i || context.now_wall - at.wall < REFRESH_GRACE_MS {
+            continue;
+        }
+        let until = changes.get(k + 1).map_or(usize::MAX, |(next, _)| next.i);
+        let followed = doc.widget_data.iter().any(|(w, _)| w.i > at.i && w.i < until)
+            || doc.calls.iter().any(|c| {
+                c.at.i > at.i && c.at.i < until && matches!(c.method.as_str(), "widget.refresh" | "widget.load")
+            });
+        if !followed {
+            evidence.push(at.id);
+            urls.push(nav.url.as_str());
+        }
+    }
+    if evidence.is_empty() {
+        return vec![];
+    }
+    let f = finding(
+        "spa-no-refresh",
+        Severity::Warning,
+        "Route change without widget.refresh()".into(),
+        format!(
+            "The URL changed to {} and no widget-data request followed: the loader does not watch pushState/popstate, so the chat of the previous route stays, even where this route has none.",
+            urls.join(", ")
+        ),
+        evidence,
+    );
+    vec![with_fix(f, "// after every route change (e.g. in the router's afterEach hook):\nwindow.HubSpotConversations?.widget.refresh();")]
+}
+
+/// widget-data 204/404, `HIDE_WIDGET`, `messageWillRender:false`, `disabledHsPopups` with
+/// `LIVE_CHAT`, or a `toJSON` on a built-in prototype.
+fn no_chat_on_page(doc: &Doc, _: &Context) -> Vec<Finding> {
+    let env = doc.env.as_ref();
+    let last_data = doc.widget_data.last();
+    let last_render = doc.initialized.last();
+    let (cause, explanation, evidence, fix): (String, String, Vec<u64>, Option<&str>) = if let Some((at, _)) =
+        env.filter(|(_, e)| e.disabled_popups.as_ref().is_some_and(|p| p.iter().any(|s| s == "LIVE_CHAT")))
+    {
+        (
+            "window.disabledHsPopups contains LIVE_CHAT".into(),
+            "The page lists LIVE_CHAT in window.disabledHsPopups, which tells the loader not to render the chat."
+                .into(),
+            vec![at.id],
+            Some("window.disabledHsPopups = (window.disabledHsPopups || []).filter((p) => p !== 'LIVE_CHAT');"),
+        )
+    } else if let Some((at, e)) = env.filter(|(_, e)| !e.to_json.is_empty()) {
+        (
+                format!("toJSON is defined on {}", e.to_json.join(", ")),
+                format!("A script defines toJSON on {} (an old library or polyfill), which breaks the loader's messages, so it does not render the chat.", e.to_json.join(", ")),
+                vec![at.id],
+                Some("// remove the library or polyfill that adds it, or:\ndelete Array.prototype.toJSON;\ndelete Object.prototype.toJSON;\ndelete String.prototype.toJSON;"),
+            )
+    } else if let Some((at, data)) = last_data.filter(|(_, d)| d.status == 204 || d.status == 404) {
+        (
+                format!("widget-data answered {} for this URL", data.status),
+                format!("HubSpot answered the widget-data request with {}: no chatflow targets this page's URL, so the loader quietly renders nothing.", data.status),
+                vec![at.id],
+                None,
+            )
+    } else if let Some((at, row)) = last_render.filter(|(_, r)| r.will_render == Some(false)) {
+        match row.reason.as_deref() {
+                Some("HIDE_WIDGET") => (
+                    "the chatflow hides the widget on this page (HIDE_WIDGET)".into(),
+                    "The loader reported messageWillRender: false with reason HIDE_WIDGET: the portal's chatflow settings hide the chat on this page.".into(),
+                    vec![at.id],
+                    None,
+                ),
+                reason => (
+                    "the loader reported messageWillRender: false".into(),
+                    format!(
+                        "The loader dispatched hubspot:messages:initialized with messageWillRender: false{}: it decided not to render the chat (no chatflow for this URL, or the widget-data request failed).",
+                        reason.map(|r| format!(" (reason: {r})")).unwrap_or_default()
+                    ),
+                    vec![at.id],
+                    None,
+                ),
+            }
+    } else {
+        return vec![];
+    };
+    let shown = doc.frames.last().is_some_and(|(_, f)| f.loaded);
+    let f = if shown {
+        finding(
+            "no-chat-on-page",
+            Severity::Warning,
+            format!("No chat for this URL: {cause} (the earlier widget stays)"),
+            format!("{explanation} The widget loaded earlier stays on the page until it is removed."),
+            evidence,
+        )
+    } else {
+        finding("no-chat-on-page", Severity::Error, format!("{WILL_NOT_SHOW}{cause}"), explanation, evidence)
+    };
+    vec![match fix {
+        Some(fix) => with_fix(f, fix),
+        None => f,
+    }]
+}
+
+fn is_bundle(src: &str) -> bool {
+    src.contains("conversations-embed")
+}
+
+/// Embed codes of two portals (which one won), or the bundle included twice. The same portal
+/// script twice is harmless.
+fn duplicate_loader(doc: &Doc, _: &Context) -> Vec<Finding> {
+    let active: Vec<&(At, LoaderRow)> = doc.loaders.iter().filter(|(_, l)| !l.blocked).collect();
+    let mut findings = vec![];
+    let mut portals: Vec<&str> = vec![];
+    for (_, loader) in &active {
+        if let Some(p) = loader.portal.as_deref().filter(|p| !portals.contains(p)) {
+            portals.push(p);
+        }
+    }
+    if portals.len() > 1 {
+        let winner = active.iter().find(|(_, l)| is_bundle(&l.src)).and_then(|(_, l)| l.portal.as_deref());
+        let evidence = active.iter().filter(|(_, l)| l.portal.is_some()).map(|(at, _)| at.id).collect();
+        let list = portals.join(" and ");
+        let (title, outcome) = match winner {
+            Some(w) => {
+                let losers: Vec<&str> = portals.iter().copied().filter(|p| *p != w).collect();
+                (
+                    format!("Two portals' embed codes: portal {w} won"),
+                    format!("portal {w}'s script ran first, so portal {}'s chat silently never loads", losers.join(", ")),
+                )
+            }
+            None => (
+                format!("Two portals' embed codes ({list})"),
+                "the first portal script to download wins, so the other portal's chat silently never loads (a race that can change from one visit to the next)".to_string(),
+            ),
+        };
+        let f = finding(
+            "duplicate-loader",
+            Severity::Warning,
+            title,
+            format!("The page has the embed codes of portals {list}: {outcome}."),
+            evidence,
+        );
+        let keep = winner.unwrap_or(portals[0]);
+        findings.push(with_fix(
+            f,
+            format!("<!-- keep ONE embed code -->\n<script type=\"text/javascript\" id=\"hs-script-loader\" async defer src=\"//js.hs-scripts.com/{keep}.js\"></script>"),
+        ));
+    }
+    let mut bundles: Vec<&(At, LoaderRow)> = vec![];
+    for entry in active.iter().copied().filter(|(_, l)| is_bundle(&l.src) && !l.again) {
+        if !bundles.iter().any(|(_, b)| b.src == entry.1.src) {
+            bundles.push(entry);
+        }
+    }
+    if bundles.len() > 1 {
+        let srcs: Vec<&str> = bundles.iter().map(|(_, l)| l.src.as_str()).collect();
+        findings.push(finding(
+            "duplicate-loader",
+            Severity::Warning,
+            "The chat bundle is included twice".into(),
+            format!(
+                "The page loads the chat bundle from {}: the second copy sees window.hubspot_live_messages_running, warns “duplicate instance of live chat exists on page” and does nothing.",
+                srcs.join(" and ")
+            ),
+            bundles.iter().map(|(at, _)| at.id).collect(),
+        ));
+    }
+    findings
+}
+
+/// Token without email or the reverse; identification set after the widget object was created.
+fn identification(doc: &Doc, _: &Context) -> Vec<Finding> {
+    let mut findings = vec![];
+    let is_set = |fields: &BTreeMap<String, SettingsField>, key: &str| {
+        fields.get(key).is_some_and(|f| f.js_type == "string" && f.value.as_str().is_some_and(|v| !v.is_empty()))
+    };
+    if let Some((at, _, fields)) = doc.settings.last() {
+        let (email, token) = (is_set(fields, "identificationEmail"), is_set(fields, "identificationToken"));
+        if email != token {
+            let (has, lacks) = if token {
+                ("identificationToken", "identificationEmail")
+            } else {
+                ("identificationEmail", "identificationToken")
+            };
+            let f = finding(
+                "identification",
+                Severity::Warning,
+                format!("{has} without {lacks}"),
+                format!("The loader sends {has} without {lacks} as is, and HubSpot identifies a visitor only with both, so the visitor stays anonymous."),
+                vec![at.id],
+            );
+            findings.push(with_fix(
+                f,
+                "window.hsConversationsSettings = {\n  identificationEmail: 'visitor@example.com',\n  identificationToken: '<token from the Visitor Identification API>',\n};",
+            ));
+        }
+    }
+    let value = |fields: &BTreeMap<String, SettingsField>, key: &str| fields.get(key).map(|f| f.value.clone());
+    for (k, (at, kind, fields)) in doc.settings.iter().enumerate() {
+        if *kind != SettingsKind::AssignedAfter
+            || !(is_set(fields, "identificationEmail") || is_set(fields, "identificationToken"))
+        {
+            continue;
+        }
+        let before = doc.settings[..k].iter().rev().map(|(_, _, f)| f).next();
+        let changed = before.is_none_or(|b| {
+            ["identificationEmail", "identificationToken"].iter().any(|key| value(b, key) != value(fields, key))
+        });
+        let reset_after = doc.resets().any(|r| r.at.i > at.i) || doc.apis.iter().any(|(a, _)| a.i > at.i);
+        if changed && !reset_after {
+            let f = finding(
+                "identification",
+                Severity::Warning,
+                "Identification set after the widget started".into(),
+                "identificationEmail/identificationToken were set after the loader read the settings: the widget keeps the values it read (refresh() reuses them) until it is reset.".into(),
+                vec![at.id],
+            );
+            findings.push(with_fix(
+                f,
+                "window.hsConversationsSettings = { identificationEmail: email, identificationToken: token };\nwindow.HubSpotConversations.clear({ resetWidget: true });",
+            ));
+        }
+    }
+    findings
+}
+
+/// A page call made between the chat iframe's insertion and its load: posted into the blank
+/// iframe, lost. Calls made before the iframe exists are queued by the loader.
+fn call_before_iframe(doc: &Doc, _: &Context) -> Vec<Finding> {
+    let mut lost = vec![];
+    for (inserted, frame) in &doc.inserted {
+        let loaded = doc
+            .frames
+            .iter()
+            .find(|(at, f)| at.i > inserted.i && f.loaded && f.inline == frame.inline)
+            .map_or(usize::MAX, |(at, _)| at.i);
+        lost.extend(doc.page_calls().filter(|c| {
+            c.returned
+                && !c.placeholder
+                && c.at.i > inserted.i
+                && c.at.i < loaded
+                && LOST_BEFORE_LOAD.contains(&c.method.as_str())
+        }));
+    }
+    if lost.is_empty() {
+        return vec![];
+    }
+    let mut methods: Vec<String> = lost.iter().map(|c| format!("{}()", c.method)).collect();
+    methods.dedup();
+    let f = finding(
+        "call-before-iframe",
+        Severity::Error,
+        format!("Lost: {} made before the chat iframe loaded", methods.join(", ")),
+        "These calls were made after the chat iframe was inserted but before it loaded: the loader posted them into the iframe's blank page, where they are lost (calls made before the iframe exists are queued and delivered).".into(),
+        lost.iter().map(|c| c.at.id).collect(),
+    );
+    vec![with_fix(f, "// queued by the loader until the chat is ready:\nwindow.hsConversationsOnReady = [\n  () => window.HubSpotConversations.widget.open(),\n];")]
+}
+
+/// The chat iframe asked to store `messagesUtk` and no such cookie exists; `__hs_opt_out=yes`.
+fn cookies_cannot_persist(doc: &Doc, context: &Context) -> Vec<Finding> {
+    let Some(cookies) = &context.cookies else { return vec![] };
+    let mut findings = vec![];
+    if cookies.iter().any(|c| c.name == "__hs_opt_out" && c.value == "yes") {
+        findings.push(finding(
+            "cookies-cannot-persist",
+            Severity::Warning,
+            "The visitor opted out of HubSpot cookies (__hs_opt_out=yes)".into(),
+            "With __hs_opt_out=yes the loader tells the chat not to keep its cookie, so each visit starts a new conversation.".into(),
+            vec![],
+        ));
+    }
+    let asked: Vec<&At> = doc
+        .chat_messages
+        .iter()
+        .filter(|(at, m)| {
+            m.message_type == "store-messages-cookie" && m.utk && context.now_wall - at.wall >= COOKIE_GRACE_MS
+        })
+        .map(|(at, _)| at)
+        .collect();
+    if !asked.is_empty() && !cookies.iter().any(|c| c.name == "messagesUtk") {
+        let f = finding(
+            "cookies-cannot-persist",
+            Severity::Error,
+            "The messagesUtk cookie is never stored".into(),
+            "The chat asked the page to store its messagesUtk cookie and none exists: something (usually a consent tool wrapping document.cookie) swallows the write, so every page view starts a new conversation.".into(),
+            asked.iter().map(|at| at.id).collect(),
+        );
+        findings.push(with_fix(f, "// check in the console: does the write stick?\ndocument.cookie = 'messagesUtk-test=1; path=/';\nconsole.log(document.cookie.includes('messagesUtk-test'));"));
+    }
+    findings
+}
+
+fn origin(url: &str) -> &str {
+    match url.find("://") {
+        Some(scheme) => {
+            let end = url[scheme + 3..].find(['/', '?', '#']).map_or(url.len(), |i| scheme + 3 + i);
+            &url[..end]
+        }
+        None => url,
+    }
+}
+
+/// A `securitypolicyviolation` for a HubSpot host, by directive, except DevTools' own source-map
+/// fetch.
+fn csp_blocked(doc: &Doc, _: &Context) -> Vec<Finding> {
+    /// Evidence, blocked origins, directives as reported.
+    type Family<'a> = (Vec<u64>, BTreeSet<&'a str>, BTreeSet<&'a str>);
+    let mut families: BTreeMap<&str, Family> = BTreeMap::new();
+    for (at, csp) in &doc.csps {
+        let devtools_source_map = csp.blocked.ends_with(".js.map") && csp.source.is_empty();
+        if devtools_source_map {
+            continue;
+        }
+        let d = csp.directive.as_str();
+        let family = if d.starts_with("script-src") {
+            "script-src"
+        } else if d.starts_with("frame-src") || d.starts_with("child-src") {
+            "frame-src"
+        } else if d.starts_with("connect-src") {
+            "connect-src"
+        } else {
+            d
+        };
+        let entry = families.entry(family).or_default();
+        entry.0.push(at.id);
+        entry.1.insert(origin(&csp.blocked));
+        entry.2.insert(d);
+    }
+    families
+        .into_iter()
+        .map(|(family, (evidence, origins, directives))| {
+            let origins: Vec<&str> = origins.into_iter().filter(|o| !o.is_empty()).collect();
+            let (severity, title, what) = match family {
+                "script-src" => (
+                    Severity::Error,
+                    format!("{WILL_NOT_SHOW}Content-Security-Policy blocks HubSpot's script (script-src)"),
+                    "the loader never runs: no object, no request, no chat",
+                ),
+                "frame-src" => (
+                    Severity::Error,
+                    format!("{WILL_NOT_SHOW}Content-Security-Policy blocks the chat iframe (frame-src)"),
+                    "the widget stays empty although its iframe fires load (status().loaded is true)",
+                ),
+                "connect-src" => (
+                    Severity::Error,
+                    format!("{WILL_NOT_SHOW}Content-Security-Policy blocks the widget-data request (connect-src)"),
+                    "“Initial messages API call failed” and messageWillRender: false",
+                ),
+                other => (
+                    Severity::Warning,
+                    format!("Content-Security-Policy blocks HubSpot ({other})"),
+                    "parts of the widget may be missing",
+                ),
+            };
+            let directives: Vec<&str> = directives.into_iter().collect();
+            let f = finding(
+                "csp-blocked",
+                severity,
+                title,
+                format!(
+                    "The page's Content-Security-Policy ({}) blocked {}: {what}.",
+                    directives.join(", "),
+                    if origins.is_empty() { "HubSpot".to_string() } else { origins.join(", ") }
+                ),
+                evidence,
+            );
+            with_fix(
+                f,
+                format!(
+                    "Content-Security-Policy: {family} 'self' {} /* added to your existing sources */",
+                    origins.join(" ")
+                ),
+            )
+        })
+        .collect()
+}
+
+/// A second assignment replaced a non-empty callbacks array before the loader read it.
+fn onready_overwritten(doc: &Doc, _: &Context) -> Vec<Finding> {
+    let mut evidence = vec![];
+    for (k, (at, row)) in doc.onready.iter().enumerate() {
+        if row.action != OnReadyAction::Assigned || row.replaced == 0 {
+            continue;
+        }
+        let earlier = doc.onready[..k]
+            .iter()
+            .rev()
+            .find(|(_, r)| r.action == OnReadyAction::Assigned && r.array && r.length > 0)
+            .map(|(a, _)| a);
+        let since = earlier.map_or(0, |a| a.i);
+        let read_between =
+            doc.onready.iter().any(|(a, r)| r.action == OnReadyAction::Read && a.i > since && a.i < at.i);
+        if !read_between {
+            evidence.extend(earlier.map(|a| a.id));
+            evidence.push(at.id);
+        }
+    }
+    if evidence.is_empty() {
+        return vec![];
+    }
+    let f = finding(
+        "onready-overwritten",
+        Severity::Error,
+        "A second hsConversationsOnReady assignment dropped callbacks".into(),
+        "window.hsConversationsOnReady = [fn] was assigned again before the loader read it, replacing an array that already held callbacks (another script's): those never run.".into(),
+        evidence,
+    );
+    vec![with_fix(f, "// in every script, before the embed code:\n(window.hsConversationsOnReady = window.hsConversationsOnReady || []).push(() => {\n  /* use window.HubSpotConversations here */\n});")]
+}
+
+/// The embed `<script>` neutralised (a type that is not JavaScript).
+fn loader_blocked(doc: &Doc, _: &Context) -> Vec<Finding> {
+    if doc.any_object() {
+        return vec![];
+    }
+    let blocked: Vec<&(At, LoaderRow)> = doc
+        .loaders
+        .iter()
+        .filter(|(at, l)| l.blocked && !doc.loaders.iter().any(|(a, o)| a.i > at.i && !o.blocked && o.src == l.src))
+        .collect();
+    let Some((_, first)) = blocked.first() else { return vec![] };
+    let portal = first.portal.as_deref().unwrap_or("<portal id>");
+    let f = finding(
+        "loader-blocked",
+        Severity::Error,
+        format!("{WILL_NOT_SHOW}the embed script is blocked"),
+        format!(
+            "The embed code's <script> ({}) has a type that is not JavaScript (a consent tool's text/plain), so the browser never runs it: no loader, no object, no request.",
+            first.src
+        ),
+        blocked.iter().map(|(at, _)| at.id).collect(),
+    );
+    vec![with_fix(
+        f,
+        format!("<!-- let the consent tool release it (or classify it as necessary): -->\n<script type=\"text/javascript\" id=\"hs-script-loader\" async defer src=\"//js.hs-scripts.com/{portal}.js\"></script>"),
+    )]
+}
+
+/// A framework removed and re-added the embed code: nothing reloads.
+fn loader_reinserted(doc: &Doc, _: &Context) -> Vec<Finding> {
+    let again: Vec<u64> = doc.loaders.iter().filter(|(_, l)| l.again && !l.blocked).map(|(at, _)| at.id).collect();
+    if again.is_empty() {
+        return vec![];
+    }
+    let f = finding(
+        "loader-reinserted",
+        Severity::Warning,
+        "The embed code was re-inserted: nothing reloads".into(),
+        "Something (usually a framework re-rendering) removed the embed <script> and added it again; the loader already runs, warns “duplicate instance of live chat exists on page” and reloads nothing.".into(),
+        again,
+    );
+    vec![with_fix(f, "// keep the embed code out of re-rendered markup; to reload the chat:\nwindow.HubSpotConversations.widget.refresh();")]
+}
+
+/// Calls keep arriving on the placeholder after the real object exists.
+fn stale_placeholder(doc: &Doc, _: &Context) -> Vec<Finding> {
+    let Some(ready) = doc.first_ready() else { return vec![] };
+    let stale: Vec<&Call> = doc.page_calls().filter(|c| c.placeholder && c.at.i > ready.i).collect();
+    if stale.is_empty() {
+        return vec![];
+    }
+    let mut methods: Vec<String> = stale.iter().map(|c| format!("{}()", c.method)).collect();
+    methods.sort();
+    methods.dedup();
+    let f = finding(
+        "stale-placeholder",
+        Severity::Warning,
+        "Calls still go to the placeholder".into(),
+        format!(
+            "{} {} made on the placeholder object after the real one replaced it (a cached reference): they only print a warning, and load() on it fetches widget-data a second time.",
+            methods.join(", "),
+            if stale.len() == 1 { "was" } else { "were" }
+        ),
+        stale.iter().map(|c| c.at.id).collect(),
+    );
+    vec![with_fix(f, "// not: const chat = window.HubSpotConversations; … chat.widget.open();\nwindow.HubSpotConversations.widget.open();")]
+}
+
+/// Handlers registered with `on()` outside onReady before a reset (the new object has a new
+/// emitter).
+fn listeners_lost_after_reset(doc: &Doc, _: &Context) -> Vec<Finding> {
+    let Some(reset) = doc.resets().last() else { return vec![] };
+    let lost: Vec<&Call> = doc
+        .page_calls()
+        .filter(|c| c.method == "on" && c.returned && !c.from_loader && c.at.i < reset.at.i)
+        .filter(|c| {
+            !doc.page_calls().any(|again| {
+                again.method == "on"
+                    && again.returned
+                    && again.at.i > reset.at.i
+                    && again.event_name() == c.event_name()
+            })
+        })
+        .collect();
+    if lost.is_empty() {
+        return vec![];
+    }
+    let mut names: Vec<String> = lost.iter().filter_map(|c| c.event_name()).map(|n| format!("\"{n}\"")).collect();
+    names.dedup();
+    let mut evidence: Vec<u64> = lost.iter().map(|c| c.at.id).collect();
+    evidence.push(reset.at.id);
+    let f = finding(
+        "listeners-lost-after-reset",
+        Severity::Error,
+        format!("Handlers for {} lost after the reset", names.join(", ")),
+        format!(
+            "{} built a new HubSpotConversations object with a new event emitter: handlers registered with on() outside onReady before it no longer receive events.",
+            reset.describe()
+        ),
+        evidence,
+    );
+    vec![with_fix(f, "// onReady runs again after a reset:\nwindow.hsConversationsOnReady = [\n  () => window.HubSpotConversations.on('conversationStarted', onConversationStarted),\n];")]
+}
+
+/// Keys the loader does not read that are close to one it does.
+fn settings_unknown_key(doc: &Doc, _: &Context) -> Vec<Finding> {
+    let Some((at, _, fields)) = doc.settings_as_read().or(doc.settings.last()) else { return vec![] };
+    let typos: Vec<(String, &str)> = unknown_keys(fields)
+        .into_iter()
+        .filter_map(|key| nearest(&key, known_keys()).map(|known| (key, known)))
+        .collect();
+    if typos.is_empty() {
+        return vec![];
+    }
+    let text: Vec<String> = typos.iter().map(|(key, known)| format!("\"{key}\" (did you mean \"{known}\"?)")).collect();
+    let f = finding(
+        "settings-unknown-key",
+        Severity::Warning,
+        format!("Unknown setting {}", text.join(", ")),
+        format!("The loader ignores keys it does not know, silently: {} has no effect.", text.join(", ")),
+        vec![at.id],
+    );
+    let (_, known) = typos[0];
+    vec![with_fix(f, format!("window.hsConversationsSettings = {{\n  {known}: …\n}};"))]
+}
+
+/// Facts worth knowing that are not problems.
+fn notes(doc: &Doc) -> Vec<Note> {
+    let Some((at, env)) = &doc.env else { return vec![] };
+    let mut notes = vec![];
+    let host = env.host.trim_start_matches('[').trim_end_matches(']');
+    let local = host == "localhost" || host.ends_with(".localhost") || host.parse::<std::net::IpAddr>().is_ok();
+    if local {
+        notes.push(Note {
+            text: format!("{host}: the browser stores messagesUtk host-only here, and it persists."),
+            evidence: vec![at.id],
+        });
+    }
+    if !env.secure {
+        notes.push(Note {
+            text: "plain http: the loader warns “You are using conversations on a non-https site!”, the cookie still persists.".into(),
+            evidence: vec![at.id],
+        });
+    }
+    notes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::protocol::PageRecord;
+    use crate::core::summary::{navigation_row, record_row};
+    use crate::core::throttle::Throttle;
+    use serde_json::json;
+
+    const ORIGIN: f64 = 1_700_000_000_000.0;
+    const PORTAL_SCRIPT: &str = "https://js.hs-scripts.com/123.js";
+    const BUNDLE: &str = "https://js.usemessages.com/conversations-embed.js";
+
+    /// A log built the way the hub builds it: records through `record_row`.
+    struct Log {
+        entries: Vec<Rc<Entry>>,
+        throttles: BTreeMap<String, Throttle>,
+        seq: u64,
+    }
+
+    impl Log {
+        fn new() -> Log {
+            let mut log = Log { entries: vec![], throttles: BTreeMap::new(), seq: 0 };
+            log.push_row(navigation_row("https://shop.test/products?page=1"));
+            log
+        }
+
+        fn push_row(&mut self, row: crate::core::summary::Row) -> u64 {
+            let id = self.entries.len() as u64 + 1;
+            self.entries.push(Rc::new(row.into_entry(id, "d".into(), ORIGIN)));
+            id
+        }
+
+        /// Adds a record (JSON without `seq`), returns the id of its row.
+        fn add(&mut self, mut record: Value) -> u64 {
+            self.seq += 1;
+            record["seq"] = json!(self.seq);
+            let record: PageRecord = serde_json::from_value(record).expect("a valid record");
+            let row = record_row(&record, &mut self.throttles).expect("a row");
+            self.push_row(row)
+        }
+
+        fn api(&mut self, t: f64, state: &str, generation: u32) -> u64 {
+            self.add(json!({"k": "api", "t": t, "state": state, "generation": generation}))
+        }
+
+        fn call(&mut self, t: f64, method: &str, extra: Value) -> u64 {
+            let mut record = json!({
+                "k": "page_call", "t": t, "method": method, "generation": 1, "placeholder": false, "args": [],
+                "outcome": "returned", "value": null, "error": "", "handler": 0,
+                "caller": "https://shop.test/app.js:1:1", "from_loader": false
+            });
+            for (key, value) in extra.as_object().unwrap() {
+                record[key] = value.clone();
+            }
+            self.add(record)
+        }
+
+        fn on(&mut self, t: f64, method: &str, name: &str, handler: u32, extra: Value) -> u64 {
+            let mut extra = extra;
+            extra["args"] = json!([name, "[function]"]);
+            extra["handler"] = json!(handler);
+            self.call(t, method, extra)
+        }
+
+        fn panel_call(&mut self, t: f64, method: &str, args: Value) -> u64 {
+            self.add(
+                json!({"k": "call", "t": t, "id": t as u64, "method": method, "args": args, "outcome": "returned"}),
+            )
+        }
+
+        fn onready(&mut self, t: f64, action: &str, array: bool, length: u64, replaced: u64) -> u64 {
+            self.add(json!({"k": "onready", "t": t, "action": action, "array": array, "length": length, "generation": 1, "replaced": replaced}))
+        }
+
+        fn settings(&mut self, t: f64, phase: &str, fields: Value) -> u64 {
+            self.add(json!({"k": "settings", "t": t, "source": "assigned", "phase": phase, "present": true, "fields": fields}))
+        }
+
+        fn settings_read(&mut self, t: f64, fields: Value) -> Option<u64> {
+            self.seq += 1;
+            let record = json!({"k": "settings", "seq": self.seq, "t": t, "source": "read", "phase": "before_loader", "present": true, "fields": fields});
+            let row = record_row(&serde_json::from_value(record).unwrap(), &mut self.throttles)?;
+            Some(self.push_row(row))
+        }
+
+        fn loader(&mut self, t: f64, src: &str, portal: Option<&str>, flags: Value) -> u64 {
+            let mut record = json!({"k": "loader", "t": t, "src": src, "portal": portal});
+            for (key, value) in flags.as_object().unwrap() {
+                record[key] = value.clone();
+            }
+            self.add(record)
+        }
+
+        fn nav(&mut self, t: f64, how: &str, url: &str) -> u64 {
+            self.add(json!({"k": "nav", "t": t, "how": how, "url": url}))
+        }
+
+        fn csp(&mut self, t: f64, directive: &str, blocked: &str, source: &str) -> u64 {
+            self.add(json!({"k": "csp", "t": t, "directive": directive, "blocked": blocked, "source": source}))
+        }
+
+        fn widget_data(&mut self, t: f64, status: u16) -> u64 {
+            let url = "https://api.hubspot.com/livechat-public/v1/message/public?portalId=123";
+            self.add(json!({"k": "widget_data", "t": t, "url": url, "status": status, "duration": 40}))
+        }
+
+        fn iframe(&mut self, t: f64, inline: bool) -> u64 {
+            self.add(json!({"k": "iframe", "t": t, "inline": inline, "src": "https://app.hubspot.com/conversations-visitor/123"}))
+        }
+
+        fn loaded(&mut self, t: f64, inline: bool) -> u64 {
+            self.add(
+                json!({"k": "widget", "t": t, "loaded": true, "inline": inline, "src": "https://app.hubspot.com/x"}),
+            )
+        }
+
+        fn initialized(&mut self, t: f64, will: bool, reason: Option<&str>) -> u64 {
+            let payload = json!({"messageWillRender": will, "reason": reason});
+            self.add(json!({"k": "event", "t": t, "name": MESSAGES_INITIALIZED, "payload": payload, "via": "dom"}))
+        }
+
+        fn inline(&mut self, t: f64, selector: &str, exists: bool) -> Option<u64> {
+            self.seq += 1;
+            let record = json!({"k": "inline", "seq": self.seq, "t": t, "selector": selector, "exists": exists});
+            let row = record_row(&serde_json::from_value(record).unwrap(), &mut self.throttles)?;
+            Some(self.push_row(row))
+        }
+
+        fn store_cookie(&mut self, t: f64) -> u64 {
+            self.add(json!({"k": "chat_message", "t": t, "type": "store-messages-cookie", "utk": true}))
+        }
+
+        fn env(&mut self, t: f64, extra: Value) -> u64 {
+            let mut record = json!({"k": "env", "t": t, "secure": true, "host": "shop.test", "disabled_popups": null, "to_json": [], "running": false});
+            for (key, value) in extra.as_object().unwrap() {
+                record[key] = value.clone();
+            }
+            self.add(record)
+        }
+
+        /// A page whose chat works: portal script, loader, onReady, widget-data 200, iframe loaded.
+        fn healthy() -> Log {
+            let mut log = Log::new();
+            log.loader(10.0, PORTAL_SCRIPT, Some("123"), json!({}));
+            log.onready(20.0, "assigned", true, 1, 0);
+            log.settings(21.0, "before_loader", json!({"loadImmediately": {"type": "boolean", "value": true}}));
+            log.loader(300.0, BUNDLE, Some("123"), json!({}));
+            log.env(400.0, json!({}));
+            log.api(500.0, "ready", 1);
+            log.onready(501.0, "read", true, 1, 0);
+            log.on(502.0, "on", "conversationStarted", 1, json!({"from_loader": true}));
+            log.widget_data(700.0, 200);
+            log.iframe(710.0, false);
+            log.initialized(711.0, true, None);
+            log.loaded(800.0, false);
+            log
+        }
+
+        fn diagnose(&self, now_t: f64) -> Diagnosis {
+            self.diagnose_with(now_t, None)
+        }
+
+        fn diagnose_with(&self, now_t: f64, cookies: Option<Vec<(&str, &str)>>) -> Diagnosis {
+            let cookies = cookies.map(|list| {
+                list.into_iter().map(|(name, value)| CookieSummary { name: name.into(), value: value.into() }).collect()
+            });
+            diagnose(&self.entries, &Context { now_wall: ORIGIN + now_t, cookies })
+        }
+    }
+
+    fn only(diagnosis: &Diagnosis, rule: &str) -> Finding {
+        let found: Vec<&Finding> = diagnosis.findings.iter().filter(|f| f.rule == rule).collect();
+        assert_eq!(found.len(), 1, "one {rule} finding in {:#?}", diagnosis.findings);
+        found[0].clone()
+    }
+
+    fn assert_clean(diagnosis: &Diagnosis) {
+        assert!(diagnosis.findings.is_empty(), "no finding expected: {:#?}", diagnosis.findings);
+    }
+
+    #[test]
+    fn a_healthy_page_has_no_finding() {
+        let log = Log::healthy();
+        assert_clean(&log.diagnose(60_000.0));
+        assert_clean(&log.diagnose_with(60_000.0, Some(vec![("messagesUtk", "0123"), ("hubspotutk", "x")])));
+        assert_eq!(headline(&log.diagnose(60_000.0)), "No problem found");
+    }
+
+    #[test]
+    fn only_the_current_document_counts() {
+        let mut log = Log::new();
+        log.loader(1.0, PORTAL_SCRIPT, Some("123"), json!({"blocked": true}));
+        assert_eq!(only(&log.diagnose(10.0), "loader-blocked").rule, "loader-blocked");
+        log.push_row(navigation_row("https://shop.test/next"));
+        assert_clean(&log.diagnose(10.0));
+    }
+
+    // ---- onready-not-run
+    #[test]
+    fn onready_not_run_fires_when_assigned_after_the_read_not_an_array_or_pushed_into() {
+        let mut log = Log::new();
+        log.api(500.0, "ready", 1);
+        log.onready(501.0, "read", false, 0, 0);
+        let late = log.onready(900.0, "assigned", true, 1, 0);
+        let f = only(&log.diagnose(5000.0), "onready-not-run");
+        assert_eq!((f.severity, f.evidence.clone()), (Severity::Error, vec![late]));
+        assert!(f.explanation.contains("assigned after the loader had read it"), "{}", f.explanation);
+        assert!(f.fix.unwrap().contains("window.hsConversationsOnReady = ["));
+
+        let mut log = Log::new();
+        let not_array = log.onready(10.0, "assigned", false, 0, 0);
+        log.api(500.0, "ready", 1);
+        log.onready(501.0, "read", false, 0, 0);
+        let f = only(&log.diagnose(5000.0), "onready-not-run");
+        assert_eq!(f.evidence, vec![not_array]);
+        assert!(f.explanation.contains("not an array"));
+
+        let mut log = Log::healthy();
+        let grew = log.onready(2500.0, "grew", true, 2, 0);
+        assert_eq!(only(&log.diagnose(5000.0), "onready-not-run").evidence, vec![grew]);
+    }
+
+    #[test]
+    fn onready_not_run_is_quiet_when_callbacks_run_on_each_object() {
+        // Assigned before the placeholder; pushed into after its read, then read again by load().
+        let mut log = Log::new();
+        log.onready(10.0, "assigned", true, 1, 0);
+        log.api(500.0, "placeholder", 1);
+        log.onready(501.0, "read", true, 1, 0);
+        log.onready(600.0, "assigned", true, 2, 0);
+        log.call(700.0, "widget.load", json!({"placeholder": true}));
+        log.api(701.0, "ready", 2);
+        log.onready(702.0, "read", true, 2, 0);
+        assert!(log.diagnose(60_000.0).findings.iter().all(|f| f.rule != "onready-not-run"));
+        // An empty array assigned late (a reset of the list) runs nothing and loses nothing.
+        let mut log = Log::healthy();
+        log.onready(5000.0, "assigned", true, 0, 0);
+        assert_clean(&log.diagnose(60_000.0));
+    }
+
+    // ---- onready-twice
+    fn placeholder_then_load(log: &mut Log) {
+        log.settings(5.0, "before_loader", json!({"loadImmediately": {"type": "boolean", "value": false}}));
+        log.onready(10.0, "assigned", true, 1, 0);
+        log.api(500.0, "placeholder", 1);
+        log.onready(501.0, "read", true, 1, 0);
+        log.on(
+            502.0,
+            "on",
+            "conversationStarted",
+            1,
+            json!({"from_loader": true, "placeholder": true, "generation": 1}),
+        );
+        log.call(503.0, "widget.load", json!({"from_loader": true, "placeholder": true, "generation": 1}));
+        log.api(504.0, "ready", 2);
+        log.onready(505.0, "read", true, 1, 0);
+    }
+
+    #[test]
+    fn onready_twice_fires_when_on_runs_on_the_placeholder_and_on_the_loaded_object() {
+        let mut log = Log::new();
+        placeholder_then_load(&mut log);
+        // The callback runs again: a new closure (handler #2), the same event, the shared emitter.
+        let second = log.on(506.0, "on", "conversationStarted", 2, json!({"from_loader": true, "generation": 2}));
+        let f = only(&log.diagnose(60_000.0), "onready-twice");
+        assert!(f.evidence.contains(&second) && f.evidence.len() == 2);
+        assert!(f.title.contains("\"conversationStarted\""));
+    }
+
+    #[test]
+    fn onready_twice_is_quiet_for_callbacks_running_twice_and_after_a_reset() {
+        // Callbacks merely running twice (no on() in them).
+        let mut log = Log::new();
+        log.settings(5.0, "before_loader", json!({"loadImmediately": {"type": "boolean", "value": false}}));
+        log.onready(10.0, "assigned", true, 1, 0);
+        log.api(500.0, "placeholder", 1);
+        log.onready(501.0, "read", true, 1, 0);
+        log.call(503.0, "widget.load", json!({"from_loader": true, "placeholder": true, "generation": 1}));
+        log.api(504.0, "ready", 2);
+        log.onready(505.0, "read", true, 1, 0);
+        assert!(log.diagnose(60_000.0).findings.iter().all(|f| f.rule != "onready-twice"));
+        // on() in onReady with loadImmediately:true (no placeholder), then a reset: a new emitter.
+        let mut log = Log::healthy();
+        log.call(5000.0, "clear", json!({"args": [{"resetWidget": true}], "generation": 1}));
+        log.api(5001.0, "ready", 2);
+        log.onready(5002.0, "read", true, 1, 0);
+        log.on(5003.0, "on", "conversationStarted", 2, json!({"from_loader": true, "generation": 2}));
+        assert_clean(&log.diagnose(60_000.0));
+    }
+
+    // ---- settings-invalid
+    #[test]
+    fn settings_invalid_gives_the_loaders_exact_invariant_violation() {
+        let mut log = Log::new();
+        let id = log.settings(5.0, "before_loader", json!({"loadImmediately": {"type": "string", "value": "false"}}));
+        log.loader(10.0, PORTAL_SCRIPT, Some("123"), json!({}));
+        let d = log.diagnose(60_000.0);
+        let f = only(&d, "settings-invalid");
+        assert_eq!(f.evidence, vec![id]);
+        assert_eq!(f.title, "Chat will not show: hsConversationsSettings.loadImmediately is invalid");
+        assert!(f.explanation.contains("Invariant Violation: Expected mergedSettings.loadImmediately to be a boolean"));
+        assert!(f.fix.unwrap().contains("loadImmediately: false"));
+        assert_eq!(headline(&d), f.title);
+        // Changed in place after a valid assignment: the read shows it.
+        let mut log = Log::new();
+        log.settings(5.0, "before_loader", json!({}));
+        let read = log.settings_read(900.0, json!({"isFullscreen": {"type": "number", "value": 1}})).unwrap();
+        assert_eq!(only(&log.diagnose(60_000.0), "settings-invalid").evidence, vec![read]);
+    }
+
+    #[test]
+    fn settings_invalid_is_quiet_when_the_loader_accepted_them() {
+        assert_clean(&Log::healthy().diagnose(60_000.0));
+        // Invalid, but assigned after the loader read valid ones: no effect, not this rule.
+        let mut log = Log::healthy();
+        log.settings(5000.0, "after_loader", json!({"loadImmediately": {"type": "string", "value": "no"}}));
+        assert!(log.diagnose(60_000.0).findings.iter().all(|f| f.rule != "settings-invalid"));
+    }
+
+    // ---- load-never-called
+    #[test]
+    fn load_never_called_fires_after_the_grace_period() {
+        let mut log = Log::new();
+        log.settings(5.0, "before_loader", json!({"loadImmediately": {"type": "boolean", "value": false}}));
+        let placeholder = log.api(500.0, "placeholder", 1);
+        assert!(log.diagnose(500.0 + LOAD_GRACE_MS - 1.0).findings.is_empty(), "within the grace period");
+        let d = log.diagnose(500.0 + LOAD_GRACE_MS);
+        let f = only(&d, "load-never-called");
+        assert_eq!(
+            (f.evidence, f.title.as_str()),
+            (vec![placeholder], "Chat will not show: widget.load() was never called")
+        );
+        assert_eq!(headline(&d), "Chat will not show: widget.load() was never called");
+    }
+
+    #[test]
+    fn load_never_called_is_quiet_once_load_was_called() {
+        let mut log = Log::new();
+        placeholder_then_load(&mut log);
+        assert_clean(&log.diagnose(60_000.0));
+        // Called, the real object not reported yet.
+        let mut log = Log::new();
+        log.api(500.0, "placeholder", 1);
+        log.call(9000.0, "widget.load", json!({"placeholder": true}));
+        assert_clean(&log.diagnose(60_000.0));
+    }
+
+    // ---- inline-target-missing
+    #[test]
+    fn inline_target_missing_fires_when_the_loader_renders_without_the_element() {
+        let mut log = Log::new();
+        log.settings(5.0, "before_loader", json!({"inlineEmbedSelector": {"type": "string", "value": "#chat"}}));
+        log.api(500.0, "ready", 1);
+        let missing = log.inline(501.0, "#chat", false).unwrap();
+        log.widget_data(700.0, 200);
+        let render = log.initialized(710.0, true, None);
+        let f = only(&log.diagnose(60_000.0), "inline-target-missing");
+        assert_eq!(f.evidence, vec![missing, render]);
+        assert_eq!(f.title, "Chat will not show: the inline target \"#chat\" does not exist");
+        assert!(f.explanation.contains("only remove() then load() recovers"));
+        assert!(f.fix.unwrap().contains("widget.remove();\nwindow.HubSpotConversations.widget.load();"));
+    }
+
+    #[test]
+    fn inline_target_missing_is_quiet_when_the_element_appears_in_time() {
+        let mut log = Log::new();
+        log.settings(5.0, "before_loader", json!({"inlineEmbedSelector": {"type": "string", "value": "#chat"}}));
+        log.api(500.0, "ready", 1);
+        log.inline(501.0, "#chat", false);
+        log.widget_data(700.0, 200);
+        log.iframe(705.0, true);
+        log.initialized(706.0, true, None);
+        log.loaded(800.0, true);
+        assert_clean(&log.diagnose(60_000.0));
+        assert_eq!(log.inline(900.0, "#chat", true), None, "an existing target gives no row");
+    }
+
+    // ---- unknown-event-name
+    #[test]
+    fn unknown_event_name_suggests_the_nearest_sdk_event() {
+        let mut log = Log::healthy();
+        let typo = log.on(1000.0, "on", "conversationStrated", 5, json!({}));
+        let f = only(&log.diagnose(60_000.0), "unknown-event-name");
+        assert_eq!(f.evidence, vec![typo]);
+        assert!(f.explanation.contains("did you mean \"conversationStarted\"?"), "{}", f.explanation);
+        assert_eq!(f.fix.as_deref(), Some("window.HubSpotConversations.on('conversationStarted', handler);"));
+    }
+
+    #[test]
+    fn unknown_event_name_flags_off_with_a_handler_never_registered() {
+        let mut log = Log::healthy();
+        log.on(1000.0, "on", "conversationClosed", 7, json!({}));
+        let off = log.on(2000.0, "off", "conversationClosed", 8, json!({}));
+        let f = only(&log.diagnose(60_000.0), "unknown-event-name");
+        assert_eq!((f.evidence, f.title.as_str()), (vec![off], "off(\"conversationClosed\") removes nothing"));
+    }
+
+    #[test]
+    fn unknown_event_name_is_quiet_for_sdk_names_and_matching_off() {
+        let mut log = Log::healthy();
+        log.on(1000.0, "on", "widgetLoaded", 7, json!({}));
+        log.on(2000.0, "off", "widgetLoaded", 7, json!({}));
+        // A call that threw (not a function) registered nothing.
+        log.on(2100.0, "on", "madeUp", 0, json!({"outcome": "threw", "error": "TypeError"}));
+        assert_clean(&log.diagnose(60_000.0));
+    }
+
+    // ---- throttle-collapsed
+    #[test]
+    fn throttle_collapsed_names_the_lost_arguments() {
+        let mut log = Log::healthy();
+        log.call(5000.0, "widget.refresh", json!({}));
+        let lost = log.call(5300.0, "widget.refresh", json!({"args": [{"openToNewThread": true}]}));
+        let winner = log.call(5600.0, "widget.refresh", json!({}));
+        let f = only(&log.diagnose(60_000.0), "throttle-collapsed");
+        assert_eq!(f.evidence, vec![lost, winner]);
+        assert!(
+            f.explanation.contains(r#"widget.refresh({"openToNewThread":true}) had no effect"#),
+            "{}",
+            f.explanation
+        );
+        assert!(f.explanation.contains("at 6.000 s"), "{}", f.explanation);
+    }
+
+    #[test]
+    fn throttle_collapsed_flags_a_refresh_while_the_first_load_is_in_flight() {
+        let mut log = Log::new();
+        log.api(500.0, "ready", 1);
+        let refresh = log.call(520.0, "widget.refresh", json!({}));
+        let data = log.widget_data(700.0, 200);
+        let f = only(&log.diagnose(60_000.0), "throttle-collapsed");
+        assert_eq!(f.evidence, vec![refresh, data]);
+        assert!(f.title.contains("in flight"));
+    }
+
+    #[test]
+    fn throttle_collapsed_is_quiet_for_a_leading_and_a_trailing_call_or_spaced_calls() {
+        let mut log = Log::healthy();
+        log.call(5000.0, "widget.refresh", json!({"args": [{"openToNewThread": true}]}));
+        log.call(5300.0, "widget.refresh", json!({"args": [{"openToNewThread": true}]}));
+        log.call(5600.0, "widget.refresh", json!({"args": [{"openToNewThread": true}]}));
+        log.call(9000.0, "widget.refresh", json!({}));
+        log.call(10_500.0, "widget.refresh", json!({"args": [{"openToNewThread": true}]}));
+        assert_clean(&log.diagnose(60_000.0));
+    }
+
+    // ---- spa-no-refresh
+    #[test]
+    fn spa_no_refresh_fires_when_a_route_change_fetches_nothing() {
+        let mut log = Log::healthy();
+        let nav = log.nav(5000.0, "push", "https://shop.test/cart");
+        assert!(log.diagnose(5000.0 + REFRESH_GRACE_MS - 1.0).findings.is_empty(), "within the grace period");
+        let f = only(&log.diagnose(5000.0 + REFRESH_GRACE_MS), "spa-no-refresh");
+        assert_eq!(f.evidence, vec![nav]);
+        assert!(f.fix.unwrap().contains("widget.refresh()"));
+        // A query change is a route change too.
+        let mut log = Log::healthy();
+        let nav = log.nav(5000.0, "replace", "https://shop.test/products?page=2");
+        assert_eq!(only(&log.diagnose(60_000.0), "spa-no-refresh").evidence, vec![nav]);
+    }
+
+    #[test]
+    fn spa_no_refresh_is_quiet_after_a_refresh_and_for_hash_changes() {
+        let mut log = Log::healthy();
+        log.nav(5000.0, "push", "https://shop.test/cart");
+        log.call(5010.0, "widget.refresh", json!({}));
+        log.widget_data(5100.0, 200);
+        log.nav(9000.0, "hashchange", "https://shop.test/cart#reviews");
+        log.nav(9500.0, "hashchange", "https://shop.test/cart#hs-chat-open");
+        log.nav(9600.0, "popstate", "https://shop.test/cart");
+        assert_clean(&log.diagnose(60_000.0));
+        // No chat on the page at all: nothing to refresh.
+        let mut log = Log::new();
+        log.nav(5000.0, "push", "https://shop.test/cart");
+        assert_clean(&log.diagnose(60_000.0));
+    }
+
+    // ---- no-chat-on-page
+    #[test]
+    fn no_chat_on_page_says_which_cause() {
+        let mut log = Log::new();
+        log.api(500.0, "ready", 1);
+        let data = log.widget_data(700.0, 204);
+        log.initialized(701.0, false, None);
+        let d = log.diagnose(60_000.0);
+        let f = only(&d, "no-chat-on-page");
+        assert_eq!((f.severity, f.evidence), (Severity::Error, vec![data]));
+        assert_eq!(headline(&d), "Chat will not show: widget-data answered 204 for this URL");
+
+        let mut log = Log::new();
+        log.api(500.0, "ready", 1);
+        log.widget_data(700.0, 200);
+        let hidden = log.initialized(701.0, false, Some("HIDE_WIDGET"));
+        let f = only(&log.diagnose(60_000.0), "no-chat-on-page");
+        assert_eq!(f.evidence, vec![hidden]);
+        assert!(f.title.contains("HIDE_WIDGET"));
+
+        let mut log = Log::new();
+        let env = log.env(100.0, json!({"disabled_popups": ["LIVE_CHAT"]}));
+        log.api(500.0, "ready", 1);
+        log.initialized(701.0, false, None);
+        let f = only(&log.diagnose(60_000.0), "no-chat-on-page");
+        assert_eq!(
+            (f.evidence, f.title.as_str()),
+            (vec![env], "Chat will not show: window.disabledHsPopups contains LIVE_CHAT")
+        );
+
+        let mut log = Log::new();
+        log.env(100.0, json!({"to_json": ["Array.prototype"]}));
+        let f = only(&log.diagnose(60_000.0), "no-chat-on-page");
+        assert!(f.title.contains("toJSON is defined on Array.prototype"));
+
+        // A refresh answered 204 after the chat loaded: the old widget stays.
+        let mut log = Log::healthy();
+        log.widget_data(5000.0, 404);
+        let f = only(&log.diagnose(60_000.0), "no-chat-on-page");
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(f.title.starts_with("No chat for this URL: widget-data answered 404"));
+    }
+
+    #[test]
+    fn no_chat_on_page_is_quiet_when_the_last_answer_renders() {
+        let mut log = Log::healthy();
+        log.env(1000.0, json!({"disabled_popups": ["LEADFLOW"]}));
+        log.widget_data(5000.0, 204);
+        log.widget_data(9000.0, 200);
+        log.widget_data(9500.0, 0);
+        assert_clean(&log.diagnose(60_000.0));
+    }
+
+    // ---- duplicate-loader
+    #[test]
+    fn duplicate_loader_names_the_portal_that_won() {
+        let mut log = Log::new();
+        let a = log.loader(10.0, PORTAL_SCRIPT, Some("123"), json!({}));
+        let b = log.loader(11.0, "https://js.hs-scripts.com/456.js", Some("456"), json!({}));
+        let bundle = log.loader(300.0, BUNDLE, Some("456"), json!({}));
+        let f = only(&log.diagnose(60_000.0), "duplicate-loader");
+        assert_eq!(f.title, "Two portals' embed codes: portal 456 won");
+        assert_eq!(f.evidence, vec![a, b, bundle]);
+        assert!(f.explanation.contains("portal 123's chat silently never loads"));
+        // The bundle itself from two places.
+        let mut log = Log::new();
+        log.loader(300.0, BUNDLE, Some("123"), json!({}));
+        log.loader(310.0, "https://cdn.shop.test/conversations-embed.js", Some("123"), json!({}));
+        assert!(only(&log.diagnose(60_000.0), "duplicate-loader").explanation.contains("duplicate instance"));
+    }
+
+    #[test]
+    fn duplicate_loader_is_quiet_for_the_same_portal_script_twice() {
+        let mut log = Log::healthy();
+        log.loader(12.0, "https://js.hs-scripts.com/123.js?v=2", Some("123"), json!({}));
+        assert_clean(&log.diagnose(60_000.0));
+    }
+
+    // ---- identification
+    #[test]
+    fn identification_flags_a_token_without_email_and_a_late_assignment() {
+        let mut log = Log::new();
+        let id = log.settings(
+            5.0,
+            "before_loader",
+            json!({"identificationToken": {"type": "string", "value": "•••• (40 chars)"}}),
+        );
+        log.api(500.0, "ready", 1);
+        let f = only(&log.diagnose(60_000.0), "identification");
+        assert_eq!((f.evidence, f.title.as_str()), (vec![id], "identificationToken without identificationEmail"));
+
+        let mut log = Log::healthy();
+        let late = log.settings(
+            5000.0,
+            "after_loader",
+            json!({"identificationEmail": {"type": "string", "value": "a@b.test"},
+                   "identificationToken": {"type": "string", "value": "•••• (40 chars)"}}),
+        );
+        let f = only(&log.diagnose(60_000.0), "identification");
+        assert_eq!((f.evidence, f.title.as_str()), (vec![late], "Identification set after the widget started"));
+        assert!(f.fix.unwrap().contains("clear({ resetWidget: true })"));
+    }
+
+    #[test]
+    fn identification_is_quiet_when_both_are_set_in_time_or_followed_by_a_reset() {
+        let both = json!({"identificationEmail": {"type": "string", "value": "a@b.test"},
+                          "identificationToken": {"type": "string", "value": "•••• (40 chars)"}});
+        let mut log = Log::new();
+        log.settings(5.0, "before_loader", both.clone());
+        log.api(500.0, "ready", 1);
+        assert_clean(&log.diagnose(60_000.0));
+        let mut log = Log::healthy();
+        log.settings(5000.0, "after_loader", both);
+        log.call(5001.0, "clear", json!({"args": [{"resetWidget": true}]}));
+        log.api(5002.0, "ready", 2);
+        assert_clean(&log.diagnose(60_000.0));
+    }
+
+    // ---- call-before-iframe
+    #[test]
+    fn call_before_iframe_fires_between_insertion_and_load() {
+        let mut log = Log::new();
+        log.api(500.0, "ready", 1);
+        log.widget_data(700.0, 200);
+        log.iframe(710.0, false);
+        log.initialized(711.0, true, None);
+        let open = log.call(712.0, "widget.open", json!({}));
+        log.loaded(800.0, false);
+        let f = only(&log.diagnose(60_000.0), "call-before-iframe");
+        assert_eq!(
+            (f.evidence, f.title.as_str()),
+            (vec![open], "Lost: widget.open() made before the chat iframe loaded")
+        );
+    }
+
+    #[test]
+    fn call_before_iframe_is_quiet_for_calls_queued_before_the_iframe_exists() {
+        let mut log = Log::new();
+        log.api(500.0, "ready", 1);
+        log.call(501.0, "widget.open", json!({"from_loader": true}));
+        log.widget_data(700.0, 200);
+        log.iframe(710.0, false);
+        log.call(711.0, "widget.status", json!({"value": {"loaded": false, "pending": true}}));
+        log.loaded(800.0, false);
+        log.call(900.0, "widget.open", json!({}));
+        assert_clean(&log.diagnose(60_000.0));
+    }
+
+    // ---- cookies-cannot-persist
+    #[test]
+    fn cookies_cannot_persist_fires_when_the_cookie_never_appears_or_opt_out() {
+        let mut log = Log::healthy();
+        let asked = log.store_cookie(900.0);
+        let d = log.diagnose_with(60_000.0, Some(vec![("hubspotutk", "x")]));
+        let f = only(&d, "cookies-cannot-persist");
+        assert_eq!((f.severity, f.evidence), (Severity::Error, vec![asked]));
+        let d = log.diagnose_with(60_000.0, Some(vec![("messagesUtk", "0123"), ("__hs_opt_out", "yes")]));
+        assert!(only(&d, "cookies-cannot-persist").title.contains("__hs_opt_out=yes"));
+    }
+
+    #[test]
+    fn cookies_cannot_persist_is_quiet_on_localhost_ip_and_http_and_when_unknown() {
+        for host in ["localhost", "127.0.0.1", "[::1]", "shop.test"] {
+            let mut log = Log::healthy();
+            let env = log.env(850.0, json!({"secure": false, "host": host}));
+            log.store_cookie(900.0);
+            let d = log.diagnose_with(60_000.0, Some(vec![("messagesUtk", "0123"), ("__hs_opt_out", "no")]));
+            assert_clean(&d);
+            assert!(d
+                .notes
+                .iter()
+                .any(|n| n.text.starts_with("plain http: the loader warns") && n.evidence == vec![env]));
+            assert_eq!(d.notes.len(), if host == "shop.test" { 1 } else { 2 }, "{host}: {:?}", d.notes);
+        }
+        let mut log = Log::healthy();
+        log.store_cookie(900.0);
+        assert_clean(&log.diagnose_with(60_000.0, None));
+        assert_clean(&log.diagnose_with(900.0 + COOKIE_GRACE_MS - 1.0, Some(vec![])));
+    }
+
+    // ---- csp-blocked
+    #[test]
+    fn csp_blocked_fires_per_directive() {
+        let mut log = Log::new();
+        let frame = log.csp(
+            700.0,
+            "frame-src",
+            "https://app.hubspot.com/conversations-visitor/1",
+            "https://js.usemessages.com/conversations-embed.js",
+        );
+        let connect = log.csp(701.0, "connect-src", "https://api.hubspot.com/livechat-public/v1/message/public", "");
+        let d = log.diagnose(60_000.0);
+        let rules: Vec<(&str, Vec<u64>)> = d.findings.iter().map(|f| (f.rule, f.evidence.clone())).collect();
+        assert_eq!(rules, vec![("csp-blocked", vec![connect]), ("csp-blocked", vec![frame])]);
+        assert!(
+            d.findings[1].title.contains("(frame-src)")
+                && d.findings[1].fix.as_ref().unwrap().contains("https://app.hubspot.com")
+        );
+    }
+
+    #[test]
+    fn csp_blocked_ignores_devtools_own_source_map_fetch() {
+        let mut log = Log::healthy();
+        log.csp(900.0, "connect-src", "https://js.usemessages.com/project.js.map", "");
+        assert_clean(&log.diagnose(60_000.0));
+    }
+
+    // ---- onready-overwritten
+    #[test]
+    fn onready_overwritten_fires_when_a_second_assignment_replaces_callbacks_before_the_read() {
+        let mut log = Log::new();
+        let first = log.onready(10.0, "assigned", true, 1, 0);
+        let second = log.onready(20.0, "assigned", true, 1, 1);
+        log.api(500.0, "ready", 1);
+        log.onready(501.0, "read", true, 1, 0);
+        let f = only(&log.diagnose(60_000.0), "onready-overwritten");
+        assert_eq!(f.evidence, vec![first, second]);
+    }
+
+    #[test]
+    fn onready_overwritten_is_quiet_when_the_first_array_was_read() {
+        let mut log = Log::healthy();
+        // Re-assigned (for the next object) after the read; read again by the reset.
+        log.onready(5000.0, "assigned", true, 1, 1);
+        log.call(5001.0, "resetAndReloadWidget", json!({}));
+        log.api(5002.0, "ready", 2);
+        log.onready(5003.0, "read", true, 1, 0);
+        assert_clean(&log.diagnose(60_000.0));
+    }
+
+    // ---- loader-blocked
+    #[test]
+    fn loader_blocked_fires_when_the_embed_script_is_neutralised() {
+        let mut log = Log::new();
+        let blocked = log.loader(10.0, PORTAL_SCRIPT, Some("123"), json!({"blocked": true}));
+        let d = log.diagnose(60_000.0);
+        let f = only(&d, "loader-blocked");
+        assert_eq!((f.evidence, f.title.as_str()), (vec![blocked], "Chat will not show: the embed script is blocked"));
+        assert!(f.fix.unwrap().contains("js.hs-scripts.com/123.js"));
+    }
+
+    #[test]
+    fn loader_blocked_is_quiet_once_the_consent_tool_releases_it() {
+        let mut log = Log::new();
+        log.loader(10.0, PORTAL_SCRIPT, Some("123"), json!({"blocked": true}));
+        log.loader(3000.0, PORTAL_SCRIPT, Some("123"), json!({}));
+        assert_clean(&log.diagnose(60_000.0));
+    }
+
+    // ---- loader-reinserted
+    #[test]
+    fn loader_reinserted_fires_when_the_embed_code_comes_back() {
+        let mut log = Log::healthy();
+        let again = log.loader(5000.0, PORTAL_SCRIPT, Some("123"), json!({"again": true}));
+        assert_eq!(only(&log.diagnose(60_000.0), "loader-reinserted").evidence, vec![again]);
+    }
+
+    #[test]
+    fn loader_reinserted_is_quiet_for_the_first_insertion() {
+        assert_clean(&Log::healthy().diagnose(60_000.0));
+    }
+
+    // ---- stale-placeholder
+    #[test]
+    fn stale_placeholder_fires_for_calls_on_the_placeholder_after_the_real_object() {
+        let mut log = Log::new();
+        placeholder_then_load(&mut log);
+        let stale = log.call(5000.0, "widget.open", json!({"placeholder": true, "generation": 1}));
+        let f = only(&log.diagnose(60_000.0), "stale-placeholder");
+        assert_eq!(f.evidence, vec![stale]);
+        assert!(f.explanation.starts_with("widget.open() was made on the placeholder"));
+    }
+
+    #[test]
+    fn stale_placeholder_is_quiet_for_calls_before_the_real_object() {
+        let mut log = Log::new();
+        log.api(500.0, "placeholder", 1);
+        log.call(501.0, "widget.status", json!({"placeholder": true}));
+        log.call(502.0, "widget.load", json!({"placeholder": true}));
+        log.api(503.0, "ready", 2);
+        log.call(600.0, "widget.open", json!({"generation": 2}));
+        assert_clean(&log.diagnose(60_000.0));
+    }
+
+    // ---- listeners-lost-after-reset
+    #[test]
+    fn listeners_lost_after_reset_fires_for_handlers_registered_outside_onready() {
+        let mut log = Log::healthy();
+        let on = log.on(1000.0, "on", "conversationClosed", 4, json!({}));
+        let reset = log.call(5000.0, "clear", json!({"args": [{"resetWidget": true}]}));
+        log.api(5001.0, "ready", 2);
+        let f = only(&log.diagnose(60_000.0), "listeners-lost-after-reset");
+        assert_eq!(f.evidence, vec![on, reset]);
+        // The panel's reset button has the same effect.
+        let mut log = Log::healthy();
+        log.on(1000.0, "on", "conversationClosed", 4, json!({}));
+        let reset = log.panel_call(5000.0, "resetAndReloadWidget", json!([]));
+        assert!(only(&log.diagnose(60_000.0), "listeners-lost-after-reset").evidence.contains(&reset));
+    }
+
+    #[test]
+    fn listeners_lost_after_reset_is_quiet_for_onready_handlers_and_re_registration() {
+        let mut log = Log::healthy();
+        log.on(1000.0, "on", "conversationClosed", 4, json!({}));
+        log.call(5000.0, "clear", json!({"args": [{"resetWidget": true}]}));
+        log.api(5001.0, "ready", 2);
+        log.onready(5002.0, "read", true, 1, 0);
+        log.on(5003.0, "on", "conversationStarted", 9, json!({"from_loader": true, "generation": 2}));
+        log.on(5004.0, "on", "conversationClosed", 4, json!({"generation": 2}));
+        // clear() without resetWidget keeps the object.
+        log.on(6000.0, "on", "widgetLoaded", 5, json!({"generation": 2}));
+        log.call(7000.0, "clear", json!({"args": [{"resetWidget": false}], "generation": 2}));
+        assert_clean(&log.diagnose(60_000.0));
+    }
+
+    // ---- settings-unknown-key
+    #[test]
+    fn settings_unknown_key_suggests_the_nearest_known_key() {
+        let mut log = Log::healthy();
+        let id = log.settings(22.0, "before_loader", json!({"loadImmedietly": {"type": "boolean", "value": false}}));
+        let f = only(&log.diagnose(60_000.0), "settings-unknown-key");
+        assert_eq!(f.evidence, vec![id]);
+        assert!(f.title.contains("\"loadImmedietly\" (did you mean \"loadImmediately\"?)"), "{}", f.title);
+    }
+
+    #[test]
+    fn settings_unknown_key_is_quiet_for_known_and_unrelated_keys() {
+        let mut log = Log::healthy();
+        log.settings(
+            22.0,
+            "before_loader",
+            json!({"loadImmediately": {"type": "boolean", "value": true}, "myAnalyticsId": {"type": "string", "value": "x"}}),
+        );
+        assert_clean(&log.diagnose(60_000.0));
+    }
+
+    // ---- headline, table
+    #[test]
+    fn the_headline_counts_problems_when_none_stops_the_chat() {
+        let mut log = Log::healthy();
+        log.loader(5000.0, PORTAL_SCRIPT, Some("123"), json!({"again": true}));
+        assert_eq!(headline(&log.diagnose(60_000.0)), "1 problem → Diagnostics");
+        log.on(6000.0, "on", "conversationStrated", 5, json!({}));
+        assert_eq!(headline(&log.diagnose(60_000.0)), "2 problems → Diagnostics");
+    }
+
+    #[test]
+    fn every_rule_has_one_function_and_the_ids_of_the_contract() {
+        let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        assert_eq!(
+            ids,
+            [
+                "onready-not-run",
+                "onready-twice",
+                "settings-invalid",
+                "load-never-called",
+                "inline-target-missing",
+                "unknown-event-name",
+                "throttle-collapsed",
+                "spa-no-refresh",
+                "no-chat-on-page",
+                "duplicate-loader",
+                "identification",
+                "call-before-iframe",
+                "cookies-cannot-persist",
+                "csp-blocked",
+                "onready-overwritten",
+                "loader-blocked",
+                "loader-reinserted",
+                "stale-placeholder",
+                "listeners-lost-after-reset",
+                "settings-unknown-key",
+            ]
+        );
+        let docs = include_str!("../../docs/diagnostics.md");
+        for id in ids {
+            assert!(docs.contains(&format!("`{id}`")), "{id} in docs/diagnostics.md");
+        }
+    }
+
+    #[test]
+    fn edit_distance_and_nearest() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(nearest("conversationstarted", SDK_EVENT_NAMES.iter().copied()), Some("conversationStarted"));
+        assert_eq!(nearest("zzzzzzzz", SDK_EVENT_NAMES.iter().copied()), None);
+    }
 }

@@ -72,6 +72,11 @@ fn expectation(rule: Rule) -> &'static str {
     }
 }
 
+/// The settings the loader reads, in the order it checks them.
+pub fn known_keys() -> impl Iterator<Item = &'static str> {
+    RULES.iter().map(|(name, _)| *name)
+}
+
 /// Keys the loader does not read: often a typo of a real setting.
 pub fn unknown_keys(fields: &BTreeMap<String, SettingsField>) -> Vec<String> {
     fields.keys().filter(|k| !RULES.iter().any(|(name, _)| name == k)).cloned().collect()

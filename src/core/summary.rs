@@ -162,12 +162,19 @@ pub fn record_row(record: &PageRecord, throttles: &mut BTreeMap<String, Throttle
             let payload = json!({ "loaded": loaded, "inline": inline, "src": src });
             Row::new(EntryKind::Widget, "chat iframe", summary, &payload, t)
         }
-        PageRecord::Loader { src, portal, .. } => {
-            let summary = match portal {
+        PageRecord::Loader { src, portal, blocked, again, .. } => {
+            let mut summary = match portal {
                 Some(portal) => format!("portal {portal}: {src}"),
                 None => src.clone(),
             };
-            Row::new(EntryKind::Loader, "loader script", summary, &json!({ "src": src, "portal": portal }), t)
+            if *blocked {
+                summary.push_str(" — blocked: its type is not JavaScript");
+            }
+            if *again {
+                summary.push_str(" — inserted again after it was removed");
+            }
+            let payload = json!({ "src": src, "portal": portal, "blocked": blocked, "again": again });
+            Row::new(EntryKind::Loader, "loader script", truncate(summary), &payload, t)
         }
         PageRecord::Open { open, user, .. } => {
             let action = if *open { "opened" } else { "closed" };
