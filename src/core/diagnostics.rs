@@ -166,7 +166,7 @@ pub const RULES: [RuleInfo; 20] = [
     RuleInfo {
         id: "onready-overwritten",
         symptom: "One script's onReady callbacks never run (two scripts assign the array)",
-        fix: "`(window.hsConversationsOnReady = window.hsConversationsOnReady || []).push(fn)` before the embed code",
+        fix: "Add to the array instead of replacing it: `window.hsConversationsOnReady ??= []; window.hsConversationsOnReady.push(fn)`, before the embed code",
     },
     RuleInfo {
         id: "loader-blocked",
@@ -2339,6 +2339,33 @@ mod tests {
         let docs = include_str!("../../docs/diagnostics.md");
         for id in ids {
             assert!(docs.contains(&format!("`{id}`")), "{id} in docs/diagnostics.md");
+        }
+    }
+
+    /// The README's troubleshooting table, as [`RULES`] spells it.
+    fn troubleshooting_table() -> String {
+        let mut table = String::from("| Symptom | Rule | Fix |\n|---|---|---|\n");
+        for rule in RULES {
+            table.push_str(&format!("| {} | `{}` | {} |\n", rule.symptom, rule.id, rule.fix));
+        }
+        table
+    }
+
+    #[test]
+    fn the_readme_troubleshooting_table_is_the_rule_table() {
+        let readme = include_str!("../../README.md");
+        let start = readme.find("\n## Troubleshooting\n").expect("README has a Troubleshooting section");
+        let section = &readme[start + 1..];
+        let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 4)];
+        let rows: String = section.lines().filter(|l| l.starts_with('|')).map(|l| format!("{l}\n")).collect();
+        assert_eq!(
+            rows,
+            troubleshooting_table(),
+            "the README table differs from RULES; expected:\n{}",
+            troubleshooting_table()
+        );
+        for rule in RULES {
+            assert!(!rule.symptom.contains('|') && !rule.fix.contains('|'), "{} would break the table", rule.id);
         }
     }
 
