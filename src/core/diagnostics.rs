@@ -602,38 +602,39 @@ const ONREADY_FIX: &str = "// before the embed code:\nwindow.hsConversationsOnRe
 /// `hsConversationsOnReady` assigned after the loader read it, pushed into after the read, or not
 /// an array.
 fn onready_not_run(doc: &Doc, _: &Context) -> Vec<Finding> {
-    let read_after = |i: usize| doc.onready.iter().any(|(at, r)| r.action == OnReadyAction::Read && at.i > i);
-    let read_before = |i: usize| doc.onready.iter().any(|(at, r)| r.action == OnReadyAction::Read && at.i < i);
+    let reads = || doc.onready.iter().filter(|(_, r)| r.action == OnReadyAction::Read).map(|(at, _)| at.i);
+    let (first_read, last_read) = (reads().next(), reads().next_back());
+    let read_after = |i: usize| last_read.is_some_and(|r| r > i);
+    let read_before = |i: usize| first_read.is_some_and(|r| r < i);
+    let last_array = doc
+        .onready
+        .iter()
+        .filter(|(_, r)| r.action == OnReadyAction::Assigned && r.array)
+        .map(|(at, _)| at.i)
+        .next_back();
     let mut evidence = vec![];
-    let mut why = vec![];
+    let mut why: Vec<&str> = vec![];
     for (at, row) in &doc.onready {
-        match row.action {
-            OnReadyAction::Assigned if !row.array => {
-                let fixed_later = doc
-                    .onready
-                    .iter()
-                    .any(|(later, r)| later.i > at.i && r.action == OnReadyAction::Assigned && r.array);
-                if !fixed_later {
-                    evidence.push(at.id);
-                    why.push("it was assigned a value that is not an array");
-                }
+        let reason = match row.action {
+            OnReadyAction::Assigned if !row.array && last_array.is_none_or(|a| a < at.i) => {
+                "it was assigned a value that is not an array"
             }
-            OnReadyAction::Assigned if row.length > 0 && read_before(at.i) && !read_after(at.i) => {
-                evidence.push(at.id);
-                why.push("it was assigned after the loader had read it");
+            OnReadyAction::Assigned if row.array && row.length > 0 && read_before(at.i) && !read_after(at.i) => {
+                "it was assigned after the loader had read it"
             }
-            OnReadyAction::Grew if !read_after(at.i) => {
-                evidence.push(at.id);
-                why.push("callbacks were pushed into it after the loader had read it");
-            }
-            _ => {}
+            OnReadyAction::Grew if !read_after(at.i) => "callbacks were pushed into it after the loader had read it",
+            _ => continue,
+        };
+        evidence.push(at.id);
+        if !why.contains(&reason) {
+            why.push(reason);
         }
     }
     if evidence.is_empty() {
         return vec![];
     }
-    why.dedup();
     let f = finding(
+
         "onready-not-run",
         Severity::Error,
         "onReady callbacks never run".into(),
@@ -649,18 +650,27 @@ fn onready_not_run(doc: &Doc, _: &Context) -> Vec<Finding> {
 /// With `loadImmediately:false`, an `on()` from onReady on the placeholder AND on the object its
 /// `load()` built (one shared emitter). Not after a reset (a new emitter).
 fn onready_twice(doc: &Doc, _: &Context) -> Vec<Finding> {
-    let on_from_loader = || doc.page_calls().filter(|c| c.method == "on" && c.returned && c.from_loader);
+    // One sweep in document order: the last reset so far, the last on() from onReady on the
+    // placeholder per event name.
+    let mut last_reset = None;
+    let mut on_placeholder: BTreeMap<&str, &Call> = BTreeMap::new();
     let mut names = BTreeSet::new();
     let mut evidence = vec![];
-    for first in on_from_loader().filter(|c| c.placeholder) {
-        let Some(name) = first.event_name() else { continue };
-        for second in
-            on_from_loader().filter(|c| !c.placeholder && c.at.i > first.at.i && c.generation > first.generation)
-        {
-            let reset_between = doc.resets().any(|r| r.at.i > first.at.i && r.at.i < second.at.i);
-            if second.event_name() == Some(name) && !reset_between {
+    for call in &doc.calls {
+        if call.is_reset() {
+            last_reset = Some(call.at.i);
+        }
+        if !(call.page && call.method == "on" && call.returned && call.from_loader) {
+            continue;
+        }
+        let Some(name) = call.event_name() else { continue };
+        if call.placeholder {
+            on_placeholder.insert(name, call);
+        } else if let Some(first) = on_placeholder.get(name) {
+            let shared_emitter = call.generation > first.generation && last_reset.is_none_or(|r| r < first.at.i);
+            if shared_emitter {
                 names.insert(name.to_string());
-                evidence.extend([first.at.id, second.at.id]);
+                evidence.extend([first.at.id, call.at.id]);
             }
         }
     }
@@ -752,7 +762,7 @@ fn inline_target_missing(doc: &Doc, _: &Context) -> Vec<Finding> {
             continue;
         }
         let Some((missing, target)) = doc.inline_missing.iter().rev().find(|(at, _)| at.i < render.i) else {
-            continue;
+            return vec![]; // none before the earlier renders either
         };
         let inserted = doc.inserted.iter().any(|(at, f)| f.inline && at.i > missing.i)
             || doc.frames.iter().any(|(at, f)| f.inline && f.loaded && at.i > missing.i);
@@ -931,15 +941,20 @@ fn spa_no_refresh(doc: &Doc, context: &Context) -> Vec<Finding> {
             changed
         })
         .collect();
+    let data: Vec<usize> = doc.widget_data.iter().map(|(at, _)| at.i).collect();
+    let reloads: Vec<usize> = doc
+        .calls
+        .iter()
+        .filter(|c| matches!(c.method.as_str(), "widget.refresh" | "widget.load"))
+        .map(|c| c.at.i)
+        .collect();
     for (k, (at, nav)) in changes.iter().enumerate() {
         if at.i < ready.i || context.now_wall - at.wall < REFRESH_GRACE_MS {
             continue;
         }
         let until = changes.get(k + 1).map_or(usize::MAX, |(next, _)| next.i);
-        let followed = doc.widget_data.iter().any(|(w, _)| w.i > at.i && w.i < until)
-            || doc.calls.iter().any(|c| {
-                c.at.i > at.i && c.at.i < until && matches!(c.method.as_str(), "widget.refresh" | "widget.load")
-            });
+        let next_after = |positions: &[usize]| positions.get(positions.partition_point(|&i| i <= at.i)).copied();
+        let followed = next_after(&data).is_some_and(|i| i < until) || next_after(&reloads).is_some_and(|i| i < until);
         if !followed {
             evidence.push(at.id);
             urls.push(nav.url.as_str());
@@ -1040,8 +1055,9 @@ fn duplicate_loader(doc: &Doc, _: &Context) -> Vec<Finding> {
     let active: Vec<&(At, LoaderRow)> = doc.loaders.iter().filter(|(_, l)| !l.blocked).collect();
     let mut findings = vec![];
     let mut portals: Vec<&str> = vec![];
+    let mut seen_portals = BTreeSet::new();
     for (_, loader) in &active {
-        if let Some(p) = loader.portal.as_deref().filter(|p| !portals.contains(p)) {
+        if let Some(p) = loader.portal.as_deref().filter(|p| seen_portals.insert(*p)) {
             portals.push(p);
         }
     }
@@ -1075,12 +1091,9 @@ fn duplicate_loader(doc: &Doc, _: &Context) -> Vec<Finding> {
             format!("<!-- keep ONE embed code -->\n<script type=\"text/javascript\" id=\"hs-script-loader\" async defer src=\"//js.hs-scripts.com/{keep}.js\"></script>"),
         ));
     }
-    let mut bundles: Vec<&(At, LoaderRow)> = vec![];
-    for entry in active.iter().copied().filter(|(_, l)| is_bundle(&l.src) && !l.again) {
-        if !bundles.iter().any(|(_, b)| b.src == entry.1.src) {
-            bundles.push(entry);
-        }
-    }
+    let mut seen = BTreeSet::new();
+    let bundles: Vec<&(At, LoaderRow)> =
+        active.iter().copied().filter(|(_, l)| is_bundle(&l.src) && !l.again && seen.insert(l.src.as_str())).collect();
     if bundles.len() > 1 {
         let srcs: Vec<&str> = bundles.iter().map(|(_, l)| l.src.as_str()).collect();
         findings.push(finding(
@@ -1125,6 +1138,8 @@ fn identification(doc: &Doc, _: &Context) -> Vec<Finding> {
         }
     }
     let value = |fields: &BTreeMap<String, SettingsField>, key: &str| fields.get(key).map(|f| f.value.clone());
+    let last_reset = doc.resets().last().map(|c| c.at.i);
+    let last_object = doc.apis.last().map(|(at, _)| at.i);
     for (k, (at, kind, fields)) in doc.settings.iter().enumerate() {
         if *kind != SettingsKind::AssignedAfter
             || !(is_set(fields, "identificationEmail") || is_set(fields, "identificationToken"))
@@ -1135,7 +1150,7 @@ fn identification(doc: &Doc, _: &Context) -> Vec<Finding> {
         let changed = before.is_none_or(|b| {
             ["identificationEmail", "identificationToken"].iter().any(|key| value(b, key) != value(fields, key))
         });
-        let reset_after = doc.resets().any(|r| r.at.i > at.i) || doc.apis.iter().any(|(a, _)| a.i > at.i);
+        let reset_after = last_reset.is_some_and(|r| r > at.i) || last_object.is_some_and(|a| a > at.i);
         if changed && !reset_after {
             let f = finding(
                 "identification",
@@ -1156,21 +1171,28 @@ fn identification(doc: &Doc, _: &Context) -> Vec<Finding> {
 /// A page call made between the chat iframe's insertion and its load: posted into the blank
 /// iframe, lost. Calls made before the iframe exists are queued by the loader.
 fn call_before_iframe(doc: &Doc, _: &Context) -> Vec<Finding> {
-    let mut lost = vec![];
-    for (inserted, frame) in &doc.inserted {
-        let loaded = doc
-            .frames
-            .iter()
-            .find(|(at, f)| at.i > inserted.i && f.loaded && f.inline == frame.inline)
-            .map_or(usize::MAX, |(at, _)| at.i);
-        lost.extend(doc.page_calls().filter(|c| {
-            c.returned
-                && !c.placeholder
-                && c.at.i > inserted.i
-                && c.at.i < loaded
-                && LOST_BEFORE_LOAD.contains(&c.method.as_str())
-        }));
-    }
+    // Per kind of iframe (floating, inline): the insertions and loads in document order; a call
+    // is lost when the last insertion before it has no load between them.
+    let positions = |inline: bool, inserted: bool| -> Vec<usize> {
+        if inserted {
+            doc.inserted.iter().filter(|(_, f)| f.inline == inline).map(|(at, _)| at.i).collect()
+        } else {
+            doc.frames.iter().filter(|(_, f)| f.inline == inline && f.loaded).map(|(at, _)| at.i).collect()
+        }
+    };
+    let kinds = [(positions(false, true), positions(false, false)), (positions(true, true), positions(true, false))];
+    let loading_at = |i: usize| {
+        kinds.iter().any(|(inserted, loaded)| {
+            let Some(&insertion) = inserted[..inserted.partition_point(|&x| x < i)].last() else { return false };
+            let next_load = loaded.get(loaded.partition_point(|&x| x <= insertion)).copied();
+            next_load.is_none_or(|load| load > i)
+        })
+    };
+    let lost: Vec<&Call> = doc
+        .page_calls()
+        .filter(|c| c.returned && !c.placeholder && LOST_BEFORE_LOAD.contains(&c.method.as_str()))
+        .filter(|c| loading_at(c.at.i))
+        .collect();
     if lost.is_empty() {
         return vec![];
     }
@@ -1308,21 +1330,23 @@ fn csp_blocked(doc: &Doc, _: &Context) -> Vec<Finding> {
 /// A second assignment replaced a non-empty callbacks array before the loader read it.
 fn onready_overwritten(doc: &Doc, _: &Context) -> Vec<Finding> {
     let mut evidence = vec![];
-    for (k, (at, row)) in doc.onready.iter().enumerate() {
-        if row.action != OnReadyAction::Assigned || row.replaced == 0 {
-            continue;
-        }
-        let earlier = doc.onready[..k]
-            .iter()
-            .rev()
-            .find(|(_, r)| r.action == OnReadyAction::Assigned && r.array && r.length > 0)
-            .map(|(a, _)| a);
-        let since = earlier.map_or(0, |a| a.i);
-        let read_between =
-            doc.onready.iter().any(|(a, r)| r.action == OnReadyAction::Read && a.i > since && a.i < at.i);
-        if !read_between {
-            evidence.extend(earlier.map(|a| a.id));
-            evidence.push(at.id);
+    // One sweep: the last non-empty array assigned, the last read.
+    let (mut earlier, mut last_read): (Option<&At>, Option<usize>) = (None, None);
+    for (at, row) in &doc.onready {
+        match row.action {
+            OnReadyAction::Read => last_read = Some(at.i),
+            OnReadyAction::Grew => {}
+            OnReadyAction::Assigned => {
+                let since = earlier.map(|a| a.i);
+                let read_between = last_read.is_some_and(|r| since.is_none_or(|s| r > s));
+                if row.replaced > 0 && !read_between {
+                    evidence.extend(earlier.map(|a| a.id).filter(|id| !evidence.contains(id)));
+                    evidence.push(at.id);
+                }
+                if row.array && row.length > 0 {
+                    earlier = Some(at);
+                }
+            }
         }
     }
     if evidence.is_empty() {
@@ -1343,10 +1367,12 @@ fn loader_blocked(doc: &Doc, _: &Context) -> Vec<Finding> {
     if doc.any_object() {
         return vec![];
     }
+    let last_unblocked: BTreeMap<&str, usize> =
+        doc.loaders.iter().filter(|(_, l)| !l.blocked).map(|(at, l)| (l.src.as_str(), at.i)).collect();
     let blocked: Vec<&(At, LoaderRow)> = doc
         .loaders
         .iter()
-        .filter(|(at, l)| l.blocked && !doc.loaders.iter().any(|(a, o)| a.i > at.i && !o.blocked && o.src == l.src))
+        .filter(|(at, l)| l.blocked && last_unblocked.get(l.src.as_str()).is_none_or(|&i| i < at.i))
         .collect();
     let Some((_, first)) = blocked.first() else { return vec![] };
     let portal = first.portal.as_deref().unwrap_or("<portal id>");
@@ -1410,18 +1436,10 @@ fn stale_placeholder(doc: &Doc, _: &Context) -> Vec<Finding> {
 /// emitter).
 fn listeners_lost_after_reset(doc: &Doc, _: &Context) -> Vec<Finding> {
     let Some(reset) = doc.resets().last() else { return vec![] };
-    let lost: Vec<&Call> = doc
-        .page_calls()
-        .filter(|c| c.method == "on" && c.returned && !c.from_loader && c.at.i < reset.at.i)
-        .filter(|c| {
-            !doc.page_calls().any(|again| {
-                again.method == "on"
-                    && again.returned
-                    && again.at.i > reset.at.i
-                    && again.event_name() == c.event_name()
-            })
-        })
-        .collect();
+    let ons = || doc.page_calls().filter(|c| c.method == "on" && c.returned);
+    let again: BTreeSet<Option<&str>> = ons().filter(|c| c.at.i > reset.at.i).map(Call::event_name).collect();
+    let lost: Vec<&Call> =
+        ons().filter(|c| !c.from_loader && c.at.i < reset.at.i && !again.contains(&c.event_name())).collect();
     if lost.is_empty() {
         return vec![];
     }
