@@ -77,6 +77,10 @@ pub struct Context {
 pub struct Diagnosis {
     pub findings: Vec<Finding>,
     pub notes: Vec<Note>,
+    /// Wall clock (ms since the epoch) at which a grace period still running ends: run
+    /// `diagnose` again then, even if no entry arrives (`load-never-called`, `spa-no-refresh`,
+    /// `cookies-cannot-persist`).
+    pub recheck_at: Option<f64>,
 }
 
 /// One rule as the README's troubleshooting table shows it.
@@ -214,7 +218,16 @@ pub fn diagnose(entries: &[Rc<Entry>], context: &Context) -> Diagnosis {
     }
     // Errors first; within a severity, the order of RULE_FUNCTIONS (the most basic cause first).
     findings.sort_by_key(|f| f.severity);
-    Diagnosis { findings, notes: notes(&doc) }
+    Diagnosis { findings, notes: notes(&doc), recheck_at: recheck_at(&doc, context) }
+}
+
+/// The earliest end of a grace period that has not ended yet.
+fn recheck_at(doc: &Doc, context: &Context) -> Option<f64> {
+    let placeholder =
+        doc.apis.iter().find(|(_, api)| api.state == "placeholder").map(|(at, _)| at.wall + LOAD_GRACE_MS);
+    let navs = doc.navs.iter().map(|(at, _)| at.wall + REFRESH_GRACE_MS);
+    let cookies = doc.chat_messages.iter().map(|(at, _)| at.wall + COOKIE_GRACE_MS);
+    placeholder.into_iter().chain(navs).chain(cookies).filter(|&t| t > context.now_wall).min_by(f64::total_cmp)
 }
 
 /// The status bar's line: the chat-will-not-show error that explains it, else how many problems.
@@ -307,7 +320,9 @@ impl Call {
     }
 
     fn is_reset(&self) -> bool {
+        // The placeholder only has load() and status(): anything else only warns.
         self.returned
+            && !self.placeholder
             && (self.method == "resetAndReloadWidget"
                 || (self.method == "clear"
                     && self.args.get(0).and_then(|o| o.get("resetWidget")) == Some(&Value::Bool(true))))
@@ -1281,7 +1296,8 @@ fn csp_blocked(doc: &Doc, _: &Context) -> Vec<Finding> {
     families
         .into_iter()
         .map(|(family, (evidence, origins, directives))| {
-            let origins: Vec<&str> = origins.into_iter().filter(|o| !o.is_empty()).collect();
+            // "inline", "eval" and empty blocked URIs are not hosts to allow.
+            let origins: Vec<&str> = origins.into_iter().filter(|o| o.contains("://")).collect();
             let (severity, title, what) = match family {
                 "script-src" => (
                     Severity::Error,
@@ -1496,7 +1512,7 @@ fn notes(doc: &Doc) -> Vec<Note> {
     }
     if !env.secure {
         notes.push(Note {
-            text: "plain http: the loader warns “You are using conversations on a non-https site!”, the cookie still persists.".into(),
+            text: "plain http: the loader warns, the cookie still persists".into(),
             evidence: vec![at.id],
         });
     }
@@ -1828,7 +1844,9 @@ mod tests {
         let mut log = Log::new();
         log.settings(5.0, "before_loader", json!({"loadImmediately": {"type": "boolean", "value": false}}));
         let placeholder = log.api(500.0, "placeholder", 1);
-        assert!(log.diagnose(500.0 + LOAD_GRACE_MS - 1.0).findings.is_empty(), "within the grace period");
+        let early = log.diagnose(500.0 + LOAD_GRACE_MS - 1.0);
+        assert!(early.findings.is_empty(), "within the grace period");
+        assert_eq!(early.recheck_at, Some(ORIGIN + 500.0 + LOAD_GRACE_MS), "the panel runs it again then");
         let d = log.diagnose(500.0 + LOAD_GRACE_MS);
         let f = only(&d, "load-never-called");
         assert_eq!(
@@ -1836,6 +1854,7 @@ mod tests {
             (vec![placeholder], "Chat will not show: widget.load() was never called")
         );
         assert_eq!(headline(&d), "Chat will not show: widget.load() was never called");
+        assert_eq!(d.recheck_at, None, "no grace period left");
     }
 
     #[test]
@@ -2177,6 +2196,22 @@ mod tests {
         assert!(
             d.findings[1].title.contains("(frame-src)")
                 && d.findings[1].fix.as_ref().unwrap().contains("https://app.hubspot.com")
+        );
+    }
+
+    #[test]
+    fn csp_blocked_script_src_stops_everything_and_names_only_hosts() {
+        let mut log = Log::new();
+        log.loader(10.0, PORTAL_SCRIPT, Some("123"), json!({}));
+        let script = log.csp(11.0, "script-src-elem", PORTAL_SCRIPT, "");
+        let inline = log.csp(12.0, "script-src", "inline", "https://js.usemessages.com/conversations-embed.js");
+        let d = log.diagnose(60_000.0);
+        let f = only(&d, "csp-blocked");
+        assert_eq!(f.evidence, vec![script, inline]);
+        assert_eq!(headline(&d), "Chat will not show: Content-Security-Policy blocks HubSpot's script (script-src)");
+        assert_eq!(
+            f.fix.as_deref(),
+            Some("Content-Security-Policy: script-src 'self' https://js.hs-scripts.com /* added to your existing sources */")
         );
     }
 
