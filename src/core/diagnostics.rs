@@ -4,7 +4,40 @@
 //!
 //! `diagnose` makes ONE pass over the entries of the current document, parsing the payload JSON
 //! only of the rows some rule reads (an `event` row only when it is `hubspot:messages:initialized`),
-//! into [`Doc`]; each rule is then a small function over that digest.
+//! into [`Doc`]; each rule is then a small function over that digest (linear or n log n).
+//!
+//! Decisions where docs/diagnostics.md is silent:
+//! - Order is the order of the rows (the hook's `seq`), not `t`: "before"/"after" compare positions.
+//! - `spa-no-refresh`: a route change is a change of path or query; a hash-only change (including
+//!   `#hs-chat-open`) is not. A change is answered by a widget-data row OR a `refresh()`/`load()`
+//!   call (page or panel) before the next route change; only once the real object existed before
+//!   it; 3 s grace ([`REFRESH_GRACE_MS`]).
+//! - `load-never-called`: 5 s after the placeholder ([`LOAD_GRACE_MS`]); any `widget.load` call
+//!   (page or panel) or a real object ends it. `Diagnosis::recheck_at` says when to run again.
+//! - `no-chat-on-page`: the first of `disabledHsPopups`/`toJSON` (last `env` row), the LAST
+//!   widget-data status (204/404; 0 = unknown), the last `messageWillRender`. When a chat iframe
+//!   is still loaded (a `refresh()` answered 204: the old widget stays) it is a [`Note`] instead.
+//! - `onready-twice`: `on()` calls are matched by event NAME (each run of the callback makes a new
+//!   closure, so handler numbers differ), both `from_loader`, placeholder then a later object with
+//!   no reset in between.
+//! - `throttle-collapsed`: calls collapsed into the same trailing call (page and panel calls share
+//!   one throttle per method, the placeholder's `load()` is not modelled) are flagged only when a
+//!   merged call's arguments differ from the last one's; a `refresh()` on the real object before
+//!   the first widget-data row is "dropped while in flight".
+//! - `call-before-iframe`: only `widget.open/close`, `clear`, `debug` (they post to the iframe);
+//!   `status`, `on`, `off`, `load`, `refresh`, `remove` act in the page.
+//! - `listeners-lost-after-reset`: a reset is `clear({resetWidget:true})` or
+//!   `resetAndReloadWidget()` from the page or the panel; an `on()` outside onReady before the last
+//!   reset is lost unless `on()` for the same name follows the reset.
+//! - `settings-invalid` / `settings-unknown-key` read the last settings row that is not an
+//!   assignment after the loader (an assignment before it, or a read while no object exists: those
+//!   give a row only when invalid); `settings-invalid` is quiet once any object exists (the loader
+//!   accepted what it read). A key is a typo when its edit distance to a known key (ignoring case)
+//!   is at most max(3, len/4); other unknown keys are not flagged.
+//! - `cookies-cannot-persist`: only with a cookie listing (`Context::cookies`), 2 s after
+//!   `store-messages-cookie` ([`COOKIE_GRACE_MS`]); localhost, IP hosts and plain http are notes.
+//! - `csp-blocked`: one finding per directive family (script, frame, connect, other); a `.js.map`
+//!   blocked with an empty source file is DevTools' own fetch.
 
 use super::protocol::{CallOutcome, Entry, EntryKind, NavHow, OnReadyAction, SettingsField};
 use super::settings::{known_keys, unknown_keys, validate};
@@ -1042,22 +1075,19 @@ fn no_chat_on_page(doc: &Doc, _: &Context) -> Vec<Finding> {
     } else {
         return vec![];
     };
-    let shown = doc.frames.last().is_some_and(|(_, f)| f.loaded);
-    let f = if shown {
-        finding(
-            "no-chat-on-page",
-            Severity::Warning,
-            format!("No chat for this URL: {cause} (the earlier widget stays)"),
-            format!("{explanation} The widget loaded earlier stays on the page until it is removed."),
-            evidence,
-        )
-    } else {
-        finding("no-chat-on-page", Severity::Error, format!("{WILL_NOT_SHOW}{cause}"), explanation, evidence)
-    };
+    if chat_shown(doc) {
+        return vec![]; // a refresh answered "no chat" and the earlier widget stays: a note
+    }
+    let f = finding("no-chat-on-page", Severity::Error, format!("{WILL_NOT_SHOW}{cause}"), explanation, evidence);
     vec![match fix {
         Some(fix) => with_fix(f, fix),
         None => f,
     }]
+}
+
+/// The last chat iframe event is a load (not a removal).
+fn chat_shown(doc: &Doc) -> bool {
+    doc.frames.last().is_some_and(|(_, f)| f.loaded)
 }
 
 fn is_bundle(src: &str) -> bool {
@@ -1500,8 +1530,19 @@ fn settings_unknown_key(doc: &Doc, _: &Context) -> Vec<Finding> {
 
 /// Facts worth knowing that are not problems.
 fn notes(doc: &Doc) -> Vec<Note> {
-    let Some((at, env)) = &doc.env else { return vec![] };
     let mut notes = vec![];
+    if let Some((at, data)) = doc.widget_data.last().filter(|(_, d)| matches!(d.status, 204 | 404)) {
+        if chat_shown(doc) {
+            notes.push(Note {
+                text: format!(
+                    "widget-data answered {} for this URL: no chat here, but the widget loaded earlier stays (only HIDE_WIDGET removes it).",
+                    data.status
+                ),
+                evidence: vec![at.id],
+            });
+        }
+    }
+    let Some((at, env)) = &doc.env else { return notes };
     let host = env.host.trim_start_matches('[').trim_end_matches(']');
     let local = host == "localhost" || host.ends_with(".localhost") || host.parse::<std::net::IpAddr>().is_ok();
     if local {
@@ -2034,12 +2075,15 @@ mod tests {
         let f = only(&log.diagnose(60_000.0), "no-chat-on-page");
         assert!(f.title.contains("toJSON is defined on Array.prototype"));
 
-        // A refresh answered 204 after the chat loaded: the old widget stays.
+        // A refresh answered 404 after the chat loaded (spa.html's route without chat): the old
+        // widget stays, which is a note, not a problem.
         let mut log = Log::healthy();
-        log.widget_data(5000.0, 404);
-        let f = only(&log.diagnose(60_000.0), "no-chat-on-page");
-        assert_eq!(f.severity, Severity::Warning);
-        assert!(f.title.starts_with("No chat for this URL: widget-data answered 404"));
+        let data = log.widget_data(5000.0, 404);
+        let d = log.diagnose(60_000.0);
+        assert_clean(&d);
+        assert_eq!(d.notes.len(), 1);
+        assert_eq!(d.notes[0].evidence, vec![data]);
+        assert!(d.notes[0].text.starts_with("widget-data answered 404 for this URL: no chat here"));
     }
 
     #[test]
