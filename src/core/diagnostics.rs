@@ -10,8 +10,8 @@
 //! - Order is the order of the rows (the hook's `seq`), not `t`: "before"/"after" compare positions.
 //! - `spa-no-refresh`: a route change is a change of path or query; a hash-only change (including
 //!   `#hs-chat-open`) is not. A change is answered by a widget-data row OR a `refresh()`/`load()`
-//!   call (page or panel) before the next route change; only once the real object existed before
-//!   it; 3 s grace ([`REFRESH_GRACE_MS`]).
+//!   call (page or panel) before the next route change or within 3 s ([`REFRESH_GRACE_MS`], also
+//!   the grace period); only changes made once the real object existed count.
 //! - `load-never-called`: 5 s after the placeholder ([`LOAD_GRACE_MS`]); any `widget.load` call
 //!   (page or panel) or a real object ends it. `Diagnosis::recheck_at` says when to run again.
 //! - `no-chat-on-page`: the first of `disabledHsPopups`/`toJSON` (last `env` row), the LAST
@@ -989,20 +989,25 @@ fn spa_no_refresh(doc: &Doc, context: &Context) -> Vec<Finding> {
             changed
         })
         .collect();
-    let data: Vec<usize> = doc.widget_data.iter().map(|(at, _)| at.i).collect();
-    let reloads: Vec<usize> = doc
+    let data: Vec<&At> = doc.widget_data.iter().map(|(at, _)| at).collect();
+    let reloads: Vec<&At> = doc
         .calls
         .iter()
         .filter(|c| matches!(c.method.as_str(), "widget.refresh" | "widget.load"))
-        .map(|c| c.at.i)
+        .map(|c| &c.at)
         .collect();
     for (k, (at, nav)) in changes.iter().enumerate() {
         if at.i < ready.i || context.now_wall - at.wall < REFRESH_GRACE_MS {
             continue;
         }
+        // Answered before the next route change, or within the grace period (a router that
+        // pushes, then replaces, then refreshes answers both changes).
         let until = changes.get(k + 1).map_or(usize::MAX, |(next, _)| next.i);
-        let next_after = |positions: &[usize]| positions.get(positions.partition_point(|&i| i <= at.i)).copied();
-        let followed = next_after(&data).is_some_and(|i| i < until) || next_after(&reloads).is_some_and(|i| i < until);
+        let answers = |rows: &[&At]| {
+            rows.get(rows.partition_point(|row| row.i <= at.i))
+                .is_some_and(|row| row.i < until || row.t <= at.t + REFRESH_GRACE_MS)
+        };
+        let followed = answers(&data) || answers(&reloads);
         if !followed {
             evidence.push(at.id);
             urls.push(nav.url.as_str());
@@ -2030,9 +2035,12 @@ mod tests {
         log.nav(5000.0, "push", "https://shop.test/cart");
         log.call(5010.0, "widget.refresh", json!({}));
         log.widget_data(5100.0, 200);
-        log.nav(9000.0, "hashchange", "https://shop.test/cart#reviews");
-        log.nav(9500.0, "hashchange", "https://shop.test/cart#hs-chat-open");
-        log.nav(9600.0, "popstate", "https://shop.test/cart");
+        log.nav(6000.0, "push", "https://shop.test/checkout");
+        log.nav(6001.0, "replace", "https://shop.test/checkout?step=1");
+        log.call(6010.0, "widget.refresh", json!({}));
+        log.nav(9000.0, "hashchange", "https://shop.test/checkout?step=1#reviews");
+        log.nav(9500.0, "hashchange", "https://shop.test/checkout?step=1#hs-chat-open");
+        log.nav(9600.0, "popstate", "https://shop.test/checkout?step=1");
         assert_clean(&log.diagnose(60_000.0));
         // No chat on the page at all: nothing to refresh.
         let mut log = Log::new();
