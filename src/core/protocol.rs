@@ -533,7 +533,7 @@ impl PageRecord {
                     Err(DecodeError::Invalid("page call of an unknown method"))
                 } else if !matches!(outcome, CallOutcome::Returned | CallOutcome::Threw) {
                     Err(DecodeError::Invalid("a page call either returned or threw"))
-                } else if !args.is_array() {
+                } else if !(args.is_array() || is_truncation_marker(args)) {
                     Err(DecodeError::Invalid("page call arguments must be an array"))
                 } else if too_long(error, MAX_URL_CHARS) || too_long(caller, MAX_URL_CHARS) {
                     Err(DecodeError::Invalid("page call error or caller too long"))
@@ -573,6 +573,11 @@ impl PageRecord {
             _ => Ok(()),
         }
     }
+}
+
+/// `{"[truncated]": "…"}`: what the hook sends instead of a value too large to keep.
+fn is_truncation_marker(value: &serde_json::Value) -> bool {
+    value.as_object().is_some_and(|o| o.len() == 1 && o.get(TRUNCATED_KEY).is_some_and(|v| v.is_string()))
 }
 
 fn too_long(text: &str, limit: usize) -> bool {
@@ -1264,6 +1269,11 @@ mod tests {
         let batch = decode_page_batch(&text).unwrap();
         let PageRecord::PageCall { args, .. } = &batch.records[0] else { panic!() };
         assert!(args.to_string().contains("[truncated]"));
+        // The hook's own marker is accepted in place of the array.
+        let marked = batch_json(
+            r#"{"k":"page_call","seq":1,"t":1,"method":"widget.load","generation":1,"placeholder":false,"args":{"[truncated]":"message of 300000 characters"},"outcome":"returned"}"#,
+        );
+        assert!(decode_page_batch(&marked).is_ok());
     }
 
     #[test]
