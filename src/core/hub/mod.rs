@@ -464,6 +464,28 @@ mod tests {
     }
 
     #[test]
+    fn the_diagnostics_records_become_rows_the_rules_read() {
+        use crate::core::diagnostics::{diagnose, Context};
+        use std::rc::Rc;
+        let mut hub = Hub::default();
+        let records = r#"{"k":"loader","seq":1,"t":5,"src":"https://js.hs-scripts.com/123.js","portal":"123","blocked":true},
+            {"k":"env","seq":2,"t":6,"secure":false,"host":"shop.test","disabled_popups":null,"to_json":[],"running":false},
+            {"k":"page_call","seq":3,"t":7,"method":"widget.open","generation":1,"placeholder":false,"args":[],"outcome":"threw","error":"TypeError: Cannot read properties of undefined","caller":"http://shop.test/app.js:3:1"}"#;
+        hub.relay_message(4, SHOP_TEST, &relay_page(1, "a", records));
+        let (status, entries, _) = snapshot(&hub, 4);
+        assert_eq!(status.loader_src.as_deref(), Some("https://js.hs-scripts.com/123.js"));
+        let kinds: Vec<EntryKind> = entries.iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, [EntryKind::Navigation, EntryKind::Loader, EntryKind::Env, EntryKind::PageCall]);
+        assert_eq!(entries[3].name, "widget.open");
+        assert!(entries[3].summary.starts_with("widget.open() threw TypeError"), "{}", entries[3].summary);
+        let entries: Vec<Rc<Entry>> = entries.into_iter().map(Rc::new).collect();
+        let diagnosis = diagnose(&entries, &Context { now_wall: 60_000.0, cookies: None });
+        let rules: Vec<(&str, Vec<u64>)> = diagnosis.findings.iter().map(|f| (f.rule, f.evidence.clone())).collect();
+        assert_eq!(rules, [("loader-blocked", vec![entries[1].id])]);
+        assert_eq!(diagnosis.notes.len(), 1, "plain http");
+    }
+
+    #[test]
     fn a_batch_becomes_entries_status_and_an_ack_after_the_store() {
         let mut hub = Hub::default();
         let records =
