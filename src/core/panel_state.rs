@@ -458,6 +458,30 @@ impl PanelState {
     }
 }
 
+/// Whose call a log row is: the method (`data-call`) and `"page"` (the page's own code) or
+/// `"panel"` (this panel's buttons) for `data-origin`; `None` for other rows.
+pub fn call_of(entry: &Entry) -> Option<(String, &'static str)> {
+    match entry.kind {
+        EntryKind::Call => Some((entry.name.clone(), "panel")),
+        // The record's `method` (docs/diagnostics.md §1), else the row's name.
+        EntryKind::PageCall => {
+            let method = payload_str(entry, "method").unwrap_or_else(|| entry.name.clone());
+            Some((method, "page"))
+        }
+        _ => None,
+    }
+}
+
+/// A page call's source location, `"<url>:<line>:<col>"`, when the hook found one.
+pub fn page_call_caller(entry: &Entry) -> Option<String> {
+    (entry.kind == EntryKind::PageCall).then(|| payload_str(entry, "caller")).flatten().filter(|c| !c.is_empty())
+}
+
+fn payload_str(entry: &Entry, key: &str) -> Option<String> {
+    let payload: serde_json::Value = serde_json::from_str(&entry.payload).ok()?;
+    payload.get(key)?.as_str().map(str::to_string)
+}
+
 /// "name: summary", shortened, for an evidence link.
 fn evidence_label(entry: &Entry) -> String {
     let text = if entry.summary.is_empty() || entry.summary == entry.name {
@@ -778,6 +802,26 @@ mod tests {
             "Chat will not show: widget-data answered 204",
         ));
         assert_eq!(headline(&diagnosis), "Chat will not show: widget-data answered 204 (+2 more)");
+    }
+
+    #[test]
+    fn call_rows_say_whose_call_they_are_and_page_calls_where_from() {
+        let page = Entry::sample(
+            1,
+            EntryKind::PageCall,
+            "widget.load()",
+            "returned",
+            r#"{"method":"widget.load","caller":"https://shop.test/app.js:10:5"}"#,
+        );
+        assert_eq!(call_of(&page), Some(("widget.load".to_string(), "page")));
+        assert_eq!(page_call_caller(&page).as_deref(), Some("https://shop.test/app.js:10:5"));
+        let no_caller = Entry::sample(2, EntryKind::PageCall, "on", "returned", r#"{"caller":""}"#);
+        assert_eq!(call_of(&no_caller), Some(("on".to_string(), "page")), "the row's name without a method");
+        assert_eq!(page_call_caller(&no_caller), None);
+        let panel = Entry::sample(3, EntryKind::Call, "widget.status", "returned", r#"{"caller":"x"}"#);
+        assert_eq!(call_of(&panel), Some(("widget.status".to_string(), "panel")));
+        assert_eq!(page_call_caller(&panel), None);
+        assert_eq!(call_of(&ev(4, "widgetLoaded")), None);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 use super::event_list::kind_name;
 use super::json_tree::JsonTree;
 use super::{format_since_navigation, format_wall_clock};
-use crate::core::panel_state::Action;
+use crate::core::panel_state::{page_call_caller, Action};
 use crate::core::protocol::{Entry, EntryKind, Via};
 use crate::devpanel::hooks::use_panel_actions;
 use std::rc::Rc;
@@ -27,9 +27,7 @@ pub fn event_detail(props: &EventDetailProps) -> Html {
     });
     // A page call's source location: "<url>:<line>:<col>" of the first frame outside the
     // extension and the loader ("" when the stack had none).
-    let caller = (entry.kind == EntryKind::PageCall)
-        .then(|| value.get("caller").and_then(|c| c.as_str()).filter(|c| !c.is_empty()).map(str::to_string))
-        .flatten();
+    let caller = page_call_caller(entry);
     let origin = match entry.kind {
         EntryKind::PageCall => Some("the page's own code"),
         EntryKind::Call => Some("this panel"),

@@ -2,7 +2,7 @@
 
 use super::format_since_navigation;
 use super::format_wall_clock;
-use crate::core::panel_state::{Action, Rows};
+use crate::core::panel_state::{call_of, Action, Rows};
 use crate::core::protocol::{Entry, EntryKind, Undelivered};
 use crate::devpanel::hooks::use_panel_actions;
 use web_sys::{Element, KeyboardEvent};
@@ -147,11 +147,7 @@ fn row(entry: &Entry, top: f64, selected: bool, on_select: Callback<MouseEvent>)
     }
     let kind = kind_name(entry.kind);
     let event_name = (entry.kind == EntryKind::Event).then(|| entry.name.clone());
-    let (call, origin) = match entry.kind {
-        EntryKind::Call => (Some(entry.name.clone()), Some("panel")),
-        EntryKind::PageCall => (Some(page_call_method(entry)), Some("page")),
-        _ => (None, None),
-    };
+    let (call, origin) = call_of(entry).unzip();
     let title = origin.map(|o| if o == "page" { "Called by the page's own code" } else { "Called from this panel" });
     let payload: String = entry.payload.chars().take(MAX_ROW_PAYLOAD_CHARS).collect();
     let undelivered = entry.undelivered.map(Undelivered::as_str);
@@ -165,14 +161,6 @@ fn row(entry: &Entry, top: f64, selected: bool, on_select: Callback<MouseEvent>)
             <span class="payload" role="gridcell">{ payload }</span>
         </div>
     }
-}
-
-/// The method of a page call: its payload's `method` (docs/diagnostics.md §1), else the row's name.
-pub fn page_call_method(entry: &Entry) -> String {
-    serde_json::from_str::<serde_json::Value>(&entry.payload)
-        .ok()
-        .and_then(|payload| payload.get("method")?.as_str().map(str::to_string))
-        .unwrap_or_else(|| entry.name.clone())
 }
 
 pub fn kind_name(kind: EntryKind) -> &'static str {
