@@ -1,9 +1,10 @@
 //! The panel's state and its reducer (no browser types: tested natively).
 
+use super::diagnostics::{diagnose, Context, CookieSummary, Diagnosis, Severity};
 use super::filter::Filter;
 use super::protocol::{CookieRow, Entry, EntryKind, PageStatus, PanelUpdate};
 use super::summary::SDK_EVENT_NAMES;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 /// Most entries the panel keeps; older ones are dropped and counted.
@@ -23,18 +24,20 @@ pub enum ConnectionState {
 pub enum View {
     #[default]
     Events,
+    Diagnostics,
     Widget,
     Settings,
     Cookies,
 }
 
 impl View {
-    pub const ALL: [View; 4] = [View::Events, View::Widget, View::Settings, View::Cookies];
+    pub const ALL: [View; 5] = [View::Events, View::Diagnostics, View::Widget, View::Settings, View::Cookies];
 
     /// The tab's text, also the name under which the selected view is remembered.
     pub fn label(self) -> &'static str {
         match self {
             View::Events => "Events",
+            View::Diagnostics => "Diagnostics",
             View::Widget => "Widget",
             View::Settings => "Settings",
             View::Cookies => "Cookies",
@@ -48,6 +51,7 @@ impl View {
     fn slug(self) -> &'static str {
         match self {
             View::Events => "events",
+            View::Diagnostics => "diagnostics",
             View::Widget => "widget",
             View::Settings => "settings",
             View::Cookies => "cookies",
@@ -95,6 +99,54 @@ impl std::ops::Deref for Rows {
     }
 }
 
+/// How long after the current document's newest entry the clock keeps ticking: the rules' grace
+/// periods (at most 5 s, docs/diagnostics.md §2) are over by then, so time alone changes nothing.
+pub const CLOCK_AFTER_LAST_ENTRY_MS: f64 = 10_000.0;
+
+/// Longest evidence label (the entry's name and summary).
+const MAX_EVIDENCE_LABEL_CHARS: usize = 80;
+
+/// The diagnosis as the panel shows it: findings sorted by severity, the labels of the evidence
+/// entries, and how many entries of the current document were checked.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DiagnosisReport {
+    pub diagnosis: Diagnosis,
+    /// Entries of the current document (navigation rows excluded) the rules ran over.
+    pub checked: usize,
+    /// Evidence entry id → its label ("name: summary").
+    pub labels: BTreeMap<u64, String>,
+}
+
+impl DiagnosisReport {
+    pub fn errors(&self) -> usize {
+        self.diagnosis.findings.iter().filter(|f| f.severity == Severity::Error).count()
+    }
+
+    /// The worst severity found, if any finding.
+    pub fn worst(&self) -> Option<Severity> {
+        self.diagnosis.findings.iter().map(|f| f.severity).min()
+    }
+
+    pub fn label(&self, id: u64) -> String {
+        self.labels.get(&id).cloned().unwrap_or_else(|| format!("entry #{id} (no longer in the log)"))
+    }
+}
+
+/// The status bar's one-line answer.
+///
+/// TEMPORARY (branch wip-view): wip-core adds `diagnostics::headline(&Diagnosis)`; once merged,
+/// this becomes a call to it.
+pub fn headline(diagnosis: &Diagnosis) -> String {
+    let findings = &diagnosis.findings;
+    let worst = findings.iter().min_by_key(|f| f.severity);
+    match (findings.len(), worst) {
+        (0, _) | (_, None) => "No problem found".to_string(),
+        (1, Some(only)) => only.title.clone(),
+        (n, Some(worst)) if worst.severity == Severity::Error => format!("{} (+{} more)", worst.title, n - 1),
+        (n, _) => format!("{n} problems → Diagnostics"),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PanelState {
     pub connection: ConnectionState,
@@ -111,6 +163,15 @@ pub struct PanelState {
     /// The page's cookies, once the background listed them.
     pub cookies: Option<Rc<[CookieRow]>>,
     pub cookies_error: Option<String>,
+    /// The view shown (the Diagnostics view's evidence links switch to Events).
+    pub view: View,
+    /// An entry the log should scroll to once (set by an evidence link, cleared by `Revealed`).
+    pub reveal: Option<u64>,
+    /// Wall clock, ms since the epoch: the last `Tick`, or the newest entry's if later.
+    now_wall: f64,
+    diagnosis: Rc<DiagnosisReport>,
+    /// The current document has a `chat_message` row (the chat iframe asked to store a cookie).
+    chat_message_seen: bool,
     // Derived from the fields above by `derive_view`, so that a render never filters the log.
     visible: Rows,
     shown_events: usize,
@@ -131,6 +192,14 @@ pub enum Action {
     SetNameFilter(Option<String>),
     SetSearch(String),
     Select(Option<u64>),
+    SelectView(View),
+    /// An evidence link: show Events, select the entry and scroll to it (clearing a filter that
+    /// hides it, resuming if it is held by pause).
+    ShowEvidence(u64),
+    /// The log scrolled to `reveal`.
+    Revealed,
+    /// The wall clock, ms since the epoch (the rules with a grace period depend on it).
+    Tick(f64),
 }
 
 impl Action {
@@ -141,7 +210,23 @@ impl Action {
             Action::Connected
                 | Action::Disconnected
                 | Action::Select(_)
+                | Action::SelectView(_)
+                | Action::ShowEvidence(_)
+                | Action::Revealed
+                | Action::Tick(_)
                 | Action::Update(PanelUpdate::Status { .. } | PanelUpdate::Cookies { .. })
+        )
+    }
+
+    /// Whether the action may change what the rules see: the entries, the cookies, the time.
+    fn changes_the_diagnosis(&self) -> bool {
+        matches!(
+            self,
+            Action::Clear
+                | Action::Tick(_)
+                | Action::Update(
+                    PanelUpdate::Snapshot { .. } | PanelUpdate::Append { .. } | PanelUpdate::Cookies { .. }
+                )
         )
     }
 }
@@ -152,7 +237,8 @@ impl PanelState {
     }
 
     pub fn reduce(mut self, action: Action) -> Self {
-        let derive_view = action.changes_the_log_view();
+        let mut derive_view = action.changes_the_log_view();
+        let rediagnose = action.changes_the_diagnosis();
         match action {
             Action::Connected => self.connection = ConnectionState::Connected,
             Action::Disconnected => self.connection = ConnectionState::Disconnected,
@@ -196,11 +282,74 @@ impl PanelState {
             Action::SetNameFilter(name) => self.filter.name = name.filter(|n| !n.is_empty()),
             Action::SetSearch(text) => self.filter.text = text,
             Action::Select(id) => self.selected = id,
+            Action::SelectView(view) => self.view = view,
+            Action::ShowEvidence(id) => derive_view = self.show_evidence(id),
+            Action::Revealed => self.reveal = None,
+            Action::Tick(now) => self.now_wall = now,
+        }
+        if rediagnose {
+            self.rediagnose();
         }
         if derive_view {
             self.with_view_derived()
         } else {
             self
+        }
+    }
+
+    /// Selects `id` in Events; returns whether the log view must be derived again.
+    fn show_evidence(&mut self, id: u64) -> bool {
+        self.view = View::Events;
+        let Ok(index) = self.entries.binary_search_by_key(&id, |e| e.id) else {
+            return false;
+        };
+        self.selected = Some(id);
+        self.reveal = Some(id);
+        let mut changed = false;
+        if !self.filter.matches(&self.entries[index]) {
+            self.filter = Filter::default();
+            changed = true;
+        }
+        if self.paused_after.is_some_and(|after| id > after) {
+            self.paused_after = None;
+            changed = true;
+        }
+        changed
+    }
+
+    /// Index of the current document's first entry (after the last navigation row).
+    fn current_document_start(&self) -> usize {
+        self.entries.iter().rposition(|e| e.kind == EntryKind::Navigation).map_or(0, |i| i + 1)
+    }
+
+    fn rediagnose(&mut self) {
+        if let Some(last) = self.entries.last() {
+            self.now_wall = self.now_wall.max(last.wall);
+        }
+        let context = Context {
+            now_wall: self.now_wall,
+            cookies: self.cookies.as_ref().map(|rows| {
+                rows.iter()
+                    .filter(|c| c.present)
+                    .map(|c| CookieSummary { name: c.name.clone(), value: c.value.clone() })
+                    .collect()
+            }),
+        };
+        let mut diagnosis = diagnose(&self.entries, &context);
+        diagnosis.findings.sort_by_key(|f| f.severity);
+        let current = &self.entries[self.current_document_start()..];
+        let evidence =
+            diagnosis.findings.iter().flat_map(|f| &f.evidence).chain(diagnosis.notes.iter().flat_map(|n| &n.evidence));
+        let labels = evidence
+            .filter_map(|&id| {
+                let index = self.entries.binary_search_by_key(&id, |e| e.id).ok()?;
+                Some((id, evidence_label(&self.entries[index])))
+            })
+            .collect();
+        self.chat_message_seen = current.iter().any(|e| e.kind == EntryKind::ChatMessage);
+        let report = DiagnosisReport { diagnosis, checked: current.len(), labels };
+        if *self.diagnosis != report {
+            self.diagnosis = Rc::new(report);
         }
     }
 
@@ -283,9 +432,68 @@ impl PanelState {
         &self.event_names
     }
 
+    /// The rules' conclusions over the current document (shared: unchanged after a tick that
+    /// changed nothing).
+    pub fn diagnosis(&self) -> &Rc<DiagnosisReport> {
+        &self.diagnosis
+    }
+
+    /// Whether the diagnosis may still change with time alone: the current document has an entry
+    /// younger than [`CLOCK_AFTER_LAST_ENTRY_MS`] (the panel ticks once a second while it does).
+    pub fn needs_clock(&self) -> bool {
+        self.entries.last().is_some_and(|last| {
+            last.kind != EntryKind::Navigation && self.now_wall < last.wall + CLOCK_AFTER_LAST_ENTRY_MS
+        })
+    }
+
+    /// Whether the rules could use the page's cookie listing: the Diagnostics view is shown or the
+    /// chat iframe asked to store a cookie in the current document.
+    pub fn wants_cookies(&self) -> bool {
+        self.view == View::Diagnostics || self.chat_message_seen
+    }
+
     /// The latest calls made from the panel, newest first.
     pub fn recent_calls(&self, at_most: usize) -> Vec<Rc<Entry>> {
         self.entries.iter().rev().filter(|e| e.kind == EntryKind::Call).take(at_most).cloned().collect()
+    }
+}
+
+/// Whose call a log row is: the method (`data-call`) and `"page"` (the page's own code) or
+/// `"panel"` (this panel's buttons) for `data-origin`; `None` for other rows.
+pub fn call_of(entry: &Entry) -> Option<(String, &'static str)> {
+    match entry.kind {
+        EntryKind::Call => Some((entry.name.clone(), "panel")),
+        // The record's `method` (docs/diagnostics.md §1), else the row's name.
+        EntryKind::PageCall => {
+            let method = payload_str(entry, "method").unwrap_or_else(|| entry.name.clone());
+            Some((method, "page"))
+        }
+        _ => None,
+    }
+}
+
+/// A page call's source location, `"<url>:<line>:<col>"`, when the hook found one.
+pub fn page_call_caller(entry: &Entry) -> Option<String> {
+    (entry.kind == EntryKind::PageCall).then(|| payload_str(entry, "caller")).flatten().filter(|c| !c.is_empty())
+}
+
+fn payload_str(entry: &Entry, key: &str) -> Option<String> {
+    let payload: serde_json::Value = serde_json::from_str(&entry.payload).ok()?;
+    payload.get(key)?.as_str().map(str::to_string)
+}
+
+/// "name: summary", shortened, for an evidence link.
+fn evidence_label(entry: &Entry) -> String {
+    let text = if entry.summary.is_empty() || entry.summary == entry.name {
+        entry.name.clone()
+    } else {
+        format!("{}: {}", entry.name, entry.summary)
+    };
+    if text.chars().count() > MAX_EVIDENCE_LABEL_CHARS {
+        let short: String = text.chars().take(MAX_EVIDENCE_LABEL_CHARS - 1).collect();
+        format!("{short}…")
+    } else {
+        text
     }
 }
 
@@ -417,6 +625,214 @@ mod tests {
         assert_eq!(View::from_label("cookies"), None);
         assert_eq!(View::Cookies.next(), View::Events);
         assert_eq!(View::Events.previous(), View::Cookies);
-        assert_eq!(View::ALL.map(View::label), ["Events", "Widget", "Settings", "Cookies"]);
+        assert_eq!(View::Events.next(), View::Diagnostics);
+        assert_eq!(View::Diagnostics.next(), View::Widget);
+        assert_eq!(View::Diagnostics.tab_id(), "tab-diagnostics");
+        assert_eq!(View::Diagnostics.panel_id(), "view-diagnostics");
+        assert_eq!(View::from_label("Diagnostics"), Some(View::Diagnostics));
+        assert_eq!(View::ALL.map(View::label), ["Events", "Diagnostics", "Widget", "Settings", "Cookies"]);
+    }
+
+    fn at(mut entry: Entry, wall: f64) -> Entry {
+        entry.wall = wall;
+        entry
+    }
+
+    fn cookie(name: &str, present: bool) -> CookieRow {
+        CookieRow {
+            name: name.into(),
+            present,
+            chat: true,
+            value: if present { "v".into() } else { String::new() },
+            domain: String::new(),
+            host_only: false,
+            path: String::new(),
+            expires: None,
+            same_site: String::new(),
+            secure: false,
+            http_only: false,
+            store_id: String::new(),
+            partition_key: None,
+        }
+    }
+
+    /// What the rules conclude over the state's entries right now, sorted as the panel shows it.
+    fn expected(state: &PanelState, now_wall: f64) -> Diagnosis {
+        let cookies = state.cookies.as_ref().map(|rows| {
+            rows.iter()
+                .filter(|c| c.present)
+                .map(|c| CookieSummary { name: c.name.clone(), value: c.value.clone() })
+                .collect()
+        });
+        let mut diagnosis = diagnose(&state.entries, &Context { now_wall, cookies });
+        diagnosis.findings.sort_by_key(|f| f.severity);
+        diagnosis
+    }
+
+    /// Entries a real rule flags (no-chat-on-page: widget-data answered 204), so that once the
+    /// rules are in, the findings themselves are checked here too.
+    fn no_chat_page() -> Vec<Entry> {
+        vec![
+            at(nav(1), 1000.0),
+            at(entry(2, EntryKind::Loader, "loader"), 1001.0),
+            at(
+                Entry::sample(
+                    3,
+                    EntryKind::WidgetData,
+                    "widget-data",
+                    "204",
+                    r#"{"url":"/livechat-public/v1/message/public","status":204,"duration":5}"#,
+                ),
+                1002.0,
+            ),
+        ]
+    }
+
+    #[test]
+    fn the_diagnosis_is_recomputed_on_append_snapshot_clear_and_cookies() {
+        let state = append(PanelState::new(false), no_chat_page());
+        assert_eq!(state.diagnosis().diagnosis, expected(&state, 1002.0));
+        assert_eq!(state.diagnosis().checked, 2, "the current document's entries, not the navigation");
+
+        let state = append(state, vec![at(ev(4, "widgetLoaded"), 1003.0), at(nav(5), 1004.0), at(ev(6, "a"), 1005.0)]);
+        assert_eq!(state.diagnosis().checked, 1, "only the document after the last navigation");
+        assert_eq!(state.diagnosis().diagnosis, expected(&state, 1005.0));
+
+        let state = state.reduce(Action::Update(PanelUpdate::Snapshot {
+            status: PageStatus::default(),
+            entries: no_chat_page(),
+            dropped: 0,
+        }));
+        assert_eq!(state.diagnosis().checked, 2);
+        assert_eq!(state.diagnosis().diagnosis, expected(&state, 1005.0));
+
+        let state = state.reduce(Action::Update(PanelUpdate::Cookies {
+            cookies: vec![cookie("messagesUtk", true), cookie("x", false)],
+            error: None,
+        }));
+        assert_eq!(state.diagnosis().diagnosis, expected(&state, 1005.0));
+
+        let state = state.reduce(Action::Clear);
+        assert_eq!(state.diagnosis().checked, 0);
+        assert_eq!(state.diagnosis().diagnosis, Diagnosis::default());
+        assert_eq!(headline(&state.diagnosis().diagnosis), "No problem found");
+    }
+
+    #[test]
+    fn a_tick_advances_the_clock_and_keeps_an_unchanged_diagnosis_shared() {
+        let state = append(PanelState::new(true), vec![at(entry(1, EntryKind::Api, "api"), 5000.0)]);
+        assert!(state.needs_clock(), "a fresh entry: grace periods may still run out");
+        let report = state.diagnosis().clone();
+        let state = state.reduce(Action::Tick(6000.0));
+        assert_eq!(state.diagnosis().diagnosis, expected(&state, 6000.0));
+        if state.diagnosis().diagnosis == report.diagnosis {
+            assert!(Rc::ptr_eq(&report, state.diagnosis()), "the same report, not a copy");
+        }
+        assert!(state.needs_clock());
+        let state = state.reduce(Action::Tick(5000.0 + CLOCK_AFTER_LAST_ENTRY_MS));
+        assert_eq!(state.diagnosis().diagnosis, expected(&state, 5000.0 + CLOCK_AFTER_LAST_ENTRY_MS));
+        assert!(!state.needs_clock(), "10 s after the newest entry time alone changes nothing");
+        let state = append(state, vec![at(ev(2, "a"), 20_000.0)]);
+        assert!(state.needs_clock(), "a new entry starts the clock again");
+        let state = append(state, vec![at(nav(3), 20_001.0)]);
+        assert!(!state.needs_clock(), "a new document without entries yet");
+        assert!(!PanelState::new(true).needs_clock());
+    }
+
+    #[test]
+    fn cookies_are_wanted_on_the_diagnostics_view_or_after_a_chat_message() {
+        let state = append(PanelState::new(true), vec![ev(1, "a")]);
+        assert!(!state.wants_cookies());
+        assert!(state.clone().reduce(Action::SelectView(View::Diagnostics)).wants_cookies());
+        let state = append(state, vec![entry(2, EntryKind::ChatMessage, "store-messages-cookie")]);
+        assert!(state.wants_cookies());
+        assert!(!append(state, vec![nav(3)]).wants_cookies(), "a message of an earlier document");
+    }
+
+    #[test]
+    fn views_switch_and_an_evidence_link_selects_its_entry_in_events() {
+        let state = append(PanelState::new(true), vec![ev(1, "a"), ev(2, "b"), ev(3, "c")]);
+        assert_eq!(state.view, View::Events);
+        let state = state.reduce(Action::SelectView(View::Diagnostics));
+        assert_eq!(state.view, View::Diagnostics);
+        let rows = state.visible().clone();
+        let state = state.reduce(Action::ShowEvidence(2));
+        assert_eq!(state.view, View::Events);
+        assert_eq!(state.selected, Some(2));
+        assert_eq!(state.reveal, Some(2));
+        assert_eq!(state.visible(), &rows, "nothing hid it: the rows stay as they were");
+        let state = state.reduce(Action::Revealed);
+        assert_eq!(state.reveal, None);
+        assert_eq!(state.selected, Some(2), "still selected once scrolled to");
+
+        // A filter that hides the evidence is cleared; a pause that holds it is resumed.
+        let state = state.reduce(Action::SetSearch("c".into())).reduce(Action::TogglePause);
+        let state = append(state, vec![ev(4, "d")]);
+        let state = state.reduce(Action::SelectView(View::Settings)).reduce(Action::ShowEvidence(4));
+        assert_eq!((state.view, state.selected, state.reveal), (View::Events, Some(4), Some(4)));
+        assert!(!state.filter.is_active());
+        assert!(!state.is_paused());
+        assert_eq!(names(&state), vec!["a", "b", "c", "d"]);
+
+        // An entry no longer in the log: Events is shown, nothing is selected.
+        let state = state.reduce(Action::Select(None)).reduce(Action::Revealed).reduce(Action::ShowEvidence(99));
+        assert_eq!((state.view, state.selected, state.reveal), (View::Events, None, None));
+    }
+
+    #[test]
+    fn the_temporary_headline_answers_at_a_glance() {
+        use crate::core::diagnostics::Finding;
+        let finding = |rule: &'static str, severity: Severity, title: &str| Finding {
+            rule,
+            severity,
+            title: title.into(),
+            explanation: String::new(),
+            evidence: vec![],
+            fix: None,
+        };
+        let mut diagnosis = Diagnosis::default();
+        assert_eq!(headline(&diagnosis), "No problem found");
+        diagnosis.findings.push(finding("onready-twice", Severity::Warning, "Handlers run twice"));
+        assert_eq!(headline(&diagnosis), "Handlers run twice");
+        diagnosis.findings.push(finding("settings-unknown-key", Severity::Info, "Unknown key"));
+        assert_eq!(headline(&diagnosis), "2 problems → Diagnostics");
+        diagnosis.findings.push(finding(
+            "no-chat-on-page",
+            Severity::Error,
+            "Chat will not show: widget-data answered 204",
+        ));
+        assert_eq!(headline(&diagnosis), "Chat will not show: widget-data answered 204 (+2 more)");
+    }
+
+    #[test]
+    fn call_rows_say_whose_call_they_are_and_page_calls_where_from() {
+        let page = Entry::sample(
+            1,
+            EntryKind::PageCall,
+            "widget.load()",
+            "returned",
+            r#"{"method":"widget.load","caller":"https://shop.test/app.js:10:5"}"#,
+        );
+        assert_eq!(call_of(&page), Some(("widget.load".to_string(), "page")));
+        assert_eq!(page_call_caller(&page).as_deref(), Some("https://shop.test/app.js:10:5"));
+        let no_caller = Entry::sample(2, EntryKind::PageCall, "on", "returned", r#"{"caller":""}"#);
+        assert_eq!(call_of(&no_caller), Some(("on".to_string(), "page")), "the row's name without a method");
+        assert_eq!(page_call_caller(&no_caller), None);
+        let panel = Entry::sample(3, EntryKind::Call, "widget.status", "returned", r#"{"caller":"x"}"#);
+        assert_eq!(call_of(&panel), Some(("widget.status".to_string(), "panel")));
+        assert_eq!(page_call_caller(&panel), None);
+        assert_eq!(call_of(&ev(4, "widgetLoaded")), None);
+    }
+
+    #[test]
+    fn evidence_labels_are_name_and_summary_shortened() {
+        assert_eq!(
+            evidence_label(&Entry::sample(1, EntryKind::PageCall, "widget.load", "returned", "{}")),
+            "widget.load: returned"
+        );
+        assert_eq!(evidence_label(&Entry::sample(1, EntryKind::Api, "api", "", "{}")), "api");
+        let long = evidence_label(&Entry::sample(1, EntryKind::Api, "api", &"x".repeat(200), "{}"));
+        assert_eq!(long.chars().count(), MAX_EVIDENCE_LABEL_CHARS);
+        assert!(long.ends_with('…'));
     }
 }

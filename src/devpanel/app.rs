@@ -1,9 +1,9 @@
 use super::components::{
-    cookies_view::CookiesView, event_detail::EventDetail, event_list::EventList, settings_view::SettingsView,
-    status_bar::StatusBar, toolbar::Toolbar, view_tabs::ViewTabs, widget_view::WidgetView,
+    cookies_view::CookiesView, diagnostics_view::DiagnosticsView, event_detail::EventDetail, event_list::EventList,
+    settings_view::SettingsView, status_bar::StatusBar, toolbar::Toolbar, view_tabs::ViewTabs, widget_view::WidgetView,
 };
-use super::hooks::{use_panel_store, use_remembered_view, PanelActions};
-use crate::core::panel_state::{ConnectionState, View};
+use super::hooks::{use_diagnosis_inputs, use_panel_store, PanelActions};
+use crate::core::panel_state::{Action, ConnectionState, View};
 use crate::core::protocol::ApiState;
 use yew::prelude::*;
 
@@ -20,7 +20,7 @@ pub struct AppProps {
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let store = use_panel_store(props.tab_id);
-    let view = use_remembered_view();
+    use_diagnosis_inputs(&store);
     let Some(tab_id) = props.tab_id else {
         return html! {
             <main class="missing-tab" role="alert">
@@ -30,12 +30,14 @@ pub fn app(props: &AppProps) -> Html {
         };
     };
     let on_select_view = {
-        let view = view.clone();
-        Callback::from(move |selected: View| view.set(selected))
+        let actions = store.actions();
+        Callback::from(move |selected: View| actions.dispatch(Action::SelectView(selected)))
     };
     let state = store.state();
     let status = &state.status;
-    let body = match *view {
+    let view = state.view;
+    let body = match view {
+        View::Diagnostics => html! { <DiagnosticsView report={state.diagnosis().clone()} /> },
         View::Widget => html! {
             <WidgetView status={status.clone()} calls={state.recent_calls(RECENT_CALLS)} />
         },
@@ -55,7 +57,7 @@ pub fn app(props: &AppProps) -> Html {
                         filter={state.filter.clone()} event_names={state.event_names().clone()}
                         dropped={state.total_dropped()} shown={state.shown_events()} />
                     <div class={classes!("split", selected.is_some().then_some("with-detail"))}>
-                        <EventList rows={state.visible().clone()} selected={state.selected}
+                        <EventList rows={state.visible().clone()} selected={state.selected} reveal={state.reveal}
                             filtered={state.filter.is_active()} paused={state.is_paused()} />
                         if let Some(entry) = selected {
                             <EventDetail {entry} />
@@ -68,8 +70,8 @@ pub fn app(props: &AppProps) -> Html {
     html! {
         <ContextProvider<PanelActions> context={store.actions()}>
             <div class="app" data-tab-id={tab_id.to_string()}>
-                <StatusBar connection={state.connection} status={status.clone()} />
-                <ViewTabs current={*view} on_select={on_select_view} />
+                <StatusBar connection={state.connection} status={status.clone()} diagnosis={state.diagnosis().clone()} />
+                <ViewTabs current={view} on_select={on_select_view} />
                 <section id={view.panel_id()} class="view" role="tabpanel" aria-labelledby={view.tab_id()}>
                     { body }
                 </section>

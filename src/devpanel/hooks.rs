@@ -2,8 +2,10 @@
 //! remembered settings.
 
 use super::bridge::Connection;
-use crate::core::panel_state::{Action, PanelState, View};
+use crate::core::cookies::PageOrigin;
+use crate::core::panel_state::{Action, ConnectionState, PanelState, View};
 use crate::core::protocol::{decode_panel_update, PanelRequest};
+use gloo::timers::callback::Interval;
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -76,7 +78,10 @@ fn remembered(key: &str) -> Option<String> {
 /// subscribes again, and the background replays the tab's log.
 #[hook]
 pub fn use_panel_store(tab_id: Option<i32>) -> PanelStore {
-    let state = use_mut_ref(|| PanelState::new(remembered(PRESERVE_LOG_KEY).as_deref() == Some("true")));
+    let state = use_mut_ref(|| {
+        let view = remembered(VIEW_KEY).and_then(|name| View::from_label(&name)).unwrap_or_default();
+        PanelState::new(remembered(PRESERVE_LOG_KEY).as_deref() == Some("true")).reduce(Action::SelectView(view))
+    });
     let connection = use_mut_ref(|| None::<Connection>);
     let rerender = use_force_update();
     let actions = PanelActions { state, connection, rerender };
@@ -118,27 +123,50 @@ pub fn use_panel_actions() -> PanelActions {
     use_context::<PanelActions>().expect("components render inside the panel's ContextProvider<PanelActions>")
 }
 
-/// The selected view of the panel, remembered across panel openings.
-#[derive(Clone)]
-pub struct RememberedView(UseStateHandle<View>);
-
-impl std::ops::Deref for RememberedView {
-    type Target = View;
-    fn deref(&self) -> &View {
-        &self.0
-    }
-}
-
-impl RememberedView {
-    pub fn set(&self, view: View) {
+/// What the Diagnostics view needs from outside the reducer: the view remembered, the clock
+/// ticking while a grace period may still run out, and the page's cookies listed when a rule could
+/// use them.
+#[hook]
+pub fn use_diagnosis_inputs(store: &PanelStore) {
+    let (view, needs_clock, wants_cookies, has_cookies, connected, origin) = {
+        let state = store.state();
+        let origin = PageOrigin::parse(&state.status.url).map(|o| format!("{}://{}", o.scheme, o.host));
+        (
+            state.view,
+            state.needs_clock(),
+            state.wants_cookies(),
+            state.cookies.is_some(),
+            state.connection == ConnectionState::Connected,
+            origin,
+        )
+    };
+    use_effect_with(view, |view| {
         if let Some(storage) = local_storage() {
             let _ = storage.set_item(VIEW_KEY, view.label());
         }
-        self.0.set(view);
+    });
+    {
+        // Once a second, only while the current document has an entry younger than 10 s: every
+        // grace period of the rules is shorter, so afterwards time alone changes no finding.
+        let actions = store.actions();
+        use_effect_with(needs_clock, move |on| {
+            let interval = on.then(|| {
+                actions.dispatch(Action::Tick(js_sys::Date::now()));
+                Interval::new(1000, move || actions.dispatch(Action::Tick(js_sys::Date::now())))
+            });
+            move || drop(interval)
+        });
     }
-}
-
-#[hook]
-pub fn use_remembered_view() -> RememberedView {
-    RememberedView(use_state(|| remembered(VIEW_KEY).and_then(|name| View::from_label(&name)).unwrap_or_default()))
+    {
+        // The Cookies view lists them itself; here only when wanted and not listed for this origin.
+        let actions = store.actions();
+        let listed_for = use_mut_ref(|| None::<String>);
+        use_effect_with((wants_cookies && connected, origin), move |(wanted, origin)| {
+            let stale = !has_cookies || listed_for.borrow().as_ref() != origin.as_ref();
+            if *wanted && origin.is_some() && stale {
+                *listed_for.borrow_mut() = origin.clone();
+                actions.request(PanelRequest::Cookies);
+            }
+        });
+    }
 }

@@ -6,8 +6,8 @@
 //   navigation separators: [data-navigation]
 //   buttons "Clear", "Pause"/"Resume"; checkbox "Preserve log"; input[placeholder="Filter"];
 //   select[aria-label="Event name"]; detail pane: [data-testid="payload"]
-//   the panel's views (Events, Widget, Settings, Cookies): one [role="tab"] each, the selected one
-//   with aria-selected="true"
+//   the panel's views (Events, Diagnostics, Widget, Settings, Cookies): one [role="tab"] each, the
+//   selected one with aria-selected="true"
 
 /** JSON text without insignificant whitespace, so `"a": 1` (pretty) matches `"a":1`. */
 export function squash(text) {
@@ -219,7 +219,10 @@ export function viewNames(d) {
   return d.evaluate(() => [...document.querySelectorAll('[role="tab"]')].map((t) => t.textContent.trim()));
 }
 
-/** Select the panel's view `name` (its [role="tab"]) and wait until it is the selected one. */
+/**
+ * Select the panel's view `name` ('Events', 'Diagnostics', 'Widget', 'Settings', 'Cookies': its
+ * [role="tab"]) and wait until it is the selected one.
+ */
 export async function selectView(d, name) {
   await d.evaluate((n) => {
     const sel = [...document.querySelectorAll('[role="tab"]')].find((t) => t.textContent.trim() === n);

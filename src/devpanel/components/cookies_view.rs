@@ -237,7 +237,7 @@ fn cookie_row(actions: &PanelActions, row: &CookieRow, now: f64, on_copied: &Cal
 
 /// `navigator.clipboard.writeText`, or a selected textarea and `execCommand('copy')` where the
 /// clipboard API is missing or refused (devtools panels may not have clipboard permission).
-fn copy_text(text: &str) {
+pub fn copy_text(text: &str) {
     let Some(window) = web_sys::window() else { return };
     let clipboard = Reflect::get(&window, &"navigator".into())
         .and_then(|navigator| Reflect::get(&navigator, &"clipboard".into()))

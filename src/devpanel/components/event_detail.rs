@@ -1,8 +1,8 @@
 use super::event_list::kind_name;
 use super::json_tree::JsonTree;
 use super::{format_since_navigation, format_wall_clock};
-use crate::core::panel_state::Action;
-use crate::core::protocol::{Entry, Via};
+use crate::core::panel_state::{page_call_caller, Action};
+use crate::core::protocol::{Entry, EntryKind, Via};
 use crate::devpanel::hooks::use_panel_actions;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -25,6 +25,14 @@ pub fn event_detail(props: &EventDetailProps) -> Html {
         Via::On => "HubSpotConversations.on()",
         Via::Dom => "window DOM event",
     });
+    // A page call's source location: "<url>:<line>:<col>" of the first frame outside the
+    // extension and the loader ("" when the stack had none).
+    let caller = page_call_caller(entry);
+    let origin = match entry.kind {
+        EntryKind::PageCall => Some("the page's own code"),
+        EntryKind::Call => Some("this panel"),
+        _ => None,
+    };
     html! {
         <aside class="detail" aria-label="Selected event">
             <div class="detail-head">
@@ -35,6 +43,12 @@ pub fn event_detail(props: &EventDetailProps) -> Html {
             <dl class="detail-meta">
                 <dt>{ "Time" }</dt><dd>{ format!("{} after navigation", format_since_navigation(entry.t)) }</dd>
                 <dt>{ "Wall clock" }</dt><dd>{ format_wall_clock(entry.wall) }</dd>
+                if let Some(origin) = origin {
+                    <dt>{ "Called by" }</dt><dd data-origin-detail="true">{ origin }</dd>
+                }
+                if let Some(caller) = caller {
+                    <dt>{ "Called from" }</dt><dd class="mono caller" data-caller="true" title={caller.clone()}>{ caller }</dd>
+                }
                 if let Some(via) = via {
                     <dt>{ "Seen via" }</dt><dd>{ via }</dd>
                 }

@@ -2,7 +2,7 @@
 
 use super::format_since_navigation;
 use super::format_wall_clock;
-use crate::core::panel_state::{Action, Rows};
+use crate::core::panel_state::{call_of, Action, Rows};
 use crate::core::protocol::{Entry, EntryKind, Undelivered};
 use crate::devpanel::hooks::use_panel_actions;
 use web_sys::{Element, KeyboardEvent};
@@ -18,6 +18,8 @@ const MAX_ROW_PAYLOAD_CHARS: usize = 500;
 pub struct EventListProps {
     pub rows: Rows,
     pub selected: Option<u64>,
+    /// An entry to scroll to once (an evidence link of the Diagnostics view).
+    pub reveal: Option<u64>,
     /// A name filter or a search is set (for the message shown when no row is left).
     pub filtered: bool,
     pub paused: bool,
@@ -31,9 +33,21 @@ pub fn event_list(props: &EventListProps) -> Html {
     let follow = use_mut_ref(|| true);
 
     {
-        let (list_ref, follow) = (list_ref.clone(), follow.clone());
+        let (list_ref, follow, actions) = (list_ref.clone(), follow.clone(), actions.clone());
+        let (reveal, rows) = (props.reveal, props.rows.clone());
         use_effect(move || {
-            if *follow.borrow() {
+            if let Some(id) = reveal {
+                if let (Some(list), Some(position)) = (list_ref.cast::<Element>(), rows.iter().position(|r| r.id == id))
+                {
+                    *follow.borrow_mut() = false;
+                    let top = position as f64 * ROW_HEIGHT - (list.client_height() as f64 - ROW_HEIGHT) / 2.0;
+                    list.set_scroll_top(top.max(0.0) as i32);
+                    if let Ok(list) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(list) {
+                        let _ = list.focus();
+                    }
+                }
+                actions.dispatch(Action::Revealed);
+            } else if *follow.borrow() {
                 if let Some(list) = list_ref.cast::<Element>() {
                     list.set_scroll_top(list.scroll_height());
                 }
@@ -133,12 +147,13 @@ fn row(entry: &Entry, top: f64, selected: bool, on_select: Callback<MouseEvent>)
     }
     let kind = kind_name(entry.kind);
     let event_name = (entry.kind == EntryKind::Event).then(|| entry.name.clone());
-    let call = (entry.kind == EntryKind::Call).then(|| entry.name.clone());
+    let (call, origin) = call_of(entry).unzip();
+    let title = origin.map(|o| if o == "page" { "Called by the page's own code" } else { "Called from this panel" });
     let payload: String = entry.payload.chars().take(MAX_ROW_PAYLOAD_CHARS).collect();
     let undelivered = entry.undelivered.map(Undelivered::as_str);
     html! {
         <div key={entry.id} class={classes!("row", kind, selected.then_some("selected"), undelivered.is_some().then_some("undelivered"))} role="row"
-             aria-selected={selected.to_string()} data-event-name={event_name} data-call={call} data-kind={kind} data-undelivered={undelivered}
+             aria-selected={selected.to_string()} data-event-name={event_name} data-call={call} data-origin={origin} {title} data-kind={kind} data-undelivered={undelivered}
              data-id={entry.id.to_string()} {style} onclick={on_select}>
             <span class="time" role="gridcell" title={format!("{wall} (wall clock)")}>{ time }</span>
             <span class="name" role="gridcell">{ &entry.name }</span>

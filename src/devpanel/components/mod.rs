@@ -1,4 +1,5 @@
 pub mod cookies_view;
+pub mod diagnostics_view;
 pub mod event_detail;
 pub mod event_list;
 pub mod json_tree;

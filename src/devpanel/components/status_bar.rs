@@ -1,5 +1,7 @@
-use crate::core::panel_state::ConnectionState;
+use super::diagnostics_view::severity_mark;
+use crate::core::panel_state::{headline, Action, ConnectionState, DiagnosisReport, View};
 use crate::core::protocol::{ApiState, PageStatus};
+use crate::devpanel::hooks::use_panel_actions;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -7,6 +9,7 @@ use yew::prelude::*;
 pub struct StatusBarProps {
     pub connection: ConnectionState,
     pub status: Rc<PageStatus>,
+    pub diagnosis: Rc<DiagnosisReport>,
 }
 
 #[function_component(StatusBar)]
@@ -23,10 +26,22 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
         ConnectionState::Connecting => ("connecting", "Connecting…"),
         ConnectionState::Disconnected => ("disconnected", "Reconnecting…"),
     };
+    let actions = use_panel_actions();
+    let on_open_diagnostics = Callback::from(move |_| actions.dispatch(Action::SelectView(View::Diagnostics)));
+    let worst = props.diagnosis.worst();
+    let level = worst.map_or("ok", |s| s.as_str());
+    let icon = worst.map_or("✓", |s| severity_mark(s).0);
+    let text = headline(&props.diagnosis.diagnosis);
     html! {
         <header class="status-bar" data-api-state={api} data-widget-loaded={status.widget_loaded.to_string()}
                 role="status" aria-live="polite">
             <span class={classes!("connection", connection_class)} title={connection_label} aria-label={connection_label}></span>
+            <span class={classes!("field", "diagnosis", level)} data-diagnosis={level}>
+                <span class="diagnosis-icon" aria-hidden="true">{ icon }</span>
+                <button type="button" class="diagnosis-link" onclick={on_open_diagnostics} title={format!("{text}: open the Diagnostics view")}>
+                    { text }
+                </button>
+            </span>
             <span class="field"><span class="label">{ "API" }</span>
                 <span class={classes!("value", "api", api)}>{ api_label }</span></span>
             <span class="field"><span class="label">{ "Widget" }</span>

@@ -144,7 +144,7 @@ pub fn widget_view(props: &WidgetViewProps) -> Html {
                 }
                 <ul class="call-results" aria-live="polite">
                     { for props.calls.iter().map(|entry| html! {
-                        <li key={entry.id} data-call={entry.name.clone()} class="call-result">
+                        <li key={entry.id} data-call={entry.name.clone()} data-origin="panel" class="call-result">
                             <span class="time">{ format_since_navigation(entry.t) }</span>
                             <strong class="mono">{ format!("{}()", entry.name) }</strong>
                             <span class="summary">{ &entry.summary }</span>
