@@ -52,7 +52,7 @@
 
     var settingsAssignedSeen = false, lastAssignedSettings;
     var knownApi, generation = 0, firstObject = true, placeholder = null, apiFrameLoaded = false, subscribedApi = null;
-    var observing = false, observer = null, relayListens = false, flushTimer = 0, seq = 0;
+    var trapsInstalled = false, observing = false, observer = null, relayListens = false, flushTimer = 0, seq = 0;
     var loadedFrames = createObject(null), loadedFrameCount = 0, loaderSrcsSeen = createObject(null);
     var buffer = createObject(null), bufferHead = 0, bufferCount = 0, bufferChars = 0, dropped = 0; // a ring of records
     var serialNodes = 0, serialChars = 0, serialStack = createObject(null);
@@ -182,7 +182,7 @@
       var d = descriptorOf(window, API), v;
       try { v = apiTrap.current(!readGetter); } catch (e) { return; }
       if (v !== NOT_READ) noteApi(v);
-      if (!apiTrap.owns(d)) apiTrap.reclaim(d);
+      if (trapsInstalled && !apiTrap.owns(d)) apiTrap.reclaim(d);
     }
     // Placeholder rule: an object is the placeholder iff window.hsConversationsSettings has
     // loadImmediately === false when it is assigned AND it is the first object of this document
@@ -245,7 +245,7 @@
     function currentSettings() { try { return settingsTrap.current(); } catch (e) { return undefined; } }
     function checkSettings() {
       var d = descriptorOf(window, SETTINGS);
-      if (settingsTrap.owns(d) || !settingsTrap.reclaim(d)) return;
+      if (!trapsInstalled || settingsTrap.owns(d) || !settingsTrap.reclaim(d)) return;
       if (d && (!settingsAssignedSeen || d.value !== lastAssignedSettings)) addSettings('assigned', d.value);
     }
     function addSettings(source, v) {
@@ -374,7 +374,24 @@
       observeWidget();
     }
     function scanLoaders() { for (var list = documentScripts(document), n = collectionLength(list), j = 0; j < n; j++) noteLoader(collectionItem(list, j)); }
+    function installTraps() {
+      trapsInstalled = true;
+      unlisten(document, 'load', onEarlySign, listenerOptions); unlisten(window, 'DOMContentLoaded', onEarlySign, listenerOptions);
+      var settingsAtStart = descriptorOf(window, SETTINGS), apiAtStart = descriptorOf(window, API);
+      if (!settingsAtStart) settingsTrap.install(undefined);
+      else if (hasOwn(settingsAtStart, 'value')) {
+        if (settingsAtStart.writable && settingsAtStart.configurable) settingsTrap.install(settingsAtStart);
+        addSettings('assigned', settingsAtStart.value);
+      }
+      if (!apiAtStart) { apiTrap.install(undefined); checkApi(); }   // an inherited data value
+      else if (hasOwn(apiAtStart, 'value') && apiAtStart.writable && apiAtStart.configurable) { apiTrap.install(apiAtStart); noteApi(apiAtStart.value); }
+      else { checkApi(); observeWidget(); }          // the page owns it: read at the chat iframe's load
+    }
+    function onEarlySign(event) {
+      try { var target = eventTarget(event); if (target === document) scanLoaders(); else if (localName(target) === 'script') noteLoader(target); } catch (e) { /* ignore */ }
+    }
     function observeWidget() {
+      if (!trapsInstalled) installTraps();
       if (observing) return;
       observing = true;
       try {
@@ -514,14 +531,11 @@
     listen(window, 'message', onMessage, listenerOptions);
     listen(window, 'hubspot:messages:initialized', onInitialized, listenerOptions);
     listen(document, FACTS.relayEvent, onRelay, listenerOptions);
-    var settingsAtStart = descriptorOf(window, SETTINGS), apiAtStart = descriptorOf(window, API);
-    if (!settingsAtStart) settingsTrap.install(undefined);
-    else if (hasOwn(settingsAtStart, 'value')) {
-      if (settingsAtStart.writable && settingsAtStart.configurable) settingsTrap.install(settingsAtStart);
-      addSettings('assigned', settingsAtStart.value);
-    }
-    if (!apiAtStart) { apiTrap.install(undefined); checkApi(true); }   // an inherited value (late injection)
-    else if (hasOwn(apiAtStart, 'value') && apiAtStart.writable && apiAtStart.configurable) { apiTrap.install(apiAtStart); noteApi(apiAtStart.value); }
-    else { try { noteApi(window[API]); } catch (e) { /* ignore */ } observeWidget(); } // the page owns it: fallback
+    // Nothing is defined on window until HubSpot shows up (a page without HubSpot sees no trap, issue 8): a
+    // portal or loader <script> seen at its `load` or at DOMContentLoaded (both before the loader assigns its
+    // object, which waits for DOMContentLoaded), a chat message, the loader's DOM event, or an object already there.
+    listen(document, 'load', onEarlySign, listenerOptions);
+    listen(window, 'DOMContentLoaded', onEarlySign, listenerOptions);
+    if (descriptorOf(window, API) || descriptorOf(window, SETTINGS)) observeWidget(); else scanLoaders();
   } catch (e) { /* never throw into the page */ }
 })();

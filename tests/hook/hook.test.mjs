@@ -38,12 +38,12 @@ const INSTRUMENT = `(function () {
   window.MutationObserver.prototype = MO.prototype;
 })();`;
 
-test('a page without HubSpot: only the trap and three passive listeners; one empty batch per hello', async () => {
+test('a page without HubSpot: no trap, three passive listeners and two that wait for HubSpot; one empty batch per hello', async () => {
   await L.using(env.open('plain.html', { before: [INSTRUMENT] }), async ({ page, consoleMessages }) => {
     await page.evaluate(() => window.pageWork(300));
     await page.evaluate(() => window.pageWork(300));
     const listeners = ['addEventListener:message', 'addEventListener:hubspot:messages:initialized',
-      'addEventListener:hubspot-chat-inspector:relay'];
+      'addEventListener:hubspot-chat-inspector:relay', 'addEventListener:load', 'addEventListener:DOMContentLoaded'];
     assert.deepEqual(await page.evaluate(() => window.__hookCalls.slice()), listeners, 'no timer, observer or dispatch');
     assert.equal(await page.evaluate(() => window.__relay.total()), 0, 'nothing sent before a hello');
     assert.equal(await page.evaluate(() => Object.keys(window).includes('HubSpotConversations')), false);
