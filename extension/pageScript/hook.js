@@ -35,8 +35,9 @@
     var boundingRect = uncurry(window.Element.prototype.getBoundingClientRect), rectWidth = getterOf(window.DOMRectReadOnly, 'width');
     var rectHeight = getterOf(window.DOMRectReadOnly, 'height'), documentScripts = getterOf(window.Document, 'scripts');
     var readyState = getterOf(window.Document, 'readyState'), documentUrl = getterOf(window.Document, 'URL'), pageLocation = window.location;
-    // For the diagnostics records (docs/diagnostics.md §1): page calls, CSP, resource timing, navigation.
-    var StringProto = String.prototype, eventType = getterOf(window.Event, 'type'), applyFunction = Reflect.apply, constructWith = Reflect.construct, NativeError = Error, ArrayProto = Array.prototype;
+    // For the diagnostics records (docs/diagnostics.md §1): page calls, CSP, resource timing, navigation, env.
+    var applyFunction = Reflect.apply, constructWith = Reflect.construct, eventType = getterOf(window.Event, 'type');
+    var ArrayProto = Array.prototype, StringProto = String.prototype, NativeError = Error;
     var errorStack = descriptorOf(NativeError.prototype, 'stack');   // Firefox: an accessor there; V8: own, on each error
     var NativeWeakMap = WeakMap, mapGet = uncurry(NativeWeakMap.prototype.get), mapSet = uncurry(NativeWeakMap.prototype.set);
     var ViolationEvent = window.SecurityPolicyViolationEvent, violationDirective = getterOf(ViolationEvent, 'effectiveDirective');
@@ -564,14 +565,16 @@
     // request's resource timing (buffered: also an earlier one), and the page's facts (env).
     function diagnose() {
       diagnosing = true;
-      addEnv();
-      lastNavUrl = pageLocation.href;
-      listen(window, 'popstate', onNavigation, listenerOptions);
-      listen(window, 'hashchange', onNavigation, listenerOptions);
-      var navigation = navigationOf ? navigationOf(window) : null, options = createObject(null);
-      if (navigation && navigationType) listen(navigation, 'currententrychange', onNavigation, listenerOptions);   // push/replaceState
-      options.type = 'resource'; options.buffered = true;
-      observePerformance(new NewPerformanceObserver(onResources), options);
+      try {
+        addEnv();
+        lastNavUrl = pageLocation.href;
+        listen(window, 'popstate', onNavigation, listenerOptions);
+        listen(window, 'hashchange', onNavigation, listenerOptions);
+        var navigation = navigationOf ? navigationOf(window) : null, options = createObject(null);
+        if (navigation && navigationType) listen(navigation, 'currententrychange', onNavigation, listenerOptions);   // push/replaceState
+        options.type = 'resource'; options.buffered = true;
+        observePerformance(new NewPerformanceObserver(onResources), options);
+      } catch (e) { /* what could be installed */ }
     }
     // One record per URL change: a fragment navigation fires currententrychange (as a push) and then hashchange,
     // a traversal popstate (and hashchange): the first one names it.
@@ -601,8 +604,10 @@
     }
     function addEnv() {
       var popups = ownValue(window, 'disabledHsPopups'), list = 'null', toJsonOn = '', j, n, x;
-      if (isArray(popups)) for (list = '[', n = arrayLength(popups), j = 0; j < n && j < 100; j++) if (typeof (x = ownValue(popups, j)) === 'string') list += (list.length > 1 ? ',' : '') + toJson(clip(x, FACTS.maxNameChars));
-      if (list !== 'null') list += ']';
+      if (isArray(popups)) {
+        for (list = '', n = arrayLength(popups), j = 0; j < n && j < 100; j++) if (typeof (x = ownValue(popups, j)) === 'string') list += ',' + toJson(clip(x, FACTS.maxNameChars));
+        list = '[' + strSlice(list, 1) + ']';
+      }
       if (descriptorOf(ObjectProto, 'toJSON')) toJsonOn += ',"Object"';
       if (descriptorOf(ArrayProto, 'toJSON')) toJsonOn += ',"Array"';
       if (descriptorOf(StringProto, 'toJSON')) toJsonOn += ',"String"';
