@@ -1,8 +1,9 @@
 // Chat Widget Inspector: page hook (MAIN world, document_start; or injected late by the
-// background with chrome.scripting.executeScript). Implements docs/protocol.md §1–2 and §5.
+// background with chrome.scripting.executeScript). Implements docs/protocol.md §1–2, §5 and §6.
 // It never calls the SDK on its own except ONE on('widgetHidden') per real object after its chat
-// iframe loaded; the panel's calls (§5) are the only other SDK calls. It adds no global, no
-// enumerable property, no console output, and never throws into the page.
+// iframe loaded; the panel's calls (§5) are the only other SDK calls. The SDK methods are wrapped in
+// place to trace the page's own calls (§6). It adds no global, no enumerable property, no console
+// output, and never throws into the page.
 (function () {
   'use strict';
   try {

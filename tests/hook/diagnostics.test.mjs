@@ -193,6 +193,18 @@ test('page_call runs no page code: argument and return getters, then, toJSON, pr
   });
 });
 
+test('page_call: a call the loader makes on its own is not recorded; a page script\'s is, with its line', async () => {
+  await L.using(env.open('plain.html'), async ({ page }) => {
+    await page.evaluate(() => { window.HubSpotConversations = { widget: { status() { return 1; } } }; });
+    await page.addScriptTag({ url: '/hs/calls-status.js' });
+    await page.addScriptTag({ url: '/calls-status.js' });
+    const { records } = await L.collect(page);
+    const calls = kinds(records, 'page_call');
+    assert.deepEqual(calls.map((c) => [c.method, c.caller.replace(/^http:\/\/localhost:\d+/, ''), c.from_loader]),
+      [['widget.status', '/calls-status.js:2:36', false]]);
+  });
+});
+
 test('stack frames: V8 and Firefox formats', () => {
   const source = fs.readFileSync(L.HOOK_PATH, 'utf8');
   const FRAME = eval(source.match(/var FRAME = (\/.*\/);/)[1]); // eslint-disable-line no-eval
