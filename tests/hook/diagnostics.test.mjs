@@ -443,3 +443,41 @@ test('hubspot:messages:initialized: the plain Event\'s own fields, a CustomEvent
       { messageWillRender: null, reason: null }, { messageWillRender: true, reason: null }]);
   });
 });
+
+test('the diagnostics use none of the builtins the page replaced after start', async () => {
+  await L.using(env.open('calls.html'), async ({ page }) => {
+    await L.waitForFake(page);
+    await page.evaluate(L.installSpies, L.HOOK_MARK);
+    const hits = await page.evaluate(async () => {
+      const { fn: spyFn, getter: spyGet, hits, restore } = window.__spies;
+      for (const n of ['apply', 'construct']) spyFn(Reflect, n);
+      for (const n of ['get', 'set']) spyFn(WeakMap.prototype, n);
+      for (const n of ['PerformanceObserver', 'Error', 'WeakMap']) spyFn(window, n);
+      spyFn(PerformanceObserver.prototype, 'observe');
+      spyFn(PerformanceObserverEntryList.prototype, 'getEntries');
+      for (const n of ['name', 'startTime', 'duration']) spyGet(PerformanceEntry.prototype, n);
+      spyGet(PerformanceResourceTiming.prototype, 'responseStatus');
+      spyGet(Event.prototype, 'type');
+      spyGet(NavigationCurrentEntryChangeEvent.prototype, 'navigationType');
+      for (const n of ['effectiveDirective', 'blockedURI', 'sourceFile']) spyGet(SecurityPolicyViolationEvent.prototype, n);
+      try {
+        const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+        window.fakeHS.boot();                                        // an onReady call, HubSpot shows up
+        window.pageCall('widget.status');
+        try { window.pageCall('on', [1, 2]); } catch (e) { /* the loader's own error */ }
+        history.pushState({}, '', '/tampered');
+        await fetch('/hs/livechat-public/v1/message/public?portalId=1');
+        await window.fakeHS.waitLoaded();
+        await sleep(100);
+      } finally {
+        restore();
+      }
+      return hits;
+    });
+    assert.deepEqual(hits, [], 'the hook used a builtin the page replaced');
+    const { records } = await L.collect(page);
+    assert.deepEqual(kinds(records, 'page_call').map((r) => [r.method, r.outcome]), [['on', 'returned'], ['widget.status', 'returned'], ['on', 'threw']]);
+    assert.equal(kinds(records, 'nav').length, 1);
+    assert.equal(kinds(records, 'widget_data').length, 1);
+  });
+});
