@@ -236,7 +236,7 @@
       if (v) {
         addSettings('read', settings); if ((selector = inlineSelector(settings))) addInline(selector);
         try { readOnReady(); } catch (e) { /* a hostile proxy */ }
-        if (observing) addEnv();
+        if (diagnosing) addEnv();                      // else diagnose() adds it
         observeWidget();
       }
     }
