@@ -481,3 +481,17 @@ test('the diagnostics use none of the builtins the page replaced after start', a
     assert.equal(kinds(records, 'widget_data').length, 1);
   });
 });
+
+test('page_call after a late injection: the object already there is wrapped, and its replacement', async () => {
+  await L.using(env.open('page.html?autoboot', { hook: false }), async ({ page }) => {
+    await L.waitForFake(page);
+    await page.evaluate(() => window.fakeHS.waitLoaded());
+    await page.addScriptTag({ content: L.hookSource() });
+    await page.evaluate(() => { window.HubSpotConversations.widget.status(); window.HubSpotConversations.clear({ resetWidget: true }); });
+    await page.evaluate(() => window.fakeHS.waitLoaded());
+    await page.evaluate(() => window.HubSpotConversations.widget.open());
+    const { records } = await L.collect(page);
+    assert.deepEqual(kinds(records, 'page_call').map((r) => [r.method, r.generation, r.outcome]),
+      [['widget.status', 1, 'returned'], ['clear', 1, 'returned'], ['widget.open', 2, 'returned']]);
+  });
+});
