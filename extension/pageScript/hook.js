@@ -1,8 +1,9 @@
 // Chat Widget Inspector: page hook (MAIN world, document_start; or injected late by the
-// background with chrome.scripting.executeScript). Implements docs/protocol.md §1–2 and §5.
+// background with chrome.scripting.executeScript). Implements docs/protocol.md §1–2, §5 and §6.
 // It never calls the SDK on its own except ONE on('widgetHidden') per real object after its chat
-// iframe loaded; the panel's calls (§5) are the only other SDK calls. It adds no global, no
-// enumerable property, no console output, and never throws into the page.
+// iframe loaded; the panel's calls (§5) are the only other SDK calls. The SDK methods are wrapped in
+// place to trace the page's own calls (§6). It adds no global, no enumerable property, no console
+// output, and never throws into the page.
 (function () {
   'use strict';
   try {
@@ -35,6 +36,19 @@
     var boundingRect = uncurry(window.Element.prototype.getBoundingClientRect), rectWidth = getterOf(window.DOMRectReadOnly, 'width');
     var rectHeight = getterOf(window.DOMRectReadOnly, 'height'), documentScripts = getterOf(window.Document, 'scripts');
     var readyState = getterOf(window.Document, 'readyState'), documentUrl = getterOf(window.Document, 'URL'), pageLocation = window.location;
+    // For the diagnostics records (docs/diagnostics.md §1): page calls, CSP, resource timing, navigation, env.
+    var applyFunction = Reflect.apply, constructWith = Reflect.construct, eventType = getterOf(window.Event, 'type');
+    var ArrayProto = Array.prototype, StringProto = String.prototype, NativeError = Error;
+    var errorStack = descriptorOf(NativeError.prototype, 'stack');   // Firefox: an accessor there; V8: own, on each error
+    var NativeWeakMap = WeakMap, mapGet = uncurry(NativeWeakMap.prototype.get), mapSet = uncurry(NativeWeakMap.prototype.set);
+    var ViolationEvent = window.SecurityPolicyViolationEvent, violationDirective = getterOf(ViolationEvent, 'effectiveDirective');
+    var violationBlocked = getterOf(ViolationEvent, 'blockedURI'), violationSource = getterOf(ViolationEvent, 'sourceFile');
+    var NewPerformanceObserver = window.PerformanceObserver, observePerformance = uncurry(NewPerformanceObserver.prototype.observe);
+    var performanceEntries = uncurry(window.PerformanceObserverEntryList.prototype.getEntries), entryName = getterOf(window.PerformanceEntry, 'name');
+    var entryStart = getterOf(window.PerformanceEntry, 'startTime'), entryDuration = getterOf(window.PerformanceEntry, 'duration');
+    var entryStatus = descriptorOf(window.PerformanceResourceTiming.prototype, 'responseStatus'), navigationOf = descriptorOf(window, 'navigation');
+    var navigationType = window.NavigationCurrentEntryChangeEvent ? getterOf(window.NavigationCurrentEntryChangeEvent, 'navigationType') : null;
+    entryStatus = entryStatus ? uncurry(entryStatus.get) : null; navigationOf = navigationOf && navigationOf.get ? uncurry(navigationOf.get) : null;
     var random = new window.Uint32Array(2), docId = '', i;
     try { window.crypto.getRandomValues(random); } catch (e) { random[0] = Math.random() * 4294967296; random[1] = Math.random() * 4294967296; }
     for (i = 0; i < 2; i++) docId += ('0000000' + random[i].toString(16)).slice(-8);
@@ -49,13 +63,24 @@
     var TYPE_AT = /"type"\s*:\s*"external-api-event"/, NAME_AT = /"eventType"\s*:\s*("(?:[^"\\]|\\.)*")/;
     var UUID_AT = /"uuid"\s*:\s*("(?:[^"\\]|\\.)*"|[^,}\s]+)/, UUID_LAST = /"uuid"\s*:\s*("(?:[^"\\]|\\.)*"|[^,}\s]+)\s*\}\s*$/;
     var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+    var ON_READY = 'hsConversationsOnReady', TOP_METHODS = ['clear', 'on', 'off', 'debug', 'resetAndReloadWidget'];
+    var WIDGET_METHODS = ['load', 'refresh', 'open', 'close', 'remove', 'status'];
+    // The loader: HubSpot's CDN, the simulator's /hs/ path, conversations-embed.js anywhere.
+    var LOADER_URL = /^https:\/\/js(?:-[a-z0-9]+)?\.usemessages\.com\/|^https?:\/\/[^\/?#]+\/hs\/|\/conversations-embed\.js(?:[?#]|$)/;
+    var HUBSPOT_URL = /^https?:\/\/(?:[^\/?#]*\.)?(?:hubspot(?:qa)?|hs-scripts|usemessages|hubapi|hs-analytics|hs-banner|hsforms|hscollectedforms)\.(?:com|net)(?:[:\/?#]|$)/;
+    var EXTENSION_URL = /^(?:chrome|moz)-extension:/, JS_TYPE = /^\s*(?:module|(?:text|application)\/(?:x-)?(?:java|ecma)script(?:1\.[0-5])?|text\/[jl](?:ive)?script)\s*$/i;
+    // A stack frame: V8 "    at fn (url:line:col)" / "    at url:line:col", Firefox "fn@url:line:col".
+    var FRAME = /^\s*at (?:.*? \()?(.+?):(\d+):(\d+)\)?$|^[^@\s]*@(.+?):(\d+):(\d+)$/;
 
     var settingsAssignedSeen = false, lastAssignedSettings;
     var knownApi, generation = 0, firstObject = true, placeholder = null, apiFrameLoaded = false, subscribedApi = null;
-    var observing = false, observer = null, relayListens = false, flushTimer = 0, seq = 0;
+    var trapsInstalled = false, observing = false, observer = null, relayListens = false, flushTimer = 0, seq = 0;
     var loadedFrames = createObject(null), loadedFrameCount = 0, loaderSrcsSeen = createObject(null);
     var buffer = createObject(null), bufferHead = 0, bufferCount = 0, bufferChars = 0, dropped = 0; // a ring of records
     var serialNodes = 0, serialChars = 0, serialStack = createObject(null);
+    var callDepth = 0, originals = new NativeWeakMap(), objectInfo = new NativeWeakMap(), handlerIds = new NativeWeakMap(), handlerCount = 0;
+    var onReadyValue, onReadyRead = null, onReadyReadLength = 0, insertedFrames = createObject(null), insertedCount = 0;
+    var diagnosing = false, lastNavUrl = '';
 
     // ---- buffer and batches (§1, §2). Records are kept as JSON text; `bytes` = upper bound of what the
     // record adds once the batch is JSON-escaped again inside the relay message (UTF-8 + escapes).
@@ -175,14 +200,15 @@
         }
       };
     }
-    var apiTrap = windowTrap(API, function (v) { noteApi(v); }), settingsTrap = windowTrap(SETTINGS, function (v) { addSettings('assigned', v); });
+    function noteSettings(v) { addSettings('assigned', v); }
+    var apiTrap = windowTrap(API, function (v) { noteApi(v); }), settingsTrap = windowTrap(SETTINGS, noteSettings), onReadyTrap = windowTrap(ON_READY, noteOnReady);
     // Fallback when the page owns the property (its accessor, an inherited value, or it redefined ours): data
     // properties are read through descriptors; the page's getter runs only with readGetter (chat iframe `load`).
     function checkApi(readGetter) {
       var d = descriptorOf(window, API), v;
       try { v = apiTrap.current(!readGetter); } catch (e) { return; }
       if (v !== NOT_READ) noteApi(v);
-      if (!apiTrap.owns(d)) apiTrap.reclaim(d);
+      if (trapsInstalled && !apiTrap.owns(d)) apiTrap.reclaim(d);
     }
     // Placeholder rule: an object is the placeholder iff window.hsConversationsSettings has
     // loadImmediately === false when it is assigned AND it is the first object of this document
@@ -196,6 +222,7 @@
         // The loader has just read the settings (read here once: a page-owned accessor runs once). A page-owned
         // settings property was never seen being assigned: what the loader read was set before it read it.
         if (!generation) checkSettings();
+        checkOnReady(); checkOnReadyGrew();            // the previous object's onReady array first
         try { settings = currentSettings(); } catch (e) { settings = undefined; }
         if (!generation && !settingsAssignedSeen && settings !== undefined) addSettings('assigned', settings);
         generation++;
@@ -203,9 +230,137 @@
         if (isPlaceholder) forEachChatFrame(function () { isPlaceholder = false; });
         state = isPlaceholder ? 'placeholder' : 'ready'; placeholder = isPlaceholder ? v : null; firstObject = false;
         methods = methodNames(v);
+        wrapMethods(v, isPlaceholder);
       }
       add('api', ',"state":"' + state + '","generation":' + generation + ',"methods":' + methods);
-      if (v) { addSettings('read', settings); if ((selector = inlineSelector(settings))) addInline(selector); observeWidget(); }
+      if (v) {
+        addSettings('read', settings); if ((selector = inlineSelector(settings))) addInline(selector);
+        try { readOnReady(); } catch (e) { /* a hostile proxy */ }
+        if (diagnosing) addEnv();                      // else diagnose() adds it
+        observeWidget();
+      }
+    }
+
+    // ---- window.hsConversationsOnReady: each assignment; what the loader reads at each new object (read here
+    // then, by descriptor: a page-owned accessor is not run); the array read growing afterwards (too late).
+    function arrayLength(v) { var n = isArray(v) ? ownValue(v, 'length') : 0; return typeof n === 'number' ? n : 0; }
+    function addOnReady(action, v, replaced) {
+      add('onready', ',"action":"' + action + '","array":' + isArray(v) + ',"length":' + arrayLength(v) + ',"generation":' + generation + ',"replaced":' + replaced);
+    }
+    function noteOnReady(v) {
+      var previous = onReadyValue;
+      onReadyValue = v;
+      addOnReady('assigned', v, previous !== v ? arrayLength(previous) : 0);
+    }
+    function checkOnReady() {
+      var d = descriptorOf(window, ON_READY);
+      if (trapsInstalled && !onReadyTrap.owns(d) && onReadyTrap.reclaim(d) && d && d.value !== onReadyValue) noteOnReady(d.value);
+    }
+    function readOnReady() {
+      var v = onReadyTrap.current(true);
+      if (v === NOT_READ) return;
+      onReadyRead = isArray(v) ? v : null; onReadyReadLength = arrayLength(v);
+      addOnReady('read', v, 0);
+      if (onReadyRead) setTimer(window, checkOnReadyGrew, 2000);
+    }
+    function checkOnReadyGrew() {
+      try {
+        var n = arrayLength(onReadyRead);
+        if (onReadyRead && n > onReadyReadLength) { onReadyReadLength = n; addOnReady('grew', onReadyRead, 0); }
+      } catch (e) { /* a hostile proxy */ }
+    }
+
+    // ---- the page's own SDK calls (page_call). Each method of each object is replaced where it lives by a wrapper
+    // that calls the original with the same `this` and arguments and returns or throws exactly what it does.
+    function wrapMethods(api, isPlaceholder) {
+      var info = ',"generation":' + generation + ',"placeholder":' + isPlaceholder, d, widget, j;
+      try {
+        mapSet(objectInfo, api, info);
+        for (j = 0; j < TOP_METHODS.length; j++) wrapMethod(api, TOP_METHODS[j], TOP_METHODS[j], info);
+        if ((d = nearestDescriptor(api, 'widget')) && hasOwn(d, 'value') && isObject(widget = d.value)) {
+          mapSet(objectInfo, widget, info);
+          for (j = 0; j < WIDGET_METHODS.length; j++) wrapMethod(widget, WIDGET_METHODS[j], 'widget.' + WIDGET_METHODS[j], info);
+        }
+      } catch (e) { /* a hostile proxy */ }
+    }
+    // A frozen or read-only method, an accessor, or one inherited from a builtin prototype is left alone.
+    function wrapMethod(holder, name, method, info) {
+      try {
+        for (var p = holder, d, depth = 0; isObject(p) && depth < 64 && !(d = descriptorOf(p, name)); depth++) p = prototypeOf(p);
+        if (!d || !hasOwn(d, 'value') || typeof d.value !== 'function' || !d.writable || mapGet(originals, d.value) !== undefined ||
+          p === ObjectProto || p === FunctionProto || p === ArrayProto) return;
+        var change = createObject(null);
+        change.value = wrapperOf(d.value, method, info);
+        defineProperty(p, name, change);
+      } catch (e) { /* left alone */ }
+    }
+    function wrapperOf(original, method, info) {
+      var constructible = hasOwn(original, 'prototype'), wrapper = constructible
+        ? function () { return new.target ? constructWith(original, arguments, new.target === wrapper ? original : new.target) : pageCall(original, method, info, this, arguments); }
+        : { m() { return pageCall(original, method, info, this, arguments); } }.m;   // no prototype, like the original
+      copyProperty(original, wrapper, 'length'); copyProperty(original, wrapper, 'name');
+      if (constructible) copyProperty(original, wrapper, 'prototype');
+      mapSet(originals, wrapper, original);
+      return wrapper;
+    }
+    function copyProperty(from, to, key) {
+      var d = descriptorOf(from, key), copy = createObject(null);
+      if (!d) { delete to[key]; return; }
+      if (hasOwn(d, 'value')) { copy.value = d.value; copy.writable = d.writable; } else { copy.get = d.get; copy.set = d.set; }
+      copy.enumerable = d.enumerable; copy.configurable = d.configurable;
+      defineProperty(to, key, copy);
+    }
+    function pageCall(original, method, info, self, args) {
+      var t0 = clockNow(clock), site = callSite(), result;
+      callDepth++;
+      try { result = applyFunction(original, self, args); } catch (e) { callDepth--; if (site) addPageCall(method, info, self, args, t0, site, true, e); throw e; }
+      callDepth--;
+      if (site) addPageCall(method, info, self, args, t0, site, false, result);
+      return result;
+    }
+    function addPageCall(method, info, self, args, t0, site, threw, result) {
+      try {
+        var handler = 0, fn = args.length > 1 ? args[1] : undefined, value = 'null', error = '', j, out = '[';
+        if ((method === 'on' || method === 'off') && typeof fn === 'function' && !(handler = mapGet(handlerIds, fn))) mapSet(handlerIds, fn, handler = ++handlerCount);
+        if (threw) error = errorText(result); else if (result !== undefined) value = sanitize(result);
+        for (serialNodes = 0, serialChars = 0, j = 0; j < args.length && j < 100; j++) out += (j ? ',' : '') + serialize(args[j], 1);
+        add('page_call', ',"method":"' + method + '"' + (mapGet(objectInfo, self) || info) + ',"args":' + out + '],"outcome":"' + (threw ? 'threw' : 'returned') +
+          '","value":' + value + ',"error":' + toJson(error) + ',"handler":' + handler + site, t0);
+      } catch (e) { /* never into the page */ }
+    }
+    // Where a page call comes from, as the record's last fields; '' when it is not recorded: the loader's own call,
+    // and a call made inside another call (callDepth) unless page code that the loader ran made it (an onReady
+    // callback, an event handler). The first frame is the hook's own; extension frames are skipped too.
+    function callSite() {
+      try {
+        if (observing) noteInsertedFrames();          // an insertion just before the call is recorded before it
+        var text = stackText(), pos = 0, end, m, url, own = '', caller = '', fromLoader = false;
+        while (pos < text.length && !fromLoader) {
+          end = strIndexOf(text, '\n', pos); if (end < 0) end = text.length;
+          m = regexExec(FRAME, strSlice(text, pos, end)); pos = end + 1;
+          if (m === null) continue;
+          url = m[1] !== undefined ? m[1] : m[4];
+          if (!own) own = url;
+          if (url === own || regexExec(EXTENSION_URL, url) !== null) continue;
+          if (regexExec(LOADER_URL, url) !== null) { if (!caller) return ''; fromLoader = true; }
+          else if (!caller) caller = url + ':' + (m[1] !== undefined ? m[2] + ':' + m[3] : m[5] + ':' + m[6]);
+        }
+        return callDepth && !fromLoader ? '' : ',"caller":' + toJson(clip(caller, FACTS.maxUrlChars)) + ',"from_loader":' + fromLoader;
+      } catch (e) { return callDepth ? '' : ',"caller":"","from_loader":false'; }
+    }
+    // The stack of a new Error, read without running page code: '' when the page defined prepareStackTrace (V8 would
+    // run it) or replaced Error. stackTraceLimit, when a plain number, is raised for the read and put back.
+    function stackText() {
+      var d = descriptorOf(window, 'Error'), limit, error;
+      if (!d || d.value !== NativeError || prototypeOf(NativeError) !== FunctionProto || prototypeOf(FunctionProto) !== ObjectProto ||
+        descriptorOf(NativeError, 'prepareStackTrace') || descriptorOf(FunctionProto, 'prepareStackTrace') || descriptorOf(ObjectProto, 'prepareStackTrace')) return '';
+      limit = descriptorOf(NativeError, 'stackTraceLimit');
+      if (limit && hasOwn(limit, 'value') && limit.writable && typeof limit.value === 'number') NativeError.stackTraceLimit = 50; else limit = null;
+      error = new NativeError();
+      if (limit) NativeError.stackTraceLimit = limit.value;
+      d = descriptorOf(error, 'stack') || errorStack;
+      d = d ? valueBy(d, error) : '';
+      return typeof d === 'string' ? d : '';
     }
 
     // ---- reading page objects without calling anything but (at most once) an accessor's getter.
@@ -217,6 +372,7 @@
     // What descriptor d gives when read on o: its value, or what its getter returns (may throw).
     function valueBy(d, o) { return hasOwn(d, 'value') ? d.value : hasOwn(d, 'get') && typeof d.get === 'function' ? callFunction(d.get, o) : undefined; }
     function readProperty(o, key) { var d = nearestDescriptor(o, key); return d ? valueBy(d, o) : undefined; }
+    function dataValue(o, key) { var d = nearestDescriptor(o, key); return d && hasOwn(d, 'value') ? d.value : undefined; }
     // Function-valued data properties (own and inherited, above Object/Function.prototype) of the
     // object and of object.widget, sorted, as JSON text. Accessors are skipped, never invoked; names ≤ 90 chars.
     function methodNames(o) {
@@ -245,7 +401,7 @@
     function currentSettings() { try { return settingsTrap.current(); } catch (e) { return undefined; } }
     function checkSettings() {
       var d = descriptorOf(window, SETTINGS);
-      if (settingsTrap.owns(d) || !settingsTrap.reclaim(d)) return;
+      if (!trapsInstalled || settingsTrap.owns(d) || !settingsTrap.reclaim(d)) return;
       if (d && (!settingsAssignedSeen || d.value !== lastAssignedSettings)) addSettings('assigned', d.value);
     }
     function addSettings(source, v) {
@@ -298,8 +454,8 @@
     function errorText(e) {
       var type = typeof e, name, message;
       if (isObject(e)) {
-        try { name = readProperty(e, 'name'); } catch (x) { name = undefined; }
-        try { message = readProperty(e, 'message'); } catch (x) { message = undefined; }
+        try { name = dataValue(e, 'name'); } catch (x) { name = undefined; }     // no getter runs
+        try { message = dataValue(e, 'message'); } catch (x) { message = undefined; }
         name = typeof name === 'string' && name ? name : 'Error';
         return clip(typeof message === 'string' && message ? name + ': ' + message : name, FACTS.maxUrlChars);
       }
@@ -319,8 +475,8 @@
           else { self = readProperty(api, 'widget'); fn = isObject(self) ? readProperty(self, strSlice(method, 7)) : undefined; }
           if (typeof fn !== 'function') outcome = 'missing';
           else {
-            t0 = clockNow(clock);
-            result = args.length ? callFunction(fn, self, args[0]) : callFunction(fn, self);
+            t0 = clockNow(clock); callDepth++;            // not a page call (callSite)
+            try { result = args.length ? callFunction(fn, self, args[0]) : callFunction(fn, self); } finally { callDepth--; }
             if (result !== undefined) value = sanitize(result);
           }
         }
@@ -334,6 +490,7 @@
       var settings = currentSettings();
       addSettings('read', settings);
       addInline(inlineSelector(settings));
+      checkOnReadyGrew(); addEnv();
     }
 
     // ---- the chat iframe and the loader script (observed only once HubSpot shows up).
@@ -347,12 +504,27 @@
       }
     }
     function isChatFrame(frame) { var id = elementId(frame); return id === CHAT_FRAME_ID || id === INLINE_FRAME_ID || closest(frame, '#' + CONTAINER_ID) !== null; }
+    function frameFields(frame) {
+      var inline = elementId(frame) === INLINE_FRAME_ID || closest(frame, INLINE_PARENT_SELECTOR) !== null;
+      return ',"inline":' + inline + ',"src":' + toJson(clip(frameSrc(frame), FACTS.maxUrlChars));
+    }
+    // A chat iframe newly in the page (checked on mutations, page calls, the initialized event): one `iframe` record.
+    function noteInsertedFrames() {
+      for (var j = insertedCount - 1; j >= 0; j--) {
+        if (!isConnected(insertedFrames[j])) { insertedFrames[j] = insertedFrames[--insertedCount]; insertedFrames[insertedCount] = null; }
+      }
+      forEachChatFrame(function (frame) {
+        for (var k = 0; k < insertedCount; k++) if (insertedFrames[k] === frame) return;
+        insertedFrames[insertedCount++] = frame;
+        add('iframe', frameFields(frame));
+      });
+    }
     function frameLoaded(frame) {
-      var j = 0, tracked, inline;
+      var j = 0, tracked;
+      noteInsertedFrames();
       while (j < loadedFrameCount && loadedFrames[j].frame !== frame) j++;
       if (j === loadedFrameCount) {                    // a reload of a tracked iframe is not a new "loaded"
-        inline = elementId(frame) === INLINE_FRAME_ID || closest(frame, INLINE_PARENT_SELECTOR) !== null;
-        tracked = { frame: frame, fields: ',"inline":' + inline + ',"src":' + toJson(clip(frameSrc(frame), FACTS.maxUrlChars)) };
+        tracked = { frame: frame, fields: frameFields(frame) };
         loadedFrames[loadedFrameCount++] = tracked;
         add('widget', ',"loaded":true' + tracked.fields);
         addInlineIfSet();
@@ -363,27 +535,109 @@
     function frameCommitted(frame) {                   // its own document has loaded (not the initial about:blank)
       var d = frameDocument(frame); return d === null ? frameWindow(frame) !== null : readyState(d) === 'complete' && documentUrl(d) !== 'about:blank';
     }
+    // Once per src; again when a new element has the src of one that was removed (a framework re-inserting the embed).
     function noteLoader(script) {
-      var src = scriptSrc(script), portal = null, match;
-      if (!src || loaderSrcsSeen[src]) return;
+      var src = scriptSrc(script), seen, portal = null, match, type;
+      if (!src || ((seen = loaderSrcsSeen[src]) && (seen.script === script || isConnected(seen.script)))) return;
       if (elementId(script) === LOADER_ID) portal = getAttribute(script, 'data-hsjs-portal');
       else if ((match = regexExec(PORTAL_SCRIPT, src)) !== null) portal = match[1];
       else return;
-      loaderSrcsSeen[src] = 1;
-      add('loader', ',"src":' + toJson(clip(src, FACTS.maxUrlChars)) + ',"portal":' + (portal ? toJson(clip(portal, FACTS.maxNameChars)) : 'null'));
+      type = getAttribute(script, 'type');             // e.g. text/plain from a consent tool: never runs
+      loaderSrcsSeen[src] = seen = { script: script, fields: ',"src":' + toJson(clip(src, FACTS.maxUrlChars)) + ',"portal":' +
+        (portal ? toJson(clip(portal, FACTS.maxNameChars)) : 'null') + ',"blocked":' + (!!type && regexExec(JS_TYPE, type) === null) + ',"again":' + !!seen };
+      add('loader', seen.fields);
       observeWidget();
     }
     function scanLoaders() { for (var list = documentScripts(document), n = collectionLength(list), j = 0; j < n; j++) noteLoader(collectionItem(list, j)); }
+    function installTraps() {
+      trapsInstalled = true;
+      unlisten(document, 'load', onEarlySign, listenerOptions); unlisten(window, 'DOMContentLoaded', onEarlySign, listenerOptions);
+      trapInPlace(settingsTrap, SETTINGS, noteSettings);
+      trapInPlace(onReadyTrap, ON_READY, noteOnReady);
+      var apiAtStart = descriptorOf(window, API);
+      if (!apiAtStart) { apiTrap.install(undefined); checkApi(); }   // an inherited data value
+      else if (hasOwn(apiAtStart, 'value') && apiAtStart.writable && apiAtStart.configurable) { apiTrap.install(apiAtStart); noteApi(apiAtStart.value); }
+      else { checkApi(); observeWidget(); }          // the page owns it: read at the chat iframe's load
+    }
+    // hsConversationsSettings and hsConversationsOnReady: a data property already there is trapped in place and recorded.
+    function trapInPlace(trap, name, onAssign) {
+      var d = descriptorOf(window, name);
+      if (!d) trap.install(undefined);
+      else if (hasOwn(d, 'value')) { if (d.writable && d.configurable) trap.install(d); onAssign(d.value); }
+    }
+    function onEarlySign(event) {
+      try {
+        var target = eventTarget(event);
+        if (target === document) scanLoaders();
+        else if (localName(target) === 'script') { noteLoader(target); if (!trapsInstalled && regexExec(LOADER_URL, scriptSrc(target)) !== null) observeWidget(); }
+      } catch (e) { /* ignore */ }
+    }
     function observeWidget() {
+      if (!trapsInstalled) installTraps();
       if (observing) return;
       observing = true;
       try {
         listen(document, 'load', onLoad, true);
         var options = createObject(null); options.childList = true; options.subtree = true;
         observe(observer = new Observer(onMutation), document, options);
+        if (!diagnosing) diagnose();
         scanLoaders();
+        noteInsertedFrames();
         forEachChatFrame(function (frame) { if (frameCommitted(frame)) frameLoaded(frame); });
       } catch (e) { /* ignore */ }
+    }
+    // What only the diagnostics need, installed once HubSpot shows up: same-document URL changes, the widget-data
+    // request's resource timing (buffered: also an earlier one), and the page's facts (env).
+    function diagnose() {
+      diagnosing = true;
+      try {
+        addEnv();
+        lastNavUrl = pageLocation.href;
+        listen(window, 'popstate', onNavigation, listenerOptions);
+        listen(window, 'hashchange', onNavigation, listenerOptions);
+        var navigation = navigationOf ? navigationOf(window) : null, options = createObject(null);
+        if (navigation && navigationType) listen(navigation, 'currententrychange', onNavigation, listenerOptions);   // push/replaceState
+        options.type = 'resource'; options.buffered = true;
+        observePerformance(new NewPerformanceObserver(onResources), options);
+      } catch (e) { /* what could be installed */ }
+    }
+    // One record per URL change: a fragment navigation fires currententrychange (as a push) and then hashchange,
+    // a traversal popstate (and hashchange): the first one names it.
+    function onNavigation(event) {
+      try {
+        var url = pageLocation.href, type = eventType(event), how = type === 'currententrychange' ? navigationType(event) : type;
+        if (url === lastNavUrl || (how !== 'push' && how !== 'replace' && how !== 'popstate' && how !== 'hashchange')) return;
+        lastNavUrl = url;
+        add('nav', ',"how":"' + how + '","url":' + toJson(clip(url, FACTS.maxUrlChars)));
+      } catch (e) { /* ignore */ }
+    }
+    function onResources(list) {
+      try {
+        for (var entries = performanceEntries(list), n = entries.length, j = 0, entry, url; j < n; j++) {
+          url = entryName(entry = entries[j]);
+          if (strIndexOf(url, '/livechat-public/v1/message/public') < 0 && strIndexOf(url, '/_hcms/livechat/widget') < 0) continue;
+          add('widget_data', ',"url":' + toJson(clip(maskToken(url), FACTS.maxUrlChars)) + ',"status":' + ((entryStatus && entryStatus(entry)) || 0) +
+            ',"duration":' + entryDuration(entry), entryStart(entry));
+        }
+      } catch (e) { /* ignore */ }
+    }
+    function maskToken(url) {
+      var at = strIndexOf(url, 'identificationToken='), end;
+      if (at < 0) return url;
+      for (at += 20, end = at; end < url.length && charCodeAt(url, end) !== 38 && charCodeAt(url, end) !== 35; end++) { /* to & or # */ }
+      return strSlice(url, 0, at) + '\u2022\u2022\u2022\u2022' + maskToken(strSlice(url, end));
+    }
+    function addEnv() {
+      var popups = ownValue(window, 'disabledHsPopups'), list = 'null', toJsonOn = '', j, n, x;
+      if (isArray(popups)) {
+        for (list = '', n = arrayLength(popups), j = 0; j < n && j < 100; j++) if (typeof (x = ownValue(popups, j)) === 'string') list += ',' + toJson(clip(x, FACTS.maxNameChars));
+        list = '[' + strSlice(list, 1) + ']';
+      }
+      if (descriptorOf(ObjectProto, 'toJSON')) toJsonOn += ',"Object"';
+      if (descriptorOf(ArrayProto, 'toJSON')) toJsonOn += ',"Array"';
+      if (descriptorOf(StringProto, 'toJSON')) toJsonOn += ',"String"';
+      add('env', ',"secure":' + (pageLocation.protocol === 'https:') + ',"host":' + toJson(pageLocation.hostname) + ',"disabled_popups":' + list +
+        ',"to_json":[' + strSlice(toJsonOn, 1) + '],"running":' + !!ownValue(window, 'hubspot_live_messages_running'));
     }
     function onLoad(event) {
       try {
@@ -400,6 +654,7 @@
           }
         }
         checkApi();
+        noteInsertedFrames();
         var loader = getElementById(document, LOADER_ID);
         if (loader) noteLoader(loader);
         if (!knownApi && !loadedFrameCount && !loader && apiTrap.owns(descriptorOf(window, API))) {   // HubSpot went away
@@ -413,9 +668,14 @@
         var api = knownApi, on;
         if (!api || api === subscribedApi || api === placeholder || !apiFrameLoaded) return;
         subscribedApi = api; on = api.on;
-        if (typeof on === 'function') callFunction(on, api, 'widgetHidden', function (payload) {
-          try { add('event', ',"name":"widgetHidden","payload":' + sanitize(payload) + ',"via":"on"'); } catch (e) { /* ignore */ }
-        });
+        if (typeof on === 'function') {
+          callDepth++;                                 // not a page call (callSite)
+          try {
+            callFunction(on, api, 'widgetHidden', function (payload) {
+              try { add('event', ',"name":"widgetHidden","payload":' + sanitize(payload) + ',"via":"on"'); } catch (e) { /* ignore */ }
+            });
+          } finally { callDepth--; }
+        }
       } catch (e) { /* ignore */ }
     }
 
@@ -434,7 +694,7 @@
         if ((big = data.length > MAX_FRAME_MESSAGE)) {  // never parsed nor scanned whole: a foreign 10 MB string costs two 4 K scans
           head = strSlice(data, 0, EDGE); tail = strSlice(data, data.length - EDGE);
           if (strIndexOf(head, '"external-api-event"') < 0 && strIndexOf(tail, '"external-api-event"') < 0) return;
-        } else if (strIndexOf(data, '"external-api-event"') < 0 && strIndexOf(data, '"open-change"') < 0) return;
+        } else if (strIndexOf(data, '"external-api-event"') < 0 && strIndexOf(data, '"open-change"') < 0 && strIndexOf(data, '"store-messages-cookie"') < 0) return;
         if ((source = messageSource(event))) forEachChatFrame(function (frame) { if (frameWindow(frame) === source) fromChat = true; });
         if (!fromChat && regexExec(CHAT_ORIGIN, messageOrigin(event)) === null) return;
         if (big) {                                     // the first match in the head, else in the tail; uuid: the last member, else in the head
@@ -448,6 +708,11 @@
           name = ownValue(body, 'eventType');
         }
         if (type === 'open-change') { if (!fromChat) return; add('open', ',"open":' + (ownValue(body, 'isOpen') === true) + ',"user":' + (ownValue(body, 'isUser') === true)); }
+        else if (type === 'store-messages-cookie') {
+          if (!fromChat) return;
+          name = ownValue(body, 'messagesUtk');
+          add('chat_message', ',"type":"store-messages-cookie","utk":' + (typeof name === 'string' && name.length > 0));
+        }
         else if (type === 'external-api-event') {
           if (typeof name !== 'string' || !name.length || name.length > FACTS.maxNameChars) return;
           add('event', ',"name":' + toJson(name) + ',"payload":' + (big ? payload : sanitize(ownValue(body, 'payload'))) + ',"via":"iframe"' + undelivered(fromChat, uuid));
@@ -455,20 +720,35 @@
         observeWidget();
       } catch (e) { /* ignore */ }
     }
+    // The real loader dispatches a plain Event with the fields on the event itself; a CustomEvent's detail wins.
     function onInitialized(event) {
       try {
-        var detail = null;
+        var detail = null, willRender, reason;
         try { detail = eventDetail(event); } catch (e) { /* a plain Event, not a CustomEvent */ }
-        add('event', ',"name":"hubspot:messages:initialized","payload":' + sanitize(detail) + ',"via":"dom"');
+        if (typeof (willRender = ownValue(detail, 'messageWillRender')) !== 'boolean') willRender = ownValue(event, 'messageWillRender');
+        if (typeof (reason = ownValue(detail, 'reason')) !== 'string') reason = ownValue(event, 'reason');
+        if (observing) noteInsertedFrames();           // the loader dispatches it right after inserting the iframe
+        add('event', ',"name":"hubspot:messages:initialized","payload":{"messageWillRender":' + (typeof willRender === 'boolean' ? willRender : 'null') +
+          ',"reason":' + (typeof reason === 'string' ? toJson(clip(reason, FACTS.maxUrlChars)) : 'null') + '},"via":"dom"');
         observeWidget();
       } catch (e) { /* ignore */ }
     }
+    function onViolation(event) {                      // from the start: a blocked loader script fires before it is seen
+      try {
+        var blocked = violationBlocked(event), source = violationSource(event);
+        if (!isHubSpotUrl(blocked) && !isHubSpotUrl(source)) return;
+        add('csp', ',"directive":' + toJson(clip(violationDirective(event), FACTS.maxNameChars)) + ',"blocked":' + toJson(clip(blocked, FACTS.maxUrlChars)) +
+          ',"source":' + toJson(clip(source, FACTS.maxUrlChars)));
+        observeWidget();
+      } catch (e) { /* ignore */ }
+    }
+    function isHubSpotUrl(url) { return typeof url === 'string' && (regexExec(HUBSPOT_URL, url) !== null || regexExec(LOADER_URL, url) !== null); }
     // A hello from a relay other than the one answered last: the extension was reloaded (or updated) while the
     // page stayed open. The records the dead relay took are lost with the old background, so the current state is
     // emitted again, flagged `replay` (docs/protocol.md §2). The same relay again (bfcache, re-hellos): nothing.
     var answeredRelay = '', assignedSettingsRecord = '';
     function helloFrom(relay) {
-      var earlier = answeredRelay, before = seq, keys, j, n, src, loader, portal, match, r;
+      var earlier = answeredRelay, before = seq, keys, j, n, r;
       if (typeof relay !== 'string' || !relay.length || relay.length > FACTS.maxNameChars) return;
       answeredRelay = relay;
       if (!earlier || earlier === relay) return;
@@ -478,13 +758,7 @@
         if (assignedSettingsRecord) add('settings', assignedSettingsRecord);   // as it was assigned, in the phase it had
         if (settingsAssignedSeen || generation) addSettings('read', currentSettings());
         for (j = 0; j < loadedFrameCount; j++) add('widget', ',"loaded":true' + loadedFrames[j].fields);
-        loader = getElementById(document, LOADER_ID);
-        for (keys = objectKeys(loaderSrcsSeen), j = 0; j < keys.length; j++) {
-          src = keys[j]; portal = null;
-          if (loader && scriptSrc(loader) === src) portal = getAttribute(loader, 'data-hsjs-portal');
-          else if ((match = regexExec(PORTAL_SCRIPT, src)) !== null) portal = match[1];
-          add('loader', ',"src":' + toJson(clip(src, FACTS.maxUrlChars)) + ',"portal":' + (portal ? toJson(clip(portal, FACTS.maxNameChars)) : 'null'));
-        }
+        for (keys = objectKeys(loaderSrcsSeen), j = 0; j < keys.length; j++) add('loader', loaderSrcsSeen[keys[j]].fields);
         addInlineIfSet();
       } catch (e) { /* what was re-emitted so far */ }
       for (n = seq - before < bufferCount ? seq - before : bufferCount, j = 1; j <= n; j++) {   // the newest n records
@@ -514,14 +788,12 @@
     listen(window, 'message', onMessage, listenerOptions);
     listen(window, 'hubspot:messages:initialized', onInitialized, listenerOptions);
     listen(document, FACTS.relayEvent, onRelay, listenerOptions);
-    var settingsAtStart = descriptorOf(window, SETTINGS), apiAtStart = descriptorOf(window, API);
-    if (!settingsAtStart) settingsTrap.install(undefined);
-    else if (hasOwn(settingsAtStart, 'value')) {
-      if (settingsAtStart.writable && settingsAtStart.configurable) settingsTrap.install(settingsAtStart);
-      addSettings('assigned', settingsAtStart.value);
-    }
-    if (!apiAtStart) { apiTrap.install(undefined); checkApi(true); }   // an inherited value (late injection)
-    else if (hasOwn(apiAtStart, 'value') && apiAtStart.writable && apiAtStart.configurable) { apiTrap.install(apiAtStart); noteApi(apiAtStart.value); }
-    else { try { noteApi(window[API]); } catch (e) { /* ignore */ } observeWidget(); } // the page owns it: fallback
+    listen(document, 'securitypolicyviolation', onViolation, listenerOptions);
+    // Nothing is defined on window until HubSpot shows up (a page without HubSpot sees no trap, issue 8): a
+    // portal or loader <script> seen at its `load` or at DOMContentLoaded (both before the loader assigns its
+    // object, which waits for DOMContentLoaded), a chat message, the loader's DOM event, or an object already there.
+    listen(document, 'load', onEarlySign, listenerOptions);
+    listen(window, 'DOMContentLoaded', onEarlySign, listenerOptions);
+    if (descriptorOf(window, API) || descriptorOf(window, SETTINGS) || descriptorOf(window, ON_READY)) observeWidget(); else scanLoaders();
   } catch (e) { /* never throw into the page */ }
 })();

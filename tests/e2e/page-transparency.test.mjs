@@ -95,6 +95,9 @@ async function run(browser, withExtension) {
         api: typeof window.HubSpotConversations,
         apiKeys: window.HubSpotConversations ? Object.keys(window.HubSpotConversations).sort() : null,
         ownWindowKeys: Object.keys(window).filter((k) => /hubspot|hs|chat|inspector/i.test(k)).sort(),
+        // Feature detection as a page would do it (issue 8): [in, hasOwnProperty, getOwnPropertyDescriptor].
+        detected: ['HubSpotConversations', 'hsConversationsSettings', 'hsConversationsOnReady'].map((name) =>
+          [name in window, Object.prototype.hasOwnProperty.call(window, name), !!Object.getOwnPropertyDescriptor(window, name)]),
       }));
       results.push({
         page: rel,
@@ -151,6 +154,16 @@ forEachBrowser((browser, runs) => {
       assert.equal(withExt[i].api, without[i].api, `${page}: typeof HubSpotConversations`);
       assert.deepEqual(withExt[i].apiKeys, without[i].apiKeys, `${page}: its keys`);
       assert.deepEqual(withExt[i].ownWindowKeys, without[i].ownWindowKeys, `${page}: window keys`);
+    }
+  });
+
+  test(`${browser}: on a page without HubSpot, feature detection of HubSpot's globals answers as without the extension`, () => {
+    const { withExt, without } = runs;
+    const plain = STEPS.map(([page], i) => [page, i]).filter(([page]) => page === 'no-hubspot.html');
+    assert.equal(plain.length, 1);
+    for (const [page, i] of plain) {
+      assert.deepEqual(without[i].detected, [[false, false, false], [false, false, false], [false, false, false]], 'sanity');
+      assert.deepEqual(withExt[i].detected, without[i].detected, `${page}: in / hasOwnProperty / getOwnPropertyDescriptor`);
     }
   });
 }, { open: async (browser) => ({ withExt: await run(browser, true), without: await run(browser, false) }) });

@@ -47,7 +47,7 @@ test('calls: every outcome, against the CURRENT object, with its this and argume
     // The placeholder's load() with widgetOpen: it assigns the real object during the call.
     await page.evaluate(() => window.fakeHS.boot());
     await L.collect(page, st);
-    let recs = await command(page, call('widget.load', [{ widgetOpen: true }]), st);
+    let recs = L.withoutDiagnostics(await command(page, call('widget.load', [{ widgetOpen: true }]), st));
     assert.deepEqual(recs.map((r) => r.k), ['api', 'settings', 'call'], 'the new object is recorded before the call');
     c = onlyCall(recs);
     assert.equal(c.outcome, 'returned');
@@ -67,7 +67,7 @@ test('calls: every outcome, against the CURRENT object, with its this and argume
       assert.deepEqual([c.method, c.outcome, c.args], [m, 'returned', a]);
     }
     // clear({resetWidget:true}) replaces the object: the next call reaches the NEW one.
-    const main = (records) => records.filter((r) => r.k !== 'widget').map((r) => r.k); // removals arrive by MutationObserver
+    const main = (records) => L.withoutDiagnostics(records).filter((r) => r.k !== 'widget').map((r) => r.k); // removals arrive by MutationObserver
     recs = await command(page, call('clear', [{ resetWidget: true }]), st);
     assert.deepEqual(main(recs), ['api', 'settings', 'call']);
     assert.equal(kinds(recs, 'api')[0].generation, 3);
@@ -275,7 +275,7 @@ test('settings: assigned before the loader, read when each object is assigned, a
     // A read_page command: the current value with its in-place mutations, plus an inline record.
     await page.evaluate(() => { window.hsConversationsSettings.identificationToken = 'another-secret'; window.hsConversationsSettings.isFullscreen = true; });
     // The chat iframe's load may be reported in the same window: only the read_page records count.
-    const recs = (await command(page, { v: 1, type: 'read_page' }, got.state)).filter((r) => r.k !== 'widget');
+    const recs = L.withoutDiagnostics(await command(page, { v: 1, type: 'read_page' }, got.state)).filter((r) => r.k !== 'widget');
     raw.push(JSON.stringify(recs));
     assert.deepEqual(recs.map((r) => r.k), ['settings', 'inline']);
     assert.deepEqual([recs[0].source, recs[0].phase], ['read', 'after_loader']);
@@ -348,7 +348,7 @@ test("settings: the page's own accessor wins (read once per API object); defined
     });
     assert.deepEqual(now, { keys, accessor: true, enumerable: true });
     const { records } = await L.collect(late.page);
-    assert.deepEqual(records.filter((r) => r.k !== 'loader').map((r) => [r.k, r.source ?? r.state ?? r.loaded ?? r.selector]), [
+    assert.deepEqual(L.withoutDiagnostics(records).filter((r) => r.k !== 'loader').map((r) => [r.k, r.source ?? r.state ?? r.loaded ?? r.selector]), [
       ['settings', 'assigned'], ['api', 'ready'], ['settings', 'read'], ['inline', '#embed'], ['widget', true], ['inline', '#embed'],
     ]);
     assert.equal(records[0].phase, 'before_loader');

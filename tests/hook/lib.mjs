@@ -41,6 +41,7 @@ export async function startServer() {
     }
     let file = url.pathname === '/' ? '/page.html' : url.pathname;
     if (/^\/hs-scripts\/\d+\.js$/.test(file)) file = '/hs-portal.js';
+    if (file.startsWith('/hs/')) file = file.slice(3); // the simulator's loader path: a loader frame for the hook
     const full = path.join(FIXTURES, path.normalize(file));
     if (!full.startsWith(FIXTURES) || !fs.existsSync(full)) {
       res.writeHead(404);
@@ -211,12 +212,23 @@ const RECORD_FIELDS = {
   event: ['k', 'seq', 't', 'name', 'payload', 'via'],
   api: ['k', 'seq', 't', 'state', 'generation', 'methods'],
   widget: ['k', 'seq', 't', 'loaded', 'inline', 'src'],
-  loader: ['k', 'seq', 't', 'src', 'portal'],
+  loader: ['k', 'seq', 't', 'src', 'portal', 'blocked', 'again'],
   open: ['k', 'seq', 't', 'open', 'user'],
   call: ['k', 'seq', 't', 'id', 'method', 'args', 'outcome', 'value', 'error'],
   settings: ['k', 'seq', 't', 'source', 'phase', 'present', 'fields'],
   inline: ['k', 'seq', 't', 'selector', 'exists', 'width', 'height'],
+  // docs/diagnostics.md §1
+  page_call: ['k', 'seq', 't', 'method', 'generation', 'placeholder', 'args', 'outcome', 'value', 'error', 'handler', 'caller', 'from_loader'],
+  onready: ['k', 'seq', 't', 'action', 'array', 'length', 'generation', 'replaced'],
+  nav: ['k', 'seq', 't', 'how', 'url'],
+  csp: ['k', 'seq', 't', 'directive', 'blocked', 'source'],
+  widget_data: ['k', 'seq', 't', 'url', 'status', 'duration'],
+  iframe: ['k', 'seq', 't', 'inline', 'src'],
+  chat_message: ['k', 'seq', 't', 'type', 'utk'],
+  env: ['k', 'seq', 't', 'secure', 'host', 'disabled_popups', 'to_json', 'running'],
 };
+const PAGE_METHODS = ['widget.load', 'widget.refresh', 'widget.open', 'widget.close', 'widget.remove', 'widget.status',
+  'clear', 'on', 'off', 'debug', 'resetAndReloadWidget'];
 const SDK_METHODS = ['widget.load', 'widget.refresh', 'widget.open', 'widget.close', 'widget.remove',
   'widget.status', 'clear', 'debug', 'resetAndReloadWidget'];
 
@@ -277,12 +289,53 @@ export function checkBatch(raw) {
       assert.ok(typeof r.selector === 'string' && r.selector.length <= 2048);
       assert.equal(typeof r.exists, 'boolean');
       assert.ok(Number.isFinite(r.width) && Number.isFinite(r.height) && r.width >= 0 && r.height >= 0);
+    } else if (r.k === 'page_call') {
+      assert.ok(PAGE_METHODS.includes(r.method), `page call of ${r.method}`);
+      assert.ok(Number.isInteger(r.generation) && r.generation >= 1);
+      assert.equal(typeof r.placeholder, 'boolean');
+      assert.ok(Array.isArray(r.args));
+      assert.ok(['returned', 'threw'].includes(r.outcome));
+      assert.equal(typeof r.error, 'string');
+      if (r.outcome === 'threw') assert.equal(r.value, null);
+      assert.ok(Number.isInteger(r.handler) && r.handler >= 0);
+      if (r.method !== 'on' && r.method !== 'off') assert.equal(r.handler, 0);
+      assert.ok(typeof r.caller === 'string' && r.caller.length <= 2048);
+      assert.equal(typeof r.from_loader, 'boolean');
+    } else if (r.k === 'onready') {
+      assert.ok(['assigned', 'read', 'grew'].includes(r.action));
+      assert.equal(typeof r.array, 'boolean');
+      assert.ok(Number.isInteger(r.length) && r.length >= 0 && Number.isInteger(r.generation) && Number.isInteger(r.replaced));
+      if (!r.array) assert.equal(r.length, 0);
+      if (r.action !== 'assigned') assert.equal(r.replaced, 0);
+    } else if (r.k === 'nav') {
+      assert.ok(['push', 'replace', 'popstate', 'hashchange'].includes(r.how));
+      assert.ok(typeof r.url === 'string' && r.url.length <= 2048);
+    } else if (r.k === 'csp') {
+      for (const f of ['directive', 'blocked', 'source']) assert.equal(typeof r[f], 'string');
+    } else if (r.k === 'widget_data') {
+      assert.ok(typeof r.url === 'string' && !/identificationToken=[^&#\u2022]/.test(r.url));
+      assert.ok(Number.isInteger(r.status) && r.status >= 0);
+      assert.ok(Number.isFinite(r.duration) && r.duration >= 0);
+    } else if (r.k === 'iframe') {
+      assert.equal(typeof r.inline, 'boolean');
+      assert.ok(typeof r.src === 'string' && r.src.length <= 2048);
+    } else if (r.k === 'chat_message') {
+      assert.equal(r.type, 'store-messages-cookie');
+      assert.equal(typeof r.utk, 'boolean');
+    } else if (r.k === 'env') {
+      assert.equal(typeof r.secure, 'boolean');
+      assert.equal(typeof r.host, 'string');
+      assert.ok(r.disabled_popups === null || (Array.isArray(r.disabled_popups) && r.disabled_popups.every((x) => typeof x === 'string')));
+      assert.ok(Array.isArray(r.to_json) && r.to_json.every((x) => ['Object', 'Array', 'String'].includes(x)));
+      assert.equal(typeof r.running, 'boolean');
     } else if (r.k === 'widget') {
       assert.equal(typeof r.loaded, 'boolean');
       assert.equal(typeof r.inline, 'boolean');
       assert.ok(typeof r.src === 'string' && r.src.length <= 2048);
     } else if (r.k === 'loader') {
       assert.ok(typeof r.src === 'string' && r.src.length <= 2048);
+      assert.equal(typeof r.blocked, 'boolean');
+      assert.equal(typeof r.again, 'boolean');
       assert.ok(r.portal === null || (typeof r.portal === 'string' && r.portal.length <= 100));
     } else {
       assert.equal(typeof r.open, 'boolean');
@@ -313,6 +366,10 @@ export async function collect(page, state = { lastSeq: 0, doc: null }, { flush =
   }
   return { batches, records, dropped, state };
 }
+
+// The records of docs/diagnostics.md §1, left out where a test checks the other kinds' order.
+const DIAGNOSTIC_KINDS = ['page_call', 'onready', 'nav', 'csp', 'widget_data', 'iframe', 'chat_message', 'env'];
+export const withoutDiagnostics = (records) => records.filter((r) => !DIAGNOSTIC_KINDS.includes(r.k));
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
