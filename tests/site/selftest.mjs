@@ -20,7 +20,13 @@ const EVENT_NAMES = ['conversationStarted', 'conversationClosed', 'unreadConvers
 const INSTRUMENT = `
   if (window.top === window) {
     window.__simTest = { initialized: [], messages: [] };
-    addEventListener('hubspot:messages:initialized', (e) => __simTest.initialized.push(e.detail));
+    window.__pageErrors = [];
+    addEventListener('error', (e) => __pageErrors.push(e.message));
+    addEventListener('hubspot:messages:initialized', (e) => __simTest.initialized.push({
+      messageWillRender: e.messageWillRender, reason: e.reason, ownReason: Object.prototype.hasOwnProperty.call(e, 'reason'),
+      plain: e.constructor === Event, detail: 'detail' in e,
+      iframe: !!document.querySelector('#hubspot-conversations-iframe, #hubspot-conversations-inline-iframe'),
+      time: performance.now() }));
     addEventListener('message', (e) => {
       if (typeof e.data === 'string' && e.data[0] === '{') __simTest.messages.push({ origin: e.origin, data: e.data });
     });
@@ -108,8 +114,9 @@ async function testIndex(browser, base, port) {
       src.searchParams.get('portalId') === '12345' && /^[0-9a-f]{32}$/.test(src.searchParams.get('utk')), dom.src);
 
   const initialized = await page.evaluate(() => __simTest.initialized);
-  check('index: hubspot:messages:initialized fired once with messageWillRender:true',
-    initialized.length === 1 && initialized[0].messageWillRender === true, initialized);
+  check('index: hubspot:messages:initialized fired once: a plain Event (no detail), own messageWillRender:true and reason undefined, iframe already inserted',
+    initialized.length === 1 && initialized[0].messageWillRender === true && initialized[0].reason === undefined &&
+      initialized[0].ownReason && initialized[0].plain && !initialized[0].detail && initialized[0].iframe, initialized);
 
   const cookies = await hubspotCookies(context);
   const utk = cookies.messagesUtk;
@@ -127,11 +134,12 @@ async function testIndex(browser, base, port) {
         same(m.data.payload, { message: 'widget has loaded' })) &&
       messages.every((m) => typeof m.uuid === 'string'), types);
 
-  // SDK calls before the iframe existed were not posted; calls now are.
-  check('index: no track-api-usage reached the iframe before it existed', (await page.evaluate(() => hsSim.usageCount())) === 0);
+  // SDK calls made before the object's first iframe existed (onReady flush + its on()) were queued
+  // and delivered once it loaded; calls now are posted at once.
+  check('index: the 2 track-api-usage queued before the iframe existed were delivered', (await page.evaluate(() => hsSim.usageCount())) === 2);
   const status = await page.evaluate(() => HubSpotConversations.widget.status());
   check('index: widget.status() = {loaded:true, pending:false}', same(status, { loaded: true, pending: false }), status);
-  check('index: status() posted one track-api-usage', (await page.evaluate(() => hsSim.usageCount())) === 1);
+  check('index: status() posted one track-api-usage', (await page.evaluate(() => hsSim.usageCount())) === 3);
 
   // on()/off() argument checks; names are not checked.
   const argChecks = await page.evaluate(() => {
@@ -308,10 +316,13 @@ async function testDeferred(browser, base) {
   check('deferred: console before load = page log only', same(consoleLines, ['log: page onReady 1']), consoleLines);
 
   const before = consoleLines.length;
-  await page.evaluate(() => HubSpotConversations.on('conversationStarted', () => {}));
+  await page.evaluate(() => {
+    HubSpotConversations.on('conversationStarted', () => {}); // registers on the shared emitter
+    HubSpotConversations.widget.open();
+  });
   const warned = consoleLines.slice(before);
-  check('deferred: placeholder on() warns and does nothing else',
-    warned.length === 1 && warned[0].startsWith('warning: HubSpotConversations.on is not available'), warned);
+  check('deferred: placeholder on() registers silently, open() warns "loadImmediately is set to false and widget.load() has not been called"',
+    warned.length === 1 && warned[0].startsWith('warning: loadImmediately is set to false and widget.load() has not been called'), warned);
 
   await page.evaluate(() => { window.__placeholder = HubSpotConversations; });
   await page.click('#load-chat');
@@ -322,10 +333,13 @@ async function testDeferred(browser, base) {
   const status = await page.evaluate(() => HubSpotConversations.widget.status());
   check('deferred: real object status() = {loaded:true, pending:false}', same(status, { loaded: true, pending: false }), status);
   const delivered = await page.evaluate(() => hsSim.emit('conversationStarted', { conversation: { conversationId: 5 } }));
-  check('deferred: conversationStarted reaches the listener registered on the real object',
-    delivered && delivered.listeners === 1 && (await page.evaluate(() => pageConsole)).includes('page conversationStarted 5'), delivered);
+  check('deferred: conversationStarted reaches the listeners of the placeholder AND the real object (one shared emitter)',
+    delivered && delivered.listeners === 2 && (await page.evaluate(() => pageConsole)).includes('page conversationStarted 5'), delivered);
   await page.evaluate(() => HubSpotConversations.clear({ resetWidget: true }));
   check('deferred: clear({resetWidget:true}) → onReady 3', (await page.evaluate(() => pageOnReadyCalls)) === 3);
+  await page.evaluate(() => hsSim.ready());
+  const afterReset = await page.evaluate(() => hsSim.emit('conversationStarted', { conversation: { conversationId: 6 } }));
+  check('deferred: after the reset a NEW emitter: only the onReady listener of the new object', afterReset && afterReset.listeners === 1, afterReset);
   check('deferred: no uncaught page errors', errors.length === 0, errors);
   await context.close();
 }
@@ -357,11 +371,31 @@ async function testInline(browser, base) {
     extraInit: `document.addEventListener('DOMContentLoaded', () => document.getElementById('chat-here').remove(), true);`,
   }));
   await page.waitForFunction(() => window.pageOnReadyCalls === 1);
-  await sleep(800);
-  const missing = await page.evaluate(() => ({ iframe: !!document.querySelector('iframe'), state: hsSim.state() }));
-  check('inline: missing target → no widget, nothing logged but the page log',
-    !missing.iframe && !missing.state.present && same(consoleLines, ['log: page onReady 1']) && errors.length === 0,
-    { missing, consoleLines, errors });
+  await page.waitForFunction(() => __simTest.initialized.length === 1);
+  await sleep(300);
+  const missing = await page.evaluate(() => ({ iframe: !!document.querySelector('iframe'), init: __simTest.initialized,
+    status: HubSpotConversations.widget.status() }));
+  check('inline: missing target → messageWillRender:true but no iframe, status {loaded:false, pending:true}, nothing logged',
+    !missing.iframe && missing.init[0].messageWillRender === true && same(missing.status, { loaded: false, pending: true }) &&
+      same(consoleLines, ['log: page onReady 1']) && errors.length === 0, { missing, consoleLines, errors });
+  const wedged = await page.evaluate(async () => {
+    const target = document.createElement('div');
+    target.id = 'chat-here';
+    document.querySelector('main').appendChild(target);
+    const renders = () => hsSim.traces.filter((t) => t.what === 'render').length;
+    const before = renders();
+    HubSpotConversations.widget.refresh();
+    HubSpotConversations.widget.load();
+    await new Promise((r) => setTimeout(r, 400));
+    const refused = { renders: renders() - before, iframe: !!document.querySelector('iframe'), status: HubSpotConversations.widget.status() };
+    await new Promise((r) => setTimeout(r, 800)); // past the load() throttle window
+    HubSpotConversations.widget.remove();
+    HubSpotConversations.widget.load();
+    await hsSim.ready(4000);
+    return { refused, recovered: !!document.querySelector('#chat-here iframe#hubspot-conversations-inline-iframe') };
+  });
+  check('inline: missing target → later refresh()/load() refused, remove() + load() recovers',
+    wedged.refused.renders === 0 && !wedged.refused.iframe && wedged.refused.status.pending === true && wedged.recovered, wedged);
   await context.close();
 }
 
@@ -386,15 +420,24 @@ async function testSpa(browser, base) {
   await sleep(300);
   consoleReport.push(['spa.html (normal load)', consoleLines.slice(), errors.slice()]);
   await page.evaluate(() => HubSpotConversations.on('widgetHidden', (p) => { window.__hidden = p; }));
+  const requests = () => page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((e) => e.name.includes('/livechat-public/v1/message/public')).map((e) => e.responseStatus));
   await page.click('button[data-route="legal"]');
-  await page.waitForFunction(() => !document.getElementById('hubspot-messages-iframe-container'), null, { timeout: 3000 });
-  const hidden = await page.evaluate(() => window.__hidden);
-  check('spa: refresh() on a route without chat removes the widget and emits widgetHidden',
-    hidden && hidden.reason === 'NO_WIDGET_FOR_URL', hidden);
-  await page.click('button[data-route="shipping"]'); // inside the 1 s throttle window: runs ≈1 s later
-  await page.evaluate(() => hsSim.ready(4000));
-  check('spa: refresh() on a route with chat renders the widget again',
-    await page.evaluate(() => !!document.getElementById('hubspot-conversations-iframe')));
+  await page.waitForFunction(() => performance.getEntriesByType('resource')
+    .filter((e) => e.name.includes('/livechat-public/v1/message/public')).length === 2, null, { timeout: 3000 });
+  await sleep(200);
+  check('spa: refresh() answered 204 on a route without chat leaves the widget (resource timing shows 200, 204)',
+    same(await requests(), [200, 204]) && !(await page.evaluate(() => window.__hidden)) &&
+      await page.evaluate(() => !!document.getElementById('hubspot-conversations-iframe')), await requests());
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 1100)));
+  await page.evaluate(() => { history.pushState({}, '', '?route=returns'); dispatchEvent(new PopStateEvent('popstate')); });
+  await page.evaluate(() => { history.pushState({}, '', '?route=plain'); });
+  await sleep(1500);
+  check('spa: a pushState without refresh() makes no widget-data request (the popstate one is the page\'s own refresh)',
+    (await requests()).length === 3, await requests());
+  await page.evaluate(() => { location.hash = 'hs-chat-open'; });
+  await page.waitForFunction(() => document.documentElement.classList.contains('hs-messages-widget-open'), null, { timeout: 3000 });
+  check('spa: hashchange to #hs-chat-open opens the widget', true);
   check('spa: no uncaught page errors', errors.length === 0, errors);
   await context.close();
 }
@@ -416,8 +459,10 @@ async function testInvalid(browser, base) {
     await sleep(400);
     if (!settings) consoleReport.push(['invalid-settings.html', consoleLines.slice(), errors.slice()]);
     const api = await page.evaluate(() => typeof window.HubSpotConversations);
-    check(`invalid-settings: ${settings ? JSON.stringify(settings) : "loadImmediately:'yes'"} throws "${message}"`,
-      same(errors, [message]) && api === 'undefined' && consoleLines.length === 0, { errors, api, consoleLines });
+    const seen = await page.evaluate(() => window.__pageErrors);
+    check(`invalid-settings: ${settings ? JSON.stringify(settings) : "loadImmediately:'yes'"} throws "${message}" (the page's error event: "Script error.")`,
+      errors.length === 1 && errors[0].endsWith(message) && api === 'undefined' && consoleLines.length === 0 &&
+        same(seen, ['Script error.']), { errors, api, consoleLines, seen });
     await context.close();
   }
 }
