@@ -40,6 +40,7 @@ const TYPES = {
   '.ico': 'image/x-icon',
   '.txt': 'text/plain; charset=utf-8',
   '.md': 'text/plain; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
 };
 
 const CORS = {
@@ -53,7 +54,7 @@ const CORS = {
 const WIDGET_DATA_PATHS = ['/livechat-public/v1/message/public', '/hs/livechat-public/v1/message/public'];
 const CHAT_FRAME_PATH = '/hs/chat-iframe.html';
 
-// diagnose.html?case=csp-blocked[&block=script|frame|connect][&healthy=1]: the policy restricts
+// diagnose.html?case=csp-blocked[&variant=script|frame|connect][&healthy=1]: the policy restricts
 // one directive only (nothing else of the page is affected). Healthy: connect-src allows the
 // widget-data path but not the bundle's source map (what DevTools fetches, see diagnose.js).
 const CSP_PRESETS = {
@@ -75,7 +76,7 @@ function pagePolicy(req, url) {
   let policy = url.searchParams.get('csp');
   if (!policy && url.pathname === '/diagnose.html' && url.searchParams.get('case') === 'csp-blocked') {
     policy = url.searchParams.get('healthy') === '1' ? CSP_PRESETS.healthy
-      : CSP_PRESETS[url.searchParams.get('block') || 'connect'] || CSP_PRESETS.connect;
+      : CSP_PRESETS[url.searchParams.get('variant') || 'connect'] || CSP_PRESETS.connect;
   }
   return policy ? policy.replaceAll('{hubspot}', hubspotOrigin(req)) : null;
 }

@@ -641,6 +641,7 @@
     unmount();
     state.utk = null;
     state.activeConversation = false;
+    state.renderInFlight = true; // the object's onReady already runs during its first load
     assignRealApi(createEmitter()); // a NEW emitter: listeners of the old object stay behind
     render();
   }
@@ -648,6 +649,7 @@
   var throttledLoad = throttle(function (options) {
     simNotify('trace', { what: 'load-run', options: options || null, time: Date.now() });
     if (state.isPlaceholder) {
+      state.renderInFlight = true;
       assignRealApi(state.emitter); // the placeholder's emitter is kept: on() calls made on it stay
     } else if (state.wedged) {
       debugLog('load() refused: the widget is still pending');
@@ -812,6 +814,7 @@
       return;
     }
     if (state.settings.loadImmediately) {
+      state.renderInFlight = true;
       assignRealApi(createEmitter());
       render();
     } else {
@@ -830,3 +833,4 @@
     start();
   }
 })();
+//# sourceMappingURL=project.js.map
