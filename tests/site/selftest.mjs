@@ -513,6 +513,125 @@ async function testQuietPages(browser, base) {
   await context.close();
 }
 
+// ---- diagnose.html: each Diagnostics case really fails (and its healthy counterpart works) -----
+
+const resourceStatuses = () => performance.getEntriesByType('resource')
+  .filter((e) => e.name.includes('/livechat-public/v1/message/public')).map((e) => e.responseStatus);
+const chatMessages = (type) => window.__simTest.messages.map((m) => JSON.parse(m.data)).filter((m) => m.type === type).length;
+
+// [query, check(result) → true | failure detail]; result = {seen, steps, requests (statuses),
+// api ('absent'|'placeholder'|'ready'), iframe, loaded, open, usage, cookie, console, stored (store-messages-cookie posts), src}
+const DIAGNOSE_CHECKS = [
+  ['onready-not-run', 'assigned after the read: callbacks never run, the widget loads', (r) => r.seen.onReadyRuns === 0 && r.loaded],
+  ['onready-not-run&variant=push', 'pushed after the read: never runs', (r) => r.seen.onReadyRuns === 0 && r.loaded],
+  ['onready-not-run&variant=not-array', 'a function, not an array: never runs', (r) => r.seen.onReadyRuns === 0 && r.loaded],
+  ['onready-not-run&healthy=1', 'assigned and pushed before the read: both run', (r) => r.seen.onReadyRuns === 2],
+  ['onready-twice', 'on() in onReady on placeholder + loaded object: handler twice per event', (r) => r.seen.handlerCalls === 2 && r.seen.onReadyRuns === 2],
+  ['onready-twice&healthy=1', 'onReady 3 times (placeholder, load, reset), handler once per event', (r) => r.seen.handlerCalls === 1 && r.seen.onReadyRuns === 3],
+  ['settings-invalid', 'page error event "Script error.", no object, no onReady, no widget-data',
+    (r) => same(r.seen.errors, ['Script error.']) && r.api === 'absent' && r.seen.onReadyRuns === 0 && r.requests.length === 0],
+  ['load-never-called', 'placeholder only after 6 s: no widget-data, no iframe', (r) => r.api === 'placeholder' && r.requests.length === 0 && !r.iframe],
+  ['load-never-called&healthy=1', 'load() after 1 s: the chat loads', (r) => r.loaded && r.requests.length === 1],
+  ['inline-target-missing', 'messageWillRender:true, no iframe, status pending, refresh() after the element exists refused',
+    (r) => same(r.seen.initialized, [true]) && same(r.seen.status, { loaded: false, pending: true }) && !r.iframe && r.requests.length === 1],
+  ['inline-target-missing&healthy=1', 'inline iframe in #chat-here', (r) => r.loaded && r.inline],
+  ['unknown-event-name', "on('conversationStrated') accepted, reported (track-api-usage), never fires", (r) => r.seen.handlerCalls === 0 && r.usage >= 2],
+  ['unknown-event-name&variant=off', 'off() with another function removes nothing', (r) => r.seen.handlerCalls === 2],
+  ['unknown-event-name&healthy=1', 'on() + off() with the same function: fired once', (r) => r.seen.handlerCalls === 1],
+  ['throttle-collapsed', '3 refresh() in 600 ms → 2 requests, openToNewThread lost (chat stays closed)', (r) => r.seen.refreshRequests === 2 && !r.open],
+  ['throttle-collapsed&variant=in-flight', 'refresh() while the first load is in flight: dropped (1 request)', (r) => r.requests.length === 1 && r.loaded],
+  ['throttle-collapsed&healthy=1', 'refreshes 1.2 s apart: 2 requests, openToNewThread opens the chat', (r) => r.seen.refreshRequests === 2 && r.open],
+  ['spa-no-refresh', 'pushState without refresh(): no new widget-data request, widget stays', (r) => r.requests.length === 1 && r.loaded],
+  ['spa-no-refresh&healthy=1', 'pushState + refresh(): a new request', (r) => r.requests.length === 2],
+  ['no-chat-on-page', 'widget-data 204 (resource timing responseStatus), messageWillRender:false, no iframe',
+    (r) => same(r.requests, [204]) && same(r.seen.initialized, [false]) && !r.iframe],
+  ['no-chat-on-page&variant=hidden', 'HIDE_WIDGET: messageWillRender:false, no iframe', (r) => same(r.requests, [200]) && same(r.seen.initialized, [false]) && !r.iframe],
+  ['no-chat-on-page&variant=disabled', "disabledHsPopups: messageWillRender:false, no request, no object",
+    (r) => r.requests.length === 0 && same(r.seen.initialized, [false]) && r.api === 'absent'],
+  ['no-chat-on-page&variant=tojson', 'Array.prototype.toJSON: messageWillRender:false, no request', (r) => r.requests.length === 0 && same(r.seen.initialized, [false])],
+  ['duplicate-loader', 'two portals: one loader, one widget (first portal script to run wins)',
+    (r) => ['12345', '67890'].includes(r.seen.portal) && r.loaders === 1 && r.requests.length === 1],
+  ['duplicate-loader&variant=twice', 'bundle twice: duplicate warning, one widget',
+    (r) => r.console.filter((l) => l === 'warning: duplicate instance of live chat exists on page').length === 1 && r.requests.length === 1],
+  ['duplicate-loader&healthy=1', 'same portal twice: no warning, one widget',
+    (r) => !r.console.some((l) => l.includes('duplicate instance')) && r.requests.length === 1 && r.loaded],
+  ['identification', 'set after the object exists: neither request (initial, refresh) has email=/identificationToken=',
+    (r) => r.seen.urls.length === 2 && r.seen.urls.every((u) => !u.includes('email=') && !u.includes('identificationToken='))],
+  ['identification&variant=token-only', 'token without email sent as is', (r) => r.seen.urls.length === 1 && r.seen.urls[0].includes('identificationToken=') && !r.seen.urls[0].includes('email=')],
+  ['identification&healthy=1', 'both in the widget-data URL', (r) => r.seen.urls[0].includes('email=visitor%40example.test') && r.seen.urls[0].includes('identificationToken=')],
+  ['call-before-iframe', "open() between insertion and load: lost (chat closed), Chromium's postMessage warning",
+    (r) => !r.open && r.console.some((l) => l.includes("Failed to execute 'postMessage'"))],
+  ['call-before-iframe&healthy=1', 'open() in onReady before the iframe: queued and delivered (chat open)', (r) => r.open],
+  ['cookies-cannot-persist', 'store-messages-cookie posted, no messagesUtk cookie', (r) => r.stored >= 1 && !r.cookie],
+  ['cookies-cannot-persist&variant=opt-out', '__hs_opt_out=yes → globalCookieOptOut=yes in the chat iframe URL', (r) => r.src.includes('globalCookieOptOut=yes')],
+  ['cookies-cannot-persist&healthy=1', 'http localhost: messagesUtk stored', (r) => r.stored >= 1 && r.cookie],
+  ['csp-blocked', 'connect-src: violation, "Initial messages API call failed", messageWillRender:false',
+    (r) => r.seen.violations.some((v) => v.directive === 'connect-src' && v.blocked.includes('/livechat-public/')) &&
+      r.console.includes('error: Initial messages API call failed') && same(r.seen.initialized, [false]) && !r.iframe],
+  ['csp-blocked&variant=script', 'script-src: the bundle blocked, no object', (r) => r.seen.violations.some((v) => v.directive.startsWith('script-src') && v.blocked.includes('conversations-embed.js')) && r.api === 'absent'],
+  ['csp-blocked&variant=frame', 'frame-src: the iframe still fires load, never posts', (r) => r.seen.violations.some((v) => v.directive === 'frame-src') && r.loaded && r.stored === 0],
+  ['csp-blocked&healthy=1', 'widget-data allowed: no violation, the chat loads', (r) => r.seen.violations.length === 0 && r.loaded],
+  ['onready-overwritten', 'second assignment drops the first callback', (r) => r.seen.firstRuns === 0 && r.seen.secondRuns === 1],
+  ['onready-overwritten&healthy=1', 'push: both run', (r) => r.seen.firstRuns === 1 && r.seen.secondRuns === 1],
+  ['loader-blocked', 'type="text/plain": no request, no object, only the element', (r) => r.api === 'absent' && r.requests.length === 0 && r.plainScript],
+  ['loader-reinserted', 'duplicate warning, nothing reloads (1 object, 1 request)',
+    (r) => r.console.includes('warning: duplicate instance of live chat exists on page') && r.generation === 1 && r.requests.length === 1],
+  ['stale-placeholder', 'cached placeholder warns after the real object exists, its load() fetches widget-data again',
+    (r) => r.console.some((l) => l.startsWith('warning: loadImmediately is set to false and widget.load() has not been called')) && r.requests.length === 2],
+  ['stale-placeholder&healthy=1', 'always the current object: no warning, one request', (r) => !r.console.some((l) => l.includes('loadImmediately is set to false')) && r.requests.length === 1],
+  ['listeners-lost-after-reset', 'on() outside onReady is silent after the reset', (r) => r.seen.handlerCalls === 0],
+  ['listeners-lost-after-reset&healthy=1', 'on() in onReady keeps firing after the reset', (r) => r.seen.handlerCalls === 1],
+  ['settings-unknown-key', 'loadImmedietly ignored: the real object at once, chat loaded', (r) => r.api === 'ready' && r.loaded],
+];
+
+async function runDiagnoseCase(browser, base, query) {
+  const context = await browser.newContext();
+  try {
+    const host = query.startsWith('cookies-cannot-persist') ? base.replace('localhost', '127.0.0.1') : base;
+    const { page, consoleLines, errors } = await openPage(context, `${host}diagnose.html?case=${query}`);
+    await page.waitForFunction(() => window.diagnoseCase && window.diagnoseCase.done, null, { timeout: 30000 });
+    const r = await page.evaluate(([statuses, messages]) => {
+      const st = window.hsSim.state();
+      const frame = document.querySelector('#hubspot-conversations-iframe, #hubspot-conversations-inline-iframe');
+      return {
+        seen: window.diagnoseCase.seen, steps: window.diagnoseCase.steps,
+        requests: (0, eval)(statuses)(), api: st ? st.api : 'absent', generation: st ? st.generation : 0,
+        iframe: !!frame, src: frame ? frame.src : '', loaded: !!(st && st.loaded), inline: !!(st && st.inline),
+        open: document.documentElement.classList.contains('hs-messages-widget-open'),
+        stored: (0, eval)(messages)('store-messages-cookie'),
+        loaders: document.querySelectorAll('#hubspot-messages-loader').length,
+        plainScript: !!document.querySelector('script[type="text/plain"][src*="hs-scripts"]'),
+      };
+    }, [resourceStatuses.toString(), chatMessages.toString()]);
+    r.usage = await page.evaluate(() => window.hsSim.usageCount());
+    r.console = consoleLines.filter((l) => !l.startsWith('log: case:'));
+    r.errors = errors;
+    r.cookie = (await context.cookies()).some((c) => c.name === 'messagesUtk' && /^[0-9a-f]{32}$/.test(c.value));
+    return r;
+  } finally {
+    await context.close();
+  }
+}
+
+async function testDiagnose(browser, base) {
+  const queue = DIAGNOSE_CHECKS.slice();
+  const worker = async () => {
+    for (let item = queue.shift(); item; item = queue.shift()) {
+      const [query, what, ok] = item;
+      let result;
+      try {
+        result = await runDiagnoseCase(browser, base, query);
+      } catch (e) {
+        check(`diagnose ${query}: ${what}`, false, String(e && e.message || e));
+        continue;
+      }
+      check(`diagnose ${query}: ${what}`, ok(result), { seen: result.seen, requests: result.requests, api: result.api,
+        loaded: result.loaded, open: result.open, console: result.console, errors: result.errors });
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+}
+
 // ---- another host name mapped to loopback: cookie domain attribute -----------------------------
 
 async function testMappedHost(chromium, port) {
@@ -543,14 +662,16 @@ const base = server.url;
 let browser;
 try {
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-  for (const t of [testIndex, testDeferred, testInline, testLate, testSpa, testInvalid, testQuietPages]) {
+  const only = process.env.SELFTEST_ONLY; // e.g. SELFTEST_ONLY=testDiagnose
+  for (const t of [testIndex, testDeferred, testInline, testLate, testSpa, testInvalid, testQuietPages, testDiagnose]) {
+    if (only && t.name !== only) continue;
     try {
       await t(browser, base, server.port);
     } catch (e) {
       check(`${t.name} finished without an exception`, false, String(e && e.stack || e));
     }
   }
-  try {
+  if (!only) try {
     await testMappedHost(chromium, server.port);
   } catch (e) {
     check('testMappedHost finished without an exception', false, String(e && e.stack || e));
