@@ -5,7 +5,7 @@
 // Cost: one browser per file and browser; POOL pages with their panel tabs are opened once and
 // navigated from case to case (healthy pages first, so a stale finding cannot be mistaken for
 // none); the timed rules' grace periods (load-never-called 5 s, spa-no-refresh 3 s) are waited
-// for once, all pages of a round in parallel. One case of each kind runs in the REAL devtools panel.
+// for once, on their own slots while the other slots go on with the other pages. One case of each kind runs in the REAL devtools panel.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { forEachBrowser } from '../harness/session.mjs';
@@ -108,19 +108,15 @@ forEachBrowser((browser, s) => {
       ...WITH_HEALTHY.map((id) => ({ rel: `diagnose.html?case=${id}&healthy=1`, url: caseUrl(s, id, true), grace: GRACE_MS[id] || 0 })),
       ...WORKING_PAGES.map((rel) => ({ rel, url: s.url(rel), grace: 0 })),
     ];
-    // Rounds of POOL pages, the timed ones together in the first round: one wait for the grace.
+    // The timed pages first: their grace periods run on their slots while the others are checked.
     pages.sort((a, b) => b.grace - a.grace);
-    for (let start = 0; start < pages.length; start += slots.length) {
-      const round = pages.slice(start, start + slots.length);
-      await Promise.all(round.map(async (p, i) => {
-        await slots[i].page.goto(p.url);
-        await settled(slots[i].page, p.rel);
-      }));
-      // A timed rule's clock starts before the page settles: its grace from now is more than enough.
-      const grace = Math.max(...round.map((p) => p.grace));
-      await sleep(grace ? grace + GRACE_MARGIN_MS : 500); // else: the hook's batch (50 ms) and the panel's update
-      await Promise.all(round.map((p, i) => expectNoFindings(slots[i].panel, { label: p.rel })));
-    }
+    await onPool(slots, pages, async ({ page, panel }, p) => {
+      await page.goto(p.url);
+      await settled(page, p.rel);
+      // A timed rule's clock started before the page settled: its grace from now is more than enough.
+      await sleep(p.grace ? p.grace + GRACE_MARGIN_MS : 500); // else: the hook's batch (50 ms) and the panel's update
+      await expectNoFindings(panel, { label: p.rel });
+    });
   });
 
   test(`${browser}: every rule fires on its broken page (panel tab)`, async () => {
