@@ -496,9 +496,9 @@
           return chatReady();
         }).then(function () {
           if (healthy || variant === 'token-only') return null;
-          window.hsConversationsSettings.identificationEmail = identity.identificationEmail;
-          window.hsConversationsSettings.identificationToken = identity.identificationToken;
-          say('Chat loaded; then identificationEmail and identificationToken assigned; 1.1 s later widget.refresh().');
+          // As a login flow does it: new settings once the visitor is known (after the loader read them).
+          window.hsConversationsSettings = Object.assign({}, window.hsConversationsSettings, identity);
+          say('Chat loaded; then hsConversationsSettings = {…, identificationEmail, identificationToken}; 1.1 s later widget.refresh().');
           return wait(1100).then(function () {
             window.HubSpotConversations.widget.refresh();
             return wait(800);

@@ -201,6 +201,25 @@ async function testIndex(browser, base, port) {
     runs.length === 2 && runs[0].options.call === 1 && runs[1].options.call === 3 && gap >= 950 && gap <= 1250,
     { runs, gap });
 
+  // The measured pattern: calls at 0/500/1100/1300 ms run at ≈0, 1000 (trailing: no new window),
+  // 1100 (leading again) and 2100 ms.
+  const measured = await page.evaluate(async () => {
+    await new Promise((r) => setTimeout(r, 1100)); // out of the previous window
+    const before = hsSim.traces.length;
+    const start = Date.now();
+    for (const [at, call] of [[0, 1], [500, 2], [1100, 3], [1300, 4]]) {
+      await new Promise((r) => setTimeout(r, at - (Date.now() - start)));
+      HubSpotConversations.widget.refresh({ call });
+    }
+    await new Promise((r) => setTimeout(r, 1300));
+    return hsSim.traces.slice(before).filter((t) => t.what === 'refresh-run')
+      .map((t) => ({ at: t.time - start, call: t.options.call }));
+  });
+  const near = (v, want) => Math.abs(v - want) <= 150;
+  check('index: throttle — refresh() at 0/500/1100/1300 ms runs at ≈0/1000/1100/2100 ms with calls 1, 2, 3, 4',
+    measured.length === 4 && [0, 1000, 1100, 2100].every((t, i) => near(measured[i].at, t)) &&
+      same(measured.map((m) => m.call), [1, 2, 3, 4]), measured);
+
   // Flood.
   const flooded = await page.evaluate(() => hsSim.flood(300));
   check('index: flood(300) → 300 events dispatched', flooded === 300, flooded);
