@@ -7,7 +7,8 @@
 //   buttons "Clear", "Pause"/"Resume"; checkbox "Preserve log"; input[placeholder="Filter"];
 //   select[aria-label="Event name"]; detail pane: [data-testid="payload"]
 //   the panel's views (Events, Diagnostics, Widget, Settings, Cookies): one [role="tab"] each, the
-//   selected one with aria-selected="true"
+//   selected one with aria-selected="true"; Diagnostics (docs/diagnostics.md §3): #tab-diagnostics,
+//   one [data-rule="<id>"] element per finding, the status line [data-diagnosis]
 
 /** JSON text without insignificant whitespace, so `"a": 1` (pretty) matches `"a":1`. */
 export function squash(text) {
@@ -219,17 +220,57 @@ export function viewNames(d) {
   return d.evaluate(() => [...document.querySelectorAll('[role="tab"]')].map((t) => t.textContent.trim()));
 }
 
-/**
- * Select the panel's view `name` ('Events', 'Diagnostics', 'Widget', 'Settings', 'Cookies': its
- * [role="tab"]) and wait until it is the selected one.
- */
+// The view tab named `n`: its text is the name (a tab may add a count after it, e.g. "Diagnostics 2"),
+// or its id is tab-<name in lower case>. Runs in the panel (a function passed as text).
+const FIND_VIEW_TAB = `(n) => {
+  const tabs = [...document.querySelectorAll('[role="tab"]')];
+  return tabs.find((t) => t.textContent.trim() === n) || document.getElementById('tab-' + n.toLowerCase())
+    || tabs.find((t) => t.textContent.trim().startsWith(n + ' ')) || null;
+}`;
+
+/** Select the panel's view `name` (its [role="tab"]) and wait until it is the selected one. */
 export async function selectView(d, name) {
-  await d.evaluate((n) => {
-    const sel = [...document.querySelectorAll('[role="tab"]')].find((t) => t.textContent.trim() === n);
-    if (!sel) throw new Error(`no view "${n}"`);
+  await d.evaluate(`(() => {
+    const n = ${JSON.stringify(name)};
+    const sel = (${FIND_VIEW_TAB})(n);
+    if (!sel) throw new Error('no view "' + n + '"; tabs: ' + [...document.querySelectorAll('[role="tab"]')].map((t) => t.textContent.trim()).join(' | '));
     sel.click();
     return true;
-  }, name);
-  await d.waitFor(`document.querySelector('[role="tab"][aria-selected="true"]')?.textContent.trim() === ${JSON.stringify(name)}`,
+  })()`);
+  await d.waitFor(`(${FIND_VIEW_TAB})(${JSON.stringify(name)})?.getAttribute('aria-selected') === 'true'`,
     { message: `the ${name} view to be selected` });
 }
+
+// ---------------------------------------------------------------- Diagnostics view (issue 9)
+
+/** The rule ids of the findings shown now ([data-rule] elements, in order). */
+export function findingRules(d) {
+  return d.evaluate(() => [...document.querySelectorAll('[data-rule]')].map((el) => el.getAttribute('data-rule')));
+}
+
+/** Wait until a finding `[data-rule="<rule>"]` is shown; returns {rule, severity, text}. */
+export function waitForFinding(d, rule, { timeout = 15000 } = {}) {
+  return pollFn(() => d.evaluate((r) => {
+    const el = document.querySelector(`[data-rule="${r}"]`);
+    return el ? { rule: r, severity: el.getAttribute('data-severity'), text: el.textContent } : null;
+  }, rule), timeout, `a finding [data-rule="${rule}"] in the ${d.kind} panel`,
+  async () => ({ rules: await findingRules(d), diagnosis: await diagnosisLine(d) }));
+}
+
+/** Throws unless NO [data-rule] element is shown during `stableMs` (polled). */
+export async function expectNoFindings(d, { stableMs = 800, label = '' } = {}) {
+  const deadline = Date.now() + stableMs;
+  for (;;) {
+    const rules = await findingRules(d);
+    if (rules.length) throw new Error(`${label}: expected no finding, the ${d.kind} panel shows ${JSON.stringify(rules)} (${await diagnosisLine(d)})`);
+    if (Date.now() >= deadline) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The status bar's one-line answer ([data-diagnosis]), or null. */
+export function diagnosisLine(d) {
+  return d.evaluate(() => document.querySelector('[data-diagnosis]')?.textContent.trim() ?? null);
+}
+
+

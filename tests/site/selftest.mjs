@@ -20,7 +20,13 @@ const EVENT_NAMES = ['conversationStarted', 'conversationClosed', 'unreadConvers
 const INSTRUMENT = `
   if (window.top === window) {
     window.__simTest = { initialized: [], messages: [] };
-    addEventListener('hubspot:messages:initialized', (e) => __simTest.initialized.push(e.detail));
+    window.__pageErrors = [];
+    addEventListener('error', (e) => __pageErrors.push(e.message));
+    addEventListener('hubspot:messages:initialized', (e) => __simTest.initialized.push({
+      messageWillRender: e.messageWillRender, reason: e.reason, ownReason: Object.prototype.hasOwnProperty.call(e, 'reason'),
+      plain: e.constructor === Event, detail: 'detail' in e,
+      iframe: !!document.querySelector('#hubspot-conversations-iframe, #hubspot-conversations-inline-iframe'),
+      time: performance.now() }));
     addEventListener('message', (e) => {
       if (typeof e.data === 'string' && e.data[0] === '{') __simTest.messages.push({ origin: e.origin, data: e.data });
     });
@@ -108,8 +114,9 @@ async function testIndex(browser, base, port) {
       src.searchParams.get('portalId') === '12345' && /^[0-9a-f]{32}$/.test(src.searchParams.get('utk')), dom.src);
 
   const initialized = await page.evaluate(() => __simTest.initialized);
-  check('index: hubspot:messages:initialized fired once with messageWillRender:true',
-    initialized.length === 1 && initialized[0].messageWillRender === true, initialized);
+  check('index: hubspot:messages:initialized fired once: a plain Event (no detail), own messageWillRender:true and reason undefined, iframe already inserted',
+    initialized.length === 1 && initialized[0].messageWillRender === true && initialized[0].reason === undefined &&
+      initialized[0].ownReason && initialized[0].plain && !initialized[0].detail && initialized[0].iframe, initialized);
 
   const cookies = await hubspotCookies(context);
   const utk = cookies.messagesUtk;
@@ -127,11 +134,12 @@ async function testIndex(browser, base, port) {
         same(m.data.payload, { message: 'widget has loaded' })) &&
       messages.every((m) => typeof m.uuid === 'string'), types);
 
-  // SDK calls before the iframe existed were not posted; calls now are.
-  check('index: no track-api-usage reached the iframe before it existed', (await page.evaluate(() => hsSim.usageCount())) === 0);
+  // SDK calls made before the object's first iframe existed (onReady flush + its on()) were queued
+  // and delivered once it loaded; calls now are posted at once.
+  check('index: the 2 track-api-usage queued before the iframe existed were delivered', (await page.evaluate(() => hsSim.usageCount())) === 2);
   const status = await page.evaluate(() => HubSpotConversations.widget.status());
   check('index: widget.status() = {loaded:true, pending:false}', same(status, { loaded: true, pending: false }), status);
-  check('index: status() posted one track-api-usage', (await page.evaluate(() => hsSim.usageCount())) === 1);
+  check('index: status() posted one track-api-usage', (await page.evaluate(() => hsSim.usageCount())) === 3);
 
   // on()/off() argument checks; names are not checked.
   const argChecks = await page.evaluate(() => {
@@ -192,6 +200,25 @@ async function testIndex(browser, base, port) {
   check('index: throttle — load() at 0/300/600 ms runs twice (first, then trailing with last args ≈1 s later)',
     runs.length === 2 && runs[0].options.call === 1 && runs[1].options.call === 3 && gap >= 950 && gap <= 1250,
     { runs, gap });
+
+  // The measured pattern: calls at 0/500/1100/1300 ms run at ≈0, 1000 (trailing: no new window),
+  // 1100 (leading again) and 2100 ms.
+  const measured = await page.evaluate(async () => {
+    await new Promise((r) => setTimeout(r, 1100)); // out of the previous window
+    const before = hsSim.traces.length;
+    const start = Date.now();
+    for (const [at, call] of [[0, 1], [500, 2], [1100, 3], [1300, 4]]) {
+      await new Promise((r) => setTimeout(r, at - (Date.now() - start)));
+      HubSpotConversations.widget.refresh({ call });
+    }
+    await new Promise((r) => setTimeout(r, 1300));
+    return hsSim.traces.slice(before).filter((t) => t.what === 'refresh-run')
+      .map((t) => ({ at: t.time - start, call: t.options.call }));
+  });
+  const near = (v, want) => Math.abs(v - want) <= 150;
+  check('index: throttle — refresh() at 0/500/1100/1300 ms runs at ≈0/1000/1100/2100 ms with calls 1, 2, 3, 4',
+    measured.length === 4 && [0, 1000, 1100, 2100].every((t, i) => near(measured[i].at, t)) &&
+      same(measured.map((m) => m.call), [1, 2, 3, 4]), measured);
 
   // Flood.
   const flooded = await page.evaluate(() => hsSim.flood(300));
@@ -308,10 +335,13 @@ async function testDeferred(browser, base) {
   check('deferred: console before load = page log only', same(consoleLines, ['log: page onReady 1']), consoleLines);
 
   const before = consoleLines.length;
-  await page.evaluate(() => HubSpotConversations.on('conversationStarted', () => {}));
+  await page.evaluate(() => {
+    HubSpotConversations.on('conversationStarted', () => {}); // registers on the shared emitter
+    HubSpotConversations.widget.open();
+  });
   const warned = consoleLines.slice(before);
-  check('deferred: placeholder on() warns and does nothing else',
-    warned.length === 1 && warned[0].startsWith('warning: HubSpotConversations.on is not available'), warned);
+  check('deferred: placeholder on() registers silently, open() warns "loadImmediately is set to false and widget.load() has not been called"',
+    warned.length === 1 && warned[0].startsWith('warning: loadImmediately is set to false and widget.load() has not been called'), warned);
 
   await page.evaluate(() => { window.__placeholder = HubSpotConversations; });
   await page.click('#load-chat');
@@ -322,10 +352,13 @@ async function testDeferred(browser, base) {
   const status = await page.evaluate(() => HubSpotConversations.widget.status());
   check('deferred: real object status() = {loaded:true, pending:false}', same(status, { loaded: true, pending: false }), status);
   const delivered = await page.evaluate(() => hsSim.emit('conversationStarted', { conversation: { conversationId: 5 } }));
-  check('deferred: conversationStarted reaches the listener registered on the real object',
-    delivered && delivered.listeners === 1 && (await page.evaluate(() => pageConsole)).includes('page conversationStarted 5'), delivered);
+  check('deferred: conversationStarted reaches the listeners of the placeholder AND the real object (one shared emitter)',
+    delivered && delivered.listeners === 2 && (await page.evaluate(() => pageConsole)).includes('page conversationStarted 5'), delivered);
   await page.evaluate(() => HubSpotConversations.clear({ resetWidget: true }));
   check('deferred: clear({resetWidget:true}) → onReady 3', (await page.evaluate(() => pageOnReadyCalls)) === 3);
+  await page.evaluate(() => hsSim.ready());
+  const afterReset = await page.evaluate(() => hsSim.emit('conversationStarted', { conversation: { conversationId: 6 } }));
+  check('deferred: after the reset a NEW emitter: only the onReady listener of the new object', afterReset && afterReset.listeners === 1, afterReset);
   check('deferred: no uncaught page errors', errors.length === 0, errors);
   await context.close();
 }
@@ -357,11 +390,31 @@ async function testInline(browser, base) {
     extraInit: `document.addEventListener('DOMContentLoaded', () => document.getElementById('chat-here').remove(), true);`,
   }));
   await page.waitForFunction(() => window.pageOnReadyCalls === 1);
-  await sleep(800);
-  const missing = await page.evaluate(() => ({ iframe: !!document.querySelector('iframe'), state: hsSim.state() }));
-  check('inline: missing target → no widget, nothing logged but the page log',
-    !missing.iframe && !missing.state.present && same(consoleLines, ['log: page onReady 1']) && errors.length === 0,
-    { missing, consoleLines, errors });
+  await page.waitForFunction(() => __simTest.initialized.length === 1);
+  await sleep(300);
+  const missing = await page.evaluate(() => ({ iframe: !!document.querySelector('iframe'), init: __simTest.initialized,
+    status: HubSpotConversations.widget.status() }));
+  check('inline: missing target → messageWillRender:true but no iframe, status {loaded:false, pending:true}, nothing logged',
+    !missing.iframe && missing.init[0].messageWillRender === true && same(missing.status, { loaded: false, pending: true }) &&
+      same(consoleLines, ['log: page onReady 1']) && errors.length === 0, { missing, consoleLines, errors });
+  const wedged = await page.evaluate(async () => {
+    const target = document.createElement('div');
+    target.id = 'chat-here';
+    document.querySelector('main').appendChild(target);
+    const renders = () => hsSim.traces.filter((t) => t.what === 'render').length;
+    const before = renders();
+    HubSpotConversations.widget.refresh();
+    HubSpotConversations.widget.load();
+    await new Promise((r) => setTimeout(r, 400));
+    const refused = { renders: renders() - before, iframe: !!document.querySelector('iframe'), status: HubSpotConversations.widget.status() };
+    await new Promise((r) => setTimeout(r, 800)); // past the load() throttle window
+    HubSpotConversations.widget.remove();
+    HubSpotConversations.widget.load();
+    await hsSim.ready(4000);
+    return { refused, recovered: !!document.querySelector('#chat-here iframe#hubspot-conversations-inline-iframe') };
+  });
+  check('inline: missing target → later refresh()/load() refused, remove() + load() recovers',
+    wedged.refused.renders === 0 && !wedged.refused.iframe && wedged.refused.status.pending === true && wedged.recovered, wedged);
   await context.close();
 }
 
@@ -386,15 +439,24 @@ async function testSpa(browser, base) {
   await sleep(300);
   consoleReport.push(['spa.html (normal load)', consoleLines.slice(), errors.slice()]);
   await page.evaluate(() => HubSpotConversations.on('widgetHidden', (p) => { window.__hidden = p; }));
+  const requests = () => page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((e) => e.name.includes('/livechat-public/v1/message/public')).map((e) => e.responseStatus));
   await page.click('button[data-route="legal"]');
-  await page.waitForFunction(() => !document.getElementById('hubspot-messages-iframe-container'), null, { timeout: 3000 });
-  const hidden = await page.evaluate(() => window.__hidden);
-  check('spa: refresh() on a route without chat removes the widget and emits widgetHidden',
-    hidden && hidden.reason === 'NO_WIDGET_FOR_URL', hidden);
-  await page.click('button[data-route="shipping"]'); // inside the 1 s throttle window: runs ≈1 s later
-  await page.evaluate(() => hsSim.ready(4000));
-  check('spa: refresh() on a route with chat renders the widget again',
-    await page.evaluate(() => !!document.getElementById('hubspot-conversations-iframe')));
+  await page.waitForFunction(() => performance.getEntriesByType('resource')
+    .filter((e) => e.name.includes('/livechat-public/v1/message/public')).length === 2, null, { timeout: 3000 });
+  await sleep(200);
+  check('spa: refresh() answered 204 on a route without chat leaves the widget (resource timing shows 200, 204)',
+    same(await requests(), [200, 204]) && !(await page.evaluate(() => window.__hidden)) &&
+      await page.evaluate(() => !!document.getElementById('hubspot-conversations-iframe')), await requests());
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 1100)));
+  await page.evaluate(() => { history.pushState({}, '', '?route=returns'); dispatchEvent(new PopStateEvent('popstate')); });
+  await page.evaluate(() => { history.pushState({}, '', '?route=plain'); });
+  await sleep(1500);
+  check('spa: a pushState without refresh() makes no widget-data request (the popstate one is the page\'s own refresh)',
+    (await requests()).length === 3, await requests());
+  await page.evaluate(() => { location.hash = 'hs-chat-open'; });
+  await page.waitForFunction(() => document.documentElement.classList.contains('hs-messages-widget-open'), null, { timeout: 3000 });
+  check('spa: hashchange to #hs-chat-open opens the widget', true);
   check('spa: no uncaught page errors', errors.length === 0, errors);
   await context.close();
 }
@@ -416,8 +478,10 @@ async function testInvalid(browser, base) {
     await sleep(400);
     if (!settings) consoleReport.push(['invalid-settings.html', consoleLines.slice(), errors.slice()]);
     const api = await page.evaluate(() => typeof window.HubSpotConversations);
-    check(`invalid-settings: ${settings ? JSON.stringify(settings) : "loadImmediately:'yes'"} throws "${message}"`,
-      same(errors, [message]) && api === 'undefined' && consoleLines.length === 0, { errors, api, consoleLines });
+    const seen = await page.evaluate(() => window.__pageErrors);
+    check(`invalid-settings: ${settings ? JSON.stringify(settings) : "loadImmediately:'yes'"} throws "${message}" (the page's error event: "Script error.")`,
+      errors.length === 1 && errors[0].endsWith(message) && api === 'undefined' && consoleLines.length === 0 &&
+        same(seen, ['Script error.']), { errors, api, consoleLines, seen });
     await context.close();
   }
 }
@@ -468,6 +532,125 @@ async function testQuietPages(browser, base) {
   await context.close();
 }
 
+// ---- diagnose.html: each Diagnostics case really fails (and its healthy counterpart works) -----
+
+const resourceStatuses = () => performance.getEntriesByType('resource')
+  .filter((e) => e.name.includes('/livechat-public/v1/message/public')).map((e) => e.responseStatus);
+const chatMessages = (type) => window.__simTest.messages.map((m) => JSON.parse(m.data)).filter((m) => m.type === type).length;
+
+// [query, check(result) → true | failure detail]; result = {seen, steps, requests (statuses),
+// api ('absent'|'placeholder'|'ready'), iframe, loaded, open, usage, cookie, console, stored (store-messages-cookie posts), src}
+const DIAGNOSE_CHECKS = [
+  ['onready-not-run', 'assigned after the read: callbacks never run, the widget loads', (r) => r.seen.onReadyRuns === 0 && r.loaded],
+  ['onready-not-run&variant=push', 'pushed after the read: never runs', (r) => r.seen.onReadyRuns === 0 && r.loaded],
+  ['onready-not-run&variant=not-array', 'a function, not an array: never runs', (r) => r.seen.onReadyRuns === 0 && r.loaded],
+  ['onready-not-run&healthy=1', 'assigned and pushed before the read: both run', (r) => r.seen.onReadyRuns === 2],
+  ['onready-twice', 'on() in onReady on placeholder + loaded object: handler twice per event', (r) => r.seen.handlerCalls === 2 && r.seen.onReadyRuns === 2],
+  ['onready-twice&healthy=1', 'onReady 3 times (placeholder, load, reset), handler once per event', (r) => r.seen.handlerCalls === 1 && r.seen.onReadyRuns === 3],
+  ['settings-invalid', 'page error event "Script error.", no object, no onReady, no widget-data',
+    (r) => same(r.seen.errors, ['Script error.']) && r.api === 'absent' && r.seen.onReadyRuns === 0 && r.requests.length === 0],
+  ['load-never-called', 'placeholder only after 6 s: no widget-data, no iframe', (r) => r.api === 'placeholder' && r.requests.length === 0 && !r.iframe],
+  ['load-never-called&healthy=1', 'load() after 1 s: the chat loads', (r) => r.loaded && r.requests.length === 1],
+  ['inline-target-missing', 'messageWillRender:true, no iframe, status pending, refresh() after the element exists refused',
+    (r) => same(r.seen.initialized, [true]) && same(r.seen.status, { loaded: false, pending: true }) && !r.iframe && r.requests.length === 1],
+  ['inline-target-missing&healthy=1', 'inline iframe in #chat-here', (r) => r.loaded && r.inline],
+  ['unknown-event-name', "on('conversationStrated') accepted, reported (track-api-usage), never fires", (r) => r.seen.handlerCalls === 0 && r.usage >= 2],
+  ['unknown-event-name&variant=off', 'off() with another function removes nothing', (r) => r.seen.handlerCalls === 2],
+  ['unknown-event-name&healthy=1', 'on() + off() with the same function: fired once', (r) => r.seen.handlerCalls === 1],
+  ['throttle-collapsed', '3 refresh() in 600 ms → 2 requests, openToNewThread lost (chat stays closed)', (r) => r.seen.refreshRequests === 2 && !r.open],
+  ['throttle-collapsed&variant=in-flight', 'refresh() while the first load is in flight: dropped (1 request)', (r) => r.requests.length === 1 && r.loaded],
+  ['throttle-collapsed&healthy=1', 'refreshes 1.2 s apart: 2 requests, openToNewThread opens the chat', (r) => r.seen.refreshRequests === 2 && r.open],
+  ['spa-no-refresh', 'pushState without refresh(): no new widget-data request, widget stays', (r) => r.requests.length === 1 && r.loaded],
+  ['spa-no-refresh&healthy=1', 'pushState + refresh(): a new request', (r) => r.requests.length === 2],
+  ['no-chat-on-page', 'widget-data 204 (resource timing responseStatus), messageWillRender:false, no iframe',
+    (r) => same(r.requests, [204]) && same(r.seen.initialized, [false]) && !r.iframe],
+  ['no-chat-on-page&variant=hidden', 'HIDE_WIDGET: messageWillRender:false, no iframe', (r) => same(r.requests, [200]) && same(r.seen.initialized, [false]) && !r.iframe],
+  ['no-chat-on-page&variant=disabled', "disabledHsPopups: messageWillRender:false, no request, no object",
+    (r) => r.requests.length === 0 && same(r.seen.initialized, [false]) && r.api === 'absent'],
+  ['no-chat-on-page&variant=tojson', 'Array.prototype.toJSON: messageWillRender:false, no request', (r) => r.requests.length === 0 && same(r.seen.initialized, [false])],
+  ['duplicate-loader', 'two portals: one loader, one widget (first portal script to run wins)',
+    (r) => ['12345', '67890'].includes(r.seen.portal) && r.loaders === 1 && r.requests.length === 1],
+  ['duplicate-loader&variant=twice', 'bundle twice: duplicate warning, one widget',
+    (r) => r.console.filter((l) => l === 'warning: duplicate instance of live chat exists on page').length === 1 && r.requests.length === 1],
+  ['duplicate-loader&healthy=1', 'same portal twice: no warning, one widget',
+    (r) => !r.console.some((l) => l.includes('duplicate instance')) && r.requests.length === 1 && r.loaded],
+  ['identification', 'set after the object exists: neither request (initial, refresh) has email=/identificationToken=',
+    (r) => r.seen.urls.length === 2 && r.seen.urls.every((u) => !u.includes('email=') && !u.includes('identificationToken='))],
+  ['identification&variant=token-only', 'token without email sent as is', (r) => r.seen.urls.length === 1 && r.seen.urls[0].includes('identificationToken=') && !r.seen.urls[0].includes('email=')],
+  ['identification&healthy=1', 'both in the widget-data URL', (r) => r.seen.urls[0].includes('email=visitor%40example.test') && r.seen.urls[0].includes('identificationToken=')],
+  ['call-before-iframe', "open() between insertion and load: lost (chat closed), Chromium's postMessage warning",
+    (r) => !r.open && r.console.some((l) => l.includes("Failed to execute 'postMessage'"))],
+  ['call-before-iframe&healthy=1', 'open() in onReady before the iframe: queued and delivered (chat open)', (r) => r.open],
+  ['cookies-cannot-persist', 'store-messages-cookie posted, no messagesUtk cookie', (r) => r.stored >= 1 && !r.cookie],
+  ['cookies-cannot-persist&variant=opt-out', '__hs_opt_out=yes → globalCookieOptOut=yes in the chat iframe URL', (r) => r.src.includes('globalCookieOptOut=yes')],
+  ['cookies-cannot-persist&healthy=1', 'http localhost: messagesUtk stored', (r) => r.stored >= 1 && r.cookie],
+  ['csp-blocked', 'connect-src: violation, "Initial messages API call failed", messageWillRender:false',
+    (r) => r.seen.violations.some((v) => v.directive === 'connect-src' && v.blocked.includes('/livechat-public/')) &&
+      r.console.includes('error: Initial messages API call failed') && same(r.seen.initialized, [false]) && !r.iframe],
+  ['csp-blocked&variant=script', 'script-src: the bundle blocked, no object', (r) => r.seen.violations.some((v) => v.directive.startsWith('script-src') && v.blocked.includes('conversations-embed.js')) && r.api === 'absent'],
+  ['csp-blocked&variant=frame', 'frame-src: the iframe still fires load, never posts', (r) => r.seen.violations.some((v) => v.directive === 'frame-src') && r.loaded && r.stored === 0],
+  ['csp-blocked&healthy=1', 'widget-data allowed: no violation, the chat loads', (r) => r.seen.violations.length === 0 && r.loaded],
+  ['onready-overwritten', 'second assignment drops the first callback', (r) => r.seen.firstRuns === 0 && r.seen.secondRuns === 1],
+  ['onready-overwritten&healthy=1', 'push: both run', (r) => r.seen.firstRuns === 1 && r.seen.secondRuns === 1],
+  ['loader-blocked', 'type="text/plain": no request, no object, only the element', (r) => r.api === 'absent' && r.requests.length === 0 && r.plainScript],
+  ['loader-reinserted', 'duplicate warning, nothing reloads (1 object, 1 request)',
+    (r) => r.console.includes('warning: duplicate instance of live chat exists on page') && r.generation === 1 && r.requests.length === 1],
+  ['stale-placeholder', 'cached placeholder warns after the real object exists, its load() fetches widget-data again',
+    (r) => r.console.some((l) => l.startsWith('warning: loadImmediately is set to false and widget.load() has not been called')) && r.requests.length === 2],
+  ['stale-placeholder&healthy=1', 'always the current object: no warning, one request', (r) => !r.console.some((l) => l.includes('loadImmediately is set to false')) && r.requests.length === 1],
+  ['listeners-lost-after-reset', 'on() outside onReady is silent after the reset', (r) => r.seen.handlerCalls === 0],
+  ['listeners-lost-after-reset&healthy=1', 'on() in onReady keeps firing after the reset', (r) => r.seen.handlerCalls === 1],
+  ['settings-unknown-key', 'loadImmedietly ignored: the real object at once, chat loaded', (r) => r.api === 'ready' && r.loaded],
+];
+
+async function runDiagnoseCase(browser, base, query) {
+  const context = await browser.newContext();
+  try {
+    const host = query.startsWith('cookies-cannot-persist') ? base.replace('localhost', '127.0.0.1') : base;
+    const { page, consoleLines, errors } = await openPage(context, `${host}diagnose.html?case=${query}`);
+    await page.waitForFunction(() => window.diagnoseCase && window.diagnoseCase.done, null, { timeout: 30000 });
+    const r = await page.evaluate(([statuses, messages]) => {
+      const st = window.hsSim.state();
+      const frame = document.querySelector('#hubspot-conversations-iframe, #hubspot-conversations-inline-iframe');
+      return {
+        seen: window.diagnoseCase.seen, steps: window.diagnoseCase.steps,
+        requests: (0, eval)(statuses)(), api: st ? st.api : 'absent', generation: st ? st.generation : 0,
+        iframe: !!frame, src: frame ? frame.src : '', loaded: !!(st && st.loaded), inline: !!(st && st.inline),
+        open: document.documentElement.classList.contains('hs-messages-widget-open'),
+        stored: (0, eval)(messages)('store-messages-cookie'),
+        loaders: document.querySelectorAll('#hubspot-messages-loader').length,
+        plainScript: !!document.querySelector('script[type="text/plain"][src*="hs-scripts"]'),
+      };
+    }, [resourceStatuses.toString(), chatMessages.toString()]);
+    r.usage = await page.evaluate(() => window.hsSim.usageCount());
+    r.console = consoleLines.filter((l) => !l.startsWith('log: case:'));
+    r.errors = errors;
+    r.cookie = (await context.cookies()).some((c) => c.name === 'messagesUtk' && /^[0-9a-f]{32}$/.test(c.value));
+    return r;
+  } finally {
+    await context.close();
+  }
+}
+
+async function testDiagnose(browser, base) {
+  const queue = DIAGNOSE_CHECKS.slice();
+  const worker = async () => {
+    for (let item = queue.shift(); item; item = queue.shift()) {
+      const [query, what, ok] = item;
+      let result;
+      try {
+        result = await runDiagnoseCase(browser, base, query);
+      } catch (e) {
+        check(`diagnose ${query}: ${what}`, false, String(e && e.message || e));
+        continue;
+      }
+      check(`diagnose ${query}: ${what}`, ok(result), { seen: result.seen, requests: result.requests, api: result.api,
+        loaded: result.loaded, open: result.open, console: result.console, errors: result.errors });
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+}
+
 // ---- another host name mapped to loopback: cookie domain attribute -----------------------------
 
 async function testMappedHost(chromium, port) {
@@ -498,14 +681,16 @@ const base = server.url;
 let browser;
 try {
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-  for (const t of [testIndex, testDeferred, testInline, testLate, testSpa, testInvalid, testQuietPages]) {
+  const only = process.env.SELFTEST_ONLY; // e.g. SELFTEST_ONLY=testDiagnose
+  for (const t of [testIndex, testDeferred, testInline, testLate, testSpa, testInvalid, testQuietPages, testDiagnose]) {
+    if (only && t.name !== only) continue;
     try {
       await t(browser, base, server.port);
     } catch (e) {
       check(`${t.name} finished without an exception`, false, String(e && e.stack || e));
     }
   }
-  try {
+  if (!only) try {
     await testMappedHost(chromium, server.port);
   } catch (e) {
     check('testMappedHost finished without an exception', false, String(e && e.stack || e));

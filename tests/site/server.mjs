@@ -7,10 +7,19 @@
 // served from http://127.0.0.1:PORT/, which makes it cross-origin to the page.
 //
 // Besides files it answers the simulated widget-data request
-//   GET /hs/livechat-public/v1/message/public?portalId=…&messagesUtk=…
+//   GET /livechat-public/v1/message/public?portalId=…&messagesUtk=…[&email=…][&identificationToken=…]
 //   header X-HubSpot-Messages-Uri: <page URL>
-// with 200 + JSON (render), or 204 when the page URL has `chat=none` in its query string
-// ("no chat on this page"), or 200 `{"@type":"HIDE_WIDGET"}` for `chat=hidden`.
+// (also under /hs/…) with 200 + JSON (render), or 204 when the page URL has `chat=none` in its
+// query string or is diagnose.html?case=no-chat-on-page ("no chat on this page"), or 200
+// `{"@type":"HIDE_WIDGET"}` for `chat=hidden`. CORS + Timing-Allow-Origin, so the page's resource
+// timing entry shows the status (responseStatus in Chromium).
+//
+// The chat iframe document is answered after 50–150 ms (HubSpot's takes about that long): calls
+// made between its insertion and its load reach the blank initial document.
+//
+// An HTML page gets a Content-Security-Policy header when its URL asks for one: `?csp=<policy>`
+// (the text `{hubspot}` in it is replaced by the simulated HubSpot origin), or the presets of
+// diagnose.html?case=csp-blocked (see CSP_PRESETS).
 
 import http from 'node:http';
 import https from 'node:https';
@@ -31,6 +40,7 @@ const TYPES = {
   '.ico': 'image/x-icon',
   '.txt': 'text/plain; charset=utf-8',
   '.md': 'text/plain; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
 };
 
 const CORS = {
@@ -38,7 +48,40 @@ const CORS = {
   'Access-Control-Allow-Methods': 'GET, OPTIONS',
   'Access-Control-Allow-Headers': 'X-HubSpot-Messages-Uri, Content-Type',
   'Access-Control-Max-Age': '600',
+  'Timing-Allow-Origin': '*',
 };
+
+const WIDGET_DATA_PATHS = ['/livechat-public/v1/message/public', '/hs/livechat-public/v1/message/public'];
+const CHAT_FRAME_PATH = '/hs/chat-iframe.html';
+
+// diagnose.html?case=csp-blocked[&variant=script|frame|connect][&healthy=1]: the policy restricts
+// one directive only (nothing else of the page is affected). Healthy: connect-src allows the
+// widget-data path but not the bundle's source map (what DevTools fetches, see diagnose.js).
+const CSP_PRESETS = {
+  script: "script-src 'self'",
+  frame: "frame-src 'self'",
+  connect: "connect-src 'self'",
+  healthy: "connect-src 'self' {hubspot}/livechat-public/",
+};
+
+// The host the simulated HubSpot resources come from for a page on `host` (see the loader).
+function hubspotOrigin(req) {
+  const host = (req.headers.host || 'localhost').replace(/:\d+$/, '');
+  const port = req.socket.localPort;
+  const scheme = req.socket.encrypted ? 'https' : 'http';
+  return `${scheme}://${host === 'localhost' ? '127.0.0.1' : 'localhost'}:${port}`;
+}
+
+function pagePolicy(req, url) {
+  let policy = url.searchParams.get('csp');
+  if (!policy && url.pathname === '/diagnose.html' && url.searchParams.get('case') === 'csp-blocked') {
+    policy = url.searchParams.get('healthy') === '1' ? CSP_PRESETS.healthy
+      : CSP_PRESETS[url.searchParams.get('variant') || 'connect'] || CSP_PRESETS.connect;
+  }
+  return policy ? policy.replaceAll('{hubspot}', hubspotOrigin(req)) : null;
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function send(res, status, headers, body) {
   res.writeHead(status, { 'Cache-Control': 'no-store', ...headers });
@@ -49,7 +92,12 @@ function widgetData(req, res, url) {
   if (req.method === 'OPTIONS') return send(res, 204, CORS);
   let chat = '';
   try {
-    chat = new URL(req.headers['x-hubspot-messages-uri'] || '').searchParams.get('chat') || '';
+    const page = new URL(req.headers['x-hubspot-messages-uri'] || '');
+    chat = page.searchParams.get('chat') || '';
+    if (!chat && page.pathname === '/diagnose.html' && page.searchParams.get('case') === 'no-chat-on-page' &&
+        page.searchParams.get('healthy') !== '1') {
+      chat = page.searchParams.get('variant') === 'hidden' ? 'hidden' : 'none';
+    }
   } catch {
     // no or malformed page URL: treat as a page with chat
   }
@@ -68,7 +116,7 @@ function widgetData(req, res, url) {
 
 async function handle(req, res) {
   const url = new URL(req.url, 'http://localhost');
-  if (url.pathname === '/hs/livechat-public/v1/message/public') return widgetData(req, res, url);
+  if (WIDGET_DATA_PATHS.includes(url.pathname)) return widgetData(req, res, url);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     return send(res, 405, { Allow: 'GET, HEAD', 'Content-Type': TYPES['.txt'] }, 'method not allowed\n');
   }
@@ -97,7 +145,11 @@ async function handle(req, res) {
     }
   }
   const type = TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream';
-  return send(res, 200, { 'Content-Type': type, 'Content-Length': body.length }, body);
+  const headers = { 'Content-Type': type, 'Content-Length': body.length };
+  if (pathname === CHAT_FRAME_PATH) await sleep(50 + Math.random() * 100);
+  const policy = type.startsWith('text/html') ? pagePolicy(req, url) : null;
+  if (policy) headers['Content-Security-Policy'] = policy;
+  return send(res, 200, headers, body);
 }
 
 /**

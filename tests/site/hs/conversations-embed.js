@@ -16,7 +16,7 @@
   var portalId = (script && script.getAttribute('data-hsjs-portal')) || '';
 
   var FRAME_PATH = '/hs/chat-iframe.html';
-  var WIDGET_DATA_PATH = '/hs/livechat-public/v1/message/public';
+  var WIDGET_DATA_PATH = '/livechat-public/v1/message/public';
   var THROTTLE_MS = 1000;
   var MINUTES_30 = 30 * 60;
   var DAYS_180 = 180 * 24 * 60 * 60;
@@ -27,7 +27,9 @@
   var INSECURE_COOKIE_WARNING =
     'HubSpot Conversations: this page is not served over https, so the live chat cookies are set without the Secure attribute.';
   var PLACEHOLDER_WARNING =
-    'HubSpotConversations.%s is not available until the widget has loaded. Call window.HubSpotConversations.widget.load() first.';
+    'loadImmediately is set to false and widget.load() has not been called: HubSpotConversations.%s does nothing. Call window.HubSpotConversations.widget.load() first.';
+  var WIDGET_DATA_FAILED = 'Initial messages API call failed';
+  var CHAT_OPEN_HASH = '#hs-chat-open';
   var TRACK_METHOD = 'HubspotConversations-api-method-used';
   // ?sdk=documented (page URL): objects without the undocumented debug() and resetAndReloadWidget().
   var DOCUMENTED_ONLY = new URLSearchParams(location.search).get('sdk') === 'documented';
@@ -140,27 +142,28 @@
     else setTimeout(function () { throw error; });
   }
 
+  // The first call runs at once and opens a window of `wait` ms. Calls inside the window collapse
+  // into ONE trailing call with the LAST arguments, run when the window ends; the trailing call does
+  // not open a new window (measured: calls at 0/500/1100/1300 ms run at 0, 1000, 1100 and 2100 ms).
   function throttle(fn, wait) {
-    var last = -Infinity;
+    var leading = -Infinity;
     var timer = null;
     var trailingArgs = null;
     return function () {
-      var args = arguments;
-      var remaining = wait - (Date.now() - last);
-      if (remaining <= 0 && timer === null) {
-        last = Date.now();
-        fn.apply(null, args);
+      var now = Date.now();
+      if (now - leading >= wait && timer === null) {
+        leading = now;
+        fn.apply(null, arguments);
         return;
       }
-      trailingArgs = args;
+      trailingArgs = arguments;
       if (timer !== null) return;
       timer = setTimeout(function () {
         timer = null;
-        last = Date.now();
-        var a = trailingArgs;
+        var args = trailingArgs;
         trailingArgs = null;
-        fn.apply(null, a);
-      }, remaining);
+        fn.apply(null, args);
+      }, Math.max(0, leading + wait - now));
     };
   }
 
@@ -253,8 +256,14 @@
     open: false,
     utk: null,
     renderToken: 0,
+    renderInFlight: false, // the widget-data request of a render has not answered yet
+    wedged: false, // inline target missing at render time: refresh()/load() refused until remove()
     activeConversation: false,
     debug: false,
+    identification: null, // {email, token}: read once per widget object
+    // Messages posted before the current object ever had a chat iframe wait here (onReady calls
+    // are delivered); null once that object's first iframe loaded.
+    queue: [],
   };
 
   function debugLog() {
@@ -303,10 +312,24 @@
   // about:blank document (same origin as the page) Chromium drops the message and prints
   // "Failed to execute 'postMessage' on 'DOMWindow': The target origin provided (…) does not
   // match the recipient window's origin (…)". That is the real loader's behaviour too.
+  // Before the current object's first chat iframe exists, messages are queued and posted once it
+  // loaded; between an iframe's insertion and its load they go to the blank document and are lost.
   function postToFrame(type, data) {
     var frame = state.iframe;
-    if (!frame || !frame.contentWindow) return;
-    frame.contentWindow.postMessage(JSON.stringify({ type: type, data: data, uuid: uuid() }), frameOrigin);
+    var text = JSON.stringify({ type: type, data: data, uuid: uuid() });
+    if (!frame || !frame.contentWindow) {
+      if (state.queue) state.queue.push(text);
+      return;
+    }
+    frame.contentWindow.postMessage(text, frameOrigin);
+  }
+
+  function flushQueue() {
+    var queued = state.queue || [];
+    state.queue = null;
+    queued.forEach(function (text) {
+      state.iframe.contentWindow.postMessage(text, frameOrigin);
+    });
   }
 
   function track(method, name) {
@@ -431,6 +454,7 @@
     if (!inline && ((options && options.widgetOpen) || readCookie(COOKIE_OPEN) === 'true')) params.set('open', '1');
     if (readCookie(COOKIE_HIDE_WELCOME) === 'true') params.set('hideWelcome', '1');
     if (state.settings.disableAttachment) params.set('disableAttachment', '1');
+    if (readCookie('__hs_opt_out') === 'yes') params.set('globalCookieOptOut', 'yes');
 
     var iframe = document.createElement('iframe');
     iframe.title = 'Chat Widget';
@@ -440,6 +464,7 @@
       if (iframe !== state.iframe) return;
       state.loaded = true;
       state.pending = false;
+      if (state.queue) flushQueue();
       afterReadinessChange();
     });
 
@@ -465,6 +490,7 @@
     state.gotWidgetLoaded = false;
     state.open = inline;
     (target || document.body).appendChild(container);
+    initialized(true); // synchronously after the insertion: the iframe has not loaded yet
     simStateChanged();
   }
 
@@ -480,6 +506,7 @@
     state.gotWidgetLoaded = false;
     state.open = false;
     state.inline = false;
+    state.wedged = false;
     simStateChanged();
   }
 
@@ -488,10 +515,15 @@
   var NO_WIDGET = { render: false, reason: 'NO_WIDGET_FOR_URL', description: 'No chat widget targets this page URL' };
   var HIDE_WIDGET = { render: false, reason: 'HIDE_WIDGET', description: 'The chatflow for this page URL hides the widget' };
 
+  // Resolves with {render, reason, description}, or {failed:true} when the request itself failed
+  // (network error, blocked by the page's Content-Security-Policy connect-src).
   function fetchWidgetData() {
     if (!state.utk) state.utk = isUtk(readCookie(COOKIE_UTK)) ? readCookie(COOKIE_UTK) : randomHex(16);
     var url = frameOrigin + WIDGET_DATA_PATH + '?portalId=' + encodeURIComponent(portalId) +
       '&messagesUtk=' + encodeURIComponent(state.utk);
+    var who = state.identification;
+    if (who && who.email) url += '&email=' + encodeURIComponent(who.email);
+    if (who && who.token) url += '&identificationToken=' + encodeURIComponent(who.token);
     return fetch(url, {
       headers: { 'X-HubSpot-Messages-Uri': location.href },
       credentials: 'omit',
@@ -502,28 +534,50 @@
         return body && body['@type'] === 'HIDE_WIDGET' ? HIDE_WIDGET : { render: true, reason: 'SHOW_WIDGET' };
       });
     }).catch(function () {
-      return NO_WIDGET;
+      return { render: false, failed: true };
     });
   }
 
-  function initialized(messageWillRender, reason) {
-    window.dispatchEvent(new CustomEvent('hubspot:messages:initialized', {
-      detail: { messageWillRender: messageWillRender, reason: reason },
-    }));
+  // The 2022 bundle dispatches a plain Event (no `detail`) with the fields on the event itself;
+  // `reason` stays undefined.
+  function initialized(messageWillRender) {
+    var event = new Event('hubspot:messages:initialized');
+    event.messageWillRender = messageWillRender;
+    event.reason = undefined;
+    window.dispatchEvent(event);
+  }
+
+  function readIdentification() {
+    var settings = window.hsConversationsSettings;
+    if (!settings || typeof settings !== 'object') return { email: '', token: '' };
+    return {
+      email: typeof settings.identificationEmail === 'string' ? settings.identificationEmail : '',
+      token: typeof settings.identificationToken === 'string' ? settings.identificationToken : '',
+    };
   }
 
   function render(options) {
     var token = ++state.renderToken;
     state.present = true;
     state.pending = true;
+    state.renderInFlight = true;
     simNotify('trace', { what: 'render', time: Date.now() });
     fetchWidgetData().then(function (result) {
       if (token !== state.renderToken) return;
+      state.renderInFlight = false;
+      if (result.failed) {
+        state.present = false;
+        state.pending = false;
+        console.error(WIDGET_DATA_FAILED);
+        initialized(false);
+        simStateChanged();
+        return;
+      }
       if (!result.render) {
         state.present = false;
         state.pending = false;
         debugLog('no widget rendered:', result.reason);
-        initialized(false, result.reason);
+        initialized(false);
         emitLocal('widgetHidden', { reason: result.reason, description: result.description });
         simStateChanged();
         return;
@@ -532,14 +586,15 @@
       if (state.settings.inlineEmbedSelector) {
         target = findInlineTarget(state.settings.inlineEmbedSelector);
         if (!target) {
-          state.present = false;
-          state.pending = false;
+          // Announced, never inserted: status() stays {loaded:false, pending:true}; load() and
+          // refresh() are refused until remove().
+          state.wedged = true;
           debugLog('inline embed target not found:', state.settings.inlineEmbedSelector);
+          initialized(true);
           simStateChanged();
           return;
         }
       }
-      initialized(true, result.reason);
       mount(target, options);
     });
   }
@@ -568,25 +623,37 @@
   }
 
   function openWidget() {
-    if (state.iframe) postToFrame('open-change-request', { isOpen: true });
+    postToFrame('open-change-request', { isOpen: true });
   }
 
   function closeWidget() {
-    if (state.iframe) postToFrame('open-change-request', { isOpen: false });
+    postToFrame('open-change-request', { isOpen: false });
+  }
+
+  // A new object: identification is read again, messages wait for its first iframe.
+  function assignRealApi(emitter) {
+    state.identification = readIdentification();
+    state.queue = [];
+    assignApi(createRealApi(emitter), false);
   }
 
   function reset() {
     unmount();
     state.utk = null;
     state.activeConversation = false;
-    assignApi(createRealApi(), false);
+    state.renderInFlight = true; // the object's onReady already runs during its first load
+    assignRealApi(createEmitter()); // a NEW emitter: listeners of the old object stay behind
     render();
   }
 
   var throttledLoad = throttle(function (options) {
     simNotify('trace', { what: 'load-run', options: options || null, time: Date.now() });
     if (state.isPlaceholder) {
-      assignApi(createRealApi(), false);
+      state.renderInFlight = true;
+      assignRealApi(state.emitter); // the placeholder's emitter is kept: on() calls made on it stay
+    } else if (state.wedged) {
+      debugLog('load() refused: the widget is still pending');
+      return;
     } else if (state.present) {
       if (options && options.widgetOpen) openWidget();
       return;
@@ -596,11 +663,20 @@
 
   var throttledRefresh = throttle(function (options) {
     simNotify('trace', { what: 'refresh-run', options: options || null, time: Date.now() });
+    if (state.renderInFlight) {
+      debugLog('refresh() dropped: the first load is still in flight');
+      return;
+    }
+    if (state.wedged) {
+      debugLog('refresh() refused: the widget is still pending');
+      return;
+    }
     var token = state.renderToken;
     fetchWidgetData().then(function (result) {
-      if (token !== state.renderToken) return;
+      if (token !== state.renderToken || result.failed) return;
       if (!result.render) {
-        if (state.activeConversation) return;
+        // Only HIDE_WIDGET removes a widget; 204/404 ("no chat for this URL") leave it in place.
+        if (result.reason !== HIDE_WIDGET.reason || state.activeConversation) return;
         if (state.present) unmount();
         emitLocal('widgetHidden', { reason: result.reason, description: result.description });
       } else if (!state.present) {
@@ -616,9 +692,24 @@
     if (typeof fn !== 'function') throw new TypeError('HubSpotConversations.' + method + ': listener must be a function');
   }
 
-  function createRealApi() {
-    var emitter = createEmitter();
+  // on()/off() check the argument types only: any event name is accepted.
+  function listenerMethods(emitter) {
+    return {
+      on: function (name, fn) {
+        checkListenerArgs('on', name, fn);
+        track('on', TRACK_LISTENER);
+        emitter.on(name, fn);
+      },
+      off: function (name, fn) {
+        checkListenerArgs('off', name, fn);
+        emitter.off(name, fn);
+      },
+    };
+  }
+
+  function createRealApi(emitter) {
     state.emitter = emitter;
+    var listeners = listenerMethods(emitter);
     return undocumented({
       widget: {
         load: function (options) {
@@ -651,15 +742,8 @@
         deleteChatCookies();
         if (options && options.resetWidget) reset();
       },
-      on: function (name, fn) {
-        checkListenerArgs('on', name, fn);
-        track('on', TRACK_LISTENER);
-        emitter.on(name, fn);
-      },
-      off: function (name, fn) {
-        checkListenerArgs('off', name, fn);
-        emitter.off(name, fn);
-      },
+      on: listeners.on,
+      off: listeners.off,
       debug: function (enabled) {
         state.debug = !!enabled;
         simStateChanged();
@@ -680,18 +764,28 @@
     return api;
   }
 
+  // loadImmediately:false. Only load() and status() work; on()/off() register on the emitter the
+  // object built by load() keeps; everything else warns, also when called on a cached reference
+  // after the real object exists.
   function createPlaceholder() {
+    var emitter = createEmitter();
+    var listeners = listenerMethods(emitter);
+    var self;
     function unavailable(name) {
       return function () {
         console.warn(PLACEHOLDER_WARNING.replace('%s', name));
       };
     }
-    state.emitter = null;
-    return undocumented({
+    state.emitter = emitter;
+    self = undocumented({
       widget: {
         load: function (options) {
           track('widget.load');
-          throttledLoad(options);
+          if (window.HubSpotConversations === self || state.isPlaceholder) {
+            throttledLoad(options);
+          } else {
+            fetchWidgetData(); // a stale placeholder: widget-data is fetched once more, nothing else
+          }
         },
         refresh: unavailable('widget.refresh'),
         open: unavailable('widget.open'),
@@ -703,25 +797,35 @@
         },
       },
       clear: unavailable('clear'),
-      on: unavailable('on'),
-      off: unavailable('off'),
+      on: listeners.on,
+      off: listeners.off,
       debug: unavailable('debug'),
       resetAndReloadWidget: unavailable('resetAndReloadWidget'),
     });
+    return self;
   }
 
   // ---- start-up ---------------------------------------------------------------------------
 
   function start() {
     state.settings = mergeSettings(window.hsConversationsSettings); // throws on a wrong type
-    if (renderDisabled()) return;
+    if (renderDisabled()) {
+      initialized(false);
+      return;
+    }
     if (state.settings.loadImmediately) {
-      assignApi(createRealApi(), false);
+      state.renderInFlight = true;
+      assignRealApi(createEmitter());
       render();
     } else {
       assignApi(createPlaceholder(), true);
     }
   }
+
+  // Single-page apps: pushState/popstate are not watched; only this hash opens the chat.
+  window.addEventListener('hashchange', function () {
+    if (location.hash === CHAT_OPEN_HASH && state.present) openWidget();
+  });
 
   if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', start);
@@ -729,3 +833,4 @@
     start();
   }
 })();
+//# sourceMappingURL=project.js.map

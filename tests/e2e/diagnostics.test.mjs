@@ -1,0 +1,166 @@
+// The Diagnostics view (issue 9, docs/diagnostics.md §3): every rule fires on its broken simulator
+// page (diagnose.html?case=<rule id>), and NO finding shows on the healthy counterparts and on every
+// simulator page that is meant to work (the demo shop included). Chromium and Firefox.
+//
+// Cost: one browser per file and browser; POOL pages with their panel tabs are opened once and
+// navigated from case to case (healthy pages first, so a stale finding cannot be mistaken for
+// none); the timed rules' grace periods (load-never-called 5 s, spa-no-refresh 3 s) are waited
+// for once, on their own slots while the other slots go on with the other pages. One case of each kind runs in the REAL devtools panel.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { forEachBrowser } from '../harness/session.mjs';
+import { simReady } from '../harness/site.mjs';
+import {
+  waitForPanelReady, selectView, waitForFinding, expectNoFindings, findingRules, diagnosisLine,
+} from '../harness/panel-ui.mjs';
+
+const RULES = [
+  'onready-not-run', 'onready-twice', 'settings-invalid', 'load-never-called', 'inline-target-missing',
+  'unknown-event-name', 'throttle-collapsed', 'spa-no-refresh', 'no-chat-on-page', 'duplicate-loader',
+  'identification', 'call-before-iframe', 'cookies-cannot-persist', 'csp-blocked', 'onready-overwritten',
+  'loader-blocked', 'loader-reinserted', 'stale-placeholder', 'listeners-lost-after-reset', 'settings-unknown-key',
+];
+
+// Rules whose page has a healthy counterpart (diagnose.html?case=<id>&healthy=1).
+const WITH_HEALTHY = [
+  'onready-not-run', 'onready-twice', 'load-never-called', 'inline-target-missing', 'unknown-event-name',
+  'throttle-collapsed', 'spa-no-refresh', 'duplicate-loader', 'identification', 'call-before-iframe',
+  'cookies-cannot-persist', 'csp-blocked', 'onready-overwritten', 'stale-placeholder', 'listeners-lost-after-reset',
+];
+
+// Simulator pages meant to work: no finding may show. Not here, on purpose: deferred.html (waits for
+// a visitor's click: load-never-called after 5 s is right), duplicate.html (the bundle twice),
+// disabled.html and index.html?chat=none (no chat on the page), invalid-settings.html,
+// late-settings.html (settings assigned after the loader read them).
+const WORKING_PAGES = [
+  'index.html', 'index.html?sdk=documented', 'inline.html', 'late.html', 'spa.html', 'identified.html', 'no-hubspot.html',
+];
+
+// The grace periods of the timed rules (docs/diagnostics.md §2), plus a margin for a busy machine.
+const GRACE_MS = { 'load-never-called': 5000, 'spa-no-refresh': 3000 };
+const GRACE_MARGIN_MS = 1500;
+const POOL = 5;
+const FINDING_TIMEOUT_MS = 20000;
+
+// cookies-cannot-persist needs a cookie jar no concurrent page writes messagesUtk into: 127.0.0.1.
+function caseUrl(s, id, healthy = false) {
+  const url = s.url(`diagnose.html?case=${id}${healthy ? '&healthy=1' : ''}`);
+  return id === 'cookies-cannot-persist' && !healthy ? url.replace('//localhost:', '//127.0.0.1:') : url;
+}
+
+// The page has done what it does: a diagnose case finished its script; a demo page's chat loaded.
+async function settled(page, rel) {
+  if (rel.startsWith('diagnose.html')) {
+    await page.waitForFunction(() => window.diagnoseCase && window.diagnoseCase.done, null, { timeout: 30000 });
+  } else if (!rel.startsWith('no-hubspot.html')) {
+    await simReady(page, 20000);
+  } else {
+    await page.waitForLoadState('load');
+  }
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Runs `work(slot, item)` for each item on the pool's slots, at most one item per slot at a time. */
+async function onPool(pool, items, work) {
+  const queue = items.slice();
+  await Promise.all(pool.map(async (slot) => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(slot, item);
+  }));
+}
+
+forEachBrowser((browser, s) => {
+  let pool = null;
+
+  // POOL pages, each with its panel (a tab in its own window), the Diagnostics view selected.
+  async function openPool() {
+    if (pool) return pool;
+    pool = await Promise.all(Array.from({ length: POOL }, async (_, i) => {
+      const page = await s.h.newPage(s.url(`no-hubspot.html?t=diagnostics-${i}`));
+      const panel = await s.h.openPanelTab(page);
+      await waitForPanelReady(panel);
+      await selectView(panel, 'Diagnostics');
+      return { page, panel };
+    }));
+    return pool;
+  }
+
+  after(async () => {
+    for (const { page, panel } of pool || []) {
+      await panel.close().catch(() => {});
+      await page.close().catch(() => {});
+    }
+    pool = null;
+  });
+
+  test(`${browser}: the panel has a Diagnostics view`, async () => {
+    const [{ panel }] = await openPool();
+    assert.equal(await panel.evaluate(() => document.getElementById('tab-diagnostics')?.getAttribute('role')), 'tab',
+      'the view tab #tab-diagnostics, role="tab"');
+    assert.ok(await panel.evaluate(() => !!document.getElementById('view-diagnostics')), 'its view #view-diagnostics');
+  });
+
+  test(`${browser}: no finding on the healthy counterparts and on the simulator pages meant to work`, async () => {
+    const slots = await openPool();
+    const pages = [
+      ...WITH_HEALTHY.map((id) => ({ rel: `diagnose.html?case=${id}&healthy=1`, url: caseUrl(s, id, true), grace: GRACE_MS[id] || 0 })),
+      ...WORKING_PAGES.map((rel) => ({ rel, url: s.url(rel), grace: 0 })),
+    ];
+    // The timed pages first: their grace periods run on their slots while the others are checked.
+    pages.sort((a, b) => b.grace - a.grace);
+    await onPool(slots, pages, async ({ page, panel }, p) => {
+      await page.goto(p.url);
+      await settled(page, p.rel);
+      // A timed rule's clock started before the page settled: its grace from now is more than enough.
+      await sleep(p.grace ? p.grace + GRACE_MARGIN_MS : 500); // else: the hook's batch (50 ms) and the panel's update
+      await expectNoFindings(panel, { label: p.rel });
+    });
+  });
+
+  test(`${browser}: every rule fires on its broken page (panel tab)`, async () => {
+    const slots = await openPool();
+    const failures = [];
+    // The timed rules first, so their grace periods run while the other cases are checked.
+    const order = [...Object.keys(GRACE_MS), ...RULES.filter((id) => !GRACE_MS[id])];
+    await onPool(slots, order, async ({ page, panel }, id) => {
+      try {
+        await page.goto(caseUrl(s, id));
+        const finding = await waitForFinding(panel, id, { timeout: FINDING_TIMEOUT_MS + (GRACE_MS[id] || 0) });
+        assert.ok(['error', 'warning', 'info'].includes(String(finding.severity).toLowerCase()),
+          `${id}: data-severity is error/warning/info, got ${finding.severity}`);
+      } catch (e) {
+        failures.push(`${id}: ${e.message}`);
+      }
+    });
+    assert.deepEqual(failures, [], `rules that did not fire:\n${failures.join('\n')}`);
+  });
+
+  test(`${browser}: in the REAL devtools panel: no finding on the healthy CSP page, csp-blocked on the broken one`, async () => {
+    // Healthy: connect-src allows the widget-data path only. With DevTools open, Chromium's DevTools
+    // fetches the bundle's source map (…/project.js.map) and the page sees a connect-src violation
+    // for it: DevTools' own fetch, not the integration's, which must not be reported.
+    const page = await s.h.newPage(caseUrl(s, 'csp-blocked', true));
+    const dt = await s.h.openDevtoolsPanel(page);
+    try {
+      await waitForPanelReady(dt);
+      await selectView(dt, 'Diagnostics');
+      await settled(page, 'diagnose.html');
+      await sleep(1000); // DevTools loads the source map once it has the script
+      await expectNoFindings(dt, { label: 'csp-blocked&healthy=1 with DevTools open' });
+
+      await page.goto(caseUrl(s, 'csp-blocked'));
+      await waitForFinding(dt, 'csp-blocked', { timeout: FINDING_TIMEOUT_MS });
+      const line = await diagnosisLine(dt);
+      assert.ok(line && line.length > 0, `the status bar answers at a glance ([data-diagnosis]): ${line}`);
+
+      await page.goto(caseUrl(s, 'settings-invalid'));
+      await waitForFinding(dt, 'settings-invalid', { timeout: FINDING_TIMEOUT_MS });
+      assert.ok(!(await findingRules(dt)).includes('csp-blocked'), 'the previous document\'s finding is gone after the navigation');
+    } finally {
+      await dt.close();
+      await page.close();
+    }
+  });
+});
