@@ -132,20 +132,7 @@ impl DiagnosisReport {
     }
 }
 
-/// The status bar's one-line answer.
-///
-/// TEMPORARY (branch wip-view): wip-core adds `diagnostics::headline(&Diagnosis)`; once merged,
-/// this becomes a call to it.
-pub fn headline(diagnosis: &Diagnosis) -> String {
-    let findings = &diagnosis.findings;
-    let worst = findings.iter().min_by_key(|f| f.severity);
-    match (findings.len(), worst) {
-        (0, _) | (_, None) => "No problem found".to_string(),
-        (1, Some(only)) => only.title.clone(),
-        (n, Some(worst)) if worst.severity == Severity::Error => format!("{} (+{} more)", worst.title, n - 1),
-        (n, _) => format!("{n} problems → Diagnostics"),
-    }
-}
+pub use super::diagnostics::headline;
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PanelState {
@@ -777,31 +764,6 @@ mod tests {
         // An entry no longer in the log: Events is shown, nothing is selected.
         let state = state.reduce(Action::Select(None)).reduce(Action::Revealed).reduce(Action::ShowEvidence(99));
         assert_eq!((state.view, state.selected, state.reveal), (View::Events, None, None));
-    }
-
-    #[test]
-    fn the_temporary_headline_answers_at_a_glance() {
-        use crate::core::diagnostics::Finding;
-        let finding = |rule: &'static str, severity: Severity, title: &str| Finding {
-            rule,
-            severity,
-            title: title.into(),
-            explanation: String::new(),
-            evidence: vec![],
-            fix: None,
-        };
-        let mut diagnosis = Diagnosis::default();
-        assert_eq!(headline(&diagnosis), "No problem found");
-        diagnosis.findings.push(finding("onready-twice", Severity::Warning, "Handlers run twice"));
-        assert_eq!(headline(&diagnosis), "Handlers run twice");
-        diagnosis.findings.push(finding("settings-unknown-key", Severity::Info, "Unknown key"));
-        assert_eq!(headline(&diagnosis), "2 problems → Diagnostics");
-        diagnosis.findings.push(finding(
-            "no-chat-on-page",
-            Severity::Error,
-            "Chat will not show: widget-data answered 204",
-        ));
-        assert_eq!(headline(&diagnosis), "Chat will not show: widget-data answered 204 (+2 more)");
     }
 
     #[test]
