@@ -200,6 +200,32 @@
         }
       };
     }
+    // hsConversationsOnReady's early history decides onready-overwritten (a second assignment before the loader
+    // reads it), and it happens before HubSpot shows up. Until then its watcher sits on Window.prototype: window
+    // has no own property (hasOwnProperty, getOwnPropertyDescriptor and Object.keys answer as without the
+    // extension; only `in` sees it). The first assignment moves the trap onto window, as the own enumerable
+    // property a plain assignment makes.
+    var watcher = null;
+    function watchOnPrototype(trap, name, onAssign) {
+      watcher = descriptorOf({
+        get [name]() { return reflectGet(prototypeOf(windowProto), name, this); },
+        set [name](v) {
+          var d = createObject(null);
+          d.value = v; d.writable = true; d.enumerable = true; d.configurable = true;
+          if (this !== window) { try { defineProperty(this, name, d); } catch (e) { /* as a failed assignment */ } return; }
+          unwatch(name);
+          trap.install(d);
+          try { onAssign(v); } catch (e) { /* never throw into the page */ }
+        }
+      }, name);
+      watcher.enumerable = false; watcher.configurable = true;
+      try { defineProperty(windowProto, name, watcher); } catch (e) { watcher = null; }
+    }
+    function unwatch(name) {
+      var d = watcher && descriptorOf(windowProto, name);
+      if (d && d.get === watcher.get) try { delete windowProto[name]; } catch (e) { /* ignore */ }
+      watcher = null;
+    }
     function noteSettings(v) { addSettings('assigned', v); }
     var apiTrap = windowTrap(API, function (v) { noteApi(v); }), settingsTrap = windowTrap(SETTINGS, noteSettings), onReadyTrap = windowTrap(ON_READY, noteOnReady);
     // Fallback when the page owns the property (its accessor, an inherited value, or it redefined ours): data
@@ -553,6 +579,7 @@
       trapsInstalled = true;
       unlisten(document, 'load', onEarlySign, listenerOptions); unlisten(window, 'DOMContentLoaded', onEarlySign, listenerOptions);
       trapInPlace(settingsTrap, SETTINGS, noteSettings);
+      unwatch(ON_READY);
       trapInPlace(onReadyTrap, ON_READY, noteOnReady);
       var apiAtStart = descriptorOf(window, API);
       if (!apiAtStart) { apiTrap.install(undefined); checkApi(); }   // an inherited data value
@@ -789,11 +816,13 @@
     listen(window, 'hubspot:messages:initialized', onInitialized, listenerOptions);
     listen(document, FACTS.relayEvent, onRelay, listenerOptions);
     listen(document, 'securitypolicyviolation', onViolation, listenerOptions);
-    // Nothing is defined on window until HubSpot shows up (a page without HubSpot sees no trap, issue 8): a
+    // Nothing is defined on window until HubSpot shows up (a page without HubSpot sees no trap, issue 8; the one
+    // watcher on Window.prototype is above): a
     // portal or loader <script> seen at its `load` or at DOMContentLoaded (both before the loader assigns its
     // object, which waits for DOMContentLoaded), a chat message, the loader's DOM event, or an object already there.
     listen(document, 'load', onEarlySign, listenerOptions);
     listen(window, 'DOMContentLoaded', onEarlySign, listenerOptions);
+    if (!descriptorOf(window, ON_READY)) watchOnPrototype(onReadyTrap, ON_READY, noteOnReady);
     if (descriptorOf(window, API) || descriptorOf(window, SETTINGS) || descriptorOf(window, ON_READY)) observeWidget(); else scanLoaders();
   } catch (e) { /* never throw into the page */ }
 })();

@@ -505,7 +505,12 @@ impl Doc {
             ..Doc::default()
         };
         let current = &entries[start.map_or(0, |i| i + 1)..];
-        for (i, entry) in current.iter().enumerate() {
+        // In the order things happened: a call's row is added when it returns, with the time it was made
+        // (a `load()` that builds the next object is logged after that object), and all `t` of a document
+        // come from one clock.
+        let mut order: Vec<&Rc<Entry>> = current.iter().collect();
+        order.sort_by(|a, b| a.t.total_cmp(&b.t));
+        for (i, entry) in order.into_iter().enumerate() {
             let at = At { i, id: entry.id, t: entry.t, wall: entry.wall };
             match entry.kind {
                 EntryKind::PageCall => {
@@ -2348,6 +2353,16 @@ mod tests {
         log.call(502.0, "widget.load", json!({"placeholder": true}));
         log.api(503.0, "ready", 2);
         log.call(600.0, "widget.open", json!({"generation": 2}));
+        assert_clean(&log.diagnose(60_000.0));
+    }
+
+    #[test]
+    fn a_call_is_placed_when_it_was_made_not_when_its_row_came() {
+        // The hook logs load() when it returns, after the object it built and that object's onReady on().
+        let mut log = Log::new();
+        log.api(500.0, "placeholder", 1);
+        log.api(503.0, "ready", 2);
+        log.call(502.0, "widget.load", json!({"placeholder": true}));
         assert_clean(&log.diagnose(60_000.0));
     }
 

@@ -1,6 +1,8 @@
 // A page without HubSpot sees nothing of the hook (issue 8): no trap on window for the names HubSpot
 // uses, so feature detection with `in`, hasOwnProperty or getOwnPropertyDescriptor answers as without
-// the extension, before and after load and after a panel connected. With HubSpot, the traps come with
+// the extension, before and after load and after a panel connected. The one exception, documented:
+// hsConversationsOnReady is watched from Window.prototype (its assignments before the embed code decide
+// onready-overwritten), so only `in` sees it. With HubSpot, the traps come with
 // it: the loader's object, the settings as assigned before it, and the events are all still recorded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,6 +35,10 @@ test('a page without HubSpot: the names HubSpot uses are absent, as without the 
   const without = await probeRun(false);
   const withHook = await probeRun(true);
   assert.deepEqual(without.early.HubSpotConversations, [false, false, 'none', 'undefined'], 'sanity');
+  for (const when of ['early', 'late']) {
+    assert.deepEqual(withHook[when].hsConversationsOnReady, [true, false, 'none', 'undefined'], `${when}: only \`in\` sees the watcher`);
+    withHook[when].hsConversationsOnReady = without[when].hsConversationsOnReady;
+  }
   assert.deepEqual(withHook, without);
 });
 
@@ -49,4 +55,21 @@ test('with HubSpot the traps arrive with the embed code: object, settings before
     assert.deepEqual(await page.evaluate(() => Object.getOwnPropertyDescriptor(window, 'HubSpotConversations').get !== undefined), true,
       'the object is trapped (replacements are followed)');
   });
+});
+
+test('hsConversationsOnReady assigned twice before the embed code: both assignments recorded, the page sees plain data', async () => {
+  const seen = await L.using(env.open('plain.html'), async ({ page }) => {
+    const out = await page.evaluate(() => {
+      const first = [() => {}], second = [() => {}];
+      window.hsConversationsOnReady = first;
+      hsConversationsOnReady = second;                  // an unqualified assignment, as a sloppy script writes it
+      const d = Object.getOwnPropertyDescriptor(window, 'hsConversationsOnReady');
+      return { same: window.hsConversationsOnReady === second, own: !!d, enumerable: d.enumerable,
+        keys: Object.keys(window).filter((k) => /hsConv/.test(k)), onProto: Object.getOwnPropertyNames(Window.prototype).includes('hsConversationsOnReady') };
+    });
+    const { records } = await L.collect(page);
+    return { out, onready: records.filter((r) => r.k === 'onready').map((r) => [r.action, r.length, r.replaced]) };
+  });
+  assert.deepEqual(seen.out, { same: true, own: true, enumerable: true, keys: ['hsConversationsOnReady'], onProto: false });
+  assert.deepEqual(seen.onready, [['assigned', 1, 0], ['assigned', 1, 1]]);
 });
