@@ -138,7 +138,7 @@ fn bench_diagnose_mix(label: &str, every: u64) {
             Rc::new(row.into_entry(seq, "bench".into(), 0.0))
         })
         .collect();
-    let context = Context { now_wall: 1e9, cookies: Some(vec![]) };
+    let context = Context { now_wall: 1e9, cookies: Some(vec![]), messages_utk_seen: false };
     let runs = 20;
     let t = Instant::now();
     let mut findings = 0;

@@ -104,6 +104,9 @@ pub struct Context {
     pub now_wall: f64,
     /// The tab's HubSpot cookies, when the panel has listed them.
     pub cookies: Option<Vec<CookieSummary>>,
+    /// A listing during the current document showed `messagesUtk` (it may be gone since: `clear()`,
+    /// in this tab or another of the site, deletes it; that is not a failure to persist).
+    pub messages_utk_seen: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1284,7 +1287,7 @@ fn cookies_cannot_persist(doc: &Doc, context: &Context) -> Vec<Finding> {
         })
         .map(|(at, _)| at)
         .collect();
-    if !asked.is_empty() && !cookies.iter().any(|c| c.name == "messagesUtk") {
+    if !asked.is_empty() && !context.messages_utk_seen && !cookies.iter().any(|c| c.name == "messagesUtk") {
         let f = finding(
             "cookies-cannot-persist",
             Severity::Error,
@@ -1736,7 +1739,7 @@ mod tests {
             let cookies = cookies.map(|list| {
                 list.into_iter().map(|(name, value)| CookieSummary { name: name.into(), value: value.into() }).collect()
             });
-            diagnose(&self.entries, &Context { now_wall: ORIGIN + now_t, cookies })
+            diagnose(&self.entries, &Context { now_wall: ORIGIN + now_t, cookies, messages_utk_seen: false })
         }
     }
 
@@ -2212,6 +2215,9 @@ mod tests {
         let d = log.diagnose_with(60_000.0, Some(vec![("hubspotutk", "x")]));
         let f = only(&d, "cookies-cannot-persist");
         assert_eq!((f.severity, f.evidence), (Severity::Error, vec![asked]));
+        // Seen earlier in this document, deleted since (a clear() in another tab): it did persist.
+        let seen = Context { now_wall: ORIGIN + 60_000.0, cookies: Some(vec![]), messages_utk_seen: true };
+        assert!(diagnose(&log.entries, &seen).findings.iter().all(|f| f.rule != "cookies-cannot-persist"));
         let d = log.diagnose_with(60_000.0, Some(vec![("messagesUtk", "0123"), ("__hs_opt_out", "yes")]));
         assert!(only(&d, "cookies-cannot-persist").title.contains("__hs_opt_out=yes"));
     }

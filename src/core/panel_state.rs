@@ -159,6 +159,8 @@ pub struct PanelState {
     diagnosis: Rc<DiagnosisReport>,
     /// The current document has a `chat_message` row (the chat iframe asked to store a cookie).
     chat_message_seen: bool,
+    /// The document (`current_document_key`) during which a cookie listing showed `messagesUtk`.
+    messages_utk_seen_in: Option<u64>,
     // Derived from the fields above by `derive_view`, so that a render never filters the log.
     visible: Rows,
     shown_events: usize,
@@ -247,6 +249,9 @@ impl PanelState {
             }
             Action::Update(PanelUpdate::Status { status }) => self.set_status(status),
             Action::Update(PanelUpdate::Cookies { cookies, error }) => {
+                if cookies.iter().any(|c| c.present && c.name == "messagesUtk") {
+                    self.messages_utk_seen_in = Some(self.current_document_key());
+                }
                 self.cookies = Some(cookies.into());
                 self.cookies_error = error;
             }
@@ -304,6 +309,11 @@ impl PanelState {
         changed
     }
 
+    /// The current document, named by its navigation row's id (0 before any).
+    fn current_document_key(&self) -> u64 {
+        self.entries.iter().rev().find(|e| e.kind == EntryKind::Navigation).map_or(0, |e| e.id)
+    }
+
     /// Index of the current document's first entry (after the last navigation row).
     fn current_document_start(&self) -> usize {
         self.entries.iter().rposition(|e| e.kind == EntryKind::Navigation).map_or(0, |i| i + 1)
@@ -321,6 +331,7 @@ impl PanelState {
                     .map(|c| CookieSummary { name: c.name.clone(), value: c.value.clone() })
                     .collect()
             }),
+            messages_utk_seen: self.messages_utk_seen_in == Some(self.current_document_key()),
         };
         let mut diagnosis = diagnose(&self.entries, &context);
         diagnosis.findings.sort_by_key(|f| f.severity);
@@ -651,7 +662,7 @@ mod tests {
                 .map(|c| CookieSummary { name: c.name.clone(), value: c.value.clone() })
                 .collect()
         });
-        let mut diagnosis = diagnose(&state.entries, &Context { now_wall, cookies });
+        let mut diagnosis = diagnose(&state.entries, &Context { now_wall, cookies, messages_utk_seen: false });
         diagnosis.findings.sort_by_key(|f| f.severity);
         diagnosis
     }

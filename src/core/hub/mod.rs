@@ -479,7 +479,7 @@ mod tests {
         assert_eq!(entries[3].name, "widget.open");
         assert!(entries[3].summary.starts_with("widget.open() threw TypeError"), "{}", entries[3].summary);
         let entries: Vec<Rc<Entry>> = entries.into_iter().map(Rc::new).collect();
-        let diagnosis = diagnose(&entries, &Context { now_wall: 60_000.0, cookies: None });
+        let diagnosis = diagnose(&entries, &Context { now_wall: 60_000.0, cookies: None, messages_utk_seen: false });
         let rules: Vec<(&str, Vec<u64>)> = diagnosis.findings.iter().map(|f| (f.rule, f.evidence.clone())).collect();
         assert_eq!(rules, [("loader-blocked", vec![entries[1].id])]);
         assert_eq!(diagnosis.notes.len(), 1, "plain http");
