@@ -547,7 +547,8 @@ mod tests {
         let before = snapshot(&hub, 3);
         assert_eq!(before.1.len(), 600);
         assert_eq!(before.2, 401);
-        assert!(storage.len() <= 4, "evicted chunks are removed from storage: {:?}", storage.keys());
+        let live_chunks = 600 / crate::core::event_log::CHUNK_SIZE as usize + 2; // partial at both ends
+        assert!(storage.len() <= live_chunks + 1, "evicted chunks are removed from storage: {:?}", storage.keys());
 
         let mut restarted = Hub::restore(Limits { max_entries: 600, max_bytes: usize::MAX }, &storage);
         assert_eq!(snapshot(&restarted, 3), before);
