@@ -15,6 +15,7 @@
   const REHELLO_DELAYS = [250, 500, 1000, 2000, 4000, 8000]; // after no_hook, until a hook answers
   // A hook that answered another relay before (the extension was reloaded) re-sends its state to this one.
   const HELLO = JSON.stringify({ v: version, type: 'hello', relay: relayId() }), NO_HOOK = JSON.stringify({ v: version, type: 'no_hook' });
+  const HOOK_SILENT = JSON.stringify({ v: version, type: 'hook_silent' });
   function relayId() {
     const words = new Uint32Array(2);
     try { crypto.getRandomValues(words); } catch { words[0] = Math.random() * 2 ** 32; words[1] = Math.random() * 2 ** 32; }
@@ -31,7 +32,7 @@
   let nextBatch = 1, kept = [], keptChars = 0;   // kept: unacknowledged batches, oldest first
   let inFlight = 0, keptDropped = 0;             // kept[0..inFlight) are sent on this port; records dropped unsent
   let pageEvents = 0;                            // batches seen: did the hook answer a dispatch?
-  let noHookSent = false, noHookPending = false, rehellos = 0;
+  let noHookSent = false, noHookPending = false, rehellos = 0, silentSent = false;
 
   const alive = () => { try { return !dead && !!runtime.id; } catch { return false; } };
   try { Object.defineProperty(globalThis, KEY, { value: alive, configurable: true, writable: true }); } catch { return; }
@@ -177,7 +178,7 @@
     try { message = typeof text === 'string' ? JSON.parse(text) : null; } catch { return; }
     if (message?.v !== version) return;
     if (message.type === 'ack' && typeof message.batch === 'number') acknowledge(message.batch);
-    else if (message.type === 'hello') sayHello();  // the background injected hook.js: ask it again
+    else if (message.type === 'hello') injected();  // the background injected hook.js: ask it again
   }
 
   function acknowledge(batch) {
@@ -194,6 +195,16 @@
     const before = pageEvents;
     try { document.dispatchEvent(new CustomEvent(relayEvent, { detail })); } catch { /* no answer */ }
     return pageEvents !== before;
+  }
+
+  // The hook the background just injected answers a hello at once (synchronously); one that does not is
+  // alive but deaf or mute (the page broke what it needs): the background is told, once, for the panel.
+  function injected() {
+    const before = pageEvents;
+    sayHello();
+    if (pageEvents !== before || silentSent || !usable()) return;
+    silentSent = true;
+    send(HOOK_SILENT);
   }
 
   function sayHello() {

@@ -58,4 +58,35 @@ forEachBrowser((browser, s) => {
       await page.close();
     }
   });
+
+  test(`${browser}: a page that also left no way to a fresh realm (createElement throws) → the panel says it cannot observe the page`, async () => {
+    await s.h.setExtensionEnabled(false);
+    let page;
+    try {
+      page = await s.h.newPage(s.url('index.html?no-fresh-realm'));
+      await simReady(page);
+      await page.evaluate(breakBuiltins);
+      await page.evaluate(() => { Document.prototype.createElement = () => { throw new Error('no elements here'); }; });
+    } finally {
+      await s.h.setExtensionEnabled(true);
+    }
+    const panel = await s.h.openPanelTab(page);
+    try {
+      await waitForPanelReady(panel);
+      await panel.waitFor(() => document.querySelector('[data-hook-silent="true"]') !== null,
+        { timeout: 15000, message: 'the status says the page cannot be observed' });
+      const text = await panel.evaluate(() => document.querySelector('[data-hook-silent]').textContent);
+      assert.match(text, /not observable/);
+      // A reload gives the page a hook from its start: observed again, the warning gone.
+      await page.reload();
+      await simReady(page);
+      await panel.waitFor(() => document.querySelector('[data-hook-silent]') === null, { timeout: 15000, message: 'the warning is gone after a reload' });
+      const id = uniqueId();
+      await emitFromChatFrame(page, id);
+      await waitForEvents(panel, 'conversationStarted', conversationFragment(id), { timeout: 15000 });
+    } finally {
+      await panel.close();
+      await page.close();
+    }
+  });
 });
