@@ -4,8 +4,9 @@
 // clocks are the machine's: performance.timeOrigin + now()), as the median of several events, with
 // and without the flood in the same run; asserted with a generous bound (a shared 2-core machine).
 // Without per-tab fairness (the relay's slices and window, the panels' flow control, writes that
-// hold up no other tab) the quiet event took 0.5–7 s in Chromium; the background's order of turns
-// is also checked in tests/unit/fair-queue.test.mjs.
+// hold up no other tab) the median was 0.45–1.7 s in Chromium and 0.6–1.6 s in Firefox (with it,
+// 60–85 ms against a 55–75 ms baseline); the background's order of turns is also checked in
+// tests/unit/fair-queue.test.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forEachBrowser, openPageWithPanel } from '../harness/session.mjs';
@@ -97,13 +98,14 @@ forEachBrowser((browser, s) => {
       for (let i = 0; i < EVENTS; i++) baseline.push(await quietDelay(quiet, await quietEvent(quiet)));
 
       await flood(flooding.page, BATCHES, 2 * RECORDS + 1);
-      // The quiet events, 100 ms apart, all while the flood is on its way (not each after the last showed).
+      // The quiet events, 50 ms apart, while the flood is on its way (not each after the last showed).
       const ids = [];
+      let floodSeen;
       for (let i = 0; i < EVENTS; i++) {
         ids.push(await quietEvent(quiet));
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        if (i === 0) floodSeen = (await received(flooding.panel)) - warmedUp;
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      const floodSeen = (await received(flooding.panel)) - warmedUp;
       const flooded = [];
       for (const id of ids) flooded.push(await quietDelay(quiet, id));
       await pollUntil(async () => (await received(flooding.panel)) - warmedUp >= BATCHES * RECORDS,
@@ -112,9 +114,9 @@ forEachBrowser((browser, s) => {
       const bound = Math.max(BOUND_MS, 3 * median(baseline));
       t.diagnostic(`quiet tab, dispatch → row in its panel: without flood ${baseline.join(', ')} ms (median ${median(baseline)}); ` +
         `during the flood ${flooded.join(', ')} ms (median ${median(flooded)}; bound ${bound}); ` +
-        `the flooding tab's panel had ${floodSeen} of ${BATCHES * RECORDS} flood entries when the last was emitted`);
+        `the flooding tab's panel had ${floodSeen} of ${BATCHES * RECORDS} flood entries when the first was emitted`);
       assert.ok(floodSeen < BATCHES * RECORDS,
-        `the quiet events were emitted while the flood was still arriving (${floodSeen} of ${BATCHES * RECORDS})`);
+        `the quiet events were emitted while the flood was still arriving (${floodSeen} of ${BATCHES * RECORDS} at the first)`);
       assert.ok(median(flooded) <= bound,
         `a flooding tab delays another tab's panel by at most ${bound} ms (median of ${EVENTS}): ${flooded.join(', ')} ms`);
     } finally {
