@@ -7,8 +7,18 @@ import { listCookies, removeCookies, watchCookies } from './cookies.js';
 import { FairQueue } from './fair-queue.js';
 
 const EXTENSION_ORIGIN = chrome.runtime.getURL('');
-const panels = new Map(); // the hub's port id -> panel port
+const panels = new Map(); // the hub's port id -> { port, lane, inFlight, backlog, backlogChars }
+const panelIds = new WeakMap(); // panel port -> the hub's port id
 let nextPanelId = 1;
+// What a panel port is sent waits while the panel is busy with earlier updates: at most
+// PANEL_WINDOW messages are on their way to (or being handled by) a panel, which reports each one
+// handled and rendered (`received`, from port.js). So the updates of a flooding tab never fill the
+// browser's pipes ahead of another tab's (every panel shares the extension's renderer thread). A
+// panel more than PANEL_BACKLOG_CHARS behind is reset: its port is closed, it reconnects and is
+// sent a snapshot of its tab (what it missed is in the hub's log, or counted as dropped there).
+const RECEIVED = '{"v":1,"type":"received"}';
+const PANEL_WINDOW = 1;
+const PANEL_BACKLOG_CHARS = 4 << 20;
 
 let hub = null;
 const ready = (async () => {
@@ -20,7 +30,7 @@ const ready = (async () => {
 let queue = Promise.resolve();
 const inputs = new FairQueue();
 const BACKGROUND = 'background'; // the lane of the background's own follow-ups
-const RELAY_BOUND = 16; // relay messages queued per tab (a batch is at most 1 MiB)
+const RELAY_QUEUE_CHARS = 4 << 20; // relay messages queued per tab, in characters (oldest dropped)
 
 function schedule() {
   queue = queue
@@ -39,8 +49,44 @@ function run(source, call, port = null) {
 }
 
 function fromRelay(tab, url, text, port) {
-  if (inputs.push(tab, { call: () => hub.relay_message(tab, url, text), port }, RELAY_BOUND)) schedule();
-  else run(BACKGROUND, () => hub.relay_overflow(tab));
+  const item = { call: () => hub.relay_message(tab, url, text), port };
+  const dropped = inputs.push(tab, item, { size: text.length, maxSize: RELAY_QUEUE_CHARS });
+  schedule();
+  for (let n = 0; n < dropped; n++) run(BACKGROUND, () => hub.relay_overflow(tab));
+}
+
+function toPanel(id, message) {
+  const panel = panels.get(id);
+  if (!panel) return;
+  if (panel.inFlight < PANEL_WINDOW) {
+    panel.inFlight++;
+    return post(panel.port, message);
+  }
+  panel.backlog.push(message);
+  panel.backlogChars += message.length;
+  if (panel.backlogChars > PANEL_BACKLOG_CHARS) {
+    panelGone(id);
+    panel.port.disconnect();
+  }
+}
+
+function panelReceived(id) {
+  const panel = panels.get(id);
+  if (!panel) return;
+  panel.inFlight = Math.max(0, panel.inFlight - 1);
+  while (panel.inFlight < PANEL_WINDOW && panel.backlog.length) {
+    const message = panel.backlog.shift();
+    panel.backlogChars -= message.length;
+    panel.inFlight++;
+    post(panel.port, message);
+  }
+}
+
+function panelGone(id) {
+  const panel = panels.get(id);
+  if (!panel) return;
+  panels.delete(id);
+  run(panel.lane, () => hub.panel_disconnected(id));
 }
 
 function post(port, message) {
@@ -72,37 +118,85 @@ async function sendToRelay({ tab, command, call }) {
   if (call !== null) run(BACKGROUND, () => hub.relay_delivery(tab, call, delivered));
 }
 
-async function store({ tab, items, confirm }) {
-  let ok = true;
-  try {
-    await chrome.storage.session.set(items);
-  } catch (error) {
-    ok = false;
-    console.warn('[Chat Widget Inspector] storage.session.set failed:', error?.message);
+// Storage writes, per tab: at most one in flight, and what the hub asks to store or remove
+// meanwhile merges into the tab's next write (a later value of a key replaces the earlier one).
+// Nobody waits for a write but the acks: a flooding tab's writes never hold up another tab, and
+// under a flood a tab's writes coalesce. A write's `done` is true when it succeeded and so did every
+// earlier write of the tab, back to its last full rewrite (`confirm`: the hub rewrites everything
+// after a failure), so an ack still means "this batch and everything before it is stored".
+const writes = new Map(); // tab -> { next, running, last }: the write being gathered, one in flight, the latest done
+
+function writeOf(tab) {
+  let w = writes.get(tab);
+  if (!w) writes.set(tab, (w = { next: null, running: false, last: Promise.resolve(true) }));
+  if (!w.next) {
+    let resolve;
+    const done = new Promise((r) => (resolve = r));
+    w.next = { tab, items: {}, removes: new Set(), stores: false, confirm: false, done, resolve, after: w.last };
+    w.last = done;
   }
-  if (!ok || confirm) run(BACKGROUND, () => hub.store_result(tab, ok));
-  return ok;
+  return w.next;
+}
+
+const tabOfKey = (key) => Number(/^tab:(-?\d+):/.exec(key)?.[1] ?? NaN);
+
+async function startWrite(tab) {
+  const w = writes.get(tab);
+  if (!w || w.running || !w.next) return;
+  const op = w.next;
+  w.next = null;
+  w.running = true;
+  let ok = true;
+  if (op.removes.size) await chrome.storage.session.remove([...op.removes]).catch(() => {});
+  if (op.stores) {
+    try {
+      await chrome.storage.session.set(op.items);
+    } catch (error) {
+      ok = false;
+      console.warn('[Chat Widget Inspector] storage.session.set failed:', error?.message);
+    }
+    if (!ok || op.confirm) run(BACKGROUND, () => hub.store_result(tab, ok));
+  }
+  w.running = false;
+  startWrite(tab);
+  op.resolve(ok && (op.confirm || (await op.after)));
 }
 
 async function apply(effectsJson, port) {
-  let stored = true; // every store of this list so far succeeded: an ack means "stored"
+  const written = new Set(); // the writes this list's stores went into: an ack waits for them
   for (const effect of JSON.parse(effectsJson)) {
     switch (effect.type) {
-      case 'store':
-        stored = (await store(effect)) && stored;
+      case 'store': {
+        const op = writeOf(effect.tab);
+        for (const [key, value] of Object.entries(effect.items)) {
+          op.items[key] = value;
+          op.removes.delete(key);
+        }
+        op.stores = true;
+        op.confirm ||= effect.confirm;
+        written.add(op);
         break;
+      }
       case 'remove':
-        await chrome.storage.session.remove(effect.keys).catch(() => {});
+        for (const key of effect.keys) {
+          const op = writeOf(tabOfKey(key));
+          delete op.items[key];
+          op.removes.add(key);
+          written.add(op);
+        }
         break;
       case 'to_panels':
-        for (const id of effect.ports) post(panels.get(id), effect.message);
+        for (const id of effect.ports) toPanel(id, effect.message);
         break;
       case 'reply':
-        post(port, effect.message);
+        if (panelIds.has(port)) toPanel(panelIds.get(port), effect.message);
+        else post(port, effect.message);
         break;
-      case 'ack':
-        if (stored) post(port, effect.message);
+      case 'ack': {
+        const waits = [...written].filter((op) => op.stores).map((op) => op.done);
+        Promise.all(waits).then((results) => results.every(Boolean) && post(port, effect.message));
         break;
+      }
       case 'to_relay':
         sendToRelay(effect);
         break;
@@ -125,6 +219,7 @@ async function apply(effectsJson, port) {
         break;
     }
   }
+  for (const op of written) startWrite(op.tab);
 }
 
 chrome.runtime.onConnect.addListener((port) => {
@@ -141,15 +236,14 @@ chrome.runtime.onConnect.addListener((port) => {
   } else if (port.name === 'panel') {
     if (!(sender.url ?? '').startsWith(EXTENSION_ORIGIN)) return port.disconnect();
     const id = nextPanelId++;
-    panels.set(id, port);
     const lane = `panel:${id}`;
+    panels.set(id, { port, lane, inFlight: 0, backlog: [], backlogChars: 0 });
+    panelIds.set(port, id);
     run(lane, () => hub.panel_connected(id));
-    port.onDisconnect.addListener(() => {
-      panels.delete(id);
-      run(lane, () => hub.panel_disconnected(id));
-    });
+    port.onDisconnect.addListener(() => panelGone(id));
     port.onMessage.addListener((text) => {
-      if (typeof text === 'string') run(lane, () => hub.panel_message(id, text), port);
+      if (text === RECEIVED) panelReceived(id);
+      else if (typeof text === 'string') run(lane, () => hub.panel_message(id, text), port);
     });
   } else {
     port.disconnect();

@@ -8,9 +8,14 @@
   const { version, pageEvent, relayEvent, maxBatchBytes, maxCommandChars } = FACTS;
   const KEY = '__chatWidgetInspectorRelay';
   const MAX_KEPT = 1000, MAX_KEPT_CHARS = 8 << 20;
+  const SLICE_CHARS = 64 << 10, SLICE_RECORDS = 100; // what the relay sends at once (see slices)
+  // Sent ahead of the background's acks (one batch at least): a flooding page's batches wait HERE, not
+  // in the browser's message pipes, where every other tab's messages would queue behind them.
+  const WINDOW_BATCHES = 2, WINDOW_CHARS = 128 << 10;
   const REHELLO_DELAYS = [250, 500, 1000, 2000, 4000, 8000]; // after no_hook, until a hook answers
   // A hook that answered another relay before (the extension was reloaded) re-sends its state to this one.
   const HELLO = JSON.stringify({ v: version, type: 'hello', relay: relayId() }), NO_HOOK = JSON.stringify({ v: version, type: 'no_hook' });
+  const HOOK_SILENT = JSON.stringify({ v: version, type: 'hook_silent' });
   function relayId() {
     const words = new Uint32Array(2);
     try { crypto.getRandomValues(words); } catch { words[0] = Math.random() * 2 ** 32; words[1] = Math.random() * 2 ** 32; }
@@ -25,8 +30,9 @@
 
   let port = null, timer = 0, delay = 100, dead = false, frozen = false; // frozen: in the bfcache
   let nextBatch = 1, kept = [], keptChars = 0;   // kept: unacknowledged batches, oldest first
+  let inFlight = 0, keptDropped = 0;             // kept[0..inFlight) are sent on this port; records dropped unsent
   let pageEvents = 0;                            // batches seen: did the hook answer a dispatch?
-  let noHookSent = false, noHookPending = false, rehellos = 0;
+  let noHookSent = false, noHookPending = false, rehellos = 0, silentSent = false;
 
   const alive = () => { try { return !dead && !!runtime.id; } catch { return false; } };
   try { Object.defineProperty(globalThis, KEY, { value: alive, configurable: true, writable: true }); } catch { return; }
@@ -49,7 +55,7 @@
     dropPort();
   }
 
-  function dropPort() { const p = port; port = null; attempt(() => p?.disconnect()); }
+  function dropPort() { const p = port; port = null; inFlight = 0; attempt(() => p?.disconnect()); }
 
   function onPage(event) {
     if (!usable()) return;
@@ -57,14 +63,82 @@
     let data;
     try { data = event.detail; } catch { return; }   // Firefox: a page object we may not read
     if (typeof data !== 'string' || data.length > maxBatchBytes) return;
-    const text = JSON.stringify({ v: version, type: 'page', batch: nextBatch, data });
-    kept.push({ batch: nextBatch++, text });
-    keptChars += text.length;
-    while (kept.length > MAX_KEPT || keptChars > MAX_KEPT_CHARS) keptChars -= kept.shift().text.length;
-    send(text);
+    for (const slice of slices(data)) {
+      kept.push({ batch: nextBatch++, data: slice, text: null });
+      keptChars += slice.length;
+    }
+    // Over the bound the oldest not sent yet go (those sent wait for their ack), counted: their
+    // records are added to the `dropped` of the next batch sent.
+    while ((kept.length > MAX_KEPT || keptChars > MAX_KEPT_CHARS) && kept.length > inFlight) {
+      const [old] = kept.splice(inFlight, 1);
+      keptChars -= old.data.length;
+      keptDropped += recordCount(old.data);
+    }
+    pump();
   }
 
-  // Posts on the open port (true when it did); without a port, connect() sends all that waits.
+  function recordCount(data) {
+    try { const records = JSON.parse(data)?.records; return Array.isArray(records) ? records.length : 0; } catch { return 0; }
+  }
+
+  // A kept batch's message, made when it is first sent: records dropped unsent before it are added to its `dropped`.
+  function textOf(entry) {
+    if (entry.text === null && keptDropped) {
+      try {
+        const batch = JSON.parse(entry.data);
+        if (batch && typeof batch === 'object' && !Array.isArray(batch) && typeof batch.dropped === 'number') {
+          batch.dropped += keptDropped;
+          keptDropped = 0;
+          keptChars -= entry.data.length;
+          entry.data = JSON.stringify(batch);
+          keptChars += entry.data.length;
+        }
+      } catch { /* not a batch: the background refuses it */ }
+    }
+    return (entry.text ??= JSON.stringify({ v: version, type: 'page', batch: entry.batch, data: entry.data }));
+  }
+
+  // Sends kept batches in order while fewer than the window are unacknowledged on the port.
+  function pump() {
+    if (frozen || dead) return;
+    if (!port) { if (!timer) connect(); return; }
+    let chars = 0;
+    for (let n = 0; n < inFlight; n++) chars += kept[n].data.length;
+    while (inFlight < kept.length && inFlight < WINDOW_BATCHES && (!inFlight || chars + kept[inFlight].data.length <= WINDOW_CHARS)) {
+      const entry = kept[inFlight];
+      try { port.postMessage(textOf(entry)); } catch { lost(); return; }
+      chars += entry.data.length;
+      inFlight++;
+    }
+  }
+
+  // A batch over SLICE_CHARS goes to the background as several batches of the same document, each
+  // at most SLICE_CHARS (or one record) and SLICE_RECORDS records, the page's `dropped` on the first:
+  // the background then works on every tab in small turns (a 1 MiB batch would hold up every other
+  // tab while it is decoded and stored). Text that is not a batch goes as it is (the background
+  // refuses and counts it); each slice is validated on its own there.
+  function slices(data) {
+    if (data.length <= SLICE_CHARS) return [data];
+    let batch;
+    try { batch = JSON.parse(data); } catch { return [data]; }
+    const records = batch?.records;
+    if (!Array.isArray(records) || records.length < 2) return [data];
+    const { records: _, ...head } = batch, out = [], texts = records.map((r) => JSON.stringify(r) ?? 'null');
+    const slice = (list) => {
+      if (out.length && 'dropped' in head) head.dropped = 0;
+      return JSON.stringify({ ...head, records: [] }).slice(0, -2) + list.join(',') + ']}';
+    };
+    let list = [], chars = 0;
+    for (const text of texts) {
+      if (list.length && (chars + text.length > SLICE_CHARS || list.length >= SLICE_RECORDS)) { out.push(slice(list)); list = []; chars = 0; }
+      list.push(text);
+      chars += text.length + 1;
+    }
+    out.push(slice(list));
+    return out;
+  }
+
+  // Posts on the open port (true when it did); without a port, connect() sends what waits.
   function send(text) {
     if (frozen || dead) return false;
     if (!port) { if (!timer) connect(); return false; }
@@ -83,10 +157,10 @@
       attempt(() => void runtime.lastError);         // read to silence "unchecked lastError"
       if (port === p) { port = null; retry(); }
     });
-    try {
-      for (const { text } of kept) p.postMessage(text);   // in order
-      if (noHookPending) { p.postMessage(NO_HOOK); noHookPending = false; }
-    } catch { lost(); }
+    inFlight = 0;
+    pump();                                          // in order, from the oldest unacknowledged
+    if (port !== p) return;
+    try { if (noHookPending) { p.postMessage(NO_HOOK); noHookPending = false; } } catch { lost(); }
   }
 
   function lost() { dropPort(); retry(); }
@@ -104,14 +178,16 @@
     try { message = typeof text === 'string' ? JSON.parse(text) : null; } catch { return; }
     if (message?.v !== version) return;
     if (message.type === 'ack' && typeof message.batch === 'number') acknowledge(message.batch);
-    else if (message.type === 'hello') sayHello();  // the background injected hook.js: ask it again
+    else if (message.type === 'hello') injected();  // the background injected hook.js: ask it again
   }
 
   function acknowledge(batch) {
     delay = 100;
     let n = 0;
-    while (n < kept.length && kept[n].batch <= batch) keptChars -= kept[n++].text.length;
+    while (n < kept.length && kept[n].batch <= batch) keptChars -= kept[n++].data.length;
     kept.splice(0, n);
+    inFlight = Math.max(0, inFlight - n);
+    pump();
   }
 
   // True iff the hook answered `detail` with a batch during the dispatch (it answers synchronously).
@@ -119,6 +195,16 @@
     const before = pageEvents;
     try { document.dispatchEvent(new CustomEvent(relayEvent, { detail })); } catch { /* no answer */ }
     return pageEvents !== before;
+  }
+
+  // The hook the background just injected answers a hello at once (synchronously); one that does not is
+  // alive but deaf or mute (the page broke what it needs): the background is told, once, for the panel.
+  function injected() {
+    const before = pageEvents;
+    sayHello();
+    if (pageEvents !== before || silentSent || !usable()) return;
+    silentSent = true;
+    send(HOOK_SILENT);
   }
 
   function sayHello() {

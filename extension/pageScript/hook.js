@@ -10,48 +10,80 @@
     // Facts shared with src/core/protocol.rs (a Rust test compares them). sdkMethods: method → its boolean option or ''.
     var FACTS = /*facts*/{"version":1,"pageEvent":"hubspot-chat-inspector:page","relayEvent":"hubspot-chat-inspector:relay","maxBatchBytes":1048576,"maxRecordsPerBatch":500,"maxCommandChars":4096,"maxNameChars":100,"maxUrlChars":2048,"undelivered":["foreign_frame","missing_uuid","bogus_uuid"],"truncatedKey":"[truncated]","sdkMethods":{"widget.load":"widgetOpen","widget.refresh":"openToNewThread","widget.open":"","widget.close":"","widget.remove":"","widget.status":"","clear":"resetWidget","debug":"","resetAndReloadWidget":""}}/*end facts*/;
     // Builtins, taken before page scripts run; uncurry(f)(self, ...args) calls f without .call lookups.
-    var FunctionProto = Function.prototype, ObjectProto = Object.prototype;
-    var uncurry = FunctionProto.bind.bind(FunctionProto.call), callFunction = uncurry(FunctionProto.call);
-    var descriptorOf = Object.getOwnPropertyDescriptor, defineProperty = Object.defineProperty, objectKeys = Object.keys;
-    var createObject = Object.create, ownNames = Object.getOwnPropertyNames, prototypeOf = Object.getPrototypeOf;
-    var hasOwn = uncurry(ObjectProto.hasOwnProperty), isArray = Array.isArray, parseJson = JSON.parse, toJson = JSON.stringify;
-    var reflectGet = Reflect.get, windowProto = prototypeOf(window), NOT_READ = createObject(null), GETTER = createObject(null);
-    var getterOf = function (Class, name) { return uncurry(descriptorOf(Class.prototype, name).get); };
-    var EventTargetProto = window.EventTarget.prototype, NewCustomEvent = window.CustomEvent, Observer = window.MutationObserver;
-    var listen = uncurry(EventTargetProto.addEventListener), unlisten = uncurry(EventTargetProto.removeEventListener);
-    var dispatch = uncurry(EventTargetProto.dispatchEvent), setTimer = uncurry(window.setTimeout);
-    var observe = uncurry(Observer.prototype.observe), stopObserving = uncurry(Observer.prototype.disconnect);
-    var clock = window.performance, clockNow = uncurry(window.Performance.prototype.now), timeOrigin = +clock.timeOrigin || 0;
-    var regexExec = uncurry(RegExp.prototype.exec), strSlice = uncurry(String.prototype.slice);
-    var strIndexOf = uncurry(String.prototype.indexOf), charCodeAt = uncurry(String.prototype.charCodeAt);
-    var getElementById = uncurry(window.Document.prototype.getElementById), getAttribute = uncurry(window.Element.prototype.getAttribute);
-    var closest = uncurry(window.Element.prototype.closest), getElementsByTagName = uncurry(window.Element.prototype.getElementsByTagName);
-    var collectionItem = uncurry(window.HTMLCollection.prototype.item), collectionLength = getterOf(window.HTMLCollection, 'length');
-    var messageData = getterOf(window.MessageEvent, 'data'), messageOrigin = getterOf(window.MessageEvent, 'origin');
-    var messageSource = getterOf(window.MessageEvent, 'source'), eventDetail = getterOf(NewCustomEvent, 'detail');
-    var eventTarget = getterOf(window.Event, 'target'), elementId = getterOf(window.Element, 'id'), localName = getterOf(window.Element, 'localName');
-    var isConnected = getterOf(window.Node, 'isConnected'), frameSrc = getterOf(window.HTMLIFrameElement, 'src');
-    var frameWindow = getterOf(window.HTMLIFrameElement, 'contentWindow'), frameDocument = getterOf(window.HTMLIFrameElement, 'contentDocument');
-    var scriptSrc = getterOf(window.HTMLScriptElement, 'src'), querySelector = uncurry(window.Document.prototype.querySelector);
-    var boundingRect = uncurry(window.Element.prototype.getBoundingClientRect), rectWidth = getterOf(window.DOMRectReadOnly, 'width');
-    var rectHeight = getterOf(window.DOMRectReadOnly, 'height'), documentScripts = getterOf(window.Document, 'scripts');
-    var readyState = getterOf(window.Document, 'readyState'), documentUrl = getterOf(window.Document, 'URL'), pageLocation = window.location;
-    // For the diagnostics records (docs/diagnostics.md §1): page calls, CSP, resource timing, navigation, env.
-    var applyFunction = Reflect.apply, constructWith = Reflect.construct, eventType = getterOf(window.Event, 'type');
-    var ArrayProto = Array.prototype, StringProto = String.prototype, NativeError = Error;
-    var errorStack = descriptorOf(NativeError.prototype, 'stack');   // Firefox: an accessor there; V8: own, on each error
-    var NativeWeakMap = WeakMap, mapGet = uncurry(NativeWeakMap.prototype.get), mapSet = uncurry(NativeWeakMap.prototype.set);
-    var ViolationEvent = window.SecurityPolicyViolationEvent, violationDirective = getterOf(ViolationEvent, 'effectiveDirective');
-    var violationBlocked = getterOf(ViolationEvent, 'blockedURI'), violationSource = getterOf(ViolationEvent, 'sourceFile');
-    var NewPerformanceObserver = window.PerformanceObserver, observePerformance = uncurry(NewPerformanceObserver.prototype.observe);
-    var performanceEntries = uncurry(window.PerformanceObserverEntryList.prototype.getEntries), entryName = getterOf(window.PerformanceEntry, 'name');
-    var entryStart = getterOf(window.PerformanceEntry, 'startTime'), entryDuration = getterOf(window.PerformanceEntry, 'duration');
-    var entryStatus = descriptorOf(window.PerformanceResourceTiming.prototype, 'responseStatus'), navigationOf = descriptorOf(window, 'navigation');
-    var navigationType = window.NavigationCurrentEntryChangeEvent ? getterOf(window.NavigationCurrentEntryChangeEvent, 'navigationType') : null;
-    entryStatus = entryStatus ? uncurry(entryStatus.get) : null; navigationOf = navigationOf && navigationOf.get ? uncurry(navigationOf.get) : null;
-    var random = new window.Uint32Array(2), docId = '', i;
+    // Injected late (into a page loaded before the extension), the page may have replaced them
+    // (Function.prototype.bind = null, a no-op addEventListener, JSON.parse = ...): they are taken from
+    // a fresh same-origin realm then (an about:blank iframe, attached only while they are taken), and
+    // also when taking the page's threw. The page's own objects (window, its prototypes) stay the page's.
+    var R = window, realmFrame = null, lateHook = true;
+    try { lateHook = document.readyState !== 'loading'; } catch (e) { /* a page that broke this: late */ }
+    if (lateHook) realmFrame = freshRealm();
+    for (;;) {
+      try {
+        var FunctionProto = R.Object.getPrototypeOf(function () {}), ObjectProto = R.Object.getPrototypeOf({});   // the page's (identity)
+        var uncurry = R.Function.prototype.bind.bind(R.Function.prototype.call), callFunction = uncurry(R.Function.prototype.call);
+        var descriptorOf = R.Object.getOwnPropertyDescriptor, defineProperty = R.Object.defineProperty, objectKeys = R.Object.keys;
+        var createObject = R.Object.create, ownNames = R.Object.getOwnPropertyNames, prototypeOf = R.Object.getPrototypeOf;
+        var hasOwn = uncurry(R.Object.prototype.hasOwnProperty), isArray = R.Array.isArray, parseJson = R.JSON.parse, toJson = R.JSON.stringify;
+        var reflectGet = R.Reflect.get, windowProto = prototypeOf(window), NOT_READ = createObject(null), GETTER = createObject(null);
+        var getterOf = function (Class, name) { return uncurry(descriptorOf(Class.prototype, name).get); };
+        var EventTargetProto = R.EventTarget.prototype, NewCustomEvent = R.CustomEvent, Observer = R.MutationObserver;
+        var listen = uncurry(EventTargetProto.addEventListener), unlisten = uncurry(EventTargetProto.removeEventListener);
+        var dispatch = uncurry(EventTargetProto.dispatchEvent), setTimer = uncurry(R.setTimeout);
+        var observe = uncurry(Observer.prototype.observe), stopObserving = uncurry(Observer.prototype.disconnect);
+        var clock = window.performance, clockNow = uncurry(R.Performance.prototype.now), timeOrigin = +clock.timeOrigin || 0;
+        var regexExec = uncurry(R.RegExp.prototype.exec), strSlice = uncurry(R.String.prototype.slice), numberText = uncurry(R.Number.prototype.toString);
+        var strIndexOf = uncurry(R.String.prototype.indexOf), charCodeAt = uncurry(R.String.prototype.charCodeAt);
+        var getElementById = uncurry(R.Document.prototype.getElementById), getAttribute = uncurry(R.Element.prototype.getAttribute);
+        var closest = uncurry(R.Element.prototype.closest), getElementsByTagName = uncurry(R.Element.prototype.getElementsByTagName);
+        var collectionItem = uncurry(R.HTMLCollection.prototype.item), collectionLength = getterOf(R.HTMLCollection, 'length');
+        var messageData = getterOf(R.MessageEvent, 'data'), messageOrigin = getterOf(R.MessageEvent, 'origin');
+        var messageSource = getterOf(R.MessageEvent, 'source'), eventDetail = getterOf(NewCustomEvent, 'detail');
+        var eventTarget = getterOf(R.Event, 'target'), elementId = getterOf(R.Element, 'id'), localName = getterOf(R.Element, 'localName');
+        var isConnected = getterOf(R.Node, 'isConnected'), frameSrc = getterOf(R.HTMLIFrameElement, 'src');
+        var frameWindow = getterOf(R.HTMLIFrameElement, 'contentWindow'), frameDocument = getterOf(R.HTMLIFrameElement, 'contentDocument');
+        var scriptSrc = getterOf(R.HTMLScriptElement, 'src'), querySelector = uncurry(R.Document.prototype.querySelector);
+        var boundingRect = uncurry(R.Element.prototype.getBoundingClientRect), rectWidth = getterOf(R.DOMRectReadOnly, 'width');
+        var rectHeight = getterOf(R.DOMRectReadOnly, 'height'), documentScripts = getterOf(R.Document, 'scripts');
+        var readyState = getterOf(R.Document, 'readyState'), documentUrl = getterOf(R.Document, 'URL'), pageLocation = window.location;
+        // For the diagnostics records (docs/diagnostics.md §1): page calls, CSP, resource timing, navigation, env.
+        var applyFunction = R.Reflect.apply, constructWith = R.Reflect.construct, eventType = getterOf(R.Event, 'type');
+        var ArrayProto = prototypeOf([]), StringProto = prototypeOf(''), NativeError = Error;   // the page's
+        var errorStack = descriptorOf(NativeError.prototype, 'stack');   // Firefox: an accessor there; V8: own, on each error
+        var NativeWeakMap = R.WeakMap, mapGet = uncurry(NativeWeakMap.prototype.get), mapSet = uncurry(NativeWeakMap.prototype.set);
+        var ViolationEvent = R.SecurityPolicyViolationEvent, violationDirective = getterOf(ViolationEvent, 'effectiveDirective');
+        var violationBlocked = getterOf(ViolationEvent, 'blockedURI'), violationSource = getterOf(ViolationEvent, 'sourceFile');
+        var NewPerformanceObserver = R.PerformanceObserver, observePerformance = uncurry(NewPerformanceObserver.prototype.observe);
+        var performanceEntries = uncurry(R.PerformanceObserverEntryList.prototype.getEntries), entryName = getterOf(R.PerformanceEntry, 'name');
+        var entryStart = getterOf(R.PerformanceEntry, 'startTime'), entryDuration = getterOf(R.PerformanceEntry, 'duration');
+        var entryStatus = descriptorOf(R.PerformanceResourceTiming.prototype, 'responseStatus'), navigationOf = descriptorOf(window, 'navigation');
+        var navigationType = R.NavigationCurrentEntryChangeEvent ? getterOf(R.NavigationCurrentEntryChangeEvent, 'navigationType') : null;
+        entryStatus = entryStatus ? uncurry(entryStatus.get) : null; navigationOf = navigationOf && navigationOf.get ? uncurry(navigationOf.get) : null;
+        var random = new R.Uint32Array(2), docId = '', i;
+        break;
+      } catch (e) {                                    // the page's builtins are broken: a fresh realm's
+        if (realmFrame) forgetRealm(realmFrame);
+        if (realmFrame || !(realmFrame = freshRealm())) throw e;
+      }
+    }
+    forgetRealm(realmFrame);
+    // Makes R the window of an about:blank iframe attached to the document (its mutation observers see
+    // it come and go; nothing is loaded); null (R unchanged) when the page leaves no way to get one.
+    function freshRealm() {
+      var frame = null, realm;
+      try {
+        frame = document.createElement('iframe');
+        document.documentElement.appendChild(frame);
+        realm = frame.contentWindow;
+        if (realm && realm !== window && typeof realm.Function === 'function') { R = realm; return frame; }
+      } catch (e) { /* no fresh realm */ }
+      forgetRealm(frame);
+      return null;
+    }
+    function forgetRealm(frame) {                      // detached by R's own remove() (R: the fresh realm once taken)
+      try { if (frame) R.Reflect.apply(R.Element.prototype.remove, frame, []); } catch (e) { try { frame.remove(); } catch (x) { /* ignore */ } }
+    }
     try { window.crypto.getRandomValues(random); } catch (e) { random[0] = Math.random() * 4294967296; random[1] = Math.random() * 4294967296; }
-    for (i = 0; i < 2; i++) docId += ('0000000' + random[i].toString(16)).slice(-8);
+    for (i = 0; i < 2; i++) docId += strSlice('0000000' + numberText(random[i], 16), -8);
 
     var API = 'HubSpotConversations', SETTINGS = 'hsConversationsSettings', LOADER_ID = 'hubspot-messages-loader';
     var CONTAINER_ID = 'hubspot-messages-iframe-container', CHAT_FRAME_ID = 'hubspot-conversations-iframe';

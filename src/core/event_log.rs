@@ -9,7 +9,9 @@ use std::collections::{BTreeSet, VecDeque};
 
 pub const DEFAULT_MAX_ENTRIES: usize = 10_000;
 pub const DEFAULT_MAX_BYTES: usize = 3 << 20;
-pub const CHUNK_SIZE: u64 = 256;
+/// Entries per storage item. Small, so that what one relay batch (a slice of at most 64 KiB) makes
+/// the hub serialize again stays close to the batch's own size (the last chunk is rewritten whole).
+pub const CHUNK_SIZE: u64 = 32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -252,20 +254,21 @@ mod tests {
 
     #[test]
     fn reports_rewritten_and_removed_chunks() {
-        let mut log = EventLog::new(Limits { max_entries: 300, max_bytes: usize::MAX });
-        for _ in 0..255 {
+        assert_eq!(CHUNK_SIZE, 32);
+        let mut log = EventLog::new(Limits { max_entries: 38, max_bytes: usize::MAX });
+        for _ in 0..31 {
             push(&mut log, 1);
         }
         assert_eq!(log.take_changes(), ChunkChanges { rewritten: vec![0], removed: vec![] });
-        for _ in 0..300 {
+        for _ in 0..38 {
             push(&mut log, 1);
         }
-        // ids 1..=555; the last 300 are 256..=555 → chunk 0 is gone, 1 and 2 are live.
+        // ids 1..=69; the last 38 are 32..=69 → chunk 0 is gone, 1 and 2 are live.
         let changes = log.take_changes();
         assert_eq!(changes.rewritten, vec![1, 2]);
         assert_eq!(changes.removed, vec![0]);
-        assert_eq!(log.chunk(1).count(), 256);
-        assert_eq!(log.chunk(2).count(), 555 - 512 + 1);
+        assert_eq!(log.chunk(1).count(), 32);
+        assert_eq!(log.chunk(2).count(), 69 - 64 + 1);
     }
 
     #[test]
@@ -279,7 +282,7 @@ mod tests {
         log.clear();
         assert!(log.is_empty());
         assert_eq!(log.dropped(), 0);
-        assert_eq!(log.take_changes().removed, vec![0, 1, 2]);
+        assert_eq!(log.take_changes().removed, (0..=600 / CHUNK_SIZE).collect::<Vec<_>>());
         assert_eq!(push(&mut log, 1), 601);
     }
 

@@ -664,8 +664,14 @@ fn cap_payload(value: &mut serde_json::Value) {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RelayMessage {
-    Page { batch: u64, data: String },
+    Page {
+        batch: u64,
+        data: String,
+    },
     NoHook,
+    /// The hook the background injected (after `NoHook`) does not answer the relay: the page broke
+    /// what the hook needs to observe it (builtins it could not take, even from a fresh realm).
+    HookSilent,
 }
 
 /// Background → relay, on the relay's port.
@@ -848,6 +854,10 @@ pub struct PageStatus {
     /// batches (they are not acknowledged) until a write succeeds.
     #[serde(default)]
     pub unstored: bool,
+    /// A hook was injected into this tab's page but does not answer (see `RelayMessage::HookSilent`):
+    /// nothing of the page can be observed until it navigates. Cleared by the next page batch.
+    #[serde(default)]
+    pub hook_silent: bool,
     /// Methods of the current object (see `PageRecord::Api`).
     #[serde(default)]
     pub methods: Vec<String>,
@@ -1283,6 +1293,7 @@ mod tests {
             RelayMessage::Page { batch: 3, data: "{}".into() }
         );
         assert_eq!(decode_relay_message(r#"{"v":1,"type":"no_hook"}"#).unwrap(), RelayMessage::NoHook);
+        assert_eq!(decode_relay_message(r#"{"v":1,"type":"hook_silent"}"#).unwrap(), RelayMessage::HookSilent);
         let request = PanelRequest::Subscribe { tab: 7 };
         assert_eq!(decode_panel_request(&encode_panel_request(&request)).unwrap(), request);
         assert!(decode_panel_request(r#"{"v":1,"type":"subscribe","tab":-1}"#).is_err());

@@ -47,6 +47,7 @@ function deleteFromSecondPort(panel, tab, cookies, { listFirst = false, reset = 
   return panel.evaluate(([tab, cookies, listFirst, reset]) => new Promise((resolve) => {
     const port = chrome.runtime.connect({ name: 'panel' });
     port.onMessage.addListener((text) => {
+      port.postMessage('{"v":1,"type":"received"}'); // as port.js does: the background sends one update at a time
       const msg = JSON.parse(text);
       if (msg.type === 'cookies' && msg.error) { port.disconnect(); resolve(msg.error); }
     });

@@ -29,11 +29,25 @@ test('each tab keeps its own order', () => {
 test("a queue over its bound loses its own oldest message, never another source's", () => {
   const queue = new FairQueue();
   queue.push(2, 'b1');
-  assert.equal(queue.push(1, 'a1', 2), true);
-  assert.equal(queue.push(1, 'a2', 2), true);
-  assert.equal(queue.push(1, 'a3', 2), false);
-  assert.equal(queue.push('panel:1', 'p1'), true, 'unbounded by default');
+  assert.equal(queue.push(1, 'a1', { items: 2 }), 0);
+  assert.equal(queue.push(1, 'a2', { items: 2 }), 0);
+  assert.equal(queue.push(1, 'a3', { items: 2 }), 1);
+  assert.equal(queue.push('panel:1', 'p1'), 0, 'unbounded by default');
   assert.deepEqual(drain(queue), ['b1', 'a2', 'p1', 'a3']);
+});
+
+test('a queue over its size loses its own oldest messages, keeping the newest even when it alone is over', () => {
+  const queue = new FairQueue();
+  const bound = { maxSize: 100 };
+  queue.push(2, 'b1', { size: 90, ...bound });
+  assert.equal(queue.push(1, 'a1', { size: 40, ...bound }), 0);
+  assert.equal(queue.push(1, 'a2', { size: 40, ...bound }), 0);
+  assert.equal(queue.push(1, 'a3', { size: 40, ...bound }), 1, 'a1 goes');
+  assert.equal(queue.push(1, 'a4', { size: 150, ...bound }), 2, 'a2 and a3 go; a4 stays');
+  assert.equal(queue.has(1), true);
+  assert.deepEqual(drain(queue), ['b1', 'a4']);
+  assert.equal(queue.has(1), false);
+  assert.equal(queue.push(1, 'a5', { size: 100, ...bound }), 0, 'the size taken was given back');
 });
 
 test('empty: nothing to take', () => {

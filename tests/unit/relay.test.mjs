@@ -104,6 +104,16 @@ function fakePage({ hook = true } = {}) {
   // What reached the background on port i (all ports when omitted), parsed.
   page.sent = (i) => (i === undefined ? runtime.ports : [runtime.ports[i]]).flatMap((p) => p.sent).map((m) => JSON.parse(m));
   page.batchesOn = (i) => page.sent(i).map((m) => m.batch);
+  // Acknowledges what the last port was sent until it is sent nothing more: everything kept, in order.
+  page.drain = () => {
+    const port = runtime.port();
+    for (let seen = -1; seen !== port.sent.length;) {
+      seen = port.sent.length;
+      const last = port.sent.map((m) => JSON.parse(m)).filter((m) => m.type === 'page').at(-1);
+      if (last) runtime.ack(last.batch);
+    }
+    return port.sent.map((m) => JSON.parse(m)).filter((m) => m.type === 'page');
+  };
   return page;
 }
 
@@ -136,7 +146,7 @@ test('a page event that is not a string of at most maxBatchBytes chars is not fo
   page.document.dispatchEvent(new CustomEvent(FACTS.pageEvent, { detail: { v: 1 } }));
   page.emit('x'.repeat(FACTS.maxBatchBytes + 1));
   page.emit('x'.repeat(FACTS.maxBatchBytes));
-  assert.deepEqual(page.batchesOn(), [1, 2]);
+  assert.deepEqual(page.drain().map((m) => m.batch), [1, 2]);
 });
 
 test('unacknowledged batches are resent in order after a reconnect, with backoff', () => {
@@ -157,23 +167,77 @@ test('unacknowledged batches are resent in order after a reconnect, with backoff
   assert.deepEqual(page.sent(2).map((m) => [m.batch, m.data]), [[3, '{"x":3}'], [4, '{"x":4}']]);
 });
 
-test('kept batches are bounded to 1000: the oldest are dropped', () => {
+test('kept batches are bounded to 1000: the oldest not sent yet are dropped', () => {
   const page = started();
   for (let i = 0; i < 1004; i++) page.emit('{}');
   page.runtime.drop();
   page.clock.tick(100);
-  const resent = page.batchesOn(1);
+  const resent = page.drain().map((m) => m.batch);
   assert.equal(resent.length, 1000);
-  assert.deepEqual([resent[0], resent.at(-1)], [6, 1005]);
+  assert.deepEqual(resent.slice(0, 3), [1, 2, 8], 'the 2 sent wait for their ack; 3 to 7 went');
+  assert.equal(resent.at(-1), 1005);
 });
 
-test('kept batches are bounded to 8 MiB chars: the oldest are dropped', () => {
+test('kept batches are bounded to 8 MiB chars: the oldest not sent yet are dropped', () => {
   const page = started();
   const big = 'x'.repeat(1_000_000);
   for (let i = 0; i < 9; i++) page.emit(big);
   page.runtime.drop();
   page.clock.tick(100);
-  assert.deepEqual(page.batchesOn(1), [3, 4, 5, 6, 7, 8, 9, 10], '8 batches of 1,000,000 chars fit, 9 do not');
+  assert.deepEqual(page.drain().map((m) => m.batch), [1, 3, 4, 5, 6, 7, 8, 9, 10], '8 batches of 1,000,000 chars fit, 9 do not');
+});
+
+function hookBatch(doc, records, dropped = 0) {
+  return JSON.stringify({ v: 1, doc, url: 'http://shop.test/', time_origin: 1, dropped, records });
+}
+function events(from, n, chars) {
+  return Array.from({ length: n }, (_, i) => ({ k: 'event', seq: from + i, t: 1, name: 'e', payload: { m: 'x'.repeat(chars) }, via: 'iframe' }));
+}
+
+test('a batch over 64 KiB goes in slices of the same document: at most 64 KiB (or one record) and 100 records each, dropped on the first', () => {
+  const page = started({ ack: true });
+  page.emit(hookBatch('d', events(1, 500, 1800), 7));
+  const slices = page.drain().slice(1).map((m) => JSON.parse(m.data));
+  assert.ok(slices.length >= 15, `${slices.length} slices`);
+  assert.ok(slices.every((b) => JSON.stringify(b).length <= (64 << 10) + 200 && b.records.length <= 100));
+  assert.deepEqual(slices.flatMap((b) => b.records.map((r) => r.seq)), Array.from({ length: 500 }, (_, i) => i + 1));
+  assert.deepEqual(slices.map((b) => b.dropped), [7, ...Array(slices.length - 1).fill(0)]);
+  assert.ok(slices.every((b) => b.doc === 'd' && b.v === 1 && b.url === 'http://shop.test/' && b.time_origin === 1));
+  assert.equal(Object.keys(slices[1]).join(), 'v,doc,url,time_origin,dropped,records');
+  page.emit(hookBatch('d', events(501, 300, 250)));
+  assert.equal(page.drain().length, 1 + slices.length + 3, 'many small records: 100 per slice');
+  const notJson = '{' + 'x'.repeat(70000);
+  page.emit(notJson);
+  assert.equal(page.drain().at(-1).data, notJson, 'what is not a batch goes as it is');
+});
+
+test('at most 2 batches or 128 KiB are sent ahead of the acks (at least one); more as acks come', () => {
+  const page = started({ ack: true });
+  for (let i = 0; i < 6; i++) page.emit(hookBatch('d', events(i + 1, 1, 10)));
+  assert.deepEqual(page.batchesOn(), [1, 2, 3]);
+  page.runtime.ack(2);
+  assert.deepEqual(page.batchesOn(), [1, 2, 3, 4]);
+  page.runtime.ack(4);
+  assert.deepEqual(page.batchesOn(), [1, 2, 3, 4, 5, 6]);
+  page.runtime.ack(6);
+  assert.deepEqual(page.batchesOn(), [1, 2, 3, 4, 5, 6, 7]);
+  page.runtime.ack(7);
+  page.emit(hookBatch('d', events(20, 1, 50000)));
+  page.emit(hookBatch('d', events(21, 1, 100000)));
+  assert.deepEqual(page.batchesOn().slice(7), [8], 'with 50 K in flight, the next (over 128 KiB in all) waits');
+  page.runtime.ack(8);
+  assert.deepEqual(page.batchesOn().slice(7), [8, 9], 'alone in the window even when large');
+});
+
+test('batches dropped at the bound before they were ever sent are counted in the next batch sent', () => {
+  const page = started({ ack: true });
+  for (let i = 0; i < 200; i++) page.emit(hookBatch('d', events(i * 100 + 1, 100, 420)));
+  const sent = page.drain().slice(1).map((m) => JSON.parse(m.data));
+  const seqs = sent.flatMap((b) => b.records.map((r) => r.seq));
+  const lost = 200 * 100 - seqs.length;
+  assert.ok(lost > 0, 'over 8 MiB: some were dropped');
+  assert.equal(sent.reduce((n, b) => n + b.dropped, 0), lost, 'every record lost is counted');
+  assert.ok(sent[2].dropped > 0 && sent.slice(3).every((b) => b.dropped === 0), 'in the first batch sent after the drop');
 });
 
 test('no reconnect while nothing waits; the next batch connects at once', () => {
@@ -200,7 +264,7 @@ test('from the background, only ack and hello as JSON text count', () => {
   assert.equal(page.toHook.length, 2);
   assert.deepEqual(page.toHook.map((h) => ({ ...JSON.parse(h), relay: 'id' })), [{ v: 1, type: 'hello', relay: 'id' }, { v: 1, type: 'hello', relay: 'id' }]);
   assert.equal(page.toHook[0], page.toHook[1], 'the same relay id in every hello of this relay');
-  assert.deepEqual(page.batchesOn(1), [1, 2, 3], 'the hook answered the hello');
+  assert.deepEqual(page.drain().map((m) => m.batch), [1, 2, 3], 'the hook answered the hello');
 });
 
 test('a command from this extension reaches the hook unchanged; the answer says whether the hook answered', () => {
@@ -225,6 +289,20 @@ test('commands from elsewhere, not text or longer than maxCommandChars get no an
   assert.deepEqual(page.runtime.command(call.padEnd(FACTS.maxCommandChars + 1)), []);
   assert.equal(page.toHook.length, 1, 'only the first hello');
   assert.deepEqual(page.runtime.command(call.padEnd(FACTS.maxCommandChars)), [true], 'exactly maxCommandChars is fine');
+});
+
+test("the background's hello after injecting the hook: answered, nothing more; unanswered, hook_silent once", () => {
+  const answered = fakePage({ hook: false });
+  answered.run();
+  answered.hookPresent = true;
+  answered.runtime.hello();
+  assert.deepEqual(answered.sent().map((m) => m.type), ['no_hook', 'page']);
+  const silent = fakePage({ hook: false });
+  silent.run();
+  silent.runtime.hello();                      // injected, but the hook is deaf (the page broke its builtins)
+  assert.deepEqual(silent.sent(), [{ v: 1, type: 'no_hook' }, { v: 1, type: 'hook_silent' }]);
+  silent.runtime.hello();
+  assert.equal(silent.sent().length, 2, 'told once');
 });
 
 test('a hello nobody answers sends no_hook once and says hello again with backoff until a hook answers', () => {
@@ -265,7 +343,7 @@ test('bfcache: pagehide disconnects and freezes; pageshow reconnects, resends an
   assert.equal(page.runtime.ports.length, 1);
   page.transition('pageshow');
   assert.equal(page.runtime.ports.length, 2);
-  assert.deepEqual(page.sent(1).map((m) => [m.batch, JSON.parse(m.data).x ?? JSON.parse(m.data).answer]),
+  assert.deepEqual(page.drain().map((m) => [m.batch, JSON.parse(m.data).x ?? JSON.parse(m.data).answer]),
     [[1, 'hello'], [2, 2], [3, 3], [4, 'hello']], 'unacknowledged 1–3 in order, then the answer to the new hello');
 });
 

@@ -48,6 +48,7 @@ impl TabState {
         status.rejected = self.rejected;
         status.unstored = self.unstored;
         status.overflow = self.overflow;
+        status.hook_silent = self.hook_silent;
         status
     }
 

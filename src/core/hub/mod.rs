@@ -104,6 +104,8 @@ struct TabState {
     unstored: bool,
     /// Relay batches dropped unread under load (see [`Hub::relay_overflow`]).
     overflow: u64,
+    /// The injected hook does not answer (`RelayMessage::HookSilent`) and no batch came since.
+    hook_silent: bool,
     /// Bytes this tab holds in storage: per log chunk, and its meta item.
     stored_chunks: BTreeMap<u64, usize>,
     stored_meta: usize,
@@ -121,6 +123,7 @@ impl TabState {
             pending_calls: BTreeMap::new(),
             unstored: false,
             overflow: 0,
+            hook_silent: false,
             stored_chunks: BTreeMap::new(),
             stored_meta: 0,
             cookies: cookies::CookieState::default(),
@@ -209,6 +212,7 @@ impl Hub {
             Ok(RelayMessage::NoHook) => {
                 vec![Effect::InjectHook { tab, then_reply: encode_relay_reply(&RelayReply::Hello) }]
             }
+            Ok(RelayMessage::HookSilent) => self.set_hook_silent(tab, true),
             Err(error) => self.reject(tab, error.to_string()),
         }
     }
@@ -231,6 +235,7 @@ impl Hub {
         let new_tab = !self.tabs.contains_key(&tab);
         let state = self.tab_mut(tab);
         let status_before = state.status();
+        state.hook_silent = false; // a batch: a hook answers
         let first_new_id = state.log.next_id();
         let dropped_before = state.log.dropped();
 
@@ -340,6 +345,20 @@ impl Hub {
         let entries: Vec<Entry> = state.log.since(first_new_id).cloned().collect();
         let update = PanelUpdate::Append { entries, dropped: state.log.dropped() };
         effects.extend(self.to_panels(tab, &update));
+        effects
+    }
+
+    /// Whether `tab`'s injected hook is silent; the panels are told when that changes.
+    fn set_hook_silent(&mut self, tab: i64, silent: bool) -> Vec<Effect> {
+        let state = self.tab_mut(tab);
+        if state.hook_silent == silent {
+            return vec![];
+        }
+        state.hook_silent = silent;
+        let status = state.status();
+        let mut effects = vec![Effect::Warn { message: format!("tab {tab}: the injected hook does not answer") }];
+        effects.extend(self.persist(tab));
+        effects.extend(self.to_panels(tab, &PanelUpdate::Status { status }));
         effects
     }
 
@@ -569,7 +588,8 @@ mod tests {
         let before = snapshot(&hub, 3);
         assert_eq!(before.1.len(), 600);
         assert_eq!(before.2, 401);
-        assert!(storage.len() <= 4, "evicted chunks are removed from storage: {:?}", storage.keys());
+        let live_chunks = 600 / crate::core::event_log::CHUNK_SIZE as usize + 2; // partial at both ends
+        assert!(storage.len() <= live_chunks + 1, "evicted chunks are removed from storage: {:?}", storage.keys());
 
         let mut restarted = Hub::restore(Limits { max_entries: 600, max_bytes: usize::MAX }, &storage);
         assert_eq!(snapshot(&restarted, 3), before);
@@ -633,6 +653,26 @@ mod tests {
         stored(&hub.relay_overflow(1), &mut storage);
         assert_eq!(snapshot(&hub, 1).0.overflow, 3);
         assert_eq!(snapshot(&Hub::restore(Limits::default(), &storage), 1).0.overflow, 3);
+    }
+
+    #[test]
+    fn a_silent_hook_is_shown_in_the_status_until_a_batch_comes() {
+        let mut hub = watched(4);
+        let mut storage = HashMap::new();
+        let silent = r#"{"v":1,"type":"hook_silent"}"#;
+        let effects = hub.relay_message(4, SHOP_TEST, silent);
+        stored(&effects, &mut storage);
+        assert!(effects
+            .iter()
+            .any(|e| matches!(e, Effect::ToPanels { message, .. } if message.contains(r#""hook_silent":true"#))));
+        assert!(snapshot(&hub, 4).0.hook_silent);
+        assert!(snapshot(&Hub::restore(Limits::default(), &storage), 4).0.hook_silent, "kept across a restart");
+        assert!(hub.relay_message(4, SHOP_TEST, silent).is_empty(), "told once");
+        let effects = hub.relay_message(4, SHOP_TEST, &relay_page(1, "a", &event(1, "a")));
+        assert!(effects
+            .iter()
+            .any(|e| matches!(e, Effect::ToPanels { message, .. } if message.contains(r#""hook_silent":false"#))));
+        assert!(!snapshot(&hub, 4).0.hook_silent);
     }
 
     #[test]

@@ -20,6 +20,8 @@ struct TabMeta {
     next_call_id: u64,
     #[serde(default)]
     overflow: u64,
+    #[serde(default)]
+    hook_silent: bool,
 }
 
 /// A generous estimate of a tab's meta item while its chunks are sized (documents included).
@@ -77,6 +79,7 @@ impl Hub {
                 pending_calls: BTreeMap::new(),
                 unstored: false,
                 overflow: meta.overflow,
+                hook_silent: meta.hook_silent,
                 stored_chunks: chunk_sizes.remove(&tab).unwrap_or_default(),
                 stored_meta: meta_size,
                 cookies: CookieState::default(),
@@ -130,6 +133,7 @@ impl Hub {
             docs: state.docs.clone(),
             next_call_id: state.next_call_id,
             overflow: state.overflow,
+            hook_silent: state.hook_silent,
         };
         let meta = serde_json::to_string(&meta).expect("meta serializes");
         state.stored_meta = meta.len();

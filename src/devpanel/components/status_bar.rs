@@ -59,6 +59,12 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
                     { format!("{} page batches dropped under load", status.overflow) }
                 </span>
             }
+            if status.hook_silent {
+                <span class="field warning" data-hook-silent="true"
+                      title="The hook injected into this page (loaded before the extension) does not answer: the page replaced builtins it needs (events, JSON, timers) and no fresh realm could be had. Reload the page to observe it.">
+                    { "Page not observable: it broke the builtins the hook needs (reload it)" }
+                </span>
+            }
             if status.unstored {
                 <span class="field warning" data-storage-error="true"
                       title="The browser refused to store this tab's log (storage.session is full). The page keeps its events until they are stored.">
