@@ -616,7 +616,7 @@
       var apiAtStart = descriptorOf(window, API);
       if (!apiAtStart) { apiTrap.install(undefined); checkApi(); }   // an inherited data value
       else if (hasOwn(apiAtStart, 'value') && apiAtStart.writable && apiAtStart.configurable) { apiTrap.install(apiAtStart); noteApi(apiAtStart.value); }
-      else { checkApi(); observeWidget(); }          // the page owns it: read at the chat iframe's load
+      else { try { noteApi(window[API]); } catch (e) { /* ignore */ } observeWidget(); } // the page (or a hook before ours) owns it: read once
     }
     // hsConversationsSettings and hsConversationsOnReady: a data property already there is trapped in place and recorded.
     function trapInPlace(trap, name, onAssign) {

@@ -59,6 +59,17 @@ async function settled(page, rel) {
   }
 }
 
+// A pooled page may still be busy with the previous case (a late navigation of its own, a reload):
+// the browser then aborts our navigation (ERR_ABORTED / NS_BINDING_ABORTED); the second try lands.
+async function goto(page, url) {
+  try {
+    await page.goto(url);
+  } catch (e) {
+    if (!/ABORTED/.test(String(e))) throw e;
+    await page.goto(url);
+  }
+}
+
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -111,7 +122,7 @@ forEachBrowser((browser, s) => {
     // The timed pages first: their grace periods run on their slots while the others are checked.
     pages.sort((a, b) => b.grace - a.grace);
     await onPool(slots, pages, async ({ page, panel }, p) => {
-      await page.goto(p.url);
+      await goto(page, p.url);
       await settled(page, p.rel);
       // A timed rule's clock started before the page settled: its grace from now is more than enough.
       await sleep(p.grace ? p.grace + GRACE_MARGIN_MS : 500); // else: the hook's batch (50 ms) and the panel's update
@@ -126,7 +137,7 @@ forEachBrowser((browser, s) => {
     const order = [...Object.keys(GRACE_MS), ...RULES.filter((id) => !GRACE_MS[id])];
     await onPool(slots, order, async ({ page, panel }, id) => {
       try {
-        await page.goto(caseUrl(s, id));
+        await goto(page, caseUrl(s, id));
         const finding = await waitForFinding(panel, id, { timeout: FINDING_TIMEOUT_MS + (GRACE_MS[id] || 0) });
         assert.ok(['error', 'warning', 'info'].includes(String(finding.severity).toLowerCase()),
           `${id}: data-severity is error/warning/info, got ${finding.severity}`);
@@ -150,12 +161,12 @@ forEachBrowser((browser, s) => {
       await sleep(1000); // DevTools loads the source map once it has the script
       await expectNoFindings(dt, { label: 'csp-blocked&healthy=1 with DevTools open' });
 
-      await page.goto(caseUrl(s, 'csp-blocked'));
+      await goto(page, caseUrl(s, 'csp-blocked'));
       await waitForFinding(dt, 'csp-blocked', { timeout: FINDING_TIMEOUT_MS });
       const line = await diagnosisLine(dt);
       assert.ok(line && line.length > 0, `the status bar answers at a glance ([data-diagnosis]): ${line}`);
 
-      await page.goto(caseUrl(s, 'settings-invalid'));
+      await goto(page, caseUrl(s, 'settings-invalid'));
       await waitForFinding(dt, 'settings-invalid', { timeout: FINDING_TIMEOUT_MS });
       assert.ok(!(await findingRules(dt)).includes('csp-blocked'), 'the previous document\'s finding is gone after the navigation');
     } finally {
