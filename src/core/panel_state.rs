@@ -717,6 +717,35 @@ mod tests {
     }
 
     #[test]
+    fn a_messages_utk_listed_during_the_document_counts_as_stored_after_it_is_deleted() {
+        let store = |id: u64, wall: f64| {
+            let mut e = Entry::sample(
+                id,
+                EntryKind::ChatMessage,
+                "store-messages-cookie",
+                "",
+                r#"{"type":"store-messages-cookie","utk":true}"#,
+            );
+            e.wall = wall;
+            e
+        };
+        let listing = |present: bool| {
+            Action::Update(PanelUpdate::Cookies { cookies: vec![cookie("messagesUtk", present)], error: None })
+        };
+        let rules =
+            |state: &PanelState| state.diagnosis().diagnosis.findings.iter().map(|f| f.rule).collect::<Vec<_>>();
+
+        let state = append(PanelState::new(false), vec![at(nav(1), 1000.0), store(2, 1001.0)]);
+        // Listed with the cookie, then deleted (a clear() in another tab of the site): it did persist.
+        let state = state.reduce(listing(true)).reduce(listing(false)).reduce(Action::Tick(10_000.0));
+        assert!(!rules(&state).contains(&"cookies-cannot-persist"));
+        // The next document never had it: the write was swallowed.
+        let state = append(state, vec![at(nav(3), 11_000.0), store(4, 11_001.0)]).reduce(listing(false));
+        let state = state.reduce(Action::Tick(20_000.0));
+        assert!(rules(&state).contains(&"cookies-cannot-persist"));
+    }
+
+    #[test]
     fn a_tick_advances_the_clock_and_keeps_an_unchanged_diagnosis_shared() {
         let state = append(PanelState::new(true), vec![at(entry(1, EntryKind::Api, "api"), 5000.0)]);
         assert!(state.needs_clock(), "a fresh entry: grace periods may still run out");
