@@ -4,15 +4,12 @@
 //! `data-rule`.
 
 use super::cookies_view::copy_text;
-use crate::core::diagnostics::{Finding, Note, Severity};
+use crate::core::diagnostics::{Finding, Note, Severity, RULES};
 use crate::core::panel_state::{Action, DiagnosisReport};
 use crate::devpanel::hooks::use_panel_actions;
 use gloo::timers::callback::Timeout;
 use std::rc::Rc;
 use yew::prelude::*;
-
-/// How many rules `diagnose` runs (docs/diagnostics.md §2), for the empty state.
-const RULES: usize = 20;
 
 #[derive(Properties, PartialEq)]
 pub struct DiagnosticsViewProps {
@@ -43,7 +40,8 @@ pub fn diagnostics_view(props: &DiagnosticsViewProps) -> Html {
     let findings = &report.diagnosis.findings;
     let notes = &report.diagnosis.notes;
     let checked = format!(
-        "{RULES} rules checked over {} {} of this page.",
+        "{} rules checked over {} {} of this page.",
+        RULES.len(),
         report.checked,
         if report.checked == 1 { "entry" } else { "entries" }
     );
