@@ -221,8 +221,8 @@
       return {
         install: install, owns: owns,                  // owns(d): is d, window[name]'s descriptor now, the trap?
         // A deleted trap, or a plain data property (deleted and assigned again), is trapped again;
-        // a property the page defined is left to the page (false).
-        reclaim: function (d) { if (d && !(hasOwn(d, 'value') && d.writable && d.enumerable && d.configurable)) return false; install(d); return true; },
+        // a property the page defined is left to the page (false); nothing before HubSpot shows up (false).
+        reclaim: function (d) { if (!trapsInstalled || (d && !(hasOwn(d, 'value') && d.writable && d.enumerable && d.configurable))) return false; install(d); return true; },
         // What window[name] gives now: behind the trap, a data property (own or inherited), or the page's own
         // getter's result (may throw); with `passive`, NOT_READ instead of running that getter.
         current: function (passive) {
@@ -266,7 +266,7 @@
       var d = descriptorOf(window, API), v;
       try { v = apiTrap.current(!readGetter); } catch (e) { return; }
       if (v !== NOT_READ) noteApi(v);
-      if (trapsInstalled && !apiTrap.owns(d)) apiTrap.reclaim(d);
+      if (!apiTrap.owns(d)) apiTrap.reclaim(d);
     }
     // Placeholder rule: an object is the placeholder iff window.hsConversationsSettings has
     // loadImmediately === false when it is assigned AND it is the first object of this document
@@ -312,7 +312,7 @@
     }
     function checkOnReady() {
       var d = descriptorOf(window, ON_READY);
-      if (trapsInstalled && !onReadyTrap.owns(d) && onReadyTrap.reclaim(d) && d && d.value !== onReadyValue) noteOnReady(d.value);
+      if (!onReadyTrap.owns(d) && onReadyTrap.reclaim(d) && d && d.value !== onReadyValue) noteOnReady(d.value);
     }
     function readOnReady() {
       var v = onReadyTrap.current(true);
@@ -459,7 +459,7 @@
     function currentSettings() { try { return settingsTrap.current(); } catch (e) { return undefined; } }
     function checkSettings() {
       var d = descriptorOf(window, SETTINGS);
-      if (!trapsInstalled || settingsTrap.owns(d) || !settingsTrap.reclaim(d)) return;
+      if (settingsTrap.owns(d) || !settingsTrap.reclaim(d)) return;
       if (d && (!settingsAssignedSeen || d.value !== lastAssignedSettings)) addSettings('assigned', d.value);
     }
     function addSettings(source, v) {

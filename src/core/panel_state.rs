@@ -637,21 +637,12 @@ mod tests {
     }
 
     fn cookie(name: &str, present: bool) -> CookieRow {
-        CookieRow {
-            name: name.into(),
-            present,
-            chat: true,
-            value: if present { "v".into() } else { String::new() },
-            domain: String::new(),
-            host_only: false,
-            path: String::new(),
-            expires: None,
-            same_site: String::new(),
-            secure: false,
-            http_only: false,
-            store_id: String::new(),
-            partition_key: None,
+        let mut row = crate::core::cookies::absent_row(name);
+        if present {
+            row.present = true;
+            row.value = "v".into();
         }
+        row
     }
 
     /// What the rules conclude over the state's entries right now, sorted as the panel shows it.
