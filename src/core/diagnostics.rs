@@ -510,14 +510,26 @@ impl Doc {
         let current = &entries[start.map_or(0, |i| i + 1)..];
         // In the order things happened: a call's row is added when it returns, with the time it was made
         // (a `load()` that builds the next object is logged after that object), and all `t` of a document
-        // come from one clock.
-        let mut order: Vec<&Rc<Entry>> = current.iter().collect();
-        order.sort_by(|a, b| a.t.total_cmp(&b.t));
-        for (i, entry) in order.into_iter().enumerate() {
+        // come from one clock. That clock is coarse (Firefox: 1 ms), so on a tie: what the page already
+        // showed (an iframe inserted, an event), then the call, then what a call makes happen at once (the
+        // object it built, its onReady read, the settings and page facts read with it), then the calls
+        // the loader made page code make from there (onReady callbacks, handlers).
+        let mut order: Vec<(&Rc<Entry>, Option<PageCallRow>)> = current
+            .iter()
+            .map(|entry| (entry, (entry.kind == EntryKind::PageCall).then(|| parse::<PageCallRow>(entry)).flatten()))
+            .collect();
+        let rank = |(entry, row): &(&Rc<Entry>, Option<PageCallRow>)| match (entry.kind, row) {
+            (EntryKind::Call, _) | (EntryKind::PageCall, Some(PageCallRow { from_loader: false, .. })) => 1,
+            (EntryKind::Api | EntryKind::OnReady | EntryKind::Settings | EntryKind::Env, _) => 2,
+            (EntryKind::PageCall, _) => 3,
+            _ => 0,
+        };
+        order.sort_by(|a, b| a.0.t.total_cmp(&b.0.t).then(rank(a).cmp(&rank(b))));
+        for (i, (entry, page_call)) in order.into_iter().enumerate() {
             let at = At { i, id: entry.id, t: entry.t, wall: entry.wall };
             match entry.kind {
                 EntryKind::PageCall => {
-                    if let Some(row) = parse::<PageCallRow>(entry) {
+                    if let Some(row) = page_call {
                         doc.calls.push(Call {
                             at,
                             method: row.method,
@@ -2370,6 +2382,27 @@ mod tests {
         log.api(503.0, "ready", 2);
         log.call(502.0, "widget.load", json!({"placeholder": true}));
         assert_clean(&log.diagnose(60_000.0));
+    }
+
+    #[test]
+    fn on_a_tie_of_the_coarse_clock_a_call_comes_before_what_it_caused() {
+        // Firefox's 1 ms clock: load() on the placeholder, the object it built and that object's
+        // onReady on() all at the same t, logged in the order the hook adds them.
+        let mut log = Log::new();
+        log.api(500.0, "placeholder", 1);
+        log.api(502.0, "ready", 2);
+        log.on(502.0, "on", "conversationStarted", 1, json!({"generation": 2, "from_loader": true}));
+        log.call(502.0, "widget.load", json!({"placeholder": true}));
+        assert_clean(&log.diagnose(60_000.0));
+        // …but what was already there comes first: widget.open() in the initialized handler, right
+        // after the chat iframe was inserted, in the same millisecond.
+        let mut log = Log::new();
+        log.api(500.0, "ready", 1);
+        log.iframe(710.0, false);
+        log.initialized(710.0, true, None);
+        let open = log.call(710.0, "widget.open", json!({}));
+        log.loaded(800.0, false);
+        assert_eq!(only(&log.diagnose(60_000.0), "call-before-iframe").evidence, vec![open]);
     }
 
     // ---- listeners-lost-after-reset
