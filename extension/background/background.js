@@ -99,7 +99,7 @@ function post(port, message) {
 
 async function inject(tabId, file, world) {
   try {
-    await chrome.scripting.executeScript({ target: { tabId }, files: [file], world });
+    await chrome.scripting.executeScript({ target: { tabId, frameIds: [0] }, files: [file], world });
     return true;
   } catch {
     return false; // a page we may not script (browser pages, the store, a closed tab)
@@ -254,3 +254,7 @@ watchCookies((changes) => run(BACKGROUND, () => hub.cookie_changed(JSON.stringif
 
 // In the tab's own lane: after its relay messages still waiting.
 chrome.tabs.onRemoved.addListener((tabId) => run(tabId, () => hub.tab_removed(tabId)));
+// A new document in a tab a panel watches gets a relay (the hub decides; no page gets one otherwise).
+chrome.tabs.onUpdated.addListener((tabId, change) => {
+  if (change.status) run(tabId, () => hub.tab_loading(tabId));
+});

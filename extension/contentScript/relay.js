@@ -9,8 +9,8 @@
   const KEY = '__chatWidgetInspectorRelay';
   const MAX_KEPT = 1000, MAX_KEPT_CHARS = 8 << 20;
   const SLICE_CHARS = 64 << 10, SLICE_RECORDS = 100; // what the relay sends at once (see slices)
-  // Sent ahead of the background's acks (one batch at least): a flooding page's batches wait HERE, not
-  // in the browser's message pipes, where every other tab's messages would queue behind them.
+  // Sent ahead of what the background has handled (`took`; one batch at least): a flooding page's batches
+  // wait HERE, not in the browser's message pipes, where every other tab's messages would queue behind them.
   const WINDOW_BATCHES = 2, WINDOW_CHARS = 128 << 10;
   const REHELLO_DELAYS = [250, 500, 1000, 2000, 4000, 8000]; // after no_hook, until a hook answers
   // A hook that answered another relay before (the extension was reloaded) re-sends its state to this one.
@@ -29,8 +29,9 @@
   try { runtime = chrome.runtime; if (!runtime?.id) return; } catch { return; }
 
   let port = null, timer = 0, delay = 100, dead = false, frozen = false; // frozen: in the bfcache
-  let nextBatch = 1, kept = [], keptChars = 0;   // kept: unacknowledged batches, oldest first
-  let inFlight = 0, keptDropped = 0;             // kept[0..inFlight) are sent on this port; records dropped unsent
+  let nextBatch = 1, kept = [], keptChars = 0;   // kept: batches not stored yet (no ack), oldest first
+  let sent = 0, keptDropped = 0;                 // kept[0..sent) are sent on this port; records dropped unsent
+  let handling = [], handlingChars = 0;          // sizes of the batches sent and not handled yet (no took)
   let pageEvents = 0;                            // batches seen: did the hook answer a dispatch?
   let noHookSent = false, noHookPending = false, rehellos = 0, silentSent = false;
 
@@ -55,7 +56,7 @@
     dropPort();
   }
 
-  function dropPort() { const p = port; port = null; inFlight = 0; attempt(() => p?.disconnect()); }
+  function dropPort() { const p = port; port = null; sent = 0; handling = []; handlingChars = 0; attempt(() => p?.disconnect()); }
 
   function onPage(event) {
     if (!usable()) return;
@@ -69,8 +70,8 @@
     }
     // Over the bound the oldest not sent yet go (those sent wait for their ack), counted: their
     // records are added to the `dropped` of the next batch sent.
-    while ((kept.length > MAX_KEPT || keptChars > MAX_KEPT_CHARS) && kept.length > inFlight) {
-      const [old] = kept.splice(inFlight, 1);
+    while ((kept.length > MAX_KEPT || keptChars > MAX_KEPT_CHARS) && kept.length > sent) {
+      const [old] = kept.splice(sent, 1);
       keptChars -= old.data.length;
       keptDropped += recordCount(old.data);
     }
@@ -98,17 +99,16 @@
     return (entry.text ??= JSON.stringify({ v: version, type: 'page', batch: entry.batch, data: entry.data }));
   }
 
-  // Sends kept batches in order while fewer than the window are unacknowledged on the port.
+  // Sends kept batches in order while fewer than the window are not handled yet on the port.
   function pump() {
     if (frozen || dead) return;
     if (!port) { if (!timer) connect(); return; }
-    let chars = 0;
-    for (let n = 0; n < inFlight; n++) chars += kept[n].data.length;
-    while (inFlight < kept.length && inFlight < WINDOW_BATCHES && (!inFlight || chars + kept[inFlight].data.length <= WINDOW_CHARS)) {
-      const entry = kept[inFlight];
+    while (sent < kept.length && handling.length < WINDOW_BATCHES && (!handling.length || handlingChars + kept[sent].data.length <= WINDOW_CHARS)) {
+      const entry = kept[sent];
       try { port.postMessage(textOf(entry)); } catch { lost(); return; }
-      chars += entry.data.length;
-      inFlight++;
+      handling.push(entry.data.length);
+      handlingChars += entry.data.length;
+      sent++;
     }
   }
 
@@ -157,8 +157,8 @@
       attempt(() => void runtime.lastError);         // read to silence "unchecked lastError"
       if (port === p) { port = null; retry(); }
     });
-    inFlight = 0;
-    pump();                                          // in order, from the oldest unacknowledged
+    sent = 0; handling = []; handlingChars = 0;
+    pump();                                          // in order, from the oldest not stored
     if (port !== p) return;
     try { if (noHookPending) { p.postMessage(NO_HOOK); noHookPending = false; } } catch { lost(); }
   }
@@ -177,16 +177,22 @@
     let message;
     try { message = typeof text === 'string' ? JSON.parse(text) : null; } catch { return; }
     if (message?.v !== version) return;
-    if (message.type === 'ack' && typeof message.batch === 'number') acknowledge(message.batch);
+    if (message.type === 'took' && typeof message.batch === 'number') took();
+    else if (message.type === 'ack' && typeof message.batch === 'number') acknowledge(message.batch);
     else if (message.type === 'hello') injected();  // the background injected hook.js: ask it again
   }
 
-  function acknowledge(batch) {
+  function took() {
     delay = 100;
+    if (handling.length) handlingChars -= handling.shift();
+    pump();
+  }
+
+  function acknowledge(batch) {
     let n = 0;
     while (n < kept.length && kept[n].batch <= batch) keptChars -= kept[n++].data.length;
     kept.splice(0, n);
-    inFlight = Math.max(0, inFlight - n);
+    sent = Math.max(0, sent - n);
     pump();
   }
 

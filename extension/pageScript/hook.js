@@ -28,7 +28,7 @@
         var getterOf = function (Class, name) { return uncurry(descriptorOf(Class.prototype, name).get); };
         var EventTargetProto = R.EventTarget.prototype, NewCustomEvent = R.CustomEvent, Observer = R.MutationObserver;
         var listen = uncurry(EventTargetProto.addEventListener), unlisten = uncurry(EventTargetProto.removeEventListener);
-        var dispatch = uncurry(EventTargetProto.dispatchEvent), setTimer = uncurry(R.setTimeout);
+        var dispatch = uncurry(EventTargetProto.dispatchEvent), setTimer = uncurry(R.setTimeout), microtask = uncurry(R.queueMicrotask);
         var observe = uncurry(Observer.prototype.observe), stopObserving = uncurry(Observer.prototype.disconnect);
         var clock = window.performance, clockNow = uncurry(R.Performance.prototype.now), timeOrigin = +clock.timeOrigin || 0;
         var regexExec = uncurry(R.RegExp.prototype.exec), strSlice = uncurry(R.String.prototype.slice), numberText = uncurry(R.Number.prototype.toString);
@@ -106,7 +106,8 @@
 
     var settingsAssignedSeen = false, lastAssignedSettings;
     var knownApi, generation = 0, firstObject = true, placeholder = null, apiFrameLoaded = false, subscribedApi = null;
-    var trapsInstalled = false, observing = false, observer = null, relayListens = false, flushTimer = 0, seq = 0;
+    var trapsInstalled = false, observing = false, observer = null, relayListens = false, flushTimer = 0, flushQueued = false, lastFlush = -1e9, seq = 0;
+    var chatWindows = null, chatWindowCount = 0;       // the chat iframes' windows, until the DOM changes
     var loadedFrames = createObject(null), loadedFrameCount = 0, loaderSrcsSeen = createObject(null);
     var buffer = createObject(null), bufferHead = 0, bufferCount = 0, bufferChars = 0, dropped = 0; // a ring of records
     var serialNodes = 0, serialChars = 0, serialStack = createObject(null);
@@ -127,19 +128,37 @@
     }
     // Every record is made here (always called with a literal kind): fields = ',"<name>":<JSON>…', t = when observed.
     function add(kind, fields, t) {
-      var text = '{"k":"' + kind + '","seq":' + (++seq) + ',"t":' + (t === undefined ? clockNow(clock) : t) + fields + '}';
-      while (bufferCount && (bufferCount >= MAX_BUFFERED || bufferChars + text.length > MAX_BUFFERED_CHARS)) { takeOldest(); dropped++; }
-      buffer[(bufferHead + bufferCount) % MAX_BUFFERED] = { text: text, bytes: escapedBytes(text) }; bufferCount++; bufferChars += text.length;
-      if (relayListens && !flushTimer) flushTimer = setTimer(window, flush, 50);
+      var text = recordOf(kind, ++seq, t === undefined ? clockNow(clock) : t, fields) + '}';
+      keep({ text: text, chars: text.length, bytes: escapedBytes(text) });
+    }
+    // A chat iframe's message is kept as the string it came as (immutable: reading it later reads the same) and
+    // made a record only when it is sent (makeRecord): a page whose panel is closed pays a push per message.
+    function addMessage(data, fromChat) {
+      keep({ text: null, chars: data.length, data: data, fromChat: fromChat, seq: ++seq, t: clockNow(clock) });
+    }
+    function keep(r) {
+      while (bufferCount && (bufferCount >= MAX_BUFFERED || bufferChars + r.chars > MAX_BUFFERED_CHARS)) { takeOldest(); dropped++; }
+      buffer[(bufferHead + bufferCount) % MAX_BUFFERED] = r; bufferCount++; bufferChars += r.chars;
+      if (relayListens) scheduleFlush();
     }
     function takeOldest() {
       var r = buffer[bufferHead]; buffer[bufferHead] = null; bufferHead = (bufferHead + 1) % MAX_BUFFERED;
-      bufferCount--; bufferChars -= r.text.length; return r;
+      bufferCount--; bufferChars -= r.chars; return r;
+    }
+    // Adaptive: idle, a record goes at the end of the task that made it (one event reaches the panel in a frame);
+    // under load, at most one flush per FLUSH_INTERVAL, so a flood costs a batch per interval, not a message per event.
+    var FLUSH_INTERVAL = 16;
+    function scheduleFlush() {
+      if (flushTimer || flushQueued) return;
+      var wait = lastFlush + FLUSH_INTERVAL - clockNow(clock);
+      if (wait > 0) flushTimer = setTimer(window, flush, wait);
+      else { flushQueued = true; try { microtask(window, flush); } catch (e) { flushQueued = false; flushTimer = setTimer(window, flush, 0); } }
     }
     function flush(force) {
-      flushTimer = 0;
-      var left = bufferCount;                          // records added by page listeners during a dispatch wait for the timer
+      flushTimer = 0; flushQueued = false;
+      var left = bufferCount;                          // records added by page listeners during a dispatch wait for the next flush
       if (!left && force !== true) return;
+      lastFlush = clockNow(clock);
       do left = sendBatch(left); while (left > 0);
     }
     function sendBatch(left) {
@@ -149,6 +168,7 @@
       dropped = 0;
       while (left > 0 && n < FACTS.maxRecordsPerBatch) {
         r = buffer[bufferHead];
+        if (r.text === null && !makeRecord(r)) { takeOldest(); left--; continue; }   // not a record after all
         if (size + r.bytes + 1 > FACTS.maxBatchBytes) { if (n) break; takeOldest(); dropped++; left--; continue; } // never: payloads are budgeted
         text += (n++ ? ',' : '') + takeOldest().text; size += r.bytes + 1; left--;
       }
@@ -705,6 +725,7 @@
       } catch (e) { /* ignore */ }
     }
     function onMutation() {                            // cheap: no walk over the mutation records
+      chatWindows = null;
       try {
         for (var j = loadedFrameCount - 1, tracked; j >= 0; j--) {
           if (!isConnected((tracked = loadedFrames[j]).frame)) {
@@ -746,38 +767,63 @@
       return why < 0 ? '' : ',"undelivered":"' + FACTS.undelivered[why] + '"';
     }
     function jsonToken(text) { try { return parseJson(text); } catch (e) { return NaN; } }
+    // What happens per message is only what decides that it is one (a few string scans, which frame sent it):
+    // parsing and the record wait for makeRecord.
     function onMessage(event) {
       try {
-        var data = messageData(event), big, head, tail, message, body, type, name, uuid, payload, source, fromChat = false, m;
+        var data = messageData(event), fromChat;
         if (typeof data !== 'string' || charCodeAt(data, 0) !== 123) return;
-        if ((big = data.length > MAX_FRAME_MESSAGE)) {  // never parsed nor scanned whole: a foreign 10 MB string costs two 4 K scans
-          head = strSlice(data, 0, EDGE); tail = strSlice(data, data.length - EDGE);
-          if (strIndexOf(head, '"external-api-event"') < 0 && strIndexOf(tail, '"external-api-event"') < 0) return;
-        } else if (strIndexOf(data, '"external-api-event"') < 0 && strIndexOf(data, '"open-change"') < 0 && strIndexOf(data, '"store-messages-cookie"') < 0) return;
-        if ((source = messageSource(event))) forEachChatFrame(function (frame) { if (frameWindow(frame) === source) fromChat = true; });
-        if (!fromChat && regexExec(CHAT_ORIGIN, messageOrigin(event)) === null) return;
-        if (big) {                                     // the first match in the head, else in the tail; uuid: the last member, else in the head
-          if (regexExec(TYPE_AT, head) === null && regexExec(TYPE_AT, tail) === null) return;
-          type = 'external-api-event'; m = regexExec(NAME_AT, head) || regexExec(NAME_AT, tail); name = m ? jsonToken(m[1]) : '(unknown)';
-          m = regexExec(UUID_LAST, tail) || regexExec(UUID_AT, head); uuid = m ? jsonToken(m[1]) : undefined;
-          payload = '{' + toJson(FACTS.truncatedKey) + ':"message of ' + data.length + ' characters"}';
-        } else {
-          message = parseJson(data); type = ownValue(message, 'type'); body = ownValue(message, 'data'); uuid = ownValue(message, 'uuid');
-          if (body === null || typeof body !== 'object') return;
-          name = ownValue(body, 'eventType');
-        }
-        if (type === 'open-change') { if (!fromChat) return; add('open', ',"open":' + (ownValue(body, 'isOpen') === true) + ',"user":' + (ownValue(body, 'isUser') === true)); }
-        else if (type === 'store-messages-cookie') {
-          if (!fromChat) return;
-          name = ownValue(body, 'messagesUtk');
-          add('chat_message', ',"type":"store-messages-cookie","utk":' + (typeof name === 'string' && name.length > 0));
-        }
-        else if (type === 'external-api-event') {
-          if (typeof name !== 'string' || !name.length || name.length > FACTS.maxNameChars) return;
-          add('event', ',"name":' + toJson(name) + ',"payload":' + (big ? payload : sanitize(ownValue(body, 'payload'))) + ',"via":"iframe"' + undelivered(fromChat, uuid));
-        } else return;
+        if (data.length > MAX_FRAME_MESSAGE) return onBigMessage(event, data);
+        if (strIndexOf(data, '"external-api-event"') < 0 && strIndexOf(data, '"open-change"') < 0 && strIndexOf(data, '"store-messages-cookie"') < 0) return;
+        if (!(fromChat = isChatWindow(messageSource(event))) && regexExec(CHAT_ORIGIN, messageOrigin(event)) === null) return;
+        addMessage(data, fromChat);
         observeWidget();
       } catch (e) { /* ignore */ }
+    }
+    function recordOf(kind, seq, t, fields) { return '{"k":"' + kind + '","seq":' + seq + ',"t":' + t + fields; }   // without its closing brace
+    // A message kept by addMessage made the record it is (false: it is none).
+    function makeRecord(r) {
+      var text = '', message, body, type, name, fromChat = r.fromChat;
+      try {
+        message = parseJson(r.data); type = ownValue(message, 'type'); body = ownValue(message, 'data');
+        if (body !== null && typeof body === 'object') {
+          if (type === 'open-change') { if (fromChat) text = recordOf('open', r.seq, r.t, ',"open":' + (ownValue(body, 'isOpen') === true) + ',"user":' + (ownValue(body, 'isUser') === true)); }
+          else if (type === 'store-messages-cookie') {
+            name = ownValue(body, 'messagesUtk');
+            if (fromChat) text = recordOf('chat_message', r.seq, r.t, ',"type":"store-messages-cookie","utk":' + (typeof name === 'string' && name.length > 0));
+          } else if (type === 'external-api-event' && typeof (name = ownValue(body, 'eventType')) === 'string' && name.length && name.length <= FACTS.maxNameChars) {
+            text = recordOf('event', r.seq, r.t, ',"name":' + toJson(name) + ',"payload":' + sanitize(ownValue(body, 'payload')) +
+              ',"via":"iframe"' + undelivered(fromChat, ownValue(message, 'uuid')));
+          }
+        }
+      } catch (e) { text = ''; }
+      r.data = null;
+      if (!text) return false;
+      text += r.replay ? ',"replay":true}' : '}';
+      bufferChars += text.length - r.chars;
+      r.text = text; r.chars = text.length; r.bytes = escapedBytes(text);
+      return true;
+    }
+    // Never parsed nor scanned whole: a foreign 10 MB string costs two 4 K scans. The first match in the head,
+    // else in the tail; uuid: the last member, else in the head.
+    function onBigMessage(event, data) {
+      var head = strSlice(data, 0, EDGE), tail = strSlice(data, data.length - EDGE), name, uuid, m, fromChat;
+      if (regexExec(TYPE_AT, head) === null && regexExec(TYPE_AT, tail) === null) return;
+      if (!(fromChat = isChatWindow(messageSource(event))) && regexExec(CHAT_ORIGIN, messageOrigin(event)) === null) return;
+      m = regexExec(NAME_AT, head) || regexExec(NAME_AT, tail); name = m ? jsonToken(m[1]) : '(unknown)';
+      m = regexExec(UUID_LAST, tail) || regexExec(UUID_AT, head); uuid = m ? jsonToken(m[1]) : undefined;
+      if (typeof name !== 'string' || !name.length || name.length > FACTS.maxNameChars) return;
+      add('event', ',"name":' + toJson(name) + ',"payload":{' + toJson(FACTS.truncatedKey) + ':"message of ' + data.length + ' characters"},"via":"iframe"' + undelivered(fromChat, uuid));
+      observeWidget();
+    }
+    function isChatWindow(source) {
+      if (!source) return false;
+      if (chatWindows === null || !observing) {         // no observer yet to say when the DOM changed: look each time
+        chatWindows = createObject(null); chatWindowCount = 0;
+        forEachChatFrame(function (frame) { chatWindows[chatWindowCount++] = frameWindow(frame); });
+      }
+      for (var j = 0; j < chatWindowCount; j++) if (chatWindows[j] === source) return true;
+      return false;
     }
     // The real loader dispatches a plain Event with the fields on the event itself; a CustomEvent's detail wins.
     function onInitialized(event) {
@@ -822,7 +868,8 @@
       } catch (e) { /* what was re-emitted so far */ }
       for (n = seq - before < bufferCount ? seq - before : bufferCount, j = 1; j <= n; j++) {   // the newest n records
         r = buffer[(bufferHead + bufferCount - j) % MAX_BUFFERED];
-        r.text = strSlice(r.text, 0, -1) + ',"replay":true}'; r.bytes += 14; bufferChars += 14;
+        if (r.text === null) { r.replay = true; continue; }
+        r.text = strSlice(r.text, 0, -1) + ',"replay":true}'; r.chars += 14; r.bytes += 14; bufferChars += 14;
       }
     }
     // The relay: hello (§2), or a panel's command (§5) answered synchronously, during the dispatch.

@@ -72,6 +72,11 @@ impl BackgroundHub {
         effects_json(self.hub.cookie_changed(cookie))
     }
 
+    /// `tabs.onUpdated` with a `status` (loading or complete): see `Hub::tab_loading`.
+    pub fn tab_loading(&mut self, tab: i32) -> String {
+        effects_json(self.hub.tab_loading(tab.into()))
+    }
+
     pub fn tab_removed(&mut self, tab: i32) -> String {
         effects_json(self.hub.tab_removed(tab.into()))
     }

@@ -678,6 +678,9 @@ pub enum RelayMessage {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RelayReply {
+    /// Batch `batch` was handled (not necessarily stored): the relay may send the next one. Apart
+    /// from `Ack`, so that a background that cannot store still shows the page's events.
+    Took { batch: u64 },
     /// Batch `batch` and every batch before it are stored: the relay may forget them.
     Ack { batch: u64 },
     /// The hook was just injected: say hello to it again.

@@ -99,9 +99,9 @@ mod tests {
 
     #[test]
     fn the_hook_emits_exactly_the_record_kinds_the_background_decodes() {
-        let mut emitted: Vec<String> = HOOK_JS
-            .split("add('")
-            .skip(1)
+        let mut emitted: Vec<String> = ["add('", "recordOf('"]
+            .iter()
+            .flat_map(|maker| HOOK_JS.split(maker).skip(1))
             .filter_map(|rest| rest.split_once('\'').map(|(kind, _)| kind.to_string()))
             .collect();
         emitted.sort();

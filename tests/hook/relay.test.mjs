@@ -17,7 +17,17 @@ const FAKE_CHROME = `if (window === window.top) (function () {
       fire: function (a, b, c) { ls.slice().forEach(function (f) { f(a, b, c); }); } };
   }
   bg.current = function () { return bg.ports[bg.ports.length - 1]; };
-  bg.ack = function (n) { var p = bg.current(); setTimeout(function () { if (p.open) p.onMessage.fire(JSON.stringify({ v: 1, type: 'ack', batch: n }), p); }, 0); };
+  // As the real background: each batch is first handled (took), then stored (ack).
+  bg.took = function (n) {
+    var p = bg.current();
+    setTimeout(function () {
+      bg.messages.forEach(function (x) {
+        if (!p.open || x.port !== p.index || x.m.type !== 'page' || x.m.batch > n || x.took) return;
+        x.took = true; p.onMessage.fire(JSON.stringify({ v: 1, type: 'took', batch: x.m.batch }), p);
+      });
+    }, 0);
+  };
+  bg.ack = function (n) { var p = bg.current(); bg.took(n); setTimeout(function () { if (p.open) p.onMessage.fire(JSON.stringify({ v: 1, type: 'ack', batch: n }), p); }, 0); };
   bg.hello = function () { var p = bg.current(); setTimeout(function () { if (p.open) p.onMessage.fire('{"v":1,"type":"hello"}', p); }, 0); };
   bg.kill = function () { var p = bg.current(); if (!p || !p.open) return; p.open = false; setTimeout(function () { p.onDisconnect.fire(p); }, 0); };
   // tabs.sendMessage(tab, m, {frameId: 0}) from the background: the replies the relay sent.
@@ -146,6 +156,19 @@ test('relay: reconnects with backoff after a disconnect and resends unacknowledg
     await pageEvent(page, '{"v":1,"x":5}');
     msgs = await messages(page);
     assert.deepEqual(msgs.filter((m) => m.port === 3).map((m) => m.batch), [5]);
+  });
+});
+
+test('relay: a background that handles but cannot store (took, no ack) still gets every batch, two at a time; all are resent on reconnect', async () => {
+  await L.using(open('plain.html'), async ({ page }) => {
+    await addRelay(page); // batch 1 (empty hook answer)
+    for (let x = 2; x <= 6; x++) await pageEvent(page, `{"v":1,"x":${x}}`);
+    assert.deepEqual((await messages(page)).map((m) => m.batch), [1, 2], 'two batches ahead of what was handled');
+    for (let n = 1; n <= 6; n++) { await bg(page, (n) => window.__bg.took(n), n); await L.sleep(10); }
+    assert.deepEqual((await messages(page)).map((m) => m.batch), [1, 2, 3, 4, 5, 6]);
+    await bg(page, () => window.__bg.kill());
+    await L.waitFor(page, () => window.__bg.messages.filter((x) => x.port === 1).length === 2);
+    assert.deepEqual((await messages(page)).filter((m) => m.port === 1).map((m) => m.batch), [1, 2], 'nothing was stored: resent from the oldest');
   });
 });
 

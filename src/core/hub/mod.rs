@@ -76,7 +76,8 @@ pub enum Effect {
         tab: i64,
         cookies: Vec<serde_json::Value>,
     },
-    /// Inject the relay (isolated world) into the tab: a panel watches a tab no relay reported from.
+    /// Inject the relay (isolated world) into the tab's top frame. The relay is no declared content
+    /// script: it goes only into pages a panel watches (a relay already there ignores the second).
     InjectRelay {
         tab: i64,
     },
@@ -205,7 +206,8 @@ impl Hub {
     pub fn relay_message(&mut self, tab: i64, browser_url: &str, text: &str) -> Vec<Effect> {
         match decode_relay_message(text) {
             Ok(RelayMessage::Page { batch, data }) => {
-                let mut effects = self.page_batch(tab, browser_url, &data);
+                let mut effects = vec![Effect::Reply { message: encode_relay_reply(&RelayReply::Took { batch }) }];
+                effects.extend(self.page_batch(tab, browser_url, &data));
                 effects.push(Effect::Ack { message: encode_relay_reply(&RelayReply::Ack { batch }) });
                 effects
             }
@@ -275,6 +277,17 @@ impl Hub {
         effects
     }
 
+    /// `tab` started or finished loading a document (the browser's word, not the page's). A watched
+    /// tab's new document gets a relay; both moments are reported because an injection asked at the
+    /// start may still reach the old document.
+    pub fn tab_loading(&mut self, tab: i64) -> Vec<Effect> {
+        if self.is_watched(tab) {
+            vec![Effect::InjectRelay { tab }]
+        } else {
+            vec![]
+        }
+    }
+
     /// A message from panel port `port`.
     pub fn panel_message(&mut self, port: PortId, text: &str) -> Vec<Effect> {
         let request = match decode_panel_request(text) {
@@ -283,11 +296,7 @@ impl Hub {
         };
         if let PanelRequest::Subscribe { tab } = request {
             self.panels.insert(port, Some(tab));
-            let mut effects = vec![Effect::Reply { message: self.snapshot(tab) }];
-            if !self.tabs.contains_key(&tab) {
-                effects.push(Effect::InjectRelay { tab });
-            }
-            return effects;
+            return vec![Effect::Reply { message: self.snapshot(tab) }, Effect::InjectRelay { tab }];
         }
         let Some(tab) = self.panels.get(&port).copied().flatten() else {
             return vec![Effect::Warn { message: "a panel request before subscribe was ignored".into() }];
@@ -706,7 +715,7 @@ mod tests {
     }
 
     #[test]
-    fn subscribe_replays_and_asks_for_a_relay_when_none_reported() {
+    fn subscribe_replays_and_asks_for_a_relay_every_time() {
         let mut hub = Hub::default();
         hub.panel_connected(7);
         let effects = hub.panel_message(7, &subscribe(5));
@@ -714,9 +723,21 @@ mod tests {
         assert_eq!(effects[1], Effect::InjectRelay { tab: 5 });
         hub.relay_message(5, SHOP_TEST, &relay_page(1, "a", &event(1, "widgetLoaded")));
         let effects = hub.panel_message(7, &subscribe(5));
-        assert_eq!(effects.len(), 1);
         let Effect::Reply { message } = &effects[0] else { panic!() };
         assert!(message.contains("widgetLoaded"));
+        assert_eq!(effects[1..], [Effect::InjectRelay { tab: 5 }], "the worker may have restarted since");
+    }
+
+    #[test]
+    fn only_a_watched_tab_gets_a_relay_on_each_document() {
+        let mut hub = Hub::default();
+        assert!(hub.tab_loading(5).is_empty(), "a page no panel watches pays for no relay");
+        hub.panel_connected(7);
+        hub.panel_message(7, &subscribe(5));
+        assert_eq!(hub.tab_loading(5), [Effect::InjectRelay { tab: 5 }]);
+        assert!(hub.tab_loading(6).is_empty());
+        hub.panel_disconnected(7);
+        assert!(hub.tab_loading(5).is_empty());
     }
 
     #[test]
