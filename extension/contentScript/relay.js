@@ -4,11 +4,10 @@
 // go to the hook unchanged (the hook validates them).
 (() => {
   'use strict';
-  const FACTS = /*facts*/{"version":1,"pageEvent":"hubspot-chat-inspector:page","relayEvent":"hubspot-chat-inspector:relay","maxBatchBytes":1048576,"maxCommandChars":4096}/*end facts*/;
-  const { version, pageEvent, relayEvent, maxBatchBytes, maxCommandChars } = FACTS;
+  const FACTS = /*facts*/{"version":1,"pageEvent":"hubspot-chat-inspector:page","relayEvent":"hubspot-chat-inspector:relay","maxBatchBytes":1048576,"sliceChars":65536,"sliceRecords":100,"maxCommandChars":4096}/*end facts*/;
+  const { version, pageEvent, relayEvent, maxBatchBytes, maxCommandChars, sliceChars: SLICE_CHARS, sliceRecords: SLICE_RECORDS } = FACTS;
   const KEY = '__chatWidgetInspectorRelay';
   const MAX_KEPT = 1000, MAX_KEPT_CHARS = 8 << 20;
-  const SLICE_CHARS = 64 << 10, SLICE_RECORDS = 100; // what the relay sends at once (see slices)
   // Sent ahead of what the background has handled (`took`; one batch at least): a flooding page's batches
   // wait HERE, not in the browser's message pipes, where every other tab's messages would queue behind them.
   const WINDOW_BATCHES = 2, WINDOW_CHARS = 128 << 10;

@@ -8,7 +8,7 @@
   'use strict';
   try {
     // Facts shared with src/core/protocol.rs (a Rust test compares them). sdkMethods: method → its boolean option or ''.
-    var FACTS = /*facts*/{"version":1,"pageEvent":"hubspot-chat-inspector:page","relayEvent":"hubspot-chat-inspector:relay","maxBatchBytes":1048576,"maxRecordsPerBatch":500,"maxCommandChars":4096,"maxNameChars":100,"maxUrlChars":2048,"undelivered":["foreign_frame","missing_uuid","bogus_uuid"],"truncatedKey":"[truncated]","sdkMethods":{"widget.load":"widgetOpen","widget.refresh":"openToNewThread","widget.open":"","widget.close":"","widget.remove":"","widget.status":"","clear":"resetWidget","debug":"","resetAndReloadWidget":""}}/*end facts*/;
+    var FACTS = /*facts*/{"version":1,"pageEvent":"hubspot-chat-inspector:page","relayEvent":"hubspot-chat-inspector:relay","maxBatchBytes":1048576,"maxRecordsPerBatch":500,"sliceChars":65536,"sliceRecords":100,"maxCommandChars":4096,"maxNameChars":100,"maxUrlChars":2048,"undelivered":["foreign_frame","missing_uuid","bogus_uuid"],"truncatedKey":"[truncated]","sdkMethods":{"widget.load":"widgetOpen","widget.refresh":"openToNewThread","widget.open":"","widget.close":"","widget.remove":"","widget.status":"","clear":"resetWidget","debug":"","resetAndReloadWidget":""}}/*end facts*/;
     // Builtins, taken before page scripts run; uncurry(f)(self, ...args) calls f without .call lookups.
     // Injected late (into a page loaded before the extension), the page may have replaced them
     // (Function.prototype.bind = null, a no-op addEventListener, JSON.parse = ...): they are taken from
@@ -164,13 +164,14 @@
     function sendBatch(left) {
       var text = '{"v":' + FACTS.version + ',"doc":"' + docId + '","url":' + toJson(clip(pageLocation.href, FACTS.maxUrlChars)) +
         ',"time_origin":' + timeOrigin + ',"dropped":' + dropped + ',"records":[';
-      var size = 3 * text.length + 2, n = 0, r;
+      var size = 3 * text.length + 2, chars = text.length + 2, n = 0, r;
       dropped = 0;
-      while (left > 0 && n < FACTS.maxRecordsPerBatch) {
+      while (left > 0 && n < FACTS.sliceRecords) {     // a slice as the relay sends it: it need not cut it again
         r = buffer[bufferHead];
         if (r.text === null && !makeRecord(r)) { takeOldest(); left--; continue; }   // not a record after all
+        if (n && chars + r.chars + 1 > FACTS.sliceChars) break;
         if (size + r.bytes + 1 > FACTS.maxBatchBytes) { if (n) break; takeOldest(); dropped++; left--; continue; } // never: payloads are budgeted
-        text += (n++ ? ',' : '') + takeOldest().text; size += r.bytes + 1; left--;
+        text += (n++ ? ',' : '') + takeOldest().text; size += r.bytes + 1; chars += r.chars + 1; left--;
       }
       var init = createObject(null);
       init.detail = text + ']}';

@@ -18,6 +18,11 @@ pub const RELAY_EVENT: &str = "hubspot-chat-inspector:relay";
 pub const MAX_BATCH_BYTES: usize = 1 << 20;
 /// Largest number of records in one hook batch.
 pub const MAX_RECORDS_PER_BATCH: usize = 500;
+/// What the relay sends the background at once (characters, records): a larger batch goes as
+/// slices, so the background works on every tab in small turns. The hook makes its batches no
+/// larger (one record may be), so the relay re-slices only what another sender made.
+pub const SLICE_CHARS: usize = 64 * 1024;
+pub const SLICE_RECORDS: usize = 100;
 /// Largest serialized payload kept for one entry; larger payloads are replaced by a marker.
 pub const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
 /// Largest panel → background message.

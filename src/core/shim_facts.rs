@@ -5,7 +5,7 @@
 use super::protocol::Undelivered;
 use super::protocol::{
     PageRecord, MAX_BATCH_BYTES, MAX_COMMAND_CHARS, MAX_NAME_CHARS, MAX_RECORDS_PER_BATCH, MAX_URL_CHARS, PAGE_EVENT,
-    PROTOCOL_VERSION, RELAY_EVENT, SDK_METHODS, TRUNCATED_KEY,
+    PROTOCOL_VERSION, RELAY_EVENT, SDK_METHODS, SLICE_CHARS, SLICE_RECORDS, TRUNCATED_KEY,
 };
 use serde_json::{json, Map, Value};
 
@@ -19,6 +19,8 @@ pub fn hook_facts() -> Value {
         "relayEvent": RELAY_EVENT,
         "maxBatchBytes": MAX_BATCH_BYTES,
         "maxRecordsPerBatch": MAX_RECORDS_PER_BATCH,
+        "sliceChars": SLICE_CHARS,
+        "sliceRecords": SLICE_RECORDS,
         "maxCommandChars": MAX_COMMAND_CHARS,
         "maxNameChars": MAX_NAME_CHARS,
         "maxUrlChars": MAX_URL_CHARS,
@@ -35,6 +37,8 @@ pub fn relay_facts() -> Value {
         "pageEvent": PAGE_EVENT,
         "relayEvent": RELAY_EVENT,
         "maxBatchBytes": MAX_BATCH_BYTES,
+        "sliceChars": SLICE_CHARS,
+        "sliceRecords": SLICE_RECORDS,
         "maxCommandChars": MAX_COMMAND_CHARS,
     })
 }
