@@ -505,8 +505,10 @@ test('cost of the message listener per 20,000 messages, HubSpot and non-HubSpot 
   assert.equal(hooked.records, 10000);
   assert.equal(hooked.records + hooked.dropped, 140001, 'the events and the env record of HubSpot showing up');
   const perMessage = (ms) => (ms * 1000) / 20000; // µs
-  assert.ok(perMessage(hooked.noise - base.noise) < 2, `ignoring costs ${perMessage(hooked.noise - base.noise).toFixed(2)} µs/message`);
-  assert.ok(perMessage(hooked.hubspot - base.hubspot) < 40, `recording costs ${perMessage(hooked.hubspot - base.hubspot).toFixed(2)} µs/message`);
+  // Beyond what any listener costs (an empty one: the floor of listening at all).
+  assert.ok(perMessage(hooked.noise - floor.noise) < 2, `ignoring costs ${perMessage(hooked.noise - floor.noise).toFixed(2)} µs/message`);
+  // Kept as strings until a relay listens: a push, not a parse.
+  assert.ok(perMessage(hooked.hubspot - floor.noise) < 10, `recording costs ${perMessage(hooked.hubspot - floor.noise).toFixed(2)} µs/message`);
 });
 
 test('non-HubSpot messages are ignored; the HubSpot origin from another iframe is labelled, not an SDK event', async () => {
@@ -632,7 +634,8 @@ test('batches stay under 1 MiB (UTF-8, and once escaped in the relay message) wi
     assert.ok(staged[0].payload.strings[0].startsWith('é€😀'));
     assert.equal(staged[1].payload.strings[0], '"\\'.repeat(1000));
     assert.ok(batches.length >= 2, 'split by size');
-    assert.ok(Math.max(...batches.map((b) => b.bytes)) > 300000, 'batches are reasonably full');
+    // As the relay sends them (it need not cut them again): one record, or at most 64 Ki characters.
+    assert.ok(batches.every((b) => b.records.length === 1 || b.chars <= 65536), batches.map((b) => `${b.records.length}:${b.chars}`).join(' '));
   });
 });
 

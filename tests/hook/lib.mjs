@@ -351,7 +351,7 @@ export function checkBatch(raw) {
 // 50 ms timer); pass flush:false to see only what the hook sent on its own.
 export async function collect(page, state = { lastSeq: 0, doc: null }, { flush = true } = {}) {
   const raw = await page.evaluate((flush) => { if (flush) window.__relay.hello(); return window.__relay.take(); }, flush);
-  const batches = raw.map(([d, t]) => Object.assign(checkBatch(d), { at: t, bytes: Buffer.byteLength(d) }));
+  const batches = raw.map(([d, t]) => Object.assign(checkBatch(d), { at: t, bytes: Buffer.byteLength(d), chars: d.length }));
   const records = [];
   let dropped = 0;
   for (const b of batches) {
