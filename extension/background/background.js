@@ -255,6 +255,6 @@ watchCookies((changes) => run(BACKGROUND, () => hub.cookie_changed(JSON.stringif
 // In the tab's own lane: after its relay messages still waiting.
 chrome.tabs.onRemoved.addListener((tabId) => run(tabId, () => hub.tab_removed(tabId)));
 // A new document in a tab a panel watches gets a relay (the hub decides; no page gets one otherwise).
-chrome.tabs.onUpdated.addListener((tabId, change) => {
-  if (change.status) run(tabId, () => hub.tab_loading(tabId));
+chrome.tabs.onUpdated.addListener((tabId, change, tab) => {
+  if (change.status) run(tabId, () => hub.tab_loading(tabId, tab?.url ?? ''));
 });

@@ -22,6 +22,9 @@
   }
   const attempt = (fn) => { try { fn(); } catch { /* the extension context may be gone */ } };
 
+  // Only where the hook runs (its content script matches http and https): an injection asked for a
+  // page may land in the document that replaced it (about:blank, a browser page).
+  if (location.protocol !== 'http:' && location.protocol !== 'https:') return;
   // Double-init guard. A relay orphaned by an extension reload reports itself dead: replace it.
   try { if (typeof globalThis[KEY] === 'function' && globalThis[KEY]()) return; } catch { /* replace it */ }
   let runtime;

@@ -72,9 +72,9 @@ impl BackgroundHub {
         effects_json(self.hub.cookie_changed(cookie))
     }
 
-    /// `tabs.onUpdated` with a `status` (loading or complete): see `Hub::tab_loading`.
-    pub fn tab_loading(&mut self, tab: i32) -> String {
-        effects_json(self.hub.tab_loading(tab.into()))
+    /// `tabs.onUpdated` with a `status` (loading or complete), `url` the tab's: see `Hub::tab_loading`.
+    pub fn tab_loading(&mut self, tab: i32, url: &str) -> String {
+        effects_json(self.hub.tab_loading(tab.into(), url))
     }
 
     pub fn tab_removed(&mut self, tab: i32) -> String {

@@ -277,11 +277,12 @@ impl Hub {
         effects
     }
 
-    /// `tab` started or finished loading a document (the browser's word, not the page's). A watched
-    /// tab's new document gets a relay; both moments are reported because an injection asked at the
-    /// start may still reach the old document.
-    pub fn tab_loading(&mut self, tab: i64) -> Vec<Effect> {
-        if self.is_watched(tab) {
+    /// `tab` started or finished loading a document at `url` (the browser's word, not the page's).
+    /// A watched tab's new web page gets a relay (the hook runs on http and https pages only); both
+    /// moments are reported because an injection asked at the start may still reach the old document.
+    pub fn tab_loading(&mut self, tab: i64, url: &str) -> Vec<Effect> {
+        let web_page = url.starts_with("http://") || url.starts_with("https://");
+        if web_page && self.is_watched(tab) {
             vec![Effect::InjectRelay { tab }]
         } else {
             vec![]
@@ -731,13 +732,14 @@ mod tests {
     #[test]
     fn only_a_watched_tab_gets_a_relay_on_each_document() {
         let mut hub = Hub::default();
-        assert!(hub.tab_loading(5).is_empty(), "a page no panel watches pays for no relay");
+        assert!(hub.tab_loading(5, SHOP_TEST).is_empty(), "a page no panel watches pays for no relay");
         hub.panel_connected(7);
         hub.panel_message(7, &subscribe(5));
-        assert_eq!(hub.tab_loading(5), [Effect::InjectRelay { tab: 5 }]);
-        assert!(hub.tab_loading(6).is_empty());
+        assert_eq!(hub.tab_loading(5, SHOP_TEST), [Effect::InjectRelay { tab: 5 }]);
+        assert!(hub.tab_loading(5, "about:blank").is_empty(), "no hook there to relay");
+        assert!(hub.tab_loading(6, SHOP_TEST).is_empty());
         hub.panel_disconnected(7);
-        assert!(hub.tab_loading(5).is_empty());
+        assert!(hub.tab_loading(5, SHOP_TEST).is_empty());
     }
 
     #[test]
