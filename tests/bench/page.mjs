@@ -54,6 +54,7 @@ export function options(env = process.env) {
     latencyGapMs: 20,
     loadsPerRun: smoke ? 1 : 3,
     warmUp: !smoke,
+    controls: !smoke, // the noise-control and DevTools-alone browsers (not figures of their own)
     firefox: env.BENCH_FIREFOX !== '0',
     out: path.join(OUT_DIR, smoke ? 'page-smoke.json' : 'page.json'),
   };
@@ -63,10 +64,10 @@ export function options(env = process.env) {
 
 const CHROMIUM_VARIANTS = [
   { key: 'none', label: 'no extension', extension: null },
-  { key: 'noise', label: 'no extension (noise control)', extension: null },
+  { key: 'noise', label: 'no extension (noise control)', extension: null, control: true },
   { key: 'ext', label: 'extension, DevTools closed', extension: chromium.DIST_CHROME },
   { key: 'panel', label: 'extension, panel open', extension: chromium.DIST_CHROME, panel: true },
-  { key: 'devtools', label: 'no extension, DevTools open', extension: null, devtools: true },
+  { key: 'devtools', label: 'no extension, DevTools open', extension: null, devtools: true, control: true },
   { key: 'floor', label: 'empty MAIN-world script (floor)', extension: 'floor' },
 ];
 const LOAD_VARIANTS = ['none', 'noise', 'ext', 'floor'];
@@ -88,13 +89,14 @@ export function writeFloorExtension(dir = path.join(OUT_DIR, 'floor-ext')) {
   return dir;
 }
 
+/** Launches every variant's browser at once; if one fails, closes the others. */
 async function launchAll(list, launch) {
-  const launched = [];
-  try {
-    for (const v of list) launched.push({ ...v, h: await launch(v) });
-  } catch (e) {
+  const settled = await Promise.allSettled(list.map(async (v) => ({ ...v, h: await launch(v) })));
+  const launched = settled.filter((r) => r.status === 'fulfilled').map((r) => r.value);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) {
     await closeAll(launched);
-    throw e;
+    throw failed.reason;
   }
   return launched;
 }
@@ -165,13 +167,14 @@ async function chromiumFlood(variant, siteUrl, n) {
     devtools = await openDevtoolsFor(variant, page);
     const cdp = await performanceSession(variant.h, page);
     const before = await quietMetrics(cdp);
-    const { dispatched, wallMs } = await floodInPage(page, n);
+    const { dispatched, wallMs, firstEventMs } = await floodInPage(page, n);
     const after = await quietMetrics(cdp);
     if (dispatched !== n) throw new Error(`${variant.key}: the loader dispatched ${dispatched} of ${n} flood events`);
     return {
       busyMs: after.busyMs - before.busyMs,
       scriptMs: after.scriptMs - before.scriptMs,
       wallMs,
+      firstEventMs,
       chatIframeOutOfProcess: await chatIframeOutOfProcess(variant.h),
     };
   } finally {
@@ -180,18 +183,32 @@ async function chromiumFlood(variant, siteUrl, n) {
   }
 }
 
-/** In the page: hsSim.flood(n), and the time until its loader handled the last event. */
+/**
+ * In the page: hsSim.flood(n), and the time until its loader handled the last event. Counts the
+ * dispatches itself: hsSim.flood() gives up 300 ms without one, and with DevTools open the first can
+ * take longer to arrive.
+ */
 function floodInPage(page, n) {
-  return page.evaluate((count) => {
+  return page.evaluate((count) => new Promise((resolve) => {
     const start = performance.now();
-    let lastAt = start;
-    const note = () => { lastAt = performance.now(); };
-    window.addEventListener('hubspot-sim:dispatched', note);
-    return window.hsSim.flood(count).then((dispatched) => {
-      window.removeEventListener('hubspot-sim:dispatched', note);
-      return { dispatched, wallMs: lastAt - start };
-    });
-  }, n);
+    let dispatched = 0;
+    let firstAt = NaN;
+    let lastAt = NaN;
+    const finish = () => {
+      window.removeEventListener('hubspot-sim:dispatched', onDispatch);
+      clearTimeout(timer);
+      resolve({ dispatched, wallMs: lastAt - start, firstEventMs: firstAt - start });
+    };
+    const onDispatch = (e) => {
+      if (e.detail.via !== 'iframe' || e.detail.eventType !== 'unreadConversationCountChanged') return;
+      lastAt = performance.now();
+      if (dispatched++ === 0) firstAt = lastAt;
+      if (dispatched >= count) finish();
+    };
+    const timer = setTimeout(finish, 60000);
+    window.addEventListener('hubspot-sim:dispatched', onDispatch);
+    window.hsSim.flood(count);
+  }), n);
 }
 
 /** A page without HubSpot in a fresh tab: when its first <head> script ran, and ScriptDuration at `load`. */
@@ -281,7 +298,7 @@ function push(samples, key, result) {
   for (const [field, value] of Object.entries(result)) samples[key][field]?.push(value);
 }
 
-function log(quiet, ...args) { if (!quiet) console.error(...args); }
+function log(quiet, started, what) { if (!quiet) console.error(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${what}`); }
 
 export async function runPageBench(opts = options(), { quiet = false } = {}) {
   const started = Date.now();
@@ -289,9 +306,10 @@ export async function runPageBench(opts = options(), { quiet = false } = {}) {
   const fixtures = await startFixtureServer();
   const siteUrl = (rel) => new URL(rel, site.url).href;
   const floorDir = writeFloorExtension();
+  const chromiumVariants = CHROMIUM_VARIANTS.filter((v) => opts.controls || !v.control);
   const samples = {
-    flood: emptySamples(CHROMIUM_VARIANTS.map((v) => v.key), ['busyMs', 'scriptMs', 'wallMs', 'chatIframeOutOfProcess']),
-    load: emptySamples(LOAD_VARIANTS, ['firstScriptMs', 'scriptMs']),
+    flood: emptySamples(chromiumVariants.map((v) => v.key), ['busyMs', 'scriptMs', 'wallMs', 'firstEventMs', 'chatIframeOutOfProcess']),
+    load: emptySamples(LOAD_VARIANTS.filter((k) => chromiumVariants.some((v) => v.key === k)), ['firstScriptMs', 'scriptMs']),
     latencyMs: [],
     firefoxFlood: emptySamples(FIREFOX_VARIANTS.map((v) => v.key), ['wallMs']),
   };
@@ -299,28 +317,37 @@ export async function runPageBench(opts = options(), { quiet = false } = {}) {
   let variants = [];
   let ffVariants = [];
   try {
-    variants = await launchAll(CHROMIUM_VARIANTS, (v) => chromium.launch({ extension: v.extension === 'floor' ? floorDir : v.extension }));
+    // Firefox takes ~8 s to start: every browser starts at once.
+    const launching = [
+      launchAll(chromiumVariants, (v) => chromium.launch({ extension: v.extension === 'floor' ? floorDir : v.extension })),
+      launchAll(opts.firefox ? FIREFOX_VARIANTS : [], (v) => firefox.launch({ extension: v.extension })),
+    ];
+    const [chromiumLaunch, firefoxLaunch] = await Promise.allSettled(launching);
+    variants = chromiumLaunch.value ?? [];
+    ffVariants = firefoxLaunch.value ?? [];
+    for (const r of [chromiumLaunch, firefoxLaunch]) if (r.status === 'rejected') throw r.reason;
     browsers.chromium = (await variants[0].h.cdp.send('Browser.getVersion')).product;
-    if (opts.firefox) {
-      ffVariants = await launchAll(FIREFOX_VARIANTS, (v) => firefox.launch({ extension: v.extension }));
-      browsers.firefox = await ffVariants[0].h.browser.version();
-    }
+    if (opts.firefox) browsers.firefox = await ffVariants[0].h.browser.version();
+    log(quiet, started, 'browsers launched');
     const loadVariants = variants.filter((v) => LOAD_VARIANTS.includes(v.key));
     const panelVariant = variants.find((v) => v.panel);
 
     if (opts.warmUp) {
-      log(quiet, 'warm-up (not recorded)');
+      log(quiet, started, 'warm-up (not recorded)');
       for (const v of variants) await chromiumFlood(v, siteUrl, Math.min(2000, opts.floodEvents));
       for (const v of loadVariants) await chromiumLoad(v, fixtures.page(NO_HUBSPOT_PAGE));
       for (const v of ffVariants) await firefoxFlood(v, siteUrl, Math.min(2000, opts.floodEvents));
     }
     for (let run = 0; run < opts.runs; run++) {
-      log(quiet, `run ${run + 1}/${opts.runs}`);
+      log(quiet, started, `run ${run + 1}/${opts.runs}: flood`);
       for (const v of rotated(variants, run)) push(samples.flood, v.key, await chromiumFlood(v, siteUrl, opts.floodEvents));
+      log(quiet, started, 'page without HubSpot');
       for (let i = 0; i < opts.loadsPerRun; i++) {
         for (const v of rotated(loadVariants, run + i)) push(samples.load, v.key, await chromiumLoad(v, fixtures.page(NO_HUBSPOT_PAGE)));
       }
+      log(quiet, started, 'latency');
       samples.latencyMs.push(...await panelLatency(panelVariant, siteUrl, opts.latencyEvents, opts.latencyGapMs));
+      log(quiet, started, 'firefox flood');
       for (const v of rotated(ffVariants, run)) push(samples.firefoxFlood, v.key, await firefoxFlood(v, siteUrl, opts.floodEvents));
     }
   } finally {
@@ -336,7 +363,7 @@ export async function runPageBench(opts = options(), { quiet = false } = {}) {
     browsers,
     options: { ...opts, out: undefined },
     durationS: Math.round((Date.now() - started) / 1000),
-    variants: Object.fromEntries([...CHROMIUM_VARIANTS.map((v) => [`chromium.${v.key}`, v.label]),
+    variants: Object.fromEntries([...chromiumVariants.map((v) => [`chromium.${v.key}`, v.label]),
       ...FIREFOX_VARIANTS.map((v) => [`firefox.${v.key}`, v.label])]),
     figures: figuresOf(medians, samples, opts),
     medians,
@@ -360,8 +387,9 @@ function mediansOf(samples) {
  * `noise` for the second no-extension browser, each against the same run's "none".
  */
 export function figuresOf(m, samples, opts) {
-  const ratio = (group, field, key, base = 'none') => m[group][key]?.[field] / m[group][base]?.[field];
-  const delta = (group, field, key) => m[group][key]?.[field] - m[group].none?.[field];
+  // undefined (a blank cell) for a variant this run left out
+  const ratio = (group, field, key) => (m[group][key] ? m[group][key][field] / m[group].none[field] : undefined);
+  const delta = (group, field, key) => (m[group][key] ? m[group][key][field] - m[group].none[field] : undefined);
   const ffRatio = opts.firefox ? m.firefoxFlood.ext.wallMs / m.firefoxFlood.none.wallMs : NaN;
   const n = opts.floodEvents.toLocaleString('en-US');
   return [
@@ -403,8 +431,7 @@ export function figuresTable(report) {
   for (const f of report.figures) {
     const plain = f.id.startsWith('latency') ? (x) => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : 'n/a') : (x) => format(x, f.unit);
     rows.push([f.figure, formatTarget(f), plain(f.value), f.verdict,
-      f.floor === undefined ? '' : plain(f.floor), f.noise === undefined ? '' : plain(f.noise),
-      f.reference === undefined ? '' : plain(f.reference)]);
+      ...[f.floor, f.noise, f.reference].map((x) => (x === undefined ? '' : plain(x)))]);
   }
   return textTable(rows);
 }
