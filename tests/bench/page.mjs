@@ -298,73 +298,91 @@ function push(samples, key, result) {
   for (const [field, value] of Object.entries(result)) samples[key][field]?.push(value);
 }
 
-function log(quiet, started, what) { if (!quiet) console.error(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${what}`); }
+/** Every variant's browser, started at once (Firefox takes ~8 s to start): {chromium, firefox} variant lists. */
+async function launchBrowsers(chromiumVariants, firefoxVariants, floorDir) {
+  const [c, f] = await Promise.allSettled([
+    launchAll(chromiumVariants, (v) => chromium.launch({ extension: v.extension === 'floor' ? floorDir : v.extension })),
+    launchAll(firefoxVariants, (v) => firefox.launch({ extension: v.extension })),
+  ]);
+  const launched = { chromium: c.value ?? [], firefox: f.value ?? [] };
+  const failed = [c, f].find((r) => r.status === 'rejected');
+  if (failed) {
+    await closeAll([...launched.chromium, ...launched.firefox]);
+    throw failed.reason;
+  }
+  return launched;
+}
+
+async function browserVersions(launched) {
+  return {
+    chromium: (await launched.chromium[0].h.cdp.send('Browser.getVersion')).product,
+    firefox: launched.firefox.length ? await launched.firefox[0].h.browser.version() : undefined,
+  };
+}
+
+/** One interleaved run: every measure in every variant, the variants' order rotated by `run`. */
+async function measureRun(run, launched, servers, opts, samples, progress) {
+  const loadVariants = launched.chromium.filter((v) => LOAD_VARIANTS.includes(v.key));
+  progress(`run ${run + 1}/${opts.runs}: flood`);
+  for (const v of rotated(launched.chromium, run)) push(samples.flood, v.key, await chromiumFlood(v, servers.siteUrl, opts.floodEvents));
+  progress('page without HubSpot');
+  for (let i = 0; i < opts.loadsPerRun; i++) {
+    for (const v of rotated(loadVariants, run + i)) push(samples.load, v.key, await chromiumLoad(v, servers.noHubspotUrl));
+  }
+  progress('latency');
+  const panelVariant = launched.chromium.find((v) => v.panel);
+  samples.latencyMs.push(...await panelLatency(panelVariant, servers.siteUrl, opts.latencyEvents, opts.latencyGapMs));
+  progress('firefox flood');
+  for (const v of rotated(launched.firefox, run)) push(samples.firefoxFlood, v.key, await firefoxFlood(v, servers.siteUrl, opts.floodEvents));
+}
+
+/** A first, smaller round in every variant, not recorded: caches and compilers of the browsers warmed up. */
+async function warmUp(launched, servers, opts) {
+  const n = Math.min(2000, opts.floodEvents);
+  for (const v of launched.chromium) await chromiumFlood(v, servers.siteUrl, n);
+  for (const v of launched.chromium.filter((x) => LOAD_VARIANTS.includes(x.key))) await chromiumLoad(v, servers.noHubspotUrl);
+  for (const v of launched.firefox) await firefoxFlood(v, servers.siteUrl, n);
+}
 
 export async function runPageBench(opts = options(), { quiet = false } = {}) {
   const started = Date.now();
-  const site = await startSite();
-  const fixtures = await startFixtureServer();
-  const siteUrl = (rel) => new URL(rel, site.url).href;
-  const floorDir = writeFloorExtension();
+  const progress = (what) => { if (!quiet) console.error(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${what}`); };
   const chromiumVariants = CHROMIUM_VARIANTS.filter((v) => opts.controls || !v.control);
+  const firefoxVariants = opts.firefox ? FIREFOX_VARIANTS : [];
   const samples = {
     flood: emptySamples(chromiumVariants.map((v) => v.key), ['busyMs', 'scriptMs', 'wallMs', 'firstEventMs', 'chatIframeOutOfProcess']),
     load: emptySamples(LOAD_VARIANTS.filter((k) => chromiumVariants.some((v) => v.key === k)), ['firstScriptMs', 'scriptMs']),
     latencyMs: [],
-    firefoxFlood: emptySamples(FIREFOX_VARIANTS.map((v) => v.key), ['wallMs']),
+    firefoxFlood: emptySamples(firefoxVariants.map((v) => v.key), ['wallMs']),
   };
-  let browsers = {};
-  let variants = [];
-  let ffVariants = [];
+  const site = await startSite();
+  const fixtures = await startFixtureServer();
+  const servers = { siteUrl: (rel) => new URL(rel, site.url).href, noHubspotUrl: fixtures.page(NO_HUBSPOT_PAGE) };
+  let launched = { chromium: [], firefox: [] };
+  let browsers;
   try {
-    // Firefox takes ~8 s to start: every browser starts at once.
-    const launching = [
-      launchAll(chromiumVariants, (v) => chromium.launch({ extension: v.extension === 'floor' ? floorDir : v.extension })),
-      launchAll(opts.firefox ? FIREFOX_VARIANTS : [], (v) => firefox.launch({ extension: v.extension })),
-    ];
-    const [chromiumLaunch, firefoxLaunch] = await Promise.allSettled(launching);
-    variants = chromiumLaunch.value ?? [];
-    ffVariants = firefoxLaunch.value ?? [];
-    for (const r of [chromiumLaunch, firefoxLaunch]) if (r.status === 'rejected') throw r.reason;
-    browsers.chromium = (await variants[0].h.cdp.send('Browser.getVersion')).product;
-    if (opts.firefox) browsers.firefox = await ffVariants[0].h.browser.version();
-    log(quiet, started, 'browsers launched');
-    const loadVariants = variants.filter((v) => LOAD_VARIANTS.includes(v.key));
-    const panelVariant = variants.find((v) => v.panel);
-
+    launched = await launchBrowsers(chromiumVariants, firefoxVariants, writeFloorExtension());
+    browsers = await browserVersions(launched);
+    progress('browsers launched');
     if (opts.warmUp) {
-      log(quiet, started, 'warm-up (not recorded)');
-      for (const v of variants) await chromiumFlood(v, siteUrl, Math.min(2000, opts.floodEvents));
-      for (const v of loadVariants) await chromiumLoad(v, fixtures.page(NO_HUBSPOT_PAGE));
-      for (const v of ffVariants) await firefoxFlood(v, siteUrl, Math.min(2000, opts.floodEvents));
+      progress('warm-up (not recorded)');
+      await warmUp(launched, servers, opts);
     }
-    for (let run = 0; run < opts.runs; run++) {
-      log(quiet, started, `run ${run + 1}/${opts.runs}: flood`);
-      for (const v of rotated(variants, run)) push(samples.flood, v.key, await chromiumFlood(v, siteUrl, opts.floodEvents));
-      log(quiet, started, 'page without HubSpot');
-      for (let i = 0; i < opts.loadsPerRun; i++) {
-        for (const v of rotated(loadVariants, run + i)) push(samples.load, v.key, await chromiumLoad(v, fixtures.page(NO_HUBSPOT_PAGE)));
-      }
-      log(quiet, started, 'latency');
-      samples.latencyMs.push(...await panelLatency(panelVariant, siteUrl, opts.latencyEvents, opts.latencyGapMs));
-      log(quiet, started, 'firefox flood');
-      for (const v of rotated(ffVariants, run)) push(samples.firefoxFlood, v.key, await firefoxFlood(v, siteUrl, opts.floodEvents));
-    }
+    for (let run = 0; run < opts.runs; run++) await measureRun(run, launched, servers, opts, samples, progress);
   } finally {
-    await closeAll(variants);
-    await closeAll(ffVariants);
+    await closeAll([...launched.chromium, ...launched.firefox]);
     await fixtures.close();
     await site.close();
   }
   const medians = mediansOf(samples);
   const report = {
     date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30) },
+    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), loadAverageAtEnd: os.loadavg().map((x) => Number(x.toFixed(1))) },
     browsers,
     options: { ...opts, out: undefined },
     durationS: Math.round((Date.now() - started) / 1000),
     variants: Object.fromEntries([...chromiumVariants.map((v) => [`chromium.${v.key}`, v.label]),
-      ...FIREFOX_VARIANTS.map((v) => [`firefox.${v.key}`, v.label])]),
+      ...firefoxVariants.map((v) => [`firefox.${v.key}`, v.label])]),
     figures: figuresOf(medians, samples, opts),
     medians,
     samples,
@@ -463,7 +481,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const opts = options();
   const report = await runPageBench(opts);
   console.log(`\nPage side of the built extension (${report.browsers.chromium}${report.browsers.firefox ? `, ${report.browsers.firefox}` : ''}; `
-    + `${opts.runs} interleaved runs, medians; ${report.machine.cpus} cores; ${report.durationS} s)`);
+    + `${opts.runs} interleaved runs, medians; ${report.machine.cpus} cores, load average ${report.machine.loadAverageAtEnd.join(' ')}; ${report.durationS} s)`);
   console.log(figuresTable(report));
   console.log(`\nMedians per variant (flood: ${opts.floodEvents} events; load: ${opts.runs * opts.loadsPerRun} fresh-tab loads of a page without HubSpot)`);
   console.log(mediansTable(report));
