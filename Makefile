@@ -10,7 +10,9 @@
 #                   (e2e in Chromium and Firefox ESR; E2E_BROWSERS=chromium or =firefox for one)
 #   make demo       node tests/demo.mjs (simulator + the browser with the extension and devtools);
 #                   BROWSER=firefox for Firefox ESR (default chromium)
-#   make bench      figures for the Rust core at 100,000 events (and tests/bench.mjs if present)
+#   make bench      figures for the Rust core at 100,000 events, the page hook in isolation
+#                   (tests/bench/hook.mjs) and the built extension's page cost (tests/bench/page.mjs:
+#                   target/bench/page.json; BENCH_RUNS=9); not part of make test (a smoke run of it is)
 #   make clean      remove target/ and dist/   (make distclean also removes node_modules/ and .tools/)
 #
 # Everything works offline except for the package registries (crates.io, npm, Debian).
@@ -128,7 +130,8 @@ demo: tools dist
 
 bench: tools dist
 	cargo run --release --quiet --example bench
-	@if [ -f tests/bench.mjs ]; then node tests/bench.mjs; fi
+	node tests/bench/hook.mjs
+	node tests/bench/page.mjs
 
 # ---------------------------------------------------------------------------------------- clean
 

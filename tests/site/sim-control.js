@@ -89,6 +89,29 @@
     });
   }
 
+  // Resolves with the first message of `type` the chat iframe `win` posts, or null after `ms`.
+  function waitForFrameReply(win, type, ms) {
+    return new Promise(function (resolve) {
+      function onMessage(event) {
+        if (event.source !== win || typeof event.data !== 'string') return;
+        var msg;
+        try {
+          msg = JSON.parse(event.data);
+        } catch (e) {
+          return;
+        }
+        if (msg && msg.type === type) done(msg);
+      }
+      function done(value) {
+        window.removeEventListener('message', onMessage);
+        clearTimeout(timer);
+        resolve(value);
+      }
+      var timer = setTimeout(function () { done(null); }, ms);
+      window.addEventListener('message', onMessage);
+    });
+  }
+
   window.addEventListener('hubspot-sim:state', function (event) {
     lastState = event.detail;
     renderPanelState();
@@ -187,33 +210,26 @@
       });
     },
 
+    // The chat iframe posts n events, one every gapMs ms (payloads as in flood(): the i-th
+    // carries i). Resolves with when each was posted (performance.timeOrigin + now() in the
+    // iframe), or null when there is no iframe or it does not answer in time.
+    emitSeries: function (n, gapMs, eventType) {
+      eventType = eventType || 'conversationStarted';
+      var el = frame();
+      if (!el || !el.contentWindow) return Promise.resolve(null);
+      var answer = waitForFrameReply(el.contentWindow, 'sim-series-done', n * gapMs + 5000);
+      postToFrame({ type: 'sim-series', count: n, gapMs: gapMs, eventType: eventType });
+      return answer.then(function (msg) { return msg && msg.posted; });
+    },
+
     // Number of track-api-usage messages the current chat iframe received (a new iframe after a
     // reset starts at 0). Resolves null when there is no iframe or it does not answer in 1 s.
     usageCount: function () {
       var el = frame();
       if (!el || !el.contentWindow) return Promise.resolve(null);
-      var win = el.contentWindow;
-      return new Promise(function (resolve) {
-        function onMessage(event) {
-          if (event.source !== win || typeof event.data !== 'string') return;
-          var msg;
-          try {
-            msg = JSON.parse(event.data);
-          } catch (e) {
-            return;
-          }
-          if (!msg || msg.type !== 'sim-usage') return;
-          done(msg.count);
-        }
-        function done(value) {
-          window.removeEventListener('message', onMessage);
-          clearTimeout(timer);
-          resolve(value);
-        }
-        var timer = setTimeout(function () { done(null); }, 1000);
-        window.addEventListener('message', onMessage);
-        postToFrame({ type: 'sim-get-usage' });
-      });
+      var answer = waitForFrameReply(el.contentWindow, 'sim-usage', 1000);
+      postToFrame({ type: 'sim-get-usage' });
+      return answer.then(function (msg) { return msg && msg.count; });
     },
 
     // Resolves with the loader state once the current chat iframe fired `load` and its

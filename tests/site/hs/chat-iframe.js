@@ -6,7 +6,9 @@
 // Commands it accepts from the parent window (JSON strings):
 //   loader:     track-api-usage (only counted), open-change-request {isOpen}, refresh-widget {openToNewThread}
 //   simulator:  sim-emit {eventType, payload, uuid?} (uuid null: sent without one), sim-open-change {isOpen, isUser},
-//               sim-flood {count, eventType}, sim-get-usage  → replies {type:'sim-usage', count}
+//               sim-flood {count, eventType}, sim-series {count, gapMs, eventType}
+//                 → replies {type:'sim-series-done', posted} once the last was posted,
+//               sim-get-usage  → replies {type:'sim-usage', count}
 (function () {
   'use strict';
 
@@ -122,6 +124,22 @@
     return { message: 'flood ' + i };
   }
 
+  // `count` events `gapMs` apart (payloads as in a flood: the i-th carries i). Replies with when
+  // each was posted (performance.timeOrigin + now(), comparable across processes).
+  function emitSeries(count, gapMs, eventType) {
+    var posted = [];
+    function next() {
+      if (posted.length >= count) {
+        parent.postMessage(JSON.stringify({ type: 'sim-series-done', posted: posted }), parentOrigin);
+        return;
+      }
+      posted.push(performance.timeOrigin + performance.now());
+      apiEvent(eventType, floodPayload(eventType, posted.length));
+      setTimeout(next, gapMs);
+    }
+    next();
+  }
+
   window.addEventListener('message', function (event) {
     if (event.source !== parent) return;
     if (parentOrigin !== '*' && event.origin !== parentOrigin) return;
@@ -157,6 +175,10 @@
         for (var i = 1; i <= count; i++) apiEvent(eventType, floodPayload(eventType, i));
         break;
       }
+      case 'sim-series':
+        emitSeries(Math.max(0, Math.min(Number(msg.count) || 0, 10000)), Math.max(0, Number(msg.gapMs) || 0),
+          typeof msg.eventType === 'string' ? msg.eventType : 'conversationStarted');
+        break;
       case 'sim-get-usage':
         parent.postMessage(JSON.stringify({ type: 'sim-usage', count: usageCount }), parentOrigin);
         break;

@@ -1,4 +1,4 @@
-// make bench, page side: the cost of the page hook measured side by side in one Chromium, fresh
+// make bench, the page hook IN ISOLATION (an init script, no extension): its cost measured side by side in one Chromium, fresh
 // context per load, the variants interleaved. "none" twice (the second is the noise control), an
 // EMPTY document_start script (the physical floor of being there), and the hook. Figures, not
 // assertions: medians, and ratios to "none".
@@ -6,7 +6,7 @@
 //     and the page's script time at `load` (CDP Performance ScriptDuration);
 //   - a HubSpot page (the hook tests' fake loader, fixtures/page.html?autoboot): script time until
 //     the chat iframe has loaded.
-import * as L from './hook/lib.mjs';
+import * as L from '../hook/lib.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS || 21);
 const VARIANTS = [

@@ -1,0 +1,490 @@
+// make bench, the page side of the BUILT extension (issue 10, point 5): what it costs the pages it
+// runs in, measured side by side in one run, each variant in its own browser launched once and
+// reused, the variants interleaved (rotated order per run), medians, ratios to "none".
+//
+// Chromium variants:
+//   none          no extension
+//   noise         a second no-extension browser: the noise control (its ratio to "none" is noise)
+//   ext           dist/chrome, DevTools closed
+//   panel         dist/chrome in its own browser, the REAL devtools panel "HubSpot Chat" open for the tab
+//   devtools      no extension, DevTools open for the tab (what DevTools alone costs: the reference for "panel")
+//   floor         an extension whose only content script is an EMPTY MAIN-world script at document_start
+// Firefox: none / ext (dist/firefox), the flood only.
+//
+// Measures:
+//   flood     tests/site/index.html?panel=off, hsSim.flood(N): the chat iframe posts N external-api-event
+//             messages back to back. Chromium: CDP Performance.getMetrics of the PAGE target, TaskDuration
+//             (main-thread busy time) and ScriptDuration deltas from just before the flood until the page
+//             is quiet again (< 1% busy over 250 ms). The chat iframe is cross-site (127.0.0.1 vs
+//             localhost), so with site isolation it runs in its own process and none of its work is counted
+//             (checked: `chatIframeOutOfProcess`). Firefox has no such metrics: the wall time from the flood's
+//             start until the page's loader handled the last event, measured in the page.
+//   load      a page without HubSpot (tests/hook/fixtures/bench.html), fresh tab per load: when its first
+//             <head> script ran (window.firstScriptAt) and ScriptDuration at `load`.
+//   latency   (panel only) N events 20 ms apart from the chat iframe (hsSim.emitSeries), from each post in
+//             the iframe to its row in the panel's DOM (a MutationObserver in the panel frame), both clocks
+//             performance.timeOrigin + now().
+//
+//   node tests/bench/page.mjs      env: BENCH_RUNS (default 9), BENCH_SMOKE=1 (tiny sizes), BENCH_FIREFOX=0
+// Writes target/bench/page.json (all samples, medians, figures). runPageBench() is also the smoke test's.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as chromium from '../harness/chromium.mjs';
+import * as firefox from '../harness/firefox.mjs';
+import { REPO_ROOT, pollUntil, sleep } from '../harness/driver.mjs';
+import { startSite, simReady } from '../harness/site.mjs';
+import { waitForPanelReady } from '../harness/panel-ui.mjs';
+import { startServer as startFixtureServer } from '../hook/lib.mjs';
+
+export const OUT_DIR = path.join(REPO_ROOT, 'target/bench');
+const FLOOD_PAGE = 'index.html?panel=off';
+const NO_HUBSPOT_PAGE = 'bench.html';
+const QUIET = { windowMs: 250, maxBusyMs: 2.5, timeoutMs: 60000 };
+const LATENCY_ID_BASE = 2000000000; // hsSim's series payloads: conversationId = base + i (i from 1)
+
+export function options(env = process.env) {
+  const smoke = env.BENCH_SMOKE === '1';
+  return {
+    runs: Number(env.BENCH_RUNS || 9),
+    smoke,
+    floodEvents: smoke ? 200 : 20000,
+    latencyEvents: smoke ? 5 : 50,
+    latencyGapMs: 20,
+    loadsPerRun: smoke ? 1 : 3,
+    warmUp: !smoke,
+    controls: !smoke, // the noise-control and DevTools-alone browsers (not figures of their own)
+    firefox: env.BENCH_FIREFOX !== '0',
+    out: path.join(OUT_DIR, smoke ? 'page-smoke.json' : 'page.json'),
+  };
+}
+
+// ------------------------------------------------------------------------------ variants
+
+const CHROMIUM_VARIANTS = [
+  { key: 'none', label: 'no extension', extension: null },
+  { key: 'noise', label: 'no extension (noise control)', extension: null, control: true },
+  { key: 'ext', label: 'extension, DevTools closed', extension: chromium.DIST_CHROME },
+  { key: 'panel', label: 'extension, panel open', extension: chromium.DIST_CHROME, panel: true },
+  { key: 'devtools', label: 'no extension, DevTools open', extension: null, devtools: true, control: true },
+  { key: 'floor', label: 'empty MAIN-world script (floor)', extension: 'floor' },
+];
+const LOAD_VARIANTS = ['none', 'noise', 'ext', 'floor'];
+const FIREFOX_VARIANTS = [
+  { key: 'none', label: 'no extension', extension: null },
+  { key: 'ext', label: 'extension, DevTools closed', extension: firefox.DIST_FIREFOX },
+];
+
+/** An MV3 extension whose only content script is an empty MAIN-world script at document_start. */
+export function writeFloorExtension(dir = path.join(OUT_DIR, 'floor-ext')) {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({
+    manifest_version: 3,
+    name: 'Bench floor: an empty content script',
+    version: '1.0',
+    content_scripts: [{ matches: ['http://*/*', 'https://*/*'], js: ['empty.js'], run_at: 'document_start', world: 'MAIN' }],
+  }, null, 2));
+  fs.writeFileSync(path.join(dir, 'empty.js'), '');
+  return dir;
+}
+
+/** Launches every variant's browser at once; if one fails, closes the others. */
+async function launchAll(list, launch) {
+  const settled = await Promise.allSettled(list.map(async (v) => ({ ...v, h: await launch(v) })));
+  const launched = settled.filter((r) => r.status === 'fulfilled').map((r) => r.value);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) {
+    await closeAll(launched);
+    throw failed.reason;
+  }
+  return launched;
+}
+
+async function closeAll(variants) {
+  for (const v of variants) await v.h.close().catch(() => {});
+}
+
+/** Run i takes the variants in a rotated order, so no variant always goes first or last. */
+const rotated = (list, i) => list.map((_, k) => list[(k + i) % list.length]);
+
+// ------------------------------------------------------------------------------ Chromium metrics
+
+async function metrics(cdp) {
+  const { metrics: list } = await cdp.send('Performance.getMetrics');
+  const get = (name) => 1000 * list.find((m) => m.name === name).value;
+  return { busyMs: get('TaskDuration'), scriptMs: get('ScriptDuration') };
+}
+
+/** Waits until the page is quiet (under 1% busy for 250 ms); returns the metrics at the START of that window. */
+async function quietMetrics(cdp, { windowMs, maxBusyMs, timeoutMs } = QUIET) {
+  const deadline = Date.now() + timeoutMs;
+  let previous = await metrics(cdp);
+  for (;;) {
+    await sleep(windowMs);
+    const current = await metrics(cdp);
+    if (current.busyMs - previous.busyMs < maxBusyMs) return previous;
+    if (Date.now() > deadline) throw new Error(`the page did not become quiet within ${timeoutMs} ms`);
+    previous = current;
+  }
+}
+
+async function performanceSession(h, page) {
+  const cdp = await h.context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  return cdp;
+}
+
+/** DevTools for the tab without any extension panel (Target.openDevTools); returns its closer. */
+async function openPlainDevtools(h, page) {
+  const { targetId } = await h.cdp.send('Target.openDevTools', { targetId: await h.targetIdOf(page) });
+  await pollUntil(async () => (await h.targets()).some((t) => t.targetId === targetId), { message: 'the devtools window' });
+  await sleep(1000); // the frontend boots and attaches its agents to the page
+  return { close: () => h.cdp.send('Target.closeTarget', { targetId }).catch(() => {}) };
+}
+
+async function openDevtoolsFor(variant, page) {
+  if (variant.panel) {
+    const panel = await variant.h.openDevtoolsPanel(page);
+    await waitForPanelReady(panel);
+    return panel;
+  }
+  if (variant.devtools) return openPlainDevtools(variant.h, page);
+  return null;
+}
+
+/** Is the page's chat iframe a target of its own (an out-of-process frame)? */
+async function chatIframeOutOfProcess(h) {
+  return (await h.targets()).some((t) => t.type === 'iframe' && t.url.includes('chat-iframe'));
+}
+
+/** The page side of hsSim.flood(n) in one fresh tab: busy and script time from the flood to quiet. */
+async function chromiumFlood(variant, siteUrl, n) {
+  const page = await variant.h.newPage(siteUrl(FLOOD_PAGE));
+  let devtools = null;
+  try {
+    await simReady(page);
+    devtools = await openDevtoolsFor(variant, page);
+    const cdp = await performanceSession(variant.h, page);
+    const before = await quietMetrics(cdp);
+    const { dispatched, wallMs, firstEventMs } = await floodInPage(page, n);
+    const after = await quietMetrics(cdp);
+    if (dispatched !== n) throw new Error(`${variant.key}: the loader dispatched ${dispatched} of ${n} flood events`);
+    return {
+      busyMs: after.busyMs - before.busyMs,
+      scriptMs: after.scriptMs - before.scriptMs,
+      wallMs,
+      firstEventMs,
+      chatIframeOutOfProcess: await chatIframeOutOfProcess(variant.h),
+    };
+  } finally {
+    await devtools?.close();
+    await page.close().catch(() => {});
+  }
+}
+
+/**
+ * In the page: hsSim.flood(n), and the time until its loader handled the last event. Counts the
+ * dispatches itself: hsSim.flood() gives up 300 ms without one, and with DevTools open the first can
+ * take longer to arrive.
+ */
+function floodInPage(page, n) {
+  return page.evaluate((count) => new Promise((resolve) => {
+    const start = performance.now();
+    let dispatched = 0;
+    let firstAt = NaN;
+    let lastAt = NaN;
+    const finish = () => {
+      window.removeEventListener('hubspot-sim:dispatched', onDispatch);
+      clearTimeout(timer);
+      resolve({ dispatched, wallMs: lastAt - start, firstEventMs: firstAt - start });
+    };
+    const onDispatch = (e) => {
+      if (e.detail.via !== 'iframe' || e.detail.eventType !== 'unreadConversationCountChanged') return;
+      lastAt = performance.now();
+      if (dispatched++ === 0) firstAt = lastAt;
+      if (dispatched >= count) finish();
+    };
+    const timer = setTimeout(finish, 60000);
+    window.addEventListener('hubspot-sim:dispatched', onDispatch);
+    window.hsSim.flood(count);
+  }), n);
+}
+
+/** A page without HubSpot in a fresh tab: when its first <head> script ran, and ScriptDuration at `load`. */
+async function chromiumLoad(variant, url) {
+  const page = await variant.h.context.newPage();
+  try {
+    const cdp = await performanceSession(variant.h, page);
+    await page.goto(url, { waitUntil: 'load' });
+    const { scriptMs } = await metrics(cdp);
+    return { firstScriptMs: await page.evaluate(() => window.firstScriptAt), scriptMs };
+  } finally {
+    await page.close().catch(() => {});
+  }
+}
+
+/** Ms from each event's post in the chat iframe to its row in the devtools panel's DOM. */
+async function panelLatency(variant, siteUrl, n, gapMs) {
+  const page = await variant.h.newPage(siteUrl(FLOOD_PAGE));
+  let panel = null;
+  try {
+    await simReady(page);
+    panel = await openDevtoolsFor(variant, page);
+    await panel.evaluate(stampRowsWhenShown);
+    const posted = await page.evaluate(([count, gap]) => window.hsSim.emitSeries(count, gap), [n, gapMs]);
+    if (!posted || posted.length !== n) throw new Error(`hsSim.emitSeries(${n}) answered ${JSON.stringify(posted)}`);
+    const shown = await panel.waitFor(`(() => { const s = window.__benchShown; return Object.keys(s).length >= ${n} && s; })()`,
+      { timeout: 30000, message: `${n} conversationStarted rows in the panel` });
+    return posted.map((at, i) => shown[LATENCY_ID_BASE + i + 1] - at);
+  } finally {
+    await panel?.close();
+    await page.close().catch(() => {});
+  }
+}
+
+/** Runs in the panel: stamps the first time each conversationStarted row (by its conversationId) is in the DOM. */
+function stampRowsWhenShown() {
+  const shown = {};
+  const seen = new WeakSet();
+  const stamp = () => {
+    const now = performance.timeOrigin + performance.now();
+    for (const row of document.querySelectorAll('[data-event-name="conversationStarted"]')) {
+      if (seen.has(row)) continue;
+      seen.add(row);
+      const id = /"conversationId":\s*(\d+)/.exec(row.textContent + (row.getAttribute('title') ?? ''))?.[1];
+      if (id && !(id in shown)) shown[id] = now;
+    }
+  };
+  window.__benchShown = shown;
+  new MutationObserver(stamp).observe(document.body, { childList: true, subtree: true, characterData: true });
+  return true;
+}
+
+// ------------------------------------------------------------------------------ Firefox
+
+async function firefoxFlood(variant, siteUrl, n) {
+  const page = await variant.h.newPage(siteUrl(FLOOD_PAGE));
+  try {
+    await simReady(page);
+    await sleep(300); // let the page settle, as the Chromium side waits for quiet
+    const { dispatched, wallMs } = await floodInPage(page, n);
+    if (dispatched !== n) throw new Error(`firefox ${variant.key}: the loader dispatched ${dispatched} of ${n} flood events`);
+    return { wallMs };
+  } finally {
+    await page.close().catch(() => {});
+  }
+}
+
+// ------------------------------------------------------------------------------ the run
+
+export const median = (xs) => {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+/** Nearest-rank percentile. */
+export const percentile = (xs, p) => {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN;
+};
+
+function emptySamples(keys, fields) {
+  return Object.fromEntries(keys.map((k) => [k, Object.fromEntries(fields.map((f) => [f, []]))]));
+}
+
+function push(samples, key, result) {
+  for (const [field, value] of Object.entries(result)) samples[key][field]?.push(value);
+}
+
+/** Every variant's browser, started at once (Firefox takes ~8 s to start): {chromium, firefox} variant lists. */
+async function launchBrowsers(chromiumVariants, firefoxVariants, floorDir) {
+  const [c, f] = await Promise.allSettled([
+    launchAll(chromiumVariants, (v) => chromium.launch({ extension: v.extension === 'floor' ? floorDir : v.extension })),
+    launchAll(firefoxVariants, (v) => firefox.launch({ extension: v.extension })),
+  ]);
+  const launched = { chromium: c.value ?? [], firefox: f.value ?? [] };
+  const failed = [c, f].find((r) => r.status === 'rejected');
+  if (failed) {
+    await closeAll([...launched.chromium, ...launched.firefox]);
+    throw failed.reason;
+  }
+  return launched;
+}
+
+async function browserVersions(launched) {
+  return {
+    chromium: (await launched.chromium[0].h.cdp.send('Browser.getVersion')).product,
+    firefox: launched.firefox.length ? await launched.firefox[0].h.browser.version() : undefined,
+  };
+}
+
+/** One interleaved run: every measure in every variant, the variants' order rotated by `run`. */
+async function measureRun(run, launched, servers, opts, samples, progress) {
+  const loadVariants = launched.chromium.filter((v) => LOAD_VARIANTS.includes(v.key));
+  progress(`run ${run + 1}/${opts.runs}: flood`);
+  for (const v of rotated(launched.chromium, run)) push(samples.flood, v.key, await chromiumFlood(v, servers.siteUrl, opts.floodEvents));
+  progress('page without HubSpot');
+  for (let i = 0; i < opts.loadsPerRun; i++) {
+    for (const v of rotated(loadVariants, run + i)) push(samples.load, v.key, await chromiumLoad(v, servers.noHubspotUrl));
+  }
+  progress('latency');
+  const panelVariant = launched.chromium.find((v) => v.panel);
+  samples.latencyMs.push(...await panelLatency(panelVariant, servers.siteUrl, opts.latencyEvents, opts.latencyGapMs));
+  progress('firefox flood');
+  for (const v of rotated(launched.firefox, run)) push(samples.firefoxFlood, v.key, await firefoxFlood(v, servers.siteUrl, opts.floodEvents));
+}
+
+/** A first, smaller round in every variant, not recorded: caches and compilers of the browsers warmed up. */
+async function warmUp(launched, servers, opts) {
+  const n = Math.min(2000, opts.floodEvents);
+  for (const v of launched.chromium) await chromiumFlood(v, servers.siteUrl, n);
+  for (const v of launched.chromium.filter((x) => LOAD_VARIANTS.includes(x.key))) await chromiumLoad(v, servers.noHubspotUrl);
+  for (const v of launched.firefox) await firefoxFlood(v, servers.siteUrl, n);
+}
+
+export async function runPageBench(opts = options(), { quiet = false } = {}) {
+  const started = Date.now();
+  const progress = (what) => { if (!quiet) console.error(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${what}`); };
+  const chromiumVariants = CHROMIUM_VARIANTS.filter((v) => opts.controls || !v.control);
+  const firefoxVariants = opts.firefox ? FIREFOX_VARIANTS : [];
+  const samples = {
+    flood: emptySamples(chromiumVariants.map((v) => v.key), ['busyMs', 'scriptMs', 'wallMs', 'firstEventMs', 'chatIframeOutOfProcess']),
+    load: emptySamples(LOAD_VARIANTS.filter((k) => chromiumVariants.some((v) => v.key === k)), ['firstScriptMs', 'scriptMs']),
+    latencyMs: [],
+    firefoxFlood: emptySamples(firefoxVariants.map((v) => v.key), ['wallMs']),
+  };
+  const site = await startSite();
+  const fixtures = await startFixtureServer();
+  const servers = { siteUrl: (rel) => new URL(rel, site.url).href, noHubspotUrl: fixtures.page(NO_HUBSPOT_PAGE) };
+  let launched = { chromium: [], firefox: [] };
+  let browsers;
+  try {
+    launched = await launchBrowsers(chromiumVariants, firefoxVariants, writeFloorExtension());
+    browsers = await browserVersions(launched);
+    progress('browsers launched');
+    if (opts.warmUp) {
+      progress('warm-up (not recorded)');
+      await warmUp(launched, servers, opts);
+    }
+    for (let run = 0; run < opts.runs; run++) await measureRun(run, launched, servers, opts, samples, progress);
+  } finally {
+    await closeAll([...launched.chromium, ...launched.firefox]);
+    await fixtures.close();
+    await site.close();
+  }
+  const medians = mediansOf(samples);
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), loadAverageAtEnd: os.loadavg().map((x) => Number(x.toFixed(1))) },
+    browsers,
+    options: { ...opts, out: undefined },
+    durationS: Math.round((Date.now() - started) / 1000),
+    variants: Object.fromEntries([...chromiumVariants.map((v) => [`chromium.${v.key}`, v.label]),
+      ...firefoxVariants.map((v) => [`firefox.${v.key}`, v.label])]),
+    figures: figuresOf(medians, samples, opts),
+    medians,
+    samples,
+  };
+  fs.mkdirSync(path.dirname(opts.out), { recursive: true });
+  fs.writeFileSync(opts.out, JSON.stringify(report, null, 1));
+  return report;
+}
+
+function mediansOf(samples) {
+  const of = (group) => Object.fromEntries(Object.entries(group).map(([key, fields]) => [key,
+    Object.fromEntries(Object.entries(fields).filter(([, xs]) => typeof xs[0] !== 'boolean').map(([f, xs]) => [f, median(xs)]))]));
+  return { flood: of(samples.flood), load: of(samples.load), firefoxFlood: of(samples.firefoxFlood) };
+}
+
+// ------------------------------------------------------------------------------ figures
+
+/**
+ * The issue's figures: `value` for the extension (or the panel), `floor` for the empty script,
+ * `noise` for the second no-extension browser, each against the same run's "none".
+ */
+export function figuresOf(m, samples, opts) {
+  // undefined (a blank cell) for a variant this run left out
+  const ratio = (group, field, key) => (m[group][key] ? m[group][key][field] / m[group].none[field] : undefined);
+  const delta = (group, field, key) => (m[group][key] ? m[group][key][field] - m[group].none[field] : undefined);
+  const ffRatio = opts.firefox ? m.firefoxFlood.ext.wallMs / m.firefoxFlood.none.wallMs : NaN;
+  const n = opts.floodEvents.toLocaleString('en-US');
+  return [
+    { id: 'flood_busy_closed', figure: `page busy time, ${n}-event flood, DevTools closed`, unit: '×', target: 1.05,
+      value: ratio('flood', 'busyMs', 'ext'), floor: ratio('flood', 'busyMs', 'floor'), noise: ratio('flood', 'busyMs', 'noise') },
+    { id: 'flood_busy_panel', figure: `page busy time, ${n}-event flood, panel open`, unit: '×', target: 1.25,
+      value: ratio('flood', 'busyMs', 'panel'), reference: ratio('flood', 'busyMs', 'devtools'), noise: ratio('flood', 'busyMs', 'noise') },
+    { id: 'flood_script_closed', figure: `page script time, ${n}-event flood, DevTools closed`, unit: '×', target: 1.05,
+      value: ratio('flood', 'scriptMs', 'ext'), floor: ratio('flood', 'scriptMs', 'floor'), noise: ratio('flood', 'scriptMs', 'noise') },
+    { id: 'first_script_delay', figure: 'no HubSpot: first <head> script delayed by', unit: 'ms', target: 0.5,
+      value: delta('load', 'firstScriptMs', 'ext'), floor: delta('load', 'firstScriptMs', 'floor'), noise: delta('load', 'firstScriptMs', 'noise') },
+    { id: 'load_script', figure: 'no HubSpot: extension script time at load', unit: 'ms', target: 0.5,
+      value: delta('load', 'scriptMs', 'ext'), floor: delta('load', 'scriptMs', 'floor'), noise: delta('load', 'scriptMs', 'noise') },
+    { id: 'latency_p50', figure: `event → panel row, p50 (${opts.latencyEvents} events ${opts.latencyGapMs} ms apart)`, unit: 'ms', target: 20,
+      value: percentile(samples.latencyMs, 50) },
+    { id: 'latency_p95', figure: `event → panel row, p95 (${opts.latencyEvents} events ${opts.latencyGapMs} ms apart)`, unit: 'ms', target: 50,
+      value: percentile(samples.latencyMs, 95) },
+    { id: 'firefox_flood', figure: `Firefox: flood wall time, DevTools closed`, unit: '×', target: null, value: ffRatio },
+  ].map((f) => ({ ...f, verdict: verdict(f) }));
+}
+
+function verdict(f) {
+  if (!Number.isFinite(f.value)) return 'n/a';
+  if (f.target === null) return '—';
+  return f.value <= f.target ? 'ok' : 'OVER';
+}
+
+function format(x, unit) {
+  if (!Number.isFinite(x)) return 'n/a';
+  if (unit === '×') return `${x.toFixed(2)}×`;
+  return `${x < 0 ? '−' : '+'}${Math.abs(x).toFixed(2)} ms`;
+}
+
+const formatTarget = (f) => (f.target === null ? '—' : `≤ ${f.unit === '×' ? `${f.target.toFixed(2)}×` : `${f.target} ms`}`);
+
+/** The figures as a text table: figure, target, measured, verdict, and the floor/noise/reference columns. */
+export function figuresTable(report) {
+  const rows = [['figure', 'target', 'measured', 'verdict', 'floor (empty script)', 'noise (2nd none)', 'DevTools alone']];
+  for (const f of report.figures) {
+    const plain = f.id.startsWith('latency') ? (x) => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : 'n/a') : (x) => format(x, f.unit);
+    rows.push([f.figure, formatTarget(f), plain(f.value), f.verdict,
+      ...[f.floor, f.noise, f.reference].map((x) => (x === undefined ? '' : plain(x)))]);
+  }
+  return textTable(rows);
+}
+
+/** Absolute medians per variant. */
+export function mediansTable(report) {
+  const m = report.medians;
+  const ms = (x) => (Number.isFinite(x) ? x.toFixed(2) : '');
+  const rows = [['variant', 'flood busy ms', 'flood script ms', 'flood wall ms', 'first script at ms', 'script at load ms']];
+  for (const [key, label] of Object.entries(report.variants)) {
+    const [browser, k] = key.split('.');
+    const flood = browser === 'firefox' ? m.firefoxFlood[k] : m.flood[k];
+    const load = browser === 'chromium' ? m.load[k] : undefined;
+    if (!flood) continue;
+    rows.push([`${browser}: ${label}`, ms(flood.busyMs), ms(flood.scriptMs), ms(flood.wallMs), ms(load?.firstScriptMs), ms(load?.scriptMs)]);
+  }
+  return textTable(rows);
+}
+
+function textTable(rows) {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => [...r[c]].length)));
+  const line = (r) => r.map((cell, c) => cell + ' '.repeat(widths[c] - [...cell].length)).join('  ').trimEnd();
+  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+// ------------------------------------------------------------------------------ main
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const opts = options();
+  const report = await runPageBench(opts);
+  console.log(`\nPage side of the built extension (${report.browsers.chromium}${report.browsers.firefox ? `, ${report.browsers.firefox}` : ''}; `
+    + `${opts.runs} interleaved runs, medians; ${report.machine.cpus} cores, load average ${report.machine.loadAverageAtEnd.join(' ')}; ${report.durationS} s)`);
+  console.log(figuresTable(report));
+  console.log(`\nMedians per variant (flood: ${opts.floodEvents} events; load: ${opts.runs * opts.loadsPerRun} fresh-tab loads of a page without HubSpot)`);
+  console.log(mediansTable(report));
+  console.log(`\nchat iframe out of process (so not in the page's figures): ${report.samples.flood.none.chatIframeOutOfProcess.every(Boolean)}`);
+  console.log(`samples and medians: ${path.relative(process.cwd(), opts.out)}`);
+}
