@@ -55,6 +55,35 @@
   }
 
   // Posts a command to the chat iframe; false when there is none.
+  // Asks the current chat iframe for its usage counter: resolves {count, usage}, or null without an
+  // iframe or when it does not answer in 1 s.
+  function askUsage() {
+    var el = frame();
+    if (!el || !el.contentWindow) return Promise.resolve(null);
+    var win = el.contentWindow;
+    return new Promise(function (resolve) {
+      function onMessage(event) {
+        if (event.source !== win || typeof event.data !== 'string') return;
+        var msg;
+        try {
+          msg = JSON.parse(event.data);
+        } catch (e) {
+          return;
+        }
+        if (!msg || msg.type !== 'sim-usage') return;
+        done({ count: msg.count, usage: msg.usage });
+      }
+      function done(value) {
+        window.removeEventListener('message', onMessage);
+        clearTimeout(timer);
+        resolve(value);
+      }
+      var timer = setTimeout(function () { done(null); }, 1000);
+      window.addEventListener('message', onMessage);
+      postToFrame({ type: 'sim-get-usage' });
+    });
+  }
+
   function postToFrame(message) {
     var el = frame();
     if (!el || !el.contentWindow) return false;
@@ -190,30 +219,13 @@
     // Number of track-api-usage messages the current chat iframe received (a new iframe after a
     // reset starts at 0). Resolves null when there is no iframe or it does not answer in 1 s.
     usageCount: function () {
-      var el = frame();
-      if (!el || !el.contentWindow) return Promise.resolve(null);
-      var win = el.contentWindow;
-      return new Promise(function (resolve) {
-        function onMessage(event) {
-          if (event.source !== win || typeof event.data !== 'string') return;
-          var msg;
-          try {
-            msg = JSON.parse(event.data);
-          } catch (e) {
-            return;
-          }
-          if (!msg || msg.type !== 'sim-usage') return;
-          done(msg.count);
-        }
-        function done(value) {
-          window.removeEventListener('message', onMessage);
-          clearTimeout(timer);
-          resolve(value);
-        }
-        var timer = setTimeout(function () { done(null); }, 1000);
-        window.addEventListener('message', onMessage);
-        postToFrame({ type: 'sim-get-usage' });
-      });
+      return askUsage().then(function (reply) { return reply ? reply.count : null; });
+    },
+
+    // The track-api-usage messages the current chat iframe received, in order: [{name, method}]
+    // (what HubSpot's usage report would record). null like usageCount().
+    usageReports: function () {
+      return askUsage().then(function (reply) { return reply ? reply.usage : null; });
     },
 
     // Resolves with the loader state once the current chat iframe fired `load` and its
