@@ -503,7 +503,7 @@ impl PanelState {
     /// or, when the user opted in, a `widgetHidden` event heard with `on()`.
     pub fn render_verdict(&self) -> Option<RenderVerdict> {
         let current = &self.entries[self.current_document_start()..];
-        let (index, decisive) = current.iter().enumerate().rev().find(|(_, e)| {
+        let decisive = current.iter().rev().find(|e| {
             e.kind == EntryKind::Event
                 && (e.name == MESSAGES_INITIALIZED || (e.name == "widgetHidden" && e.via == Some(Via::On)))
         })?;
@@ -521,10 +521,12 @@ impl PanelState {
                 evidence: decisive.id,
             });
         }
-        let answer = current[..index]
+        // The widget-data answer it followed: resource timing reports the request later than the
+        // event, under the time the request started.
+        let answer = current
             .iter()
             .rev()
-            .find(|e| e.kind == EntryKind::WidgetData)
+            .find(|e| e.kind == EntryKind::WidgetData && e.t <= decisive.t)
             .and_then(|e| serde_json::from_str::<serde_json::Value>(&e.payload).ok()?.get("status")?.as_u64());
         let source = "the hubspot:messages:initialized event (not a widgetHidden event)";
         match payload.get("messageWillRender").and_then(|v| v.as_bool()) {
@@ -1025,15 +1027,20 @@ mod tests {
         let state = PanelState::new(false);
         assert_eq!(state.render_verdict(), None, "nothing shown yet");
 
-        // The 2022 loader: no reason, but the widget data answered 204 just before.
-        let state = append(state, vec![widget_data(1, 204), initialized(2, "false", "null")]);
+        // The 2022 loader: no reason, but the widget data answered 204 just before (reported after the
+        // event: resource timing comes late, under the request's start time).
+        let mut answer = widget_data(2, 204);
+        answer.t = 5.0;
+        let mut event = initialized(1, "false", "null");
+        event.t = 9.0;
+        let state = append(state, vec![event, answer]);
         let verdict = state.render_verdict().unwrap();
         assert!(!verdict.renders);
         assert_eq!(verdict.text, "will not render: the widget data answered 204: no chat for this page URL");
         assert!(verdict.derived_from.contains("hubspot:messages:initialized"), "{}", verdict.derived_from);
         assert!(verdict.derived_from.contains("widget-data request"));
         assert!(verdict.derived_from.contains("not a widgetHidden event"), "honest about its source");
-        assert_eq!(verdict.evidence, 2);
+        assert_eq!(verdict.evidence, 1);
 
         // The newer loader's reason; a 200 answer adds nothing.
         let state = append(state, vec![nav(3), widget_data(4, 200), initialized(5, "false", r#""HIDE_WIDGET""#)]);

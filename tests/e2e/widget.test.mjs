@@ -294,8 +294,8 @@ forEachBrowser((browser, s) => {
     await none.panel.waitFor(() => document.querySelector('[data-render]')?.getAttribute('data-render') === 'false',
       { message: 'the Widget view says the chat will not render' });
     const derived = await renderFact(none.panel);
-    assert.match(derived.text, /will not render/);
-    assert.match(derived.text, /derived from the hubspot:messages:initialized event \(not a widgetHidden event\)/);
+    assert.match(derived.text, /will not render: the widget data answered 204: no chat for this page URL/);
+    assert.match(derived.text, /derived from the hubspot:messages:initialized event \(not a widgetHidden event\) and the widget-data request/);
     assert.equal((await listenWidgetHidden(none.panel)).checked, false, 'off by default');
     await none.close();
 

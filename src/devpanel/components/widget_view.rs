@@ -203,7 +203,7 @@ fn evidence_button(props: &EvidenceButtonProps) -> Html {
     let id = props.id;
     let onclick = Callback::from(move |_| actions.dispatch(Action::ShowEvidence(id)));
     html! {
-        <button type="button" class="evidence-link" data-evidence={id.to_string()} {onclick} title="Show this entry in Events">
+        <button type="button" class="render-source" data-evidence={id.to_string()} {onclick} title="Show this entry in Events">
             { &props.label }
         </button>
     }
