@@ -1,14 +1,14 @@
 // Chat Widget Inspector: page hook (MAIN world, document_start; or injected late by the
 // background with chrome.scripting.executeScript). Implements docs/protocol.md §1–2, §5 and §6.
-// It never calls the SDK on its own except ONE on('widgetHidden') per real object after its chat
-// iframe loaded; the panel's calls (§5) are the only other SDK calls. The SDK methods are wrapped in
-// place to trace the page's own calls (§6). It adds no global, no enumerable property, no console
+// It never calls the SDK on its own: the panel's calls and, once the user opted in, the panel's
+// `listen` command (one on('widgetHidden') per real object after its chat iframe loaded) are the
+// only SDK calls (§5). The SDK methods are wrapped in place to trace the page's own calls (§6). It adds no global, no enumerable property, no console
 // output, and never throws into the page.
 (function () {
   'use strict';
   try {
     // Facts shared with src/core/protocol.rs (a Rust test compares them). sdkMethods: method → its boolean option or ''.
-    var FACTS = /*facts*/{"version":1,"pageEvent":"hubspot-chat-inspector:page","relayEvent":"hubspot-chat-inspector:relay","maxBatchBytes":1048576,"maxRecordsPerBatch":500,"sliceChars":65536,"sliceRecords":100,"maxCommandChars":4096,"maxNameChars":100,"maxUrlChars":2048,"undelivered":["foreign_frame","missing_uuid","bogus_uuid"],"truncatedKey":"[truncated]","sdkMethods":{"widget.load":"widgetOpen","widget.refresh":"openToNewThread","widget.open":"","widget.close":"","widget.remove":"","widget.status":"","clear":"resetWidget","debug":"","resetAndReloadWidget":""}}/*end facts*/;
+    var FACTS = /*facts*/{"version":1,"pageEvent":"hubspot-chat-inspector:page","relayEvent":"hubspot-chat-inspector:relay","maxBatchBytes":1048576,"maxRecordsPerBatch":500,"sliceChars":65536,"sliceRecords":100,"maxCommandChars":4096,"maxNameChars":100,"maxUrlChars":2048,"undelivered":["foreign_frame","missing_uuid","bogus_uuid"],"truncatedKey":"[truncated]","sdkMethods":{"widget.load":"widgetOpen","widget.refresh":"openToNewThread","widget.open":"","widget.close":"","widget.remove":"","widget.status":"","clear":"resetWidget","debug":"","resetAndReloadWidget":""},"listenEvents":["widgetHidden"]}/*end facts*/;
     // Builtins, taken before page scripts run; uncurry(f)(self, ...args) calls f without .call lookups.
     // Injected late (into a page loaded before the extension), the page may have replaced them
     // (Function.prototype.bind = null, a no-op addEventListener, JSON.parse = ...): they are taken from
@@ -106,6 +106,7 @@
 
     var settingsAssignedSeen = false, lastAssignedSettings;
     var knownApi, generation = 0, firstObject = true, placeholder = null, apiFrameLoaded = false, subscribedApi = null;
+    var hiddenListenId = -1;                           // the panel's `listen` command (its id), -1 until one came
     var trapsInstalled = false, observing = false, observer = null, relayListens = false, flushTimer = 0, flushQueued = false, lastFlush = -1e9, seq = 0;
     var chatWindows = null, chatWindowCount = 0;       // the chat iframes' windows, until the DOM changes
     var loadedFrames = createObject(null), loadedFrameCount = 0, loaderSrcsSeen = createObject(null);
@@ -564,6 +565,16 @@
         '","value":' + value + ',"error":' + toJson(error), t0);
       return true;
     }
+    // The panel's `listen` command (§5): from now on, on('widgetHidden') once per real object; at once for the
+    // current object when its iframe has loaded. Later commands in the same document change nothing.
+    function listenTo(command) {
+      var id = ownValue(command, 'id'), event = ownValue(command, 'event');
+      if (typeof id !== 'number' || !(id >= 0 && id <= 9007199254740991) || id % 1 !== 0) return false;
+      if (event !== FACTS.listenEvents[0]) return false;
+      if (hiddenListenId < 0) hiddenListenId = id;
+      subscribeWidgetHidden();
+      return true;
+    }
     function readPage() {
       checkSettings();
       var settings = currentSettings();
@@ -609,7 +620,7 @@
         addInlineIfSet();
       }
       apiFrameLoaded = true;
-      setTimer(window, subscribeWidgetHidden, 0);      // after the loader's own load handler
+      if (hiddenListenId >= 0) setTimer(window, subscribeWidgetHidden, 0);   // after the loader's own load handler
     }
     function frameCommitted(frame) {                   // its own document has loaded (not the initial about:blank)
       var d = frameDocument(frame); return d === null ? frameWindow(frame) !== null : readyState(d) === 'complete' && documentUrl(d) !== 'about:blank';
@@ -743,20 +754,29 @@
         }
       } catch (e) { /* ignore */ }
     }
-    // widgetHidden is only visible through on(): once per real object, after its iframe loaded.
+    // widgetHidden is only visible through on(), and HubSpot's usage report records every on(): only after the
+    // panel's `listen` command (the user's opt-in, §5), then once per real object, after its iframe loaded, until
+    // the document ends. Each on() is recorded as a `call` record of the command's id.
     function subscribeWidgetHidden() {
+      var api = knownApi, on, t0, outcome = 'returned', error = '';
+      if (hiddenListenId < 0 || !api || api === subscribedApi || api === placeholder || !apiFrameLoaded) return;
+      subscribedApi = api;
       try {
-        var api = knownApi, on;
-        if (!api || api === subscribedApi || api === placeholder || !apiFrameLoaded) return;
-        subscribedApi = api; on = api.on;
-        if (typeof on === 'function') {
-          callDepth++;                                 // not a page call (callSite)
-          try {
-            callFunction(on, api, 'widgetHidden', function (payload) {
-              try { add('event', ',"name":"widgetHidden","payload":' + sanitize(payload) + ',"via":"on"'); } catch (e) { /* ignore */ }
-            });
-          } finally { callDepth--; }
-        }
+        t0 = clockNow(clock);
+        try {
+          on = readProperty(api, 'on');
+          if (typeof on !== 'function') outcome = 'missing';
+          else {
+            t0 = clockNow(clock); callDepth++;          // not a page call (callSite)
+            try {
+              callFunction(on, api, 'widgetHidden', function (payload) {
+                try { add('event', ',"name":"widgetHidden","payload":' + sanitize(payload) + ',"via":"on"'); } catch (e) { /* ignore */ }
+              });
+            } finally { callDepth--; }
+          }
+        } catch (e) { outcome = 'threw'; error = errorText(e); }
+        add('call', ',"id":' + hiddenListenId + ',"method":"on","args":["widgetHidden"],"outcome":"' + outcome +
+          '","value":null,"error":' + toJson(error), t0);
       } catch (e) { /* ignore */ }
     }
 
@@ -884,6 +904,7 @@
         if (type === 'hello') { if (!observing) { checkApi(); scanLoaders(); } helloFrom(ownValue(command, 'relay')); }
         else if (type === 'call') { if (!runCall(command)) return; }
         else if (type === 'read_page') readPage();
+        else if (type === 'listen') { if (!listenTo(command)) return; }
         else return;
         relayListens = true;
         flush(true);                                   // synchronously, even when empty (§2)

@@ -1,9 +1,10 @@
 //! The panel's state and its reducer (no browser types: tested natively).
 
+use super::cookies::PageOrigin;
 use super::diagnostics::{diagnose, Context, CookieSummary, Diagnosis, Severity};
 use super::filter::Filter;
-use super::protocol::{CookieRow, Entry, EntryKind, PageStatus, PanelUpdate};
-use super::summary::SDK_EVENT_NAMES;
+use super::protocol::{CookieRow, Entry, EntryKind, PageStatus, PanelUpdate, Via};
+use super::summary::{MESSAGES_INITIALIZED, SDK_EVENT_NAMES};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -161,6 +162,11 @@ pub struct PanelState {
     chat_message_seen: bool,
     /// The document (`current_document_key`) during which a cookie listing showed `messagesUtk`.
     messages_utk_seen_in: Option<u64>,
+    /// The user's remembered choice to listen to `widgetHidden` with `on()`, and the site it is
+    /// for (see [`PanelState::site`]); `None` until the panel read it for the site shown.
+    listen_choice: Option<(String, bool)>,
+    /// The document (`PageStatus::doc`) the hook was last asked to listen in.
+    listen_asked_in: Option<String>,
     // Derived from the fields above by `derive_view`, so that a render never filters the log.
     visible: Rows,
     shown_events: usize,
@@ -189,6 +195,14 @@ pub enum Action {
     Revealed,
     /// The wall clock, ms since the epoch (the rules with a grace period depend on it).
     Tick(f64),
+    /// The user's choice to listen to `widgetHidden` with `on()` on `site` (read from where the
+    /// panel remembers it, or just changed by the user).
+    SetListenChoice {
+        site: String,
+        on: bool,
+    },
+    /// The panel asked the hook to listen in document `doc`.
+    ListenAsked(String),
 }
 
 impl Action {
@@ -198,6 +212,8 @@ impl Action {
             self,
             Action::Connected
                 | Action::Disconnected
+                | Action::SetListenChoice { .. }
+                | Action::ListenAsked(_)
                 | Action::Select(_)
                 | Action::SelectView(_)
                 | Action::ShowEvidence(_)
@@ -278,6 +294,8 @@ impl PanelState {
             Action::ShowEvidence(id) => derive_view = self.show_evidence(id),
             Action::Revealed => self.reveal = None,
             Action::Tick(now) => self.now_wall = now,
+            Action::SetListenChoice { site, on } => self.listen_choice = Some((site, on)),
+            Action::ListenAsked(doc) => self.listen_asked_in = Some(doc),
         }
         if rediagnose {
             self.rediagnose();
@@ -454,6 +472,116 @@ impl PanelState {
     pub fn recent_calls(&self, at_most: usize) -> Vec<Rc<Entry>> {
         self.entries.iter().rev().filter(|e| e.kind == EntryKind::Call).take(at_most).cloned().collect()
     }
+
+    /// The site the page shown belongs to, for choices remembered per site: its origin
+    /// (`scheme://host[:port]`, http and https only).
+    pub fn site(&self) -> Option<String> {
+        site_of(&self.status.url)
+    }
+
+    /// Whether the user opted in to listening to `widgetHidden` on the site shown (`None` while
+    /// the choice for this site has not been read yet).
+    pub fn listen_choice(&self) -> Option<bool> {
+        let site = self.site()?;
+        self.listen_choice.as_ref().filter(|(for_site, _)| *for_site == site).map(|(_, on)| *on)
+    }
+
+    /// The document the hook should be asked to listen in now: the user opted in for this site,
+    /// the panel is connected and the current document has not been asked yet. A new document
+    /// (navigation, reload) is asked again: the hook forgets with its document.
+    pub fn listen_due(&self) -> Option<String> {
+        let doc = &self.status.doc;
+        let due = self.connection == ConnectionState::Connected
+            && self.listen_choice() == Some(true)
+            && !doc.is_empty()
+            && self.listen_asked_in.as_ref() != Some(doc);
+        due.then(|| doc.clone())
+    }
+
+    /// What the current document showed about whether the chat renders, without any SDK call:
+    /// the latest `hubspot:messages:initialized` event (with the widget-data answer before it)
+    /// or, when the user opted in, a `widgetHidden` event heard with `on()`.
+    pub fn render_verdict(&self) -> Option<RenderVerdict> {
+        let current = &self.entries[self.current_document_start()..];
+        let decisive = current.iter().rev().find(|e| {
+            e.kind == EntryKind::Event
+                && (e.name == MESSAGES_INITIALIZED || (e.name == "widgetHidden" && e.via == Some(Via::On)))
+        })?;
+        let payload: serde_json::Value = serde_json::from_str(&decisive.payload).unwrap_or_default();
+        let text_of = |key: &str| payload.get(key).and_then(|v| v.as_str()).filter(|s| !s.is_empty());
+        if decisive.name == "widgetHidden" {
+            let mut why = text_of("reason").unwrap_or("no reason given").to_string();
+            if let Some(description) = text_of("description") {
+                why.push_str(&format!(" — {description}"));
+            }
+            return Some(RenderVerdict {
+                renders: false,
+                text: format!("hidden: {why}"),
+                derived_from: "the widgetHidden event (heard with on(), as you chose)".into(),
+                evidence: decisive.id,
+            });
+        }
+        // The widget-data answer it followed: resource timing reports the request later than the
+        // event, under the time the request started.
+        let answer = current
+            .iter()
+            .rev()
+            .find(|e| e.kind == EntryKind::WidgetData && e.t <= decisive.t)
+            .and_then(|e| serde_json::from_str::<serde_json::Value>(&e.payload).ok()?.get("status")?.as_u64());
+        let source = "the hubspot:messages:initialized event (not a widgetHidden event)";
+        match payload.get("messageWillRender").and_then(|v| v.as_bool()) {
+            Some(true) => Some(RenderVerdict {
+                renders: true,
+                text: "renders".into(),
+                derived_from: source.into(),
+                evidence: decisive.id,
+            }),
+            Some(false) => {
+                let mut reasons = vec![];
+                if let Some(reason) = text_of("reason") {
+                    reasons.push(format!("reason {reason}"));
+                }
+                if let Some(status @ (204 | 404)) = answer {
+                    reasons.push(format!("the widget data answered {status}: no chat for this page URL"));
+                }
+                let text = if reasons.is_empty() {
+                    "will not render".to_string()
+                } else {
+                    format!("will not render: {}", reasons.join("; "))
+                };
+                let derived_from = match answer {
+                    Some(204 | 404) => format!("{source} and the widget-data request"),
+                    _ => source.into(),
+                };
+                Some(RenderVerdict { renders: false, text, derived_from, evidence: decisive.id })
+            }
+            None => None,
+        }
+    }
+}
+
+/// Whether the chat renders, as the page showed it (see [`PanelState::render_verdict`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderVerdict {
+    pub renders: bool,
+    /// What it says ("will not render: reason HIDE_WIDGET").
+    pub text: String,
+    /// Where that comes from, in the panel's words.
+    pub derived_from: String,
+    /// The log entry it rests on.
+    pub evidence: u64,
+}
+
+/// `scheme://host[:port]` of an http(s) URL, lowercased (no user info, path, query or fragment).
+pub fn site_of(url: &str) -> Option<String> {
+    let origin = PageOrigin::parse(url)?;
+    let authority = url.split_once("://")?.1.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h).to_ascii_lowercase();
+    let port = host_port.rsplit_once(':').map(|(_, port)| port).filter(|p| !p.is_empty() && !p.contains(']'));
+    Some(match port {
+        Some(port) => format!("{}://{}:{port}", origin.scheme, origin.host),
+        None => format!("{}://{}", origin.scheme, origin.host),
+    })
 }
 
 /// Whose call a log row is: the method (`data-call`) and `"page"` (the page's own code) or
@@ -827,5 +955,111 @@ mod tests {
         let long = evidence_label(&Entry::sample(1, EntryKind::Api, "api", &"x".repeat(200), "{}"));
         assert_eq!(long.chars().count(), MAX_EVIDENCE_LABEL_CHARS);
         assert!(long.ends_with('…'));
+    }
+
+    fn showing(state: PanelState, url: &str, doc: &str) -> PanelState {
+        let status = PageStatus { url: url.into(), doc: doc.into(), ..PageStatus::default() };
+        state.reduce(Action::Update(PanelUpdate::Status { status }))
+    }
+
+    #[test]
+    fn the_site_is_the_pages_origin() {
+        assert_eq!(site_of("http://LocalHost:8123/index.html?x#y").as_deref(), Some("http://localhost:8123"));
+        assert_eq!(site_of("https://user:pw@shop.example.test/a").as_deref(), Some("https://shop.example.test"));
+        assert_eq!(site_of("http://[::1]:80/").as_deref(), Some("http://[::1]:80"));
+        assert_eq!(site_of("http://[::1]/").as_deref(), Some("http://[::1]"));
+        assert_eq!(site_of("file:///tmp/x.html"), None);
+        assert_eq!(site_of(""), None);
+    }
+
+    #[test]
+    fn listening_is_asked_once_per_document_of_an_opted_in_site_while_connected() {
+        let site = "http://localhost:8123";
+        let state = showing(PanelState::new(false), "http://localhost:8123/index.html", "doc1");
+        assert_eq!(state.listen_choice(), None, "not read yet for this site");
+        assert_eq!(state.listen_due(), None);
+        let state = state.reduce(Action::SetListenChoice { site: site.into(), on: true });
+        assert_eq!(state.listen_choice(), Some(true));
+        assert_eq!(state.listen_due(), None, "not connected");
+        let state = state.reduce(Action::Connected);
+        assert_eq!(state.listen_due().as_deref(), Some("doc1"));
+        let state = state.reduce(Action::ListenAsked("doc1".into()));
+        assert_eq!(state.listen_due(), None, "asked once per document");
+        // A reload of the same site: a new document is asked again.
+        let state = showing(state, "http://localhost:8123/other.html", "doc2");
+        assert_eq!(state.listen_due().as_deref(), Some("doc2"));
+        let state = state.reduce(Action::ListenAsked("doc2".into()));
+        // Another site (another port or host): its own choice, unknown until read, never the previous one's.
+        let state = showing(state, "http://127.0.0.1:8123/index.html", "doc3");
+        assert_eq!(state.listen_choice(), None);
+        assert_eq!(state.listen_due(), None);
+        let state = state.reduce(Action::SetListenChoice { site: "http://127.0.0.1:8123".into(), on: false });
+        assert_eq!(state.listen_due(), None, "off there");
+        // Back on the first site: its choice has to be read again (the panel reads it per site).
+        let state = showing(state, "http://localhost:8123/index.html", "doc4");
+        assert_eq!(state.listen_due(), None);
+        let state = state.reduce(Action::SetListenChoice { site: site.into(), on: true });
+        assert_eq!(state.listen_due().as_deref(), Some("doc4"));
+        // Turned off: nothing more is asked (the hook keeps listening until its document ends).
+        let state = state.reduce(Action::SetListenChoice { site: site.into(), on: false });
+        assert_eq!(state.listen_due(), None);
+        let no_page = showing(state, "", "");
+        assert_eq!((no_page.site(), no_page.listen_due()), (None, None));
+    }
+
+    fn with_payload(id: u64, kind: EntryKind, name: &str, payload: &str) -> Entry {
+        Entry::sample(id, kind, name, "", payload)
+    }
+
+    #[test]
+    fn whether_the_chat_renders_is_derived_from_what_the_page_showed() {
+        let initialized = |id, will: &str, reason: &str| {
+            with_payload(
+                id,
+                EntryKind::Event,
+                MESSAGES_INITIALIZED,
+                &format!(r#"{{"messageWillRender":{will},"reason":{reason}}}"#),
+            )
+        };
+        let widget_data = |id, status: u16| {
+            with_payload(id, EntryKind::WidgetData, "widget-data", &format!(r#"{{"status":{status}}}"#))
+        };
+        let state = PanelState::new(false);
+        assert_eq!(state.render_verdict(), None, "nothing shown yet");
+
+        // The 2022 loader: no reason, but the widget data answered 204 just before (reported after the
+        // event: resource timing comes late, under the request's start time).
+        let mut answer = widget_data(2, 204);
+        answer.t = 5.0;
+        let mut event = initialized(1, "false", "null");
+        event.t = 9.0;
+        let state = append(state, vec![event, answer]);
+        let verdict = state.render_verdict().unwrap();
+        assert!(!verdict.renders);
+        assert_eq!(verdict.text, "will not render: the widget data answered 204: no chat for this page URL");
+        assert!(verdict.derived_from.contains("hubspot:messages:initialized"), "{}", verdict.derived_from);
+        assert!(verdict.derived_from.contains("widget-data request"));
+        assert!(verdict.derived_from.contains("not a widgetHidden event"), "honest about its source");
+        assert_eq!(verdict.evidence, 1);
+
+        // The newer loader's reason; a 200 answer adds nothing.
+        let state = append(state, vec![nav(3), widget_data(4, 200), initialized(5, "false", r#""HIDE_WIDGET""#)]);
+        let verdict = state.render_verdict().unwrap();
+        assert_eq!((verdict.text.as_str(), verdict.evidence), ("will not render: reason HIDE_WIDGET", 5));
+        assert!(!verdict.derived_from.contains("widget-data"));
+
+        // A document that renders; a widgetHidden event heard with on() (the opt-in) is the latest word.
+        let state = append(state, vec![nav(6), widget_data(7, 200), initialized(8, "true", "null")]);
+        assert_eq!(state.render_verdict().map(|v| (v.renders, v.text)), Some((true, "renders".to_string())));
+        let mut hidden =
+            with_payload(9, EntryKind::Event, "widgetHidden", r#"{"reason":"SIM_HIDDEN","description":"by hand"}"#);
+        hidden.via = Some(Via::On);
+        let state = append(state, vec![hidden]);
+        let verdict = state.render_verdict().unwrap();
+        assert_eq!((verdict.renders, verdict.text.as_str()), (false, "hidden: SIM_HIDDEN — by hand"));
+        assert!(verdict.derived_from.contains("on()"));
+        // messageWillRender null (an event the hook could not read): nothing is claimed.
+        let state = append(state, vec![nav(10), initialized(11, "null", "null")]);
+        assert_eq!(state.render_verdict(), None);
     }
 }

@@ -714,6 +714,30 @@ pub enum HookCommand {
     Call { id: u64, method: String, args: Vec<serde_json::Value> },
     /// Read the settings and the inline embed again.
     ReadPage,
+    /// Listen to `event` with `on()` from now until the document ends: once per real object
+    /// (never the placeholder), after its chat iframe loaded, objects built later included. Only
+    /// ever sent because the user opted in (HubSpot's usage report records each listener). The
+    /// hook records each `on()` it makes as a `call` record with this `id` and method `on`.
+    Listen { id: u64, event: ListenEvent },
+}
+
+/// The SDK events the panel may ask the hook to listen to with `on()` (an opt-in: the page cannot
+/// see an event the loader raises only for `on()` listeners, such as `widgetHidden`, otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ListenEvent {
+    #[serde(rename = "widgetHidden")]
+    WidgetHidden,
+}
+
+impl ListenEvent {
+    pub const ALL: [ListenEvent; 1] = [ListenEvent::WidgetHidden];
+
+    /// Its SDK name (the wire name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListenEvent::WidgetHidden => "widgetHidden",
+        }
+    }
 }
 
 pub fn encode_hook_command(command: &HookCommand) -> String {
@@ -751,6 +775,11 @@ pub enum PanelRequest {
     },
     /// Read the page's settings and inline embed again.
     ReadPage,
+    /// Listen to `event` with `on()` in the current document (the user's per-site opt-in; the
+    /// panel sends it again for every new document of the site). See [`HookCommand::Listen`].
+    Listen {
+        event: ListenEvent,
+    },
     /// List the page's cookies again.
     Cookies,
     DeleteCookies {
@@ -1328,5 +1357,26 @@ mod tests {
         assert!(!batch.records[2].is_replay(), "an event is never re-sent state");
         let encoded = serde_json::to_string(&batch.records[1]).unwrap();
         assert!(!encoded.contains("replay"), "the flag is written only when set: {encoded}");
+    }
+
+    #[test]
+    fn listen_is_asked_for_a_known_event_only() {
+        let request = decode_panel_request(r#"{"v":1,"type":"listen","event":"widgetHidden"}"#).unwrap();
+        assert_eq!(request, PanelRequest::Listen { event: ListenEvent::WidgetHidden });
+        assert_eq!(decode_panel_request(&encode_panel_request(&request)).unwrap(), request);
+        for bad in [
+            r#"{"v":1,"type":"listen","event":"conversationStarted"}"#,
+            r#"{"v":1,"type":"listen","event":"widgethidden"}"#,
+            r#"{"v":1,"type":"listen"}"#,
+            r#"{"v":2,"type":"listen","event":"widgetHidden"}"#,
+        ] {
+            assert!(decode_panel_request(bad).is_err(), "{bad}");
+        }
+        let command = HookCommand::Listen { id: 4, event: ListenEvent::WidgetHidden };
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&encode_hook_command(&command)).unwrap(),
+            serde_json::json!({"v": 1, "type": "listen", "id": 4, "event": "widgetHidden"})
+        );
+        assert_eq!(ListenEvent::ALL.map(ListenEvent::as_str), ["widgetHidden"]);
     }
 }

@@ -2,7 +2,7 @@
 //! Each shim carries them as one JSON object between `/*facts*/` and `/*end facts*/` and reads its
 //! limits from it; the tests below read the shipped shims and fail when they differ.
 
-use super::protocol::Undelivered;
+use super::protocol::{ListenEvent, Undelivered};
 use super::protocol::{
     PageRecord, MAX_BATCH_BYTES, MAX_COMMAND_CHARS, MAX_NAME_CHARS, MAX_RECORDS_PER_BATCH, MAX_URL_CHARS, PAGE_EVENT,
     PROTOCOL_VERSION, RELAY_EVENT, SDK_METHODS, SLICE_CHARS, SLICE_RECORDS, TRUNCATED_KEY,
@@ -27,6 +27,7 @@ pub fn hook_facts() -> Value {
         "undelivered": Undelivered::ALL,
         "truncatedKey": TRUNCATED_KEY,
         "sdkMethods": sdk_methods,
+        "listenEvents": ListenEvent::ALL,
     })
 }
 

@@ -52,6 +52,10 @@ pub fn summarize_event(name: &str, payload: &Value) -> String {
             if let Some(reason) = field(&["reason"]).filter(|r| !r.is_null()) {
                 text.push_str(&format!(", reason: {}", plain(reason)));
             }
+            // What widgetHidden would tell an on() listener, said without one.
+            if *will == Value::Bool(false) {
+                text.push_str(" → the chat will not render (derived from this event, not a widgetHidden event)");
+            }
             text
         }),
         _ => field(&["message"]).map(plain),
@@ -93,6 +97,13 @@ fn truncate(mut text: String) -> String {
         text.push('…');
     }
     text
+}
+
+/// `'widgetHidden'` for the arguments `["widgetHidden"]` of an `on()` call.
+fn listen_args(args: &Value) -> String {
+    let names: Vec<String> =
+        args.as_array().into_iter().flatten().filter_map(Value::as_str).map(|n| format!("'{n}'")).collect();
+    names.join(", ")
 }
 
 /// What a record shows in the log, before it gets an id.
@@ -187,6 +198,10 @@ pub fn record_row(record: &PageRecord, throttles: &mut BTreeMap<String, Throttle
                 && matches!(method.as_str(), "widget.load" | "widget.refresh"))
             .then(|| throttles.entry(method.clone()).or_default().call(t));
             let mut summary = match outcome {
+                // The hook's on() on the panel's `listen` command (the user's opt-in).
+                CallOutcome::Returned if method == "on" => {
+                    format!("listening with on({}): HubSpot's usage report records this listener", listen_args(args))
+                }
                 CallOutcome::Returned if value.is_null() => "returned".to_string(),
                 CallOutcome::Returned => format!("returned {value}"),
                 CallOutcome::Threw => format!("threw {error}"),
@@ -414,12 +429,12 @@ mod tests {
         let name = MESSAGES_INITIALIZED;
         assert_eq!(
             summarize_event(name, &json!({"messageWillRender": false, "reason": null})),
-            "messageWillRender: false"
+            "messageWillRender: false → the chat will not render (derived from this event, not a widgetHidden event)"
         );
         assert_eq!(summarize_event(name, &json!({"messageWillRender": true})), "messageWillRender: true");
         assert_eq!(
             summarize_event(name, &json!({"messageWillRender": false, "reason": "HIDE_WIDGET"})),
-            "messageWillRender: false, reason: HIDE_WIDGET"
+            "messageWillRender: false, reason: HIDE_WIDGET → the chat will not render (derived from this event, not a widgetHidden event)"
         );
         assert_eq!(
             summarize_event(name, &json!({"messageWillRender": null, "reason": null})),
@@ -474,6 +489,17 @@ mod tests {
 
     fn row_of(json: &str, throttles: &mut BTreeMap<String, Throttle>) -> Option<Row> {
         record_row(&serde_json::from_str(json).expect("a valid record"), throttles)
+    }
+
+    #[test]
+    fn the_hooks_on_for_the_opt_in_says_that_hubspot_sees_it() {
+        let mut throttles = BTreeMap::new();
+        let json = r#"{"k":"call","seq":1,"t":1,"id":3,"method":"on","args":["widgetHidden"],"outcome":"returned","value":null,"error":""}"#;
+        let row = row_of(json, &mut throttles).unwrap();
+        assert_eq!((row.kind, row.name.as_str()), (EntryKind::Call, "on"));
+        assert_eq!(row.summary, "listening with on('widgetHidden'): HubSpot's usage report records this listener");
+        let threw = r#"{"k":"call","seq":2,"t":1,"id":3,"method":"on","args":["widgetHidden"],"outcome":"threw","value":null,"error":"TypeError: x"}"#;
+        assert_eq!(row_of(threw, &mut throttles).unwrap().summary, "threw TypeError: x");
     }
 
     fn page_call(t: f64, method: &str, extra: &str) -> String {

@@ -2,7 +2,7 @@ use super::components::{
     cookies_view::CookiesView, diagnostics_view::DiagnosticsView, event_detail::EventDetail, event_list::EventList,
     settings_view::SettingsView, status_bar::StatusBar, toolbar::Toolbar, view_tabs::ViewTabs, widget_view::WidgetView,
 };
-use super::hooks::{use_diagnosis_inputs, use_panel_store, PanelActions};
+use super::hooks::{use_diagnosis_inputs, use_listen_choice, use_panel_store, PanelActions};
 use crate::core::panel_state::{Action, ConnectionState, View};
 use crate::core::protocol::ApiState;
 use yew::prelude::*;
@@ -21,6 +21,7 @@ pub struct AppProps {
 pub fn app(props: &AppProps) -> Html {
     let store = use_panel_store(props.tab_id);
     use_diagnosis_inputs(&store);
+    use_listen_choice(&store);
     let Some(tab_id) = props.tab_id else {
         return html! {
             <main class="missing-tab" role="alert">
@@ -39,7 +40,8 @@ pub fn app(props: &AppProps) -> Html {
     let body = match view {
         View::Diagnostics => html! { <DiagnosticsView report={state.diagnosis().clone()} /> },
         View::Widget => html! {
-            <WidgetView status={status.clone()} calls={state.recent_calls(RECENT_CALLS)} />
+            <WidgetView status={status.clone()} calls={state.recent_calls(RECENT_CALLS)}
+                render={state.render_verdict()} site={state.site()} listen={state.listen_choice()} />
         },
         View::Settings => html! {
             <SettingsView as_set={status.settings_as_set.clone()} now={status.settings_now.clone()} />

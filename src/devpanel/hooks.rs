@@ -4,7 +4,7 @@
 use super::bridge::Connection;
 use crate::core::cookies::PageOrigin;
 use crate::core::panel_state::{Action, ConnectionState, PanelState, View};
-use crate::core::protocol::{decode_panel_update, PanelRequest};
+use crate::core::protocol::{decode_panel_update, ListenEvent, PanelRequest};
 use gloo::timers::callback::Interval;
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
@@ -12,6 +12,9 @@ use yew::prelude::*;
 
 const PRESERVE_LOG_KEY: &str = "chat-widget-inspector.preserveLog";
 const VIEW_KEY: &str = "chat-widget-inspector.view";
+/// Followed by the site (`PanelState::site`): "true" while the user opted in to listening to
+/// widgetHidden with on() on that site; absent (the default) otherwise.
+const LISTEN_WIDGET_HIDDEN_KEY: &str = "chat-widget-inspector.listen.widgetHidden.";
 
 /// What components may do: change the panel's state and ask the background. Provided through a
 /// `ContextProvider`; the data they show comes in their props.
@@ -47,6 +50,18 @@ impl PanelActions {
             let _ = storage.set_item(PRESERVE_LOG_KEY, if on { "true" } else { "false" });
         }
         self.dispatch(Action::SetPreserveLog(on));
+    }
+
+    /// The user's choice to listen to widgetHidden with on() on `site`, remembered for that site
+    /// only (the panel's localStorage, like its other choices: the devtools panel and the panel
+    /// tab share it). Turned on, the hook of the current document is asked at once
+    /// (`use_listen_choice`).
+    pub fn set_listen_widget_hidden(&self, site: &str, on: bool) {
+        if let Some(storage) = local_storage() {
+            let key = format!("{LISTEN_WIDGET_HIDDEN_KEY}{site}");
+            let _ = if on { storage.set_item(&key, "true") } else { storage.remove_item(&key) };
+        }
+        self.dispatch(Action::SetListenChoice { site: site.to_string(), on });
     }
 }
 
@@ -169,4 +184,31 @@ pub fn use_diagnosis_inputs(store: &PanelStore) {
             }
         });
     }
+}
+
+/// The per-site opt-in to widgetHidden: reads the choice remembered for the site shown whenever
+/// the site changes, and asks the hook to listen once per document of an opted-in site while the
+/// panel is connected (`PanelState::listen_due`). Nothing is ever asked without the opt-in.
+#[hook]
+pub fn use_listen_choice(store: &PanelStore) {
+    let (site, due) = {
+        let state = store.state();
+        (state.site(), state.listen_due())
+    };
+    {
+        let actions = store.actions();
+        use_effect_with(site, move |site| {
+            if let Some(site) = site {
+                let on = remembered(&format!("{LISTEN_WIDGET_HIDDEN_KEY}{site}")).as_deref() == Some("true");
+                actions.dispatch(Action::SetListenChoice { site: site.clone(), on });
+            }
+        });
+    }
+    let actions = store.actions();
+    use_effect_with(due, move |due| {
+        if let Some(doc) = due {
+            actions.request(PanelRequest::Listen { event: ListenEvent::WidgetHidden });
+            actions.dispatch(Action::ListenAsked(doc.clone()));
+        }
+    });
 }

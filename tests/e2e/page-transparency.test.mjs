@@ -1,7 +1,9 @@
 // The extension must not change what the page sees: the page's hsConversationsOnReady callbacks
-// run the same number of times and its console (messages and uncaught errors) is the same, with
-// and without the extension, for the same pages and actions. With the extension, a panel is
-// subscribed to the tab during the whole run, so the hook is fully active (relay connected).
+// run the same number of times, its console (messages and uncaught errors) is the same, and the
+// chat iframe receives exactly the same track-api-usage messages (what HubSpot's API-usage report
+// records: the extension makes no SDK call of its own), with and without the extension, for the
+// same pages and actions. With the extension, a panel is subscribed to the tab during the whole
+// run, so the hook is fully active (relay connected); nothing is clicked in it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSession, recordConsole, forEachBrowser } from '../harness/session.mjs';
@@ -10,6 +12,22 @@ import { waitForPanelReady, waitForEvents } from '../harness/panel-ui.mjs';
 
 // Every step: navigate, act, then read what the page itself observed.
 const STEPS = [
+  // Loaded, then idle: nothing but the loader's own reports (its onReady flush, the page's onReady on()).
+  ['index.html?t=idle', async (page) => {
+    await simReady(page);
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 600)));
+  }],
+  // The page's own SDK calls (after its chat iframe loaded): each is reported once, as without the extension.
+  ['index.html?t=page-calls', async (page) => {
+    await simReady(page);
+    await page.evaluate(() => {
+      window.HubSpotConversations.on('conversationStarted', function pageHandler() {});
+      window.HubSpotConversations.widget.status();
+      window.HubSpotConversations.off('conversationStarted', function other() {});
+    });
+    await emit(page, 'conversationStarted', conversation(1000));
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+  }],
   ['index.html', async (page) => {
     await simReady(page);
     await emit(page, 'conversationStarted', conversation(1001));
@@ -85,6 +103,9 @@ async function run(browser, withExtension) {
       const t0 = Date.now();
       await page.goto(s.url(rel));
       await act(page);
+      if (panel && rel === 'index.html?t=page-calls') {
+        await waitForEvents(panel, 'conversationStarted', '"conversationId":1000');
+      }
       if (panel && rel === 'index.html') {
         // The panel really listened: the page's events reached it.
         await waitForEvents(panel, 'conversationStarted', '"conversationId":1002');
@@ -101,6 +122,8 @@ async function run(browser, withExtension) {
         detected: ['HubSpotConversations', 'hsConversationsSettings', 'hsConversationsOnReady'].map((name) =>
           [name in window, Object.prototype.hasOwnProperty.call(window, name), !!Object.getOwnPropertyDescriptor(window, name)]),
       }));
+      // What the current chat iframe received as track-api-usage ([{name, method}]), null without one.
+      seen.usage = await page.evaluate(() => (window.hsSim ? window.hsSim.usageReports() : null));
       results.push({
         page: rel,
         ...seen,
@@ -124,8 +147,9 @@ forEachBrowser((browser, runs) => {
       assert.equal(withExt[i].onReadyCalls, without[i].onReadyCalls, `${STEPS[i][0]}: onReady calls`);
     }
     // Sanity: the scenario did exercise onReady (index: initial + reset; deferred: placeholder + load + reset).
-    assert.equal(without[0].onReadyCalls, 2, 'index.html: onReady ran for the first object and after the reset');
-    assert.equal(without[1].onReadyCalls, 3, 'deferred.html: placeholder, load() and reset');
+    const at = (page) => STEPS.findIndex(([rel]) => rel === page);
+    assert.equal(without[at('index.html')].onReadyCalls, 2, 'index.html: onReady ran for the first object and after the reset');
+    assert.equal(without[at('deferred.html')].onReadyCalls, 3, 'deferred.html: placeholder, load() and reset');
   });
 
   test(`${browser}: the page console (messages and uncaught errors) is the same with and without the extension`, (t) => {
@@ -144,9 +168,26 @@ forEachBrowser((browser, runs) => {
       assert.deepEqual(withExt[i].errors, without[i].errors, `${page}: uncaught page errors`);
     }
     // Sanity: the scenario produced console output and the invalid settings page its error.
-    assert.ok(without[0].console.length > 0, 'index.html logged something');
+    assert.ok(without[STEPS.findIndex(([rel]) => rel === 'index.html')].console.length > 0, 'index.html logged something');
     assert.ok(without.find((r) => r.page === 'invalid-settings.html').errors.some((e) => /Invariant Violation/.test(e)),
       'invalid-settings.html throws its Invariant Violation');
+  });
+
+  // Issue 10: HubSpot records every SDK call (track-api-usage to the chat iframe); the extension makes none of
+  // its own (no on('widgetHidden') unless the user opts in, in the panel), so the page cannot detect it that way.
+  test(`${browser}: the chat iframe receives exactly the same track-api-usage messages with and without the extension`, (t) => {
+    const { withExt, without } = runs;
+    for (let i = 0; i < STEPS.length; i++) {
+      const page = STEPS[i][0];
+      t.diagnostic(`${page}: ${JSON.stringify(without[i].usage)}`);
+      assert.deepEqual(withExt[i].usage, without[i].usage, `${page}: track-api-usage received by the chat iframe`);
+    }
+    // Sanity: the counter saw the loader's and the page's reports.
+    const usage = (page) => without[STEPS.findIndex(([rel]) => rel === page)].usage;
+    assert.ok(usage('index.html?t=idle').length >= 1, 'the idle page reported its onReady flush');
+    const pageCalls = usage('index.html?t=page-calls').map((u) => u.method);
+    assert.ok(pageCalls.includes('on') && pageCalls.includes('widget.status'), `the page's own calls were reported: ${pageCalls}`);
+    assert.ok(usage('deferred.html').length >= 1, 'deferred.html: the reset object reported its onReady flush');
   });
 
   test(`${browser}: the page sees the same HubSpotConversations object shape and no extra globals`, () => {

@@ -7,7 +7,7 @@ import { forEachBrowser } from '../harness/session.mjs';
 import { emit, simReady, conversation, conversationFragment, uniqueId } from '../harness/site.mjs';
 import {
   waitForPanelReady, waitForEvents, expectExactly, waitForApiState, waitForWidgetLoaded, clickRow, squash,
-  apiState, recordApiStates, apiStatesSeen, readPanel, viewNames,
+  apiState, recordApiStates, apiStatesSeen, readPanel, viewNames, setListenWidgetHidden, selectView,
 } from '../harness/panel-ui.mjs';
 
 forEachBrowser((browser, s) => {
@@ -53,6 +53,11 @@ forEachBrowser((browser, s) => {
     await waitForEvents(tab, 'conversationStarted', conversationFragment(id));
     await expectExactly(tab, 'conversationStarted', conversationFragment(id), 1);
 
+    // widgetHidden is raised by the loader for on() listeners only: the user opts in (Widget view), and the
+    // hook's on() for the current object shows as a call row before the events are emitted.
+    await setListenWidgetHidden(tab, true);
+    await tab.waitFor(() => document.querySelectorAll('[data-call="on"]').length === 1, { message: "the hook's on('widgetHidden')" });
+    await selectView(tab, 'Events');
     const before = await page.evaluate(() => window.hsSim.dispatched.length);
     await page.evaluate(() => window.hsSim.emitAll());
     // hsSim.emitAll() gives each event 100 ms; on a busy machine, wait for the dispatches themselves.
@@ -76,6 +81,7 @@ forEachBrowser((browser, s) => {
     }
     const detail = await clickRow(tab, 'unreadConversationCountChanged', { fragment: '"unreadCount":1' });
     assert.ok(squash(detail).includes('"unreadCount":1'), `detail pane shows the payload, got: ${detail}`);
+    await setListenWidgetHidden(tab, false); // the default again, for the session's other tests
     await tab.close();
     await page.close();
   });

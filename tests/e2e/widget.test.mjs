@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { forEachBrowser, openPageWithPanel } from '../harness/session.mjs';
 import { simReady, simGeneration } from '../harness/site.mjs';
 import {
-  waitForApiState, waitForWidgetLoaded, hasButton, clickButton, selectView,
+  waitForApiState, waitForWidgetLoaded, hasButton, clickButton, selectView, waitForEvents, countEvents,
+  listenWidgetHidden, setListenWidgetHidden, renderFact, waitForPanelReady,
 } from '../harness/panel-ui.mjs';
 
 // ---------------------------------------------------------------- Widget view UI
@@ -48,6 +49,12 @@ async function call(d, label, { method = label.replace(/\(.*$/, ''), option = nu
   return row.text;
 }
 
+/** How many results of the hook's on('widgetHidden') (the opt-in) the Widget view lists. */
+async function listenRows(d) {
+  await selectView(d, 'Widget');
+  return d.evaluate(() => [...document.querySelectorAll('[data-call="on"]')].map((el) => el.textContent));
+}
+
 // ---------------------------------------------------------------- page side (the simulator)
 
 const iframePresent = () => !!document.querySelector('#hubspot-messages-iframe-container #hubspot-conversations-iframe');
@@ -63,8 +70,8 @@ function waitPage(page, fn, arg, message) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** A page on `rel` with its chat loaded and the panel (as a browser tab) on the Widget view. */
-async function openWidgetView(s, rel) {
-  const opened = await openPageWithPanel(s, rel);
+async function openWidgetView(s, rel, options) {
+  const opened = await openPageWithPanel(s, rel, options);
   await selectView(opened.panel, 'Widget');
   return opened;
 }
@@ -76,7 +83,7 @@ forEachBrowser((browser, s) => {
     await waitForWidgetLoaded(panel, true);
     await panel.waitFor(() => document.querySelector('.widget-pane')?.textContent.includes('loaded (seen by the hook'),
       { message: 'the Widget view shows the iframe as loaded' });
-    await sleep(300); // the hook's one on('widgetHidden') after the iframe loaded is reported too
+    await sleep(300); // were the hook to call on() after the iframe loaded, it would be reported by now
     const usage = await page.evaluate(() => window.hsSim.usageCount());
     assert.ok(Number.isInteger(usage), `usage counter of the chat iframe: ${usage}`);
     // The panel open on both views for a while (the Settings view re-reads the settings): no SDK call.
@@ -277,5 +284,85 @@ forEachBrowser((browser, s) => {
     }, { message: 'the inline card: target NOT found, no iframe' });
     assert.equal(await page.evaluate(() => !!document.querySelector('iframe[id^="hubspot"]')), false, 'nothing rendered');
     await close();
+  });
+
+  // Issue 10: no SDK call of the extension's own unless the user opts in, per site, in the Widget view.
+  test(`${browser}: widgetHidden: derived from the page without any call; on() only after the per-site opt-in, remembered for that site only`, async () => {
+    const hiddenRows = async (d, reason) => { await selectView(d, 'Events'); return countEvents(d, 'widgetHidden', `"reason":"${reason}"`); };
+    // A page whose widget data answers 204: the Widget view says so, derived from what the page showed.
+    const none = await openWidgetView(s, 'index.html?t=derived&chat=none', { ready: false });
+    await none.panel.waitFor(() => document.querySelector('[data-render]')?.getAttribute('data-render') === 'false',
+      { message: 'the Widget view says the chat will not render' });
+    const derived = await renderFact(none.panel);
+    assert.match(derived.text, /will not render: the widget data answered 204: no chat for this page URL/);
+    assert.match(derived.text, /derived from the hubspot:messages:initialized event \(not a widgetHidden event\) and the widget-data request/);
+    assert.equal((await listenWidgetHidden(none.panel)).checked, false, 'off by default');
+    await none.close();
+
+    // Off (the default): the loader's widgetHidden is not heard and nothing is called.
+    const { page, panel } = await openWidgetView(s, 'index.html?t=listen');
+    await waitForWidgetLoaded(panel, true);
+    assert.deepEqual(await listenWidgetHidden(panel), { checked: false, disabled: false });
+    assert.equal((await renderFact(panel)).value, 'true');
+    const label = await panel.evaluate(() => document.querySelector('input[data-listen="widgetHidden"]').closest('label').textContent);
+    assert.match(label, /widgetHidden/);
+    assert.match(label, /HubSpot's usage report records this listener/);
+    await sleep(300);
+    const usage = await page.evaluate(() => window.hsSim.usageCount());
+    await page.evaluate(() => window.hsSim.hide('UNHEARD'));
+    await sleep(500);
+    assert.equal(await hiddenRows(panel, 'UNHEARD'), 0, 'no listener: widgetHidden is not heard');
+    assert.equal(await page.evaluate(() => window.hsSim.usageCount()), usage, 'nothing reported to HubSpot');
+    assert.deepEqual(await listenRows(panel), []);
+
+    // On: the hook calls on('widgetHidden') once at once (the iframe has loaded), and HubSpot records it.
+    await setListenWidgetHidden(panel, true);
+    await panel.waitFor(() => document.querySelectorAll('[data-call="on"]').length === 1, { message: "the hook's on() result" });
+    assert.match((await listenRows(panel))[0], /HubSpot's usage report records this listener/);
+    assert.equal(await page.evaluate(() => window.hsSim.usageCount()), usage + 1, 'one listener registration reported');
+    const reports = await page.evaluate(() => window.hsSim.usageReports());
+    assert.deepEqual(reports.at(-1), { name: 'HubspotConversations-api-event-listener-registered', method: 'on' });
+    await page.evaluate(() => window.hsSim.hide());
+    await selectView(panel, 'Events');
+    await waitForEvents(panel, 'widgetHidden', '"reason":"SIM_HIDDEN"');
+    assert.equal((await renderFact(panel)).value, 'false', 'the Widget view follows the heard widgetHidden');
+    assert.match((await renderFact(panel)).text, /SIM_HIDDEN/);
+
+    // Remembered for the site: a panel opened again shows it on and asks the hook of every new document.
+    await panel.close();
+    const again = await s.h.openPanelTab(page);
+    await waitForPanelReady(again);
+    await selectView(again, 'Widget');
+    await again.waitFor(() => document.querySelector('input[data-listen="widgetHidden"]')?.checked === true,
+      { message: 'the opt-in is remembered for the site' });
+    const before = (await listenRows(again)).length;
+    await page.goto(s.url('index.html?t=listen-reload'));
+    await simReady(page);
+    await again.waitFor(`document.querySelectorAll('[data-call="on"]').length > ${before}`, { message: 'the new document was asked too' });
+    await page.evaluate(() => window.hsSim.hide('RELOADED'));
+    await selectView(again, 'Events');
+    await waitForEvents(again, 'widgetHidden', '"reason":"RELOADED"');
+
+    // Another site (the simulator's other loopback name): its own choice, off.
+    const otherUrl = s.url('index.html?t=other-site').replace('//localhost:', '//127.0.0.1:');
+    assert.notEqual(otherUrl, s.url('index.html?t=other-site'));
+    const other = await s.h.newPage(otherUrl);
+    await simReady(other);
+    const otherPanel = await s.h.openPanelTab(other);
+    await waitForPanelReady(otherPanel);
+    await waitForApiState(otherPanel, 'ready');
+    assert.deepEqual(await listenWidgetHidden(otherPanel), { checked: false, disabled: false }, 'off on another origin');
+    await sleep(300);
+    await other.evaluate(() => window.hsSim.hide('OTHER_SITE'));
+    await sleep(500);
+    assert.equal(await hiddenRows(otherPanel, 'OTHER_SITE'), 0, 'not heard on the other site');
+    assert.deepEqual(await listenRows(otherPanel), [], 'nothing called on the other site');
+    await otherPanel.close();
+    await other.close();
+
+    // Off again (the session's later tests expect the default).
+    await setListenWidgetHidden(again, false);
+    await again.close();
+    await page.close();
   });
 });

@@ -9,6 +9,8 @@
 //   the panel's views (Events, Diagnostics, Widget, Settings, Cookies): one [role="tab"] each, the
 //   selected one with aria-selected="true"; Diagnostics (docs/diagnostics.md §3): #tab-diagnostics,
 //   one [data-rule="<id>"] element per finding, the status line [data-diagnosis]
+//   Widget view: the per-site opt-in input[type=checkbox][data-listen="widgetHidden"]; whether the
+//   chat renders: [data-render] true|false|unknown
 
 /** JSON text without insignificant whitespace, so `"a": 1` (pretty) matches `"a":1`. */
 export function squash(text) {
@@ -274,3 +276,39 @@ export function diagnosisLine(d) {
 }
 
 
+
+// ---------------------------------------------------------------- Widget view: the widgetHidden opt-in (issue 10)
+
+const LISTEN_BOX = 'input[type=checkbox][data-listen="widgetHidden"]';
+
+/** The opt-in checkbox in the Widget view (selected first): {checked, disabled}, or null without one. */
+export async function listenWidgetHidden(d) {
+  await selectView(d, 'Widget');
+  return d.evaluate(`(() => {
+    const box = document.querySelector(${JSON.stringify(LISTEN_BOX)});
+    return box ? { checked: box.checked, disabled: box.disabled } : null;
+  })()`);
+}
+
+/** Set the opt-in (Widget view) to `on` by clicking it, once it is enabled (the choice for the site is read). */
+export async function setListenWidgetHidden(d, on) {
+  await selectView(d, 'Widget');
+  await d.waitFor(`!!document.querySelector(${JSON.stringify(LISTEN_BOX)}) && !document.querySelector(${JSON.stringify(LISTEN_BOX)}).disabled`,
+    { message: 'the widgetHidden opt-in to be enabled' });
+  await d.evaluate(`(() => {
+    const box = document.querySelector(${JSON.stringify(LISTEN_BOX)});
+    if (box.checked !== ${!!on}) box.click();
+    return true;
+  })()`);
+  await d.waitFor(`document.querySelector(${JSON.stringify(LISTEN_BOX)})?.checked === ${!!on}`,
+    { message: `the widgetHidden opt-in to be ${on ? 'on' : 'off'}` });
+}
+
+/** What the Widget view says about whether the chat renders: {value: 'true'|'false'|'unknown', text}. */
+export async function renderFact(d) {
+  await selectView(d, 'Widget');
+  return d.evaluate(() => {
+    const el = document.querySelector('[data-render]');
+    return el ? { value: el.getAttribute('data-render'), text: el.textContent } : null;
+  });
+}

@@ -19,6 +19,8 @@ const pageCalls = (records) => kinds(records, 'page_call').map((r) => [r.method,
 test('page_call: placeholder and three replacements, generations, handler ids, caller line, from_loader; panel and hook calls not recorded', async () => {
   await L.using(env.open('calls.html?lazy&ids'), async ({ page, errors }) => {
     await L.readyWithHello(page);
+    // The user opted in to widgetHidden: the hook's on('widgetHidden') per object is not the page's either.
+    assert.equal(await page.evaluate(() => window.__relay.send({ v: 1, type: 'listen', id: 9, event: 'widgetHidden' })), 1);
     const st = (await L.collect(page)).state;
     const url = page.url().replace(/\?.*/, '');
     await page.evaluate(() => window.fakeHS.boot());               // placeholder; onReady registers a handler
@@ -38,7 +40,7 @@ test('page_call: placeholder and three replacements, generations, handler ids, c
     const status = await page.evaluate(() => JSON.stringify(window.pageCall('widget.status')));
     await page.evaluate(() => window.pageCall('off', ['conversationStarted', window.pageHandler]));
     await page.evaluate(() => window.pageCall('off', ['conversationStarted', function other() {}]));
-    // The panel's call and the hook's own on('widgetHidden') are not the page's.
+    // The panel's call and the hook's on('widgetHidden') (asked by the panel) are not the page's.
     assert.equal(await page.evaluate(() => window.__relay.send({ v: 1, type: 'call', id: 1, method: 'widget.open', args: [] })), 1);
     await L.sleep(50);
     ({ records } = await L.collect(page, st));
@@ -54,9 +56,10 @@ test('page_call: placeholder and three replacements, generations, handler ids, c
     assert.deepEqual(calls[1].args, [{ widgetOpen: false }]);
     assert.ok(calls[1].t < calls[0].t, 'a call is timed when it started; the calls it contains are recorded first');
     assert.deepEqual(calls[6].value, JSON.parse(status));
-    assert.equal(kinds(records, 'call').length, 1, 'the panel call is a call record');
-    const onCalls = await page.evaluate(() => window.fakeHS.log.onCalls.map((c) => c.name));
-    assert.ok(onCalls.includes('widgetHidden'), 'the hook subscribed');
+    assert.deepEqual(kinds(records, 'call').map((c) => [c.id, c.method]), [[9, 'on'], [9, 'on'], [9, 'on'], [1, 'widget.open']],
+      'the panel call and the hook\'s on() per real object are call records');
+    const onCalls = await page.evaluate(() => window.fakeHS.log.onCalls.map((c) => [c.gen, c.name]));
+    assert.deepEqual(onCalls.filter((c) => c[1] === 'widgetHidden'), [[2, 'widgetHidden'], [3, 'widgetHidden'], [4, 'widgetHidden']], 'the hook subscribed');
     assert.ok(!calls.some((c) => c.args[0] === 'widgetHidden'));
     // The loader saw every call as without the hook: its own `this`, arguments, generation.
     const log = await page.evaluate(() => window.fakeHS.log.calls.map((x) => [x.gen, x.method, x.self]));

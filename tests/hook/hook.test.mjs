@@ -10,6 +10,8 @@ const env = L.useBrowser();
 const kinds = (records, k) => records.filter((r) => r.k === k);
 const apiStates = (records) => kinds(records, 'api').map((r) => [r.state, r.generation]);
 const eventNames = (records) => kinds(records, 'event').map((r) => [r.name, r.via]);
+// The panel's `listen` command (docs/protocol.md §5): only then does the hook call on('widgetHidden').
+const listen = (page, id = 1) => page.evaluate((id) => window.__relay.send({ v: 1, type: 'listen', id, event: 'widgetHidden' }), id);
 
 // Counts builtin calls made BY THE HOOK (stack attribution) for "does nothing measurable".
 const INSTRUMENT = `(function () {
@@ -73,6 +75,8 @@ test('assigned later (loadImmediately:false): placeholder, load(), reset; no dup
   await L.using(env.open('page.html?lazy'), async ({ page, errors }) => {
     await L.waitForFake(page);
     assert.equal(await page.evaluate(() => window.__relay.hello()), 1);
+    // The panel asks to listen to widgetHidden before any object exists (the user opted in).
+    assert.equal(await page.evaluate(() => window.__relay.send({ v: 1, type: 'listen', id: 5, event: 'widgetHidden' })), 1);
     const same = await page.evaluate(async () => {
       const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
       const objs = [];
@@ -110,19 +114,23 @@ test('assigned later (loadImmediately:false): placeholder, load(), reset; no dup
     ]);
     assert.deepEqual(eventNames(records), [['hubspot:messages:initialized', 'dom']]);
     assert.deepEqual(kinds(records, 'event')[0].payload, { messageWillRender: false, reason: 'LOAD_IMMEDIATELY_FALSE' });
-    // widgetHidden subscriptions: never on the placeholder, once per real object, after its iframe loaded.
+    // Asked to listen: never on the placeholder, once per real object (load(), reset), after its iframe loaded.
     const log = await page.evaluate(() => window.fakeHS.log);
     assert.deepEqual(log.onCalls, [
       { gen: 2, name: 'widgetHidden', placeholder: false, frameLoaded: true },
       { gen: 3, name: 'widgetHidden', placeholder: false, frameLoaded: true },
     ]);
+    // Each on() is a call record of the command's id, not a page call.
+    assert.deepEqual(kinds(records, 'call').map((r) => [r.id, r.method, r.args, r.outcome]),
+      [[5, 'on', ['widgetHidden'], 'returned'], [5, 'on', ['widgetHidden'], 'returned']]);
+    assert.ok(!kinds(records, 'page_call').some((r) => r.args[0] === 'widgetHidden'));
     assert.equal(log.earlyCalls, 0);
     assert.deepEqual(await page.evaluate(() => window.readyRuns), [1, 2, 3]);
     assert.deepEqual(errors, []);
   });
 });
 
-test('events: iframe external-api-event and open-change, widgetHidden via on() once per object, others ignored', async () => {
+test('events: iframe external-api-event and open-change; widgetHidden via on() only once the panel asks, then once per object', async () => {
   await L.using(env.open('page.html?ids'), async ({ page }) => {
     await L.readyWithHello(page);
     await page.evaluate(async () => {
@@ -141,6 +149,16 @@ test('events: iframe external-api-event and open-change, widgetHidden via on() o
       await hs.event('n'.repeat(101), {});
       await hs.fromChat({ type: 'external-api-event', data: 'not an object' });
       await hs.fromChat(null, 1, '{"type":"external-api-event", broken json');
+      await sleep(30);
+      hs.hide({ reason: 'unheard', description: 'nobody listens: the hook never calls on() by itself' });
+      window.onCallsBeforeListen = hs.log.onCalls.length;
+      // The panel asks (the user opted in): at once for the current object, whose iframe has loaded.
+      window.listenAnswered = window.__relay.send({ v: 1, type: 'listen', id: 3, event: 'widgetHidden' });
+      window.onCallsAfterListen = hs.log.onCalls.length;
+      window.__relay.send({ v: 1, type: 'listen', id: 4, event: 'widgetHidden' }); // again: nothing more
+      for (const bad of [{ v: 1, type: 'listen', id: 4, event: 'conversationStarted' }, { v: 1, type: 'listen', id: -1, event: 'widgetHidden' }]) {
+        if (window.__relay.send(bad) !== 0) throw new Error('a bad listen command was answered: ' + JSON.stringify(bad));
+      }
       hs.hide({ reason: 'NO_AGENTS', description: 'first object' });
       await hs.reloadFrame(); // the chat iframe navigates again: not a new widget, no second on()
       await sleep(30);
@@ -168,6 +186,9 @@ test('events: iframe external-api-event and open-change, widgetHidden via on() o
     assert.ok(w.length === 3 && /\/chat\.html\?gen=1$/.test(w[0].src));
     const onCalls = await page.evaluate(() => window.fakeHS.log.onCalls);
     assert.deepEqual(onCalls.map((c) => [c.gen, c.name, c.frameLoaded]), [[1, 'widgetHidden', true], [2, 'widgetHidden', true]]);
+    assert.deepEqual(await page.evaluate(() => [window.onCallsBeforeListen, window.listenAnswered, window.onCallsAfterListen]), [0, 1, 1],
+      'no on() before the command; the command is answered at once, with the on() for the loaded object');
+    assert.deepEqual(kinds(records, 'call').map((r) => [r.id, r.method, r.outcome]), [[3, 'on', 'returned'], [3, 'on', 'returned']]);
   });
 });
 
@@ -196,9 +217,11 @@ test('defined before the hook (late injection): data property converted in place
       [true, true, true, true]);
     assert.equal(await page.evaluate(() => window.__relay.total()), 0, 'a late hook also waits for a hello');
     assert.equal(await page.evaluate(() => window.__relay.hello()), 1);
+    assert.equal(await listen(page), 1);
     let got = await L.collect(page);
     assert.deepEqual(apiStates(got.records), [['ready', 1]]);
     assert.deepEqual(kinds(got.records, 'widget').map((r) => r.loaded), [true], 'the already loaded iframe is reported');
+    assert.deepEqual(kinds(got.records, 'call').map((r) => r.method), ['on'], 'listening at once: its iframe has loaded');
     assert.equal(kinds(got.records, 'loader').length, 2);
     await page.evaluate(async () => {
       await new Promise((r) => setTimeout(r, 30));
@@ -238,6 +261,7 @@ const PAGE_ACCESSOR = L.pageAccessor('HubSpotConversations', 'page', '__acc');
 test("the page's own accessor (before the hook): untouched, still works; the hook falls back to DOM moments", async () => {
   await L.using(env.open('page.html', { before: [PAGE_ACCESSOR] }), async ({ page, errors }) => {
     await L.readyWithHello(page);
+    await listen(page);
     const res = await page.evaluate(async () => {
       const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
       const setsBefore = window.__acc().sets;
@@ -270,6 +294,7 @@ test("the page's own accessor (before the hook): untouched, still works; the hoo
 test('the page redefines or deletes the property later: never throws, the page wins, the hook keeps reporting', async () => {
   await L.using(env.open('page.html'), async ({ page, errors }) => {
     await L.readyWithHello(page);
+    await listen(page);
     const res = await page.evaluate(async () => {
       const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
       const out = {};
@@ -541,6 +566,7 @@ test('non-HubSpot messages are ignored; the HubSpot origin from another iframe i
 test('sanitiser: cycles, depth, width, long strings, budgets, odd values, getters as markers, no toJSON', async () => {
   await L.using(env.open('page.html?ids'), async ({ page, errors }) => {
     await L.readyWithHello(page);
+    await listen(page);
     const toJSONCalls = await page.evaluate(async () => {
       const hs = window.fakeHS;
       hs.boot();
@@ -664,6 +690,7 @@ test('inline embed inside nested elements: loaded and removed with an ancestor; 
 test('builtins tampered after start (JSON, CustomEvent, Array/String/RegExp/Function methods, DOM getters, prototype traps) are never used', async () => {
   await L.using(env.open('page.html?ids'), async ({ page }) => {
     await L.readyWithHello(page);
+    await listen(page); // its on() too
     await page.evaluate(L.installSpies, L.HOOK_MARK);
     const hits = await page.evaluate(async () => {
       const { fn: spyFn, getter: spyGet, proto: spyProto, hits, restore } = window.__spies;

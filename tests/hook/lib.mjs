@@ -268,7 +268,8 @@ export function checkBatch(raw) {
       if (r.state === 'absent') assert.deepEqual(r.methods, []);
     } else if (r.k === 'call') {
       assert.ok(Number.isSafeInteger(r.id) && r.id >= 0);
-      assert.ok(SDK_METHODS.includes(r.method), `call of ${r.method}`);
+      // `on`: the hook's on('widgetHidden') on the panel's `listen` command (docs/protocol.md §5).
+      assert.ok(SDK_METHODS.includes(r.method) || (r.method === 'on' && JSON.stringify(r.args) === '["widgetHidden"]'), `call of ${r.method}`);
       assert.ok(Array.isArray(r.args) && r.args.length <= 1);
       assert.ok(['returned', 'threw', 'not_ready', 'missing'].includes(r.outcome));
       assert.ok(typeof r.error === 'string' && [...r.error].length <= 2048);

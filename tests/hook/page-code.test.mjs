@@ -111,6 +111,8 @@ test("a page-owned HubSpotConversations getter is not run per DOM mutation (at m
 test('recording payloads, call values and settings runs no page code: getters, then, toJSON, toString/valueOf, toPrimitive, index getters, proxy get', async () => {
   await L.using(env.open('page.html'), async ({ page, errors }) => {
     await L.readyWithHello(page);
+    // The user opted in to widgetHidden (the panel's `listen`): its payload is recorded the same way.
+    await page.evaluate(() => window.__relay.send({ v: 1, type: 'listen', id: 1, event: 'widgetHidden' }));
     const calls = await page.evaluate(async () => {
       const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
       await window.fakeHS.boot();
@@ -166,7 +168,7 @@ test('recording payloads, call values and settings runs no page code: getters, t
     assert.deepEqual(kinds(records, 'event').find((r) => r.via === 'on').payload, expected);
     // The initialized event's payload is its two fields only (docs/diagnostics.md §1), read the same way.
     assert.deepEqual(kinds(records, 'event').filter((r) => r.via === 'dom').pop().payload, { messageWillRender: null, reason: null });
-    assert.deepEqual(kinds(records, 'call')[0].value, expected);
+    assert.deepEqual(kinds(records, 'call').find((r) => r.method === 'widget.status').value, expected);
     const settings = kinds(records, 'settings').filter((r) => r.fields.identificationToken);
     assert.deepEqual(settings.map((r) => r.source), ['assigned', 'read']);
     for (const r of settings) {

@@ -140,6 +140,12 @@ async function testIndex(browser, base, port) {
   const status = await page.evaluate(() => HubSpotConversations.widget.status());
   check('index: widget.status() = {loaded:true, pending:false}', same(status, { loaded: true, pending: false }), status);
   check('index: status() posted one track-api-usage', (await page.evaluate(() => hsSim.usageCount())) === 3);
+  const reports = await page.evaluate(() => hsSim.usageReports());
+  check('index: usageReports() lists them in order, {name, method}', same(reports, [
+    { name: 'HubspotConversations-api-method-used', method: 'hsConversationsOnReady' },
+    { name: 'HubspotConversations-api-event-listener-registered', method: 'on' },
+    { name: 'HubspotConversations-api-method-used', method: 'widget.status' },
+  ]), reports);
 
   // on()/off() argument checks; names are not checked.
   const argChecks = await page.evaluate(() => {

@@ -54,6 +54,16 @@
     return document.querySelector(FRAME_SELECTOR);
   }
 
+  // Asks the current chat iframe for its usage counter: resolves {count, usage}, or null without an
+  // iframe or when it does not answer in 1 s.
+  function askUsage() {
+    var el = frame();
+    if (!el || !el.contentWindow) return Promise.resolve(null);
+    var answer = waitForFrameReply(el.contentWindow, 'sim-usage', 1000);
+    postToFrame({ type: 'sim-get-usage' });
+    return answer.then(function (msg) { return msg && { count: msg.count, usage: msg.usage }; });
+  }
+
   // Posts a command to the chat iframe; false when there is none.
   function postToFrame(message) {
     var el = frame();
@@ -225,11 +235,13 @@
     // Number of track-api-usage messages the current chat iframe received (a new iframe after a
     // reset starts at 0). Resolves null when there is no iframe or it does not answer in 1 s.
     usageCount: function () {
-      var el = frame();
-      if (!el || !el.contentWindow) return Promise.resolve(null);
-      var answer = waitForFrameReply(el.contentWindow, 'sim-usage', 1000);
-      postToFrame({ type: 'sim-get-usage' });
-      return answer.then(function (msg) { return msg && msg.count; });
+      return askUsage().then(function (reply) { return reply ? reply.count : null; });
+    },
+
+    // The track-api-usage messages the current chat iframe received, in order: [{name, method}]
+    // (what HubSpot's usage report would record). null like usageCount().
+    usageReports: function () {
+      return askUsage().then(function (reply) { return reply ? reply.usage : null; });
     },
 
     // Resolves with the loader state once the current chat iframe fired `load` and its

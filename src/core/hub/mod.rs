@@ -17,7 +17,7 @@ mod storage;
 use super::event_log::{EventLog, Limits};
 use super::protocol::{
     decode_page_batch, decode_panel_request, decode_relay_message, encode_hook_command, encode_panel_update,
-    encode_relay_reply, Entry, HookCommand, PanelRequest, PanelUpdate, RelayMessage, RelayReply,
+    encode_relay_reply, Entry, HookCommand, ListenEvent, PanelRequest, PanelUpdate, RelayMessage, RelayReply,
 };
 use super::summary::{record_row, undelivered_call_row, Row};
 use document::{apply_to_status, DocState};
@@ -305,6 +305,7 @@ impl Hub {
         match request {
             PanelRequest::Subscribe { .. } => unreachable!("handled above"),
             PanelRequest::Call { method, args } => self.call_sdk(tab, method, args),
+            PanelRequest::Listen { event } => self.listen(tab, event),
             PanelRequest::ReadPage => {
                 vec![Effect::ToRelay { tab, command: encode_hook_command(&HookCommand::ReadPage), call: None }]
             }
@@ -323,10 +324,22 @@ impl Hub {
 
     /// Sends an SDK call (already validated) to `tab`'s page under a fresh id.
     fn call_sdk(&mut self, tab: i64, method: String, args: Vec<serde_json::Value>) -> Vec<Effect> {
+        self.send_call(tab, method.clone(), |id| HookCommand::Call { id, method, args })
+    }
+
+    /// Asks `tab`'s hook to listen to `event` with `on()` (the user's opt-in). Its `on()` calls
+    /// come back as `call` records of method `on`; an undelivered request is logged like a call.
+    fn listen(&mut self, tab: i64, event: ListenEvent) -> Vec<Effect> {
+        self.send_call(tab, "on".into(), |id| HookCommand::Listen { id, event })
+    }
+
+    /// Sends the command `command(id)` under a fresh call id, remembered until its delivery is
+    /// reported (an undelivered one is logged as a `method` call).
+    fn send_call(&mut self, tab: i64, method: String, command: impl FnOnce(u64) -> HookCommand) -> Vec<Effect> {
         let state = self.tab_mut(tab);
         let id = state.next_call_id;
         state.next_call_id += 1;
-        let command = encode_hook_command(&HookCommand::Call { id, method: method.clone(), args });
+        let command = encode_hook_command(&command(id));
         state.pending_calls.insert(id, method);
         while state.pending_calls.len() > MAX_PENDING_CALLS {
             state.pending_calls.pop_first();
@@ -845,6 +858,28 @@ mod tests {
             .all(|e| matches!(e, Effect::Warn { .. })));
         let read = hub.panel_message(PANEL, r#"{"v":1,"type":"read_page"}"#);
         assert_eq!(read, vec![Effect::ToRelay { tab: 1, command: r#"{"type":"read_page","v":1}"#.into(), call: None }]);
+    }
+
+    #[test]
+    fn a_listen_request_goes_to_the_relay_as_a_call_and_is_logged_when_undelivered() {
+        let mut hub = watched(1);
+        hub.relay_message(1, SHOP_TEST, &relay_page(1, "a", ""));
+        let effects = hub.panel_message(PANEL, r#"{"v":1,"type":"listen","event":"widgetHidden"}"#);
+        let Some(Effect::ToRelay { tab: 1, command, call: Some(1) }) = effects.last() else {
+            panic!("no relay effect: {effects:?}")
+        };
+        let command: serde_json::Value = serde_json::from_str(command).unwrap();
+        assert_eq!(command, json!({"v":1,"type":"listen","id":1,"event":"widgetHidden"}));
+        assert!(hub
+            .panel_message(PANEL, r#"{"v":1,"type":"listen","event":"conversationStarted"}"#)
+            .iter()
+            .all(|e| matches!(e, Effect::Warn { .. })));
+        // No relay took it: logged as a call of on(), so the user sees why nothing was heard.
+        hub.relay_delivery(1, 1, false);
+        let calls: Vec<Entry> = snapshot(&hub, 1).1.into_iter().filter(|e| e.kind == EntryKind::Call).collect();
+        assert_eq!(calls.len(), 1);
+        assert_eq!(calls[0].name, "on");
+        assert!(calls[0].summary.contains("not connected"), "{}", calls[0].summary);
     }
 
     fn call_record(seq: u64, t: f64, method: &str, outcome: &str) -> String {

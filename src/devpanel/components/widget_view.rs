@@ -1,7 +1,10 @@
 //! Widget view: call every SDK method in the page, against the current object, and see what
-//! happened. The loaded state comes from what the hook observed, never from polling `status()`.
+//! happened. The loaded state and whether the chat renders come from what the hook observed,
+//! never from polling `status()` or listening with `on()` — except `widgetHidden`, which the user
+//! may opt in to per site (HubSpot's usage report records that listener).
 
 use super::format_since_navigation;
+use crate::core::panel_state::{Action, RenderVerdict};
 use crate::core::protocol::{ApiState, Entry, InlineView, PageStatus, PanelRequest, SDK_METHODS};
 use crate::devpanel::hooks::use_panel_actions;
 use serde_json::{json, Value};
@@ -14,6 +17,12 @@ pub struct WidgetViewProps {
     pub status: Rc<PageStatus>,
     /// The latest calls made from the panel, newest first.
     pub calls: Vec<Rc<Entry>>,
+    /// Whether the chat renders, derived from what the page showed.
+    pub render: Option<RenderVerdict>,
+    /// The page's site (origin), for the per-site choice; `None` for a page that has none.
+    pub site: Option<String>,
+    /// The user's choice to listen to widgetHidden on this site (`None` until read).
+    pub listen: Option<bool>,
 }
 
 /// One button of the view: a method of `SDK_METHODS` with its option, or with fixed arguments.
@@ -124,10 +133,13 @@ pub fn widget_view(props: &WidgetViewProps) -> Html {
                     <dt>{ "API" }</dt><dd>{ status.api.as_str() }</dd>
                     <dt>{ "Chat iframe" }</dt>
                     <dd>{ if status.widget_loaded { "loaded (seen by the hook: the iframe fired load)" } else { "not loaded" } }</dd>
+                    <dt>{ "Chat renders" }</dt>
+                    { render_fact(props.render.as_ref()) }
                     if !status.methods.is_empty() {
                         <dt>{ "Methods" }</dt><dd class="mono">{ status.methods.join(", ") }</dd>
                     }
                 </dl>
+                <ListenWidgetHidden site={props.site.clone()} on={props.listen} />
                 if not_ready {
                     <p class="note">{ "window.HubSpotConversations is not set on this page: calls will report \"API not ready\"." }</p>
                 }
@@ -160,6 +172,73 @@ pub fn widget_view(props: &WidgetViewProps) -> Html {
                     <button type="button" onclick={on_measure_again}>{ "Measure again" }</button>
                 </section>
             }
+        </div>
+    }
+}
+
+/// "Chat renders": what the page showed, and where that comes from (a link to the entry).
+fn render_fact(render: Option<&RenderVerdict>) -> Html {
+    let Some(verdict) = render else {
+        return html! {
+            <dd data-render="unknown">{ "not known yet: no hubspot:messages:initialized event in this page so far" }</dd>
+        };
+    };
+    html! {
+        <dd class={if verdict.renders { "ok" } else { "bad" }} data-render={verdict.renders.to_string()}>
+            { &verdict.text }
+            <span class="note">{ " — derived from " }<EvidenceButton id={verdict.evidence} label={verdict.derived_from.clone()} /></span>
+        </dd>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EvidenceButtonProps {
+    id: u64,
+    label: String,
+}
+
+#[function_component(EvidenceButton)]
+fn evidence_button(props: &EvidenceButtonProps) -> Html {
+    let actions = use_panel_actions();
+    let id = props.id;
+    let onclick = Callback::from(move |_| actions.dispatch(Action::ShowEvidence(id)));
+    html! {
+        <button type="button" class="render-source" data-evidence={id.to_string()} {onclick} title="Show this entry in Events">
+            { &props.label }
+        </button>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ListenProps {
+    site: Option<String>,
+    on: Option<bool>,
+}
+
+/// The per-site opt-in to listening to widgetHidden with on(): off by default, remembered for
+/// the site, and labelled with what HubSpot sees of it.
+#[function_component(ListenWidgetHidden)]
+fn listen_widget_hidden(props: &ListenProps) -> Html {
+    let actions = use_panel_actions();
+    let onchange = {
+        let site = props.site.clone();
+        Callback::from(move |e: Event| {
+            if let Some(site) = &site {
+                actions.set_listen_widget_hidden(site, e.target_unchecked_into::<HtmlInputElement>().checked());
+            }
+        })
+    };
+    let where_ = props.site.clone().unwrap_or_else(|| "this page (it has no web origin: not available)".into());
+    html! {
+        <div class="listen">
+            <label class="check">
+                <input type="checkbox" data-listen="widgetHidden" checked={props.on == Some(true)}
+                    disabled={props.site.is_none() || props.on.is_none()} {onchange} />
+                { "Listen to widgetHidden with on() — HubSpot's usage report records this listener" }
+            </label>
+            <p class="note">
+                { format!("Off by default; remembered for {where_}. When on, every page of this site opened while the panel is open calls on('widgetHidden') once per widget object, after its chat iframe loaded: HubSpot records it (HubspotConversations-api-event-listener-registered) and the page can tell. Off, nothing is called: whether the chat renders is derived from what the page shows.") }
+            </p>
         </div>
     }
 }

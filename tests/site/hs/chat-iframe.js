@@ -4,11 +4,12 @@
 // as targetOrigin, or '*' when there is no referrer.
 //
 // Commands it accepts from the parent window (JSON strings):
-//   loader:     track-api-usage (only counted), open-change-request {isOpen}, refresh-widget {openToNewThread}
+//   loader:     track-api-usage {name, method} (only counted and listed), open-change-request {isOpen},
+//               refresh-widget {openToNewThread}
 //   simulator:  sim-emit {eventType, payload, uuid?} (uuid null: sent without one), sim-open-change {isOpen, isUser},
 //               sim-flood {count, eventType}, sim-series {count, gapMs, eventType}
 //                 → replies {type:'sim-series-done', posted} once the last was posted,
-//               sim-get-usage  → replies {type:'sim-usage', count}
+//               sim-get-usage  → replies {type:'sim-usage', count, usage: [{name, method}]}
 (function () {
   'use strict';
 
@@ -26,6 +27,7 @@
   var SIZE_OPEN = { width: 400, height: 620 };
 
   var usageCount = 0;
+  var usage = []; // every track-api-usage received, in order: {name, method}
   var isOpen = false;
   var welcomeHidden = params.get('hideWelcome') === '1';
 
@@ -156,6 +158,7 @@
     switch (msg.type) {
       case 'track-api-usage':
         usageCount++;
+        usage.push({ name: String(data.name), method: String(data.method) });
         break;
       case 'open-change-request':
         if (!inline && !!data.isOpen !== isOpen) setOpenState(!!data.isOpen, false);
@@ -180,7 +183,7 @@
           typeof msg.eventType === 'string' ? msg.eventType : 'conversationStarted');
         break;
       case 'sim-get-usage':
-        parent.postMessage(JSON.stringify({ type: 'sim-usage', count: usageCount }), parentOrigin);
+        parent.postMessage(JSON.stringify({ type: 'sim-usage', count: usageCount, usage: usage }), parentOrigin);
         break;
       default:
         break;
