@@ -66,7 +66,20 @@ function fakeRuntime(clock) {
       return port;
     },
     port: () => runtime.ports.at(-1),
-    ack: (batch) => runtime.port().onMessage.fire(JSON.stringify({ v: 1, type: 'ack', batch })),
+    // As the real background: each batch sent is first handled (took, once), then stored (ack).
+    took(batch) {
+      const port = runtime.port();
+      port.took ??= new Set();
+      for (const m of port.sent.map((text) => JSON.parse(text))) {
+        if (m.type !== 'page' || m.batch > batch || port.took.has(m.batch)) continue;
+        port.took.add(m.batch);
+        port.onMessage.fire(JSON.stringify({ v: 1, type: 'took', batch: m.batch }));
+      }
+    },
+    ack: (batch) => {
+      runtime.took(batch);
+      runtime.port().onMessage.fire(JSON.stringify({ v: 1, type: 'ack', batch }));
+    },
     hello: () => runtime.port().onMessage.fire('{"v":1,"type":"hello"}'),
     // The service worker stops: the browser closes the port from its end.
     drop() { const p = runtime.port(); p.open = false; p.onDisconnect.fire(p); },
@@ -96,7 +109,7 @@ function fakePage({ hook = true } = {}) {
   page.emit = (detail) => document.dispatchEvent(new CustomEvent(FACTS.pageEvent, { detail }));
   page.transition = (type, persisted = true) => win.dispatchEvent(Object.assign(new Event(type), { persisted }));
   page.context = vm.createContext({
-    document, CustomEvent, chrome: { runtime },
+    document, CustomEvent, chrome: { runtime }, location: { protocol: 'https:' },
     addEventListener: win.addEventListener.bind(win), removeEventListener: win.removeEventListener.bind(win),
     setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout,
   });
@@ -126,7 +139,7 @@ function started({ ack = false } = {}) {
 }
 
 test('facts: one strict JSON object between the markers', () => {
-  assert.deepEqual(Object.keys(FACTS), ['version', 'pageEvent', 'relayEvent', 'maxBatchBytes', 'maxCommandChars']);
+  assert.deepEqual(Object.keys(FACTS), ['version', 'pageEvent', 'relayEvent', 'maxBatchBytes', 'sliceChars', 'sliceRecords', 'maxCommandChars']);
   assert.equal(FACTS.version, 1);
 });
 
