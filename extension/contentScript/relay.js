@@ -1,5 +1,5 @@
-// Chat Widget Inspector: relay (ISOLATED world content script at document_idle, or injected by the
-// background). A pipe of JSON text: the page hook's batches (docs/protocol.md §1–2) go to the
+// Chat Widget Inspector: relay (ISOLATED world, injected by the background into the top frame of a tab a
+// panel watches). A pipe of JSON text: the page hook's batches (docs/protocol.md §1–2) go to the
 // background on the "relay" port (§3); the background's commands (§5, tabs.sendMessage to frame 0)
 // go to the hook unchanged (the hook validates them).
 (() => {

@@ -2,8 +2,8 @@
 // background with chrome.scripting.executeScript). Implements docs/protocol.md §1–2, §5 and §6.
 // It never calls the SDK on its own: the panel's calls and, once the user opted in, the panel's
 // `listen` command (one on('widgetHidden') per real object after its chat iframe loaded) are the
-// only SDK calls (§5). The SDK methods are wrapped in place to trace the page's own calls (§6). It adds no global, no enumerable property, no console
-// output, and never throws into the page.
+// only SDK calls (§5). The SDK methods are wrapped in place to trace the page's own calls (§6).
+// It adds no global, no enumerable property, no console output, and never throws into the page.
 (function () {
   'use strict';
   try {
