@@ -14,6 +14,7 @@ mod cookies;
 mod document;
 mod storage;
 
+use super::cookies::PageOrigin;
 use super::event_log::{EventLog, Limits};
 use super::protocol::{
     decode_page_batch, decode_panel_request, decode_relay_message, encode_hook_command, encode_panel_update,
@@ -281,8 +282,7 @@ impl Hub {
     /// A watched tab's new web page gets a relay (the hook runs on http and https pages only); both
     /// moments are reported because an injection asked at the start may still reach the old document.
     pub fn tab_loading(&mut self, tab: i64, url: &str) -> Vec<Effect> {
-        let web_page = url.starts_with("http://") || url.starts_with("https://");
-        if web_page && self.is_watched(tab) {
+        if PageOrigin::parse(url).is_some() && self.is_watched(tab) {
             vec![Effect::InjectRelay { tab }]
         } else {
             vec![]

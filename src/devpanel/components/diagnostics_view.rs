@@ -4,9 +4,9 @@
 //! `data-rule`.
 
 use super::cookies_view::copy_text;
+use super::evidence_link::EvidenceLink;
 use crate::core::diagnostics::{Finding, Note, Severity, RULES};
-use crate::core::panel_state::{Action, DiagnosisReport};
-use crate::devpanel::hooks::use_panel_actions;
+use crate::core::panel_state::DiagnosisReport;
 use gloo::timers::callback::Timeout;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -162,24 +162,5 @@ fn evidence_links(evidence: &[u64], report: &Rc<DiagnosisReport>) -> Html {
                 { for evidence.iter().map(|&id| html! { <li key={id}><EvidenceLink {id} label={report.label(id)} /></li> }) }
             </ul>
         </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct EvidenceLinkProps {
-    id: u64,
-    label: String,
-}
-
-#[function_component(EvidenceLink)]
-fn evidence_link(props: &EvidenceLinkProps) -> Html {
-    let actions = use_panel_actions();
-    let id = props.id;
-    let onclick = Callback::from(move |_| actions.dispatch(Action::ShowEvidence(id)));
-    html! {
-        <button type="button" class="evidence-link" data-evidence={id.to_string()} {onclick}
-                title="Show this entry in Events" aria-label={format!("Show in Events: {}", props.label)}>
-            { &props.label }
-        </button>
     }
 }

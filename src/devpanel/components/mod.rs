@@ -2,6 +2,7 @@ pub mod cookies_view;
 pub mod diagnostics_view;
 pub mod event_detail;
 pub mod event_list;
+pub mod evidence_link;
 pub mod json_tree;
 pub mod settings_view;
 pub mod status_bar;

@@ -3,8 +3,9 @@
 //! never from polling `status()` or listening with `on()` — except `widgetHidden`, which the user
 //! may opt in to per site (HubSpot's usage report records that listener).
 
+use super::evidence_link::EvidenceLink;
 use super::format_since_navigation;
-use crate::core::panel_state::{Action, RenderVerdict};
+use crate::core::panel_state::RenderVerdict;
 use crate::core::protocol::{ApiState, Entry, InlineView, PageStatus, PanelRequest, SDK_METHODS};
 use crate::devpanel::hooks::use_panel_actions;
 use serde_json::{json, Value};
@@ -186,26 +187,8 @@ fn render_fact(render: Option<&RenderVerdict>) -> Html {
     html! {
         <dd class={if verdict.renders { "ok" } else { "bad" }} data-render={verdict.renders.to_string()}>
             { &verdict.text }
-            <span class="note">{ " — derived from " }<EvidenceButton id={verdict.evidence} label={verdict.derived_from.clone()} /></span>
+            <span class="note">{ " — derived from " }<EvidenceLink id={verdict.evidence} label={verdict.derived_from.clone()} class={classes!("render-source")} /></span>
         </dd>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct EvidenceButtonProps {
-    id: u64,
-    label: String,
-}
-
-#[function_component(EvidenceButton)]
-fn evidence_button(props: &EvidenceButtonProps) -> Html {
-    let actions = use_panel_actions();
-    let id = props.id;
-    let onclick = Callback::from(move |_| actions.dispatch(Action::ShowEvidence(id)));
-    html! {
-        <button type="button" class="render-source" data-evidence={id.to_string()} {onclick} title="Show this entry in Events">
-            { &props.label }
-        </button>
     }
 }
 

@@ -26,7 +26,6 @@
   var SIZE_CLOSED_WELCOME = { width: 320, height: 210 };
   var SIZE_OPEN = { width: 400, height: 620 };
 
-  var usageCount = 0;
   var usage = []; // every track-api-usage received, in order: {name, method}
   var isOpen = false;
   var welcomeHidden = params.get('hideWelcome') === '1';
@@ -157,7 +156,6 @@
 
     switch (msg.type) {
       case 'track-api-usage':
-        usageCount++;
         usage.push({ name: String(data.name), method: String(data.method) });
         break;
       case 'open-change-request':
@@ -183,7 +181,7 @@
           typeof msg.eventType === 'string' ? msg.eventType : 'conversationStarted');
         break;
       case 'sim-get-usage':
-        parent.postMessage(JSON.stringify({ type: 'sim-usage', count: usageCount, usage: usage }), parentOrigin);
+        parent.postMessage(JSON.stringify({ type: 'sim-usage', count: usage.length, usage: usage }), parentOrigin);
         break;
       default:
         break;
