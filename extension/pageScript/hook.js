@@ -9,12 +9,16 @@
   try {
     // Facts shared with src/core/protocol.rs (a Rust test compares them). sdkMethods: method → its boolean option or ''.
     var FACTS = /*facts*/{"version":1,"pageEvent":"hubspot-chat-inspector:page","relayEvent":"hubspot-chat-inspector:relay","maxBatchBytes":1048576,"maxRecordsPerBatch":500,"sliceChars":65536,"sliceRecords":100,"maxCommandChars":4096,"maxNameChars":100,"maxUrlChars":2048,"undelivered":["foreign_frame","missing_uuid","bogus_uuid"],"truncatedKey":"[truncated]","sdkMethods":{"widget.load":"widgetOpen","widget.refresh":"openToNewThread","widget.open":"","widget.close":"","widget.remove":"","widget.status":"","clear":"resetWidget","debug":"","resetAndReloadWidget":""},"listenEvents":["widgetHidden"]}/*end facts*/;
-    // Builtins, taken before page scripts run; uncurry(f)(self, ...args) calls f without .call lookups.
-    // Injected late (into a page loaded before the extension), the page may have replaced them
-    // (Function.prototype.bind = null, a no-op addEventListener, JSON.parse = ...): they are taken from
-    // a fresh same-origin realm then (an about:blank iframe, attached only while they are taken), and
-    // also when taking the page's threw. The page's own objects (window, its prototypes) stay the page's.
-    var R = window, realmFrame = null, lateHook = true;
+    // Builtins; uncurry(f)(self, ...args) calls f without .call lookups. The language's own (Object, Function,
+    // JSON, String, RegExp, ...) are taken before page scripts run: they cost nothing. The DOM's are taken when
+    // first needed (a browser builds a DOM interface on first use, ≈ 1 ms for the hook's ~20, which a page
+    // without HubSpot must not pay): the few that read events at the first event (takeEventBuiltins), the rest
+    // when HubSpot shows up or a panel asks (takeDomBuiltins). Each one taken from the page is checked to be the
+    // browser's own (native, with its own name; a page-made function, a bound one or a Proxy is not); when one
+    // is not, they are all taken from a fresh same-origin realm (an about:blank iframe, attached only while they
+    // are taken). Injected late (into a page loaded before the extension), every builtin comes from such a realm
+    // at once. The page's own objects (window, its prototypes) stay the page's.
+    var R = window, realmFrame = null, lateHook = true, NATIVE_BODY = /^\(\) \{\s*\[native code\]\s*\}$/;
     try { lateHook = document.readyState !== 'loading'; } catch (e) { /* a page that broke this: late */ }
     if (lateHook) realmFrame = freshRealm();
     for (;;) {
@@ -25,40 +29,18 @@
         var createObject = R.Object.create, ownNames = R.Object.getOwnPropertyNames, prototypeOf = R.Object.getPrototypeOf;
         var hasOwn = uncurry(R.Object.prototype.hasOwnProperty), isArray = R.Array.isArray, parseJson = R.JSON.parse, toJson = R.JSON.stringify;
         var reflectGet = R.Reflect.get, windowProto = prototypeOf(window), NOT_READ = createObject(null), GETTER = createObject(null);
-        var getterOf = function (Class, name) { return uncurry(descriptorOf(Class.prototype, name).get); };
-        var EventTargetProto = R.EventTarget.prototype, NewCustomEvent = R.CustomEvent, Observer = R.MutationObserver;
+        var functionText = uncurry(R.Function.prototype.toString), mathRandom = R.Math.random;
+        var EventTargetProto = R.EventTarget.prototype;   // window's own prototype chain: already built
         var listen = uncurry(EventTargetProto.addEventListener), unlisten = uncurry(EventTargetProto.removeEventListener);
         var dispatch = uncurry(EventTargetProto.dispatchEvent), setTimer = uncurry(R.setTimeout), microtask = uncurry(R.queueMicrotask);
-        var observe = uncurry(Observer.prototype.observe), stopObserving = uncurry(Observer.prototype.disconnect);
-        var clock = window.performance, clockNow = uncurry(R.Performance.prototype.now), timeOrigin = +clock.timeOrigin || 0;
         var regexExec = uncurry(R.RegExp.prototype.exec), strSlice = uncurry(R.String.prototype.slice), numberText = uncurry(R.Number.prototype.toString);
         var strIndexOf = uncurry(R.String.prototype.indexOf), charCodeAt = uncurry(R.String.prototype.charCodeAt);
-        var getElementById = uncurry(R.Document.prototype.getElementById), getAttribute = uncurry(R.Element.prototype.getAttribute);
-        var closest = uncurry(R.Element.prototype.closest), getElementsByTagName = uncurry(R.Element.prototype.getElementsByTagName);
-        var collectionItem = uncurry(R.HTMLCollection.prototype.item), collectionLength = getterOf(R.HTMLCollection, 'length');
-        var messageData = getterOf(R.MessageEvent, 'data'), messageOrigin = getterOf(R.MessageEvent, 'origin');
-        var messageSource = getterOf(R.MessageEvent, 'source'), eventDetail = getterOf(NewCustomEvent, 'detail');
-        var eventTarget = getterOf(R.Event, 'target'), elementId = getterOf(R.Element, 'id'), localName = getterOf(R.Element, 'localName');
-        var isConnected = getterOf(R.Node, 'isConnected'), frameSrc = getterOf(R.HTMLIFrameElement, 'src');
-        var frameWindow = getterOf(R.HTMLIFrameElement, 'contentWindow'), frameDocument = getterOf(R.HTMLIFrameElement, 'contentDocument');
-        var scriptSrc = getterOf(R.HTMLScriptElement, 'src'), querySelector = uncurry(R.Document.prototype.querySelector);
-        var boundingRect = uncurry(R.Element.prototype.getBoundingClientRect), rectWidth = getterOf(R.DOMRectReadOnly, 'width');
-        var rectHeight = getterOf(R.DOMRectReadOnly, 'height'), documentScripts = getterOf(R.Document, 'scripts');
-        var readyState = getterOf(R.Document, 'readyState'), documentUrl = getterOf(R.Document, 'URL'), pageLocation = window.location;
-        // For the diagnostics records (docs/diagnostics.md §1): page calls, CSP, resource timing, navigation, env.
-        var applyFunction = R.Reflect.apply, constructWith = R.Reflect.construct, eventType = getterOf(R.Event, 'type');
+        var applyFunction = R.Reflect.apply, constructWith = R.Reflect.construct;
         var ArrayProto = prototypeOf([]), StringProto = prototypeOf(''), NativeError = Error;   // the page's
         var errorStack = descriptorOf(NativeError.prototype, 'stack');   // Firefox: an accessor there; V8: own, on each error
         var NativeWeakMap = R.WeakMap, mapGet = uncurry(NativeWeakMap.prototype.get), mapSet = uncurry(NativeWeakMap.prototype.set);
-        var ViolationEvent = R.SecurityPolicyViolationEvent, violationDirective = getterOf(ViolationEvent, 'effectiveDirective');
-        var violationBlocked = getterOf(ViolationEvent, 'blockedURI'), violationSource = getterOf(ViolationEvent, 'sourceFile');
-        var NewPerformanceObserver = R.PerformanceObserver, observePerformance = uncurry(NewPerformanceObserver.prototype.observe);
-        var performanceEntries = uncurry(R.PerformanceObserverEntryList.prototype.getEntries), entryName = getterOf(R.PerformanceEntry, 'name');
-        var entryStart = getterOf(R.PerformanceEntry, 'startTime'), entryDuration = getterOf(R.PerformanceEntry, 'duration');
-        var entryStatus = descriptorOf(R.PerformanceResourceTiming.prototype, 'responseStatus'), navigationOf = descriptorOf(window, 'navigation');
-        var navigationType = R.NavigationCurrentEntryChangeEvent ? getterOf(R.NavigationCurrentEntryChangeEvent, 'navigationType') : null;
-        entryStatus = entryStatus ? uncurry(entryStatus.get) : null; navigationOf = navigationOf && navigationOf.get ? uncurry(navigationOf.get) : null;
-        var random = new R.Uint32Array(2), docId = '', i;
+        if (lateHook) { takeEventBuiltins(R, R === window); takeDomBuiltins(R, R === window); }
+        var docId = '', i;
         break;
       } catch (e) {                                    // the page's builtins are broken: a fresh realm's
         if (realmFrame) forgetRealm(realmFrame);
@@ -66,14 +48,92 @@
       }
     }
     forgetRealm(realmFrame);
+    for (i = 0; i < 2; i++) docId += strSlice('0000000' + numberText(mathRandom() * 4294967296 >>> 0, 16), -8);
+    // The DOM's builtins (see above), assigned by takeEventBuiltins / takeDomBuiltins.
+    var eventTarget, localName, getAttribute, querySelector, messageData, messageOrigin, messageSource;
+    var clock, clockNow, timeOrigin, NewCustomEvent, eventDetail, Observer, observe, stopObserving, getElementById, closest;
+    var getElementsByTagName, collectionItem, collectionLength, elementId, isConnected, frameSrc, frameWindow, frameDocument;
+    var scriptSrc, boundingRect, rectWidth, rectHeight, documentScripts, readyState, documentUrl, pageLocation, eventType;
+    var violationDirective, violationBlocked, violationSource, NewPerformanceObserver, observePerformance, performanceEntries;
+    var entryName, entryStart, entryDuration, entryStatus, navigationOf, navigationType;
+    var eventBuiltins = lateHook, domBuiltins = lateHook, domUnavailable = false;
+    // f when it is the browser's own function called `name` (a getter: "get name"); else it throws.
+    function native(f, name) {
+      var text = functionText(f), open = strIndexOf(text, '('), head = strSlice(text, 9, open);
+      if (strSlice(text, 0, 9) !== 'function ' || (head !== name && head !== 'get ' + name) || regexExec(NATIVE_BODY, strSlice(text, open)) === null) throw 0;
+      return f;
+    }
+    function interfaceOf(realm, name, check) { var Class = realm[name]; return check ? native(Class, name).prototype : Class.prototype; }
+    function methodOf(realm, className, name, check) { var f = interfaceOf(realm, className, check)[name]; return uncurry(check ? native(f, name) : f); }
+    function getterOf(realm, className, name, check) { var f = descriptorOf(interfaceOf(realm, className, check), name).get; return uncurry(check ? native(f, name) : f); }
+    function takeEventBuiltins(realm, check) {         // what the listeners present from the start read first
+      eventTarget = getterOf(realm, 'Event', 'target', check); localName = getterOf(realm, 'Element', 'localName', check);
+      getAttribute = methodOf(realm, 'Element', 'getAttribute', check); querySelector = methodOf(realm, 'Document', 'querySelector', check);
+      messageData = getterOf(realm, 'MessageEvent', 'data', check); messageOrigin = getterOf(realm, 'MessageEvent', 'origin', check);
+      messageSource = getterOf(realm, 'MessageEvent', 'source', check);
+    }
+    function takeDomBuiltins(realm, check) {
+      var status;
+      clockNow = methodOf(realm, 'Performance', 'now', check); clock = window.performance; timeOrigin = +clock.timeOrigin || 0;
+      NewCustomEvent = check ? native(realm.CustomEvent, 'CustomEvent') : realm.CustomEvent; eventDetail = getterOf(realm, 'CustomEvent', 'detail', check);
+      Observer = check ? native(realm.MutationObserver, 'MutationObserver') : realm.MutationObserver;
+      observe = methodOf(realm, 'MutationObserver', 'observe', check); stopObserving = methodOf(realm, 'MutationObserver', 'disconnect', check);
+      getElementById = methodOf(realm, 'Document', 'getElementById', check); closest = methodOf(realm, 'Element', 'closest', check);
+      getElementsByTagName = methodOf(realm, 'Element', 'getElementsByTagName', check);
+      collectionItem = methodOf(realm, 'HTMLCollection', 'item', check); collectionLength = getterOf(realm, 'HTMLCollection', 'length', check);
+      elementId = getterOf(realm, 'Element', 'id', check); isConnected = getterOf(realm, 'Node', 'isConnected', check);
+      frameSrc = getterOf(realm, 'HTMLIFrameElement', 'src', check); frameWindow = getterOf(realm, 'HTMLIFrameElement', 'contentWindow', check);
+      frameDocument = getterOf(realm, 'HTMLIFrameElement', 'contentDocument', check); scriptSrc = getterOf(realm, 'HTMLScriptElement', 'src', check);
+      boundingRect = methodOf(realm, 'Element', 'getBoundingClientRect', check);
+      rectWidth = getterOf(realm, 'DOMRectReadOnly', 'width', check); rectHeight = getterOf(realm, 'DOMRectReadOnly', 'height', check);
+      documentScripts = getterOf(realm, 'Document', 'scripts', check); readyState = getterOf(realm, 'Document', 'readyState', check);
+      documentUrl = getterOf(realm, 'Document', 'URL', check); pageLocation = window.location; eventType = getterOf(realm, 'Event', 'type', check);
+      // For the diagnostics records (docs/diagnostics.md §1): CSP, resource timing, navigation.
+      violationDirective = getterOf(realm, 'SecurityPolicyViolationEvent', 'effectiveDirective', check);
+      violationBlocked = getterOf(realm, 'SecurityPolicyViolationEvent', 'blockedURI', check);
+      violationSource = getterOf(realm, 'SecurityPolicyViolationEvent', 'sourceFile', check);
+      NewPerformanceObserver = check ? native(realm.PerformanceObserver, 'PerformanceObserver') : realm.PerformanceObserver;
+      observePerformance = methodOf(realm, 'PerformanceObserver', 'observe', check);
+      performanceEntries = methodOf(realm, 'PerformanceObserverEntryList', 'getEntries', check);
+      entryName = getterOf(realm, 'PerformanceEntry', 'name', check); entryStart = getterOf(realm, 'PerformanceEntry', 'startTime', check);
+      entryDuration = getterOf(realm, 'PerformanceEntry', 'duration', check);
+      status = descriptorOf(interfaceOf(realm, 'PerformanceResourceTiming', check), 'responseStatus');    // not in every browser
+      entryStatus = status ? uncurry(check ? native(status.get, 'responseStatus') : status.get) : null;
+      status = descriptorOf(window, 'navigation');
+      navigationOf = status && status.get ? uncurry(check ? native(status.get, 'navigation') : status.get) : null;
+      navigationType = realm.NavigationCurrentEntryChangeEvent ? getterOf(realm, 'NavigationCurrentEntryChangeEvent', 'navigationType', check) : null;
+    }
+    // True once the event builtins are there (taken now if they were not).
+    function haveEventBuiltins() { return eventBuiltins || haveDomBuiltins(true); }
+    // True once every builtin is there; false (for good) when neither the page nor a fresh realm could give them.
+    function haveDomBuiltins(eventsOnly) {
+      if (domBuiltins || (eventsOnly && eventBuiltins)) return true;
+      if (domUnavailable) return false;
+      var frame;
+      try {
+        if (!eventBuiltins) { takeEventBuiltins(window, true); eventBuiltins = true; }
+        if (eventsOnly) return true;
+        takeDomBuiltins(window, true); return (domBuiltins = true);
+      } catch (e) { /* the page replaced one: all from a fresh realm */ }
+      if ((frame = freshRealm())) {
+        try { takeEventBuiltins(R, false); takeDomBuiltins(R, false); eventBuiltins = domBuiltins = true; } catch (e) { /* none */ }
+        forgetRealm(frame);
+      }
+      domUnavailable = !domBuiltins;
+      return domBuiltins;
+    }
     // Makes R the window of an about:blank iframe attached to the document (its mutation observers see
     // it come and go; nothing is loaded); null (R unchanged) when the page leaves no way to get one.
     function freshRealm() {
-      var frame = null, realm;
+      var frame = null, realm = null, candidate, k;
       try {
         frame = document.createElement('iframe');
         document.documentElement.appendChild(frame);
-        realm = frame.contentWindow;
+        // Its window by window[k] (the page cannot redefine indexed frames) and the new realm's own frameElement,
+        // not by the page's contentWindow getter, which may be one it replaced.
+        for (k = 0; !realm && (candidate = window[k]) !== undefined && candidate !== null; k++) {
+          try { if (candidate.frameElement === frame) realm = candidate; } catch (e) { /* a frame of another origin */ }
+        }
         if (realm && realm !== window && typeof realm.Function === 'function') { R = realm; return frame; }
       } catch (e) { /* no fresh realm */ }
       forgetRealm(frame);
@@ -82,8 +142,6 @@
     function forgetRealm(frame) {                      // detached by R's own remove() (R: the fresh realm once taken)
       try { if (frame) R.Reflect.apply(R.Element.prototype.remove, frame, []); } catch (e) { try { frame.remove(); } catch (x) { /* ignore */ } }
     }
-    try { window.crypto.getRandomValues(random); } catch (e) { random[0] = Math.random() * 4294967296; random[1] = Math.random() * 4294967296; }
-    for (i = 0; i < 2; i++) docId += strSlice('0000000' + numberText(random[i], 16), -8);
 
     var API = 'HubSpotConversations', SETTINGS = 'hsConversationsSettings', LOADER_ID = 'hubspot-messages-loader';
     var CONTAINER_ID = 'hubspot-messages-iframe-container', CHAT_FRAME_ID = 'hubspot-conversations-iframe';
@@ -99,6 +157,7 @@
     var WIDGET_METHODS = ['load', 'refresh', 'open', 'close', 'remove', 'status'];
     // The loader: HubSpot's CDN, the simulator's /hs/ path, conversations-embed.js anywhere.
     var LOADER_URL = /^https:\/\/js(?:-[a-z0-9]+)?\.usemessages\.com\/|^https?:\/\/[^\/?#]+\/hs\/|\/conversations-embed\.js(?:[?#]|$)/;
+    var MAYBE_HUBSPOT_SCRIPT = 'script[src*="hs-scripts"],script[src*="usemessages"],script[src*="hs/"],script[src*="conversations-embed"],#' + LOADER_ID;
     var HUBSPOT_URL = /^https?:\/\/(?:[^\/?#]*\.)?(?:hubspot(?:qa)?|hs-scripts|usemessages|hubapi|hs-analytics|hs-banner|hsforms|hscollectedforms)\.(?:com|net)(?:[:\/?#]|$)/;
     var EXTENSION_URL = /^(?:chrome|moz)-extension:/, JS_TYPE = /^\s*(?:module|(?:text|application)\/(?:x-)?(?:java|ecma)script(?:1\.[0-5])?|text\/[jl](?:ive)?script)\s*$/i;
     // A stack frame: V8 "    at fn (url:line:col)" / "    at url:line:col", Firefox "fn@url:line:col".
@@ -129,6 +188,7 @@
     }
     // Every record is made here (always called with a literal kind): fields = ',"<name>":<JSON>…', t = when observed.
     function add(kind, fields, t) {
+      if (!domBuiltins && !haveDomBuiltins()) return;
       var text = recordOf(kind, ++seq, t === undefined ? clockNow(clock) : t, fields) + '}';
       keep({ text: text, chars: text.length, bytes: escapedBytes(text) });
     }
@@ -656,14 +716,26 @@
       if (!d) trap.install(undefined);
       else if (hasOwn(d, 'value')) { if (d.writable && d.configurable) trap.install(d); onAssign(d.value); }
     }
+    // Cheap on any page: the raw src and id only (no URL resolved, no regex), the DOM builtins only for a script
+    // that may be HubSpot's (a superset of what noteLoader and LOADER_URL accept).
     function onEarlySign(event) {
       try {
+        if (!eventBuiltins && !haveEventBuiltins()) return;
         var target = eventTarget(event);
-        if (target === document) scanLoaders();
-        else if (localName(target) === 'script') { noteLoader(target); if (!trapsInstalled && regexExec(LOADER_URL, scriptSrc(target)) !== null) observeWidget(); }
+        if (target === document) { if (querySelector(document, MAYBE_HUBSPOT_SCRIPT) !== null && haveDomBuiltins()) scanLoaders(); }
+        else if (localName(target) === 'script' && maybeHubSpotScript(target) && haveDomBuiltins()) {
+          noteLoader(target);
+          if (!trapsInstalled && regexExec(LOADER_URL, scriptSrc(target)) !== null) observeWidget();
+        }
       } catch (e) { /* ignore */ }
     }
+    function maybeHubSpotScript(script) {
+      var src = getAttribute(script, 'src');
+      return getAttribute(script, 'id') === LOADER_ID || (typeof src === 'string' && (strIndexOf(src, 'hs-scripts') >= 0 ||
+        strIndexOf(src, 'usemessages') >= 0 || strIndexOf(src, 'hs/') >= 0 || strIndexOf(src, 'conversations-embed') >= 0));
+    }
     function observeWidget() {
+      if (!haveDomBuiltins()) return;
       if (!trapsInstalled) installTraps();
       if (observing) return;
       observing = true;
@@ -792,10 +864,12 @@
     // parsing and the record wait for makeRecord.
     function onMessage(event) {
       try {
+        if (!eventBuiltins && !haveEventBuiltins()) return;
         var data = messageData(event), fromChat;
         if (typeof data !== 'string' || charCodeAt(data, 0) !== 123) return;
         if (data.length > MAX_FRAME_MESSAGE) return onBigMessage(event, data);
         if (strIndexOf(data, '"external-api-event"') < 0 && strIndexOf(data, '"open-change"') < 0 && strIndexOf(data, '"store-messages-cookie"') < 0) return;
+        if (!domBuiltins && !haveDomBuiltins()) return;
         if (!(fromChat = isChatWindow(messageSource(event))) && regexExec(CHAT_ORIGIN, messageOrigin(event)) === null) return;
         addMessage(data, fromChat);
         observeWidget();
@@ -829,7 +903,7 @@
     // else in the tail; uuid: the last member, else in the head.
     function onBigMessage(event, data) {
       var head = strSlice(data, 0, EDGE), tail = strSlice(data, data.length - EDGE), name, uuid, m, fromChat;
-      if (regexExec(TYPE_AT, head) === null && regexExec(TYPE_AT, tail) === null) return;
+      if ((regexExec(TYPE_AT, head) === null && regexExec(TYPE_AT, tail) === null) || (!domBuiltins && !haveDomBuiltins())) return;
       if (!(fromChat = isChatWindow(messageSource(event))) && regexExec(CHAT_ORIGIN, messageOrigin(event)) === null) return;
       m = regexExec(NAME_AT, head) || regexExec(NAME_AT, tail); name = m ? jsonToken(m[1]) : '(unknown)';
       m = regexExec(UUID_LAST, tail) || regexExec(UUID_AT, head); uuid = m ? jsonToken(m[1]) : undefined;
@@ -849,6 +923,7 @@
     // The real loader dispatches a plain Event with the fields on the event itself; a CustomEvent's detail wins.
     function onInitialized(event) {
       try {
+        if (!domBuiltins && !haveDomBuiltins()) return;
         var detail = null, willRender, reason;
         try { detail = eventDetail(event); } catch (e) { /* a plain Event, not a CustomEvent */ }
         if (typeof (willRender = ownValue(detail, 'messageWillRender')) !== 'boolean') willRender = ownValue(event, 'messageWillRender');
@@ -861,6 +936,7 @@
     }
     function onViolation(event) {                      // from the start: a blocked loader script fires before it is seen
       try {
+        if (!domBuiltins && !haveDomBuiltins()) return;
         var blocked = violationBlocked(event), source = violationSource(event);
         if (!isHubSpotUrl(blocked) && !isHubSpotUrl(source)) return;
         add('csp', ',"directive":' + toJson(clip(violationDirective(event), FACTS.maxNameChars)) + ',"blocked":' + toJson(clip(blocked, FACTS.maxUrlChars)) +
@@ -896,6 +972,7 @@
     // The relay: hello (§2), or a panel's command (§5) answered synchronously, during the dispatch.
     function onRelay(event) {
       try {
+        if (!domBuiltins && !haveDomBuiltins()) return;
         var detail = eventDetail(event), command, type;
         if (typeof detail !== 'string' || detail.length > FACTS.maxCommandChars) return;
         command = parseJson(detail);
@@ -924,6 +1001,6 @@
     listen(document, 'load', onEarlySign, listenerOptions);
     listen(window, 'DOMContentLoaded', onEarlySign, listenerOptions);
     if (!descriptorOf(window, ON_READY)) watchOnPrototype(onReadyTrap, ON_READY, noteOnReady);
-    if (descriptorOf(window, API) || descriptorOf(window, SETTINGS) || descriptorOf(window, ON_READY)) observeWidget(); else scanLoaders();
+    if (descriptorOf(window, API) || descriptorOf(window, SETTINGS) || descriptorOf(window, ON_READY)) observeWidget(); else if (lateHook) scanLoaders();
   } catch (e) { /* never throw into the page */ }
 })();

@@ -748,3 +748,51 @@ test('builtins tampered after start (JSON, CustomEvent, Array/String/RegExp/Func
     assert.equal(kinds(records, 'loader').length, 2);
   });
 });
+
+// The DOM's builtins are taken when HubSpot shows up (a page without it must not pay for them): replaced
+// before that, they are found not to be the browser's own and all are taken from a fresh realm instead.
+test('DOM builtins replaced before HubSpot shows up (page without HubSpot at start) are never used: a fresh realm gives them', async () => {
+  await L.using(env.open('plain.html'), async ({ page, consoleMessages }) => {
+    await page.evaluate(() => window.pageWork(50));
+    await page.evaluate(L.installSpies, L.HOOK_MARK);
+    const hits = await page.evaluate(async () => {
+      const { fn: spyFn, getter: spyGet, hits, restore } = window.__spies;
+      spyFn(window, 'CustomEvent'); spyFn(window, 'MutationObserver');
+      spyFn(Document.prototype, 'getElementById'); spyFn(Document.prototype, 'querySelector');
+      for (const n of ['closest', 'getAttribute', 'getElementsByTagName']) spyFn(Element.prototype, n);
+      spyFn(Performance.prototype, 'now');
+      for (const n of ['data', 'origin', 'source']) spyGet(MessageEvent.prototype, n);
+      spyGet(CustomEvent.prototype, 'detail');
+      spyGet(Event.prototype, 'target');
+      for (const n of ['id', 'localName']) spyGet(Element.prototype, n);
+      spyGet(Node.prototype, 'isConnected');
+      for (const n of ['src', 'contentWindow', 'contentDocument']) spyGet(HTMLIFrameElement.prototype, n);
+      spyGet(HTMLScriptElement.prototype, 'src');
+      try {
+        const portal = document.createElement('script');
+        portal.src = '/hs-scripts/123.js';
+        const booted = new Promise((resolve) => { portal.onload = resolve; });
+        document.head.appendChild(portal);
+        await booted;
+        await new Promise((r) => { const t = () => (window.fakeHS ? r() : setTimeout(t, 10)); t(); });
+        window.fakeHS.boot();
+        await window.fakeHS.waitLoaded();
+        await new Promise((r) => setTimeout(r, 30));
+        await window.fakeHS.event('conversationStarted', { conversation: { conversationId: 7 } });
+        window.__relay.hello();
+      } finally {
+        restore();
+      }
+      return hits;
+    });
+    assert.deepEqual(hits, [], 'the hook used a builtin the page replaced');
+    await L.sleep(100);
+    const { records } = await L.collect(page);
+    assert.deepEqual(apiStates(records), [['ready', 1]]);
+    assert.deepEqual(eventNames(records), [['hubspot:messages:initialized', 'dom'], ['conversationStarted', 'iframe']]);
+    assert.deepEqual(kinds(records, 'widget').map((r) => r.loaded), [true]);
+    assert.equal(kinds(records, 'loader').length, 2);
+    assert.equal(await page.evaluate(() => document.querySelectorAll('iframe:not([src])').length), 0, 'the fresh realm is gone');
+    assert.deepEqual(consoleMessages, []);
+  });
+});
