@@ -6,6 +6,7 @@ pub mod event_log;
 pub mod filter;
 pub mod hub;
 pub mod panel_state;
+pub mod prefs;
 pub mod protocol;
 pub mod settings;
 pub mod shim_facts;

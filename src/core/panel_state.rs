@@ -2,7 +2,8 @@
 
 use super::cookies::PageOrigin;
 use super::diagnostics::{diagnose, Context, CookieSummary, Diagnosis, Severity};
-use super::filter::Filter;
+use super::filter::{Filter, KindGroup, Kinds};
+use super::prefs::{Prefs, SelectedEntry};
 use super::protocol::{CookieRow, Entry, EntryKind, PageStatus, PanelUpdate, Via};
 use super::summary::{MESSAGES_INITIALIZED, SDK_EVENT_NAMES};
 use std::collections::{BTreeMap, BTreeSet};
@@ -167,9 +168,17 @@ pub struct PanelState {
     listen_choice: Option<(String, bool)>,
     /// The document (`PageStatus::doc`) the hook was last asked to listen in.
     listen_asked_in: Option<String>,
+    /// The remembered preferences were applied (`Action::Restore`): until then nothing is saved.
+    pub restored: bool,
+    /// A snapshot of the tab's log arrived.
+    snapshot_seen: bool,
+    /// A remembered selection, applied once the log holds its entry.
+    restore_selection: Option<SelectedEntry>,
     // Derived from the fields above by `derive_view`, so that a render never filters the log.
     visible: Rows,
     shown_events: usize,
+    /// Entries (not navigation rows) the filter looked at: the "M" of "N of M shown".
+    in_window: usize,
     event_names: Rc<[String]>,
 }
 
@@ -186,6 +195,12 @@ pub enum Action {
     SetPreserveLog(bool),
     SetNameFilter(Option<String>),
     SetSearch(String),
+    /// A kind chip pressed.
+    ToggleKind(KindGroup),
+    /// The "All" chip.
+    AllKinds,
+    /// The remembered preferences, read when the panel opens.
+    Restore(Prefs),
     Select(Option<u64>),
     SelectView(View),
     /// An evidence link: show Events, select the entry and scroll to it (clearing a filter that
@@ -256,6 +271,8 @@ impl PanelState {
                 if let Some(after) = self.paused_after {
                     self.paused_after = Some(after.min(self.last_id()));
                 }
+                self.snapshot_seen = true;
+                self.apply_restored_selection();
             }
             Action::Update(PanelUpdate::Append { entries, dropped }) => {
                 let last = self.last_id();
@@ -288,7 +305,10 @@ impl PanelState {
             }
             Action::SetPreserveLog(on) => self.preserve_log = on,
             Action::SetNameFilter(name) => self.filter.name = name.filter(|n| !n.is_empty()),
-            Action::SetSearch(text) => self.filter.text = text,
+            Action::SetSearch(text) => self.filter.set_text(&text),
+            Action::ToggleKind(group) => self.filter.kinds = self.filter.kinds.toggle(group),
+            Action::AllKinds => self.filter.kinds = Kinds::all(),
+            Action::Restore(prefs) => self.restore(prefs),
             Action::Select(id) => self.selected = id,
             Action::SelectView(view) => self.view = view,
             Action::ShowEvidence(id) => derive_view = self.show_evidence(id),
@@ -304,6 +324,50 @@ impl PanelState {
             self.with_view_derived()
         } else {
             self
+        }
+    }
+
+    /// Applies the remembered preferences (once, when the panel opens). A remembered pause holds
+    /// what arrives after the log the panel opened with.
+    fn restore(&mut self, prefs: Prefs) {
+        self.restored = true;
+        self.view = prefs.view();
+        self.preserve_log = prefs.preserve_log;
+        self.filter.name = prefs.event_name.clone();
+        self.filter.kinds = Kinds::from_groups(prefs.kinds.iter().filter_map(|k| KindGroup::from_slug(k)));
+        self.filter.set_text(&prefs.filter_text);
+        if prefs.paused && self.paused_after.is_none() {
+            // Before the first snapshot: clamped to its last entry when it comes.
+            self.paused_after = Some(if self.snapshot_seen { self.last_id() } else { u64::MAX });
+        }
+        self.restore_selection = prefs.selected;
+        if self.snapshot_seen {
+            self.apply_restored_selection();
+        }
+    }
+
+    /// Selects the remembered entry if the log still holds it (same id, same document).
+    fn apply_restored_selection(&mut self) {
+        let Some(wanted) = self.restore_selection.take() else { return };
+        if let Ok(index) = self.entries.binary_search_by_key(&wanted.id, |e| e.id) {
+            if self.entries[index].doc == wanted.doc {
+                self.selected = Some(wanted.id);
+                self.reveal = Some(wanted.id);
+            }
+        }
+    }
+
+    /// The preferences to remember now (the widgetHidden opt-ins are kept by the glue).
+    pub fn prefs(&self) -> Prefs {
+        Prefs {
+            view: self.view.label().to_string(),
+            preserve_log: self.preserve_log,
+            paused: self.is_paused(),
+            filter_text: self.filter.text().to_string(),
+            kinds: self.filter.kinds.groups().iter().map(|g| g.slug().to_string()).collect(),
+            event_name: self.filter.name.clone(),
+            selected: self.selected_entry().map(|e| SelectedEntry { id: e.id, doc: e.doc.clone() }),
+            ..Prefs::default()
         }
     }
 
@@ -402,6 +466,7 @@ impl PanelState {
         let visible: Rc<[Rc<Entry>]> =
             self.entries[start..end].iter().filter(|e| self.filter.matches(e)).cloned().collect();
         self.shown_events = visible.iter().filter(|e| e.kind != EntryKind::Navigation).count();
+        self.in_window = self.entries[start..end].iter().filter(|e| e.kind != EntryKind::Navigation).count();
         self.visible = Rows(visible);
 
         let mut names: BTreeSet<&str> = SDK_EVENT_NAMES.iter().copied().collect();
@@ -435,6 +500,12 @@ impl PanelState {
     /// How many of the visible rows are entries rather than navigation separators.
     pub fn shown_events(&self) -> usize {
         self.shown_events
+    }
+
+    /// Entries the filter looked at (those of the log's window: after the last navigation without
+    /// "Preserve log", before the pause), navigation separators not counted.
+    pub fn in_window(&self) -> usize {
+        self.in_window
     }
 
     pub fn selected_entry(&self) -> Option<&Rc<Entry>> {
