@@ -2,6 +2,7 @@
 
 pub mod cookies;
 pub mod diagnostics;
+pub mod empty_state;
 pub mod event_log;
 pub mod filter;
 pub mod hub;

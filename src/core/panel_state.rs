@@ -2,9 +2,10 @@
 
 use super::cookies::PageOrigin;
 use super::diagnostics::{diagnose, Context, CookieSummary, Diagnosis, Severity};
+use super::empty_state::{events_empty_state, EmptyInput, EmptyState};
 use super::filter::{Filter, KindGroup, Kinds};
 use super::prefs::{Prefs, SelectedEntry};
-use super::protocol::{CookieRow, Entry, EntryKind, PageStatus, PanelUpdate, Via};
+use super::protocol::{ApiState, CookieRow, Entry, EntryKind, PageStatus, PanelUpdate, Via};
 use super::summary::{MESSAGES_INITIALIZED, SDK_EVENT_NAMES};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -539,9 +540,77 @@ impl PanelState {
         self.view == View::Diagnostics || self.chat_message_seen
     }
 
-    /// The latest calls made from the panel, newest first.
-    pub fn recent_calls(&self, at_most: usize) -> Vec<Rc<Entry>> {
-        self.entries.iter().rev().filter(|e| e.kind == EntryKind::Call).take(at_most).cloned().collect()
+    /// The latest calls made from the panel (at most `at_most`), newest first, grouped per page
+    /// load: the current document first, then (with "Preserve log" only, like Events) earlier
+    /// ones. Each with its outcome.
+    pub fn call_groups(&self, at_most: usize) -> Vec<CallGroup> {
+        let start = if self.preserve_log { 0 } else { self.current_document_start() };
+        let mut groups: Vec<CallGroup> = vec![];
+        let mut taken = 0;
+        let mut current = true;
+        let mut url = self.status.url.clone();
+        let mut index = self.entries.len();
+        while index > start && taken < at_most {
+            index -= 1;
+            let entry = &self.entries[index];
+            if entry.kind == EntryKind::Navigation {
+                current = false;
+                url = self.entries[..index]
+                    .iter()
+                    .rev()
+                    .find(|e| e.kind == EntryKind::Navigation)
+                    .map_or_else(String::new, |e| e.summary.clone());
+                continue;
+            }
+            if entry.kind != EntryKind::Call {
+                continue;
+            }
+            let outcome = call_outcome(entry, self.api_state_before(index));
+            if groups.last().is_none_or(|g| g.current != current || g.url != url) {
+                groups.push(CallGroup { current, url: url.clone(), calls: vec![] });
+            }
+            if let Some(group) = groups.last_mut() {
+                group.calls.push((entry.clone(), outcome));
+            }
+            taken += 1;
+        }
+        if groups.first().is_none_or(|g| !g.current) {
+            groups.insert(0, CallGroup { current: true, url: self.status.url.clone(), calls: vec![] });
+        }
+        groups
+    }
+
+    /// The state of the API object the latest `api` row of the entry's document before `index`
+    /// says (absent when none).
+    fn api_state_before(&self, index: usize) -> ApiState {
+        for entry in self.entries[..index].iter().rev() {
+            match entry.kind {
+                EntryKind::Navigation => break,
+                EntryKind::Api => {
+                    return match payload_str(entry, "state").as_deref() {
+                        Some("placeholder") => ApiState::Placeholder,
+                        Some("ready") => ApiState::Ready,
+                        _ => ApiState::Absent,
+                    }
+                }
+                _ => {}
+            }
+        }
+        ApiState::Absent
+    }
+
+    /// What the Events view says when it shows no entry; `None` while it shows some.
+    pub fn events_empty_state(&self) -> Option<EmptyState> {
+        (self.shown_events == 0).then(|| {
+            events_empty_state(&EmptyInput {
+                connection: self.connection,
+                status: &self.status,
+                filter: &self.filter,
+                hidden: self.in_window,
+                paused: self.is_paused(),
+                held: self.held_count(),
+            })
+        })
     }
 
     /// The site the page shown belongs to, for choices remembered per site: its origin
@@ -628,6 +697,82 @@ impl PanelState {
             }
             None => None,
         }
+    }
+}
+
+/// The panel's calls of one page load (see [`PanelState::call_groups`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallGroup {
+    /// The page shown now (else an earlier one, kept by "Preserve log").
+    pub current: bool,
+    /// The page's URL (as its navigation row says; the status's for the current one).
+    pub url: String,
+    pub calls: Vec<(Rc<Entry>, CallOutcome)>,
+}
+
+/// How a panel call turned out, as the Widget view shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallOutcome {
+    /// It ran (returned).
+    Ok,
+    /// It did not run: threw, no API object, no such method, the page not connected.
+    Failed,
+    /// It returned but did nothing: the placeholder's methods other than `widget.load()` and
+    /// `widget.status()` only print the loader's warning; or the throttle collapsed it.
+    NoEffect(String),
+}
+
+impl CallOutcome {
+    /// `data-outcome` and the CSS class.
+    pub fn key(&self) -> &'static str {
+        match self {
+            CallOutcome::Ok => "ok",
+            CallOutcome::Failed => "failed",
+            CallOutcome::NoEffect(_) => "no-effect",
+        }
+    }
+
+    /// The word shown before the result.
+    pub fn label(&self) -> &'static str {
+        match self {
+            CallOutcome::Ok => "✓ ran",
+            CallOutcome::Failed => "✕ failed",
+            CallOutcome::NoEffect(_) => "⚠ no effect",
+        }
+    }
+}
+
+/// Methods a placeholder object runs (the others only print "widget.load() has not been called").
+pub const PLACEHOLDER_METHODS: [&str; 2] = ["widget.load", "widget.status"];
+
+/// The outcome of a panel call row, given the state of the API object when it was made.
+pub fn call_outcome(entry: &Entry, api_then: ApiState) -> CallOutcome {
+    let payload: serde_json::Value = serde_json::from_str(&entry.payload).unwrap_or_default();
+    match payload.get("outcome").and_then(|o| o.as_str()) {
+        Some("returned") => {}
+        Some(_) => return CallOutcome::Failed,
+        None => return CallOutcome::Ok,
+    }
+    if payload.pointer("/throttle/collapsed").and_then(|c| c.as_bool()) == Some(true) {
+        return CallOutcome::NoEffect(entry.summary.clone());
+    }
+    if api_then == ApiState::Placeholder && entry.name != "on" && !PLACEHOLDER_METHODS.contains(&entry.name.as_str()) {
+        return CallOutcome::NoEffect(
+            "returned, but the object was the placeholder (loadImmediately: false): the loader only printed \"widget.load() has not been called\". Call widget.load() first."
+                .to_string(),
+        );
+    }
+    CallOutcome::Ok
+}
+
+/// Why a method's button cannot work on the API state shown, if it cannot (its `title`).
+pub fn call_disabled_reason(method: &str, api: ApiState) -> Option<&'static str> {
+    match api {
+        ApiState::Absent => Some("Not available: window.HubSpotConversations is not set on this page (no HubSpot chat, or its script has not run yet)."),
+        ApiState::Placeholder if !PLACEHOLDER_METHODS.contains(&method) => Some(
+            "Not available on the placeholder (loadImmediately: false): only widget.load() and widget.status() run; call widget.load() first.",
+        ),
+        _ => None,
     }
 }
 
