@@ -4,7 +4,16 @@
 const area = () => (globalThis.browser ?? globalThis.chrome)?.storage?.local;
 
 // Calls `done` once with the stored text, or null (none, or storage unavailable).
+// The panel waits for it: after 2 s without an answer it goes on with the defaults.
 export async function loadPrefs(key, done) {
+  let called = false;
+  const once = (text) => {
+    if (!called) {
+      called = true;
+      done(text);
+    }
+  };
+  const timer = setTimeout(() => once(null), 2000);
   let text = null;
   try {
     const value = (await area().get(key))?.[key];
@@ -12,7 +21,8 @@ export async function loadPrefs(key, done) {
   } catch {
     // Storage unavailable: the defaults.
   }
-  done(text);
+  clearTimeout(timer);
+  once(text);
 }
 
 export async function savePrefs(key, text) {

@@ -180,7 +180,8 @@ mod tests {
     #[test]
     fn a_filter_a_pause_a_connection_and_a_page_come_first() {
         let status = page(ApiState::Absent, None, false);
-        let filter = Filter { kinds: Kinds::all().toggle(KindGroup::Panel), ..Filter::default() }.with_text("-x");
+        let mut filter = Filter::default().with_text("-x");
+        filter.kinds = Kinds::all().toggle(KindGroup::Panel);
         let state = state_of(&status, &filter, 3, false, 0);
         assert_eq!(state.key, "filtered");
         assert_eq!(state.found, "No entry matches the filter (kinds Panel calls; text \"-x\"): 3 entries hidden.");

@@ -1278,4 +1278,144 @@ mod tests {
         let state = append(state, vec![nav(10), initialized(11, "null", "null")]);
         assert_eq!(state.render_verdict(), None);
     }
+
+    fn snapshot(state: PanelState, entries: Vec<Entry>) -> PanelState {
+        state.reduce(Action::Update(PanelUpdate::Snapshot { status: PageStatus::default(), entries, dropped: 0 }))
+    }
+
+    fn call(id: u64, method: &str, outcome: &str) -> Entry {
+        Entry::sample(id, EntryKind::Call, method, "returned", &format!(r#"{{"id":{id},"outcome":"{outcome}"}}"#))
+    }
+
+    fn api(id: u64, state: &str) -> Entry {
+        Entry::sample(id, EntryKind::Api, "HubSpotConversations", "", &format!(r#"{{"state":"{state}"}}"#))
+    }
+
+    #[test]
+    fn kind_chips_and_n_of_m() {
+        let state = append(
+            PanelState::new(true),
+            vec![ev(1, "a"), call(2, "widget.open", "returned"), entry(3, EntryKind::Env, "env"), nav(4), ev(5, "b")],
+        );
+        assert_eq!((state.shown_events(), state.in_window()), (4, 4));
+        let state = state.reduce(Action::ToggleKind(KindGroup::Sdk));
+        assert_eq!(names(&state), vec!["a", "navigation", "b"]);
+        assert_eq!((state.shown_events(), state.in_window()), (2, 4));
+        let state = state.reduce(Action::ToggleKind(KindGroup::Panel)).reduce(Action::SetSearch("-b".into()));
+        assert_eq!(names(&state), vec!["a", "widget.open", "navigation"]);
+        assert_eq!(state.shown_events(), 2);
+        let state = state.reduce(Action::AllKinds).reduce(Action::SetSearch(String::new()));
+        assert_eq!(state.shown_events(), 4);
+        // Without "Preserve log" M counts the current document only.
+        let state = state.reduce(Action::SetPreserveLog(false));
+        assert_eq!((state.shown_events(), state.in_window()), (1, 1));
+    }
+
+    #[test]
+    fn remembered_preferences_are_restored_and_reported() {
+        let prefs = Prefs {
+            view: "Widget".into(),
+            preserve_log: true,
+            paused: true,
+            filter_text: "-b".into(),
+            kinds: vec!["sdk".into()],
+            event_name: None,
+            selected: Some(SelectedEntry { id: 2, doc: "d".into() }),
+            ..Prefs::default()
+        };
+        // Restored before the log arrives: the pause holds what comes after the first snapshot.
+        let state = PanelState::new(false).reduce(Action::Restore(prefs.clone()));
+        assert!(state.restored);
+        assert_eq!(state.view, View::Widget);
+        assert!(state.is_paused() && state.preserve_log);
+        let state = snapshot(state, vec![ev(1, "a"), ev(2, "b"), ev(3, "c")]);
+        assert_eq!(names(&state), vec!["a", "c"], "the filter applies; nothing is held back from the snapshot");
+        assert_eq!(state.selected, Some(2), "the selection is back (same id, same document)");
+        let state = append(state, vec![ev(4, "d")]);
+        assert_eq!(state.held_count(), 1, "paused: new entries are held");
+        let mut expected = prefs.clone();
+        expected.selected = Some(SelectedEntry { id: 2, doc: "d".into() });
+        assert_eq!(state.prefs(), expected);
+
+        // Restored after the log arrived; a selection of another document is not restored.
+        let state = snapshot(PanelState::new(false), vec![ev(1, "a"), ev(2, "b")]);
+        let other = Prefs { selected: Some(SelectedEntry { id: 2, doc: "other".into() }), ..prefs };
+        let state = state.reduce(Action::Restore(other));
+        assert_eq!(state.selected, None);
+        assert!(state.is_paused());
+        assert_eq!(state.held_count(), 0);
+        let state = append(state, vec![ev(3, "c")]);
+        assert_eq!(state.held_count(), 1);
+        assert_eq!(PanelState::new(false).prefs(), Prefs::default());
+    }
+
+    #[test]
+    fn the_empty_state_comes_from_the_status_and_the_filter() {
+        let state = PanelState::new(false).reduce(Action::Connected);
+        let status = PageStatus {
+            url: "http://localhost:8123/no-hubspot.html".into(),
+            doc: "d".into(),
+            ..PageStatus::default()
+        };
+        let state = state.reduce(Action::Update(PanelUpdate::Status { status }));
+        assert_eq!(state.events_empty_state().map(|e| e.key), Some("no-hubspot"));
+        let state = append(state, vec![ev(1, "a")]);
+        assert_eq!(state.events_empty_state(), None);
+        let state = state.reduce(Action::SetSearch("zzz".into()));
+        let empty = state.events_empty_state().unwrap();
+        assert_eq!(empty.key, "filtered");
+        assert!(empty.found.contains("1 entry hidden"), "{}", empty.found);
+    }
+
+    #[test]
+    fn call_results_are_grouped_per_page_load_with_their_outcomes() {
+        let entries = vec![
+            api(1, "placeholder"),
+            call(2, "widget.open", "returned"),
+            call(3, "widget.load", "returned"),
+            nav(4),
+            api(5, "ready"),
+            call(6, "widget.open", "returned"),
+            call(7, "widget.open", "threw"),
+            call(8, "clear", "not_ready"),
+        ];
+        let state = append(PanelState::new(true), entries.clone());
+        let groups = state.call_groups(20);
+        assert_eq!(groups.len(), 2);
+        assert!(groups[0].current && !groups[1].current);
+        let outcomes = |g: &CallGroup| g.calls.iter().map(|(e, o)| (e.id, o.key())).collect::<Vec<_>>();
+        assert_eq!(outcomes(&groups[0]), vec![(8, "failed"), (7, "failed"), (6, "ok")]);
+        assert_eq!(outcomes(&groups[1]), vec![(3, "ok"), (2, "no-effect")], "open() on the placeholder did nothing");
+        assert!(matches!(&groups[1].calls[1].1, CallOutcome::NoEffect(why) if why.contains("placeholder")));
+        assert_eq!(state.call_groups(2).iter().map(|g| g.calls.len()).sum::<usize>(), 2, "at most n calls");
+
+        // Without "Preserve log" the earlier page's calls go, as in Events.
+        let state = append(PanelState::new(false), entries);
+        let groups = state.call_groups(20);
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].calls.len(), 3);
+        // A new page without calls yet: an empty current group first.
+        let state = append(state, vec![nav(9)]);
+        let groups = state.call_groups(20);
+        assert_eq!((groups.len(), groups[0].calls.len()), (1, 0));
+        let throttled = Entry::sample(
+            1,
+            EntryKind::Call,
+            "widget.load",
+            "collapsed",
+            r#"{"outcome":"returned","throttle":{"collapsed":true}}"#,
+        );
+        assert_eq!(call_outcome(&throttled, ApiState::Ready).key(), "no-effect");
+    }
+
+    #[test]
+    fn buttons_that_cannot_work_say_why() {
+        for method in ["widget.load", "widget.open", "clear"] {
+            assert!(call_disabled_reason(method, ApiState::Absent).unwrap().contains("not set"));
+            assert_eq!(call_disabled_reason(method, ApiState::Ready), None);
+        }
+        assert_eq!(call_disabled_reason("widget.load", ApiState::Placeholder), None);
+        assert_eq!(call_disabled_reason("widget.status", ApiState::Placeholder), None);
+        assert!(call_disabled_reason("widget.open", ApiState::Placeholder).unwrap().contains("placeholder"));
+    }
 }

@@ -31,6 +31,11 @@ pub fn app(props: &AppProps) -> Html {
             </main>
         };
     };
+    if !store.state().restored {
+        // The remembered preferences come from storage.local within milliseconds: nothing is
+        // shown (or typed into) before they are applied.
+        return html! { <div class="app" aria-busy="true"></div> };
+    }
     let on_select_view = {
         let actions = store.actions();
         Callback::from(move |selected: View| actions.dispatch(Action::SelectView(selected)))
