@@ -196,12 +196,12 @@ forEachBrowser((browser, s) => {
     await setPreserveLog(panel, true);
     await selectView(panel, 'Widget');
     await clickButton(panel, 'widget.status()');
-    await panel.waitFor(() => document.querySelector('[data-call-group="current"] [data-call="widget.status"][data-outcome="ok"]'),
+    await panel.waitFor(() => !!document.querySelector('[data-call-group="current"] [data-call="widget.status"][data-outcome="ok"]'),
       { message: 'an ok status() result under this page' });
     // A navigation with Preserve log on: the call moves under "Previous page".
     await page.goto(s.url('index.html?t=results2'));
     await simReady(page);
-    await panel.waitFor(() => document.querySelector('[data-call-group="previous"] [data-call="widget.status"]')
+    await panel.waitFor(() => !!document.querySelector('[data-call-group="previous"] [data-call="widget.status"]')
       && !document.querySelector('[data-call-group="current"] [data-call]')
       && document.querySelector('[data-call-group="previous"]').textContent.includes('Previous page'),
     { message: 'the status() result under "Previous page", none under this page' });
