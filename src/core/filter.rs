@@ -1,8 +1,29 @@
 //! Narrowing the log, like the Network panel's filter bar: kind chips, the SDK event name, and a
 //! text query of terms that must all match (`-term` excludes, `/regex/` is a regular expression,
-//! matched by `regex-lite`, case-insensitive like the plain terms).
+//! case-insensitive like the plain terms).
+//!
+//! Regular expressions are compiled by an engine the embedder installs ([`install_regex_engine`]):
+//! the panel uses the browser's `RegExp` (no regex crate in the wasm: `regex-lite` cost 20.9 KB
+//! gzipped), the native tests `regex-lite`.
 
 use super::protocol::{Entry, EntryKind};
+use std::rc::Rc;
+use std::sync::OnceLock;
+
+/// A compiled regular expression.
+pub trait RegexMatch: std::fmt::Debug {
+    fn is_match(&self, text: &str) -> bool;
+}
+
+/// Compiles a pattern case-insensitively, or says why it is invalid (one line).
+pub type RegexEngine = fn(&str) -> Result<Rc<dyn RegexMatch>, String>;
+
+static REGEX_ENGINE: OnceLock<RegexEngine> = OnceLock::new();
+
+/// Installs the engine `/regex/` terms are compiled with (once; later calls are ignored).
+pub fn install_regex_engine(engine: RegexEngine) {
+    let _ = REGEX_ENGINE.set(engine);
+}
 
 /// The kind chips: every record kind of the log belongs to exactly one (navigation separators to
 /// none: they are always shown).
@@ -129,15 +150,14 @@ impl Kinds {
     }
 }
 
-/// Longest filter text taken (longer input is cut), and the compiled size a regex may use.
+/// Longest filter text taken (longer input is cut).
 pub const MAX_FILTER_CHARS: usize = 500;
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 #[derive(Debug, Clone)]
 enum Matcher {
     /// Lowercased text.
     Plain(String),
-    Regex(regex_lite::Regex),
+    Regex(Rc<dyn RegexMatch>),
 }
 
 #[derive(Debug, Clone)]
@@ -174,16 +194,14 @@ impl Query {
             };
             let matcher = match body.strip_prefix('/').and_then(|b| b.strip_suffix('/')) {
                 Some(pattern) if !pattern.is_empty() => {
-                    match regex_lite::RegexBuilder::new(pattern)
-                        .case_insensitive(true)
-                        .size_limit(REGEX_SIZE_LIMIT)
-                        .build()
-                    {
+                    let compiled = match REGEX_ENGINE.get() {
+                        Some(compile) => compile(pattern),
+                        None => Err("regular expressions are not available here".to_string()),
+                    };
+                    match compiled {
                         Ok(re) => Matcher::Regex(re),
-                        Err(e) => {
-                            let why = e.to_string();
-                            let why = why.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
-                            let why = why.strip_prefix("error:").unwrap_or(why).trim();
+                        Err(why) => {
+                            let why = why.trim().trim_end_matches('.');
                             return Query {
                                 terms: vec![],
                                 error: Some(format!(
@@ -297,6 +315,26 @@ fn contains_ignoring_case(haystack: &str, lowercase_needle: &str) -> bool {
     }
 }
 
+/// The native tests' engine: `regex-lite` (a dev-dependency only).
+#[cfg(test)]
+pub fn install_test_regex_engine() {
+    #[derive(Debug)]
+    struct Lite(regex_lite::Regex);
+    impl RegexMatch for Lite {
+        fn is_match(&self, text: &str) -> bool {
+            self.0.is_match(text)
+        }
+    }
+    install_regex_engine(|pattern| {
+        let re = regex_lite::RegexBuilder::new(pattern).case_insensitive(true).build().map_err(|e| {
+            let text = e.to_string();
+            let line = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
+            line.strip_prefix("error:").map_or(line.clone(), |l| l.trim().to_string())
+        })?;
+        Ok(Rc::new(Lite(re)) as Rc<dyn RegexMatch>)
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,6 +344,7 @@ mod tests {
     }
 
     fn text(text: &str) -> Filter {
+        install_test_regex_engine();
         Filter::default().with_text(text)
     }
 
@@ -381,6 +420,7 @@ mod tests {
         assert!(!filter.is_active(), "not applied");
         assert!(filter.matches(&entry(EntryKind::Event, "anything", "", "")));
         // Kinds still apply.
+        install_test_regex_engine();
         let filter = Filter { kinds: Kinds::all().toggle(KindGroup::Panel), ..Filter::default() }.with_text("/[/");
         assert!(filter.error().is_some());
         assert!(!filter.matches(&entry(EntryKind::Event, "x", "", "")));

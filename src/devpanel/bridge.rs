@@ -81,3 +81,30 @@ pub fn old_value(key: &str) -> Option<String> {
 pub fn remove_old(keys: Vec<String>) {
     remove_old_js(keys)
 }
+
+#[wasm_bindgen(module = "/extension/devpanel/regex.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = compileRegex)]
+    fn compile_regex_js(pattern: &str) -> JsValue;
+}
+
+#[derive(Debug)]
+struct BrowserRegex(js_sys::RegExp);
+
+impl crate::core::filter::RegexMatch for BrowserRegex {
+    fn is_match(&self, text: &str) -> bool {
+        self.0.test(text)
+    }
+}
+
+/// The filter's regular expressions: the browser's `RegExp` (case-insensitive, no `g`: `test`
+/// keeps no state).
+pub fn install_browser_regex() {
+    crate::core::filter::install_regex_engine(|pattern| {
+        let compiled = compile_regex_js(pattern);
+        match compiled.dyn_into::<js_sys::RegExp>() {
+            Ok(re) => Ok(std::rc::Rc::new(BrowserRegex(re)) as std::rc::Rc<dyn crate::core::filter::RegexMatch>),
+            Err(why) => Err(why.as_string().unwrap_or_else(|| "invalid".to_string())),
+        }
+    });
+}
