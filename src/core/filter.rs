@@ -263,6 +263,11 @@ impl PartialEq for Filter {
 }
 
 impl Filter {
+    pub fn with_name(mut self, name: &str) -> Filter {
+        self.name = Some(name.to_string());
+        self
+    }
+
     pub fn with_text(mut self, text: &str) -> Filter {
         self.set_text(text);
         self
