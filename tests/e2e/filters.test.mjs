@@ -164,6 +164,41 @@ forEachBrowser((browser, s) => {
     }
   });
 
+  test(`${browser}: the preferences the panel kept in localStorage move into storage.local once`, async () => {
+    const { page, panel } = await openPageWithPanel(s, 'index.html?t=migrate');
+    await resetFilters(panel);
+    await panel.evaluate(async () => {
+      localStorage.setItem('chat-widget-inspector.view', 'Cookies');
+      localStorage.setItem('chat-widget-inspector.preserveLog', 'true');
+      await (globalThis.browser ?? globalThis.chrome).storage.local.remove('panelPrefs');
+      return true;
+    });
+    await panel.close();
+    const reopened = await s.h.openPanelTab(page);
+    await waitForPanelReady(reopened);
+    try {
+      await reopened.waitFor(() => document.querySelector('[role="tab"][aria-selected="true"]')?.textContent.trim() === 'Cookies',
+        { message: 'the old view migrated' });
+      const after = await reopened.evaluate(async () => ({
+        old: Object.keys(localStorage).filter((k) => k.startsWith('chat-widget-inspector.')),
+        stored: JSON.parse((await (globalThis.browser ?? globalThis.chrome).storage.local.get('panelPrefs')).panelPrefs),
+      }));
+      assert.deepEqual(after.old, [], 'the old keys are removed');
+      assert.equal(after.stored.v, 1);
+      assert.equal(after.stored.view, 'Cookies');
+      assert.equal(after.stored.preserve_log, true);
+      await selectView(reopened, 'Events');
+      assert.equal(await reopened.evaluate(() => [...document.querySelectorAll('label')]
+        .find((l) => l.textContent.includes('Preserve log')).querySelector('input').checked), true);
+    } finally {
+      await selectView(reopened, 'Events');
+      await setPreserveLog(reopened, false);
+      await resetFilters(reopened);
+      await reopened.close();
+      await page.close();
+    }
+  });
+
   test(`${browser}: a page without HubSpot: the empty state says what is missing; the call buttons are disabled with the reason`, async () => {
     const { panel, close } = await openPageWithPanel(s, 'no-hubspot.html?t=empty', { ready: false });
     await resetFilters(panel);
