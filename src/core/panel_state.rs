@@ -765,6 +765,31 @@ pub fn call_outcome(entry: &Entry, api_then: ApiState) -> CallOutcome {
     CallOutcome::Ok
 }
 
+/// The outcome of a call row of the log (`data-outcome`): a panel call's by its result, a page
+/// call's also by whether it was made on the placeholder; `None` for other rows.
+pub fn row_outcome(entry: &Entry) -> Option<CallOutcome> {
+    match entry.kind {
+        EntryKind::Call => Some(call_outcome(entry, ApiState::Ready)),
+        EntryKind::PageCall => {
+            let payload: serde_json::Value = serde_json::from_str(&entry.payload).unwrap_or_default();
+            let on_placeholder = payload.get("placeholder").and_then(|p| p.as_bool()) == Some(true);
+            let method = payload.get("method").and_then(|m| m.as_str()).unwrap_or(&entry.name);
+            let outcome = match payload.get("outcome").and_then(|o| o.as_str()) {
+                Some("threw") => CallOutcome::Failed,
+                _ if payload.pointer("/throttle/collapsed").and_then(|c| c.as_bool()) == Some(true) => {
+                    CallOutcome::NoEffect(entry.summary.clone())
+                }
+                _ if on_placeholder && !matches!(method, "on" | "off") && !PLACEHOLDER_METHODS.contains(&method) => {
+                    CallOutcome::NoEffect("the placeholder only printed \"widget.load() has not been called\"".into())
+                }
+                _ => CallOutcome::Ok,
+            };
+            Some(outcome)
+        }
+        _ => None,
+    }
+}
+
 /// Why a method's button cannot work on the API state shown, if it cannot (its `title`).
 pub fn call_disabled_reason(method: &str, api: ApiState) -> Option<&'static str> {
     match api {
@@ -1417,5 +1442,22 @@ mod tests {
         assert_eq!(call_disabled_reason("widget.load", ApiState::Placeholder), None);
         assert_eq!(call_disabled_reason("widget.status", ApiState::Placeholder), None);
         assert!(call_disabled_reason("widget.open", ApiState::Placeholder).unwrap().contains("placeholder"));
+    }
+
+    #[test]
+    fn call_rows_of_the_log_carry_their_outcome() {
+        let page = |payload: &str| Entry::sample(1, EntryKind::PageCall, "widget.open", "", payload);
+        let key = |e: &Entry| row_outcome(e).map(|o| o.key());
+        assert_eq!(
+            key(&page(r#"{"method":"widget.open","placeholder":true,"outcome":"returned"}"#)),
+            Some("no-effect")
+        );
+        assert_eq!(key(&page(r#"{"method":"widget.load","placeholder":true,"outcome":"returned"}"#)), Some("ok"));
+        assert_eq!(key(&page(r#"{"method":"on","placeholder":true,"outcome":"returned"}"#)), Some("ok"));
+        assert_eq!(key(&page(r#"{"method":"widget.open","placeholder":false,"outcome":"threw"}"#)), Some("failed"));
+        assert_eq!(key(&page(r#"{"method":"widget.open","placeholder":false,"outcome":"returned"}"#)), Some("ok"));
+        assert_eq!(key(&call(2, "clear", "not_ready")), Some("failed"));
+        assert_eq!(key(&call(3, "widget.status", "returned")), Some("ok"));
+        assert_eq!(key(&ev(4, "widgetLoaded")), None);
     }
 }

@@ -224,6 +224,33 @@ forEachBrowser((browser, s) => {
     await close();
   });
 
+  test(`${browser}: on the placeholder: only load()/status() offered; the page's own widget.open() reads as having no effect`, async () => {
+    const { page, panel, close } = await openPageWithPanel(s, 'deferred.html?t=placeholder', { ready: false });
+    await resetFilters(panel);
+    await waitForApiState(panel, 'placeholder');
+    await page.evaluate(() => { window.HubSpotConversations.widget.open(); });
+    const row = await panel.waitFor(() => {
+      const el = document.querySelector('[role="row"][data-call="widget.open"][data-origin="page"]');
+      return el && { outcome: el.getAttribute('data-outcome'), color: getComputedStyle(el.querySelector('.summary')).color,
+        normal: getComputedStyle(document.querySelector('[role="row"] .time')).color };
+    }, { message: "the page's widget.open() row" });
+    assert.equal(row.outcome, 'no-effect', JSON.stringify(row));
+    assert.notEqual(row.color, row.normal, 'styled apart from an ordinary row');
+    await selectView(panel, 'Widget');
+    const buttons = await panel.waitFor(() => {
+      const calls = [...document.querySelectorAll('button.call')];
+      return calls.length ? Object.fromEntries(calls.map((b) => [b.textContent.trim(), { disabled: b.disabled, title: b.title }])) : null;
+    }, { message: 'the call buttons' });
+    assert.equal(buttons['widget.load()'].disabled, false);
+    assert.equal(buttons['widget.status()'].disabled, false);
+    for (const label of ['widget.open()', 'widget.close()', 'widget.refresh()', 'widget.remove()', 'clear()']) {
+      assert.equal(buttons[label].disabled, true, label);
+      assert.match(buttons[label].title, /placeholder/, label);
+    }
+    await selectView(panel, 'Events');
+    await close();
+  });
+
   test(`${browser}: a failed call looks failed; Widget › Results are grouped per page load like Events`, async () => {
     const { page, panel, close } = await openPageWithPanel(s, 'index.html?t=results');
     await resetFilters(panel);
@@ -258,6 +285,10 @@ forEachBrowser((browser, s) => {
     assert.match(failed.cls, /\bfailed\b/);
     assert.match(failed.text, /✕ failed/);
     assert.doesNotMatch(failed.text, /returned|✓/);
+    // The same call in Events carries its outcome too.
+    await selectView(panel, 'Events');
+    await panel.waitFor(() => document.querySelector('[role="row"][data-call="widget.open"][data-origin="panel"]')?.getAttribute('data-outcome') === 'failed',
+      { message: 'the failed call row in Events: data-outcome="failed"' });
     await selectView(panel, 'Events');
     await close();
   });

@@ -19,7 +19,8 @@
 //   Widget: no-api, no-calls)
 //   Widget call buttons: button.call, disabled with the reason in title (and data-disabled-reason)
 //   when the API state cannot run them; results: [data-call][data-outcome="ok|failed|no-effect"]
-//   inside [data-call-group="current|previous"] (one group per page load)
+//   inside [data-call-group="current|previous"] (one group per page load); call rows of Events
+//   ([role="row"][data-call]) carry data-outcome too
 //   Preferences: ONE record in storage.local under "panelPrefs" (src/core/prefs.rs)
 
 /** JSON text without insignificant whitespace, so `"a": 1` (pretty) matches `"a":1`. */

@@ -3,7 +3,7 @@
 use super::format_since_navigation;
 use super::format_wall_clock;
 use crate::core::empty_state::EmptyState;
-use crate::core::panel_state::{call_of, Action, Rows};
+use crate::core::panel_state::{call_of, row_outcome, Action, Rows};
 use crate::core::protocol::{Entry, EntryKind, Undelivered};
 use crate::devpanel::hooks::use_panel_actions;
 use web_sys::{Element, KeyboardEvent};
@@ -146,9 +146,10 @@ fn row(entry: &Entry, top: f64, selected: bool, on_select: Callback<MouseEvent>)
     let title = origin.map(|o| if o == "page" { "Called by the page's own code" } else { "Called from this panel" });
     let payload: String = entry.payload.chars().take(MAX_ROW_PAYLOAD_CHARS).collect();
     let undelivered = entry.undelivered.map(Undelivered::as_str);
+    let outcome = row_outcome(entry).map(|o| o.key());
     html! {
         <div key={entry.id} class={classes!("row", kind, selected.then_some("selected"), undelivered.is_some().then_some("undelivered"))} role="row"
-             aria-selected={selected.to_string()} data-event-name={event_name} data-call={call} data-origin={origin} {title} data-kind={kind} data-undelivered={undelivered}
+             aria-selected={selected.to_string()} data-event-name={event_name} data-call={call} data-origin={origin} {title} data-kind={kind} data-undelivered={undelivered} data-outcome={outcome}
              data-id={entry.id.to_string()} {style} onclick={on_select}>
             <span class="time" role="gridcell" title={format!("{wall} (wall clock)")}>{ time }</span>
             <span class="name" role="gridcell">{ &entry.name }</span>
