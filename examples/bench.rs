@@ -86,12 +86,15 @@ fn main() {
 
     for (label, filter) in [
         ("no filter", Filter::default()),
-        ("by name", Filter { name: Some("widgetLoaded".into()), text: String::new() }),
-        ("free text", Filter { name: None, text: "conversationid\":4242".into() }),
+        ("by name", Filter::default().with_name("widgetLoaded")),
+        ("free text", Filter::default().with_text("conversationid\":4242")),
+        ("text and negation", Filter::default().with_text("conversationid -4242")),
     ] {
         // The reducer derives the rows to show when the filter changes: that is the filter's cost.
         let t = Instant::now();
-        panel = panel.reduce(Action::SetNameFilter(filter.name.clone())).reduce(Action::SetSearch(filter.text.clone()));
+        panel = panel
+            .reduce(Action::SetNameFilter(filter.name.clone()))
+            .reduce(Action::SetSearch(filter.text().to_string()));
         let rows = panel.visible().len();
         println!(
             "filter over {} entries, {label}: {rows} rows in {:.2} ms",

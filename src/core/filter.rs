@@ -1,35 +1,313 @@
-//! Narrowing the log: by SDK event name and by free text.
+//! Narrowing the log, like the Network panel's filter bar: kind chips, the SDK event name, and a
+//! text query of terms that must all match (`-term` excludes, `/regex/` is a regular expression,
+//! case-insensitive like the plain terms).
+//!
+//! Regular expressions are compiled by an engine the embedder installs ([`install_regex_engine`]):
+//! the panel uses the browser's `RegExp` (no regex crate in the wasm: `regex-lite` cost 20.9 KB
+//! gzipped), the native tests `regex-lite`.
 
 use super::protocol::{Entry, EntryKind};
+use std::rc::Rc;
+use std::sync::OnceLock;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A compiled regular expression.
+pub trait RegexMatch: std::fmt::Debug {
+    fn is_match(&self, text: &str) -> bool;
+}
+
+/// Compiles a pattern case-insensitively, or says why it is invalid (one line).
+pub type RegexEngine = fn(&str) -> Result<Rc<dyn RegexMatch>, String>;
+
+static REGEX_ENGINE: OnceLock<RegexEngine> = OnceLock::new();
+
+/// Installs the engine `/regex/` terms are compiled with (once; later calls are ignored).
+pub fn install_regex_engine(engine: RegexEngine) {
+    let _ = REGEX_ENGINE.set(engine);
+}
+
+/// The kind chips: every record kind of the log belongs to exactly one (navigation separators to
+/// none: they are always shown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum KindGroup {
+    /// SDK events (from the chat iframe, the DOM, or `on()`).
+    Sdk,
+    /// The widget's life: API objects, loader script, chat iframe, open/close, onReady, messages.
+    Widget,
+    /// The page's own SDK calls, traced.
+    Page,
+    /// The calls made from this panel and their results.
+    Panel,
+    /// Facts the rules use: settings, env, CSP, widget-data request, URL changes.
+    Diagnostics,
+}
+
+impl KindGroup {
+    pub const ALL: [KindGroup; 5] =
+        [KindGroup::Sdk, KindGroup::Widget, KindGroup::Page, KindGroup::Panel, KindGroup::Diagnostics];
+
+    /// The chip's `data-kind-chip` value, also its name in the remembered preferences.
+    pub fn slug(self) -> &'static str {
+        match self {
+            KindGroup::Sdk => "sdk",
+            KindGroup::Widget => "widget",
+            KindGroup::Page => "page",
+            KindGroup::Panel => "panel",
+            KindGroup::Diagnostics => "diagnostics",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<KindGroup> {
+        KindGroup::ALL.into_iter().find(|g| g.slug() == slug)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            KindGroup::Sdk => "SDK events",
+            KindGroup::Widget => "Widget life",
+            KindGroup::Page => "Page calls",
+            KindGroup::Panel => "Panel calls",
+            KindGroup::Diagnostics => "Diagnostics",
+        }
+    }
+
+    /// What the chip shows, for its tooltip.
+    pub fn help(self) -> &'static str {
+        match self {
+            KindGroup::Sdk => "SDK events: from the chat iframe, the page's DOM or on()",
+            KindGroup::Widget => {
+                "The widget's life: HubSpotConversations objects, loader script, chat iframe, open/close, onReady"
+            }
+            KindGroup::Page => "The page's own calls of the SDK (with the calling script's line)",
+            KindGroup::Panel => "The calls made from this panel and their results",
+            KindGroup::Diagnostics => {
+                "Facts the diagnostics use: settings, page environment, CSP, widget data, URL changes"
+            }
+        }
+    }
+
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+
+    /// The chip of a record kind; `None` for navigation separators.
+    pub fn of(kind: EntryKind) -> Option<KindGroup> {
+        Some(match kind {
+            EntryKind::Event => KindGroup::Sdk,
+            EntryKind::Api
+            | EntryKind::Widget
+            | EntryKind::Loader
+            | EntryKind::Open
+            | EntryKind::Iframe
+            | EntryKind::OnReady
+            | EntryKind::ChatMessage => KindGroup::Widget,
+            EntryKind::PageCall => KindGroup::Page,
+            EntryKind::Call => KindGroup::Panel,
+            EntryKind::Settings | EntryKind::Env | EntryKind::Csp | EntryKind::WidgetData | EntryKind::UrlChange => {
+                KindGroup::Diagnostics
+            }
+            EntryKind::Navigation => return None,
+        })
+    }
+}
+
+/// A set of kind chips; empty means "All".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Kinds(u8);
+
+impl Kinds {
+    pub fn all() -> Kinds {
+        Kinds(0)
+    }
+
+    pub fn is_all(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn contains(self, group: KindGroup) -> bool {
+        self.0 & group.bit() != 0
+    }
+
+    /// Toggles one chip; every chip on is the same as "All".
+    pub fn toggle(self, group: KindGroup) -> Kinds {
+        let bits = self.0 ^ group.bit();
+        let every = KindGroup::ALL.iter().fold(0, |acc, g| acc | g.bit());
+        Kinds(if bits == every { 0 } else { bits })
+    }
+
+    pub fn from_groups(groups: impl IntoIterator<Item = KindGroup>) -> Kinds {
+        groups.into_iter().fold(Kinds::all(), |kinds, g| if kinds.contains(g) { kinds } else { kinds.toggle(g) })
+    }
+
+    pub fn groups(self) -> Vec<KindGroup> {
+        KindGroup::ALL.into_iter().filter(|g| self.contains(*g)).collect()
+    }
+
+    pub fn admits(self, kind: EntryKind) -> bool {
+        match KindGroup::of(kind) {
+            Some(group) => self.is_all() || self.contains(group),
+            None => true,
+        }
+    }
+}
+
+/// Longest filter text taken (longer input is cut).
+pub const MAX_FILTER_CHARS: usize = 500;
+
+#[derive(Debug, Clone)]
+enum Matcher {
+    /// Lowercased text.
+    Plain(String),
+    Regex(Rc<dyn RegexMatch>),
+}
+
+#[derive(Debug, Clone)]
+struct Term {
+    negated: bool,
+    matcher: Matcher,
+}
+
+impl Term {
+    fn matches(&self, fields: &[&str]) -> bool {
+        let found = fields.iter().any(|field| match &self.matcher {
+            Matcher::Plain(needle) => contains_ignoring_case(field, needle),
+            Matcher::Regex(re) => re.is_match(field),
+        });
+        found != self.negated
+    }
+}
+
+/// The text query, compiled once per change of the text.
+#[derive(Debug, Clone, Default)]
+struct Query {
+    terms: Vec<Term>,
+    /// Why the text is not applied (an invalid regular expression).
+    error: Option<String>,
+}
+
+impl Query {
+    fn parse(text: &str) -> Query {
+        let mut terms = vec![];
+        for token in tokens(text) {
+            let (negated, body) = match token.strip_prefix('-') {
+                Some(rest) if !rest.is_empty() => (true, rest),
+                _ => (false, token.as_str()),
+            };
+            let matcher = match body.strip_prefix('/').and_then(|b| b.strip_suffix('/')) {
+                Some(pattern) if !pattern.is_empty() => {
+                    let compiled = match REGEX_ENGINE.get() {
+                        Some(compile) => compile(pattern),
+                        None => Err("regular expressions are not available here".to_string()),
+                    };
+                    match compiled {
+                        Ok(re) => Matcher::Regex(re),
+                        Err(why) => {
+                            let why = why.trim().trim_end_matches('.');
+                            return Query {
+                                terms: vec![],
+                                error: Some(format!(
+                                    "Invalid regular expression /{pattern}/: {why}. The text filter is not applied."
+                                )),
+                            };
+                        }
+                    }
+                }
+                _ => Matcher::Plain(body.to_lowercase()),
+            };
+            terms.push(Term { negated, matcher });
+        }
+        Query { terms, error: None }
+    }
+}
+
+/// Whitespace-separated terms; a `/regex/` (or `-/regex/`) may contain spaces.
+fn tokens(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = vec![];
+    let mut open: Option<String> = None;
+    for word in text.split_whitespace() {
+        if let Some(mut regex) = open.take() {
+            regex.push(' ');
+            regex.push_str(word);
+            if word.ends_with('/') {
+                out.push(regex);
+            } else {
+                open = Some(regex);
+            }
+            continue;
+        }
+        let body = word.strip_prefix('-').unwrap_or(word);
+        if body.starts_with('/') && (body.len() == 1 || !body.ends_with('/')) {
+            open = Some(word.to_string());
+        } else {
+            out.push(word.to_string());
+        }
+    }
+    out.extend(open);
+    out
+}
+
+#[derive(Debug, Clone, Default)]
 pub struct Filter {
     /// Show only entries with exactly this name.
     pub name: Option<String>,
-    /// Case-insensitive text looked for in the name, the summary and the payload.
-    pub text: String,
+    /// The kind chips on (none: all).
+    pub kinds: Kinds,
+    /// The text as typed (see the module's doc).
+    text: String,
+    query: Query,
+}
+
+impl PartialEq for Filter {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.kinds == other.kinds && self.text == other.text
+    }
 }
 
 impl Filter {
+    pub fn with_name(mut self, name: &str) -> Filter {
+        self.name = Some(name.to_string());
+        self
+    }
+
+    pub fn with_text(mut self, text: &str) -> Filter {
+        self.set_text(text);
+        self
+    }
+
+    pub fn set_text(&mut self, text: &str) {
+        let text: String = text.chars().take(MAX_FILTER_CHARS).collect();
+        if text != self.text {
+            self.query = Query::parse(&text);
+            self.text = text;
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Why the text is not applied, if it is not (an invalid regular expression).
+    pub fn error(&self) -> Option<&str> {
+        self.query.error.as_deref()
+    }
+
     pub fn is_active(&self) -> bool {
-        self.name.is_some() || !self.text.trim().is_empty()
+        self.name.is_some() || !self.kinds.is_all() || !self.query.terms.is_empty()
     }
 
     pub fn matches(&self, entry: &Entry) -> bool {
         if entry.kind == EntryKind::Navigation {
             return true;
         }
+        if !self.kinds.admits(entry.kind) {
+            return false;
+        }
         if let Some(name) = &self.name {
             if &entry.name != name {
                 return false;
             }
         }
-        let needle = self.text.trim();
-        if needle.is_empty() {
-            return true;
-        }
-        let needle = needle.to_lowercase();
-        [&entry.name, &entry.summary, &entry.payload].iter().any(|field| contains_ignoring_case(field, &needle))
+        let fields = [entry.name.as_str(), entry.summary.as_str(), entry.payload.as_str()];
+        self.query.terms.iter().all(|term| term.matches(&fields))
     }
 }
 
@@ -42,6 +320,26 @@ fn contains_ignoring_case(haystack: &str, lowercase_needle: &str) -> bool {
     }
 }
 
+/// The native tests' engine: `regex-lite` (a dev-dependency only).
+#[cfg(test)]
+pub fn install_test_regex_engine() {
+    #[derive(Debug)]
+    struct Lite(regex_lite::Regex);
+    impl RegexMatch for Lite {
+        fn is_match(&self, text: &str) -> bool {
+            self.0.is_match(text)
+        }
+    }
+    install_regex_engine(|pattern| {
+        let re = regex_lite::RegexBuilder::new(pattern).case_insensitive(true).build().map_err(|e| {
+            let text = e.to_string();
+            let line = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
+            line.strip_prefix("error:").map_or(line.clone(), |l| l.trim().to_string())
+        })?;
+        Ok(Rc::new(Lite(re)) as Rc<dyn RegexMatch>)
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,9 +348,14 @@ mod tests {
         Entry::sample(1, kind, name, summary, payload)
     }
 
+    fn text(text: &str) -> Filter {
+        install_test_regex_engine();
+        Filter::default().with_text(text)
+    }
+
     #[test]
     fn filters_by_exact_name() {
-        let filter = Filter { name: Some("widgetLoaded".into()), text: String::new() };
+        let filter = Filter { name: Some("widgetLoaded".into()), ..Filter::default() };
         assert!(filter.matches(&entry(EntryKind::Event, "widgetLoaded", "", "{}")));
         assert!(!filter.matches(&entry(EntryKind::Event, "widgetLoadedX", "", "{}")));
         assert!(filter.matches(&entry(EntryKind::Navigation, "navigation", "", "{}")), "separators stay");
@@ -60,20 +363,128 @@ mod tests {
 
     #[test]
     fn searches_name_summary_and_payload_ignoring_case() {
-        let filter = Filter { name: None, text: "  ConversationID ".into() };
+        let filter = text("  ConversationID ");
         assert!(filter.matches(&entry(EntryKind::Event, "x", "", r#"{"conversationId":1}"#)));
         assert!(!filter.matches(&entry(EntryKind::Event, "x", "nothing", "{}")));
-        let unicode = Filter { name: None, text: "ÉTÉ".into() };
+        let unicode = text("ÉTÉ");
         assert!(unicode.matches(&entry(EntryKind::Event, "x", "un été", "{}")));
         assert!(!Filter::default().is_active());
         assert!(filter.is_active());
+        assert!(!text("   ").is_active());
     }
 
     #[test]
     fn name_and_text_combine() {
-        let filter = Filter { name: Some("a".into()), text: "hello".into() };
+        let filter = Filter { name: Some("a".into()), ..Filter::default() }.with_text("hello");
         assert!(filter.matches(&entry(EntryKind::Event, "a", "hello", "")));
         assert!(!filter.matches(&entry(EntryKind::Event, "b", "hello", "")));
         assert!(!filter.matches(&entry(EntryKind::Event, "a", "bye", "")));
+    }
+
+    #[test]
+    fn a_minus_term_excludes_and_all_terms_must_hold() {
+        let filter = text("-widgetLoaded");
+        assert!(!filter.matches(&entry(EntryKind::Event, "widgetLoaded", "", "{}")));
+        assert!(filter.matches(&entry(EntryKind::Event, "conversationStarted", "", "{}")));
+        // Every term must hold (AND): "conversation" and not "closed".
+        let filter = text("conversation -closed");
+        assert!(filter.matches(&entry(EntryKind::Event, "conversationStarted", "", "{}")));
+        assert!(!filter.matches(&entry(EntryKind::Event, "conversationClosed", "", "{}")));
+        assert!(!filter.matches(&entry(EntryKind::Event, "widgetLoaded", "", "{}")));
+        // The negation looks at every field, ignoring case.
+        assert!(!text("-PORTAL").matches(&entry(EntryKind::Loader, "loader script", "portal 123", "{}")));
+        // A lone "-" is a plain term.
+        assert!(text("-").matches(&entry(EntryKind::Event, "a-b", "", "")));
+        assert!(!text("-").matches(&entry(EntryKind::Event, "ab", "", "")));
+    }
+
+    #[test]
+    fn a_slash_term_is_a_case_insensitive_regex_and_may_be_negated() {
+        let filter = text("/^conversation(started|closed)$/");
+        assert!(filter.error().is_none());
+        assert!(filter.matches(&entry(EntryKind::Event, "conversationStarted", "", "{}")));
+        assert!(filter.matches(&entry(EntryKind::Event, "conversationClosed", "", "{}")));
+        assert!(!filter.matches(&entry(EntryKind::Event, "conversationStartedX", "", "{}")));
+        assert!(!text("-/^widget/").matches(&entry(EntryKind::Event, "widgetLoaded", "", "{}")));
+        assert!(text("-/^widget/").matches(&entry(EntryKind::Event, "unreadCountChanged", "", "{}")));
+        // Spaces inside a regex, and a regex combined with a plain term.
+        let filter = text("/object #\\d+ assigned/ ready");
+        assert!(filter.matches(&entry(EntryKind::Api, "api", "object #2 assigned: the API is ready", "{}")));
+        assert!(!filter.matches(&entry(EntryKind::Api, "api", "object #2 is a placeholder", "{}")));
+        // "/" alone and "//" are plain text.
+        assert!(text("/").matches(&entry(EntryKind::Loader, "l", "https://x", "")));
+        assert!(text("//").matches(&entry(EntryKind::Loader, "l", "https://x", "")));
+    }
+
+    #[test]
+    fn an_invalid_regex_says_why_and_the_text_is_not_applied() {
+        let filter = text("/(unclosed/");
+        let error = filter.error().expect("an error");
+        assert!(error.starts_with("Invalid regular expression /(unclosed/:"), "{error}");
+        assert!(!error.contains('\n'), "one line: {error}");
+        assert!(!filter.is_active(), "not applied");
+        assert!(filter.matches(&entry(EntryKind::Event, "anything", "", "")));
+        // Kinds still apply.
+        install_test_regex_engine();
+        let filter = Filter { kinds: Kinds::all().toggle(KindGroup::Panel), ..Filter::default() }.with_text("/[/");
+        assert!(filter.error().is_some());
+        assert!(!filter.matches(&entry(EntryKind::Event, "x", "", "")));
+        assert!(filter.matches(&entry(EntryKind::Call, "widget.open", "", "")));
+        // Fixing it clears the error.
+        assert!(text("/(closed)/").error().is_none());
+    }
+
+    #[test]
+    fn every_record_kind_has_one_chip_and_chips_combine() {
+        use EntryKind::*;
+        let kinds = [
+            Event,
+            Api,
+            Widget,
+            Loader,
+            Open,
+            Call,
+            Settings,
+            Navigation,
+            PageCall,
+            OnReady,
+            UrlChange,
+            Csp,
+            WidgetData,
+            Iframe,
+            ChatMessage,
+            Env,
+        ];
+        for kind in kinds {
+            let group = KindGroup::of(kind);
+            assert_eq!(group.is_none(), kind == Navigation, "{kind:?}");
+        }
+        assert_eq!(KindGroup::of(Event), Some(KindGroup::Sdk));
+        assert_eq!(KindGroup::of(Iframe), Some(KindGroup::Widget));
+        assert_eq!(KindGroup::of(PageCall), Some(KindGroup::Page));
+        assert_eq!(KindGroup::of(Call), Some(KindGroup::Panel));
+        assert_eq!(KindGroup::of(Csp), Some(KindGroup::Diagnostics));
+
+        let sdk = Filter { kinds: Kinds::all().toggle(KindGroup::Sdk), ..Filter::default() };
+        assert!(sdk.is_active());
+        assert!(sdk.matches(&entry(Event, "a", "", "")));
+        assert!(!sdk.matches(&entry(Call, "widget.open", "", "")));
+        assert!(sdk.matches(&entry(Navigation, "navigation", "", "")), "separators stay");
+        let two = Filter { kinds: sdk.kinds.toggle(KindGroup::Panel), ..Filter::default() };
+        assert!(two.matches(&entry(Call, "widget.open", "", "")));
+        assert!(!two.matches(&entry(Env, "env", "", "")));
+        // Every chip on is "All"; toggling one off again leaves the others.
+        let every = KindGroup::ALL.into_iter().fold(Kinds::all(), Kinds::toggle);
+        assert!(every.is_all());
+        assert_eq!(Kinds::from_groups([KindGroup::Page, KindGroup::Page]).groups(), vec![KindGroup::Page]);
+        for group in KindGroup::ALL {
+            assert_eq!(KindGroup::from_slug(group.slug()), Some(group));
+        }
+    }
+
+    #[test]
+    fn text_is_capped() {
+        let filter = text(&"a".repeat(MAX_FILTER_CHARS * 2));
+        assert_eq!(filter.text().chars().count(), MAX_FILTER_CHARS);
     }
 }

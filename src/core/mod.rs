@@ -2,10 +2,12 @@
 
 pub mod cookies;
 pub mod diagnostics;
+pub mod empty_state;
 pub mod event_log;
 pub mod filter;
 pub mod hub;
 pub mod panel_state;
+pub mod prefs;
 pub mod protocol;
 pub mod settings;
 pub mod shim_facts;

@@ -2,8 +2,10 @@
 
 use super::cookies::PageOrigin;
 use super::diagnostics::{diagnose, Context, CookieSummary, Diagnosis, Severity};
-use super::filter::Filter;
-use super::protocol::{CookieRow, Entry, EntryKind, PageStatus, PanelUpdate, Via};
+use super::empty_state::{events_empty_state, EmptyInput, EmptyState};
+use super::filter::{Filter, KindGroup, Kinds};
+use super::prefs::{Prefs, SelectedEntry};
+use super::protocol::{ApiState, CookieRow, Entry, EntryKind, PageStatus, PanelUpdate, Via};
 use super::summary::{MESSAGES_INITIALIZED, SDK_EVENT_NAMES};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -167,9 +169,17 @@ pub struct PanelState {
     listen_choice: Option<(String, bool)>,
     /// The document (`PageStatus::doc`) the hook was last asked to listen in.
     listen_asked_in: Option<String>,
+    /// The remembered preferences were applied (`Action::Restore`): until then nothing is saved.
+    pub restored: bool,
+    /// A snapshot of the tab's log arrived.
+    snapshot_seen: bool,
+    /// A remembered selection, applied once the log holds its entry.
+    restore_selection: Option<SelectedEntry>,
     // Derived from the fields above by `derive_view`, so that a render never filters the log.
     visible: Rows,
     shown_events: usize,
+    /// Entries (not navigation rows) the filter looked at: the "M" of "N of M shown".
+    in_window: usize,
     event_names: Rc<[String]>,
 }
 
@@ -186,6 +196,12 @@ pub enum Action {
     SetPreserveLog(bool),
     SetNameFilter(Option<String>),
     SetSearch(String),
+    /// A kind chip pressed.
+    ToggleKind(KindGroup),
+    /// The "All" chip.
+    AllKinds,
+    /// The remembered preferences, read when the panel opens.
+    Restore(Prefs),
     Select(Option<u64>),
     SelectView(View),
     /// An evidence link: show Events, select the entry and scroll to it (clearing a filter that
@@ -256,6 +272,8 @@ impl PanelState {
                 if let Some(after) = self.paused_after {
                     self.paused_after = Some(after.min(self.last_id()));
                 }
+                self.snapshot_seen = true;
+                self.apply_restored_selection();
             }
             Action::Update(PanelUpdate::Append { entries, dropped }) => {
                 let last = self.last_id();
@@ -288,7 +306,10 @@ impl PanelState {
             }
             Action::SetPreserveLog(on) => self.preserve_log = on,
             Action::SetNameFilter(name) => self.filter.name = name.filter(|n| !n.is_empty()),
-            Action::SetSearch(text) => self.filter.text = text,
+            Action::SetSearch(text) => self.filter.set_text(&text),
+            Action::ToggleKind(group) => self.filter.kinds = self.filter.kinds.toggle(group),
+            Action::AllKinds => self.filter.kinds = Kinds::all(),
+            Action::Restore(prefs) => self.restore(prefs),
             Action::Select(id) => self.selected = id,
             Action::SelectView(view) => self.view = view,
             Action::ShowEvidence(id) => derive_view = self.show_evidence(id),
@@ -304,6 +325,50 @@ impl PanelState {
             self.with_view_derived()
         } else {
             self
+        }
+    }
+
+    /// Applies the remembered preferences (once, when the panel opens). A remembered pause holds
+    /// what arrives after the log the panel opened with.
+    fn restore(&mut self, prefs: Prefs) {
+        self.restored = true;
+        self.view = prefs.view();
+        self.preserve_log = prefs.preserve_log;
+        self.filter.name = prefs.event_name.clone();
+        self.filter.kinds = Kinds::from_groups(prefs.kinds.iter().filter_map(|k| KindGroup::from_slug(k)));
+        self.filter.set_text(&prefs.filter_text);
+        if prefs.paused && self.paused_after.is_none() {
+            // Before the first snapshot: clamped to its last entry when it comes.
+            self.paused_after = Some(if self.snapshot_seen { self.last_id() } else { u64::MAX });
+        }
+        self.restore_selection = prefs.selected;
+        if self.snapshot_seen {
+            self.apply_restored_selection();
+        }
+    }
+
+    /// Selects the remembered entry if the log still holds it (same id, same document).
+    fn apply_restored_selection(&mut self) {
+        let Some(wanted) = self.restore_selection.take() else { return };
+        if let Ok(index) = self.entries.binary_search_by_key(&wanted.id, |e| e.id) {
+            if self.entries[index].doc == wanted.doc {
+                self.selected = Some(wanted.id);
+                self.reveal = Some(wanted.id);
+            }
+        }
+    }
+
+    /// The preferences to remember now (the widgetHidden opt-ins are kept by the glue).
+    pub fn prefs(&self) -> Prefs {
+        Prefs {
+            view: self.view.label().to_string(),
+            preserve_log: self.preserve_log,
+            paused: self.is_paused(),
+            filter_text: self.filter.text().to_string(),
+            kinds: self.filter.kinds.groups().iter().map(|g| g.slug().to_string()).collect(),
+            event_name: self.filter.name.clone(),
+            selected: self.selected_entry().map(|e| SelectedEntry { id: e.id, doc: e.doc.clone() }),
+            ..Prefs::default()
         }
     }
 
@@ -402,6 +467,7 @@ impl PanelState {
         let visible: Rc<[Rc<Entry>]> =
             self.entries[start..end].iter().filter(|e| self.filter.matches(e)).cloned().collect();
         self.shown_events = visible.iter().filter(|e| e.kind != EntryKind::Navigation).count();
+        self.in_window = self.entries[start..end].iter().filter(|e| e.kind != EntryKind::Navigation).count();
         self.visible = Rows(visible);
 
         let mut names: BTreeSet<&str> = SDK_EVENT_NAMES.iter().copied().collect();
@@ -437,6 +503,12 @@ impl PanelState {
         self.shown_events
     }
 
+    /// Entries the filter looked at (those of the log's window: after the last navigation without
+    /// "Preserve log", before the pause), navigation separators not counted.
+    pub fn in_window(&self) -> usize {
+        self.in_window
+    }
+
     pub fn selected_entry(&self) -> Option<&Rc<Entry>> {
         let id = self.selected?;
         let index = self.entries.binary_search_by_key(&id, |e| e.id).ok()?;
@@ -468,9 +540,77 @@ impl PanelState {
         self.view == View::Diagnostics || self.chat_message_seen
     }
 
-    /// The latest calls made from the panel, newest first.
-    pub fn recent_calls(&self, at_most: usize) -> Vec<Rc<Entry>> {
-        self.entries.iter().rev().filter(|e| e.kind == EntryKind::Call).take(at_most).cloned().collect()
+    /// The latest calls made from the panel (at most `at_most`), newest first, grouped per page
+    /// load: the current document first, then (with "Preserve log" only, like Events) earlier
+    /// ones. Each with its outcome.
+    pub fn call_groups(&self, at_most: usize) -> Vec<CallGroup> {
+        let start = if self.preserve_log { 0 } else { self.current_document_start() };
+        let mut groups: Vec<CallGroup> = vec![];
+        let mut taken = 0;
+        let mut current = true;
+        let mut url = self.status.url.clone();
+        let mut index = self.entries.len();
+        while index > start && taken < at_most {
+            index -= 1;
+            let entry = &self.entries[index];
+            if entry.kind == EntryKind::Navigation {
+                current = false;
+                url = self.entries[..index]
+                    .iter()
+                    .rev()
+                    .find(|e| e.kind == EntryKind::Navigation)
+                    .map_or_else(String::new, |e| e.summary.clone());
+                continue;
+            }
+            if entry.kind != EntryKind::Call {
+                continue;
+            }
+            let outcome = call_outcome(entry, self.api_state_before(index));
+            if groups.last().is_none_or(|g| g.current != current || g.url != url) {
+                groups.push(CallGroup { current, url: url.clone(), calls: vec![] });
+            }
+            if let Some(group) = groups.last_mut() {
+                group.calls.push((entry.clone(), outcome));
+            }
+            taken += 1;
+        }
+        if groups.first().is_none_or(|g| !g.current) {
+            groups.insert(0, CallGroup { current: true, url: self.status.url.clone(), calls: vec![] });
+        }
+        groups
+    }
+
+    /// The state of the API object the latest `api` row of the entry's document before `index`
+    /// says (absent when none).
+    fn api_state_before(&self, index: usize) -> ApiState {
+        for entry in self.entries[..index].iter().rev() {
+            match entry.kind {
+                EntryKind::Navigation => break,
+                EntryKind::Api => {
+                    return match payload_str(entry, "state").as_deref() {
+                        Some("placeholder") => ApiState::Placeholder,
+                        Some("ready") => ApiState::Ready,
+                        _ => ApiState::Absent,
+                    }
+                }
+                _ => {}
+            }
+        }
+        ApiState::Absent
+    }
+
+    /// What the Events view says when it shows no entry; `None` while it shows some.
+    pub fn events_empty_state(&self) -> Option<EmptyState> {
+        (self.shown_events == 0).then(|| {
+            events_empty_state(&EmptyInput {
+                connection: self.connection,
+                status: &self.status,
+                filter: &self.filter,
+                hidden: self.in_window,
+                paused: self.is_paused(),
+                held: self.held_count(),
+            })
+        })
     }
 
     /// The site the page shown belongs to, for choices remembered per site: its origin
@@ -557,6 +697,107 @@ impl PanelState {
             }
             None => None,
         }
+    }
+}
+
+/// The panel's calls of one page load (see [`PanelState::call_groups`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallGroup {
+    /// The page shown now (else an earlier one, kept by "Preserve log").
+    pub current: bool,
+    /// The page's URL (as its navigation row says; the status's for the current one).
+    pub url: String,
+    pub calls: Vec<(Rc<Entry>, CallOutcome)>,
+}
+
+/// How a panel call turned out, as the Widget view shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallOutcome {
+    /// It ran (returned).
+    Ok,
+    /// It did not run: threw, no API object, no such method, the page not connected.
+    Failed,
+    /// It returned but did nothing: the placeholder's methods other than `widget.load()` and
+    /// `widget.status()` only print the loader's warning; or the throttle collapsed it.
+    NoEffect(String),
+}
+
+impl CallOutcome {
+    /// `data-outcome` and the CSS class.
+    pub fn key(&self) -> &'static str {
+        match self {
+            CallOutcome::Ok => "ok",
+            CallOutcome::Failed => "failed",
+            CallOutcome::NoEffect(_) => "no-effect",
+        }
+    }
+
+    /// The word shown before the result.
+    pub fn label(&self) -> &'static str {
+        match self {
+            CallOutcome::Ok => "✓ ran",
+            CallOutcome::Failed => "✕ failed",
+            CallOutcome::NoEffect(_) => "⚠ no effect",
+        }
+    }
+}
+
+/// Methods a placeholder object runs (the others only print "widget.load() has not been called").
+pub const PLACEHOLDER_METHODS: [&str; 2] = ["widget.load", "widget.status"];
+
+/// The outcome of a panel call row, given the state of the API object when it was made.
+pub fn call_outcome(entry: &Entry, api_then: ApiState) -> CallOutcome {
+    let payload: serde_json::Value = serde_json::from_str(&entry.payload).unwrap_or_default();
+    match payload.get("outcome").and_then(|o| o.as_str()) {
+        Some("returned") => {}
+        Some(_) => return CallOutcome::Failed,
+        None => return CallOutcome::Ok,
+    }
+    if payload.pointer("/throttle/collapsed").and_then(|c| c.as_bool()) == Some(true) {
+        return CallOutcome::NoEffect(entry.summary.clone());
+    }
+    if api_then == ApiState::Placeholder && entry.name != "on" && !PLACEHOLDER_METHODS.contains(&entry.name.as_str()) {
+        return CallOutcome::NoEffect(
+            "returned, but the object was the placeholder (loadImmediately: false): the loader only printed \"widget.load() has not been called\". Call widget.load() first."
+                .to_string(),
+        );
+    }
+    CallOutcome::Ok
+}
+
+/// The outcome of a call row of the log (`data-outcome`): a panel call's by its result, a page
+/// call's also by whether it was made on the placeholder; `None` for other rows.
+pub fn row_outcome(entry: &Entry) -> Option<CallOutcome> {
+    match entry.kind {
+        EntryKind::Call => Some(call_outcome(entry, ApiState::Ready)),
+        EntryKind::PageCall => {
+            let payload: serde_json::Value = serde_json::from_str(&entry.payload).unwrap_or_default();
+            let on_placeholder = payload.get("placeholder").and_then(|p| p.as_bool()) == Some(true);
+            let method = payload.get("method").and_then(|m| m.as_str()).unwrap_or(&entry.name);
+            let outcome = match payload.get("outcome").and_then(|o| o.as_str()) {
+                Some("threw") => CallOutcome::Failed,
+                _ if payload.pointer("/throttle/collapsed").and_then(|c| c.as_bool()) == Some(true) => {
+                    CallOutcome::NoEffect(entry.summary.clone())
+                }
+                _ if on_placeholder && !matches!(method, "on" | "off") && !PLACEHOLDER_METHODS.contains(&method) => {
+                    CallOutcome::NoEffect("the placeholder only printed \"widget.load() has not been called\"".into())
+                }
+                _ => CallOutcome::Ok,
+            };
+            Some(outcome)
+        }
+        _ => None,
+    }
+}
+
+/// Why a method's button cannot work on the API state shown, if it cannot (its `title`).
+pub fn call_disabled_reason(method: &str, api: ApiState) -> Option<&'static str> {
+    match api {
+        ApiState::Absent => Some("Not available: window.HubSpotConversations is not set on this page (no HubSpot chat, or its script has not run yet)."),
+        ApiState::Placeholder if !PLACEHOLDER_METHODS.contains(&method) => Some(
+            "Not available on the placeholder (loadImmediately: false): only widget.load() and widget.status() run; call widget.load() first.",
+        ),
+        _ => None,
     }
 }
 
@@ -1061,5 +1302,162 @@ mod tests {
         // messageWillRender null (an event the hook could not read): nothing is claimed.
         let state = append(state, vec![nav(10), initialized(11, "null", "null")]);
         assert_eq!(state.render_verdict(), None);
+    }
+
+    fn snapshot(state: PanelState, entries: Vec<Entry>) -> PanelState {
+        state.reduce(Action::Update(PanelUpdate::Snapshot { status: PageStatus::default(), entries, dropped: 0 }))
+    }
+
+    fn call(id: u64, method: &str, outcome: &str) -> Entry {
+        Entry::sample(id, EntryKind::Call, method, "returned", &format!(r#"{{"id":{id},"outcome":"{outcome}"}}"#))
+    }
+
+    fn api(id: u64, state: &str) -> Entry {
+        Entry::sample(id, EntryKind::Api, "HubSpotConversations", "", &format!(r#"{{"state":"{state}"}}"#))
+    }
+
+    #[test]
+    fn kind_chips_and_n_of_m() {
+        let state = append(
+            PanelState::new(true),
+            vec![ev(1, "a"), call(2, "widget.open", "returned"), entry(3, EntryKind::Env, "env"), nav(4), ev(5, "b")],
+        );
+        assert_eq!((state.shown_events(), state.in_window()), (4, 4));
+        let state = state.reduce(Action::ToggleKind(KindGroup::Sdk));
+        assert_eq!(names(&state), vec!["a", "navigation", "b"]);
+        assert_eq!((state.shown_events(), state.in_window()), (2, 4));
+        let state = state.reduce(Action::ToggleKind(KindGroup::Panel)).reduce(Action::SetSearch("-b".into()));
+        assert_eq!(names(&state), vec!["a", "widget.open", "navigation"]);
+        assert_eq!(state.shown_events(), 2);
+        let state = state.reduce(Action::AllKinds).reduce(Action::SetSearch(String::new()));
+        assert_eq!(state.shown_events(), 4);
+        // Without "Preserve log" M counts the current document only.
+        let state = state.reduce(Action::SetPreserveLog(false));
+        assert_eq!((state.shown_events(), state.in_window()), (1, 1));
+    }
+
+    #[test]
+    fn remembered_preferences_are_restored_and_reported() {
+        let prefs = Prefs {
+            view: "Widget".into(),
+            preserve_log: true,
+            paused: true,
+            filter_text: "-b".into(),
+            kinds: vec!["sdk".into()],
+            event_name: None,
+            selected: Some(SelectedEntry { id: 2, doc: "d".into() }),
+            ..Prefs::default()
+        };
+        // Restored before the log arrives: the pause holds what comes after the first snapshot.
+        let state = PanelState::new(false).reduce(Action::Restore(prefs.clone()));
+        assert!(state.restored);
+        assert_eq!(state.view, View::Widget);
+        assert!(state.is_paused() && state.preserve_log);
+        let state = snapshot(state, vec![ev(1, "a"), ev(2, "b"), ev(3, "c")]);
+        assert_eq!(names(&state), vec!["a", "c"], "the filter applies; nothing is held back from the snapshot");
+        assert_eq!(state.selected, Some(2), "the selection is back (same id, same document)");
+        let state = append(state, vec![ev(4, "d")]);
+        assert_eq!(state.held_count(), 1, "paused: new entries are held");
+        let mut expected = prefs.clone();
+        expected.selected = Some(SelectedEntry { id: 2, doc: "d".into() });
+        assert_eq!(state.prefs(), expected);
+
+        // Restored after the log arrived; a selection of another document is not restored.
+        let state = snapshot(PanelState::new(false), vec![ev(1, "a"), ev(2, "b")]);
+        let other = Prefs { selected: Some(SelectedEntry { id: 2, doc: "other".into() }), ..prefs };
+        let state = state.reduce(Action::Restore(other));
+        assert_eq!(state.selected, None);
+        assert!(state.is_paused());
+        assert_eq!(state.held_count(), 0);
+        let state = append(state, vec![ev(3, "c")]);
+        assert_eq!(state.held_count(), 1);
+        assert_eq!(PanelState::new(false).prefs(), Prefs::default());
+    }
+
+    #[test]
+    fn the_empty_state_comes_from_the_status_and_the_filter() {
+        let state = PanelState::new(false).reduce(Action::Connected);
+        let status = PageStatus {
+            url: "http://localhost:8123/no-hubspot.html".into(),
+            doc: "d".into(),
+            ..PageStatus::default()
+        };
+        let state = state.reduce(Action::Update(PanelUpdate::Status { status }));
+        assert_eq!(state.events_empty_state().map(|e| e.key), Some("no-hubspot"));
+        let state = append(state, vec![ev(1, "a")]);
+        assert_eq!(state.events_empty_state(), None);
+        let state = state.reduce(Action::SetSearch("zzz".into()));
+        let empty = state.events_empty_state().unwrap();
+        assert_eq!(empty.key, "filtered");
+        assert!(empty.found.contains("1 entry hidden"), "{}", empty.found);
+    }
+
+    #[test]
+    fn call_results_are_grouped_per_page_load_with_their_outcomes() {
+        let entries = vec![
+            api(1, "placeholder"),
+            call(2, "widget.open", "returned"),
+            call(3, "widget.load", "returned"),
+            nav(4),
+            api(5, "ready"),
+            call(6, "widget.open", "returned"),
+            call(7, "widget.open", "threw"),
+            call(8, "clear", "not_ready"),
+        ];
+        let state = append(PanelState::new(true), entries.clone());
+        let groups = state.call_groups(20);
+        assert_eq!(groups.len(), 2);
+        assert!(groups[0].current && !groups[1].current);
+        let outcomes = |g: &CallGroup| g.calls.iter().map(|(e, o)| (e.id, o.key())).collect::<Vec<_>>();
+        assert_eq!(outcomes(&groups[0]), vec![(8, "failed"), (7, "failed"), (6, "ok")]);
+        assert_eq!(outcomes(&groups[1]), vec![(3, "ok"), (2, "no-effect")], "open() on the placeholder did nothing");
+        assert!(matches!(&groups[1].calls[1].1, CallOutcome::NoEffect(why) if why.contains("placeholder")));
+        assert_eq!(state.call_groups(2).iter().map(|g| g.calls.len()).sum::<usize>(), 2, "at most n calls");
+
+        // Without "Preserve log" the earlier page's calls go, as in Events.
+        let state = append(PanelState::new(false), entries);
+        let groups = state.call_groups(20);
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].calls.len(), 3);
+        // A new page without calls yet: an empty current group first.
+        let state = append(state, vec![nav(9)]);
+        let groups = state.call_groups(20);
+        assert_eq!((groups.len(), groups[0].calls.len()), (1, 0));
+        let throttled = Entry::sample(
+            1,
+            EntryKind::Call,
+            "widget.load",
+            "collapsed",
+            r#"{"outcome":"returned","throttle":{"collapsed":true}}"#,
+        );
+        assert_eq!(call_outcome(&throttled, ApiState::Ready).key(), "no-effect");
+    }
+
+    #[test]
+    fn buttons_that_cannot_work_say_why() {
+        for method in ["widget.load", "widget.open", "clear"] {
+            assert!(call_disabled_reason(method, ApiState::Absent).unwrap().contains("not set"));
+            assert_eq!(call_disabled_reason(method, ApiState::Ready), None);
+        }
+        assert_eq!(call_disabled_reason("widget.load", ApiState::Placeholder), None);
+        assert_eq!(call_disabled_reason("widget.status", ApiState::Placeholder), None);
+        assert!(call_disabled_reason("widget.open", ApiState::Placeholder).unwrap().contains("placeholder"));
+    }
+
+    #[test]
+    fn call_rows_of_the_log_carry_their_outcome() {
+        let page = |payload: &str| Entry::sample(1, EntryKind::PageCall, "widget.open", "", payload);
+        let key = |e: &Entry| row_outcome(e).map(|o| o.key());
+        assert_eq!(
+            key(&page(r#"{"method":"widget.open","placeholder":true,"outcome":"returned"}"#)),
+            Some("no-effect")
+        );
+        assert_eq!(key(&page(r#"{"method":"widget.load","placeholder":true,"outcome":"returned"}"#)), Some("ok"));
+        assert_eq!(key(&page(r#"{"method":"on","placeholder":true,"outcome":"returned"}"#)), Some("ok"));
+        assert_eq!(key(&page(r#"{"method":"widget.open","placeholder":false,"outcome":"threw"}"#)), Some("failed"));
+        assert_eq!(key(&page(r#"{"method":"widget.open","placeholder":false,"outcome":"returned"}"#)), Some("ok"));
+        assert_eq!(key(&call(2, "clear", "not_ready")), Some("failed"));
+        assert_eq!(key(&call(3, "widget.status", "returned")), Some("ok"));
+        assert_eq!(key(&ev(4, "widgetLoaded")), None);
     }
 }

@@ -2,7 +2,7 @@ use super::components::{
     cookies_view::CookiesView, diagnostics_view::DiagnosticsView, event_detail::EventDetail, event_list::EventList,
     settings_view::SettingsView, status_bar::StatusBar, toolbar::Toolbar, view_tabs::ViewTabs, widget_view::WidgetView,
 };
-use super::hooks::{use_diagnosis_inputs, use_listen_choice, use_panel_store, PanelActions};
+use super::hooks::{use_diagnosis_inputs, use_listen_choice, use_panel_store, use_remembered_prefs, PanelActions};
 use crate::core::panel_state::{Action, ConnectionState, View};
 use crate::core::protocol::ApiState;
 use yew::prelude::*;
@@ -22,6 +22,7 @@ pub fn app(props: &AppProps) -> Html {
     let store = use_panel_store(props.tab_id);
     use_diagnosis_inputs(&store);
     use_listen_choice(&store);
+    use_remembered_prefs(&store);
     let Some(tab_id) = props.tab_id else {
         return html! {
             <main class="missing-tab" role="alert">
@@ -30,6 +31,11 @@ pub fn app(props: &AppProps) -> Html {
             </main>
         };
     };
+    if !store.state().restored {
+        // The remembered preferences come from storage.local within milliseconds: nothing is
+        // shown (or typed into) before they are applied.
+        return html! { <div class="app" aria-busy="true"></div> };
+    }
     let on_select_view = {
         let actions = store.actions();
         Callback::from(move |selected: View| actions.dispatch(Action::SelectView(selected)))
@@ -40,7 +46,7 @@ pub fn app(props: &AppProps) -> Html {
     let body = match view {
         View::Diagnostics => html! { <DiagnosticsView report={state.diagnosis().clone()} /> },
         View::Widget => html! {
-            <WidgetView status={status.clone()} calls={state.recent_calls(RECENT_CALLS)}
+            <WidgetView status={status.clone()} calls={state.call_groups(RECENT_CALLS)}
                 render={state.render_verdict()} site={state.site()} listen={state.listen_choice()} />
         },
         View::Settings => html! {
@@ -57,10 +63,10 @@ pub fn app(props: &AppProps) -> Html {
                 <>
                     <Toolbar paused={state.is_paused()} held={state.held_count()} preserve_log={state.preserve_log}
                         filter={state.filter.clone()} event_names={state.event_names().clone()}
-                        dropped={state.total_dropped()} shown={state.shown_events()} />
+                        dropped={state.total_dropped()} shown={state.shown_events()} total={state.in_window()} />
                     <div class={classes!("split", selected.is_some().then_some("with-detail"))}>
                         <EventList rows={state.visible().clone()} selected={state.selected} reveal={state.reveal}
-                            filtered={state.filter.is_active()} paused={state.is_paused()} />
+                            empty={state.events_empty_state()} />
                         if let Some(entry) = selected {
                             <EventDetail {entry} />
                         }

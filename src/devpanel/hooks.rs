@@ -1,20 +1,15 @@
 //! Small hooks: the panel store (state + reducer + connection), its actions for components, and
 //! remembered settings.
 
-use super::bridge::Connection;
+use super::bridge::{self, Connection};
 use crate::core::cookies::PageOrigin;
-use crate::core::panel_state::{Action, ConnectionState, PanelState, View};
+use crate::core::panel_state::{Action, ConnectionState, PanelState};
+use crate::core::prefs::{Prefs, OLD_LISTEN_KEY_PREFIX, OLD_PRESERVE_LOG_KEY, OLD_VIEW_KEY, PREFS_KEY};
 use crate::core::protocol::{decode_panel_update, ListenEvent, PanelRequest};
 use gloo::timers::callback::Interval;
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
-
-const PRESERVE_LOG_KEY: &str = "chat-widget-inspector.preserveLog";
-const VIEW_KEY: &str = "chat-widget-inspector.view";
-/// Followed by the site (`PanelState::site`): "true" while the user opted in to listening to
-/// widgetHidden with on() on that site; absent (the default) otherwise.
-const LISTEN_WIDGET_HIDDEN_KEY: &str = "chat-widget-inspector.listen.widgetHidden.";
 
 /// What components may do: change the panel's state and ask the background. Provided through a
 /// `ContextProvider`; the data they show comes in their props.
@@ -23,6 +18,8 @@ pub struct PanelActions {
     state: Rc<RefCell<PanelState>>,
     connection: Rc<RefCell<Option<Connection>>>,
     rerender: UseForceUpdateHandle,
+    /// The remembered record as last read or written (the glue keeps the per-site opt-ins here).
+    prefs: Rc<RefCell<Prefs>>,
 }
 
 impl PartialEq for PanelActions {
@@ -46,21 +43,15 @@ impl PanelActions {
     }
 
     pub fn set_preserve_log(&self, on: bool) {
-        if let Some(storage) = local_storage() {
-            let _ = storage.set_item(PRESERVE_LOG_KEY, if on { "true" } else { "false" });
-        }
         self.dispatch(Action::SetPreserveLog(on));
     }
 
     /// The user's choice to listen to widgetHidden with on() on `site`, remembered for that site
-    /// only (the panel's localStorage, like its other choices: the devtools panel and the panel
-    /// tab share it). Turned on, the hook of the current document is asked at once
-    /// (`use_listen_choice`).
+    /// only (in the panel's preferences, see `use_remembered_prefs`). Turned on, the hook of the
+    /// current document is asked at once (`use_listen_choice`).
     pub fn set_listen_widget_hidden(&self, site: &str, on: bool) {
-        if let Some(storage) = local_storage() {
-            let key = format!("{LISTEN_WIDGET_HIDDEN_KEY}{site}");
-            let _ = if on { storage.set_item(&key, "true") } else { storage.remove_item(&key) };
-        }
+        self.prefs.borrow_mut().set_listen(site, on);
+        bridge::save_prefs(PREFS_KEY, &self.prefs.borrow().to_json());
         self.dispatch(Action::SetListenChoice { site: site.to_string(), on });
     }
 }
@@ -81,25 +72,43 @@ impl PanelStore {
     }
 }
 
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
-fn remembered(key: &str) -> Option<String> {
-    local_storage()?.get_item(key).ok().flatten()
+/// The record stored, or the panel's old localStorage values migrated once (then removed).
+fn read_prefs(stored: Option<String>) -> Prefs {
+    if let Some(text) = stored {
+        return Prefs::from_json(&text);
+    }
+    let listen_keys = bridge::old_keys(OLD_LISTEN_KEY_PREFIX);
+    match Prefs::migrated_from_local_storage(&listen_keys, bridge::old_value) {
+        Some(prefs) => {
+            bridge::save_prefs(PREFS_KEY, &prefs.to_json());
+            let mut old = listen_keys;
+            old.extend([OLD_PRESERVE_LOG_KEY.to_string(), OLD_VIEW_KEY.to_string()]);
+            bridge::remove_old(old);
+            prefs
+        }
+        None => Prefs::default(),
+    }
 }
 
 /// The store, connected to the background for `tab_id`. On every (re)connection the panel
 /// subscribes again, and the background replays the tab's log.
 #[hook]
 pub fn use_panel_store(tab_id: Option<i32>) -> PanelStore {
-    let state = use_mut_ref(|| {
-        let view = remembered(VIEW_KEY).and_then(|name| View::from_label(&name)).unwrap_or_default();
-        PanelState::new(remembered(PRESERVE_LOG_KEY).as_deref() == Some("true")).reduce(Action::SelectView(view))
-    });
+    let state = use_mut_ref(|| PanelState::new(false));
     let connection = use_mut_ref(|| None::<Connection>);
     let rerender = use_force_update();
-    let actions = PanelActions { state, connection, rerender };
+    let prefs = use_mut_ref(Prefs::default);
+    let actions = PanelActions { state, connection, rerender, prefs };
+    {
+        let actions = actions.clone();
+        use_effect_with((), move |_| {
+            bridge::load_prefs(PREFS_KEY, move |stored| {
+                let prefs = read_prefs(stored);
+                *actions.prefs.borrow_mut() = prefs.clone();
+                actions.dispatch(Action::Restore(prefs));
+            });
+        });
+    }
     {
         let actions = actions.clone();
         use_effect_with(tab_id, move |tab_id| {
@@ -138,16 +147,36 @@ pub fn use_panel_actions() -> PanelActions {
     use_context::<PanelActions>().expect("components render inside the panel's ContextProvider<PanelActions>")
 }
 
-/// What the Diagnostics view needs from outside the reducer: the view remembered, the clock
+/// Writes the panel's preferences to `storage.local` whenever they change, once the remembered
+/// ones were applied (never the defaults over them).
+#[hook]
+pub fn use_remembered_prefs(store: &PanelStore) {
+    let current = {
+        let state = store.state();
+        state.restored.then(|| state.prefs())
+    };
+    let actions = store.actions();
+    use_effect_with(current, move |current| {
+        if let Some(current) = current {
+            let mut prefs = actions.prefs.borrow_mut();
+            let next = Prefs { listen_widget_hidden: prefs.listen_widget_hidden.clone(), ..current.clone() };
+            if *prefs != next {
+                bridge::save_prefs(PREFS_KEY, &next.to_json());
+                *prefs = next;
+            }
+        }
+    });
+}
+
+/// What the Diagnostics view needs from outside the reducer: the
 /// ticking while a grace period may still run out, and the page's cookies listed when a rule could
 /// use them.
 #[hook]
 pub fn use_diagnosis_inputs(store: &PanelStore) {
-    let (view, needs_clock, wants_cookies, has_cookies, connected, origin) = {
+    let (needs_clock, wants_cookies, has_cookies, connected, origin) = {
         let state = store.state();
         let origin = PageOrigin::parse(&state.status.url).map(|o| format!("{}://{}", o.scheme, o.host));
         (
-            state.view,
             state.needs_clock(),
             state.wants_cookies(),
             state.cookies.is_some(),
@@ -155,11 +184,6 @@ pub fn use_diagnosis_inputs(store: &PanelStore) {
             origin,
         )
     };
-    use_effect_with(view, |view| {
-        if let Some(storage) = local_storage() {
-            let _ = storage.set_item(VIEW_KEY, view.label());
-        }
-    });
     {
         // Once a second, only while the current document has an entry younger than 10 s: every
         // grace period of the rules is shorter, so afterwards time alone changes no finding.
@@ -191,15 +215,15 @@ pub fn use_diagnosis_inputs(store: &PanelStore) {
 /// panel is connected (`PanelState::listen_due`). Nothing is ever asked without the opt-in.
 #[hook]
 pub fn use_listen_choice(store: &PanelStore) {
-    let (site, due) = {
+    let (site, due, restored) = {
         let state = store.state();
-        (state.site(), state.listen_due())
+        (state.site(), state.listen_due(), state.restored)
     };
     {
         let actions = store.actions();
-        use_effect_with(site, move |site| {
-            if let Some(site) = site {
-                let on = remembered(&format!("{LISTEN_WIDGET_HIDDEN_KEY}{site}")).as_deref() == Some("true");
+        use_effect_with((site, restored), move |(site, restored)| {
+            if let (Some(site), true) = (site, restored) {
+                let on = actions.prefs.borrow().listens_on(site);
                 actions.dispatch(Action::SetListenChoice { site: site.clone(), on });
             }
         });

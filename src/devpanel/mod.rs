@@ -16,6 +16,7 @@ pub fn start_panel() -> Result<(), JsValue> {
     let params = web_sys::UrlSearchParams::new_with_str(&search)?;
     let tab_id = params.get("tabId").and_then(|v| v.parse::<i32>().ok());
     let root = window.document().and_then(|d| d.get_element_by_id("app")).ok_or("no #app element")?;
+    bridge::install_browser_regex();
     yew::Renderer::<app::App>::with_root_and_props(root, app::AppProps { tab_id }).render();
     Ok(())
 }

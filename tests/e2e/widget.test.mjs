@@ -191,7 +191,7 @@ forEachBrowser((browser, s) => {
     await close();
   });
 
-  test(`${browser}: widget.status() shows its result; widget.load() on a placeholder; "API not ready" without HubSpot`, async () => {
+  test(`${browser}: widget.status() shows its result; widget.load() on a placeholder; a call on an unscriptable page fails; disabled without HubSpot`, async () => {
     const { page, panel, close } = await openWidgetView(s, 'index.html?t=status');
     await waitForApiState(panel, 'ready');
     await sleep(300);
@@ -211,17 +211,25 @@ forEachBrowser((browser, s) => {
     await waitForApiState(panel, 'ready');
     await waitForWidgetLoaded(panel, true);
 
-    // No HubSpot on the page: the call comes back as "API not ready"; no SDK-dependent buttons.
+    // A document the extension cannot script (no relay; the panel still shows the last page's
+    // ready API): the call is logged as not delivered, and looks failed.
+    await page.goto('about:blank');
+    assert.match(await call(panel, 'widget.open()'), /✕ failed.*API not ready: the page is not connected/);
+
+    // No HubSpot on the page: the buttons are disabled with the reason (issue 11: a call that
+    // cannot work is not offered; it used to run and report "API not ready"); no SDK-dependent buttons.
     await page.goto(s.url('no-hubspot.html?t=status'));
     await waitForApiState(panel, 'absent');
-    assert.match(await call(panel, 'widget.load()'), /API not ready/);
-    assert.match(await call(panel, 'clear()', { option: 'resetWidget', on: true }), /API not ready/);
+    for (const label of ['widget.load()', 'clear()']) {
+      const button = await panel.evaluate((l) => {
+        const b = [...document.querySelectorAll('button')].find((x) => x.textContent.trim() === l);
+        return b && { disabled: b.disabled, title: b.title };
+      }, label);
+      assert.equal(button?.disabled, true, `${label} disabled`);
+      assert.match(button.title, /window\.HubSpotConversations is not set/);
+    }
     assert.equal(await hasButton(panel, 'debug(true)'), false);
     assert.equal(await hasButton(panel, 'resetAndReloadWidget()'), false);
-
-    // A document the extension cannot script (no relay): the call is logged as not delivered.
-    await page.goto('about:blank');
-    assert.match(await call(panel, 'widget.open()'), /API not ready: the page is not connected/);
     await close();
   });
 
@@ -335,10 +343,14 @@ forEachBrowser((browser, s) => {
     await selectView(again, 'Widget');
     await again.waitFor(() => document.querySelector('input[data-listen="widgetHidden"]')?.checked === true,
       { message: 'the opt-in is remembered for the site' });
-    const before = (await listenRows(again)).length;
+    // (Results list the current page's calls only, like Events without Preserve log: the new
+    // document's on() is told by its id, newer than every earlier call.)
+    const before = Math.max(0, ...(await callRows(again)).map((r) => r.id ?? 0));
     await page.goto(s.url('index.html?t=listen-reload'));
     await simReady(page);
-    await again.waitFor(`document.querySelectorAll('[data-call="on"]').length > ${before}`, { message: 'the new document was asked too' });
+    await again.waitFor(`[...document.querySelectorAll('[data-call="on"] .payload')].some((p) => {
+      try { return JSON.parse(p.textContent).id > ${before}; } catch { return false; }
+    })`, { message: 'the new document was asked too' });
     await page.evaluate(() => window.hsSim.hide('RELOADED'));
     await selectView(again, 'Events');
     await waitForEvents(again, 'widgetHidden', '"reason":"RELOADED"');

@@ -11,6 +11,17 @@
 //   one [data-rule="<id>"] element per finding, the status line [data-diagnosis]
 //   Widget view: the per-site opt-in input[type=checkbox][data-listen="widgetHidden"]; whether the
 //   chat renders: [data-render] true|false|unknown
+//   Filters (issue 11): kind chips button[data-kind-chip="all|sdk|widget|page|panel|diagnostics"]
+//   with aria-pressed; "N of M shown": [data-shown-count="N"][data-total-count="M"]; an invalid
+//   /regex/: [data-filter-error] (and aria-invalid="true" on the Filter input)
+//   Empty states: [data-empty-state="<key>"] (Events: no-hubspot, loader-only, placeholder,
+//   no-events, filtered, paused, no-page, not-a-web-page, hook-silent, connecting, disconnected;
+//   Widget: no-api, no-calls)
+//   Widget call buttons: button.call, disabled with the reason in title (and data-disabled-reason)
+//   when the API state cannot run them; results: [data-call][data-outcome="ok|failed|no-effect"]
+//   inside [data-call-group="current|previous"] (one group per page load); call rows of Events
+//   ([role="row"][data-call]) carry data-outcome too
+//   Preferences: ONE record in storage.local under "panelPrefs" (src/core/prefs.rs)
 
 /** JSON text without insignificant whitespace, so `"a": 1` (pretty) matches `"a":1`. */
 export function squash(text) {
@@ -311,4 +322,33 @@ export async function renderFact(d) {
     const el = document.querySelector('[data-render]');
     return el ? { value: el.getAttribute('data-render'), text: el.textContent } : null;
   });
+}
+
+// ---------------------------------------------------------------- filters and empty states (issue 11)
+
+/** Click the kind chip `kind` ('all', 'sdk', 'widget', 'page', 'panel', 'diagnostics'); returns its aria-pressed. */
+export async function kindChip(d, kind) {
+  await d.evaluate((k) => {
+    const chip = document.querySelector(`[data-kind-chip="${k}"]`);
+    if (!chip) throw new Error(`no [data-kind-chip="${k}"]`);
+    chip.click();
+    return true;
+  }, kind);
+  return d.evaluate((k) => document.querySelector(`[data-kind-chip="${k}"]`)?.getAttribute('aria-pressed'), kind);
+}
+
+/** "N of M shown": {shown, total, text}, or null. */
+export function shownCount(d) {
+  return d.evaluate(() => {
+    const el = document.querySelector('[data-shown-count]');
+    return el && { shown: Number(el.getAttribute('data-shown-count')), total: Number(el.getAttribute('data-total-count')), text: el.textContent.trim() };
+  });
+}
+
+/** Wait for the Events view's empty state: {key, text}. */
+export function emptyState(d, { timeout = 10000 } = {}) {
+  return d.waitFor(() => {
+    const el = document.querySelector('.log [data-empty-state]');
+    return el && { key: el.getAttribute('data-empty-state'), text: el.textContent.replace(/\s+/g, ' ').trim() };
+  }, { timeout, message: 'an empty state in Events' });
 }

@@ -2,7 +2,8 @@
 
 use super::format_since_navigation;
 use super::format_wall_clock;
-use crate::core::panel_state::{call_of, Action, Rows};
+use crate::core::empty_state::EmptyState;
+use crate::core::panel_state::{call_of, row_outcome, Action, Rows};
 use crate::core::protocol::{Entry, EntryKind, Undelivered};
 use crate::devpanel::hooks::use_panel_actions;
 use web_sys::{Element, KeyboardEvent};
@@ -20,9 +21,8 @@ pub struct EventListProps {
     pub selected: Option<u64>,
     /// An entry to scroll to once (an evidence link of the Diagnostics view).
     pub reveal: Option<u64>,
-    /// A name filter or a search is set (for the message shown when no row is left).
-    pub filtered: bool,
-    pub paused: bool,
+    /// What to say when no entry is shown (`PanelState::events_empty_state`).
+    pub empty: Option<EmptyState>,
 }
 
 #[function_component(EventList)]
@@ -116,21 +116,16 @@ pub fn event_list(props: &EventListProps) -> Html {
     html! {
         <div class="log" ref={list_ref} role="grid" aria-label="Events" aria-rowcount={total.to_string()}
              tabindex="0" onscroll={on_scroll} onkeydown={on_key}>
-            if total == 0 {
-                <div class="empty">{ empty_message(props.filtered, props.paused) }</div>
+            if let Some(empty) = &props.empty {
+                <div class="empty" role="status" data-empty-state={empty.key}>
+                    <p class="empty-found">{ &empty.found }</p>
+                    <p class="empty-next">{ &empty.next }</p>
+                </div>
             }
             <div class="log-rows" style={format!("height:{}px", total as f64 * ROW_HEIGHT)}>
                 { for rows }
             </div>
         </div>
-    }
-}
-
-fn empty_message(filtered: bool, paused: bool) -> &'static str {
-    match (filtered, paused) {
-        (true, _) => "No event matches the filter.",
-        (false, true) => "Paused: new events are held until you resume.",
-        (false, false) => "No events yet. SDK events and the widget's life on the inspected page appear here.",
     }
 }
 
@@ -151,9 +146,10 @@ fn row(entry: &Entry, top: f64, selected: bool, on_select: Callback<MouseEvent>)
     let title = origin.map(|o| if o == "page" { "Called by the page's own code" } else { "Called from this panel" });
     let payload: String = entry.payload.chars().take(MAX_ROW_PAYLOAD_CHARS).collect();
     let undelivered = entry.undelivered.map(Undelivered::as_str);
+    let outcome = row_outcome(entry).map(|o| o.key());
     html! {
         <div key={entry.id} class={classes!("row", kind, selected.then_some("selected"), undelivered.is_some().then_some("undelivered"))} role="row"
-             aria-selected={selected.to_string()} data-event-name={event_name} data-call={call} data-origin={origin} {title} data-kind={kind} data-undelivered={undelivered}
+             aria-selected={selected.to_string()} data-event-name={event_name} data-call={call} data-origin={origin} {title} data-kind={kind} data-undelivered={undelivered} data-outcome={outcome}
              data-id={entry.id.to_string()} {style} onclick={on_select}>
             <span class="time" role="gridcell" title={format!("{wall} (wall clock)")}>{ time }</span>
             <span class="name" role="gridcell">{ &entry.name }</span>

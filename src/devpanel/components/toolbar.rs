@@ -1,4 +1,4 @@
-use crate::core::filter::Filter;
+use crate::core::filter::{Filter, KindGroup};
 use crate::core::panel_state::Action;
 use crate::core::protocol::PanelRequest;
 use crate::devpanel::hooks::use_panel_actions;
@@ -17,6 +17,8 @@ pub struct ToolbarProps {
     pub dropped: u64,
     /// Visible entries, navigation separators not counted.
     pub shown: usize,
+    /// Entries the filter looked at ("N of M shown").
+    pub total: usize,
 }
 
 #[function_component(Toolbar)]
@@ -46,13 +48,31 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             actions.dispatch(Action::SetNameFilter(Some(value)));
         })
     };
-    let on_search = Callback::from(move |e: InputEvent| {
-        actions.dispatch(Action::SetSearch(e.target_unchecked_into::<HtmlInputElement>().value()))
-    });
+    let on_search = {
+        let actions = actions.clone();
+        Callback::from(move |e: InputEvent| {
+            actions.dispatch(Action::SetSearch(e.target_unchecked_into::<HtmlInputElement>().value()))
+        })
+    };
+    let on_all = {
+        let actions = actions.clone();
+        Callback::from(move |_| actions.dispatch(Action::AllKinds))
+    };
+    let chip = |group: KindGroup| {
+        let actions = actions.clone();
+        let onclick = Callback::from(move |_| actions.dispatch(Action::ToggleKind(group)));
+        let pressed = props.filter.kinds.contains(group);
+        html! {
+            <button type="button" class="chip" data-kind-chip={group.slug()} aria-pressed={pressed.to_string()}
+                title={group.help()} {onclick}>{ group.label() }</button>
+        }
+    };
 
-    let ToolbarProps { paused, held, preserve_log, ref filter, ref event_names, dropped, shown } = *props;
+    let ToolbarProps { paused, held, preserve_log, ref filter, ref event_names, dropped, shown, total } = *props;
+    let error = filter.error().map(str::to_string);
     let selected_name = filter.name.clone().unwrap_or_default();
     html! {
+        <>
         <div class="toolbar" role="toolbar" aria-label="Event log">
             <button type="button" onclick={on_clear} title="Clear the log">{ "Clear" }</button>
             <button type="button" onclick={on_pause} aria-pressed={paused.to_string()}
@@ -71,7 +91,10 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     html! { <option value={name.clone()} {selected}>{ name }</option> }
                 }) }
             </select>
-            <input type="search" placeholder="Filter" aria-label="Search events" value={filter.text.clone()} oninput={on_search} />
+            <input type="search" placeholder="Filter" aria-label="Search events" value={filter.text().to_string()}
+                oninput={on_search} class={classes!(error.is_some().then_some("invalid"))}
+                aria-invalid={error.is_some().then_some("true")} aria-describedby={error.is_some().then_some("filter-error")}
+                title="Words must all match (name, summary, payload); -word excludes; /regex/ is a regular expression" />
             <span class="spacer"></span>
             if paused && held > 0 {
                 <span class="held">{ format!("{held} new while paused") }</span>
@@ -81,7 +104,18 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     { format!("{dropped} dropped") }
                 </span>
             }
-            <span class="count">{ format!("{shown} shown") }</span>
+            <span class="count" data-shown-count={shown.to_string()} data-total-count={total.to_string()}>
+                { format!("{shown} of {total} shown") }
+            </span>
         </div>
+        <div class="toolbar filter-bar" role="toolbar" aria-label="Filter by kind">
+            <button type="button" class="chip" data-kind-chip="all" aria-pressed={filter.kinds.is_all().to_string()}
+                title="Every kind of entry" onclick={on_all}>{ "All" }</button>
+            { for KindGroup::ALL.into_iter().map(chip) }
+            if let Some(error) = error {
+                <span id="filter-error" class="filter-error" role="alert" data-filter-error="">{ error }</span>
+            }
+        </div>
+        </>
     }
 }

@@ -5,8 +5,8 @@
 
 use super::evidence_link::EvidenceLink;
 use super::format_since_navigation;
-use crate::core::panel_state::RenderVerdict;
-use crate::core::protocol::{ApiState, Entry, InlineView, PageStatus, PanelRequest, SDK_METHODS};
+use crate::core::panel_state::{call_disabled_reason, CallGroup, CallOutcome, RenderVerdict};
+use crate::core::protocol::{ApiState, InlineView, PageStatus, PanelRequest, SDK_METHODS};
 use crate::devpanel::hooks::use_panel_actions;
 use serde_json::{json, Value};
 use std::rc::Rc;
@@ -16,8 +16,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct WidgetViewProps {
     pub status: Rc<PageStatus>,
-    /// The latest calls made from the panel, newest first.
-    pub calls: Vec<Rc<Entry>>,
+    /// The latest calls made from the panel, newest first, per page load (the current first).
+    pub calls: Vec<CallGroup>,
     /// Whether the chat renders, derived from what the page showed.
     pub render: Option<RenderVerdict>,
     /// The page's site (origin), for the per-site choice; `None` for a page that has none.
@@ -35,6 +35,8 @@ struct MethodButtonProps {
     args: Option<Vec<Value>>,
     label: String,
     help: &'static str,
+    /// Why it cannot work on the API state shown (then disabled, the reason as its title).
+    disabled: Option<&'static str>,
 }
 
 /// Methods the loader does not document: offered only when the page's object has them.
@@ -65,6 +67,7 @@ fn buttons(method: &'static str, option: Option<&'static str>) -> Vec<MethodButt
         args,
         label,
         help,
+        disabled: None,
     };
     if method == "debug" {
         return vec![
@@ -96,9 +99,11 @@ fn method_button(props: &MethodButtonProps) -> Html {
     };
     html! {
         <div class="method">
-            <button type="button" class="call" {onclick} title={props.help}>{ props.label.clone() }</button>
+            <button type="button" class="call" {onclick} title={props.disabled.unwrap_or(props.help)}
+                disabled={props.disabled.is_some()} data-disabled-reason={props.disabled}>{ props.label.clone() }</button>
             if let Some(option) = props.option {
-                <label class="check"><input type="checkbox" checked={*checked} onchange={on_option} />{ option }</label>
+                <label class="check"><input type="checkbox" checked={*checked} onchange={on_option}
+                    disabled={props.disabled.is_some()} />{ option }</label>
             }
             <span class="help">{ props.help }</span>
         </div>
@@ -124,7 +129,10 @@ pub fn widget_view(props: &WidgetViewProps) -> Html {
         .into_iter()
         .filter(|(method, _)| !offered_only_when_present(method) || status.methods.iter().any(|m| m == method))
         .flat_map(|(method, option)| buttons(method, option))
-        .map(|button| html! { <MethodButton ..button /> });
+        .map(|button| {
+            let disabled = call_disabled_reason(button.method, status.api);
+            html! { <MethodButton disabled={disabled} ..button /> }
+        });
 
     html! {
         <div class="pane widget-pane">
@@ -142,7 +150,7 @@ pub fn widget_view(props: &WidgetViewProps) -> Html {
                 </dl>
                 <ListenWidgetHidden site={props.site.clone()} on={props.listen} />
                 if not_ready {
-                    <p class="note">{ "window.HubSpotConversations is not set on this page: calls will report \"API not ready\"." }</p>
+                    <p class="note" data-empty-state="no-api">{ "window.HubSpotConversations is not set on this page: no SDK call can run (the buttons are disabled). They work once the page loads HubSpot's script." }</p>
                 }
             </section>
             <section class="card" aria-labelledby="widget-methods">
@@ -152,19 +160,7 @@ pub fn widget_view(props: &WidgetViewProps) -> Html {
             </section>
             <section class="card calls" aria-labelledby="widget-calls">
                 <h2 id="widget-calls">{ "Results" }</h2>
-                if props.calls.is_empty() {
-                    <p class="note">{ "No call yet." }</p>
-                }
-                <ul class="call-results" aria-live="polite">
-                    { for props.calls.iter().map(|entry| html! {
-                        <li key={entry.id} data-call={entry.name.clone()} data-origin="panel" class="call-result">
-                            <span class="time">{ format_since_navigation(entry.t) }</span>
-                            <strong class="mono">{ format!("{}()", entry.name) }</strong>
-                            <span class="summary">{ &entry.summary }</span>
-                            <code class="payload">{ &entry.payload }</code>
-                        </li>
-                    }) }
-                </ul>
+                { for props.calls.iter().map(call_group) }
             </section>
             if inline_selector.is_some() || inline.is_some() {
                 <section class="card" aria-labelledby="widget-inline">
@@ -174,6 +170,38 @@ pub fn widget_view(props: &WidgetViewProps) -> Html {
                 </section>
             }
         </div>
+    }
+}
+
+/// One page load's calls: the current page, or an earlier one kept by "Preserve log".
+fn call_group(group: &CallGroup) -> Html {
+    let heading = if group.current { "This page".to_string() } else { format!("Previous page: {}", group.url) };
+    html! {
+        <section class={classes!("call-group", (!group.current).then_some("previous"))}
+            data-call-group={if group.current { "current" } else { "previous" }} aria-label={heading.clone()}>
+            <h3 class="call-group-title">{ heading }</h3>
+            if group.calls.is_empty() {
+                <p class="note" data-empty-state="no-calls">{ "No call from this panel on this page yet: the buttons above run one; its result shows here and in Events (Panel calls)." }</p>
+            }
+            <ul class="call-results" aria-live="polite">
+                { for group.calls.iter().map(|(entry, outcome)| {
+                    let summary = match outcome {
+                        CallOutcome::NoEffect(why) => why.clone(),
+                        _ => entry.summary.clone(),
+                    };
+                    html! {
+                        <li key={entry.id} data-call={entry.name.clone()} data-origin="panel" data-outcome={outcome.key()}
+                            class={classes!("call-result", outcome.key())}>
+                            <span class="time">{ format_since_navigation(entry.t) }</span>
+                            <span class="outcome">{ outcome.label() }</span>
+                            <strong class="mono">{ format!("{}()", entry.name) }</strong>
+                            <span class="summary">{ summary }</span>
+                            <code class="payload">{ &entry.payload }</code>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </section>
     }
 }
 
