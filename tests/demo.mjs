@@ -6,7 +6,10 @@
 //   BROWSER=firefox node tests/demo.mjs    (make demo BROWSER=firefox)
 //
 // Without $DISPLAY (or with DEMO_HEADLESS=1): headless; writes a screenshot of the devtools window
-// to target/demo/panel.png (and the page to target/demo/page.png), prints the absolute path, exits.
+// to target/demo/panel.png (and the page to target/demo/page.png), prints the absolute path, then
+// one screenshot of the panel per view in the light and the dark devtools theme: Chromium writes
+// them to docs/screenshots/<view>-<theme>.png (the README's pictures), Firefox to
+// target/demo/firefox/views/; then exits.
 // With a display: a normal browser window (docked devtools); the script waits until you close it.
 // Env: BROWSER=chromium|firefox, CWI_EXTENSION / CWI_EXTENSION_FIREFOX=<unpacked extension dir>
 // (default dist/chrome, dist/firefox), DEMO_PAGE=index.html.
@@ -15,7 +18,7 @@ import { REPO_ROOT } from './harness/driver.mjs';
 import { missingPrerequisite } from './harness/session.mjs';
 import { extensionDir, launchBrowser } from './harness/browsers.mjs';
 import { startSite, emit, simReady, conversation } from './harness/site.mjs';
-import { waitForPanelReady, waitForEvents, clickRow, waitForApiState } from './harness/panel-ui.mjs';
+import { waitForPanelReady, waitForEvents, clickRow, waitForApiState, selectView } from './harness/panel-ui.mjs';
 
 const headless = !process.env.DISPLAY || process.env.DEMO_HEADLESS === '1';
 const pageName = process.env.DEMO_PAGE || 'index.html';
@@ -26,6 +29,9 @@ if (!['chromium', 'firefox'].includes(browser)) {
 }
 const EXTENSION_DIR = extensionDir(browser);
 const outDir = path.join(REPO_ROOT, 'target/demo', browser === 'chromium' ? '' : browser);
+const viewsDir = browser === 'chromium' ? path.join(REPO_ROOT, 'docs/screenshots') : path.join(outDir, 'views');
+const VIEWS = ['Events', 'Diagnostics', 'Widget', 'Settings', 'Cookies'];
+const paint = (d) => d.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
 const missing = missingPrerequisite({ browser, extension: EXTENSION_DIR });
 if (missing) {
@@ -69,6 +75,17 @@ try {
     const file = await dt.screenshot(path.join(outDir, 'panel.png'));
     await page.screenshot({ path: path.join(outDir, 'page.png') });
     console.log(path.resolve(file));
+    for (const theme of ['light', 'dark']) {
+      await dt.setDevtoolsTheme(theme);
+      await dt.waitFor(`document.documentElement.getAttribute('data-theme') === ${JSON.stringify(theme)}`,
+        { timeout: 10000, message: `the ${theme} theme` });
+      for (const view of VIEWS) {
+        await selectView(dt, view);
+        await paint(dt);
+        console.log(path.resolve(await dt.screenshot(path.join(viewsDir, `${view.toLowerCase()}-${theme}.png`))));
+      }
+    }
+    await selectView(dt, 'Events');
   } else {
     console.log(`The devtools panel "HubSpot Chat" is open on the shop page in ${browser}. Close the browser to end the demo.`);
     await new Promise((resolve) => {
