@@ -12,13 +12,15 @@
     // Builtins; uncurry(f)(self, ...args) calls f without .call lookups. The language's own (Object, Function,
     // JSON, String, RegExp, ...) are taken before page scripts run: they cost nothing. The DOM's are taken when
     // first needed (a browser builds a DOM interface on first use, ≈ 1 ms for the hook's ~20, which a page
-    // without HubSpot must not pay): the few that read events at the first event (takeEventBuiltins), the rest
+    // without HubSpot must not pay): the few that read events at the first event (takeGroup), the rest
     // when HubSpot shows up or a panel asks (takeDomBuiltins). Each one taken from the page is checked to be the
     // browser's own (native, with its own name; a page-made function, a bound one or a Proxy is not); when one
     // is not, they are all taken from a fresh same-origin realm (an about:blank iframe, attached only while they
     // are taken). Injected late (into a page loaded before the extension), every builtin comes from such a realm
     // at once. The page's own objects (window, its prototypes) stay the page's.
-    var R = window, realmFrame = null, lateHook = true, NATIVE_BODY = /^\(\) \{\s*\[native code\]\s*\}$/;
+    var R = window, realmFrame = null, lateHook = true, NATIVE_V8 = '() { [native code] }', NATIVE_GECKO = '() {\n    [native code]\n}';
+    // The DOM's builtins in groups, each taken when first needed (a bit each in `taken`).
+    var DOCUMENT_GROUP = 1, MESSAGE_GROUP = 2, LOAD_GROUP = 4, DOM_GROUP = 8, EVERY_GROUP = 15;
     try { lateHook = document.readyState !== 'loading'; } catch (e) { /* a page that broke this: late */ }
     if (lateHook) realmFrame = freshRealm();
     for (;;) {
@@ -39,7 +41,7 @@
         var ArrayProto = prototypeOf([]), StringProto = prototypeOf(''), NativeError = Error;   // the page's
         var errorStack = descriptorOf(NativeError.prototype, 'stack');   // Firefox: an accessor there; V8: own, on each error
         var NativeWeakMap = R.WeakMap, mapGet = uncurry(NativeWeakMap.prototype.get), mapSet = uncurry(NativeWeakMap.prototype.set);
-        if (lateHook) { takeEventBuiltins(R, R === window); takeDomBuiltins(R, R === window); }
+        if (lateHook) for (var group = 1; group <= DOM_GROUP; group <<= 1) takeGroup(group, R, R === window);
         var docId = '', i;
         break;
       } catch (e) {                                    // the page's builtins are broken: a fresh realm's
@@ -49,28 +51,49 @@
     }
     forgetRealm(realmFrame);
     for (i = 0; i < 2; i++) docId += strSlice('0000000' + numberText(mathRandom() * 4294967296 >>> 0, 16), -8);
-    // The DOM's builtins (see above), assigned by takeEventBuiltins / takeDomBuiltins.
+    // The DOM's builtins (see above), assigned by takeGroup.
     var eventTarget, localName, getAttribute, querySelector, messageData, messageOrigin, messageSource;
     var clock, clockNow, timeOrigin, NewCustomEvent, eventDetail, Observer, observe, stopObserving, getElementById, closest;
     var getElementsByTagName, collectionItem, collectionLength, elementId, isConnected, frameSrc, frameWindow, frameDocument;
     var scriptSrc, boundingRect, rectWidth, rectHeight, documentScripts, readyState, documentUrl, pageLocation, eventType;
     var violationDirective, violationBlocked, violationSource, NewPerformanceObserver, observePerformance, performanceEntries;
     var entryName, entryStart, entryDuration, entryStatus, navigationOf, navigationType;
-    var eventBuiltins = lateHook, domBuiltins = lateHook, domUnavailable = false;
+    var taken = lateHook ? EVERY_GROUP : 0, domBuiltins = lateHook, domUnavailable = false;
+    var contentLoaded = lateHook;                      // our DOMContentLoaded listener ran (scripts before it: its scan)
     // f when it is the browser's own function called `name` (a getter: "get name"); else it throws.
     function native(f, name) {
-      var text = functionText(f), open = strIndexOf(text, '('), head = strSlice(text, 9, open);
-      if (strSlice(text, 0, 9) !== 'function ' || (head !== name && head !== 'get ' + name) || regexExec(NATIVE_BODY, strSlice(text, open)) === null) throw 0;
+      var text = functionText(f), open = strIndexOf(text, '('), head = strSlice(text, 9, open), body = strSlice(text, open);
+      if (strSlice(text, 0, 9) !== 'function ' || (head !== name && head !== 'get ' + name) || (body !== NATIVE_V8 && body !== NATIVE_GECKO)) throw 0;
       return f;
     }
+    // The browser's own getter or method `name` nearest on the prototype chain of an object the browser made (an
+    // event, an element, the document): its interface is there already (none is built for it).
+    function inheritedDescriptor(o, name) {
+      for (var p = prototypeOf(o), d, j = 0; p !== null && j < 16; j++, p = prototypeOf(p)) if ((d = descriptorOf(p, name))) return d;
+      throw 0;
+    }
+    function getterOn(o, name) { return uncurry(native(inheritedDescriptor(o, name).get, name)); }
+    function methodOn(o, name) { return uncurry(native(inheritedDescriptor(o, name).value, name)); }
     function interfaceOf(realm, name, check) { var Class = realm[name]; return check ? native(Class, name).prototype : Class.prototype; }
     function methodOf(realm, className, name, check) { var f = interfaceOf(realm, className, check)[name]; return uncurry(check ? native(f, name) : f); }
     function getterOf(realm, className, name, check) { var f = descriptorOf(interfaceOf(realm, className, check), name).get; return uncurry(check ? native(f, name) : f); }
-    function takeEventBuiltins(realm, check) {         // what the listeners present from the start read first
-      eventTarget = getterOf(realm, 'Event', 'target', check); localName = getterOf(realm, 'Element', 'localName', check);
-      getAttribute = methodOf(realm, 'Element', 'getAttribute', check); querySelector = methodOf(realm, 'Document', 'querySelector', check);
-      messageData = getterOf(realm, 'MessageEvent', 'data', check); messageOrigin = getterOf(realm, 'MessageEvent', 'origin', check);
-      messageSource = getterOf(realm, 'MessageEvent', 'source', check);
+    // What the listeners present from the start read first, taken when they first run (their objects exist then: the
+    // browser builds nothing for them); DOM_GROUP: everything else, once HubSpot shows up or a panel asks.
+    // From the page, a group of the listeners is taken from the object at hand (`from`: the document or the event).
+    function takeGroup(group, realm, check, from) {
+      if (from && group === DOCUMENT_GROUP) querySelector = methodOn(from, 'querySelector');
+      else if (from && group === MESSAGE_GROUP) { messageData = getterOn(from, 'data'); messageOrigin = getterOn(from, 'origin'); messageSource = getterOn(from, 'source'); }
+      else if (from && group === LOAD_GROUP) {
+        eventTarget = getterOn(from, 'target'); from = eventTarget(from);
+        localName = getterOn(from, 'localName'); getAttribute = methodOn(from, 'getAttribute');
+      } else if (group === DOCUMENT_GROUP) querySelector = methodOf(realm, 'Document', 'querySelector', check);
+      else if (group === MESSAGE_GROUP) {
+        messageData = getterOf(realm, 'MessageEvent', 'data', check); messageOrigin = getterOf(realm, 'MessageEvent', 'origin', check);
+        messageSource = getterOf(realm, 'MessageEvent', 'source', check);
+      } else if (group === LOAD_GROUP) {
+        eventTarget = getterOf(realm, 'Event', 'target', check); localName = getterOf(realm, 'Element', 'localName', check);
+        getAttribute = methodOf(realm, 'Element', 'getAttribute', check);
+      } else takeDomBuiltins(realm, check);
     }
     function takeDomBuiltins(realm, check) {
       var status;
@@ -103,25 +126,25 @@
       navigationOf = status && status.get ? uncurry(check ? native(status.get, 'navigation') : status.get) : null;
       navigationType = realm.NavigationCurrentEntryChangeEvent ? getterOf(realm, 'NavigationCurrentEntryChangeEvent', 'navigationType', check) : null;
     }
-    // True once the event builtins are there (taken now if they were not).
-    function haveEventBuiltins() { return eventBuiltins || haveDomBuiltins(true); }
-    // True once every builtin is there; false (for good) when neither the page nor a fresh realm could give them.
-    function haveDomBuiltins(eventsOnly) {
-      if (domBuiltins || (eventsOnly && eventBuiltins)) return true;
+    // True once the builtins of `groups` are there (taken now if they were not); false (for good) when neither the page
+    // nor a fresh realm could give them. One the page replaced: all are taken from a fresh realm.
+    function haveBuiltins(groups, from) {
+      if ((taken & groups) === groups) return true;
       if (domUnavailable) return false;
-      var frame;
+      var group, frame;
       try {
-        if (!eventBuiltins) { takeEventBuiltins(window, true); eventBuiltins = true; }
-        if (eventsOnly) return true;
-        takeDomBuiltins(window, true); return (domBuiltins = true);
-      } catch (e) { /* the page replaced one: all from a fresh realm */ }
-      if ((frame = freshRealm())) {
-        try { takeEventBuiltins(R, false); takeDomBuiltins(R, false); eventBuiltins = domBuiltins = true; } catch (e) { /* none */ }
-        forgetRealm(frame);
+        for (group = 1; group <= DOM_GROUP; group <<= 1) if ((groups & group) && !(taken & group)) { takeGroup(group, window, true, from); taken |= group; }
+      } catch (e) {
+        if ((frame = freshRealm())) {
+          try { for (group = 1; group <= DOM_GROUP; group <<= 1) takeGroup(group, R, false); taken = EVERY_GROUP; } catch (x) { /* none */ }
+          forgetRealm(frame);
+        }
+        domUnavailable = taken !== EVERY_GROUP;
       }
-      domUnavailable = !domBuiltins;
-      return domBuiltins;
+      domBuiltins = taken === EVERY_GROUP;
+      return !domUnavailable;
     }
+    function haveDomBuiltins() { return haveBuiltins(EVERY_GROUP); }
     // Makes R the window of an about:blank iframe attached to the document (its mutation observers see
     // it come and go; nothing is loaded); null (R unchanged) when the page leaves no way to get one.
     function freshRealm() {
@@ -698,10 +721,16 @@
       add('loader', seen.fields);
       observeWidget();
     }
-    function scanLoaders() { for (var list = documentScripts(document), n = collectionLength(list), j = 0; j < n; j++) noteLoader(collectionItem(list, j)); }
+    // With `byUrl`, a script from a loader URL (no portal of its own) also makes the hook observe the page.
+    function scanLoaders(byUrl) {
+      for (var list = documentScripts(document), n = collectionLength(list), j = 0, script; j < n; j++) {
+        noteLoader(script = collectionItem(list, j));
+        if (byUrl && !trapsInstalled && regexExec(LOADER_URL, scriptSrc(script)) !== null) observeWidget();
+      }
+    }
     function installTraps() {
       trapsInstalled = true;
-      unlisten(document, 'load', onEarlySign, listenerOptions); unlisten(window, 'DOMContentLoaded', onEarlySign, listenerOptions);
+      unlisten(document, 'load', onEarlySign, listenerOptions); unlisten(window, 'DOMContentLoaded', onContentLoaded, listenerOptions);
       trapInPlace(settingsTrap, SETTINGS, noteSettings);
       unwatch(ON_READY);
       trapInPlace(onReadyTrap, ON_READY, noteOnReady);
@@ -718,12 +747,19 @@
     }
     // Cheap on any page: the raw src and id only (no URL resolved, no regex), the DOM builtins only for a script
     // that may be HubSpot's (a superset of what noteLoader and LOADER_URL accept).
+    // A script loaded before DOMContentLoaded is still there then: that scan sees it, its `load` is not looked at.
+    function onContentLoaded() {
+      contentLoaded = true;
+      try {
+        if (!(taken & DOCUMENT_GROUP) && !haveBuiltins(DOCUMENT_GROUP, document)) return;
+        if (querySelector(document, MAYBE_HUBSPOT_SCRIPT) !== null && haveDomBuiltins()) scanLoaders(true);
+      } catch (e) { /* ignore */ }
+    }
     function onEarlySign(event) {
       try {
-        if (!eventBuiltins && !haveEventBuiltins()) return;
+        if (!contentLoaded || (!(taken & LOAD_GROUP) && !haveBuiltins(LOAD_GROUP, event))) return;
         var target = eventTarget(event);
-        if (target === document) { if (querySelector(document, MAYBE_HUBSPOT_SCRIPT) !== null && haveDomBuiltins()) scanLoaders(); }
-        else if (localName(target) === 'script' && maybeHubSpotScript(target) && haveDomBuiltins()) {
+        if (localName(target) === 'script' && maybeHubSpotScript(target) && haveDomBuiltins()) {
           noteLoader(target);
           if (!trapsInstalled && regexExec(LOADER_URL, scriptSrc(target)) !== null) observeWidget();
         }
@@ -864,7 +900,7 @@
     // parsing and the record wait for makeRecord.
     function onMessage(event) {
       try {
-        if (!eventBuiltins && !haveEventBuiltins()) return;
+        if (!(taken & MESSAGE_GROUP) && !haveBuiltins(MESSAGE_GROUP, event)) return;
         var data = messageData(event), fromChat;
         if (typeof data !== 'string' || charCodeAt(data, 0) !== 123) return;
         if (data.length > MAX_FRAME_MESSAGE) return onBigMessage(event, data);
@@ -999,7 +1035,7 @@
     // portal or loader <script> seen at its `load` or at DOMContentLoaded (both before the loader assigns its
     // object, which waits for DOMContentLoaded), a chat message, the loader's DOM event, or an object already there.
     listen(document, 'load', onEarlySign, listenerOptions);
-    listen(window, 'DOMContentLoaded', onEarlySign, listenerOptions);
+    listen(window, 'DOMContentLoaded', onContentLoaded, listenerOptions);
     if (!descriptorOf(window, ON_READY)) watchOnPrototype(onReadyTrap, ON_READY, noteOnReady);
     if (descriptorOf(window, API) || descriptorOf(window, SETTINGS) || descriptorOf(window, ON_READY)) observeWidget(); else if (lateHook) scanLoaders();
   } catch (e) { /* never throw into the page */ }
