@@ -5,6 +5,7 @@ pub mod diagnostics;
 pub mod event_log;
 pub mod filter;
 pub mod hub;
+pub mod keys;
 pub mod panel_state;
 pub mod protocol;
 pub mod settings;

@@ -3,6 +3,7 @@
 
 use super::bridge::Connection;
 use crate::core::cookies::PageOrigin;
+use crate::core::keys::SplitSize;
 use crate::core::panel_state::{Action, ConnectionState, PanelState, View};
 use crate::core::protocol::{decode_panel_update, ListenEvent, PanelRequest};
 use gloo::timers::callback::Interval;
@@ -12,6 +13,8 @@ use yew::prelude::*;
 
 const PRESERVE_LOG_KEY: &str = "chat-widget-inspector.preserveLog";
 const VIEW_KEY: &str = "chat-widget-inspector.view";
+/// The share of the split the log takes, in percent (`SplitSize`).
+const SPLIT_KEY: &str = "chat-widget-inspector.split";
 /// Followed by the site (`PanelState::site`): "true" while the user opted in to listening to
 /// widgetHidden with on() on that site; absent (the default) otherwise.
 const LISTEN_WIDGET_HIDDEN_KEY: &str = "chat-widget-inspector.listen.widgetHidden.";
@@ -33,6 +36,11 @@ impl PartialEq for PanelActions {
 }
 
 impl PanelActions {
+    /// The state now (for handlers that run outside a render, such as the panel's shortcuts).
+    pub fn state(&self) -> Ref<'_, PanelState> {
+        self.state.borrow()
+    }
+
     pub fn dispatch(&self, action: Action) {
         let current = std::mem::take(&mut *self.state.borrow_mut());
         *self.state.borrow_mut() = current.reduce(action);
@@ -211,4 +219,24 @@ pub fn use_listen_choice(store: &PanelStore) {
             actions.dispatch(Action::ListenAsked(doc.clone()));
         }
     });
+}
+
+/// The split between the log and the detail pane: its size, and a callback that sets it
+/// (`(size, remember)`: dragging moves it, the end of a drag or a key press also stores it in the
+/// panel's localStorage, like the panel's other choices).
+#[hook]
+pub fn use_split_size() -> (SplitSize, Callback<(SplitSize, bool)>) {
+    let size = use_state(|| SplitSize::parse(remembered(SPLIT_KEY).as_deref()));
+    let set = {
+        let size = size.clone();
+        Callback::from(move |(next, remember): (SplitSize, bool)| {
+            if remember {
+                if let Some(storage) = local_storage() {
+                    let _ = storage.set_item(SPLIT_KEY, &format!("{:.1}", next.percent()));
+                }
+            }
+            size.set(next);
+        })
+    };
+    (*size, set)
 }
