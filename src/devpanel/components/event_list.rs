@@ -69,7 +69,7 @@ pub fn event_list(props: &EventListProps) -> Html {
         Callback::from(move |_: Event| {
             if let Some(list) = list_ref.cast::<Element>() {
                 let (top, height) = (list.scroll_top() as f64, list.client_height() as f64);
-                *follow.borrow_mut() = top + height >= list.scroll_height() as f64 - ROW_HEIGHT;
+                *follow.borrow_mut() = top + height >= list.scroll_height() as f64 - 2.0;
                 scroll.set((top, height));
             }
         })

@@ -23,14 +23,16 @@ pub fn split(props: &SplitProps) -> Html {
     let (size, set_size) = use_split_size();
     let stacked = use_stacked();
     let container = use_node_ref();
+    // Pointer events may come faster than renders: the drag and its latest size live in refs.
     let dragging = use_state(|| false);
+    let drag = use_mut_ref(|| None::<SplitSize>);
     let mut children = props.children.iter();
     let first = children.next();
     let rest: Vec<Html> = children.collect();
     let with_detail = !rest.is_empty();
 
     let on_pointer_down = {
-        let dragging = dragging.clone();
+        let (dragging, drag) = (dragging.clone(), drag.clone());
         Callback::from(move |e: PointerEvent| {
             if e.button() != 0 {
                 return;
@@ -39,13 +41,14 @@ pub fn split(props: &SplitProps) -> Html {
                 let _ = target.set_pointer_capture(e.pointer_id());
             }
             e.prevent_default();
+            *drag.borrow_mut() = Some(size);
             dragging.set(true);
         })
     };
     let on_pointer_move = {
-        let (dragging, container, set_size) = (dragging.clone(), container.clone(), set_size.clone());
+        let (drag, container, set_size) = (drag.clone(), container.clone(), set_size.clone());
         Callback::from(move |e: PointerEvent| {
-            if !*dragging {
+            if drag.borrow().is_none() {
                 return;
             }
             if let Some(rect) = container.cast::<Element>().map(|c| c.get_bounding_client_rect()) {
@@ -54,16 +57,17 @@ pub fn split(props: &SplitProps) -> Html {
                 } else {
                     SplitSize::at(e.client_x() as f64 - rect.left(), rect.width())
                 };
+                *drag.borrow_mut() = Some(at);
                 set_size.emit((at, false));
             }
         })
     };
     let on_pointer_up = {
-        let (dragging, set_size) = (dragging.clone(), set_size.clone());
+        let (dragging, drag, set_size) = (dragging.clone(), drag.clone(), set_size.clone());
         Callback::from(move |_: PointerEvent| {
-            if *dragging {
+            if let Some(last) = drag.borrow_mut().take() {
                 dragging.set(false);
-                set_size.emit((size, true));
+                set_size.emit((last, true));
             }
         })
     };
