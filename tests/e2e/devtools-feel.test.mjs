@@ -298,6 +298,7 @@ forEachBrowser((browser, s) => {
         outline: selected ? getComputedStyle(selected).outlineStyle : null,
         bg: selected ? getComputedStyle(selected).backgroundColor : null,
         focused: document.activeElement === log,
+        windowFocused: document.hasFocus(),
       };
     });
     const expectAt = async (key, want, label) => {
@@ -308,7 +309,11 @@ forEachBrowser((browser, s) => {
       }, { timeout: 5000, message: label }).catch(async () => { throw new Error(`${label}: ${JSON.stringify(await state())}`); });
       assert.ok(st.inView, `${label}: the selected row is scrolled into view: ${JSON.stringify(st)}`);
       assert.equal(st.active, st.selectedId, `${label}: aria-activedescendant is the selected row's id`);
-      assert.ok(st.focused && st.outline !== 'none', `${label}: the focused list shows its selected row: ${JSON.stringify(st)}`);
+      assert.ok(st.focused, `${label}: the list keeps the focus: ${JSON.stringify(st)}`);
+      assert.notEqual(st.bg, 'rgba(0, 0, 0, 0)', `${label}: the selected row has its background`);
+      // :focus needs a focused window (Firefox's headless toolbox never gives its panel frame one).
+      if (st.windowFocused) assert.notEqual(st.outline, 'none', `${label}: the focused list outlines its selected row: ${JSON.stringify(st)}`);
+      else assert.equal(browser, 'firefox', 'the Chromium panel has the focus');
       return st;
     };
     const first = await expectAt('Home', (x) => x.index === 0, 'Home selects the first row');
@@ -380,7 +385,8 @@ forEachBrowser((browser, s) => {
     if (esc) assert.deepEqual(esc, { prevented: true, reachedDocument: false }, 'Esc is prevented and stopped');
     await sleep(500);
     assert.equal(await drawer(), false, "Esc did not open DevTools' Console drawer");
-    assert.ok(await dt.evaluate(() => document.hasFocus() && document.activeElement === document.querySelector('.log')), 'focus stayed in the panel, on the log');
+    assert.ok(await dt.evaluate(() => document.activeElement === document.querySelector('.log')), 'focus stayed on the log');
+    if (browser === 'chromium') assert.ok(await dt.evaluate(() => document.hasFocus()), 'the panel frame kept the focus');
     // Esc again, nothing to undo: still not DevTools'.
     await press(browser, dt, 'Escape');
     await sleep(500);
