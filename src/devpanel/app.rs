@@ -1,6 +1,7 @@
 use super::components::{
     cookies_view::CookiesView, diagnostics_view::DiagnosticsView, event_detail::EventDetail, event_list::EventList,
-    settings_view::SettingsView, split::Split, status_bar::StatusBar, toolbar::Toolbar, view_tabs::ViewTabs, widget_view::WidgetView,
+    settings_view::SettingsView, split::Split, status_bar::StatusBar, toolbar::Toolbar, view_tabs::ViewTabs,
+    widget_view::WidgetView,
 };
 use super::hooks::{use_diagnosis_inputs, use_listen_choice, use_panel_store, PanelActions};
 use super::keys::use_panel_keys;

@@ -92,7 +92,8 @@ fn focus_filter(actions: &PanelActions) {
 /// Focuses `selector` once the panel rendered.
 fn focus_later(selector: &'static str, select: bool) {
     Timeout::new(0, move || {
-        let element = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(selector).ok().flatten());
+        let element =
+            web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(selector).ok().flatten());
         if let Some(element) = element.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
             let _ = element.focus();
             if select {

@@ -88,7 +88,9 @@ pub fn event_list(props: &EventListProps) -> Html {
                 return;
             }
             let position = selected.and_then(|id| rows.iter().position(|row| row.id == id));
-            let page = list_ref.cast::<Element>().map_or(1, |l| ((l.client_height() as f64 / ROW_HEIGHT) as usize).saturating_sub(1));
+            let page = list_ref
+                .cast::<Element>()
+                .map_or(1, |l| ((l.client_height() as f64 / ROW_HEIGHT) as usize).saturating_sub(1));
             e.prevent_default();
             *follow.borrow_mut() = false;
             if let Some(row) = step.apply(position, rows.len(), page).and_then(|p| rows.get(p)) {
