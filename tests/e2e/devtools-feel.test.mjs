@@ -124,6 +124,8 @@ async function runAxe(dt) {
   if (!loaded) await dt.evaluate(`(() => { ${AXE}\n; return typeof window.axe; })()`);
   return dt.evaluate(`(async () => {
     const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    const rules = r.passes.length + r.violations.length + r.incomplete.length + r.inapplicable.length;
+    if (rules < 50 || r.passes.length < 10) throw new Error('axe ran ' + rules + ' rules, ' + r.passes.length + ' passed');
     return r.violations.map((v) => ({ id: v.id, impact: v.impact,
       nodes: v.nodes.slice(0, 4).map((n) => n.target.join(' ') + ': ' + (n.any[0]?.message || n.all[0]?.message || '')) }));
   })()`);
@@ -467,6 +469,30 @@ forEachBrowser((browser, s) => {
     const bad = report.filter((v) => v.impact === 'critical' || v.impact === 'serious' || v.impact === 'moderate');
     assert.deepEqual(bad, [], JSON.stringify(bad, null, 1));
     await dt.close();
+    await page.close();
+  });
+
+  test(`${browser}: panel tab: axe-core in every view: no critical, serious or moderate violation`, { skip: browser !== 'firefox' && 'Chromium runs axe in the real devtools panel (above)' }, async () => {
+    const page = await s.h.newPage(s.url(HOST, 'index.html?feel-axe-tab'));
+    await simReady(page);
+    await emit(page, 'unreadConversationCountChanged', { unreadCount: 1 });
+    const tab = await s.h.openPanelTab(page);
+    open.push(tab, page);
+    await waitForPanelReady(tab);
+    await selectView(tab, 'Events');
+    await waitForEvents(tab, 'unreadConversationCountChanged');
+    const report = [];
+    for (const view of ['Events', 'Diagnostics', 'Widget', 'Settings', 'Cookies']) {
+      await selectView(tab, view);
+      if (view === 'Events') await clickRow(tab, 'unreadConversationCountChanged');
+      if (view === 'Cookies') await waitForCookieRows(tab, (rows) => rows.length >= 3, { message: 'cookie rows' });
+      await sleep(200);
+      for (const v of await runAxe(tab)) report.push({ view, ...v });
+    }
+    const bad = report.filter((v) => v.impact === 'critical' || v.impact === 'serious' || v.impact === 'moderate');
+    assert.deepEqual(bad, [], JSON.stringify(bad, null, 1));
+    await selectView(tab, 'Events');
+    await tab.close();
     await page.close();
   });
 }, { open: (browser) => openHostsSession({ browser }) });
