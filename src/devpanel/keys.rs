@@ -66,7 +66,7 @@ fn on_key(actions: &PanelActions, e: &KeyboardEvent) {
                 focus_later("#event-log", false);
             }
         }
-    } else if command && !e.alt_key() && key.eq_ignore_ascii_case("f") {
+    } else if command && !e.alt_key() && !e.shift_key() && key.eq_ignore_ascii_case("f") {
         e.prevent_default();
         e.stop_propagation();
         focus_filter(actions);
