@@ -156,12 +156,14 @@ forEachBrowser((browser, s) => {
     await page.close();
   });
 
-  test(`${browser}: devtools panel: layout at 1000, 500 and 400 px: the detail stacks below 700 px, name and summary stay visible, no horizontal scrollbar`, async () => {
+  test(`${browser}: devtools panel: layout at 1000, 500 and 400 px: the detail stacks below 700 px, name and summary stay visible, no horizontal scrollbar`, async (t) => {
+    const widths = [];
     const { page, dt } = await openPanel(s, 'index.html?feel-layout', { events: 3 });
     open.push(dt, page);
     await clickRow(dt, 'unreadConversationCountChanged');
     for (const [w, h] of [[1000, 573], [500, 573], [400, 573]]) {
       const width = await resizeTo(browser, dt, w, h);
+      widths.push(width);
       const m = await pollUntil(async () => {
         const x = await measure(dt);
         const stacked = width < 700;
@@ -184,6 +186,7 @@ forEachBrowser((browser, s) => {
         assert.ok(m[c].visible && m[c].w >= 60 && m[c].right <= m.log.right + 0.5, `${c} visible (>= 60 px, inside the log) at ${width} px: ${info}`);
       }
     }
+    t.diagnostic(`panel widths measured: ${widths.join(', ')} px`);
     await dt.setWindowSize(1000, 573);
     await dt.close();
     await page.close();
