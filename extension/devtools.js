@@ -22,8 +22,18 @@ if (chrome.devtools.panels.onThemeChanged) {
   chrome.devtools.panels.setThemeChangeHandler(changed); // Chrome
 }
 
+// DevTools' own search bar on the panel (Chromium's ExtensionPanel: panel.onSearch with
+// performSearch / nextSearchResult / previousSearchResult / cancelSearch) is forwarded to the
+// panel on the BroadcastChannel "cwi-search"; the panel filters its log with it.
+const search = new BroadcastChannel('cwi-search');
+
 chrome.devtools.panels.create(
   'HubSpot Chat',
   'icons/icon-16.png',
   `panel.html?tabId=${tabId}&theme=${theme}`,
+  (panel) => {
+    if (panel && panel.onSearch) {
+      panel.onSearch.addListener((action, query) => search.postMessage({ type: 'search', tabId, action, query }));
+    }
+  },
 );

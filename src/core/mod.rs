@@ -6,6 +6,7 @@ pub mod empty_state;
 pub mod event_log;
 pub mod filter;
 pub mod hub;
+pub mod keys;
 pub mod panel_state;
 pub mod prefs;
 pub mod protocol;

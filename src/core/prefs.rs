@@ -3,6 +3,7 @@
 //! bounds falls back to its default, an unknown version or unreadable text to all defaults.
 
 use super::filter::{KindGroup, MAX_FILTER_CHARS};
+use super::keys::SplitSize;
 use super::panel_state::{site_of, View};
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -58,6 +59,9 @@ pub struct Prefs {
     /// Sites (origins) where the user opted in to listening to widgetHidden with on().
     #[serde(deserialize_with = "lenient")]
     pub listen_widget_hidden: Vec<String>,
+    /// The log's share of the split between log and detail, in percent (`SplitSize`); none: the default.
+    #[serde(deserialize_with = "lenient")]
+    pub split: Option<f64>,
 }
 
 impl Default for Prefs {
@@ -72,6 +76,7 @@ impl Default for Prefs {
             event_name: None,
             selected: None,
             listen_widget_hidden: vec![],
+            split: None,
         }
     }
 }
@@ -139,6 +144,7 @@ impl Prefs {
             event_name,
             selected,
             listen_widget_hidden: sites,
+            split: self.split.filter(|p| (SplitSize::MIN..=SplitSize::MAX).contains(p)),
         }
     }
 
@@ -188,6 +194,14 @@ impl Prefs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn split_is_kept_only_within_its_bounds() {
+        assert_eq!(Prefs::from_json(r#"{"v":1,"split":42}"#).split, Some(42.0));
+        assert_eq!(Prefs::from_json(r#"{"v":1,"split":99}"#).split, None);
+        assert_eq!(Prefs::from_json(r#"{"v":1,"split":"wide"}"#).split, None);
+        assert_eq!(Prefs::from_json(r#"{"v":1}"#).split, None);
+    }
     use std::collections::BTreeMap;
 
     #[test]

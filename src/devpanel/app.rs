@@ -1,8 +1,10 @@
 use super::components::{
     cookies_view::CookiesView, diagnostics_view::DiagnosticsView, event_detail::EventDetail, event_list::EventList,
-    settings_view::SettingsView, status_bar::StatusBar, toolbar::Toolbar, view_tabs::ViewTabs, widget_view::WidgetView,
+    settings_view::SettingsView, split::Split, status_bar::StatusBar, toolbar::Toolbar, view_tabs::ViewTabs,
+    widget_view::WidgetView,
 };
 use super::hooks::{use_diagnosis_inputs, use_listen_choice, use_panel_store, use_remembered_prefs, PanelActions};
+use super::keys::use_panel_keys;
 use crate::core::panel_state::{Action, ConnectionState, View};
 use crate::core::protocol::ApiState;
 use yew::prelude::*;
@@ -23,6 +25,7 @@ pub fn app(props: &AppProps) -> Html {
     use_diagnosis_inputs(&store);
     use_listen_choice(&store);
     use_remembered_prefs(&store);
+    use_panel_keys(store.actions(), props.tab_id);
     let Some(tab_id) = props.tab_id else {
         return html! {
             <main class="missing-tab" role="alert">
@@ -64,13 +67,13 @@ pub fn app(props: &AppProps) -> Html {
                     <Toolbar paused={state.is_paused()} held={state.held_count()} preserve_log={state.preserve_log}
                         filter={state.filter.clone()} event_names={state.event_names().clone()}
                         dropped={state.total_dropped()} shown={state.shown_events()} total={state.in_window()} />
-                    <div class={classes!("split", selected.is_some().then_some("with-detail"))}>
+                    <Split>
                         <EventList rows={state.visible().clone()} selected={state.selected} reveal={state.reveal}
                             empty={state.events_empty_state()} />
                         if let Some(entry) = selected {
                             <EventDetail {entry} />
                         }
-                    </div>
+                    </Split>
                 </>
             }
         }
@@ -79,10 +82,13 @@ pub fn app(props: &AppProps) -> Html {
         <ContextProvider<PanelActions> context={store.actions()}>
             <div class="app" data-tab-id={tab_id.to_string()}>
                 <StatusBar connection={state.connection} status={status.clone()} diagnosis={state.diagnosis().clone()} />
-                <ViewTabs current={view} on_select={on_select_view} />
-                <section id={view.panel_id()} class="view" role="tabpanel" aria-labelledby={view.tab_id()}>
-                    { body }
-                </section>
+                <main class="main">
+                    <h1 class="sr-only">{ "HubSpot Chat inspector" }</h1>
+                    <ViewTabs current={view} on_select={on_select_view} />
+                    <section id={view.panel_id()} class="view" role="tabpanel" aria-labelledby={view.tab_id()}>
+                        { body }
+                    </section>
+                </main>
             </div>
         </ContextProvider<PanelActions>>
     }

@@ -3,6 +3,7 @@
 
 use super::bridge::{self, Connection};
 use crate::core::cookies::PageOrigin;
+use crate::core::keys::SplitSize;
 use crate::core::panel_state::{Action, ConnectionState, PanelState};
 use crate::core::prefs::{Prefs, OLD_LISTEN_KEY_PREFIX, OLD_PRESERVE_LOG_KEY, OLD_VIEW_KEY, PREFS_KEY};
 use crate::core::protocol::{decode_panel_update, ListenEvent, PanelRequest};
@@ -30,6 +31,11 @@ impl PartialEq for PanelActions {
 }
 
 impl PanelActions {
+    /// The state now (for handlers that run outside a render, such as the panel's shortcuts).
+    pub fn state(&self) -> Ref<'_, PanelState> {
+        self.state.borrow()
+    }
+
     pub fn dispatch(&self, action: Action) {
         let current = std::mem::take(&mut *self.state.borrow_mut());
         *self.state.borrow_mut() = current.reduce(action);
@@ -40,6 +46,12 @@ impl PanelActions {
         if let Some(connection) = self.connection.borrow().as_ref() {
             connection.request(&request);
         }
+    }
+
+    /// The log's share of the split (percent), remembered.
+    pub fn set_split(&self, percent: f64) {
+        self.prefs.borrow_mut().split = Some(percent);
+        bridge::save_prefs(PREFS_KEY, &self.prefs.borrow().to_json());
     }
 
     pub fn set_preserve_log(&self, on: bool) {
@@ -159,7 +171,7 @@ pub fn use_remembered_prefs(store: &PanelStore) {
     use_effect_with(current, move |current| {
         if let Some(current) = current {
             let mut prefs = actions.prefs.borrow_mut();
-            let next = Prefs { listen_widget_hidden: prefs.listen_widget_hidden.clone(), ..current.clone() };
+            let next = Prefs { listen_widget_hidden: prefs.listen_widget_hidden.clone(), split: prefs.split, ..current.clone() };
             if *prefs != next {
                 bridge::save_prefs(PREFS_KEY, &next.to_json());
                 *prefs = next;
@@ -235,4 +247,23 @@ pub fn use_listen_choice(store: &PanelStore) {
             actions.dispatch(Action::ListenAsked(doc.clone()));
         }
     });
+}
+
+/// The split between the log and the detail pane: its size, and a callback that sets it
+/// (`(size, remember)`: dragging moves it, the end of a drag or a key press also stores it with the
+/// panel's other preferences).
+#[hook]
+pub fn use_split_size() -> (SplitSize, Callback<(SplitSize, bool)>) {
+    let actions = use_panel_actions();
+    let size = use_state(|| actions.prefs.borrow().split.map_or(SplitSize::DEFAULT, SplitSize::new));
+    let set = {
+        let size = size.clone();
+        Callback::from(move |(next, remember): (SplitSize, bool)| {
+            if remember {
+                actions.set_split(next.percent());
+            }
+            size.set(next);
+        })
+    };
+    (*size, set)
 }

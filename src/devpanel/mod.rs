@@ -4,6 +4,7 @@ mod app;
 mod bridge;
 mod components;
 mod hooks;
+mod keys;
 
 use wasm_bindgen::prelude::*;
 

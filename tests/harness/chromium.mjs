@@ -367,7 +367,9 @@ export class DevtoolsPanel extends DevtoolsPanelBase {
   }
   /** Resize the devtools window (undocked) or the inspected window (docked). */
   async setWindowSize(width, height) {
-    const { windowId } = await this.harness.cdp.send('Browser.getWindowForTarget', { targetId: this.devtoolsTargetId });
+    // Docked devtools have no window of their own: then the inspected page's window.
+    const { windowId } = await this.harness.cdp.send('Browser.getWindowForTarget', { targetId: this.devtoolsTargetId })
+      .catch(() => this.harness.cdp.send('Browser.getWindowForTarget', { targetId: this.inspectedTargetId }));
     await this.harness.cdp.send('Browser.setWindowBounds', { windowId, bounds: { windowState: 'normal' } }).catch(() => {});
     await this.harness.cdp.send('Browser.setWindowBounds', { windowId, bounds: { width, height } });
   }

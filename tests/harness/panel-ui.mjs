@@ -22,6 +22,18 @@
 //   inside [data-call-group="current|previous"] (one group per page load); call rows of Events
 //   ([role="row"][data-call]) carry data-outcome too
 //   Preferences: ONE record in storage.local under "panelPrefs" (src/core/prefs.rs)
+//   the log: #event-log (role="grid", focusable) with aria-activedescendant = the selected row's id;
+//   rows id="event-row-<entry id>", the selected one .selected + aria-selected="true"; the detail
+//   pane .detail; between them (when a row is selected) [role="separator"] with aria-valuenow (the
+//   log's share of the split, %, 15-85; arrow keys +-2, PageUp/PageDown +-10, Home/End; remembered in
+//   storage.local "panelPrefs", field split) and aria-orientation vertical (side by side) |
+//   horizontal (stacked, panel < 700 px wide)
+//   keys (panel-wide, never passed on to DevTools): Esc empties the filter box it is typed in, else
+//   closes the details, else empties the filter; Ctrl/Cmd+F focuses input[placeholder="Filter"]
+//   (showing Events); "/" does too outside text fields. JSON tree: .detail .tree [aria-expanded] >
+//   button.toggle (Enter/Space toggle, ArrowRight expands, ArrowLeft collapses)
+//   DevTools' search bar: devtools.js posts {type:"search", tabId, action, query} on the
+//   BroadcastChannel "cwi-search" (performSearch filters, cancelSearch empties, next/previous select)
 
 /** JSON text without insignificant whitespace, so `"a": 1` (pretty) matches `"a":1`. */
 export function squash(text) {

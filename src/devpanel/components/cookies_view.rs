@@ -176,7 +176,10 @@ fn cookie_row(actions: &PanelActions, row: &CookieRow, now: f64, on_copied: &Cal
         return html! {
             <tr key={key} class="cookie-row absent" data-cookie-name={name.clone()} data-present="false">
                 <td class="name mono">{ &row.name }</td>
-                <td class="value absent-note" colspan={(COLUMNS - 2).to_string()}>{ "not set" }</td>
+                // Over Value and Domain only: the columns a narrow panel hides keep cells of their own.
+                <td class="value absent-note" colspan="2">{ "not set" }</td>
+                <td class="path"></td><td class="expires"></td><td class="same-site"></td>
+                <td class="flag"></td><td class="flag"></td><td class="size"></td>
                 <td class="actions">
                     <button type="button" disabled=true title={format!("{name} is not set on this page")}>{ "Delete" }</button>
                 </td>

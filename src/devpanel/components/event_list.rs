@@ -3,6 +3,7 @@
 use super::format_since_navigation;
 use super::format_wall_clock;
 use crate::core::empty_state::EmptyState;
+use crate::core::keys::Move;
 use crate::core::panel_state::{call_of, row_outcome, Action, Rows};
 use crate::core::protocol::{Entry, EntryKind, Undelivered};
 use crate::devpanel::hooks::use_panel_actions;
@@ -32,10 +33,14 @@ pub fn event_list(props: &EventListProps) -> Html {
     let scroll = use_state(|| (0.0f64, 600.0f64)); // (scrollTop, clientHeight)
     let follow = use_mut_ref(|| true);
 
+    // The selection last scrolled into view: a new one (keys, DevTools' search) is scrolled to.
+    let shown_selection = use_mut_ref(|| None::<u64>);
     {
         let (list_ref, follow, actions) = (list_ref.clone(), follow.clone(), actions.clone());
-        let (reveal, rows) = (props.reveal, props.rows.clone());
+        let (reveal, rows, selected) = (props.reveal, props.rows.clone(), props.selected);
         use_effect(move || {
+            let newly_selected = selected.filter(|id| *shown_selection.borrow() != Some(*id));
+            *shown_selection.borrow_mut() = selected;
             if let Some(id) = reveal {
                 if let (Some(list), Some(position)) = (list_ref.cast::<Element>(), rows.iter().position(|r| r.id == id))
                 {
@@ -47,6 +52,10 @@ pub fn event_list(props: &EventListProps) -> Html {
                     }
                 }
                 actions.dispatch(Action::Revealed);
+            } else if let Some(position) = newly_selected.and_then(|id| rows.iter().position(|r| r.id == id)) {
+                if let Some(list) = list_ref.cast::<Element>() {
+                    scroll_into_view(&list, position);
+                }
             } else if *follow.borrow() {
                 if let Some(list) = list_ref.cast::<Element>() {
                     list.set_scroll_top(list.scroll_height());
@@ -60,7 +69,7 @@ pub fn event_list(props: &EventListProps) -> Html {
         Callback::from(move |_: Event| {
             if let Some(list) = list_ref.cast::<Element>() {
                 let (top, height) = (list.scroll_top() as f64, list.client_height() as f64);
-                *follow.borrow_mut() = top + height >= list.scroll_height() as f64 - ROW_HEIGHT;
+                *follow.borrow_mut() = top + height >= list.scroll_height() as f64 - 2.0;
                 scroll.set((top, height));
             }
         })
@@ -70,25 +79,21 @@ pub fn event_list(props: &EventListProps) -> Html {
     let selected = props.selected;
 
     let on_key = {
-        let actions = actions.clone();
+        let (actions, list_ref) = (actions.clone(), list_ref.clone());
         let rows = visible.clone();
         let follow = follow.clone();
         Callback::from(move |e: KeyboardEvent| {
+            let Some(step) = Move::from_key(&e.key()) else { return };
+            if e.ctrl_key() || e.alt_key() || e.meta_key() {
+                return;
+            }
             let position = selected.and_then(|id| rows.iter().position(|row| row.id == id));
-            let next = match e.key().as_str() {
-                "ArrowDown" => position.map_or(Some(0), |p| Some((p + 1).min(rows.len().saturating_sub(1)))),
-                "ArrowUp" => position.map_or(rows.len().checked_sub(1), |p| Some(p.saturating_sub(1))),
-                "Home" => Some(0),
-                "End" => rows.len().checked_sub(1),
-                "Escape" => {
-                    actions.dispatch(Action::Select(None));
-                    return;
-                }
-                _ => return,
-            };
+            let page = list_ref
+                .cast::<Element>()
+                .map_or(1, |l| ((l.client_height() as f64 / ROW_HEIGHT) as usize).saturating_sub(1));
             e.prevent_default();
             *follow.borrow_mut() = false;
-            if let Some(row) = next.and_then(|p| rows.get(p)) {
+            if let Some(row) = step.apply(position, rows.len(), page).and_then(|p| rows.get(p)) {
                 actions.dispatch(Action::Select(Some(row.id)));
             }
         })
@@ -114,7 +119,8 @@ pub fn event_list(props: &EventListProps) -> Html {
     });
 
     html! {
-        <div class="log" ref={list_ref} role="grid" aria-label="Events" aria-rowcount={total.to_string()}
+        <div class="log" id="event-log" ref={list_ref} role="grid" aria-label="Events" aria-rowcount={total.to_string()}
+             aria-activedescendant={selected.filter(|id| visible[first..last].iter().any(|r| r.id == *id)).map(row_id)}
              tabindex="0" onscroll={on_scroll} onkeydown={on_key}>
             if let Some(empty) = &props.empty {
                 <div class="empty" role="status" data-empty-state={empty.key}>
@@ -129,13 +135,30 @@ pub fn event_list(props: &EventListProps) -> Html {
     }
 }
 
+/// The id of an entry's row (the list's `aria-activedescendant`).
+pub fn row_id(id: u64) -> String {
+    format!("event-row-{id}")
+}
+
+/// Scrolls the list as little as needed to show the row at `position` whole.
+fn scroll_into_view(list: &Element, position: usize) {
+    let (top, height) = (list.scroll_top() as f64, list.client_height() as f64);
+    let row_top = position as f64 * ROW_HEIGHT;
+    if row_top < top {
+        list.set_scroll_top(row_top as i32);
+    } else if row_top + ROW_HEIGHT > top + height {
+        list.set_scroll_top((row_top + ROW_HEIGHT - height).ceil() as i32);
+    }
+}
+
 fn row(entry: &Entry, top: f64, selected: bool, on_select: Callback<MouseEvent>) -> Html {
     let style = format!("top:{top}px");
     let time = format_since_navigation(entry.t);
     let wall = format_wall_clock(entry.wall);
     if entry.kind == EntryKind::Navigation {
         return html! {
-            <div key={entry.id} class="row navigation" role="row" data-navigation="true" {style} title={wall}>
+            <div key={entry.id} class={classes!("row", "navigation", selected.then_some("selected"))} role="row" data-navigation="true"
+                 id={row_id(entry.id)} aria-selected={selected.to_string()} {style} title={wall} onclick={on_select}>
                 <span role="gridcell">{ format!("Navigated to {}", entry.summary) }</span>
             </div>
         };
@@ -150,7 +173,7 @@ fn row(entry: &Entry, top: f64, selected: bool, on_select: Callback<MouseEvent>)
     html! {
         <div key={entry.id} class={classes!("row", kind, selected.then_some("selected"), undelivered.is_some().then_some("undelivered"))} role="row"
              aria-selected={selected.to_string()} data-event-name={event_name} data-call={call} data-origin={origin} {title} data-kind={kind} data-undelivered={undelivered} data-outcome={outcome}
-             data-id={entry.id.to_string()} {style} onclick={on_select}>
+             id={row_id(entry.id)} data-id={entry.id.to_string()} {style} onclick={on_select}>
             <span class="time" role="gridcell" title={format!("{wall} (wall clock)")}>{ time }</span>
             <span class="name" role="gridcell">{ &entry.name }</span>
             <span class="summary" role="gridcell">{ &entry.summary }</span>

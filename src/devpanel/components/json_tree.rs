@@ -1,6 +1,7 @@
 //! An expandable JSON tree, like the one in devtools' console.
 
 use serde_json::Value;
+use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
 /// Levels open when a payload is first shown.
@@ -47,9 +48,23 @@ fn json_node(props: &JsonNodeProps) -> Html {
         let open = open.clone();
         Callback::from(move |_| open.set(!*open))
     };
+    // Enter and Space (the button's own keys) toggle; → expands, ← collapses, as in DevTools.
+    let on_key = {
+        let open = open.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let want = match e.key().as_str() {
+                "ArrowRight" => true,
+                "ArrowLeft" => false,
+                _ => return,
+            };
+            e.prevent_default();
+            open.set(want);
+        })
+    };
     html! {
         <li role="treeitem" aria-expanded={open.to_string()}>
-            <button type="button" class="toggle" onclick={toggle} aria-label={if *open { "Collapse" } else { "Expand" }}>
+            <button type="button" class="toggle" onclick={toggle} onkeydown={on_key}
+                    aria-label={if *open { "Collapse" } else { "Expand" }}>
                 { if *open { "▾" } else { "▸" } }
             </button>
             { label }<span class="preview">{ preview }</span>

@@ -5,6 +5,7 @@ pub mod event_list;
 pub mod evidence_link;
 pub mod json_tree;
 pub mod settings_view;
+pub mod split;
 pub mod status_bar;
 pub mod toolbar;
 pub mod view_tabs;

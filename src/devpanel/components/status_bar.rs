@@ -33,9 +33,10 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
     let icon = worst.map_or("✓", |s| severity_mark(s).0);
     let text = headline(&props.diagnosis.diagnosis);
     html! {
-        <header class="status-bar" data-api-state={api} data-widget-loaded={status.widget_loaded.to_string()}
+        <header class="status-header">
+        <div class="status-bar" data-api-state={api} data-widget-loaded={status.widget_loaded.to_string()}
                 role="status" aria-live="polite">
-            <span class={classes!("connection", connection_class)} title={connection_label} aria-label={connection_label}></span>
+            <span class={classes!("connection", connection_class)} title={connection_label} role="img" aria-label={connection_label}></span>
             <span class={classes!("field", "diagnosis", level)} data-diagnosis={level}>
                 <span class="diagnosis-icon" aria-hidden="true">{ icon }</span>
                 <button type="button" class="diagnosis-link" onclick={on_open_diagnostics} title={format!("{text}: open the Diagnostics view")}>
@@ -76,6 +77,7 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
                     { format!("{} page messages refused", status.rejected) }
                 </span>
             }
+        </div>
         </header>
     }
 }
