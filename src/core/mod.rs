@@ -3,9 +3,11 @@
 pub mod cookies;
 pub mod diagnostics;
 pub mod event_log;
+pub mod export;
 pub mod filter;
 pub mod hub;
 pub mod panel_state;
+pub mod payload;
 pub mod protocol;
 pub mod settings;
 pub mod shim_facts;

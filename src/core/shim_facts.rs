@@ -7,6 +7,7 @@ use super::protocol::{
     PageRecord, MAX_BATCH_BYTES, MAX_COMMAND_CHARS, MAX_NAME_CHARS, MAX_RECORDS_PER_BATCH, MAX_URL_CHARS, PAGE_EVENT,
     PROTOCOL_VERSION, RELAY_EVENT, SDK_METHODS, SLICE_CHARS, SLICE_RECORDS, TRUNCATED_KEY,
 };
+use super::protocol::{MAX_PAYLOAD_ITEMS, MAX_PAYLOAD_STRING_CHARS};
 use serde_json::{json, Map, Value};
 
 /// What `extension/pageScript/hook.js` must declare.
@@ -26,6 +27,8 @@ pub fn hook_facts() -> Value {
         "maxUrlChars": MAX_URL_CHARS,
         "undelivered": Undelivered::ALL,
         "truncatedKey": TRUNCATED_KEY,
+        "maxStringChars": MAX_PAYLOAD_STRING_CHARS,
+        "maxItems": MAX_PAYLOAD_ITEMS,
         "sdkMethods": sdk_methods,
         "listenEvents": ListenEvent::ALL,
     })
