@@ -1,5 +1,6 @@
 use super::components::{
     cookies_view::CookiesView, diagnostics_view::DiagnosticsView, event_detail::EventDetail, event_list::EventList,
+    import_banner::{CopyStatus, ImportBanner},
     settings_view::SettingsView, status_bar::StatusBar, toolbar::Toolbar, view_tabs::ViewTabs, widget_view::WidgetView,
 };
 use super::hooks::{use_diagnosis_inputs, use_listen_choice, use_panel_store, PanelActions};
@@ -58,6 +59,7 @@ pub fn app(props: &AppProps) -> Html {
                     <Toolbar paused={state.is_paused()} held={state.held_count()} preserve_log={state.preserve_log}
                         filter={state.filter.clone()} event_names={state.event_names().clone()}
                         dropped={state.total_dropped()} shown={state.shown_events()} />
+                    <ImportBanner imported={state.imported.clone()} error={state.import_error.clone()} />
                     <div class={classes!("split", selected.is_some().then_some("with-detail"))}>
                         <EventList rows={state.visible().clone()} selected={state.selected} reveal={state.reveal}
                             filtered={state.filter.is_active()} paused={state.is_paused()} />
@@ -65,6 +67,7 @@ pub fn app(props: &AppProps) -> Html {
                             <EventDetail {entry} />
                         }
                     </div>
+                    <CopyStatus copied={state.copied.clone()} />
                 </>
             }
         }

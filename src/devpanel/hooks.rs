@@ -3,6 +3,7 @@
 
 use super::bridge::Connection;
 use crate::core::cookies::PageOrigin;
+use crate::core::export::{export, file_name, ExportFormat};
 use crate::core::panel_state::{Action, ConnectionState, PanelState, View};
 use crate::core::protocol::{decode_panel_update, ListenEvent, PanelRequest};
 use gloo::timers::callback::Interval;
@@ -37,6 +38,14 @@ impl PanelActions {
         let current = std::mem::take(&mut *self.state.borrow_mut());
         *self.state.borrow_mut() = current.reduce(action);
         self.rerender.force_update();
+    }
+
+    /// The log shown (its rows, the filter applied), as a file: (file name, MIME type, text).
+    pub fn export_log(&self, format: ExportFormat) -> (String, &'static str, String) {
+        let state = self.state.borrow();
+        let now = js_sys::Date::now();
+        let text = export(state.visible().iter().map(|e| e.as_ref()), now, state.shown_url(), format);
+        (file_name(now, format), format.mime(), text)
     }
 
     pub fn request(&self, request: PanelRequest) {
