@@ -141,9 +141,14 @@ pub fn event_list(props: &EventListProps) -> Html {
             let (menu, list_ref) = (menu.clone(), list_ref.clone());
             Callback::from(move |_| {
                 menu.set(None);
-                if let Some(list) = list_ref.cast::<web_sys::HtmlElement>() {
-                    let _ = list.focus();
-                }
+                // Once the menu is gone (its focused item is removed after this callback).
+                let list_ref = list_ref.clone();
+                gloo::timers::callback::Timeout::new(0, move || {
+                    if let Some(list) = list_ref.cast::<web_sys::HtmlElement>() {
+                        let _ = list.focus();
+                    }
+                })
+                .forget();
             })
         };
         html! { <Menu label="Event" x={*x} y={*y} {on_close} items={copy_items(&actions, entry)} /> }

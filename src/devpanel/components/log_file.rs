@@ -32,9 +32,13 @@ pub fn log_file() -> Html {
         let (menu_at, export_ref) = (menu_at.clone(), export_ref.clone());
         Callback::from(move |_| {
             menu_at.set(None);
-            if let Some(button) = export_ref.cast::<web_sys::HtmlElement>() {
-                let _ = button.focus();
-            }
+            let export_ref = export_ref.clone();
+            gloo::timers::callback::Timeout::new(0, move || {
+                if let Some(button) = export_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = button.focus();
+                }
+            })
+            .forget();
         })
     };
     let export_as = |format: ExportFormat| {
