@@ -1,7 +1,14 @@
 use super::components::{
-    cookies_view::CookiesView, diagnostics_view::DiagnosticsView, event_detail::EventDetail, event_list::EventList,
+    cookies_view::CookiesView,
+    diagnostics_view::DiagnosticsView,
+    event_detail::EventDetail,
+    event_list::EventList,
     import_banner::{CopyStatus, ImportBanner},
-    settings_view::SettingsView, status_bar::StatusBar, toolbar::Toolbar, view_tabs::ViewTabs, widget_view::WidgetView,
+    settings_view::SettingsView,
+    status_bar::StatusBar,
+    toolbar::Toolbar,
+    view_tabs::ViewTabs,
+    widget_view::WidgetView,
 };
 use super::hooks::{use_diagnosis_inputs, use_listen_choice, use_panel_store, PanelActions};
 use crate::core::panel_state::{Action, ConnectionState, View};

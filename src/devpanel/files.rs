@@ -13,7 +13,9 @@ use wasm_bindgen::JsCast;
 pub fn copy(actions: &PanelActions, what: &str, text: String) {
     let report = {
         let (actions, what, text) = (actions.clone(), what.to_string(), text.clone());
-        move |how: &str| actions.dispatch(Action::Copied(Copied { what: what.clone(), text: text.clone(), how: how.into() }))
+        move |how: &str| {
+            actions.dispatch(Action::Copied(Copied { what: what.clone(), text: text.clone(), how: how.into() }))
+        }
     };
     let clipboard = web_sys::window().map(|w| w.navigator().clipboard());
     let Some(clipboard) = clipboard.filter(|c| !JsValue::from(c).is_undefined()) else {

@@ -211,7 +211,8 @@ fn row(
     let kind = kind_name(entry.kind);
     let event_name = (entry.kind == EntryKind::Event).then(|| entry.name.clone());
     let (call, origin) = call_of(entry).unzip();
-    let origin_text = origin.map(|o| if o == "page" { "Called by the page's own code" } else { "Called from this panel" });
+    let origin_text =
+        origin.map(|o| if o == "page" { "Called by the page's own code" } else { "Called from this panel" });
     // The summary or the compact payload, never both; a summary row has its payload as tooltip.
     let (text, title) = match row_text(entry) {
         RowText::Summary { summary, payload } => {

@@ -43,7 +43,8 @@ fn json_node(props: &JsonNodeProps) -> Html {
     };
     // A value the page side cut is shown without its mark, with the real size beside it.
     let (value, cut) = without_mark(&props.value);
-    let note = cut.as_ref().map(|cut| html! { <span class="truncation" data-truncation={cut.note()}>{ cut.note() }</span> });
+    let note =
+        cut.as_ref().map(|cut| html! { <span class="truncation" data-truncation={cut.note()}>{ cut.note() }</span> });
     let children: Vec<(String, Value)> = match &value {
         Value::Object(map) => map.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         Value::Array(items) => items.iter().enumerate().map(|(i, v)| (i.to_string(), v.clone())).collect(),

@@ -46,7 +46,8 @@ pub fn menu(props: &MenuProps) -> Html {
             let Some(menu) = menu_ref.cast::<Element>() else { return };
             let items = items_of(&menu);
             let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
-            let position = items.iter().position(|item| active.as_ref().is_some_and(|a| a == item.as_ref() as &Element));
+            let position =
+                items.iter().position(|item| active.as_ref().is_some_and(|a| a == item.as_ref() as &Element));
             let last = items.len().saturating_sub(1);
             let next = match e.key().as_str() {
                 "ArrowDown" => Some(position.map_or(0, |p| if p >= last { 0 } else { p + 1 })),
