@@ -11,6 +11,17 @@
 //   one [data-rule="<id>"] element per finding, the status line [data-diagnosis]
 //   Widget view: the per-site opt-in input[type=checkbox][data-listen="widgetHidden"]; whether the
 //   chat renders: [data-render] true|false|unknown
+//   payloads and copy (issue 11 §6): an event row's text is its summary OR its compact payload;
+//   with a summary, the payload is in the row's title (rowShowsPayload reads both). Detail pane:
+//   buttons [data-copy="Copy payload"|"Copy row as JSON"|"Copy as code"], cuts with the real size
+//   [data-truncation="<string of N chars — first 2,000 shown | N items — first 100 shown>"] (also
+//   on the JSON tree's nodes), "Copy value" buttons .tree .copy-value. Rows' context menu:
+//   [role="menu"] of [role="menuitem"] (right click, Shift+F10; Esc closes). The last copy:
+//   [data-copied]=<text> with data-copied-how clipboard|execCommand|failed, data-copied-what.
+//   export/import (§7): .log-file button[aria-haspopup="menu"] "Export…" opens
+//   [role="menu"][aria-label="Export format"] (items "JSON (.json)", "NDJSON (…)"); button
+//   "Import…" and its .log-file input[type=file]; an import shown: [data-import-file=<name>] with
+//   button "Back to live log"; a refused file: [data-import-error] (role="alert").
 
 /** JSON text without insignificant whitespace, so `"a": 1` (pretty) matches `"a":1`. */
 export function squash(text) {
