@@ -167,7 +167,8 @@ export async function clickRow(d, name, { index = 0, fragment } = {}) {
   await d.evaluate(([n, i, f]) => {
     const squash = (s) => String(s).replace(/\s+/g, '');
     const rows = [...document.querySelectorAll(`[data-event-name="${CSS.escape(n)}"]`)]
-      .filter((r) => !f || squash(r.textContent).includes(squash(f)));
+      // As rowShowsPayload: the row's text or its title (a summary row has its payload there).
+      .filter((r) => !f || squash(r.textContent).includes(squash(f)) || squash(r.getAttribute('title') || '').includes(squash(f)));
     if (!rows[i]) throw new Error(`no row ${n} #${i}`);
     rows[i].scrollIntoView({ block: 'nearest' });
     rows[i].click();

@@ -6,6 +6,10 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent};
 use yew::prelude::*;
 
+/// About the size of a menu (panel.css: `.menu`), to keep it inside the panel.
+const MENU_WIDTH: f64 = 240.0;
+const ITEM_HEIGHT: f64 = 22.0;
+
 #[derive(Clone, PartialEq)]
 pub struct MenuItem {
     pub label: &'static str,
@@ -76,7 +80,17 @@ pub fn menu(props: &MenuProps) -> Html {
             on_close.emit(());
         })
     };
-    let style = format!("left:{}px;top:{}px", props.x.max(0.0), props.y.max(0.0));
+    // Inside the panel: a menu opened near the right or bottom edge opens to the left or above.
+    let (width, height) = web_sys::window()
+        .map(|w| {
+            let size = |v: Result<wasm_bindgen::JsValue, _>| v.ok().and_then(|v| v.as_f64()).unwrap_or(f64::MAX);
+            (size(w.inner_width()), size(w.inner_height()))
+        })
+        .unwrap_or((f64::MAX, f64::MAX));
+    let (menu_width, menu_height) = (MENU_WIDTH, 8.0 + ITEM_HEIGHT * props.items.len() as f64);
+    let x = if props.x + menu_width > width { props.x - menu_width } else { props.x };
+    let y = if props.y + menu_height > height { props.y - menu_height } else { props.y };
+    let style = format!("left:{}px;top:{}px", x.max(0.0), y.max(0.0));
     html! {
         <>
             <div class="menu-backdrop" onclick={on_backdrop.clone()} oncontextmenu={on_backdrop}></div>
