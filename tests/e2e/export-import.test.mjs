@@ -5,9 +5,13 @@
 // its name) while the live log keeps recording; a broken file shows an error and changes nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { forEachBrowser, openPageWithPanel } from '../harness/session.mjs';
-import { emit, conversation, conversationFragment, uniqueId } from '../harness/site.mjs';
-import { waitForEvents, readPanel, rowShowsPayload, clickRow, clickButton, expectExactly } from '../harness/panel-ui.mjs';
+import { emit, simReady, conversation, conversationFragment, uniqueId } from '../harness/site.mjs';
+import { waitForEvents, readPanel, rowShowsPayload, clickRow, clickButton, expectExactly, waitForPanelReady } from '../harness/panel-ui.mjs';
+import { pollUntil } from '../harness/driver.mjs';
 
 const keyboard = (tab) => tab.page.raw?.keyboard ?? tab.page.keyboard;
 
@@ -223,5 +227,78 @@ forEachBrowser((browser, s) => {
     const { rows } = await readPanel(tab);
     assert.ok(rows.some((r) => rowShowsPayload(r, conversationFragment(b))), 'the live log kept its rows');
     await close();
+  });
+
+  test(`${browser}: real devtools panel: Export… saves a file the panel imports again`, async () => {
+    const page = await s.h.newPage(s.url('index.html?t=export-devtools'));
+    await simReady(page);
+    const a = uniqueId();
+    await emit(page, 'conversationStarted', conversation(a));
+    const dt = await s.h.openDevtoolsPanel(page);
+    await waitForPanelReady(dt);
+    await waitForEvents(dt, 'conversationStarted', conversationFragment(a));
+    const before = await rowTexts(dt);
+    const choose = () => dt.evaluate(() => {
+      document.querySelector('.log-file button[aria-haspopup="menu"]').click();
+      return true;
+    }).then(() => dt.waitFor(() => !!document.querySelector('[role="menu"] [role="menuitem"]'), { message: 'the export menu' }))
+      .then(() => dt.evaluate(() => { document.querySelector('[role="menu"] [role="menuitem"]').click(); return true; }));
+    let text;
+    if (browser === 'chromium') {
+      // A real download (the browser's download machinery, no downloads permission), saved here.
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cwi-export-'));
+      const seen = [];
+      const off = s.h.cdp.on((m) => { if (m.method?.startsWith('Browser.download')) seen.push(m.params); });
+      await s.h.cdp.send('Browser.setDownloadBehavior', { behavior: 'allowAndName', downloadPath: dir, eventsEnabled: true });
+      try {
+        await choose();
+        const done = await pollUntil(() => seen.find((p) => p.state === 'completed'), { message: 'the download to complete' });
+        const begun = seen.find((p) => p.suggestedFilename);
+        assert.match(begun.suggestedFilename, /^hubspot-chat-log-.*\.json$/);
+        text = fs.readFileSync(done.filePath, 'utf8');
+      } finally {
+        off();
+        await s.h.cdp.send('Browser.setDownloadBehavior', { behavior: 'default' }).catch(() => {});
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    } else {
+      // Firefox saves to the user's Downloads folder: read the Blob the panel offered instead.
+      await dt.evaluate(() => {
+        window.__downloads = [];
+        HTMLAnchorElement.prototype.click = function () { window.__downloads.push({ name: this.download, href: this.href }); };
+        return true;
+      });
+      await choose();
+      const got = await dt.waitFor(`(async () => {
+        const d = window.__downloads[0];
+        if (!d) return null;
+        window.__exportText = await (await fetch(d.href)).text();
+        return { name: d.name, text: window.__exportText, dash: window.__exportText.includes(String.fromCharCode(0x2014)) };
+      })()`, { message: 'the export Blob' });
+      assert.match(got.name, /^hubspot-chat-log-.*\.json$/);
+      assert.equal(got.dash, true, 'the file is UTF-8 text with the summaries\' dashes');
+      text = got.text;
+    }
+    const file = JSON.parse(text);
+    assert.equal(file.version, 1);
+    assert.deepEqual(file.entries.find((e) => e.name === 'conversationStarted').payload, conversation(a));
+    if (browser === 'chromium') {
+      await importFile(dt, 'from-devtools.json', text);
+    } else {
+      // The Blob's own text (the Firefox harness's chrome-scope evaluate garbles non-ASCII arguments).
+      await dt.evaluate(() => {
+        const input = document.querySelector('.log-file input[type="file"]');
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([window.__exportText], 'from-devtools.json', { type: 'application/json' }));
+        input.files = transfer.files;
+        input.dispatchEvent(new Event('change', { bubbles: true }));
+        return true;
+      });
+    }
+    await dt.waitFor(() => document.querySelector('[data-import-file]')?.getAttribute('data-import-file') === 'from-devtools.json',
+      { message: 'the import banner in the devtools panel' });
+    assert.deepEqual(await rowTexts(dt), before);
+    await dt.close();
+    await page.close();
   });
 });
