@@ -120,6 +120,21 @@ mod tests {
     }
 
     #[test]
+    fn the_hook_cuts_values_with_the_marks_the_panel_reads_back() {
+        // core::payload::cut_of reads these back with the real size.
+        for mark in [
+            "'\\u2026[+' + (n - max) + ' chars]'",
+            "'\"[+' + (n - j) + ' more]\"]'",
+            "'\"[more]\":\"[+' + (n - j) + ' keys]\"}'",
+        ] {
+            assert!(HOOK_JS.contains(mark), "hook.js no longer cuts with {mark}");
+        }
+        for limit in ["FACTS.maxStringChars", "j < FACTS.maxItems"] {
+            assert!(HOOK_JS.contains(limit), "hook.js does not read {limit}");
+        }
+    }
+
+    #[test]
     fn no_shim_spells_a_shared_fact_outside_its_facts_block() {
         for shim in [HOOK_JS, RELAY_JS] {
             let end = shim.find("/*end facts*/").unwrap();
