@@ -30,8 +30,9 @@ pub fn event_detail(props: &EventDetailProps) -> Html {
     let value: serde_json::Value =
         serde_json::from_str(&entry.payload).unwrap_or_else(|_| serde_json::Value::String(entry.payload.clone()));
     let pretty = serde_json::to_string_pretty(&value).unwrap_or_else(|_| entry.payload.clone());
-    // Where the page side cut the payload, with the real sizes.
-    let cuts = cuts_in(&value);
+    // Where the page side cut values inside the payload, with the real sizes (a cut of the
+    // payload itself is said once, on the tree's root).
+    let cuts: Vec<_> = cuts_in(&value).into_iter().filter(|(path, _)| !path.is_empty()).collect();
     let via = entry.via.map(|v| match v {
         Via::Iframe => "chat iframe message",
         Via::On => "HubSpotConversations.on()",
@@ -80,7 +81,7 @@ pub fn event_detail(props: &EventDetailProps) -> Html {
                 <ul class="cuts" aria-label="Cut by the page side">
                     { for cuts.iter().map(|(path, cut)| html! {
                         <li data-truncation={cut.note()}>
-                            if !path.is_empty() { <code>{ path }</code>{ ": " } }
+                            <code>{ path }</code>{ ": " }
                             { cut.note() }
                         </li>
                     }) }
