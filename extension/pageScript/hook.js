@@ -8,7 +8,7 @@
   'use strict';
   try {
     // Facts shared with src/core/protocol.rs (a Rust test compares them). sdkMethods: method → its boolean option or ''.
-    var FACTS = /*facts*/{"version":1,"pageEvent":"hubspot-chat-inspector:page","relayEvent":"hubspot-chat-inspector:relay","maxBatchBytes":1048576,"maxRecordsPerBatch":500,"sliceChars":65536,"sliceRecords":100,"maxCommandChars":4096,"maxNameChars":100,"maxUrlChars":2048,"undelivered":["foreign_frame","missing_uuid","bogus_uuid"],"truncatedKey":"[truncated]","sdkMethods":{"widget.load":"widgetOpen","widget.refresh":"openToNewThread","widget.open":"","widget.close":"","widget.remove":"","widget.status":"","clear":"resetWidget","debug":"","resetAndReloadWidget":""},"listenEvents":["widgetHidden"]}/*end facts*/;
+    var FACTS = /*facts*/{"version":1,"pageEvent":"hubspot-chat-inspector:page","relayEvent":"hubspot-chat-inspector:relay","maxBatchBytes":1048576,"maxRecordsPerBatch":500,"sliceChars":65536,"sliceRecords":100,"maxCommandChars":4096,"maxNameChars":100,"maxUrlChars":2048,"undelivered":["foreign_frame","missing_uuid","bogus_uuid"],"truncatedKey":"[truncated]","maxStringChars":2000,"maxItems":100,"sdkMethods":{"widget.load":"widgetOpen","widget.refresh":"openToNewThread","widget.open":"","widget.close":"","widget.remove":"","widget.status":"","clear":"resetWidget","debug":"","resetAndReloadWidget":""},"listenEvents":["widgetHidden"]}/*end facts*/;
     // Builtins; uncurry(f)(self, ...args) calls f without .call lookups. The language's own (Object, Function,
     // JSON, String, RegExp, ...) are taken before page scripts run: they cost nothing. The DOM's are taken when
     // first needed (a browser builds a DOM interface on first use, ≈ 1 ms for the hook's ~20, which a page
@@ -267,7 +267,7 @@
     // descriptors (an accessor is the marker "[getter]", never invoked), so no getter, toJSON, then,
     // toString/valueOf or Symbol.toPrimitive runs; a Proxy sees only ownKeys and getOwnPropertyDescriptor.
     function sanitize(v) { serialNodes = 0; serialChars = 0; try { return serialize(v, 0); } catch (e) { return '"[Thrown]"'; } }
-    function jsonString(s) { if (s.length > 2000) s = strSlice(s, 0, 2000) + '\u2026'; s = toJson(s); serialChars += s.length; return s; }
+    function jsonString(s) { var n = s.length, max = FACTS.maxStringChars; if (n > max) s = strSlice(s, 0, max) + '\u2026[+' + (n - max) + ' chars]'; s = toJson(s); serialChars += s.length; return s; }
     // The own data value of o[key]; GETTER for an accessor, undefined when absent (may throw: proxies).
     function ownData(o, key) { var d = descriptorOf(o, key); return !d ? undefined : hasOwn(d, 'value') ? d.value : GETTER; }
     function serializeMember(o, key, depth) { var x; try { x = ownData(o, key); } catch (e) { return '"[Thrown]"'; } return x === GETTER ? '"[getter]"' : serialize(x, depth + 1); }
@@ -285,10 +285,10 @@
       serialStack[depth] = v;
       try {
         if (isArray(v)) {
-          for (n = ownData(v, 'length'), n = typeof n === 'number' ? n : 0, out = '[', j = 0; j < n && j < 100 && serialChars <= PAYLOAD_BUDGET; j++) out += (j ? ',' : '') + serializeMember(v, j, depth);
+          for (n = ownData(v, 'length'), n = typeof n === 'number' ? n : 0, out = '[', j = 0; j < n && j < FACTS.maxItems && serialChars <= PAYLOAD_BUDGET; j++) out += (j ? ',' : '') + serializeMember(v, j, depth);
           return out + (j < n ? (j ? ',' : '') + '"[+' + (n - j) + ' more]"]' : ']');
         }
-        for (keys = objectKeys(v), n = keys.length, out = '{', j = 0; j < n && j < 100 && serialChars <= PAYLOAD_BUDGET; j++) {
+        for (keys = objectKeys(v), n = keys.length, out = '{', j = 0; j < n && j < FACTS.maxItems && serialChars <= PAYLOAD_BUDGET; j++) {
           out += (j ? ',' : '') + jsonString(keys[j]) + ':' + serializeMember(v, keys[j], depth);
         }
         return out + (j < n ? (j ? ',' : '') + '"[more]":"[+' + (n - j) + ' keys]"}' : '}');

@@ -3,6 +3,7 @@
 use super::cookies::PageOrigin;
 use super::diagnostics::{diagnose, Context, CookieSummary, Diagnosis, Severity};
 use super::empty_state::{events_empty_state, EmptyInput, EmptyState};
+use super::export::ImportedFile;
 use super::filter::{Filter, KindGroup, Kinds};
 use super::prefs::{Prefs, SelectedEntry};
 use super::protocol::{ApiState, CookieRow, Entry, EntryKind, PageStatus, PanelUpdate, Via};
@@ -137,6 +138,24 @@ impl DiagnosisReport {
 
 pub use super::diagnostics::headline;
 
+/// A log read from a file, shown in Events instead of the live log (which keeps being recorded).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedLog {
+    pub file_name: String,
+    /// The page the log was exported from.
+    pub url: String,
+    pub entries: Vec<Rc<Entry>>,
+}
+
+/// What was copied last: which command ("Copy payload") and the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Copied {
+    pub what: String,
+    pub text: String,
+    /// How it reached the clipboard ("clipboard", "execCommand") or why not ("failed").
+    pub how: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PanelState {
     pub connection: ConnectionState,
@@ -157,6 +176,12 @@ pub struct PanelState {
     pub view: View,
     /// An entry the log should scroll to once (set by an evidence link, cleared by `Revealed`).
     pub reveal: Option<u64>,
+    /// A log read from a file, shown instead of the live one ("Back to live log" ends it).
+    pub imported: Option<Rc<ImportedLog>>,
+    /// Why the last import failed (the file name and the reason), until dismissed or replaced.
+    pub import_error: Option<String>,
+    /// The last copy command's result.
+    pub copied: Option<Rc<Copied>>,
     /// Wall clock, ms since the epoch: the last `Tick`, or the newest entry's if later.
     now_wall: f64,
     diagnosis: Rc<DiagnosisReport>,
@@ -219,6 +244,21 @@ pub enum Action {
     },
     /// The panel asked the hook to listen in document `doc`.
     ListenAsked(String),
+    /// Show a log read from a file (the live log keeps being recorded).
+    Import {
+        file_name: String,
+        file: ImportedFile,
+    },
+    /// A file could not be imported: the message shown (the live log is untouched).
+    ImportFailed {
+        file_name: String,
+        error: String,
+    },
+    DismissImportError,
+    /// Show the live log again.
+    BackToLive,
+    /// A copy command ran.
+    Copied(Copied),
 }
 
 impl Action {
@@ -235,6 +275,9 @@ impl Action {
                 | Action::ShowEvidence(_)
                 | Action::Revealed
                 | Action::Tick(_)
+                | Action::ImportFailed { .. }
+                | Action::DismissImportError
+                | Action::Copied(_)
                 | Action::Update(PanelUpdate::Status { .. } | PanelUpdate::Cookies { .. })
         )
     }
@@ -317,6 +360,21 @@ impl PanelState {
             Action::Tick(now) => self.now_wall = now,
             Action::SetListenChoice { site, on } => self.listen_choice = Some((site, on)),
             Action::ListenAsked(doc) => self.listen_asked_in = Some(doc),
+            Action::Import { file_name, file } => {
+                let entries = file.entries.into_iter().map(Rc::new).collect();
+                self.imported = Some(Rc::new(ImportedLog { file_name, url: file.header.url, entries }));
+                self.import_error = None;
+                self.selected = None;
+            }
+            Action::ImportFailed { file_name, error } => {
+                self.import_error = Some(format!("Could not import {file_name}: {error}"));
+            }
+            Action::DismissImportError => self.import_error = None,
+            Action::BackToLive => {
+                self.imported = None;
+                self.selected = None;
+            }
+            Action::Copied(copied) => self.copied = Some(Rc::new(copied)),
         }
         if rediagnose {
             self.rediagnose();
@@ -375,12 +433,14 @@ impl PanelState {
     /// Selects `id` in Events; returns whether the log view must be derived again.
     fn show_evidence(&mut self, id: u64) -> bool {
         self.view = View::Events;
+        // Evidence is in the live log.
+        let was_imported = self.imported.take().is_some();
         let Ok(index) = self.entries.binary_search_by_key(&id, |e| e.id) else {
-            return false;
+            return was_imported;
         };
         self.selected = Some(id);
         self.reveal = Some(id);
-        let mut changed = false;
+        let mut changed = was_imported;
         if !self.filter.matches(&self.entries[index]) {
             self.filter = Filter::default();
             changed = true;
@@ -454,6 +514,15 @@ impl PanelState {
     }
 
     fn with_view_derived(mut self) -> Self {
+        if let Some(imported) = self.imported.clone() {
+            // An import is shown whole: pause and "Preserve log" are about the live log.
+            let visible: Rc<[Rc<Entry>]> =
+                imported.entries.iter().filter(|e| self.filter.matches(e)).cloned().collect();
+            self.shown_events = visible.iter().filter(|e| e.kind != EntryKind::Navigation).count();
+            self.visible = Rows(visible);
+            self.event_names = event_names_of(&imported.entries, self.filter.name.as_deref());
+            return self;
+        }
         let end = match self.paused_after {
             Some(after) => self.entries.partition_point(|e| e.id <= after),
             None => self.entries.len(),
@@ -470,11 +539,24 @@ impl PanelState {
         self.in_window = self.entries[start..end].iter().filter(|e| e.kind != EntryKind::Navigation).count();
         self.visible = Rows(visible);
 
-        let mut names: BTreeSet<&str> = SDK_EVENT_NAMES.iter().copied().collect();
-        names.extend(self.entries.iter().filter(|e| e.kind == EntryKind::Event).map(|e| e.name.as_str()));
-        names.extend(self.filter.name.as_deref());
-        self.event_names = names.into_iter().map(str::to_string).collect();
+        self.event_names = event_names_of(&self.entries, self.filter.name.as_deref());
         self
+    }
+
+    /// The entries of the log shown: the import, or the live log.
+    fn shown_log(&self) -> &[Rc<Entry>] {
+        match &self.imported {
+            Some(imported) => &imported.entries,
+            None => &self.entries,
+        }
+    }
+
+    /// The page the shown log is about (the import's, or the inspected page's URL).
+    pub fn shown_url(&self) -> &str {
+        match &self.imported {
+            Some(imported) => &imported.url,
+            None => &self.status.url,
+        }
     }
 
     pub fn total_dropped(&self) -> u64 {
@@ -511,8 +593,9 @@ impl PanelState {
 
     pub fn selected_entry(&self) -> Option<&Rc<Entry>> {
         let id = self.selected?;
-        let index = self.entries.binary_search_by_key(&id, |e| e.id).ok()?;
-        self.entries.get(index)
+        let log = self.shown_log();
+        let index = log.binary_search_by_key(&id, |e| e.id).ok()?;
+        log.get(index)
     }
 
     /// Names for the event-name filter: the SDK's names plus any other name the page produced.
@@ -849,6 +932,14 @@ fn payload_str(entry: &Entry, key: &str) -> Option<String> {
     payload.get(key)?.as_str().map(str::to_string)
 }
 
+/// Names for the event-name filter: the SDK's names plus any other event name in `entries`.
+fn event_names_of(entries: &[Rc<Entry>], selected: Option<&str>) -> Rc<[String]> {
+    let mut names: BTreeSet<&str> = SDK_EVENT_NAMES.iter().copied().collect();
+    names.extend(entries.iter().filter(|e| e.kind == EntryKind::Event).map(|e| e.name.as_str()));
+    names.extend(selected);
+    names.into_iter().map(str::to_string).collect()
+}
+
 /// "name: summary", shortened, for an evidence link.
 fn evidence_label(entry: &Entry) -> String {
     let text = if entry.summary.is_empty() || entry.summary == entry.name {
@@ -895,6 +986,44 @@ mod tests {
         assert_eq!(names(&state), vec!["b"]);
         let state = state.reduce(Action::SetPreserveLog(true));
         assert_eq!(names(&state), vec!["navigation", "a", "navigation", "b"]);
+    }
+
+    #[test]
+    fn an_import_is_shown_while_the_live_log_keeps_recording() {
+        use crate::core::export::{export, import, ExportFormat};
+        let live = append(PanelState::new(true), vec![ev(1, "a"), ev(2, "b")]).reduce(Action::Select(Some(2)));
+        let file =
+            import(&export([ev(1, "x"), ev(5, "y")].iter(), 0.0, "https://shop.test/", ExportFormat::Json)).unwrap();
+        let state = live.reduce(Action::Import { file_name: "log.json".into(), file });
+        assert_eq!(names(&state), vec!["x", "y"]);
+        assert_eq!(state.selected, None);
+        assert_eq!(state.imported.as_ref().unwrap().file_name, "log.json");
+        assert_eq!(state.shown_url(), "https://shop.test/");
+        assert!(state.event_names().contains(&"y".to_string()));
+        let state = state.reduce(Action::Select(Some(5)));
+        assert_eq!(state.selected_entry().unwrap().name, "y");
+        // The live log keeps growing meanwhile, and a failed import leaves everything as it was.
+        let state = append(state, vec![ev(3, "c")]);
+        assert_eq!(names(&state), vec!["x", "y"]);
+        let state =
+            state.reduce(Action::ImportFailed { file_name: "bad.json".into(), error: "The file is empty.".into() });
+        assert_eq!(state.import_error.as_deref(), Some("Could not import bad.json: The file is empty."));
+        assert_eq!(names(&state), vec!["x", "y"]);
+        let state = state.reduce(Action::DismissImportError).reduce(Action::BackToLive);
+        assert_eq!(state.import_error, None);
+        assert_eq!(names(&state), vec!["a", "b", "c"]);
+        assert_eq!(state.selected, None);
+    }
+
+    #[test]
+    fn an_evidence_link_leaves_an_import_for_the_live_log() {
+        use crate::core::export::{export, import, ExportFormat};
+        let state = append(PanelState::new(true), vec![ev(1, "a")]);
+        let file = import(&export([ev(1, "x")].iter(), 0.0, "", ExportFormat::Ndjson)).unwrap();
+        let state = state.reduce(Action::Import { file_name: "f".into(), file }).reduce(Action::ShowEvidence(1));
+        assert!(state.imported.is_none());
+        assert_eq!(names(&state), vec!["a"]);
+        assert_eq!(state.selected_entry().unwrap().name, "a");
     }
 
     #[test]

@@ -130,6 +130,13 @@ impl Undelivered {
 /// `{"[truncated]": "payload of N bytes"}` (background) or `"message of N characters"` (hook).
 pub const TRUNCATED_KEY: &str = "[truncated]";
 
+/// Longest string the hook's sanitiser keeps (UTF-16 units); a longer one is cut and ends with
+/// `…[+N chars]` (N: the units cut off), see `core::payload`.
+pub const MAX_PAYLOAD_STRING_CHARS: usize = 2000;
+/// Most array items (object keys) the hook's sanitiser keeps; the rest are counted in a last item
+/// `"[+N more]"` (a last key `"[more]": "[+N keys]"`), see `core::payload`.
+pub const MAX_PAYLOAD_ITEMS: usize = 100;
+
 /// One observation made by the page hook.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "k", rename_all = "lowercase")]

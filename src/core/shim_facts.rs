@@ -7,6 +7,7 @@ use super::protocol::{
     PageRecord, MAX_BATCH_BYTES, MAX_COMMAND_CHARS, MAX_NAME_CHARS, MAX_RECORDS_PER_BATCH, MAX_URL_CHARS, PAGE_EVENT,
     PROTOCOL_VERSION, RELAY_EVENT, SDK_METHODS, SLICE_CHARS, SLICE_RECORDS, TRUNCATED_KEY,
 };
+use super::protocol::{MAX_PAYLOAD_ITEMS, MAX_PAYLOAD_STRING_CHARS};
 use serde_json::{json, Map, Value};
 
 /// What `extension/pageScript/hook.js` must declare.
@@ -26,6 +27,8 @@ pub fn hook_facts() -> Value {
         "maxUrlChars": MAX_URL_CHARS,
         "undelivered": Undelivered::ALL,
         "truncatedKey": TRUNCATED_KEY,
+        "maxStringChars": MAX_PAYLOAD_STRING_CHARS,
+        "maxItems": MAX_PAYLOAD_ITEMS,
         "sdkMethods": sdk_methods,
         "listenEvents": ListenEvent::ALL,
     })
@@ -114,6 +117,21 @@ mod tests {
         let mut kinds = record_kinds();
         kinds.sort();
         assert_eq!(emitted, kinds);
+    }
+
+    #[test]
+    fn the_hook_cuts_values_with_the_marks_the_panel_reads_back() {
+        // core::payload::cut_of reads these back with the real size.
+        for mark in [
+            "'\\u2026[+' + (n - max) + ' chars]'",
+            "'\"[+' + (n - j) + ' more]\"]'",
+            "'\"[more]\":\"[+' + (n - j) + ' keys]\"}'",
+        ] {
+            assert!(HOOK_JS.contains(mark), "hook.js no longer cuts with {mark}");
+        }
+        for limit in ["FACTS.maxStringChars", "j < FACTS.maxItems"] {
+            assert!(HOOK_JS.contains(limit), "hook.js does not read {limit}");
+        }
     }
 
     #[test]

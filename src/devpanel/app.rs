@@ -1,6 +1,14 @@
 use super::components::{
-    cookies_view::CookiesView, diagnostics_view::DiagnosticsView, event_detail::EventDetail, event_list::EventList,
-    settings_view::SettingsView, split::Split, status_bar::StatusBar, toolbar::Toolbar, view_tabs::ViewTabs,
+    cookies_view::CookiesView,
+    diagnostics_view::DiagnosticsView,
+    event_detail::EventDetail,
+    event_list::EventList,
+    import_banner::{CopyStatus, ImportBanner},
+    settings_view::SettingsView,
+    split::Split,
+    status_bar::StatusBar,
+    toolbar::Toolbar,
+    view_tabs::ViewTabs,
     widget_view::WidgetView,
 };
 use super::hooks::{use_diagnosis_inputs, use_listen_choice, use_panel_store, use_remembered_prefs, PanelActions};
@@ -67,6 +75,7 @@ pub fn app(props: &AppProps) -> Html {
                     <Toolbar paused={state.is_paused()} held={state.held_count()} preserve_log={state.preserve_log}
                         filter={state.filter.clone()} event_names={state.event_names().clone()}
                         dropped={state.total_dropped()} shown={state.shown_events()} total={state.in_window()} />
+                    <ImportBanner imported={state.imported.clone()} error={state.import_error.clone()} />
                     <Split>
                         <EventList rows={state.visible().clone()} selected={state.selected} reveal={state.reveal}
                             empty={state.events_empty_state()} />
@@ -74,6 +83,7 @@ pub fn app(props: &AppProps) -> Html {
                             <EventDetail {entry} />
                         }
                     </Split>
+                    <CopyStatus copied={state.copied.clone()} />
                 </>
             }
         }

@@ -3,6 +3,7 @@
 
 use super::bridge::{self, Connection};
 use crate::core::cookies::PageOrigin;
+use crate::core::export::{export, file_name, ExportFormat};
 use crate::core::keys::SplitSize;
 use crate::core::panel_state::{Action, ConnectionState, PanelState};
 use crate::core::prefs::{Prefs, OLD_LISTEN_KEY_PREFIX, OLD_PRESERVE_LOG_KEY, OLD_VIEW_KEY, PREFS_KEY};
@@ -40,6 +41,14 @@ impl PanelActions {
         let current = std::mem::take(&mut *self.state.borrow_mut());
         *self.state.borrow_mut() = current.reduce(action);
         self.rerender.force_update();
+    }
+
+    /// The log shown (its rows, the filter applied), as a file: (file name, MIME type, text).
+    pub fn export_log(&self, format: ExportFormat) -> (String, &'static str, String) {
+        let state = self.state.borrow();
+        let now = js_sys::Date::now();
+        let text = export(state.visible().iter().map(|e| e.as_ref()), now, state.shown_url(), format);
+        (file_name(now, format), format.mime(), text)
     }
 
     pub fn request(&self, request: PanelRequest) {
@@ -171,7 +180,11 @@ pub fn use_remembered_prefs(store: &PanelStore) {
     use_effect_with(current, move |current| {
         if let Some(current) = current {
             let mut prefs = actions.prefs.borrow_mut();
-            let next = Prefs { listen_widget_hidden: prefs.listen_widget_hidden.clone(), split: prefs.split, ..current.clone() };
+            let next = Prefs {
+                listen_widget_hidden: prefs.listen_widget_hidden.clone(),
+                split: prefs.split,
+                ..current.clone()
+            };
             if *prefs != next {
                 bridge::save_prefs(PREFS_KEY, &next.to_json());
                 *prefs = next;

@@ -3,6 +3,7 @@
 mod app;
 mod bridge;
 mod components;
+mod files;
 mod hooks;
 mod keys;
 

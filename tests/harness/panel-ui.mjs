@@ -34,6 +34,17 @@
 //   button.toggle (Enter/Space toggle, ArrowRight expands, ArrowLeft collapses)
 //   DevTools' search bar: devtools.js posts {type:"search", tabId, action, query} on the
 //   BroadcastChannel "cwi-search" (performSearch filters, cancelSearch empties, next/previous select)
+//   payloads and copy (issue 11 §6): an event row's text is its summary OR its compact payload;
+//   with a summary, the payload is in the row's title (rowShowsPayload reads both). Detail pane:
+//   buttons [data-copy="Copy payload"|"Copy row as JSON"|"Copy as code"], cuts with the real size
+//   [data-truncation="<string of N chars — first 2,000 shown | N items — first 100 shown>"] (also
+//   on the JSON tree's nodes), "Copy value" buttons .tree .copy-value. Rows' context menu:
+//   [role="menu"] of [role="menuitem"] (right click, Shift+F10; Esc closes). The last copy:
+//   [data-copied]=<text> with data-copied-how clipboard|execCommand|failed, data-copied-what.
+//   export/import (§7): .log-file button[aria-haspopup="menu"] "Export…" opens
+//   [role="menu"][aria-label="Export format"] (items "JSON (.json)", "NDJSON (…)"); button
+//   "Import…" and its .log-file input[type=file]; an import shown: [data-import-file=<name>] with
+//   button "Back to live log"; a refused file: [data-import-error] (role="alert").
 
 /** JSON text without insignificant whitespace, so `"a": 1` (pretty) matches `"a":1`. */
 export function squash(text) {
@@ -179,7 +190,8 @@ export async function clickRow(d, name, { index = 0, fragment } = {}) {
   await d.evaluate(([n, i, f]) => {
     const squash = (s) => String(s).replace(/\s+/g, '');
     const rows = [...document.querySelectorAll(`[data-event-name="${CSS.escape(n)}"]`)]
-      .filter((r) => !f || squash(r.textContent).includes(squash(f)));
+      // As rowShowsPayload: the row's text or its title (a summary row has its payload there).
+      .filter((r) => !f || squash(r.textContent).includes(squash(f)) || squash(r.getAttribute('title') || '').includes(squash(f)));
     if (!rows[i]) throw new Error(`no row ${n} #${i}`);
     rows[i].scrollIntoView({ block: 'nearest' });
     rows[i].click();

@@ -2,7 +2,9 @@ use super::event_list::kind_name;
 use super::json_tree::JsonTree;
 use super::{format_since_navigation, format_wall_clock};
 use crate::core::panel_state::{page_call_caller, Action};
+use crate::core::payload::{call_code, copy_payload, copy_row_json, cuts_in};
 use crate::core::protocol::{Entry, EntryKind, Via};
+use crate::devpanel::files::copy;
 use crate::devpanel::hooks::use_panel_actions;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -16,10 +18,21 @@ pub struct EventDetailProps {
 pub fn event_detail(props: &EventDetailProps) -> Html {
     let actions = use_panel_actions();
     let entry = &props.entry;
-    let on_close = Callback::from(move |_| actions.dispatch(Action::Select(None)));
+    let on_close = {
+        let actions = actions.clone();
+        Callback::from(move |_| actions.dispatch(Action::Select(None)))
+    };
+    let copy_button = |label: &'static str, text: String| {
+        let actions = actions.clone();
+        let onclick = Callback::from(move |_: MouseEvent| copy(&actions, label, text.clone()));
+        html! { <button type="button" data-copy={label} {onclick}>{ label }</button> }
+    };
     let value: serde_json::Value =
         serde_json::from_str(&entry.payload).unwrap_or_else(|_| serde_json::Value::String(entry.payload.clone()));
     let pretty = serde_json::to_string_pretty(&value).unwrap_or_else(|_| entry.payload.clone());
+    // Where the page side cut values inside the payload, with the real sizes (a cut of the
+    // payload itself is said once, on the tree's root).
+    let cuts: Vec<_> = cuts_in(&value).into_iter().filter(|(path, _)| !path.is_empty()).collect();
     let via = entry.via.map(|v| match v {
         Via::Iframe => "chat iframe message",
         Via::On => "HubSpotConversations.on()",
@@ -56,7 +69,24 @@ pub fn event_detail(props: &EventDetailProps) -> Html {
                     <dt>{ "Delivered to the page" }</dt><dd data-undelivered="true">{ format!("no: {}", why.reason()) }</dd>
                 }
             </dl>
+            <div class="detail-copy" role="group" aria-label="Copy">
+                { copy_button("Copy payload", copy_payload(entry)) }
+                { copy_button("Copy row as JSON", copy_row_json(entry)) }
+                if let Some(code) = call_code(entry) {
+                    { copy_button("Copy as code", code) }
+                }
+            </div>
             <h2 class="detail-title">{ "Payload" }</h2>
+            if !cuts.is_empty() {
+                <ul class="cuts" aria-label="Cut by the page side">
+                    { for cuts.iter().map(|(path, cut)| html! {
+                        <li data-truncation={cut.note()}>
+                            <code>{ path }</code>{ ": " }
+                            { cut.note() }
+                        </li>
+                    }) }
+                </ul>
+            }
             <div class="json" key={entry.id}>
                 <JsonTree value={value} />
             </div>

@@ -2,11 +2,15 @@
 
 use super::format_since_navigation;
 use super::format_wall_clock;
+use super::menu::{Menu, MenuItem};
 use crate::core::empty_state::EmptyState;
 use crate::core::keys::Move;
 use crate::core::panel_state::{call_of, row_outcome, Action, Rows};
+use crate::core::payload::{call_code, copy_payload, copy_row_json, row_text, RowText};
 use crate::core::protocol::{Entry, EntryKind, Undelivered};
-use crate::devpanel::hooks::use_panel_actions;
+use crate::devpanel::files::copy;
+use crate::devpanel::hooks::{use_panel_actions, PanelActions};
+use std::rc::Rc;
 use web_sys::{Element, KeyboardEvent};
 use yew::prelude::*;
 
@@ -14,7 +18,6 @@ const ROW_HEIGHT: f64 = 22.0;
 /// Up to this many rows every row is in the DOM; beyond, only the rows in view (plus overscan).
 const RENDER_ALL_UP_TO: usize = 1000;
 const OVERSCAN: usize = 20;
-const MAX_ROW_PAYLOAD_CHARS: usize = 500;
 
 #[derive(Properties, PartialEq)]
 pub struct EventListProps {
@@ -32,6 +35,8 @@ pub fn event_list(props: &EventListProps) -> Html {
     let list_ref = use_node_ref();
     let scroll = use_state(|| (0.0f64, 600.0f64)); // (scrollTop, clientHeight)
     let follow = use_mut_ref(|| true);
+    // The context menu: the row it is for and where it opened.
+    let menu = use_state(|| None::<(Rc<Entry>, f64, f64)>);
 
     // The selection last scrolled into view: a new one (keys, DevTools' search) is scrolled to.
     let shown_selection = use_mut_ref(|| None::<u64>);
@@ -82,12 +87,23 @@ pub fn event_list(props: &EventListProps) -> Html {
         let (actions, list_ref) = (actions.clone(), list_ref.clone());
         let rows = visible.clone();
         let follow = follow.clone();
+        let (menu, list_ref) = (menu.clone(), list_ref.clone());
         Callback::from(move |e: KeyboardEvent| {
-            let Some(step) = Move::from_key(&e.key()) else { return };
             if e.ctrl_key() || e.alt_key() || e.meta_key() {
                 return;
             }
             let position = selected.and_then(|id| rows.iter().position(|row| row.id == id));
+            // The context menu key or Shift+F10: the selected row's menu, under the row.
+            if e.key() == "ContextMenu" || (e.key() == "F10" && e.shift_key()) {
+                e.prevent_default();
+                if let (Some(p), Some(list)) = (position, list_ref.cast::<Element>()) {
+                    let rect = list.get_bounding_client_rect();
+                    let y = rect.top() + (p as f64 + 1.0) * ROW_HEIGHT - list.scroll_top() as f64;
+                    menu.set(Some((rows[p].clone(), rect.left() + 80.0, y)));
+                }
+                return;
+            }
+            let Some(step) = Move::from_key(&e.key()) else { return };
             let page = list_ref
                 .cast::<Element>()
                 .map_or(1, |l| ((l.client_height() as f64 / ROW_HEIGHT) as usize).saturating_sub(1));
@@ -115,10 +131,36 @@ pub fn event_list(props: &EventListProps) -> Html {
             let id = entry.id;
             Callback::from(move |_| actions.dispatch(Action::Select(Some(id))))
         };
-        row(entry, (first + offset) as f64 * ROW_HEIGHT, selected == Some(entry.id), on_select)
+        let on_context = {
+            let (actions, menu, entry) = (actions.clone(), menu.clone(), entry.clone());
+            Callback::from(move |e: MouseEvent| {
+                e.prevent_default();
+                actions.dispatch(Action::Select(Some(entry.id)));
+                menu.set(Some((entry.clone(), e.client_x() as f64, e.client_y() as f64)));
+            })
+        };
+        row(entry, (first + offset) as f64 * ROW_HEIGHT, selected == Some(entry.id), on_select, on_context)
+    });
+    let context_menu = menu.as_ref().map(|(entry, x, y)| {
+        let on_close = {
+            let (menu, list_ref) = (menu.clone(), list_ref.clone());
+            Callback::from(move |_| {
+                menu.set(None);
+                // Once the menu is gone (its focused item is removed after this callback).
+                let list_ref = list_ref.clone();
+                gloo::timers::callback::Timeout::new(0, move || {
+                    if let Some(list) = list_ref.cast::<web_sys::HtmlElement>() {
+                        let _ = list.focus();
+                    }
+                })
+                .forget();
+            })
+        };
+        html! { <Menu label="Event" x={*x} y={*y} {on_close} items={copy_items(&actions, entry)} /> }
     });
 
     html! {
+        <>
         <div class="log" id="event-log" ref={list_ref} role="grid" aria-label="Events" aria-rowcount={total.to_string()}
              aria-activedescendant={selected.filter(|id| visible[first..last].iter().any(|r| r.id == *id)).map(row_id)}
              tabindex="0" onscroll={on_scroll} onkeydown={on_key}>
@@ -132,7 +174,22 @@ pub fn event_list(props: &EventListProps) -> Html {
                 { for rows }
             </div>
         </div>
+        { for context_menu }
+        </>
     }
+}
+
+/// The copy commands for a row: its payload, the row as JSON, and for a call the code.
+pub fn copy_items(actions: &PanelActions, entry: &Entry) -> Vec<MenuItem> {
+    let item = |label: &'static str, text: String| {
+        let actions = actions.clone();
+        MenuItem { label, run: Callback::from(move |_| copy(&actions, label, text.clone())) }
+    };
+    let mut items = vec![item("Copy payload", copy_payload(entry)), item("Copy row as JSON", copy_row_json(entry))];
+    if let Some(code) = call_code(entry) {
+        items.push(item("Copy as code", code));
+    }
+    items
 }
 
 /// The id of an entry's row (the list's `aria-activedescendant`).
@@ -151,7 +208,13 @@ fn scroll_into_view(list: &Element, position: usize) {
     }
 }
 
-fn row(entry: &Entry, top: f64, selected: bool, on_select: Callback<MouseEvent>) -> Html {
+fn row(
+    entry: &Entry,
+    top: f64,
+    selected: bool,
+    on_select: Callback<MouseEvent>,
+    on_context: Callback<MouseEvent>,
+) -> Html {
     let style = format!("top:{top}px");
     let time = format_since_navigation(entry.t);
     let wall = format_wall_clock(entry.wall);
@@ -166,18 +229,30 @@ fn row(entry: &Entry, top: f64, selected: bool, on_select: Callback<MouseEvent>)
     let kind = kind_name(entry.kind);
     let event_name = (entry.kind == EntryKind::Event).then(|| entry.name.clone());
     let (call, origin) = call_of(entry).unzip();
-    let title = origin.map(|o| if o == "page" { "Called by the page's own code" } else { "Called from this panel" });
-    let payload: String = entry.payload.chars().take(MAX_ROW_PAYLOAD_CHARS).collect();
+    let origin_text =
+        origin.map(|o| if o == "page" { "Called by the page's own code" } else { "Called from this panel" });
+    // The summary or the compact payload, never both; a summary row has its payload as tooltip.
+    let (text, title) = match row_text(entry) {
+        RowText::Summary { summary, payload } => {
+            let title = match origin_text {
+                Some(origin) => format!("{origin}\n{payload}"),
+                None => payload,
+            };
+            (html! { <span class="summary" role="gridcell">{ summary }</span> }, Some(title))
+        }
+        RowText::Payload(payload) => {
+            (html! { <span class="payload" role="gridcell">{ payload }</span> }, origin_text.map(str::to_string))
+        }
+    };
     let undelivered = entry.undelivered.map(Undelivered::as_str);
     let outcome = row_outcome(entry).map(|o| o.key());
     html! {
         <div key={entry.id} class={classes!("row", kind, selected.then_some("selected"), undelivered.is_some().then_some("undelivered"))} role="row"
              aria-selected={selected.to_string()} data-event-name={event_name} data-call={call} data-origin={origin} {title} data-kind={kind} data-undelivered={undelivered} data-outcome={outcome}
-             id={row_id(entry.id)} data-id={entry.id.to_string()} {style} onclick={on_select}>
+             id={row_id(entry.id)} data-id={entry.id.to_string()} {style} onclick={on_select} oncontextmenu={on_context}>
             <span class="time" role="gridcell" title={format!("{wall} (wall clock)")}>{ time }</span>
             <span class="name" role="gridcell">{ &entry.name }</span>
-            <span class="summary" role="gridcell">{ &entry.summary }</span>
-            <span class="payload" role="gridcell">{ payload }</span>
+            { text }
         </div>
     }
 }

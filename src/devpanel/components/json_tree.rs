@@ -1,5 +1,8 @@
 //! An expandable JSON tree, like the one in devtools' console.
 
+use crate::core::payload::{copy_value, without_mark, Cut};
+use crate::devpanel::files::copy;
+use crate::devpanel::hooks::use_panel_actions;
 use serde_json::Value;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
@@ -31,16 +34,29 @@ struct JsonNodeProps {
 #[function_component(JsonNode)]
 fn json_node(props: &JsonNodeProps) -> Html {
     let open = use_state(|| props.depth < OPEN_DEPTH);
+    let actions = use_panel_actions();
     let label = props.label.as_ref().map(|l| html! { <><span class="key">{ l }</span>{ ": " }</> });
-    let children: Vec<(String, Value)> = match &props.value {
+    // "Copy value": the value as received (a cut value with its mark, which tells the real size).
+    let copy_button = {
+        let text = copy_value(&props.value);
+        let onclick = Callback::from(move |_: MouseEvent| copy(&actions, "Copy value", text.clone()));
+        html! { <button type="button" class="copy-value" title="Copy value" aria-label="Copy value" {onclick}>{ "⧉" }</button> }
+    };
+    // A value the page side cut is shown without its mark, with the real size beside it.
+    let (value, cut) = without_mark(&props.value);
+    let note =
+        cut.as_ref().map(|cut| html! { <span class="truncation" data-truncation={cut.note()}>{ cut.note() }</span> });
+    let children: Vec<(String, Value)> = match &value {
         Value::Object(map) => map.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         Value::Array(items) => items.iter().enumerate().map(|(i, v)| (i.to_string(), v.clone())).collect(),
         scalar => {
-            return html! { <li role="treeitem">{ label }{ scalar_html(scalar) }</li> };
+            return html! { <li role="treeitem">{ label }{ scalar_html(scalar) }{ note }{ copy_button }</li> };
         }
     };
-    let preview = match &props.value {
-        Value::Array(items) => format!("Array({})", items.len()),
+    let preview = match (&value, &cut) {
+        (Value::Array(_), Some(Cut::Items { total, .. })) => format!("Array({total})"),
+        (Value::Array(items), _) => format!("Array({})", items.len()),
+        (_, Some(Cut::Keys { total, .. })) => format!("{{…}} {total} keys"),
         _ if children.len() == 1 => "{…} 1 key".to_string(),
         _ => format!("{{…}} {} keys", children.len()),
     };
@@ -67,7 +83,7 @@ fn json_node(props: &JsonNodeProps) -> Html {
                     aria-label={if *open { "Collapse" } else { "Expand" }}>
                 { if *open { "▾" } else { "▸" } }
             </button>
-            { label }<span class="preview">{ preview }</span>
+            { label }<span class="preview">{ preview }</span>{ note }{ copy_button }
             if *open {
                 <ul role="group">
                     { for children.into_iter().map(|(name, value)| {

@@ -1,3 +1,4 @@
+use super::log_file::LogFile;
 use crate::core::filter::{Filter, KindGroup};
 use crate::core::panel_state::Action;
 use crate::core::protocol::PanelRequest;
@@ -83,6 +84,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <input type="checkbox" checked={preserve_log} onchange={on_preserve} />
                 { "Preserve log" }
             </label>
+            <LogFile />
             <span class="divider"></span>
             <select aria-label="Event name" onchange={on_name}>
                 <option value="" selected={selected_name.is_empty()}>{ "All events" }</option>
