@@ -53,7 +53,10 @@ fn on_key(actions: &PanelActions, e: &KeyboardEvent) {
     let key = e.key();
     let command = e.ctrl_key() || e.meta_key();
     let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
-    if key == "Escape" && !command && !e.alt_key() {
+    let in_menu = active.as_ref().is_some_and(|a| a.closest("[role=\"menu\"]").ok().flatten().is_some());
+    if key == "Escape" && in_menu {
+        // The open menu closes itself on Esc and stops the key there (components/menu.rs).
+    } else if key == "Escape" && !command && !e.alt_key() {
         e.prevent_default();
         e.stop_propagation();
         let in_filter = active.as_ref().is_some_and(|a| a.matches(FILTER).unwrap_or(false));

@@ -117,7 +117,7 @@ forEachBrowser((browser, s) => {
     await waitForEvents(panel, 'conversationStarted', conversationFragment(id));
     await panel.evaluate((f) => {
       const squash = (x) => x.replace(/\s+/g, '');
-      [...document.querySelectorAll('[data-event-name="conversationStarted"]')].find((r) => squash(r.textContent).includes(squash(f))).click();
+      [...document.querySelectorAll('[data-event-name="conversationStarted"]')].find((r) => squash(r.textContent + (r.getAttribute('title') || '')).includes(squash(f))).click();
     }, conversationFragment(id));
     const selected = await panel.waitFor(() => document.querySelector('[role="row"][aria-selected="true"]')?.getAttribute('data-id'), { message: 'a selected row' });
     await setSearch(panel, 'conversation');
