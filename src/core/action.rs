@@ -42,7 +42,9 @@ impl ProbeFacts {
         if !facts.time_origin.is_finite() || facts.time_origin < 0.0 {
             facts.time_origin = 0.0;
         }
-        facts.portal = facts.portal.filter(|p| !p.is_empty() && p.len() <= MAX_PORTAL_CHARS && p.bytes().all(|b| b.is_ascii_digit()));
+        facts.portal = facts
+            .portal
+            .filter(|p| !p.is_empty() && p.len() <= MAX_PORTAL_CHARS && p.bytes().all(|b| b.is_ascii_digit()));
         facts
     }
 }
@@ -104,8 +106,9 @@ impl Detection<'_> {
 
     /// Whether the hook saw HubSpot in the recorded status.
     fn recorded_hubspot(&self) -> bool {
-        self.status
-            .is_some_and(|s| s.api != ApiState::Absent || s.widget_loaded || s.portal.is_some() || s.loader_src.is_some())
+        self.status.is_some_and(|s| {
+            s.api != ApiState::Absent || s.widget_loaded || s.portal.is_some() || s.loader_src.is_some()
+        })
     }
 
     /// `None`: no HubSpot chat found in the tab's current document.
@@ -193,11 +196,11 @@ impl ActionSummary {
         let recorded = detection.status.filter(|_| detection.recorded_hubspot() || detection.problems() > 0);
         let label = state.map_or("No HubSpot chat found", BadgeState::label).to_string();
         let detail = match (state, recorded) {
-            (None, _) => "This page has no HubSpot embed code, loader or chat iframe (checked when it finished loading).".into(),
-            (Some(_), Some(_)) => "What the extension recorded of this page since it started.".into(),
-            (Some(_), None) => {
-                "Found in the page's HTML; the extension is reading what the page did so far.".into()
+            (None, _) => {
+                "This page has no HubSpot embed code, loader or chat iframe (checked when it finished loading).".into()
             }
+            (Some(_), Some(_)) => "What the extension recorded of this page since it started.".into(),
+            (Some(_), None) => "Found in the page's HTML; the extension is reading what the page did so far.".into(),
         };
         let problems = detection
             .diagnosis
@@ -205,7 +208,11 @@ impl ActionSummary {
             .map(|d| {
                 d.findings
                     .iter()
-                    .map(|f| ProblemLine { rule: f.rule.into(), severity: f.severity.as_str().into(), title: f.title.clone() })
+                    .map(|f| ProblemLine {
+                        rule: f.rule.into(),
+                        severity: f.severity.as_str().into(),
+                        title: f.title.clone(),
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -217,7 +224,9 @@ impl ActionSummary {
             detail,
             portal: state.and(detection.portal().map(str::to_string)),
             api: recorded.map(|s| s.api),
-            widget_loaded: recorded.map(|s| s.widget_loaded).or_else(|| detection.probe.filter(|p| p.found).map(|p| p.iframe)),
+            widget_loaded: recorded
+                .map(|s| s.widget_loaded)
+                .or_else(|| detection.probe.filter(|p| p.found).map(|p| p.iframe)),
             loader_src: recorded.and_then(|s| s.loader_src.clone()),
             headline: recorded.and(detection.diagnosis).map(headline),
             problems,
@@ -260,7 +269,10 @@ pub fn decode_action_request(text: &str) -> Result<ActionRequest, String> {
 pub enum ActionReply {
     Summary(ActionSummary),
     /// The request could not be read.
-    Error { v: u32, message: String },
+    Error {
+        v: u32,
+        message: String,
+    },
 }
 
 #[cfg(test)]
@@ -367,7 +379,10 @@ mod tests {
         assert_eq!(ProbeFacts::decode("null"), ProbeFacts::default());
         assert_eq!(ProbeFacts::decode("garbage"), ProbeFacts::default());
         assert_eq!(ProbeFacts::decode(r#"{"time_origin":1,"found":true,"portal":"<b>x</b>"}"#).portal, None);
-        assert_eq!(ProbeFacts::decode(r#"{"time_origin":1,"found":true,"portal":"123456789012345678901"}"#).portal, None);
+        assert_eq!(
+            ProbeFacts::decode(r#"{"time_origin":1,"found":true,"portal":"123456789012345678901"}"#).portal,
+            None
+        );
         assert_eq!(ProbeFacts::decode(r#"{"time_origin":-4,"found":false}"#).time_origin, 0.0);
     }
 
