@@ -11,6 +11,10 @@
 //   one [data-rule="<id>"] element per finding, the status line [data-diagnosis]
 //   Widget view: the per-site opt-in input[type=checkbox][data-listen="widgetHidden"]; whether the
 //   chat renders: [data-render] true|false|unknown
+//   Toolbar popup (popup.html?tabId=N, tests/e2e/action.test.mjs): main[data-popup];
+//   [data-state] ready|not_loaded|problem|none; [data-field="label|detail|portal|api|widget|headline"];
+//   [data-found] (hidden when none); one li[data-rule="<id>"][data-severity] per problem in
+//   [data-problems]; [data-howto] with button[data-open-panel] (opens panel.html?tabId=N)
 
 /** JSON text without insignificant whitespace, so `"a": 1` (pretty) matches `"a":1`. */
 export function squash(text) {
