@@ -139,6 +139,26 @@ forEachBrowser((browser, s) => {
     const tab = await s.h.tabIdOf(page);
     const badge = await waitForBadge(tab, (b) => b.text === NOT_LOADED.text, 'the not-loaded badge');
     assert.deepEqual(badge.rgb, NOT_LOADED.rgb);
+    assert.match(badge.title, /^HubSpot chat: found, not loaded, portal 12345$/);
+    // No widget.load() within the rule's grace period (5 s): load-never-called, without any new
+    // page record (the background rechecks when the grace period ends).
+    const problem = await waitForBadge(tab, (b) => b.text === '1!', 'the problem badge after the grace period');
+    assert.deepEqual(problem.rgb, PROBLEM.rgb);
+    // The visitor asks for the chat: loaded, ready.
+    await page.evaluate(() => document.getElementById('load-chat').click());
+    await waitForBadge(tab, (b) => b.text === READY.text, 'the ready badge after widget.load()');
+    await page.close();
+  });
+
+  test(`${browser}: with a panel watching, the badge follows the page`, async () => {
+    const page = await s.h.newPage(s.url('index.html?action=watched'));
+    const tab = await s.h.tabIdOf(page);
+    const panel = await s.h.openPanelTab(page);
+    await waitForBadge(tab, (b) => b.text === READY.text, 'the ready badge');
+    await page.evaluate(() => window.HubSpotConversations.widget.remove());
+    const badge = await waitForBadge(tab, (b) => b.text !== READY.text, 'another badge after widget.remove()');
+    assert.equal(badge.text, NOT_LOADED.text, JSON.stringify(badge));
+    await panel.close();
     await page.close();
   });
 });
