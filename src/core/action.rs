@@ -180,8 +180,8 @@ pub struct ActionSummary {
     pub api: Option<ApiState>,
     pub widget_loaded: Option<bool>,
     pub loader_src: Option<String>,
-    /// The diagnostics' one line ("No problem found", "2 problems → Diagnostics", …); `None`
-    /// when the diagnostics did not run (nothing recorded of this page).
+    /// The diagnostics' verdict: "No problem found", "1 problem" or "N problems" (listed in
+    /// `problems`, so not repeated here); `None` when they did not run (nothing recorded yet).
     pub headline: Option<String>,
     pub problems: Vec<ProblemLine>,
     /// A panel watches the tab now (DevTools or a panel tab).
@@ -228,7 +228,11 @@ impl ActionSummary {
                 .map(|s| s.widget_loaded)
                 .or_else(|| detection.probe.filter(|p| p.found).map(|p| p.iframe)),
             loader_src: recorded.and_then(|s| s.loader_src.clone()),
-            headline: recorded.and(detection.diagnosis).map(headline),
+            headline: recorded.and(detection.diagnosis).map(|d| match d.findings.len() {
+                0 => "No problem found".to_string(),
+                1 => "1 problem".to_string(),
+                n => format!("{n} problems"),
+            }),
             problems,
             watched,
             panel_path: format!("panel.html?tabId={tab}"),
@@ -398,7 +402,8 @@ mod tests {
         assert_eq!(summary.portal.as_deref(), Some("12345"));
         assert_eq!(summary.api, Some(ApiState::Ready));
         assert_eq!(summary.widget_loaded, Some(true));
-        assert_eq!(summary.headline.as_deref(), Some("Chat will not show: widget-data answered 204"));
+        assert_eq!(summary.headline.as_deref(), Some("1 problem"), "the problem itself is listed, not repeated");
+        assert_eq!(summary.problems[0].title, "Chat will not show: widget-data answered 204");
         assert_eq!(summary.problems[0].rule, "no-chat-on-page");
         assert_eq!(summary.problems[0].severity, "error");
         assert_eq!(summary.panel_path, "panel.html?tabId=7");
