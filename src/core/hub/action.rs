@@ -86,16 +86,14 @@ impl Hub {
     }
 
     fn known(&self, tab: i64, now_wall: f64) -> Known {
-        let mut probe = self.action.get(&tab).and_then(|a| a.probe.clone());
+        let probe = self.action.get(&tab).and_then(|a| a.probe.clone());
         let mut doc = self.recorded_doc(tab);
         if let (Some(p), Some(d)) = (&probe, doc) {
             if !same_document(p.time_origin, d.time_origin) {
-                // Two documents: the later one describes the tab.
-                if p.time_origin > d.time_origin {
-                    doc = None;
-                } else {
-                    probe = None;
-                }
+                // The probe read the document the tab loaded last (a navigation since clears it); the
+                // recorded one is another (older, or left in the back/forward cache) until a batch of
+                // the probed document arrives.
+                doc = None;
             }
         }
         if doc.is_none() {
@@ -228,6 +226,23 @@ mod tests {
         hub.tab_navigating(TAB);
         hub.relay_message(TAB, URL, &batch(2, "d2", ORIGIN + 900.0, ""));
         assert_eq!(badge_of(&hub.badge(TAB, ORIGIN)).0, "", "the new document has no HubSpot");
+    }
+
+    #[test]
+    fn back_to_a_document_from_the_back_forward_cache() {
+        let mut hub = Hub::default();
+        let placeholder = r#"{"k":"api","seq":1,"t":1,"state":"placeholder","generation":1,"methods":[]}"#;
+        hub.relay_message(TAB, URL, &batch(1, "a", ORIGIN, placeholder));
+        hub.tab_navigating(TAB);
+        hub.probe_result(TAB, &probe(ORIGIN + 3000.0, true), ORIGIN);
+        hub.relay_message(TAB, URL, &batch(2, "b", ORIGIN + 3000.0, READY));
+        assert_eq!(badge_of(&hub.badge(TAB, ORIGIN)).1, COLOR_READY);
+        // Back to "a", restored: its probe, while the hub's latest batch is still "b"'s.
+        hub.tab_navigating(TAB);
+        hub.probe_result(TAB, &probe(ORIGIN, true), ORIGIN);
+        assert_eq!(badge_of(&hub.badge(TAB, ORIGIN)).1, COLOR_NOT_LOADED, "not b's badge");
+        hub.relay_message(TAB, URL, &batch(3, "a", ORIGIN, ""));
+        assert_eq!(badge_of(&hub.badge(TAB, ORIGIN)).1, COLOR_NOT_LOADED, "a's own status: a placeholder");
     }
 
     #[test]
