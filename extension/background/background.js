@@ -71,12 +71,15 @@ function badgeSoon(tab, delay = BADGE_DELAY) {
 }
 
 const rechecks = new Map(); // tab -> timeout of the latest recheck asked for
-async function setBadge({ tab, text, color, title, recheck_at }) {
-  clearTimeout(rechecks.get(tab));
-  rechecks.delete(tab);
-  if (recheck_at !== null) {
-    rechecks.set(tab, setTimeout(() => { rechecks.delete(tab); badgeSoon(tab, 0); }, Math.max(0, recheck_at - Date.now()) + 50));
-  }
+const drains = new Map(); // tab -> timeout of the next sample of a tab no panel watches
+function at(map, tab, when, then) {
+  clearTimeout(map.get(tab));
+  map.delete(tab);
+  if (when !== null) map.set(tab, setTimeout(() => { map.delete(tab); then(); }, Math.max(0, when - Date.now())));
+}
+async function setBadge({ tab, text, color, title, recheck_at, drain_at }) {
+  at(rechecks, tab, recheck_at === null ? null : recheck_at + 50, () => badgeSoon(tab, 0));
+  at(drains, tab, drain_at, () => run(tab, () => hub.drain(tab)));
   try {
     await Promise.all([
       chrome.action.setBadgeText({ tabId: tab, text }),
@@ -327,8 +330,8 @@ watchCookies((changes) => run(BACKGROUND, () => hub.cookie_changed(JSON.stringif
 chrome.tabs.onRemoved.addListener((tabId) => {
   clearTimeout(badgeTimers.get(tabId));
   badgeTimers.delete(tabId);
-  clearTimeout(rechecks.get(tabId));
-  rechecks.delete(tabId);
+  at(rechecks, tabId, null);
+  at(drains, tabId, null);
   run(tabId, () => hub.tab_removed(tabId));
 });
 // A new document in a tab a panel watches gets a relay (the hub decides; no page gets one otherwise).

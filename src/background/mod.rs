@@ -97,6 +97,11 @@ impl BackgroundHub {
         effects_json(self.hub.badge(tab.into(), now_wall))
     }
 
+    /// A sample of a tab no panel watches (a `badge` effect's `drain_at`): see `Hub::drain`.
+    pub fn drain(&self, tab: i32) -> String {
+        effects_json(self.hub.drain(tab.into()))
+    }
+
     /// A request of the popup (JSON text); returns the reply as JSON text.
     pub fn action_request(&self, text: &str, now_wall: f64) -> String {
         self.hub.action_request(text, now_wall)

@@ -15,7 +15,11 @@ use crate::core::action::{
 };
 use crate::core::cookies::PageOrigin;
 use crate::core::diagnostics::{diagnose, Context, Diagnosis};
-use crate::core::protocol::{Entry, PageStatus};
+use crate::core::protocol::{encode_hook_command, Entry, HookCommand, PageStatus};
+
+/// How often a tab no panel watches is sampled: half its document's age, within these bounds.
+const MIN_SAMPLE_MS: f64 = 1000.0;
+const MAX_SAMPLE_MS: f64 = 30000.0;
 
 #[derive(Debug, Clone, Default)]
 pub(super) struct ActionTab {
@@ -107,11 +111,39 @@ impl Hub {
 
     /// The badge `tab` shows now (an empty text: none), computed from its current document. The
     /// shim asks after the tab's relay messages (debounced), after a probe, and at `recheck_at`.
+    ///
+    /// A tab no panel watches whose relay sent something is told to be quiet (its hook buffers
+    /// instead of sending as it records: a page pays for the relay only at each sample) and is
+    /// sampled: `drain_at` is the next time its buffer is asked for, at half the document's age
+    /// (1 s to 30 s), so a page that just loaded is followed closely and an old one rarely.
     pub fn badge(&self, tab: i64, now_wall: f64) -> Vec<Effect> {
         let known = self.known(tab, now_wall);
         let badge = known.detection().badge();
         let recheck_at = known.diagnosis.as_ref().and_then(|d| d.recheck_at).filter(|_| !badge.text.is_empty());
-        vec![Effect::Badge { tab, text: badge.text, color: badge.color.into(), title: badge.title, recheck_at }]
+        let sampled = !self.is_watched(tab) && !badge.text.is_empty();
+        let doc = self.recorded_doc(tab).filter(|_| sampled && known.status.is_some());
+        let drain_at = doc.map(|d| now_wall + ((now_wall - d.time_origin) / 2.0).clamp(MIN_SAMPLE_MS, MAX_SAMPLE_MS));
+        let mut effects = vec![];
+        if doc.is_some() {
+            effects.push(Effect::ToRelay { tab, command: encode_hook_command(&HookCommand::Quiet), call: None });
+        }
+        effects.push(Effect::Badge {
+            tab,
+            text: badge.text,
+            color: badge.color.into(),
+            title: badge.title,
+            recheck_at,
+            drain_at,
+        });
+        effects
+    }
+
+    /// A sample of a tab no panel watches (its badge's `drain_at`): the hook sends what it buffered.
+    pub fn drain(&self, tab: i64) -> Vec<Effect> {
+        if self.is_watched(tab) || self.recorded_doc(tab).is_none() {
+            return vec![];
+        }
+        vec![Effect::ToRelay { tab, command: encode_hook_command(&HookCommand::Drain), call: None }]
     }
 
     /// A request of the popup (JSON text); the answer is an [`ActionReply`] as JSON text.
@@ -134,6 +166,7 @@ mod tests {
     use serde_json::json;
 
     const TAB: i64 = 4;
+    const PANEL: u32 = 9;
     const URL: &str = "http://shop.test/";
     const ORIGIN: f64 = 1_700_000_000_000.5;
 
@@ -254,7 +287,8 @@ mod tests {
         hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, placeholder));
         let early = hub.badge(TAB, ORIGIN + 100.0);
         assert_eq!(badge_of(&early), ("\u{2026}".into(), COLOR_NOT_LOADED.into()));
-        let Effect::Badge { recheck_at: Some(at), .. } = early[0] else { panic!("a recheck: {early:?}") };
+        let Some(Effect::Badge { recheck_at: Some(at), .. }) = early.last() else { panic!("a recheck: {early:?}") };
+        let at = *at;
         assert_eq!(badge_of(&hub.badge(TAB, at + 1.0)), ("1!".into(), COLOR_PROBLEM.into()));
         let s = summary(&hub, TAB);
         assert_eq!(s.state, Some(BadgeState::NotLoaded), "the summary at ORIGIN: still in the grace period");
@@ -263,6 +297,47 @@ mod tests {
             Ok(ActionReply::Summary(s)) => assert_eq!(s.problems[0].rule, "load-never-called"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_tab_no_panel_watches_is_quieted_and_sampled() {
+        let quiet = Effect::ToRelay { tab: TAB, command: r#"{"type":"quiet","v":1}"#.into(), call: None };
+        let drain = Effect::ToRelay { tab: TAB, command: r#"{"type":"drain","v":1}"#.into(), call: None };
+        let mut hub = Hub::default();
+        hub.probe_result(TAB, &probe(ORIGIN, true), ORIGIN);
+        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, READY));
+        let drain_at = |effects: &[Effect]| {
+            effects.iter().find_map(|e| match e {
+                Effect::Badge { drain_at, .. } => Some(*drain_at),
+                _ => None,
+            })
+        };
+        // 0.5 s after the page started: quiet, next sample in 1 s; 40 s after: in 20 s; 10 min: 30 s.
+        let effects = hub.badge(TAB, ORIGIN + 500.0);
+        assert_eq!(effects[0], quiet);
+        assert_eq!(drain_at(&effects), Some(Some(ORIGIN + 1500.0)));
+        assert_eq!(drain_at(&hub.badge(TAB, ORIGIN + 40_000.0)), Some(Some(ORIGIN + 60_000.0)));
+        assert_eq!(drain_at(&hub.badge(TAB, ORIGIN + 600_000.0)), Some(Some(ORIGIN + 630_000.0)));
+        assert_eq!(hub.drain(TAB), [drain]);
+
+        // A panel watches: it streams again (hello), no quiet, no sampling.
+        hub.panel_connected(PANEL);
+        let effects = hub.panel_message(PANEL, &format!(r#"{{"v":1,"type":"subscribe","tab":{TAB}}}"#));
+        assert!(matches!(&effects[2], Effect::ToRelay { command, .. } if command == r#"{"type":"hello","v":1}"#));
+        let effects = hub.badge(TAB, ORIGIN + 500.0);
+        assert!(!effects.contains(&quiet));
+        assert_eq!(drain_at(&effects), Some(None));
+        assert!(hub.drain(TAB).is_empty());
+        // The panel closes: quiet again at the next badge.
+        hub.panel_disconnected(PANEL);
+        assert_eq!(hub.badge(TAB, ORIGIN + 500.0)[0], quiet);
+
+        // A page without HubSpot (a panel watched it, then closed): no badge, never sampled.
+        let mut hub = Hub::default();
+        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, ""));
+        let effects = hub.badge(TAB, ORIGIN);
+        assert_eq!(effects.len(), 1);
+        assert_eq!(drain_at(&effects), Some(None));
     }
 
     #[test]

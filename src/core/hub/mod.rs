@@ -100,13 +100,15 @@ pub enum Effect {
         tab: i64,
     },
     /// Show this badge on `tab`'s toolbar action (empty `text`: none). When `recheck_at` is set
-    /// (wall clock, ms), ask [`Hub::badge`] again then: a diagnostics grace period ends.
+    /// (wall clock, ms), ask [`Hub::badge`] again then: a diagnostics grace period ends. When
+    /// `drain_at` is set, call [`Hub::drain`] then (a tab no panel watches is sampled).
     Badge {
         tab: i64,
         text: String,
         color: String,
         title: String,
         recheck_at: Option<f64>,
+        drain_at: Option<f64>,
     },
 }
 
@@ -315,7 +317,14 @@ impl Hub {
         };
         if let PanelRequest::Subscribe { tab } = request {
             self.panels.insert(port, Some(tab));
-            return vec![Effect::Reply { message: self.snapshot(tab) }, Effect::InjectRelay { tab }];
+            // A relay already there (the toolbar badge's) may have quieted its hook: a hello
+            // without a relay id makes it send as it records again.
+            let hello = encode_hook_command(&HookCommand::Hello { relay: None });
+            return vec![
+                Effect::Reply { message: self.snapshot(tab) },
+                Effect::InjectRelay { tab },
+                Effect::ToRelay { tab, command: hello, call: None },
+            ];
         }
         let Some(tab) = self.panels.get(&port).copied().flatten() else {
             return vec![Effect::Warn { message: "a panel request before subscribe was ignored".into() }];
@@ -757,7 +766,8 @@ mod tests {
         let effects = hub.panel_message(7, &subscribe(5));
         let Effect::Reply { message } = &effects[0] else { panic!() };
         assert!(message.contains("widgetLoaded"));
-        assert_eq!(effects[1..], [Effect::InjectRelay { tab: 5 }], "the worker may have restarted since");
+        assert_eq!(effects[1], Effect::InjectRelay { tab: 5 }, "the worker may have restarted since");
+        assert_eq!(effects[2], Effect::ToRelay { tab: 5, command: r#"{"type":"hello","v":1}"#.into(), call: None });
     }
 
     #[test]
