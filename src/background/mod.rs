@@ -93,7 +93,7 @@ impl BackgroundHub {
     }
 
     /// The badge `tab` shows now (a `badge` effect); `now_wall` is `Date.now()`.
-    pub fn badge(&self, tab: i32, now_wall: f64) -> String {
+    pub fn badge(&mut self, tab: i32, now_wall: f64) -> String {
         effects_json(self.hub.badge(tab.into(), now_wall))
     }
 

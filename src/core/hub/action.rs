@@ -27,6 +27,8 @@ pub(super) struct ActionTab {
     stale: Option<f64>,
     /// The probe's facts of the document that finished loading last (none while loading).
     probe: Option<ProbeFacts>,
+    /// The tab's hook was told to be quiet (no panel watched it): a subscribing panel says hello.
+    pub(super) quieted: bool,
 }
 
 fn same_document(a: f64, b: f64) -> bool {
@@ -51,7 +53,7 @@ impl Hub {
     /// badge, and what was recorded of the previous document no longer describes the tab.
     pub fn tab_navigating(&mut self, tab: i64) -> Vec<Effect> {
         let stale = self.tabs.get(&tab).and_then(|s| s.current()).map(|d| d.time_origin);
-        self.action.insert(tab, ActionTab { stale, probe: None });
+        self.action.insert(tab, ActionTab { stale, probe: None, quieted: false });
         vec![]
     }
 
@@ -116,16 +118,18 @@ impl Hub {
     /// instead of sending as it records: a page pays for the relay only at each sample) and is
     /// sampled: `drain_at` is the next time its buffer is asked for, at half the document's age
     /// (1 s to 30 s), so a page that just loaded is followed closely and an old one rarely.
-    pub fn badge(&self, tab: i64, now_wall: f64) -> Vec<Effect> {
+    pub fn badge(&mut self, tab: i64, now_wall: f64) -> Vec<Effect> {
         let known = self.known(tab, now_wall);
         let badge = known.detection().badge();
         let recheck_at = known.diagnosis.as_ref().and_then(|d| d.recheck_at).filter(|_| !badge.text.is_empty());
         let sampled = !self.is_watched(tab) && !badge.text.is_empty();
         let doc = self.recorded_doc(tab).filter(|_| sampled && known.status.is_some());
         let drain_at = doc.map(|d| now_wall + ((now_wall - d.time_origin) / 2.0).clamp(MIN_SAMPLE_MS, MAX_SAMPLE_MS));
+        let quiet = doc.is_some();
         let mut effects = vec![];
-        if doc.is_some() {
+        if quiet {
             effects.push(Effect::ToRelay { tab, command: encode_hook_command(&HookCommand::Quiet), call: None });
+            self.action.entry(tab).or_default().quieted = true;
         }
         effects.push(Effect::Badge {
             tab,
