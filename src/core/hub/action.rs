@@ -29,6 +29,9 @@ pub(super) struct ActionTab {
     probe: Option<ProbeFacts>,
     /// The tab's hook was told to be quiet (no panel watched it): a subscribing panel says hello.
     pub(super) quieted: bool,
+    /// A panel has watched this tab: its hook is never quieted again (as before the toolbar
+    /// button, a relay a panel asked for streams until its document ends).
+    pub(super) panel_seen: bool,
 }
 
 fn same_document(a: f64, b: f64) -> bool {
@@ -53,7 +56,8 @@ impl Hub {
     /// badge, and what was recorded of the previous document no longer describes the tab.
     pub fn tab_navigating(&mut self, tab: i64) -> Vec<Effect> {
         let stale = self.tabs.get(&tab).and_then(|s| s.current()).map(|d| d.time_origin);
-        self.action.insert(tab, ActionTab { stale, probe: None, quieted: false });
+        let panel_seen = self.action.get(&tab).is_some_and(|a| a.panel_seen);
+        self.action.insert(tab, ActionTab { stale, probe: None, quieted: false, panel_seen });
         vec![]
     }
 
@@ -122,7 +126,8 @@ impl Hub {
         let known = self.known(tab, now_wall);
         let badge = known.detection().badge();
         let recheck_at = known.diagnosis.as_ref().and_then(|d| d.recheck_at).filter(|_| !badge.text.is_empty());
-        let sampled = !self.is_watched(tab) && !badge.text.is_empty();
+        let panel_seen = self.action.get(&tab).is_some_and(|a| a.panel_seen);
+        let sampled = !self.is_watched(tab) && !panel_seen && !badge.text.is_empty();
         let doc = self.recorded_doc(tab).filter(|_| sampled && known.status.is_some());
         let drain_at = doc.map(|d| now_wall + ((now_wall - d.time_origin) / 2.0).clamp(MIN_SAMPLE_MS, MAX_SAMPLE_MS));
         let quiet = doc.is_some();
@@ -144,7 +149,8 @@ impl Hub {
 
     /// A sample of a tab no panel watches (its badge's `drain_at`): the hook sends what it buffered.
     pub fn drain(&self, tab: i64) -> Vec<Effect> {
-        if self.is_watched(tab) || self.recorded_doc(tab).is_none() {
+        let panel_seen = self.action.get(&tab).is_some_and(|a| a.panel_seen);
+        if self.is_watched(tab) || panel_seen || self.recorded_doc(tab).is_none() {
             return vec![];
         }
         vec![Effect::ToRelay { tab, command: encode_hook_command(&HookCommand::Drain), call: None }]
@@ -332,9 +338,14 @@ mod tests {
         assert!(!effects.contains(&quiet));
         assert_eq!(drain_at(&effects), Some(None));
         assert!(hub.drain(TAB).is_empty());
-        // The panel closes: quiet again at the next badge.
+        // The panel closes (or only reconnects): the hook streams on, as a panel's relay always did.
         hub.panel_disconnected(PANEL);
-        assert_eq!(hub.badge(TAB, ORIGIN + 500.0)[0], quiet);
+        let effects = hub.badge(TAB, ORIGIN + 500.0);
+        assert!(!effects.contains(&quiet));
+        assert_eq!(drain_at(&effects), Some(None));
+        hub.panel_connected(PANEL);
+        let effects = hub.panel_message(PANEL, &format!(r#"{{"v":1,"type":"subscribe","tab":{TAB}}}"#));
+        assert_eq!(effects.len(), 2, "no hello to a hook that was not quieted: {effects:?}");
 
         // A page without HubSpot (a panel watched it, then closed): no badge, never sampled.
         let mut hub = Hub::default();

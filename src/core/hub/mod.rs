@@ -320,7 +320,9 @@ impl Hub {
             let mut effects = vec![Effect::Reply { message: self.snapshot(tab) }, Effect::InjectRelay { tab }];
             // The toolbar badge quieted the tab's hook: a hello without a relay id makes it send as
             // it records again (only then: a hello is answered with a batch of the hook's document).
-            if self.action.get_mut(&tab).is_some_and(|a| std::mem::take(&mut a.quieted)) {
+            let action = self.action.entry(tab).or_default();
+            action.panel_seen = true;
+            if std::mem::take(&mut action.quieted) {
                 let hello = encode_hook_command(&HookCommand::Hello { relay: None });
                 effects.push(Effect::ToRelay { tab, command: hello, call: None });
             }
