@@ -53,6 +53,74 @@ function fromRelay(tab, url, text, port) {
   const dropped = inputs.push(tab, item, { size: text.length, maxSize: RELAY_QUEUE_CHARS });
   schedule();
   for (let n = 0; n < dropped; n++) run(BACKGROUND, () => hub.relay_overflow(tab));
+  badgeSoon(tab);
+}
+
+// ---- The toolbar action (README "Toolbar button"): the hub says which badge a tab shows; asked
+// BADGE_DELAY after a tab's relay messages (at most one diagnosis per tab per delay, even in a
+// flood), after the probe of a loaded page, and when a diagnostics grace period ends.
+const BADGE_DELAY = 250;
+const badgeTimers = new Map(); // tab -> timeout
+
+function badgeSoon(tab, delay = BADGE_DELAY) {
+  if (badgeTimers.has(tab)) return;
+  badgeTimers.set(tab, setTimeout(() => {
+    badgeTimers.delete(tab);
+    run(tab, () => hub.badge(tab, Date.now()));
+  }, delay));
+}
+
+const rechecks = new Map(); // tab -> timeout of the latest recheck asked for
+const drains = new Map(); // tab -> timeout of the next sample of a tab no panel watches
+function at(map, tab, when, then) {
+  clearTimeout(map.get(tab));
+  map.delete(tab);
+  if (when !== null) map.set(tab, setTimeout(() => { map.delete(tab); then(); }, Math.max(0, when - Date.now())));
+}
+async function setBadge({ tab, text, color, title, recheck_at, drain_at }) {
+  at(rechecks, tab, recheck_at === null ? null : recheck_at + 50, () => badgeSoon(tab, 0));
+  at(drains, tab, drain_at, () => run(tab, () => hub.drain(tab)));
+  try {
+    await Promise.all([
+      chrome.action.setBadgeText({ tabId: tab, text }),
+      chrome.action.setBadgeBackgroundColor({ tabId: tab, color }),
+      chrome.action.setBadgeTextColor?.({ tabId: tab, color: '#ffffff' }),
+      chrome.action.setTitle({ tabId: tab, title }),
+    ]);
+  } catch {
+    // the tab closed meanwhile
+  }
+}
+
+// The probe: DOM facts of a loaded page's top document, read in the extension's ISOLATED world
+// (the page sees nothing: no call of a page function, no event, no global). Self-contained: the
+// browser sends its source. docs/protocol.md §7.
+function probePage() {
+  const chat = '#hubspot-conversations-iframe, #hubspot-conversations-inline-iframe, #hubspot-messages-iframe-container';
+  const scripts = '#hubspot-messages-loader, #hs-script-loader, script[src*="hs-scripts.com/"], ' +
+    'script[src*="usemessages.com/"], script[src*="/conversations-embed.js"]';
+  const loader = document.getElementById('hubspot-messages-loader');
+  const embed = document.querySelector(scripts);
+  const iframe = document.querySelector(chat);
+  const portalOf = (script) =>
+    script?.getAttribute('data-hsjs-portal') || /\/(\d+)\.js(?:[?#]|$)/.exec(script?.getAttribute('src') ?? '')?.[1] || null;
+  return {
+    time_origin: performance.timeOrigin,
+    found: !!(embed || iframe),
+    portal: portalOf(loader) ?? portalOf(embed),
+    iframe: !!iframe,
+  };
+}
+
+async function probe(tab) {
+  let facts = null;
+  try {
+    const [result] = await chrome.scripting.executeScript({ target: { tabId: tab, frameIds: [0] }, func: probePage, world: 'ISOLATED' });
+    facts = result?.result ?? null;
+  } catch {
+    // a page we may not script, or a closed tab
+  }
+  run(tab, () => hub.probe_result(tab, JSON.stringify(facts), Date.now()));
 }
 
 function toPanel(id, message) {
@@ -217,6 +285,12 @@ async function apply(effectsJson, port) {
       case 'warn':
         console.warn('[Chat Widget Inspector]', effect.message);
         break;
+      case 'probe':
+        probe(effect.tab); // not awaited: its answer comes back through the tab's lane
+        break;
+      case 'badge':
+        setBadge(effect);
+        break;
     }
   }
   for (const op of written) startWrite(op.tab);
@@ -253,8 +327,25 @@ chrome.runtime.onConnect.addListener((port) => {
 watchCookies((changes) => run(BACKGROUND, () => hub.cookie_changed(JSON.stringify(changes))));
 
 // In the tab's own lane: after its relay messages still waiting.
-chrome.tabs.onRemoved.addListener((tabId) => run(tabId, () => hub.tab_removed(tabId)));
+chrome.tabs.onRemoved.addListener((tabId) => {
+  clearTimeout(badgeTimers.get(tabId));
+  badgeTimers.delete(tabId);
+  at(rechecks, tabId, null);
+  at(drains, tabId, null);
+  run(tabId, () => hub.tab_removed(tabId));
+});
 // A new document in a tab a panel watches gets a relay (the hub decides; no page gets one otherwise).
+// A loaded web page is probed for HubSpot once (the toolbar action's badge).
 chrome.tabs.onUpdated.addListener((tabId, change, tab) => {
   if (change.status) run(tabId, () => hub.tab_loading(tabId, tab?.url ?? ''));
+  if (change.status === 'loading') run(tabId, () => hub.tab_navigating(tabId));
+  if (change.status === 'complete') run(tabId, () => hub.tab_complete(tabId, tab?.url ?? ''));
+});
+
+// The popup (popup.html, an extension page) asks what is known of its tab: text in, text out.
+chrome.runtime.onMessage.addListener((text, sender, reply) => {
+  if (sender.id !== chrome.runtime.id || !(sender.url ?? '').startsWith(EXTENSION_ORIGIN)) return false;
+  if (typeof text !== 'string') return false;
+  ready.then(() => reply(hub.action_request(text, Date.now())), () => reply(null));
+  return true;
 });

@@ -1018,6 +1018,8 @@
         else if (type === 'call') { if (!runCall(command)) return; }
         else if (type === 'read_page') readPage();
         else if (type === 'listen') { if (!listenTo(command)) return; }
+        else if (type === 'quiet') { relayListens = false; return; }   // no panel: buffer, send only on `drain`
+        else if (type === 'drain') { flush(true); return; }
         else return;
         relayListens = true;
         flush(true);                                   // synchronously, even when empty (§2)

@@ -77,6 +77,36 @@ impl BackgroundHub {
         effects_json(self.hub.tab_loading(tab.into(), url))
     }
 
+    /// `tabs.onUpdated` with status `loading`: see `Hub::tab_navigating`.
+    pub fn tab_navigating(&mut self, tab: i32) -> String {
+        effects_json(self.hub.tab_navigating(tab.into()))
+    }
+
+    /// `tabs.onUpdated` with status `complete`, `url` the tab's: see `Hub::tab_complete`.
+    pub fn tab_complete(&mut self, tab: i32, url: &str) -> String {
+        effects_json(self.hub.tab_complete(tab.into(), url))
+    }
+
+    /// The toolbar action's probe answered for `tab` (JSON, `null` if it could not run).
+    pub fn probe_result(&mut self, tab: i32, facts: &str, now_wall: f64) -> String {
+        effects_json(self.hub.probe_result(tab.into(), facts, now_wall))
+    }
+
+    /// The badge `tab` shows now (a `badge` effect); `now_wall` is `Date.now()`.
+    pub fn badge(&mut self, tab: i32, now_wall: f64) -> String {
+        effects_json(self.hub.badge(tab.into(), now_wall))
+    }
+
+    /// A sample of a tab no panel watches (a `badge` effect's `drain_at`): see `Hub::drain`.
+    pub fn drain(&self, tab: i32) -> String {
+        effects_json(self.hub.drain(tab.into()))
+    }
+
+    /// A request of the popup (JSON text); returns the reply as JSON text.
+    pub fn action_request(&self, text: &str, now_wall: f64) -> String {
+        self.hub.action_request(text, now_wall)
+    }
+
     pub fn tab_removed(&mut self, tab: i32) -> String {
         effects_json(self.hub.tab_removed(tab.into()))
     }

@@ -47,8 +47,8 @@ use super::summary::{
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::rc::Rc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -246,8 +246,9 @@ pub const COOKIE_GRACE_MS: f64 = 2000.0;
 const LOST_BEFORE_LOAD: [&str; 4] = ["widget.open", "widget.close", "clear", "debug"];
 
 /// Runs every rule over the entries of the current document (those after the last navigation row).
-pub fn diagnose(entries: &[Rc<Entry>], context: &Context) -> Diagnosis {
-    let doc = Doc::read(entries);
+pub fn diagnose<E: Borrow<Entry>>(entries: &[E], context: &Context) -> Diagnosis {
+    let entries: Vec<&Entry> = entries.iter().map(Borrow::borrow).collect();
+    let doc = Doc::read(&entries);
     let mut findings = vec![];
     for rule in RULE_FUNCTIONS {
         findings.extend(rule(&doc, context));
@@ -501,10 +502,10 @@ fn parse<T: DeserializeOwned>(entry: &Entry) -> Option<T> {
 }
 
 impl Doc {
-    fn read(entries: &[Rc<Entry>]) -> Doc {
+    fn read(entries: &[&Entry]) -> Doc {
         let start = entries.iter().rposition(|e| e.kind == EntryKind::Navigation);
         let mut doc = Doc {
-            url: start.and_then(|i| parse::<Value>(&entries[i])?.get("url")?.as_str().map(str::to_string)),
+            url: start.and_then(|i| parse::<Value>(entries[i])?.get("url")?.as_str().map(str::to_string)),
             ..Doc::default()
         };
         let current = &entries[start.map_or(0, |i| i + 1)..];
@@ -514,11 +515,11 @@ impl Doc {
         // showed (an iframe inserted, an event), then the call, then what a call makes happen at once (the
         // object it built, its onReady read, the settings and page facts read with it), then the calls
         // the loader made page code make from there (onReady callbacks, handlers).
-        let mut order: Vec<(&Rc<Entry>, Option<PageCallRow>)> = current
+        let mut order: Vec<(&Entry, Option<PageCallRow>)> = current
             .iter()
-            .map(|entry| (entry, (entry.kind == EntryKind::PageCall).then(|| parse::<PageCallRow>(entry)).flatten()))
+            .map(|&entry| (entry, (entry.kind == EntryKind::PageCall).then(|| parse::<PageCallRow>(entry)).flatten()))
             .collect();
-        let rank = |(entry, row): &(&Rc<Entry>, Option<PageCallRow>)| match (entry.kind, row) {
+        let rank = |(entry, row): &(&Entry, Option<PageCallRow>)| match (entry.kind, row) {
             (EntryKind::Call, _) | (EntryKind::PageCall, Some(PageCallRow { from_loader: false, .. })) => 1,
             (EntryKind::Api | EntryKind::OnReady | EntryKind::Settings | EntryKind::Env, _) => 2,
             (EntryKind::PageCall, _) => 3,
@@ -1599,7 +1600,7 @@ mod tests {
 
     /// A log built the way the hub builds it: records through `record_row`.
     struct Log {
-        entries: Vec<Rc<Entry>>,
+        entries: Vec<std::rc::Rc<Entry>>,
         throttles: BTreeMap<String, Throttle>,
         seq: u64,
     }
@@ -1613,7 +1614,7 @@ mod tests {
 
         fn push_row(&mut self, row: crate::core::summary::Row) -> u64 {
             let id = self.entries.len() as u64 + 1;
-            self.entries.push(Rc::new(row.into_entry(id, "d".into(), ORIGIN)));
+            self.entries.push(std::rc::Rc::new(row.into_entry(id, "d".into(), ORIGIN)));
             id
         }
 

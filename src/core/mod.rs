@@ -1,5 +1,6 @@
 //! Plain-Rust core: no browser types, so `cargo test` covers it natively.
 
+pub mod action;
 pub mod cookies;
 pub mod diagnostics;
 pub mod empty_state;

@@ -726,6 +726,12 @@ pub enum HookCommand {
     /// ever sent because the user opted in (HubSpot's usage report records each listener). The
     /// hook records each `on()` it makes as a `call` record with this `id` and method `on`.
     Listen { id: u64, event: ListenEvent },
+    /// No panel watches the tab (the toolbar badge's relay, or a panel closed): send no more batches
+    /// on your own; keep buffering (bounded) until the next command. Any other command but `drain`
+    /// (a panel's `hello` without `relay`) makes the hook send again as it records.
+    Quiet,
+    /// Send what is buffered now, once (an empty batch if nothing), and stay quiet.
+    Drain,
 }
 
 /// The SDK events the panel may ask the hook to listen to with `on()` (an opt-in: the page cannot

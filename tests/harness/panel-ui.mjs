@@ -45,6 +45,10 @@
 //   [role="menu"][aria-label="Export format"] (items "JSON (.json)", "NDJSON (…)"); button
 //   "Import…" and its .log-file input[type=file]; an import shown: [data-import-file=<name>] with
 //   button "Back to live log"; a refused file: [data-import-error] (role="alert").
+//   Toolbar popup (popup.html?tabId=N, tests/e2e/action.test.mjs): main[data-popup];
+//   [data-state] ready|not_loaded|problem|none; [data-field="label|detail|portal|api|widget|headline"];
+//   [data-found] (hidden when none); one li[data-rule="<id>"][data-severity] per problem in
+//   [data-problems]; [data-howto] with button[data-open-panel] (opens panel.html?tabId=N)
 
 /** JSON text without insignificant whitespace, so `"a": 1` (pretty) matches `"a":1`. */
 export function squash(text) {

@@ -523,3 +523,27 @@ test('commands, settings and inline use none of the builtins the page replaced',
     assert.deepEqual(errors, []);
   });
 });
+
+test('quiet and drain (the toolbar badge samples a tab no panel watches): nothing sent until drained', async () => {
+  await L.using(env.open('page.html?lazy&ids'), async ({ page }) => {
+    await L.waitForFake(page);
+    const st = (await L.collect(page)).state; // hello: the hook streams
+    assert.equal(await page.evaluate(() => window.__relay.send('{"v":1,"type":"quiet"}')), 0, 'quiet is not answered');
+    await page.evaluate(() => window.fakeHS.boot()); // records: api, settings, …
+    await L.sleep(150);
+    assert.deepEqual(await page.evaluate(() => window.__relay.take()), [], 'quiet: nothing sent as it records');
+    // drain: what was buffered, in one synchronous answer, and still quiet afterwards.
+    assert.equal(await page.evaluate(() => window.__relay.send('{"v":1,"type":"drain"}')), 1);
+    const drained = (await L.collect(page, st, { flush: false })).records;
+    assert.ok(drained.some((r) => r.k === 'api'), JSON.stringify(drained.map((r) => r.k)));
+    await page.evaluate(() => window.HubSpotConversations.widget.load());
+    await L.sleep(150);
+    assert.deepEqual(await page.evaluate(() => window.__relay.take()), [], 'still quiet after a drain');
+    // A hello (a panel subscribed) makes it stream again, starting with what it kept.
+    const resumed = (await L.collect(page, st)).records;
+    assert.ok(resumed.length > 0, 'the records made while quiet are sent');
+    await page.evaluate(() => window.HubSpotConversations.widget.load());
+    await L.sleep(150);
+    assert.ok((await page.evaluate(() => window.__relay.take())).length > 0, 'streams again');
+  });
+});

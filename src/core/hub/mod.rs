@@ -8,8 +8,10 @@
 //!
 //! - `document.rs`: per-document state, de-duplication of resent batches, the page status;
 //! - `storage.rs`: the `storage.session` format, persisting and restoring;
-//! - `cookies.rs`: the Cookies view's listing and deletions.
+//! - `cookies.rs`: the Cookies view's listing and deletions;
+//! - `action.rs`: the toolbar action's badge and popup summary per tab.
 
+mod action;
 mod cookies;
 mod document;
 mod storage;
@@ -92,6 +94,22 @@ pub enum Effect {
     Warn {
         message: String,
     },
+    /// Read the DOM facts of `tab`'s top document (the toolbar action's probe, in the extension's
+    /// isolated world) and answer with [`Hub::probe_result`].
+    Probe {
+        tab: i64,
+    },
+    /// Show this badge on `tab`'s toolbar action (empty `text`: none). When `recheck_at` is set
+    /// (wall clock, ms), ask [`Hub::badge`] again then: a diagnostics grace period ends. When
+    /// `drain_at` is set, call [`Hub::drain`] then (a tab no panel watches is sampled).
+    Badge {
+        tab: i64,
+        text: String,
+        color: String,
+        title: String,
+        recheck_at: Option<f64>,
+        drain_at: Option<f64>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -154,6 +172,8 @@ pub struct Hub {
     tabs: BTreeMap<i64, TabState>,
     /// Connected panel ports and the tab each watches (memory only: ports die with the worker).
     panels: BTreeMap<PortId, Option<i64>>,
+    /// The toolbar action's per-tab knowledge (memory only: the browser keeps the badges).
+    action: BTreeMap<i64, action::ActionTab>,
 }
 
 impl Default for Hub {
@@ -168,7 +188,7 @@ impl Hub {
     }
 
     pub fn with_storage_budget(limits: Limits, storage_budget: usize) -> Self {
-        Hub { limits, storage_budget, tabs: BTreeMap::new(), panels: BTreeMap::new() }
+        Hub { limits, storage_budget, tabs: BTreeMap::new(), panels: BTreeMap::new(), action: BTreeMap::new() }
     }
 
     pub fn tab_count(&self) -> usize {
@@ -297,7 +317,16 @@ impl Hub {
         };
         if let PanelRequest::Subscribe { tab } = request {
             self.panels.insert(port, Some(tab));
-            return vec![Effect::Reply { message: self.snapshot(tab) }, Effect::InjectRelay { tab }];
+            let mut effects = vec![Effect::Reply { message: self.snapshot(tab) }, Effect::InjectRelay { tab }];
+            // The toolbar badge quieted the tab's hook: a hello without a relay id makes it send as
+            // it records again (only then: a hello is answered with a batch of the hook's document).
+            let action = self.action.entry(tab).or_default();
+            action.panel_seen = true;
+            if std::mem::take(&mut action.quieted) {
+                let hello = encode_hook_command(&HookCommand::Hello { relay: None });
+                effects.push(Effect::ToRelay { tab, command: hello, call: None });
+            }
+            return effects;
         }
         let Some(tab) = self.panels.get(&port).copied().flatten() else {
             return vec![Effect::Warn { message: "a panel request before subscribe was ignored".into() }];

@@ -169,6 +169,7 @@ impl Hub {
 
     /// The tab closed: forget it and everything it stored.
     pub fn tab_removed(&mut self, tab: i64) -> Vec<Effect> {
+        self.action.remove(&tab);
         let Some(mut state) = self.tabs.remove(&tab) else {
             return vec![];
         };

@@ -1,0 +1,70 @@
+// The toolbar action's popup: asks the background what is known of its tab (docs/protocol.md §7:
+// an ActionRequest as JSON text, an ActionReply back) and shows it. Text only (textContent); every
+// sentence comes from the Rust core (src/core/action.rs). The tab is `?tabId=N` when given, else
+// the active tab of the popup's window (its id needs no permission).
+const VERSION = 1;
+const $ = (selector) => document.querySelector(selector);
+
+async function tabOfPopup() {
+  const given = Number(new URLSearchParams(location.search).get('tabId'));
+  if (Number.isInteger(given) && given >= 0) return given;
+  const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
+  return tab?.id ?? null;
+}
+
+async function ask(tab) {
+  const text = await chrome.runtime.sendMessage(JSON.stringify({ v: VERSION, type: 'summary', tab }));
+  const reply = typeof text === 'string' ? JSON.parse(text) : null;
+  return reply?.type === 'summary' && reply.v === VERSION ? reply : null;
+}
+
+function set(field, text) {
+  $(`[data-field="${field}"]`).textContent = text;
+}
+
+function render(summary) {
+  $('[data-state]').dataset.state = summary.state ?? 'none';
+  set('label', summary.label);
+  set('detail', summary.detail);
+  $('[data-found]').hidden = summary.state === null;
+  set('portal', summary.portal ?? 'not found');
+  set('api', summary.api ?? 'not recorded yet');
+  set('widget', summary.widget_loaded === null ? 'unknown' : summary.widget_loaded ? 'loaded' : 'not loaded');
+  set('headline', summary.headline ?? 'not run yet');
+  const list = $('[data-problems]');
+  list.replaceChildren(...summary.problems.map((problem) => {
+    const item = document.createElement('li');
+    item.dataset.rule = problem.rule;
+    item.dataset.severity = problem.severity;
+    const code = document.createElement('code');
+    code.textContent = ` (${problem.rule})`;
+    item.append(document.createTextNode(problem.title), code);
+    return item;
+  }));
+  list.hidden = summary.problems.length === 0;
+}
+
+const tab = await tabOfPopup();
+let panelPath = tab === null ? null : `panel.html?tabId=${tab}`;
+$('[data-open-panel]').addEventListener('click', async () => {
+  if (panelPath === null) return;
+  await chrome.windows.create({ url: chrome.runtime.getURL(panelPath), type: 'popup', width: 1000, height: 680 });
+  if (!new URLSearchParams(location.search).has('tabId')) window.close();
+});
+
+async function refresh() {
+  let summary = null;
+  try {
+    summary = tab === null ? null : await ask(tab);
+  } catch {
+    // the background is starting: the next refresh asks again
+  }
+  if (summary) {
+    panelPath = summary.panel_path;
+    render(summary);
+  } else if (tab === null) {
+    set('label', 'No tab to inspect');
+  }
+}
+await refresh();
+setInterval(refresh, 1000); // while the popup is open: "not loaded" becomes "ready" when it does

@@ -1,0 +1,367 @@
+//! The toolbar action per tab: which document of the tab the badge describes, the probe that
+//! finds HubSpot in tabs no panel watches, and the popup's summary.
+//!
+//! A tab's badge describes its CURRENT document. What the hub recorded (page status, log) is used
+//! while it is that document's; after the tab starts loading another document it is stale until a
+//! batch of a newer document arrives or the probe of the loaded document says it is the same one
+//! (a same-document navigation). Documents are told apart by their time origin (the hook's
+//! `time_origin`, the probe's `performance.timeOrigin`).
+
+use super::document::DocState;
+use super::{Effect, Hub};
+use crate::core::action::{
+    decode_action_request, ActionReply, ActionRequest, ActionSummary, Detection, ProbeFacts, ACTION_VERSION,
+    SAME_DOCUMENT_MS,
+};
+use crate::core::cookies::PageOrigin;
+use crate::core::diagnostics::{diagnose, Context, Diagnosis};
+use crate::core::protocol::{encode_hook_command, Entry, HookCommand, PageStatus};
+
+/// How often a tab no panel watches is sampled: half its document's age, within these bounds.
+const MIN_SAMPLE_MS: f64 = 1000.0;
+const MAX_SAMPLE_MS: f64 = 30000.0;
+
+#[derive(Debug, Clone, Default)]
+pub(super) struct ActionTab {
+    /// The time origin of the document the hub held when the tab started loading another one.
+    stale: Option<f64>,
+    /// The probe's facts of the document that finished loading last (none while loading).
+    probe: Option<ProbeFacts>,
+    /// The tab's hook was told to be quiet (no panel watched it): a subscribing panel says hello.
+    pub(super) quieted: bool,
+    /// A panel has watched this tab: its hook is never quieted again (as before the toolbar
+    /// button, a relay a panel asked for streams until its document ends).
+    pub(super) panel_seen: bool,
+}
+
+fn same_document(a: f64, b: f64) -> bool {
+    (a - b).abs() < SAME_DOCUMENT_MS
+}
+
+/// What the hub knows of a tab's current document, owned.
+struct Known {
+    status: Option<PageStatus>,
+    probe: Option<ProbeFacts>,
+    diagnosis: Option<Diagnosis>,
+}
+
+impl Known {
+    fn detection(&self) -> Detection<'_> {
+        Detection { status: self.status.as_ref(), probe: self.probe.as_ref(), diagnosis: self.diagnosis.as_ref() }
+    }
+}
+
+impl Hub {
+    /// `tab` started loading a document (`tabs.onUpdated` status `loading`): the browser reset its
+    /// badge, and what was recorded of the previous document no longer describes the tab.
+    pub fn tab_navigating(&mut self, tab: i64) -> Vec<Effect> {
+        let stale = self.tabs.get(&tab).and_then(|s| s.current()).map(|d| d.time_origin);
+        let panel_seen = self.action.get(&tab).is_some_and(|a| a.panel_seen);
+        self.action.insert(tab, ActionTab { stale, probe: None, quieted: false, panel_seen });
+        vec![]
+    }
+
+    /// `tab` finished loading `url` (`tabs.onUpdated` status `complete`): a web page is probed
+    /// (the hook runs on http and https pages only).
+    pub fn tab_complete(&mut self, tab: i64, url: &str) -> Vec<Effect> {
+        if PageOrigin::parse(url).is_some() {
+            vec![Effect::Probe { tab }]
+        } else {
+            vec![]
+        }
+    }
+
+    /// The probe's answer for `tab` (JSON: [`ProbeFacts`], or `null` when it could not run).
+    /// HubSpot found: the relay is injected, so that the hook's log (buffered since the page
+    /// started) is recorded and diagnosed like a watched tab's; then the badge.
+    pub fn probe_result(&mut self, tab: i64, facts: &str, now_wall: f64) -> Vec<Effect> {
+        let facts = ProbeFacts::decode(facts);
+        let current = self.tabs.get(&tab).and_then(|s| s.current()).map(|d| d.time_origin);
+        let action = self.action.entry(tab).or_default();
+        if current.is_some_and(|t| same_document(t, facts.time_origin)) {
+            action.stale = None; // the document recorded is the one loaded (a same-document navigation)
+        }
+        let found = facts.found;
+        action.probe = Some(facts);
+        let mut effects = if found { vec![Effect::InjectRelay { tab }] } else { vec![] };
+        effects.extend(self.badge(tab, now_wall));
+        effects
+    }
+
+    /// The recorded current document of `tab`, unless it is stale.
+    fn recorded_doc(&self, tab: i64) -> Option<&DocState> {
+        let doc = self.tabs.get(&tab)?.current()?;
+        let stale = self.action.get(&tab).and_then(|a| a.stale).is_some_and(|t| same_document(t, doc.time_origin));
+        (!stale).then_some(doc)
+    }
+
+    fn known(&self, tab: i64, now_wall: f64) -> Known {
+        let probe = self.action.get(&tab).and_then(|a| a.probe.clone());
+        let mut doc = self.recorded_doc(tab);
+        if let (Some(p), Some(d)) = (&probe, doc) {
+            if !same_document(p.time_origin, d.time_origin) {
+                // The probe read the document the tab loaded last (a navigation since clears it); the
+                // recorded one is another (older, or left in the back/forward cache) until a batch of
+                // the probed document arrives.
+                doc = None;
+            }
+        }
+        if doc.is_none() {
+            return Known { status: None, probe, diagnosis: None };
+        }
+        let state = &self.tabs[&tab];
+        let entries: Vec<&Entry> = state.log.entries().collect();
+        let context = Context { now_wall, cookies: None, messages_utk_seen: false };
+        Known { status: Some(state.status()), probe, diagnosis: Some(diagnose(&entries, &context)) }
+    }
+
+    /// The badge `tab` shows now (an empty text: none), computed from its current document. The
+    /// shim asks after the tab's relay messages (debounced), after a probe, and at `recheck_at`.
+    ///
+    /// A tab no panel watches whose relay sent something is told to be quiet (its hook buffers
+    /// instead of sending as it records: a page pays for the relay only at each sample) and is
+    /// sampled: `drain_at` is the next time its buffer is asked for, at half the document's age
+    /// (1 s to 30 s), so a page that just loaded is followed closely and an old one rarely.
+    pub fn badge(&mut self, tab: i64, now_wall: f64) -> Vec<Effect> {
+        let known = self.known(tab, now_wall);
+        let badge = known.detection().badge();
+        let recheck_at = known.diagnosis.as_ref().and_then(|d| d.recheck_at).filter(|_| !badge.text.is_empty());
+        let panel_seen = self.action.get(&tab).is_some_and(|a| a.panel_seen);
+        let sampled = !self.is_watched(tab) && !panel_seen && !badge.text.is_empty();
+        let doc = self.recorded_doc(tab).filter(|_| sampled && known.status.is_some());
+        let drain_at = doc.map(|d| now_wall + ((now_wall - d.time_origin) / 2.0).clamp(MIN_SAMPLE_MS, MAX_SAMPLE_MS));
+        let quiet = doc.is_some();
+        let mut effects = vec![];
+        if quiet {
+            effects.push(Effect::ToRelay { tab, command: encode_hook_command(&HookCommand::Quiet), call: None });
+            self.action.entry(tab).or_default().quieted = true;
+        }
+        effects.push(Effect::Badge {
+            tab,
+            text: badge.text,
+            color: badge.color.into(),
+            title: badge.title,
+            recheck_at,
+            drain_at,
+        });
+        effects
+    }
+
+    /// A sample of a tab no panel watches (its badge's `drain_at`): the hook sends what it buffered.
+    pub fn drain(&self, tab: i64) -> Vec<Effect> {
+        let panel_seen = self.action.get(&tab).is_some_and(|a| a.panel_seen);
+        if self.is_watched(tab) || panel_seen || self.recorded_doc(tab).is_none() {
+            return vec![];
+        }
+        vec![Effect::ToRelay { tab, command: encode_hook_command(&HookCommand::Drain), call: None }]
+    }
+
+    /// A request of the popup (JSON text); the answer is an [`ActionReply`] as JSON text.
+    pub fn action_request(&self, text: &str, now_wall: f64) -> String {
+        let reply = match decode_action_request(text) {
+            Ok(ActionRequest::Summary { tab }) => {
+                let known = self.known(tab, now_wall);
+                ActionReply::Summary(ActionSummary::new(tab, &known.detection(), self.is_watched(tab)))
+            }
+            Err(message) => ActionReply::Error { v: ACTION_VERSION, message },
+        };
+        serde_json::to_string(&reply).expect("an action reply serializes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::action::{BadgeState, COLOR_NOT_LOADED, COLOR_PROBLEM, COLOR_READY};
+    use serde_json::json;
+
+    const TAB: i64 = 4;
+    const PANEL: u32 = 9;
+    const URL: &str = "http://shop.test/";
+    const ORIGIN: f64 = 1_700_000_000_000.5;
+
+    fn batch(batch: u64, doc: &str, time_origin: f64, records: &str) -> String {
+        let data = format!(
+            r#"{{"v":1,"doc":"{doc}","url":"{URL}{doc}","time_origin":{time_origin},"dropped":0,"records":[{records}]}}"#
+        );
+        json!({ "v": 1, "type": "page", "batch": batch, "data": data }).to_string()
+    }
+
+    const READY: &str = r#"{"k":"loader","seq":1,"t":1,"src":"https://js.usemessages.com/conversations-embed.js","portal":"12345"},{"k":"api","seq":2,"t":2,"state":"ready","generation":1,"methods":["widget.load"]},{"k":"widget","seq":3,"t":3,"loaded":true,"src":"https://app.hubspot.com/conversations-visitor/x"}"#;
+
+    fn probe(time_origin: f64, found: bool) -> String {
+        json!({ "time_origin": time_origin, "found": found, "portal": found.then_some("12345"), "iframe": false })
+            .to_string()
+    }
+
+    fn badge_of(effects: &[Effect]) -> (String, String) {
+        effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::Badge { text, color, .. } => Some((text.clone(), color.clone())),
+                _ => None,
+            })
+            .expect("a badge effect")
+    }
+
+    fn summary(hub: &Hub, tab: i64) -> ActionSummary {
+        match serde_json::from_str(&hub.action_request(&format!(r#"{{"v":1,"type":"summary","tab":{tab}}}"#), ORIGIN)) {
+            Ok(ActionReply::Summary(s)) => s,
+            other => panic!("not a summary: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_probe_that_finds_hubspot_injects_the_relay_and_sets_a_badge() {
+        let mut hub = Hub::default();
+        assert!(hub.tab_complete(TAB, "chrome://newtab/").is_empty(), "no probe where no hook runs");
+        assert_eq!(hub.tab_complete(TAB, URL), [Effect::Probe { tab: TAB }]);
+        let effects = hub.probe_result(TAB, &probe(ORIGIN, true), ORIGIN);
+        assert_eq!(effects[0], Effect::InjectRelay { tab: TAB });
+        assert_eq!(badge_of(&effects), ("\u{2026}".into(), COLOR_NOT_LOADED.into()));
+
+        // The relay's first batch: the hook's log since the page started. Ready now.
+        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, READY));
+        assert_eq!(badge_of(&hub.badge(TAB, ORIGIN)), ("\u{2713}".into(), COLOR_READY.into()));
+        let s = summary(&hub, TAB);
+        assert_eq!(s.state, Some(BadgeState::Ready));
+        assert_eq!(s.portal.as_deref(), Some("12345"));
+        assert_eq!(s.headline.as_deref(), Some("No problem found"));
+        assert!(!s.watched);
+    }
+
+    #[test]
+    fn a_page_without_hubspot_has_no_badge_and_no_relay() {
+        let mut hub = Hub::default();
+        let effects = hub.probe_result(TAB, &probe(ORIGIN, false), ORIGIN);
+        assert!(!effects.contains(&Effect::InjectRelay { tab: TAB }), "a page without HubSpot gets no relay");
+        assert_eq!(badge_of(&effects).0, "");
+        assert_eq!(badge_of(&hub.probe_result(TAB, "null", ORIGIN)).0, "", "a probe that could not run");
+        assert_eq!(summary(&hub, TAB).label, "No HubSpot chat found");
+    }
+
+    #[test]
+    fn a_navigation_makes_the_recorded_document_stale() {
+        let mut hub = Hub::default();
+        hub.probe_result(TAB, &probe(ORIGIN, true), ORIGIN);
+        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, READY));
+        assert_eq!(badge_of(&hub.badge(TAB, ORIGIN)).1, COLOR_READY);
+
+        // To a page without HubSpot: no relay there, nothing recorded; the old page must not show.
+        hub.tab_navigating(TAB);
+        assert_eq!(badge_of(&hub.badge(TAB, ORIGIN)).0, "", "while loading");
+        hub.probe_result(TAB, &probe(ORIGIN + 5000.0, false), ORIGIN);
+        assert_eq!(badge_of(&hub.badge(TAB, ORIGIN)).0, "");
+        assert_eq!(summary(&hub, TAB).state, None);
+
+        // A same-document navigation (status loading, then complete): the probe's time origin
+        // is the recorded document's, which describes the tab again.
+        let mut hub = Hub::default();
+        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, READY));
+        hub.tab_navigating(TAB);
+        assert_eq!(badge_of(&hub.badge(TAB, ORIGIN)).0, "");
+        hub.probe_result(TAB, &probe(ORIGIN + 0.5, true), ORIGIN);
+        assert_eq!(badge_of(&hub.badge(TAB, ORIGIN)).1, COLOR_READY);
+
+        // A watched tab: the new document's batch arrives before it completes.
+        let mut hub = Hub::default();
+        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, READY));
+        hub.tab_navigating(TAB);
+        hub.relay_message(TAB, URL, &batch(2, "d2", ORIGIN + 900.0, ""));
+        assert_eq!(badge_of(&hub.badge(TAB, ORIGIN)).0, "", "the new document has no HubSpot");
+    }
+
+    #[test]
+    fn back_to_a_document_from_the_back_forward_cache() {
+        let mut hub = Hub::default();
+        let placeholder = r#"{"k":"api","seq":1,"t":1,"state":"placeholder","generation":1,"methods":[]}"#;
+        hub.relay_message(TAB, URL, &batch(1, "a", ORIGIN, placeholder));
+        hub.tab_navigating(TAB);
+        hub.probe_result(TAB, &probe(ORIGIN + 3000.0, true), ORIGIN);
+        hub.relay_message(TAB, URL, &batch(2, "b", ORIGIN + 3000.0, READY));
+        assert_eq!(badge_of(&hub.badge(TAB, ORIGIN)).1, COLOR_READY);
+        // Back to "a", restored: its probe, while the hub's latest batch is still "b"'s.
+        hub.tab_navigating(TAB);
+        hub.probe_result(TAB, &probe(ORIGIN, true), ORIGIN);
+        assert_eq!(badge_of(&hub.badge(TAB, ORIGIN)).1, COLOR_NOT_LOADED, "not b's badge");
+        hub.relay_message(TAB, URL, &batch(3, "a", ORIGIN, ""));
+        assert_eq!(badge_of(&hub.badge(TAB, ORIGIN)).1, COLOR_NOT_LOADED, "a's own status: a placeholder");
+    }
+
+    #[test]
+    fn a_problem_shows_with_its_count_and_a_recheck() {
+        let mut hub = Hub::default();
+        hub.probe_result(TAB, &probe(ORIGIN, true), ORIGIN);
+        // A placeholder and no widget.load(): load-never-called after its grace period.
+        let placeholder = r#"{"k":"api","seq":1,"t":1,"state":"placeholder","generation":1,"methods":["widget.load"]}"#;
+        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, placeholder));
+        let early = hub.badge(TAB, ORIGIN + 100.0);
+        assert_eq!(badge_of(&early), ("\u{2026}".into(), COLOR_NOT_LOADED.into()));
+        let Some(Effect::Badge { recheck_at: Some(at), .. }) = early.last() else { panic!("a recheck: {early:?}") };
+        let at = *at;
+        assert_eq!(badge_of(&hub.badge(TAB, at + 1.0)), ("1!".into(), COLOR_PROBLEM.into()));
+        let s = summary(&hub, TAB);
+        assert_eq!(s.state, Some(BadgeState::NotLoaded), "the summary at ORIGIN: still in the grace period");
+        match serde_json::from_str(&hub.action_request(&format!(r#"{{"v":1,"type":"summary","tab":{TAB}}}"#), at + 1.0))
+        {
+            Ok(ActionReply::Summary(s)) => assert_eq!(s.problems[0].rule, "load-never-called"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_tab_no_panel_watches_is_quieted_and_sampled() {
+        let quiet = Effect::ToRelay { tab: TAB, command: r#"{"type":"quiet","v":1}"#.into(), call: None };
+        let drain = Effect::ToRelay { tab: TAB, command: r#"{"type":"drain","v":1}"#.into(), call: None };
+        let mut hub = Hub::default();
+        hub.probe_result(TAB, &probe(ORIGIN, true), ORIGIN);
+        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, READY));
+        let drain_at = |effects: &[Effect]| {
+            effects.iter().find_map(|e| match e {
+                Effect::Badge { drain_at, .. } => Some(*drain_at),
+                _ => None,
+            })
+        };
+        // 0.5 s after the page started: quiet, next sample in 1 s; 40 s after: in 20 s; 10 min: 30 s.
+        let effects = hub.badge(TAB, ORIGIN + 500.0);
+        assert_eq!(effects[0], quiet);
+        assert_eq!(drain_at(&effects), Some(Some(ORIGIN + 1500.0)));
+        assert_eq!(drain_at(&hub.badge(TAB, ORIGIN + 40_000.0)), Some(Some(ORIGIN + 60_000.0)));
+        assert_eq!(drain_at(&hub.badge(TAB, ORIGIN + 600_000.0)), Some(Some(ORIGIN + 630_000.0)));
+        assert_eq!(hub.drain(TAB), [drain]);
+
+        // A panel watches: it streams again (hello), no quiet, no sampling.
+        hub.panel_connected(PANEL);
+        let effects = hub.panel_message(PANEL, &format!(r#"{{"v":1,"type":"subscribe","tab":{TAB}}}"#));
+        assert!(matches!(&effects[2], Effect::ToRelay { command, .. } if command == r#"{"type":"hello","v":1}"#));
+        let effects = hub.badge(TAB, ORIGIN + 500.0);
+        assert!(!effects.contains(&quiet));
+        assert_eq!(drain_at(&effects), Some(None));
+        assert!(hub.drain(TAB).is_empty());
+        // The panel closes (or only reconnects): the hook streams on, as a panel's relay always did.
+        hub.panel_disconnected(PANEL);
+        let effects = hub.badge(TAB, ORIGIN + 500.0);
+        assert!(!effects.contains(&quiet));
+        assert_eq!(drain_at(&effects), Some(None));
+        hub.panel_connected(PANEL);
+        let effects = hub.panel_message(PANEL, &format!(r#"{{"v":1,"type":"subscribe","tab":{TAB}}}"#));
+        assert_eq!(effects.len(), 2, "no hello to a hook that was not quieted: {effects:?}");
+
+        // A page without HubSpot (a panel watched it, then closed): no badge, never sampled.
+        let mut hub = Hub::default();
+        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, ""));
+        let effects = hub.badge(TAB, ORIGIN);
+        assert_eq!(effects.len(), 1);
+        assert_eq!(drain_at(&effects), Some(None));
+    }
+
+    #[test]
+    fn closing_the_tab_forgets_it_and_bad_requests_are_answered() {
+        let mut hub = Hub::default();
+        hub.probe_result(TAB, &probe(ORIGIN, true), ORIGIN);
+        hub.tab_removed(TAB);
+        assert_eq!(badge_of(&hub.badge(TAB, ORIGIN)).0, "");
+        let reply: serde_json::Value = serde_json::from_str(&hub.action_request("{}", ORIGIN)).unwrap();
+        assert_eq!(reply["type"], "error");
+    }
+}

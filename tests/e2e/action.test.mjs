@@ -1,0 +1,164 @@
+// The toolbar action (README "Toolbar button"): a badge on tabs where HubSpot chat was found, its
+// colour by state, and the popup saying what was found and how to open the panel. No panel is open
+// in these tests: the badge comes from the background's probe of the loaded page and the hook's log
+// it then records. Badges are read through the action API in the extension (Chromium: the service
+// worker; Firefox: an extension page, same APIs).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { forEachBrowser } from '../harness/session.mjs';
+import { pollUntil, sleep } from '../harness/driver.mjs';
+
+const READY = { text: '\u2713', rgb: [0x1a, 0x7f, 0x37] };
+const NOT_LOADED = { text: '\u2026', rgb: [0x8a, 0x5a, 0x00] };
+const PROBLEM = { rgb: [0xc6, 0x28, 0x28] };
+
+forEachBrowser((browser, s) => {
+  const badgeOf = (tabId) => s.h.swEvaluate(async (id) => {
+    const action = (globalThis.browser ?? globalThis.chrome).action;
+    const [text, color, title] = await Promise.all([
+      action.getBadgeText({ tabId: id }),
+      action.getBadgeBackgroundColor({ tabId: id }),
+      action.getTitle({ tabId: id }),
+    ]);
+    return { text, rgb: Array.from(color).slice(0, 3), title };
+  }, tabId);
+
+  /** Polls the tab's badge until `pred` holds; returns it. */
+  const waitForBadge = (tabId, pred, message) => pollUntil(async () => {
+    const badge = await badgeOf(tabId);
+    return pred(badge) ? badge : null;
+  }, { timeout: 15000, interval: 100, message: `${message} (tab ${tabId})` });
+
+  /** The tab's keys in storage.session: only a tab whose relay sent something has any. */
+  const storedKeysOf = (tabId) => s.h.swEvaluate(async (id) => {
+    const all = await (globalThis.browser ?? globalThis.chrome).storage.session.get(null);
+    return Object.keys(all).filter((key) => key.startsWith(`tab:${id}:`));
+  }, tabId);
+
+  async function openPopup(tabId) {
+    const page = await s.h.newWindowPage(await s.h.extensionUrl(`popup.html?tabId=${tabId}`));
+    await pollUntil(() => page.evaluate(() => document.querySelector('[data-state]')?.dataset.state || null),
+      { timeout: 10000, message: 'the popup rendered a summary' });
+    return page;
+  }
+
+  const readPopup = (page) => page.evaluate(() => {
+    const field = (name) => document.querySelector(`[data-field="${name}"]`)?.textContent ?? null;
+    return {
+      state: document.querySelector('[data-state]').dataset.state,
+      label: field('label'),
+      portal: field('portal'),
+      api: field('api'),
+      widget: field('widget'),
+      headline: field('headline'),
+      found: !document.querySelector('[data-found]').hidden,
+      problems: [...document.querySelectorAll('[data-problems] li[data-rule]')].map((li) => li.dataset.rule),
+      howto: document.querySelector('[data-howto]')?.textContent ?? '',
+      button: document.querySelector('button[data-open-panel]')?.textContent ?? null,
+      h1: document.querySelectorAll('h1').length,
+      main: document.querySelectorAll('main').length,
+      innerHtmlUsed: false,
+    };
+  });
+
+  test(`${browser}: a page with HubSpot chat gets a ready badge and a popup that says what was found`, async () => {
+    const page = await s.h.newPage(s.url('index.html?action=ready'));
+    const tab = await s.h.tabIdOf(page);
+    const badge = await waitForBadge(tab, (b) => b.text === READY.text, 'the ready badge');
+    assert.deepEqual(badge.rgb, READY.rgb);
+    assert.match(badge.title, /^HubSpot chat: ready, portal 12345$/);
+
+    const popup = await openPopup(tab);
+    const shown = await pollUntil(async () => {
+      const p = await readPopup(popup);
+      return p.state === 'ready' && p.api === 'ready' ? p : null;
+    }, { timeout: 10000, message: 'the popup says ready' });
+    assert.equal(shown.label, 'Ready');
+    assert.equal(shown.portal, '12345');
+    assert.equal(shown.widget, 'loaded');
+    assert.equal(shown.headline, 'No problem found');
+    assert.ok(shown.found);
+    assert.deepEqual(shown.problems, []);
+    assert.match(shown.howto, /DevTools/);
+    assert.match(shown.howto, /HubSpot Chat/);
+    assert.equal(shown.button, 'Open the panel in a window');
+    assert.equal(shown.h1, 1, 'one heading');
+    assert.equal(shown.main, 1, 'one main landmark');
+
+    // The button opens the panel for THIS tab, as a window.
+    await popup.evaluate(() => document.querySelector('button[data-open-panel]').click());
+    const panelUrl = await s.h.extensionUrl(`panel.html?tabId=${tab}`);
+    await pollUntil(() => s.h.swEvaluate(async (url) =>
+      (await (globalThis.browser ?? globalThis.chrome).tabs.query({})).some((t) => t.url === url), panelUrl),
+    { timeout: 10000, message: `a tab on ${panelUrl}` });
+    await popup.close();
+
+    // Navigating the same tab to a page without HubSpot takes the badge away.
+    await page.goto(s.url('no-hubspot.html?action=after'));
+    await waitForBadge(tab, (b) => b.text === '', 'no badge after navigating away');
+    await page.close();
+  });
+
+  test(`${browser}: a page without HubSpot gets no badge and no relay`, async () => {
+    const page = await s.h.newPage(s.url('no-hubspot.html?action=none'));
+    const tab = await s.h.tabIdOf(page);
+    // The probe runs once the page completed: give it time, then require no badge.
+    await sleep(1500);
+    assert.equal((await badgeOf(tab)).text, '');
+    assert.deepEqual(await storedKeysOf(tab), [], 'nothing recorded: no relay was injected');
+    const popup = await openPopup(tab);
+    const shown = await readPopup(popup);
+    assert.equal(shown.state, 'none');
+    assert.equal(shown.label, 'No HubSpot chat found');
+    assert.ok(!shown.found);
+    assert.match(shown.howto, /HubSpot Chat/);
+    await popup.close();
+    await page.close();
+  });
+
+  test(`${browser}: a page whose chat is disabled gets the problem badge and its finding in the popup`, async () => {
+    const page = await s.h.newPage(s.url('disabled.html?action=problem'));
+    const tab = await s.h.tabIdOf(page);
+    const badge = await waitForBadge(tab, (b) => /^[1-9]!$/.test(b.text), 'the problem badge');
+    assert.deepEqual(badge.rgb, PROBLEM.rgb);
+    assert.match(badge.title, /^HubSpot chat: .+, portal 12345$/);
+    const popup = await openPopup(tab);
+    const shown = await pollUntil(async () => {
+      const p = await readPopup(popup);
+      return p.state === 'problem' && p.problems.length ? p : null;
+    }, { timeout: 10000, message: 'the popup lists the problem' });
+    assert.ok(shown.problems.includes('no-chat-on-page'), shown.problems.join());
+    assert.equal(shown.label, 'Problem');
+    assert.match(shown.headline, /^[1-9] problems?$/);
+    await popup.close();
+    await page.close();
+  });
+
+  test(`${browser}: a placeholder page (loadImmediately: false) is "not loaded"`, async () => {
+    const page = await s.h.newPage(s.url('deferred.html?action=deferred'));
+    const tab = await s.h.tabIdOf(page);
+    const badge = await waitForBadge(tab, (b) => b.text === NOT_LOADED.text, 'the not-loaded badge');
+    assert.deepEqual(badge.rgb, NOT_LOADED.rgb);
+    assert.match(badge.title, /^HubSpot chat: found, not loaded, portal 12345$/);
+    // No widget.load() within the rule's grace period (5 s): load-never-called, without any new
+    // page record (the background rechecks when the grace period ends).
+    const problem = await waitForBadge(tab, (b) => b.text === '1!', 'the problem badge after the grace period');
+    assert.deepEqual(problem.rgb, PROBLEM.rgb);
+    // The visitor asks for the chat: loaded, ready.
+    await page.evaluate(() => document.getElementById('load-chat').click());
+    await waitForBadge(tab, (b) => b.text === READY.text, 'the ready badge after widget.load()');
+    await page.close();
+  });
+
+  test(`${browser}: with a panel watching, the badge follows the page`, async () => {
+    const page = await s.h.newPage(s.url('index.html?action=watched'));
+    const tab = await s.h.tabIdOf(page);
+    const panel = await s.h.openPanelTab(page);
+    await waitForBadge(tab, (b) => b.text === READY.text, 'the ready badge');
+    await page.evaluate(() => window.HubSpotConversations.widget.remove());
+    const badge = await waitForBadge(tab, (b) => b.text !== READY.text, 'another badge after widget.remove()');
+    assert.equal(badge.text, NOT_LOADED.text, JSON.stringify(badge));
+    await panel.close();
+    await page.close();
+  });
+});
