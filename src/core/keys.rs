@@ -135,6 +135,117 @@ impl Default for SplitSize {
     }
 }
 
+/// A resizable column of the log (the summary/payload column takes the rest of the row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Time,
+    Name,
+}
+
+impl Column {
+    pub const ALL: [Column; 2] = [Column::Time, Column::Name];
+
+    /// The slug (`data-column`, `data-resize-column`, the CSS custom property `--col-<slug>`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            Column::Time => "time",
+            Column::Name => "name",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Column::Time => "Time",
+            Column::Name => "Name",
+        }
+    }
+
+    /// (min, default, max) width in px.
+    pub fn bounds(self) -> (f64, f64, f64) {
+        match self {
+            Column::Time => (48.0, 64.0, 200.0),
+            Column::Name => (60.0, 210.0, 400.0),
+        }
+    }
+
+    pub fn clamp(self, px: f64) -> f64 {
+        let (min, default, max) = self.bounds();
+        if px.is_finite() {
+            px.clamp(min, max).round()
+        } else {
+            default
+        }
+    }
+}
+
+/// The widths (px) of the log's Time and Name columns, like the Network panel's: dragged by the
+/// handle at the right edge of their header cell or moved with its keys; remembered in the
+/// panel's preferences (`Prefs::columns`).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ColumnWidths {
+    pub time: f64,
+    pub name: f64,
+}
+
+impl ColumnWidths {
+    /// Arrow keys change a width by this much.
+    pub const STEP: f64 = 8.0;
+
+    pub fn new(time: f64, name: f64) -> ColumnWidths {
+        ColumnWidths { time: Column::Time.clamp(time), name: Column::Name.clamp(name) }
+    }
+
+    pub fn get(self, column: Column) -> f64 {
+        match column {
+            Column::Time => self.time,
+            Column::Name => self.name,
+        }
+    }
+
+    /// `column` set to `px` (clamped to its bounds).
+    pub fn with(self, column: Column, px: f64) -> ColumnWidths {
+        match column {
+            Column::Time => ColumnWidths { time: Column::Time.clamp(px), ..self },
+            Column::Name => ColumnWidths { name: Column::Name.clamp(px), ..self },
+        }
+    }
+
+    /// Both widths within their bounds (a stored record out of bounds is not used: None).
+    pub fn valid(self) -> Option<ColumnWidths> {
+        let ok = |c: Column, px: f64| {
+            let (min, _, max) = c.bounds();
+            px.is_finite() && (min..=max).contains(&px)
+        };
+        (ok(Column::Time, self.time) && ok(Column::Name, self.name)).then_some(self)
+    }
+
+    /// A key on `column`'s resize handle: ←/→ narrower/wider by `STEP`, Home the default width,
+    /// End the widest. None for any other key.
+    pub fn after_key(self, column: Column, key: &str) -> Option<ColumnWidths> {
+        let (_, default, max) = column.bounds();
+        let now = self.get(column);
+        let to = match key {
+            "ArrowLeft" => now - Self::STEP,
+            "ArrowRight" => now + Self::STEP,
+            "Home" => default,
+            "End" => max,
+            _ => return None,
+        };
+        Some(self.with(column, to))
+    }
+
+    /// The CSS custom properties of the log (`--col-time:64px;--col-name:210px`).
+    pub fn style(self) -> String {
+        format!("--col-time:{}px;--col-name:{}px", self.time, self.name)
+    }
+}
+
+impl Default for ColumnWidths {
+    fn default() -> Self {
+        ColumnWidths { time: Column::Time.bounds().1, name: Column::Name.bounds().1 }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,5 +317,32 @@ mod tests {
         assert_eq!(s.after_key("Home").unwrap().percent(), SplitSize::MIN);
         assert_eq!(s.after_key("End").unwrap().percent(), SplitSize::MAX);
         assert_eq!(s.after_key("a"), None);
+    }
+}
+
+#[cfg(test)]
+mod column_tests {
+    use super::*;
+
+    #[test]
+    fn column_widths_are_clamped_and_moved_by_keys() {
+        let d = ColumnWidths::default();
+        assert_eq!((d.time, d.name), (64.0, 210.0));
+        assert_eq!(ColumnWidths::new(10.0, 9000.0), ColumnWidths { time: 48.0, name: 400.0 });
+        assert_eq!(ColumnWidths::new(f64::NAN, 100.4), ColumnWidths { time: 64.0, name: 100.0 });
+        assert_eq!(d.with(Column::Name, 250.0).name, 250.0);
+        assert_eq!(d.with(Column::Time, 500.0).time, 200.0);
+        assert_eq!(d.after_key(Column::Name, "ArrowRight").unwrap().name, 218.0);
+        assert_eq!(d.after_key(Column::Time, "ArrowLeft").unwrap().time, 56.0);
+        assert_eq!(d.after_key(Column::Time, "ArrowLeft").unwrap().name, 210.0, "the other column stays");
+        let wide = d.with(Column::Name, 300.0);
+        assert_eq!(wide.after_key(Column::Name, "Home").unwrap().name, 210.0);
+        assert_eq!(wide.after_key(Column::Name, "End").unwrap().name, 400.0);
+        assert_eq!(d.with(Column::Name, 60.0).after_key(Column::Name, "ArrowLeft").unwrap().name, 60.0);
+        assert_eq!(d.after_key(Column::Name, "a"), None);
+        assert_eq!(d.style(), "--col-time:64px;--col-name:210px");
+        assert_eq!(ColumnWidths { time: 47.0, name: 100.0 }.valid(), None);
+        assert_eq!(ColumnWidths { time: 60.0, name: f64::INFINITY }.valid(), None);
+        assert!(d.valid().is_some());
     }
 }

@@ -3,7 +3,7 @@
 //! bounds falls back to its default, an unknown version or unreadable text to all defaults.
 
 use super::filter::{KindGroup, MAX_FILTER_CHARS};
-use super::keys::SplitSize;
+use super::keys::{ColumnWidths, SplitSize};
 use super::panel_state::{site_of, View};
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -62,6 +62,9 @@ pub struct Prefs {
     /// The log's share of the split between log and detail, in percent (`SplitSize`); none: the default.
     #[serde(deserialize_with = "lenient")]
     pub split: Option<f64>,
+    /// The widths of the log's Time and Name columns (px, `ColumnWidths`); none: the defaults.
+    #[serde(deserialize_with = "lenient")]
+    pub columns: Option<ColumnWidths>,
 }
 
 impl Default for Prefs {
@@ -77,6 +80,7 @@ impl Default for Prefs {
             selected: None,
             listen_widget_hidden: vec![],
             split: None,
+            columns: None,
         }
     }
 }
@@ -145,6 +149,7 @@ impl Prefs {
             selected,
             listen_widget_hidden: sites,
             split: self.split.filter(|p| (SplitSize::MIN..=SplitSize::MAX).contains(p)),
+            columns: self.columns.and_then(ColumnWidths::valid),
         }
     }
 
@@ -203,6 +208,25 @@ mod tests {
         assert_eq!(Prefs::from_json(r#"{"v":1}"#).split, None);
     }
     use std::collections::BTreeMap;
+
+    #[test]
+    fn column_widths_are_kept_only_within_their_bounds() {
+        let prefs = Prefs::from_json(r#"{"v":1,"columns":{"time":80,"name":300}}"#);
+        assert_eq!(prefs.columns, Some(ColumnWidths { time: 80.0, name: 300.0 }));
+        assert_eq!(Prefs::from_json(&prefs.to_json()), prefs, "round trip");
+        for bad in [
+            r#"{"time":80,"name":9000}"#,
+            r#"{"time":10,"name":100}"#,
+            r#"{"time":"wide","name":100}"#,
+            r#"{"time":80}"#,
+            "12",
+        ] {
+            let prefs = Prefs::from_json(&format!(r#"{{"v":1,"paused":true,"columns":{bad}}}"#));
+            assert_eq!(prefs.columns, None, "{bad}");
+            assert!(prefs.paused, "the rest of the record is kept: {bad}");
+        }
+        assert_eq!(Prefs::from_json(r#"{"v":1}"#).columns, None);
+    }
 
     #[test]
     fn round_trips() {

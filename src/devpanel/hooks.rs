@@ -4,7 +4,7 @@
 use super::bridge::{self, Connection};
 use crate::core::cookies::PageOrigin;
 use crate::core::export::{export, file_name, ExportFormat};
-use crate::core::keys::SplitSize;
+use crate::core::keys::{ColumnWidths, SplitSize};
 use crate::core::panel_state::{Action, ConnectionState, PanelState};
 use crate::core::prefs::{Prefs, OLD_LISTEN_KEY_PREFIX, OLD_PRESERVE_LOG_KEY, OLD_VIEW_KEY, PREFS_KEY};
 use crate::core::protocol::{decode_panel_update, ListenEvent, PanelRequest};
@@ -61,6 +61,17 @@ impl PanelActions {
     pub fn set_split(&self, percent: f64) {
         self.prefs.borrow_mut().split = Some(percent);
         bridge::save_prefs(PREFS_KEY, &self.prefs.borrow().to_json());
+    }
+
+    /// The widths of the log's columns, remembered.
+    pub fn set_columns(&self, widths: ColumnWidths) {
+        self.prefs.borrow_mut().columns = Some(widths);
+        bridge::save_prefs(PREFS_KEY, &self.prefs.borrow().to_json());
+    }
+
+    /// The widths remembered (the defaults when none).
+    pub fn columns(&self) -> ColumnWidths {
+        self.prefs.borrow().columns.unwrap_or_default()
     }
 
     pub fn set_preserve_log(&self, on: bool) {
@@ -183,6 +194,7 @@ pub fn use_remembered_prefs(store: &PanelStore) {
             let next = Prefs {
                 listen_widget_hidden: prefs.listen_widget_hidden.clone(),
                 split: prefs.split,
+                columns: prefs.columns,
                 ..current.clone()
             };
             if *prefs != next {
