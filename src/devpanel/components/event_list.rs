@@ -1,5 +1,6 @@
 //! The log: one row per entry, virtualised once it grows beyond what the DOM renders cheaply.
 
+use super::column_header::{ColumnHeader, HEADER_ID};
 use super::format_since_navigation;
 use super::format_wall_clock;
 use super::menu::{Menu, MenuItem};
@@ -33,6 +34,7 @@ pub struct EventListProps {
 pub fn event_list(props: &EventListProps) -> Html {
     let actions = use_panel_actions();
     let list_ref = use_node_ref();
+    let pane_ref = use_node_ref();
     let scroll = use_state(|| (0.0f64, 600.0f64)); // (scrollTop, clientHeight)
     let follow = use_mut_ref(|| true);
     // The context menu: the row it is for and where it opened.
@@ -139,7 +141,7 @@ pub fn event_list(props: &EventListProps) -> Html {
                 menu.set(Some((entry.clone(), e.client_x() as f64, e.client_y() as f64)));
             })
         };
-        row(entry, (first + offset) as f64 * ROW_HEIGHT, selected == Some(entry.id), on_select, on_context)
+        row(entry, first + offset, selected == Some(entry.id), on_select, on_context)
     });
     let context_menu = menu.as_ref().map(|(entry, x, y)| {
         let on_close = {
@@ -161,7 +163,10 @@ pub fn event_list(props: &EventListProps) -> Html {
 
     html! {
         <>
-        <div class="log" id="event-log" ref={list_ref} role="grid" aria-label="Events" aria-rowcount={total.to_string()}
+        <div class="log-pane" ref={pane_ref.clone()}>
+        <ColumnHeader pane={pane_ref} />
+        <div class="log" id="event-log" ref={list_ref} role="grid" aria-label="Events" aria-owns={HEADER_ID}
+             aria-rowcount={(total + 1).to_string()}
              aria-activedescendant={selected.filter(|id| visible[first..last].iter().any(|r| r.id == *id)).map(row_id)}
              tabindex="0" onscroll={on_scroll} onkeydown={on_key}>
             if let Some(empty) = &props.empty {
@@ -173,6 +178,7 @@ pub fn event_list(props: &EventListProps) -> Html {
             <div class="log-rows" style={format!("height:{}px", total as f64 * ROW_HEIGHT)}>
                 { for rows }
             </div>
+        </div>
         </div>
         { for context_menu }
         </>
@@ -210,18 +216,20 @@ fn scroll_into_view(list: &Element, position: usize) {
 
 fn row(
     entry: &Entry,
-    top: f64,
+    position: usize,
     selected: bool,
     on_select: Callback<MouseEvent>,
     on_context: Callback<MouseEvent>,
 ) -> Html {
-    let style = format!("top:{top}px");
+    let style = format!("top:{}px", position as f64 * ROW_HEIGHT);
+    // The header row is row 1.
+    let rowindex = (position + 2).to_string();
     let time = format_since_navigation(entry.t);
     let wall = format_wall_clock(entry.wall);
     if entry.kind == EntryKind::Navigation {
         return html! {
             <div key={entry.id} class={classes!("row", "navigation", selected.then_some("selected"))} role="row" data-navigation="true"
-                 id={row_id(entry.id)} aria-selected={selected.to_string()} {style} title={wall} onclick={on_select}>
+                 id={row_id(entry.id)} aria-selected={selected.to_string()} aria-rowindex={rowindex} {style} title={wall} onclick={on_select}>
                 <span role="gridcell">{ format!("Navigated to {}", entry.summary) }</span>
             </div>
         };
@@ -249,7 +257,7 @@ fn row(
     html! {
         <div key={entry.id} class={classes!("row", kind, selected.then_some("selected"), undelivered.is_some().then_some("undelivered"))} role="row"
              aria-selected={selected.to_string()} data-event-name={event_name} data-call={call} data-origin={origin} {title} data-kind={kind} data-undelivered={undelivered} data-outcome={outcome}
-             id={row_id(entry.id)} data-id={entry.id.to_string()} {style} onclick={on_select} oncontextmenu={on_context}>
+             id={row_id(entry.id)} data-id={entry.id.to_string()} aria-rowindex={rowindex} {style} onclick={on_select} oncontextmenu={on_context}>
             <span class="time" role="gridcell" title={format!("{wall} (wall clock)")}>{ time }</span>
             <span class="name" role="gridcell">{ &entry.name }</span>
             { text }

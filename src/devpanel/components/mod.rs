@@ -8,6 +8,7 @@ pub mod json_tree;
 pub mod log_file;
 pub mod menu;
 pub mod settings_view;
+pub mod column_header;
 pub mod split;
 pub mod status_bar;
 pub mod toolbar;
