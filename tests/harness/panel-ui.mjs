@@ -28,6 +28,12 @@
 //   log's share of the split, %, 15-85; arrow keys +-2, PageUp/PageDown +-10, Home/End; remembered in
 //   storage.local "panelPrefs", field split) and aria-orientation vertical (side by side) |
 //   horizontal (stacked, panel < 700 px wide)
+//   the log's columns (issue 11 §1/§4): a header row #event-log-header (role="row", aria-rowindex 1,
+//   owned by the grid: aria-owns; the grid's aria-rowcount counts it, rows carry aria-rowindex from 2)
+//   with [role="columnheader"][data-column="time|name|summary"]; resize handles
+//   [data-resize-column="time|name"] (role="slider", focusable, aria-valuenow = width in px; time
+//   48-200, name 60-400; ArrowLeft/ArrowRight -+8, Home the default 64|210, End the widest; pointer
+//   drag); remembered in storage.local "panelPrefs", field columns {time, name}
 //   keys (panel-wide, never passed on to DevTools): Esc empties the filter box it is typed in, else
 //   closes the details, else empties the filter; Ctrl/Cmd+F focuses input[placeholder="Filter"]
 //   (showing Events); "/" does too outside text fields. JSON tree: .detail .tree [aria-expanded] >

@@ -1,3 +1,4 @@
+pub mod column_header;
 pub mod cookies_view;
 pub mod diagnostics_view;
 pub mod event_detail;
@@ -8,7 +9,6 @@ pub mod json_tree;
 pub mod log_file;
 pub mod menu;
 pub mod settings_view;
-pub mod column_header;
 pub mod split;
 pub mod status_bar;
 pub mod toolbar;
