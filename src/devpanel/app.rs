@@ -76,7 +76,7 @@ pub fn app(props: &AppProps) -> Html {
                         filter={state.filter.clone()} event_names={state.event_names().clone()}
                         dropped={state.total_dropped()} shown={state.shown_events()} total={state.in_window()} />
                     <ImportBanner imported={state.imported.clone()} error={state.import_error.clone()} />
-                    <Split>
+                    <Split with_detail={selected.is_some()}>
                         <EventList rows={state.visible().clone()} selected={state.selected} reveal={state.reveal}
                             empty={state.events_empty_state()} />
                         if let Some(entry) = selected {

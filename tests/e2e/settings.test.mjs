@@ -154,7 +154,7 @@ forEachBrowser((browser, s) => {
     await clickButton(panel, 'Read again');
     await waitSettings(panel, 'settings-now', (v) => v.rows.identificationToken, 'the settings now');
     await selectView(panel, 'Events');
-    await panel.waitFor(() => document.querySelectorAll('[data-event-name], [role="row"]').length > 0, { message: 'log rows' });
+    await panel.waitFor(() => document.querySelectorAll('[data-event-name], .log [role="row"]').length > 0, { message: 'log rows' });
     assert.ok(!(await panel.evaluate(() => document.documentElement.outerHTML)).includes('SECRET'), 'not in the panel');
     const stored = await s.h.swEvaluate(async () => JSON.stringify(await chrome.storage.session.get(null)));
     assert.ok(stored.includes('identificationToken'), 'the settings were stored');

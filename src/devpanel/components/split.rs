@@ -16,6 +16,8 @@ const STACKED: &str = "(max-width: 699px)";
 pub struct SplitProps {
     /// The log, then (when an entry is selected) the detail pane.
     pub children: Children,
+    /// Whether the detail pane is shown (an `if` in the caller's html! is a child even when empty).
+    pub with_detail: bool,
 }
 
 #[function_component(Split)]
@@ -29,7 +31,7 @@ pub fn split(props: &SplitProps) -> Html {
     let mut children = props.children.iter();
     let first = children.next();
     let rest: Vec<Html> = children.collect();
-    let with_detail = !rest.is_empty();
+    let with_detail = props.with_detail && !rest.is_empty();
 
     let on_pointer_down = {
         let (dragging, drag) = (dragging.clone(), drag.clone());
