@@ -45,7 +45,7 @@ fn settings_html(settings: Option<&protocol::SettingsView>, as_set: bool) -> Htm
         let text = if as_set {
             "The page has not assigned window.hsConversationsSettings: the loader uses its defaults."
         } else {
-            "Not read yet."
+            "Not read yet: the hook reads it when the loader creates its object; Read again reads it now."
         };
         return html! { <p class="note">{ text }</p> };
     };
