@@ -310,6 +310,20 @@ mod tests {
     }
 
     #[test]
+    fn a_background_that_restarted_says_hello_to_the_hook_at_its_first_panel() {
+        // The hook may have been quieted by the background before it stopped: the new one cannot know.
+        let hello = Effect::ToRelay { tab: TAB, command: r#"{"type":"hello","v":1}"#.into(), call: None };
+        let mut hub = Hub::default();
+        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, READY));
+        hub.panel_connected(PANEL);
+        let subscribe = format!(r#"{{"v":1,"type":"subscribe","tab":{TAB}}}"#);
+        assert!(hub.panel_message(PANEL, &subscribe).contains(&hello));
+        hub.panel_disconnected(PANEL);
+        hub.panel_connected(PANEL);
+        assert!(!hub.panel_message(PANEL, &subscribe).contains(&hello), "only the first panel of this hub");
+    }
+
+    #[test]
     fn a_tab_no_panel_watches_is_quieted_and_sampled() {
         let quiet = Effect::ToRelay { tab: TAB, command: r#"{"type":"quiet","v":1}"#.into(), call: None };
         let drain = Effect::ToRelay { tab: TAB, command: r#"{"type":"drain","v":1}"#.into(), call: None };

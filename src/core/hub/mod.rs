@@ -319,10 +319,12 @@ impl Hub {
             self.panels.insert(port, Some(tab));
             let mut effects = vec![Effect::Reply { message: self.snapshot(tab) }, Effect::InjectRelay { tab }];
             // The toolbar badge quieted the tab's hook: a hello without a relay id makes it send as
-            // it records again (only then: a hello is answered with a batch of the hook's document).
+            // it records again (a hello is answered with a batch of the hook's document). Also at the
+            // first panel this hub sees for the tab: `quieted` lives in memory only, so a background
+            // that stopped after quieting the hook (an idle event page) cannot vouch that it is not.
             let action = self.action.entry(tab).or_default();
-            action.panel_seen = true;
-            if std::mem::take(&mut action.quieted) {
+            let first_panel = !std::mem::replace(&mut action.panel_seen, true);
+            if std::mem::take(&mut action.quieted) || first_panel {
                 let hello = encode_hook_command(&HookCommand::Hello { relay: None });
                 effects.push(Effect::ToRelay { tab, command: hello, call: None });
             }
