@@ -3,9 +3,9 @@
 //! The widths are CSS custom properties on the log's pane (`--col-time`, `--col-name`), written
 //! here, so the rows are not rendered again while a column is dragged; remembered on release.
 
+use super::start_drag;
 use crate::core::keys::Column;
 use crate::devpanel::hooks::use_panel_actions;
-use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent, PointerEvent};
 use yew::prelude::*;
 
@@ -40,13 +40,9 @@ pub fn column_header(props: &ColumnHeaderProps) -> Html {
         let on_down = {
             let (drag, dragging, widths) = (drag.clone(), dragging.clone(), widths.clone());
             Callback::from(move |e: PointerEvent| {
-                if e.button() != 0 {
+                if !start_drag(&e) {
                     return;
                 }
-                if let Some(target) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) {
-                    let _ = target.set_pointer_capture(e.pointer_id());
-                }
-                e.prevent_default();
                 e.stop_propagation();
                 *drag.borrow_mut() = Some((column, e.client_x() as f64, widths.get(column)));
                 dragging.set(Some(column));

@@ -28,3 +28,18 @@ pub fn format_since_navigation(ms: f64) -> String {
 pub fn format_wall_clock(epoch_ms: f64) -> String {
     js_sys::Date::new(&epoch_ms.into()).to_iso_string().as_string().unwrap_or_default()
 }
+
+/// The start of a drag on a handle (the split's separator, a column's resize handle): a primary
+/// button press captures the pointer on the handle and keeps the default (text selection) from
+/// happening; false for any other button.
+pub fn start_drag(e: &web_sys::PointerEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    if e.button() != 0 {
+        return false;
+    }
+    if let Some(target) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+        let _ = target.set_pointer_capture(e.pointer_id());
+    }
+    e.prevent_default();
+    true
+}

@@ -2,10 +2,10 @@
 //! narrow (panel.css, below 700 px). A separator between them is dragged with the pointer or
 //! moved with the keyboard (`SplitSize::after_key`); its place is remembered (`use_split_size`).
 
+use super::start_drag;
 use crate::core::keys::SplitSize;
 use crate::devpanel::hooks::use_split_size;
 use gloo::events::EventListener;
-use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent, PointerEvent};
 use yew::prelude::*;
 
@@ -36,13 +36,9 @@ pub fn split(props: &SplitProps) -> Html {
     let on_pointer_down = {
         let (dragging, drag) = (dragging.clone(), drag.clone());
         Callback::from(move |e: PointerEvent| {
-            if e.button() != 0 {
+            if !start_drag(&e) {
                 return;
             }
-            if let Some(target) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) {
-                let _ = target.set_pointer_capture(e.pointer_id());
-            }
-            e.prevent_default();
             *drag.borrow_mut() = Some(size);
             dragging.set(true);
         })
