@@ -6,6 +6,7 @@ import init, { BackgroundHub } from '../pkg/chat_widget_inspector.js';
 import { listCookies, removeCookies, watchCookies } from './cookies.js';
 import { FairQueue } from './fair-queue.js';
 
+const FACTS = /*facts*/{"hubspotRequestUrls":["*://*.hs-scripts.com/*","*://*.usemessages.com/*","*://*/*conversations-embed.js*","*://*.hubspot.com/conversations-visitor/*"]}/*end facts*/;
 const EXTENSION_ORIGIN = chrome.runtime.getURL('');
 const panels = new Map(); // the hub's port id -> { port, lane, inFlight, backlog, backlogChars }
 const panelIds = new WeakMap(); // panel port -> the hub's port id
@@ -79,7 +80,7 @@ function at(map, tab, when, then) {
 }
 async function setBadge({ tab, text, color, title, recheck_at, drain_at }) {
   at(rechecks, tab, recheck_at === null ? null : recheck_at + 50, () => badgeSoon(tab, 0));
-  at(drains, tab, drain_at, () => run(tab, () => hub.drain(tab)));
+  at(drains, tab, drain_at, () => run(tab, () => hub.drain(tab, Date.now())));
   try {
     await Promise.all([
       chrome.action.setBadgeText({ tabId: tab, text }),
@@ -335,12 +336,29 @@ chrome.tabs.onRemoved.addListener((tabId) => {
   run(tabId, () => hub.tab_removed(tabId));
 });
 // A new document in a tab a panel watches gets a relay (the hub decides; no page gets one otherwise).
-// A loaded web page is probed for HubSpot once (the toolbar action's badge).
+// A loaded web page that made one of HubSpot's requests is probed (the toolbar action's badge).
 chrome.tabs.onUpdated.addListener((tabId, change, tab) => {
   if (change.status) run(tabId, () => hub.tab_loading(tabId, tab?.url ?? ''));
   if (change.status === 'loading') run(tabId, () => hub.tab_navigating(tabId));
   if (change.status === 'complete') run(tabId, () => hub.tab_complete(tabId, tab?.url ?? ''));
 });
+
+// HubSpot's requests (the portal and embed scripts, the chat iframe) mark their tab for the probe;
+// the filter is the browser's, so no other request wakes the background.
+chrome.webRequest.onBeforeRequest.addListener(({ tabId }) => {
+  if (tabId >= 0) run(tabId, () => hub.hubspot_request(tabId));
+}, { urls: FACTS.hubspotRequestUrls, types: ['script', 'sub_frame'] });
+
+// At install, update and browser start, the open tabs loaded (and made their requests) before the
+// background listened: each web page is probed once.
+function sweep() {
+  chrome.tabs.query({}).then((tabs) => {
+    const open = JSON.stringify(tabs.map(({ id, url, status }) => ({ id, url: url ?? '', status: status ?? '' })));
+    run(BACKGROUND, () => hub.sweep(open));
+  }, () => {});
+}
+chrome.runtime.onInstalled.addListener(sweep);
+chrome.runtime.onStartup.addListener(sweep);
 
 // The popup (popup.html, an extension page) asks what is known of its tab: text in, text out.
 chrome.runtime.onMessage.addListener((text, sender, reply) => {

@@ -87,6 +87,16 @@ impl BackgroundHub {
         effects_json(self.hub.tab_complete(tab.into(), url))
     }
 
+    /// The open tabs at install, update or browser start (JSON): see `Hub::sweep`.
+    pub fn sweep(&mut self, tabs: &str) -> String {
+        effects_json(self.hub.sweep(tabs))
+    }
+
+    /// `tab` requested one of HubSpot's URLs (`webRequest`): see `Hub::hubspot_request`.
+    pub fn hubspot_request(&mut self, tab: i32) -> String {
+        effects_json(self.hub.hubspot_request(tab.into()))
+    }
+
     /// The toolbar action's probe answered for `tab` (JSON, `null` if it could not run).
     pub fn probe_result(&mut self, tab: i32, facts: &str, now_wall: f64) -> String {
         effects_json(self.hub.probe_result(tab.into(), facts, now_wall))
@@ -98,8 +108,8 @@ impl BackgroundHub {
     }
 
     /// A sample of a tab no panel watches (a `badge` effect's `drain_at`): see `Hub::drain`.
-    pub fn drain(&self, tab: i32) -> String {
-        effects_json(self.hub.drain(tab.into()))
+    pub fn drain(&mut self, tab: i32, now_wall: f64) -> String {
+        effects_json(self.hub.drain(tab.into(), now_wall))
     }
 
     /// A request of the popup (JSON text); returns the reply as JSON text.

@@ -9,6 +9,17 @@ use super::diagnostics::{headline, Diagnosis};
 use super::protocol::{ApiState, PageStatus};
 use serde::{Deserialize, Serialize};
 
+/// The requests that tell the background a tab's page shows HubSpot chat (`webRequest` match
+/// patterns, `script` and `sub_frame` requests): the portal script, the embed script (HubSpot's or a
+/// copy under any host), the chat iframe. Only a tab that made one of them (or showed HubSpot
+/// before) is probed: other pages pay nothing. A false match costs one probe, which decides.
+pub const HUBSPOT_REQUEST_URLS: [&str; 4] = [
+    "*://*.hs-scripts.com/*",
+    "*://*.usemessages.com/*",
+    "*://*/*conversations-embed.js*",
+    "*://*.hubspot.com/conversations-visitor/*",
+];
+
 /// Version of the popup's request and of the summary it gets.
 pub const ACTION_VERSION: u32 = 1;
 /// Longest portal id kept from the DOM (HubSpot's are digits, 6–9 of them).

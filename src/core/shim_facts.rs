@@ -47,6 +47,12 @@ pub fn relay_facts() -> Value {
     })
 }
 
+/// What `extension/background/background.js` must declare (its listeners are registered before
+/// the wasm is loaded, so it cannot ask).
+pub fn background_facts() -> Value {
+    json!({ "hubspotRequestUrls": crate::core::action::HUBSPOT_REQUEST_URLS })
+}
+
 /// The record kinds `PageRecord` decodes (its serde tags), read from serde's own list of them so
 /// that a new variant needs no change here.
 pub fn record_kinds() -> Vec<String> {
@@ -62,6 +68,7 @@ mod tests {
 
     const HOOK_JS: &str = include_str!("../../extension/pageScript/hook.js");
     const RELAY_JS: &str = include_str!("../../extension/contentScript/relay.js");
+    const BACKGROUND_JS: &str = include_str!("../../extension/background/background.js");
 
     fn declared(shim: &str) -> Value {
         let start = shim.find("/*facts*/").expect("the shim has a /*facts*/ block") + "/*facts*/".len();
@@ -77,6 +84,12 @@ mod tests {
     #[test]
     fn the_relay_declares_the_protocols_facts() {
         assert_eq!(declared(RELAY_JS), relay_facts());
+    }
+
+    #[test]
+    fn the_background_declares_the_requests_it_watches() {
+        assert_eq!(declared(BACKGROUND_JS), background_facts());
+        assert!(BACKGROUND_JS.contains("{ urls: FACTS.hubspotRequestUrls, types: ['script', 'sub_frame'] }"));
     }
 
     #[test]

@@ -35,6 +35,24 @@ forEachBrowser((browser, s) => {
     return Object.keys(all).filter((key) => key.startsWith(`tab:${id}:`));
   }, tabId);
 
+  /**
+   * Chromium: the extension's isolated worlds in the page's top frame (the probe's, the relay's).
+   * Runtime.enable reports the contexts that exist, so a probe that ran before is seen too.
+   */
+  async function extensionWorldsOf(page) {
+    const cdp = await s.h.context.newCDPSession(page);
+    const worlds = [];
+    cdp.on('Runtime.executionContextCreated', ({ context }) => {
+      if (context.auxData?.type === 'isolated' && context.origin.startsWith('chrome-extension://')) worlds.push(context.name);
+    });
+    try {
+      await cdp.send('Runtime.enable');
+      return worlds;
+    } finally {
+      await cdp.detach().catch(() => {});
+    }
+  }
+
   async function openPopup(tabId) {
     const page = await s.h.newWindowPage(await s.h.extensionUrl(`popup.html?tabId=${tabId}`));
     await pollUntil(() => page.evaluate(() => document.querySelector('[data-state]')?.dataset.state || null),
@@ -67,6 +85,7 @@ forEachBrowser((browser, s) => {
     const badge = await waitForBadge(tab, (b) => b.text === READY.text, 'the ready badge');
     assert.deepEqual(badge.rgb, READY.rgb);
     assert.match(badge.title, /^HubSpot chat: ready, portal 12345$/);
+    if (browser === 'chromium') assert.ok((await extensionWorldsOf(page)).length > 0, 'the probe and the relay ran here');
 
     const popup = await openPopup(tab);
     const shown = await pollUntil(async () => {
@@ -102,10 +121,12 @@ forEachBrowser((browser, s) => {
   test(`${browser}: a page without HubSpot gets no badge and no relay`, async () => {
     const page = await s.h.newPage(s.url('no-hubspot.html?action=none'));
     const tab = await s.h.tabIdOf(page);
-    // The probe runs once the page completed: give it time, then require no badge.
+    // A probe would run once the page completed: give it time, then require no badge.
     await sleep(1500);
     assert.equal((await badgeOf(tab)).text, '');
     assert.deepEqual(await storedKeysOf(tab), [], 'nothing recorded: no relay was injected');
+    // The page made none of HubSpot's requests: not even the probe ran in it.
+    if (browser === 'chromium') assert.deepEqual(await extensionWorldsOf(page), [], 'no isolated world of the extension');
     const popup = await openPopup(tab);
     const shown = await readPopup(popup);
     assert.equal(shown.state, 'none');
@@ -113,6 +134,14 @@ forEachBrowser((browser, s) => {
     assert.ok(!shown.found);
     assert.match(shown.howto, /HubSpot Chat/);
     await popup.close();
+    await page.close();
+  });
+
+  test(`${browser}: a page that inserts the embed code after it loaded gets its badge`, async () => {
+    const page = await s.h.newPage(s.url('late.html?action=late'));
+    const tab = await s.h.tabIdOf(page);
+    const badge = await waitForBadge(tab, (b) => b.text === READY.text, 'the ready badge of a late embed');
+    assert.deepEqual(badge.rgb, READY.rgb);
     await page.close();
   });
 

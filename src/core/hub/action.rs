@@ -32,6 +32,14 @@ pub(super) struct ActionTab {
     /// A panel has watched this tab: its hook is never quieted again (as before the toolbar
     /// button, a relay a panel asked for streams until its document ends).
     pub(super) panel_seen: bool,
+    /// The current document made one of HubSpot's requests (`HUBSPOT_REQUEST_URLS`).
+    requested: bool,
+    /// The current document finished loading (`complete`), and whether it was probed since.
+    loaded: bool,
+    probed: bool,
+    /// A probe found HubSpot in this tab once: its later documents are probed without a request
+    /// seen (a script the renderer's memory cache served makes none; a restored page neither).
+    found_once: bool,
 }
 
 fn same_document(a: f64, b: f64) -> bool {
@@ -56,15 +64,65 @@ impl Hub {
     /// badge, and what was recorded of the previous document no longer describes the tab.
     pub fn tab_navigating(&mut self, tab: i64) -> Vec<Effect> {
         let stale = self.tabs.get(&tab).and_then(|s| s.current()).map(|d| d.time_origin);
-        let panel_seen = self.action.get(&tab).is_some_and(|a| a.panel_seen);
-        self.action.insert(tab, ActionTab { stale, probe: None, quieted: false, panel_seen });
+        let before = self.action.remove(&tab).unwrap_or_default();
+        let action =
+            ActionTab { stale, panel_seen: before.panel_seen, found_once: before.found_once, ..Default::default() };
+        self.action.insert(tab, action);
         vec![]
     }
 
-    /// `tab` finished loading `url` (`tabs.onUpdated` status `complete`): a web page is probed
-    /// (the hook runs on http and https pages only).
+    /// `tab` finished loading `url` (`tabs.onUpdated` status `complete`). A web page (the hook
+    /// runs on http and https pages only) is probed if it made one of HubSpot's requests, or if the
+    /// tab showed HubSpot before (or has a log): a page that never shows HubSpot is never touched.
     pub fn tab_complete(&mut self, tab: i64, url: &str) -> Vec<Effect> {
-        if PageOrigin::parse(url).is_some() {
+        if PageOrigin::parse(url).is_none() {
+            return vec![];
+        }
+        let has_log = self.tabs.contains_key(&tab);
+        let action = self.action.entry(tab).or_default();
+        action.loaded = true;
+        if action.requested || action.found_once || has_log {
+            action.probed = true;
+            vec![Effect::Probe { tab }]
+        } else {
+            vec![]
+        }
+    }
+
+    /// The open tabs (JSON: `[{"id", "url", "status"}]`, `tabs.query`) when the background starts
+    /// for the first time in a browser session (install, update, browser start): their requests
+    /// came before it listened. Loaded web pages are probed now, loading ones once they complete.
+    pub fn sweep(&mut self, tabs: &str) -> Vec<Effect> {
+        #[derive(serde::Deserialize)]
+        struct OpenTab {
+            id: i64,
+            #[serde(default)]
+            url: String,
+            #[serde(default)]
+            status: String,
+        }
+        let tabs: Vec<serde_json::Value> = serde_json::from_str(tabs).unwrap_or_default();
+        let tabs = tabs.into_iter().filter_map(|tab| serde_json::from_value::<OpenTab>(tab).ok());
+        let mut effects = vec![];
+        for tab in tabs.filter(|t| PageOrigin::parse(&t.url).is_some()) {
+            let action = self.action.entry(tab.id).or_default();
+            action.requested = true;
+            if tab.status == "complete" && !action.probed {
+                action.loaded = true;
+                action.probed = true;
+                effects.push(Effect::Probe { tab: tab.id });
+            }
+        }
+        effects
+    }
+
+    /// `tab` requested one of HubSpot's URLs (`HUBSPOT_REQUEST_URLS`, seen by `webRequest`): its
+    /// page is probed once it has loaded, at once if it has (an embed code a page inserts late).
+    pub fn hubspot_request(&mut self, tab: i64) -> Vec<Effect> {
+        let action = self.action.entry(tab).or_default();
+        action.requested = true;
+        if action.loaded && !action.probed {
+            action.probed = true;
             vec![Effect::Probe { tab }]
         } else {
             vec![]
@@ -82,6 +140,7 @@ impl Hub {
             action.stale = None; // the document recorded is the one loaded (a same-document navigation)
         }
         let found = facts.found;
+        action.found_once |= found;
         action.probe = Some(facts);
         let mut effects = if found { vec![Effect::InjectRelay { tab }] } else { vec![] };
         effects.extend(self.badge(tab, now_wall));
@@ -130,11 +189,9 @@ impl Hub {
         let sampled = !self.is_watched(tab) && !panel_seen && !badge.text.is_empty();
         let doc = self.recorded_doc(tab).filter(|_| sampled && known.status.is_some());
         let drain_at = doc.map(|d| now_wall + ((now_wall - d.time_origin) / 2.0).clamp(MIN_SAMPLE_MS, MAX_SAMPLE_MS));
-        let quiet = doc.is_some();
         let mut effects = vec![];
-        if quiet {
+        if doc.is_some() && !std::mem::replace(&mut self.action.entry(tab).or_default().quieted, true) {
             effects.push(Effect::ToRelay { tab, command: encode_hook_command(&HookCommand::Quiet), call: None });
-            self.action.entry(tab).or_default().quieted = true;
         }
         effects.push(Effect::Badge {
             tab,
@@ -147,13 +204,17 @@ impl Hub {
         effects
     }
 
-    /// A sample of a tab no panel watches (its badge's `drain_at`): the hook sends what it buffered.
-    pub fn drain(&self, tab: i64) -> Vec<Effect> {
+    /// A sample of a tab no panel watches (its badge's `drain_at`): the hook sends what it buffered,
+    /// and the badge effect carries the next sample's time, so that sampling goes on when the hook
+    /// has nothing new (no batch, so no badge asked after it).
+    pub fn drain(&mut self, tab: i64, now_wall: f64) -> Vec<Effect> {
         let panel_seen = self.action.get(&tab).is_some_and(|a| a.panel_seen);
         if self.is_watched(tab) || panel_seen || self.recorded_doc(tab).is_none() {
             return vec![];
         }
-        vec![Effect::ToRelay { tab, command: encode_hook_command(&HookCommand::Drain), call: None }]
+        let mut effects = vec![Effect::ToRelay { tab, command: encode_hook_command(&HookCommand::Drain), call: None }];
+        effects.extend(self.badge(tab, now_wall));
+        effects
     }
 
     /// A request of the popup (JSON text); the answer is an [`ActionReply`] as JSON text.
@@ -215,7 +276,11 @@ mod tests {
     fn a_probe_that_finds_hubspot_injects_the_relay_and_sets_a_badge() {
         let mut hub = Hub::default();
         assert!(hub.tab_complete(TAB, "chrome://newtab/").is_empty(), "no probe where no hook runs");
+        hub.tab_navigating(TAB);
+        assert!(hub.hubspot_request(TAB).is_empty(), "probed once loaded, not while loading");
+        assert!(hub.hubspot_request(TAB).is_empty());
         assert_eq!(hub.tab_complete(TAB, URL), [Effect::Probe { tab: TAB }]);
+        assert!(hub.hubspot_request(TAB).is_empty(), "one probe per document");
         let effects = hub.probe_result(TAB, &probe(ORIGIN, true), ORIGIN);
         assert_eq!(effects[0], Effect::InjectRelay { tab: TAB });
         assert_eq!(badge_of(&effects), ("\u{2026}".into(), COLOR_NOT_LOADED.into()));
@@ -228,6 +293,42 @@ mod tests {
         assert_eq!(s.portal.as_deref(), Some("12345"));
         assert_eq!(s.headline.as_deref(), Some("No problem found"));
         assert!(!s.watched);
+    }
+
+    #[test]
+    fn only_pages_that_request_hubspot_are_probed() {
+        let mut hub = Hub::default();
+        // A page that never requests HubSpot is never touched.
+        hub.tab_navigating(TAB);
+        assert!(hub.tab_complete(TAB, URL).is_empty());
+        // One that inserts the embed code after it loaded (a single-page app): probed at the request.
+        assert_eq!(hub.hubspot_request(TAB), [Effect::Probe { tab: TAB }]);
+        assert!(hub.hubspot_request(TAB).is_empty(), "the embed script, then the chat iframe: one probe");
+        hub.probe_result(TAB, &probe(ORIGIN, true), ORIGIN);
+        // The tab showed HubSpot: its next documents are probed without a request seen (the
+        // renderer's memory cache serves a script without one; a restored page makes none).
+        hub.tab_navigating(TAB);
+        assert_eq!(hub.tab_complete(TAB, URL), [Effect::Probe { tab: TAB }]);
+        // Another tab whose page a panel watched (it has a log): probed too.
+        let other = TAB + 1;
+        hub.relay_message(other, URL, &batch(1, "d1", ORIGIN, ""));
+        hub.tab_navigating(other);
+        assert_eq!(hub.tab_complete(other, URL), [Effect::Probe { tab: other }]);
+        // Closing a tab forgets it.
+        hub.tab_removed(TAB);
+        hub.tab_navigating(TAB);
+        assert!(hub.tab_complete(TAB, URL).is_empty());
+    }
+
+    #[test]
+    fn a_background_starting_in_a_browser_session_probes_the_open_tabs_once() {
+        let mut hub = Hub::default();
+        let tabs = r#"[{"id":1,"url":"http://a.test/","status":"complete"},{"id":2,"url":"http://b.test/","status":"loading"},
+            {"id":3,"url":"chrome://newtab/","status":"complete"},{"id":4,"status":"complete"},{"id":"x"}]"#;
+        assert_eq!(hub.sweep(tabs), [Effect::Probe { tab: 1 }]);
+        assert!(hub.hubspot_request(1).is_empty(), "tab 1 is probed already");
+        assert_eq!(hub.tab_complete(2, "http://b.test/"), [Effect::Probe { tab: 2 }], "its requests may be missed");
+        assert!(hub.sweep("not json").is_empty());
     }
 
     #[test]
@@ -342,7 +443,12 @@ mod tests {
         assert_eq!(drain_at(&effects), Some(Some(ORIGIN + 1500.0)));
         assert_eq!(drain_at(&hub.badge(TAB, ORIGIN + 40_000.0)), Some(Some(ORIGIN + 60_000.0)));
         assert_eq!(drain_at(&hub.badge(TAB, ORIGIN + 600_000.0)), Some(Some(ORIGIN + 630_000.0)));
-        assert_eq!(hub.drain(TAB), [drain]);
+        // A sample asks the hook and schedules the next one itself: a hook with nothing new sends no
+        // batch, and the badge must not stop sampling then (the page may become ready later).
+        let effects = hub.drain(TAB, ORIGIN + 1500.0);
+        assert_eq!(effects[0], drain);
+        assert!(!effects.contains(&quiet), "quiet is said once per document");
+        assert_eq!(drain_at(&effects), Some(Some(ORIGIN + 2500.0)));
 
         // A panel watches: it streams again (hello), no quiet, no sampling.
         hub.panel_connected(PANEL);
@@ -351,7 +457,7 @@ mod tests {
         let effects = hub.badge(TAB, ORIGIN + 500.0);
         assert!(!effects.contains(&quiet));
         assert_eq!(drain_at(&effects), Some(None));
-        assert!(hub.drain(TAB).is_empty());
+        assert!(hub.drain(TAB, ORIGIN + 600.0).is_empty());
         // The panel closes (or only reconnects): the hook streams on, as a panel's relay always did.
         hub.panel_disconnected(PANEL);
         let effects = hub.badge(TAB, ORIGIN + 500.0);
