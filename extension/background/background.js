@@ -349,16 +349,12 @@ chrome.webRequest.onBeforeRequest.addListener(({ tabId }) => {
   if (tabId >= 0) run(tabId, () => hub.hubspot_request(tabId));
 }, { urls: FACTS.hubspotRequestUrls, types: ['script', 'sub_frame'] });
 
-// At install, update and browser start, the open tabs loaded (and made their requests) before the
-// background listened: each web page is probed once.
-function sweep() {
-  chrome.tabs.query({}).then((tabs) => {
-    const open = JSON.stringify(tabs.map(({ id, url, status }) => ({ id, url: url ?? '', status: status ?? '' })));
-    run(BACKGROUND, () => hub.sweep(open));
-  }, () => {});
-}
-chrome.runtime.onInstalled.addListener(sweep);
-chrome.runtime.onStartup.addListener(sweep);
+// The open tabs at each start: at the first since the extension was loaded, their loads and requests
+// came before the background listened, and the hub probes them once (Hub::worker_started).
+chrome.tabs.query({}).then((tabs) => {
+  const open = JSON.stringify(tabs.map(({ id, url, status }) => ({ id, url: url ?? '', status: status ?? '' })));
+  run(BACKGROUND, () => hub.worker_started(open));
+}, () => {});
 
 // The popup (popup.html, an extension page) asks what is known of its tab: text in, text out.
 chrome.runtime.onMessage.addListener((text, sender, reply) => {

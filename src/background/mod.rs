@@ -87,9 +87,9 @@ impl BackgroundHub {
         effects_json(self.hub.tab_complete(tab.into(), url))
     }
 
-    /// The open tabs at install, update or browser start (JSON): see `Hub::sweep`.
-    pub fn sweep(&mut self, tabs: &str) -> String {
-        effects_json(self.hub.sweep(tabs))
+    /// The worker started with these open tabs (JSON): see `Hub::worker_started`.
+    pub fn worker_started(&mut self, tabs: &str) -> String {
+        effects_json(self.hub.worker_started(tabs))
     }
 
     /// `tab` requested one of HubSpot's URLs (`webRequest`): see `Hub::hubspot_request`.

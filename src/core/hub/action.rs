@@ -17,6 +17,12 @@ use crate::core::cookies::PageOrigin;
 use crate::core::diagnostics::{diagnose, Context, Diagnosis};
 use crate::core::protocol::{encode_hook_command, Entry, HookCommand, PageStatus};
 
+/// The `storage.session` item that says the background swept the open tabs once since the extension
+/// was loaded (see [`Hub::worker_started`]), written under the background's own items.
+pub(super) const SWEPT_KEY: &str = "worker:swept";
+/// The `tab` of the background's own storage items (no tab has a negative id).
+const BACKGROUND_ITEMS: i64 = -1;
+
 /// How often a tab no panel watches is sampled: half its document's age, within these bounds.
 const MIN_SAMPLE_MS: f64 = 1000.0;
 const MAX_SAMPLE_MS: f64 = 30000.0;
@@ -89,10 +95,22 @@ impl Hub {
         }
     }
 
-    /// The open tabs (JSON: `[{"id", "url", "status"}]`, `tabs.query`) when the background starts
-    /// for the first time in a browser session (install, update, browser start): their requests
-    /// came before it listened. Loaded web pages are probed now, loading ones once they complete.
-    pub fn sweep(&mut self, tabs: &str) -> Vec<Effect> {
+    /// The background started with these open tabs (JSON: `[{"id", "url", "status"}]`,
+    /// `tabs.query`). At its first start since the extension was loaded (install, update, enable,
+    /// browser start: `storage.session` holds no [`SWEPT_KEY`]) the tabs' requests and loads came
+    /// before it listened (its listeners exist once its script ran): loaded web pages are probed
+    /// now, loading ones once they complete. A restarted worker was woken for every event.
+    pub fn worker_started(&mut self, tabs: &str) -> Vec<Effect> {
+        if std::mem::replace(&mut self.swept, true) {
+            return vec![];
+        }
+        let mut effects = self.sweep(tabs);
+        let items = [(SWEPT_KEY.to_string(), "true".to_string())].into();
+        effects.push(Effect::Store { tab: BACKGROUND_ITEMS, items, confirm: false });
+        effects
+    }
+
+    fn sweep(&mut self, tabs: &str) -> Vec<Effect> {
         #[derive(serde::Deserialize)]
         struct OpenTab {
             id: i64,
@@ -325,10 +343,16 @@ mod tests {
         let mut hub = Hub::default();
         let tabs = r#"[{"id":1,"url":"http://a.test/","status":"complete"},{"id":2,"url":"http://b.test/","status":"loading"},
             {"id":3,"url":"chrome://newtab/","status":"complete"},{"id":4,"status":"complete"},{"id":"x"}]"#;
-        assert_eq!(hub.sweep(tabs), [Effect::Probe { tab: 1 }]);
+        let effects = hub.worker_started(tabs);
+        assert_eq!(effects[0], Effect::Probe { tab: 1 });
+        let Some(Effect::Store { items, .. }) = effects.get(1) else { panic!("the flag is stored: {effects:?}") };
         assert!(hub.hubspot_request(1).is_empty(), "tab 1 is probed already");
         assert_eq!(hub.tab_complete(2, "http://b.test/"), [Effect::Probe { tab: 2 }], "its requests may be missed");
-        assert!(hub.sweep("not json").is_empty());
+        assert!(hub.worker_started(tabs).is_empty(), "once");
+        // A worker restarted in the same session (the flag stored) sweeps nothing.
+        let items: std::collections::HashMap<String, String> = items.clone().into_iter().collect();
+        assert!(Hub::restore(Default::default(), &items).worker_started(tabs).is_empty());
+        assert_eq!(Hub::default().worker_started("not json").len(), 1, "only the flag");
     }
 
     #[test]

@@ -174,6 +174,8 @@ pub struct Hub {
     panels: BTreeMap<PortId, Option<i64>>,
     /// The toolbar action's per-tab knowledge (memory only: the browser keeps the badges).
     action: BTreeMap<i64, action::ActionTab>,
+    /// The open tabs were probed once since the extension was loaded (`Hub::worker_started`).
+    swept: bool,
 }
 
 impl Default for Hub {
@@ -188,7 +190,14 @@ impl Hub {
     }
 
     pub fn with_storage_budget(limits: Limits, storage_budget: usize) -> Self {
-        Hub { limits, storage_budget, tabs: BTreeMap::new(), panels: BTreeMap::new(), action: BTreeMap::new() }
+        Hub {
+            limits,
+            storage_budget,
+            tabs: BTreeMap::new(),
+            panels: BTreeMap::new(),
+            action: BTreeMap::new(),
+            swept: false,
+        }
     }
 
     pub fn tab_count(&self) -> usize {

@@ -49,6 +49,7 @@ impl Hub {
     /// Unreadable items are skipped: a corrupt chunk costs its entries, not the tab.
     pub fn restore(limits: Limits, items: &HashMap<String, String>) -> Self {
         let mut hub = Hub::new(limits);
+        hub.swept = items.contains_key(super::action::SWEPT_KEY);
         let mut chunks: HashMap<i64, Vec<Entry>> = HashMap::new();
         let mut chunk_sizes: HashMap<i64, BTreeMap<u64, usize>> = HashMap::new();
         let mut metas: Vec<(i64, TabMeta, usize)> = vec![];
