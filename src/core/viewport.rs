@@ -147,9 +147,14 @@ impl Scroller {
                 self.follow = false;
                 scroll_to_center(self.viewport, ROW_HEIGHT, count, index)
             }
-            Some(Reveal::Show(index)) => {
-                scroll_to_show(self.top, self.viewport, ROW_HEIGHT, index).unwrap_or(self.top).min(max)
-            }
+            Some(Reveal::Show(index)) => match scroll_to_show(self.top, self.viewport, ROW_HEIGHT, index) {
+                // A row out of view (DevTools' search, keys): the view goes there, and stays.
+                Some(top) => {
+                    self.follow = false;
+                    top.min(max)
+                }
+                None => self.top.min(max),
+            },
             None if self.follow => max,
             None => self.top.min(max),
         };
@@ -406,6 +411,17 @@ mod tests {
     }
 
     #[test]
+    fn a_selection_in_view_keeps_following_one_out_of_view_stops_it() {
+        let mut sim = Sim::new();
+        sim.append(100);
+        sim.s.plan(sim.count, Some(Reveal::Show(99)), VIEW);
+        assert!(sim.s.following());
+        sim.s.plan(sim.count, Some(Reveal::Show(3)), VIEW);
+        assert!(!sim.s.following());
+        assert_eq!(sim.effect(), Some(3.0 * H));
+    }
+
+    #[test]
     fn a_user_scroll_up_during_a_stream_wins_over_our_pending_scrolls() {
         let mut sim = Sim::new();
         sim.append(100);
@@ -437,6 +453,7 @@ mod tests {
         assert_eq!((w.first, s.scroll_top()), (0, 0.0));
         let w = s.plan(10_000, Some(Reveal::Show(9_999)), VIEW);
         assert_eq!(w.last, 10_000);
+        assert!(!s.following());
         assert_eq!(s.scroll_top(), max_scroll_top(10_000, H, VIEW));
         assert_eq!(s.page(), 19);
     }
