@@ -199,6 +199,8 @@ pub fn event_list(props: &EventListProps) -> Html {
                 { for rows }
             </div>
             <div class="spacer" role="presentation" data-spacer="below" style={spacer(below)}></div>
+            // The browser's scroll anchoring keeps this in view while rows are added above it.
+            <div class="follow-anchor" aria-hidden="true"></div>
         </div>
         </div>
         { for context_menu }
