@@ -98,6 +98,14 @@ async function scanLogRows() {
 }
 const SCAN = scanLogRows.toString();
 
+/**
+ * Every row of the Events log in order (scrolled through when the virtual list holds only some):
+ * [{name (null for a navigation), id, text, title, navigation, rowindex}].
+ */
+export function logRows(d) {
+  return d.evaluate(`(${SCAN})()`);
+}
+
 /** What the panel shows now: api state, widget flag, event rows, navigation separators. */
 export function readPanel(d) {
   return d.evaluate(`(async () => {
