@@ -73,7 +73,8 @@ async function scanLogRows() {
   const read = (el) => ({
     name: el.getAttribute('data-event-name'), id: el.getAttribute('data-id'), text: el.textContent,
     title: el.getAttribute('title') || '', navigation: el.hasAttribute('data-navigation'),
-    rowindex: Number(el.getAttribute('aria-rowindex')),
+    rowindex: Number(el.getAttribute('aria-rowindex')), kind: el.getAttribute('data-kind'),
+    label: el.querySelector('.name')?.textContent ?? '',
   });
   if (!log) return [];
   const total = Number(log.getAttribute('aria-rowcount') || 1) - 1;
@@ -100,7 +101,8 @@ const SCAN = scanLogRows.toString();
 
 /**
  * Every row of the Events log in order (scrolled through when the virtual list holds only some):
- * [{name (null for a navigation), id, text, title, navigation, rowindex}].
+ * [{name (data-event-name; null for other rows), id, text, title, navigation, rowindex, kind
+ * (data-kind), label (the Name cell's text)}].
  */
 export function logRows(d) {
   return d.evaluate(`(${SCAN})()`);
