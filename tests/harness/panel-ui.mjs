@@ -2,7 +2,13 @@
 // evaluate(fn, arg) and waitFor(pred, opts)). Every selector of the UI contract lives HERE, so a
 // change of the panel's markup is fixed in one file:
 //   [data-api-state] absent|placeholder|ready, [data-widget-loaded] true|false
-//   one element per SDK event: [data-event-name="<name>"] (its text holds the payload JSON)
+//   one row per SDK event: [data-event-name="<name>"] (its text holds the payload JSON); the log is a
+//   VIRTUAL list (issue 12): only the rows in view plus a small overscan are in the DOM, each with
+//   its place aria-rowindex (the header is 1), between two spacers [data-spacer="above|below"]
+//   (role="presentation"); rows are 22 px high, so row #k (aria-rowindex k+2) sits at k*22 px;
+//   readPanel/eventRows/countEvents/clickRow/navigationCount/logRows read the WHOLE log (scrolled
+//   through a view at a time, then put back). Scrolled to its end the log follows new rows; a
+//   scroll up stops that until it is scrolled back to the end
 //   navigation separators: [data-navigation]
 //   buttons "Clear", "Pause"/"Resume"; checkbox "Preserve log"; input[placeholder="Filter"];
 //   select[aria-label="Event name"]; detail pane: [data-testid="payload"]
