@@ -169,6 +169,10 @@ impl Scroller {
     pub fn after_render(&mut self, dom_top: f64, viewport: f64, content: f64) -> (Option<f64>, bool) {
         self.viewport = viewport;
         self.dom_top = dom_top;
+        if at_end(0.0, viewport, content) {
+            // Everything fits (a cleared or filtered log): it is at its end, whatever came before.
+            self.follow = true;
+        }
         let max = (content - viewport).max(0.0);
         let target = if self.follow { max } else { self.top.min(max) };
         self.top = target;
@@ -419,6 +423,20 @@ mod tests {
         sim.s.plan(sim.count, Some(Reveal::Show(3)), VIEW);
         assert!(!sim.s.following());
         assert_eq!(sim.effect(), Some(3.0 * H));
+    }
+
+    #[test]
+    fn a_log_that_fits_its_view_follows_again_after_a_clear() {
+        let mut sim = Sim::new();
+        sim.append(500);
+        sim.user_scroll(3000.0);
+        assert!(!sim.s.following());
+        sim.count = 0; // Clear
+        sim.dom_top = 0.0;
+        sim.append(0);
+        assert!(sim.s.following());
+        sim.append(100);
+        assert!(sim.end_in_view());
     }
 
     #[test]
