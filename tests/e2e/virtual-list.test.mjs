@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forEachBrowser } from '../harness/session.mjs';
 import { simReady } from '../harness/site.mjs';
-import { waitForPanelReady, selectView, shownCount } from '../harness/panel-ui.mjs';
+import { waitForPanelReady, selectView, shownCount, clickButton } from '../harness/panel-ui.mjs';
 import { pollUntil, sleep } from '../harness/driver.mjs';
 
 const ROW = 22; // px, the log's fixed row height
@@ -142,7 +142,7 @@ forEachBrowser((browser, s) => {
     }
   });
 
-  test(`${browser}: panel tab: 5,000+ entries keep fewer than 100 rows in the DOM; scrolled to the middle it shows the entries of that place`, async () => {
+  test(`${browser}: panel tab: 5,000+ entries keep fewer than 100 rows in the DOM; scrolled to the middle it shows the entries of that place; after Clear it follows again`, async () => {
     const { page, panel } = await openPanel(s, 'index.html?many', false);
     try {
       await pollUntil(async () => (await logView(panel)).count >= 1, { message: 'first rows' });
@@ -194,6 +194,18 @@ forEachBrowser((browser, s) => {
         const want = ((r.index - base) % 500) + 1;
         assert.ok(r.text.replace(/\s+/g, '').includes(`"unreadCount":${want}`), `row ${r.index} shows unreadCount ${want}: ${r.text}`);
       }
+
+      // Scrolled to the middle (not following), Clear: the empty log is at its end, and follows
+      // the next rows again (no scroll event says so: nothing to scroll).
+      await clickButton(panel, 'Clear');
+      await pollUntil(async () => (await logView(panel)).count === 0, { message: 'an empty log after Clear' });
+      await page.evaluate(() => window.hsSim.flood(300));
+      const refilled = await pollUntil(async () => {
+        const v = await logView(panel);
+        return v.count >= 300 ? v : null;
+      }, { timeout: 30000, message: '300 rows after Clear' });
+      assert.ok(refilled.scrollHeight > refilled.clientHeight, `the log overflows again: ${JSON.stringify(refilled)}`);
+      assert.ok(refilled.lastInView, `after Clear the log follows new rows: ${JSON.stringify(refilled)}`);
     } finally {
       await panel.close();
       await page.close();
