@@ -183,7 +183,7 @@ impl Scroller {
         (Some(target), rerender)
     }
 
-    /// The panel scrolled the list: it asked for `requested`, the browser put it at `actual`.
+    /// The panel scrolled the list; the browser put it at `actual` (it may clamp what was asked).
     pub fn applied(&mut self, actual: f64) {
         self.ours.push(actual);
         if self.ours.len() > 16 {
