@@ -17,3 +17,4 @@ pub mod settings;
 pub mod shim_facts;
 pub mod summary;
 pub mod throttle;
+pub mod viewport;

@@ -6,29 +6,27 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forEachBrowser, openPageWithPanel } from '../harness/session.mjs';
 import { emit, simReady, conversation, conversationFragment, uniqueId } from '../harness/site.mjs';
-import { sleep } from '../harness/driver.mjs';
+import { sleep, pollUntil } from '../harness/driver.mjs';
 import {
   waitForPanelReady, waitForEvents, waitForApiState, readPanel, clickButton, setSearch, selectEventName,
-  selectView, setPreserveLog, kindChip, emptyState,
+  selectView, setPreserveLog, kindChip, emptyState, logRows, shownCount,
 } from '../harness/panel-ui.mjs';
 
-/** The kinds of the entry rows shown ([data-kind] of every row but navigation separators). */
-function rowKinds(d) {
-  return d.evaluate(() => [...document.querySelectorAll('[role="row"][data-kind]')].map((r) => r.getAttribute('data-kind')));
+/** The kinds of the entry rows shown ([data-kind] of every row but navigation separators), the whole log (it is virtual). */
+async function rowKinds(d) {
+  return (await logRows(d)).filter((r) => r.kind !== null).map((r) => r.kind);
 }
 
-/** Waits until "N of M shown" agrees with the rows in the DOM and `check(rows, count, v)` holds. */
+/** Waits until "N of M shown" agrees with the rows of the (virtual) log and `check(rows, count, v)` holds. */
 async function waitForRows(d, message, check, v = {}) {
-  return d.waitFor(`(() => {
-    const v = ${JSON.stringify(v)};
-    const rows = [...document.querySelectorAll('[role="row"][data-kind]')].map((r) => ({
-      kind: r.getAttribute('data-kind'), name: r.getAttribute('data-event-name') || r.querySelector('.name')?.textContent || '' }));
-    const el = document.querySelector('[data-shown-count]');
-    if (!el) return null;
-    const count = { shown: Number(el.getAttribute('data-shown-count')), total: Number(el.getAttribute('data-total-count')), text: el.textContent.trim() };
+  return pollUntil(async () => {
+    const before = await shownCount(d);
+    const rows = (await logRows(d)).filter((r) => r.kind !== null).map((r) => ({ kind: r.kind, name: r.name || r.label }));
+    const count = await shownCount(d);
+    if (!count || JSON.stringify(count) !== JSON.stringify(before)) return null;
     if (count.shown !== rows.length || count.text !== count.shown + ' of ' + count.total + ' shown') return null;
-    return (${check})(rows, count, v) ? { rows, count } : null;
-  })()`, { message });
+    return check(rows, count, v) ? { rows, count } : null;
+  }, { message });
 }
 
 /** Back to the defaults this file changes (the preferences outlive the panel in the session). */

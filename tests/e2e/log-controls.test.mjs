@@ -4,9 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forEachBrowser, openPageWithPanel } from '../harness/session.mjs';
 import { emit, simReady, conversation, conversationFragment, uniqueId } from '../harness/site.mjs';
+import { pollUntil } from '../harness/driver.mjs';
 import {
   waitForPanelReady, waitForEvents, expectExactly, waitForApiState, readPanel, clickButton, hasButton,
-  setPreserveLog, setSearch, selectEventName, countEvents, navigationCount, squash,
+  setPreserveLog, setSearch, selectEventName, countEvents, navigationCount, squash, logRows,
 } from '../harness/panel-ui.mjs';
 
 
@@ -35,20 +36,17 @@ forEachBrowser((browser, s) => {
     const navBefore = await navigationCount(dt);
     await page.goto(s.url('index.html?nav=2'));
     await simReady(page);
-    await dt.waitFor(`document.querySelectorAll('[data-navigation]').length > ${navBefore}`, { message: 'a [data-navigation] separator' });
+    await pollUntil(async () => (await navigationCount(dt)) > navBefore, { message: 'a [data-navigation] separator' });
     const c = uniqueId();
     await started(page, dt, c);
     await expectExactly(dt, 'conversationStarted', conversationFragment(b), 1);
     await expectExactly(dt, 'conversationStarted', conversationFragment(c), 1);
     // Order: b, then the separator, then c.
-    const order = await dt.evaluate(([fb, fc]) => {
-      const squash = (x) => x.replace(/\s+/g, '');
-      // A row's text, or its title where a summary row keeps its payload.
-      const shown = (el) => el.textContent + (el.getAttribute('title') ?? '');
-      return [...document.querySelectorAll('[data-event-name], [data-navigation]')].map((el) => (
-        el.hasAttribute('data-navigation') ? 'nav' : squash(shown(el)).includes(fb) ? 'b' : squash(shown(el)).includes(fc) ? 'c' : null
-      )).filter(Boolean);
-    }, [squash(conversationFragment(b)), squash(conversationFragment(c))]);
+    // The log is virtual: its rows are read whole, in order (scrolled through).
+    const [fb, fc] = [squash(conversationFragment(b)), squash(conversationFragment(c))];
+    const order = (await logRows(dt)).map((r) => (
+      r.navigation ? 'nav' : squash(r.text + r.title).includes(fb) ? 'b' : squash(r.text + r.title).includes(fc) ? 'c' : null
+    )).filter(Boolean);
     const ib = order.indexOf('b');
     const ic = order.indexOf('c');
     assert.ok(ib >= 0 && ic > ib && order.slice(ib, ic).includes('nav'), `b, separator, c in order: ${order}`);
@@ -126,36 +124,38 @@ forEachBrowser((browser, s) => {
 
     // By event name.
     await selectEventName(tab, 'conversationStarted');
-    await tab.waitFor(() => {
-      const rows = [...document.querySelectorAll('[data-event-name]')];
-      return rows.length > 0 && rows.every((r) => r.getAttribute('data-event-name') === 'conversationStarted');
+    // Every row of the (virtual) log, read whole.
+    const shownRows = async () => (await readPanel(tab)).rows;
+    await pollUntil(async () => {
+      const rows = await shownRows();
+      return rows.length > 0 && rows.every((r) => r.name === 'conversationStarted');
     }, { message: 'only conversationStarted rows' });
     assert.equal(await countEvents(tab, 'conversationStarted', conversationFragment(id)), 1);
     assert.equal(await countEvents(tab, 'unreadConversationCountChanged'), 0);
     await selectEventName(tab, '');
-    await tab.waitFor(`document.querySelectorAll('[data-event-name]').length >= ${all}`, { message: 'all rows back' });
+    await pollUntil(async () => (await readPanel(tab)).rows.length >= all, { message: 'all rows back' });
 
     // Free text (matches the payload).
     await setSearch(tab, 'Zebra');
-    await tab.waitFor(() => {
-      const rows = [...document.querySelectorAll('[data-event-name]')];
-      return rows.length > 0 && rows.every((r) => (r.textContent + (r.getAttribute('title') ?? '')).includes('Zebra'));
+    await pollUntil(async () => {
+      const rows = await shownRows();
+      return rows.length > 0 && rows.every((r) => (r.text + r.title).includes('Zebra'));
     }, { message: 'only rows mentioning Zebra' });
     assert.equal(await countEvents(tab, 'quickReplyButtonClick', 'Zebra option'), 1);
     assert.equal(await countEvents(tab, 'conversationStarted'), 0);
 
     // Both at once: nothing matches.
     await selectEventName(tab, 'conversationStarted');
-    await tab.waitFor(() => document.querySelectorAll('[data-event-name]').length === 0, { message: 'no rows for name + text that do not match together' });
+    await pollUntil(async () => (await shownRows()).length === 0, { message: 'no rows for name + text that do not match together' });
     await selectEventName(tab, '');
     await setSearch(tab, '');
-    await tab.waitFor(`document.querySelectorAll('[data-event-name]').length >= ${all}`, { message: 'all rows back' });
+    await pollUntil(async () => (await readPanel(tab)).rows.length >= all, { message: 'all rows back' });
     // New events respect an active filter.
     await setSearch(tab, 'unreadCount');
     await emit(page, 'unreadConversationCountChanged', { unreadCount: 43 });
     await emit(page, 'conversationStarted', conversation(uniqueId()));
     await waitForEvents(tab, 'unreadConversationCountChanged', '"unreadCount":43');
-    await tab.waitFor(() => [...document.querySelectorAll('[data-event-name]')].every((r) => (r.textContent + (r.getAttribute('title') ?? '')).includes('unreadCount')), { message: 'only unreadCount rows' });
+    await pollUntil(async () => (await shownRows()).every((r) => (r.text + r.title).includes('unreadCount')), { message: 'only unreadCount rows' });
     await tab.close();
     await page.close();
   });

@@ -2,7 +2,13 @@
 // evaluate(fn, arg) and waitFor(pred, opts)). Every selector of the UI contract lives HERE, so a
 // change of the panel's markup is fixed in one file:
 //   [data-api-state] absent|placeholder|ready, [data-widget-loaded] true|false
-//   one element per SDK event: [data-event-name="<name>"] (its text holds the payload JSON)
+//   one row per SDK event: [data-event-name="<name>"] (its text holds the payload JSON); the log is a
+//   VIRTUAL list (issue 12): only the rows in view plus a small overscan are in the DOM, each with
+//   its place aria-rowindex (the header is 1), between two spacers [data-spacer="above|below"]
+//   (role="presentation"); rows are 22 px high, so row #k (aria-rowindex k+2) sits at k*22 px;
+//   readPanel/eventRows/countEvents/clickRow/navigationCount/logRows read the WHOLE log (scrolled
+//   through a view at a time, then put back). Scrolled to its end the log follows new rows; a
+//   scroll up stops that until it is scrolled back to the end
 //   navigation separators: [data-navigation]
 //   buttons "Clear", "Pause"/"Resume"; checkbox "Preserve log"; input[placeholder="Filter"];
 //   select[aria-label="Event name"]; detail pane: [data-testid="payload"]
@@ -61,24 +67,72 @@ export function squash(text) {
   return String(text).replace(/\s+/g, '');
 }
 
+/**
+ * In the panel: the rows of the Events log, ALL of them. The log is a virtual list (only the rows
+ * in view are in the DOM; aria-rowcount counts them all): when some are out of the DOM, it is
+ * scrolled through a view at a time (each row read where it renders) and put back where it was
+ * (at the end when it was there, so it follows again). Returns [{el?, name, id, text, title,
+ * navigation, rowindex}] in order; `el` only when every row was in the DOM at once.
+ */
+async function scanLogRows() {
+  const log = document.querySelector('#event-log');
+  const read = (el) => ({
+    name: el.getAttribute('data-event-name'), id: el.getAttribute('data-id'), text: el.textContent,
+    title: el.getAttribute('title') || '', navigation: el.hasAttribute('data-navigation'),
+    rowindex: Number(el.getAttribute('aria-rowindex')), kind: el.getAttribute('data-kind'),
+    label: el.querySelector('.name')?.textContent ?? '',
+  });
+  if (!log) return [];
+  const total = Number(log.getAttribute('aria-rowcount') || 1) - 1;
+  const inDom = () => [...log.querySelectorAll('[role="row"][aria-rowindex]')];
+  if (inDom().length >= total) return inDom().map(read);
+  const seen = new Map();
+  const saved = log.scrollTop;
+  const atEnd = saved + log.clientHeight >= log.scrollHeight - 2;
+  const rowHeight = log.scrollHeight / Math.max(1, total);
+  const step = Math.max(rowHeight, log.clientHeight - rowHeight);
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  for (let top = 0, guard = 0; guard < 100000; top += step, guard++) {
+    log.scrollTop = top;
+    const first = Math.min(Math.floor(log.scrollTop / rowHeight) + 2, total + 1);
+    const last = Math.min(Math.floor((log.scrollTop + log.clientHeight - 1) / rowHeight) + 2, total + 1);
+    for (let t = 0; t < 200 && !(log.querySelector(`[aria-rowindex="${first}"]`) && log.querySelector(`[aria-rowindex="${last}"]`)); t++) await sleep(5);
+    for (const el of inDom()) seen.set(el.getAttribute('aria-rowindex'), read(el));
+    if (log.scrollTop + log.clientHeight >= log.scrollHeight - 1) break;
+  }
+  log.scrollTop = atEnd ? log.scrollHeight : saved;
+  return [...seen.values()].sort((a, b) => a.rowindex - b.rowindex);
+}
+const SCAN = scanLogRows.toString();
+
+/**
+ * Every row of the Events log in order (scrolled through when the virtual list holds only some):
+ * [{name (data-event-name; null for other rows), id, text, title, navigation, rowindex, kind
+ * (data-kind), label (the Name cell's text)}].
+ */
+export function logRows(d) {
+  return d.evaluate(`(${SCAN})()`);
+}
+
 /** What the panel shows now: api state, widget flag, event rows, navigation separators. */
 export function readPanel(d) {
-  return d.evaluate(() => {
+  return d.evaluate(`(async () => {
+    const scanLogRows = ${SCAN};
+    const log = document.querySelector('#event-log');
+    const logRows = await scanLogRows();
+    const outside = (selector) => [...document.querySelectorAll(selector)].filter((el) => !log || !log.contains(el));
+    const read = (el) => ({ name: el.getAttribute('data-event-name'), id: el.getAttribute('data-id'), text: el.textContent, title: el.getAttribute('title') || '' });
     const status = document.querySelector('[data-api-state]');
-    const rows = [...document.querySelectorAll('[data-event-name]')].map((el) => ({
-      name: el.getAttribute('data-event-name'),
-      id: el.getAttribute('data-id'),
-      text: el.textContent,
-      title: el.getAttribute('title') || '',
-    }));
+    const rows = [...logRows.filter((r) => r.name !== null), ...outside('[data-event-name]').map(read)]
+      .map(({ name, id, text, title }) => ({ name, id, text, title }));
     return {
       api: status ? status.getAttribute('data-api-state') : null,
       widgetLoaded: status ? status.getAttribute('data-widget-loaded') : null,
       rows,
-      navigations: document.querySelectorAll('[data-navigation]').length,
-      allRows: document.querySelectorAll('[data-event-name], [data-navigation], [role="row"]').length,
+      navigations: logRows.filter((r) => r.navigation).length + outside('[data-navigation]').length,
+      allRows: logRows.length + outside('[data-event-name], [data-navigation], [role="row"]').length,
     };
-  });
+  })()`);
 }
 
 /**
@@ -195,18 +249,31 @@ export async function selectEventName(d, name, { timeout = 5000 } = {}) {
   }, name);
 }
 
+/** In the panel: scrolls the virtual log to the index-th row of `n` (showing `f`) and clicks it. */
+async function clickLogRow([n, i, f], scanLogRows) {
+  const squash = (s) => String(s).replace(/\s+/g, '');
+  // As rowShowsPayload: the row's text or its title (a summary row has its payload there).
+  const matches = (r) => !f || squash(r.text).includes(squash(f)) || squash(r.title).includes(squash(f));
+  const log = document.querySelector('#event-log');
+  const rows = (await scanLogRows()).filter((r) => r.name === n && matches(r));
+  if (!rows[i]) throw new Error(`no row ${n} #${i}`);
+  // Rendered only in view: scroll to the row's place first.
+  const selector = `[aria-rowindex="${rows[i].rowindex}"]`;
+  let el = log.querySelector(selector);
+  if (!el) {
+    const rowHeight = log.scrollHeight / (Number(log.getAttribute('aria-rowcount')) - 1);
+    log.scrollTop = rowHeight * (rows[i].rowindex - 2) - log.clientHeight / 2;
+    for (let t = 0; t < 200 && !(el = log.querySelector(selector)); t++) await new Promise((r) => setTimeout(r, 5));
+  }
+  if (!el) throw new Error(`row ${n} #${i} not rendered at its place`);
+  el.scrollIntoView({ block: 'nearest' });
+  el.click();
+  return true;
+}
+
 /** Click the first (or index-th) row of `name`; returns the detail pane's payload text ('' if none). */
 export async function clickRow(d, name, { index = 0, fragment } = {}) {
-  await d.evaluate(([n, i, f]) => {
-    const squash = (s) => String(s).replace(/\s+/g, '');
-    const rows = [...document.querySelectorAll(`[data-event-name="${CSS.escape(n)}"]`)]
-      // As rowShowsPayload: the row's text or its title (a summary row has its payload there).
-      .filter((r) => !f || squash(r.textContent).includes(squash(f)) || squash(r.getAttribute('title') || '').includes(squash(f)));
-    if (!rows[i]) throw new Error(`no row ${n} #${i}`);
-    rows[i].scrollIntoView({ block: 'nearest' });
-    rows[i].click();
-    return true;
-  }, [name, index, fragment ?? null]);
+  await d.evaluate(`(${clickLogRow.toString()})(${JSON.stringify([name, index, fragment ?? null])}, ${SCAN})`);
   return d.waitFor(() => document.querySelector('[data-testid="payload"]')?.textContent || '', { timeout: 5000, message: 'the detail pane [data-testid="payload"]' })
     .catch(() => '');
 }
@@ -216,8 +283,8 @@ export function detailPayload(d) {
   return d.evaluate(() => document.querySelector('[data-testid="payload"]')?.textContent || '');
 }
 
-export function navigationCount(d) {
-  return d.evaluate(() => document.querySelectorAll('[data-navigation]').length);
+export async function navigationCount(d) {
+  return (await readPanel(d)).navigations;
 }
 
 async function pollFn(probe, timeout, message, describe) {

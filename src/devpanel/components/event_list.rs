@@ -1,4 +1,5 @@
-//! The log: one row per entry, virtualised once it grows beyond what the DOM renders cheaply.
+//! The log: a virtual list of one row per entry; only the rows in view (plus an overscan) are in
+//! the DOM, at any log size.
 
 use super::column_header::{ColumnHeader, HEADER_ID};
 use super::format_since_navigation;
@@ -9,16 +10,12 @@ use crate::core::keys::Move;
 use crate::core::panel_state::{call_of, row_outcome, Action, Rows};
 use crate::core::payload::{call_code, copy_payload, copy_row_json, row_text, RowText};
 use crate::core::protocol::{Entry, EntryKind, Undelivered};
+use crate::core::viewport::{Reveal, Scroller, Window, ROW_HEIGHT};
 use crate::devpanel::files::copy;
 use crate::devpanel::hooks::{use_panel_actions, PanelActions};
 use std::rc::Rc;
 use web_sys::{Element, KeyboardEvent};
 use yew::prelude::*;
-
-const ROW_HEIGHT: f64 = 22.0;
-/// Up to this many rows every row is in the DOM; beyond, only the rows in view (plus overscan).
-const RENDER_ALL_UP_TO: usize = 1000;
-const OVERSCAN: usize = 20;
 
 #[derive(Properties, PartialEq)]
 pub struct EventListProps {
@@ -30,66 +27,97 @@ pub struct EventListProps {
     pub empty: Option<EmptyState>,
 }
 
+/// The log: a virtual list (`core::viewport`): the rows in view plus an overscan are in the DOM,
+/// spacers stand for the others. It follows the end until the user scrolls up.
 #[function_component(EventList)]
 pub fn event_list(props: &EventListProps) -> Html {
     let actions = use_panel_actions();
     let list_ref = use_node_ref();
     let pane_ref = use_node_ref();
-    let scroll = use_state(|| (0.0f64, 600.0f64)); // (scrollTop, clientHeight)
-    let follow = use_mut_ref(|| true);
+    let scroller = use_mut_ref(Scroller::default);
+    let rerender = use_force_update();
     // The context menu: the row it is for and where it opened.
     let menu = use_state(|| None::<(Rc<Entry>, f64, f64)>);
-
     // The selection last scrolled into view: a new one (keys, DevTools' search) is scrolled to.
     let shown_selection = use_mut_ref(|| None::<u64>);
+
+    let visible = &props.rows;
+    let selected = props.selected;
+    let total = visible.len();
+
+    // Where the view goes in this render: an evidence link's row, a new selection, or (following)
+    // the end; the window of rows is computed for that place, so the row is in the DOM.
+    let position_of = |id: u64| visible.iter().position(|r| r.id == id);
+    let reveal = match props.reveal.and_then(position_of) {
+        Some(p) => Some(Reveal::Center(p)),
+        None => {
+            let newly = selected.filter(|id| *shown_selection.borrow() != Some(*id));
+            newly.and_then(position_of).map(Reveal::Show)
+        }
+    };
+    *shown_selection.borrow_mut() = selected;
+    let span = web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(0.0);
+    let Window { first, last, above, below } = scroller.borrow_mut().plan(total, reveal, span);
+
     {
-        let (list_ref, follow, actions) = (list_ref.clone(), follow.clone(), actions.clone());
-        let (reveal, rows, selected) = (props.reveal, props.rows.clone(), props.selected);
+        let (list_ref, scroller, actions, rerender) =
+            (list_ref.clone(), scroller.clone(), actions.clone(), rerender.clone());
+        let revealing = props.reveal;
         use_effect(move || {
-            let newly_selected = selected.filter(|id| *shown_selection.borrow() != Some(*id));
-            *shown_selection.borrow_mut() = selected;
-            if let Some(id) = reveal {
-                if let (Some(list), Some(position)) = (list_ref.cast::<Element>(), rows.iter().position(|r| r.id == id))
-                {
-                    *follow.borrow_mut() = false;
-                    let top = position as f64 * ROW_HEIGHT - (list.client_height() as f64 - ROW_HEIGHT) / 2.0;
-                    list.set_scroll_top(top.max(0.0) as i32);
+            if let Some(list) = list_ref.cast::<Element>() {
+                let (to, again) = scroller.borrow_mut().after_render(
+                    list.scroll_top() as f64,
+                    list.client_height() as f64,
+                    list.scroll_height() as f64,
+                );
+                if let Some(top) = to {
+                    list.set_scroll_top(top as i32);
+                    scroller.borrow_mut().applied(list.scroll_top() as f64);
+                }
+                if again {
+                    rerender.force_update();
+                }
+                if revealing.is_some() {
                     if let Ok(list) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(list) {
                         let _ = list.focus();
                     }
                 }
-                actions.dispatch(Action::Revealed);
-            } else if let Some(position) = newly_selected.and_then(|id| rows.iter().position(|r| r.id == id)) {
-                if let Some(list) = list_ref.cast::<Element>() {
-                    scroll_into_view(&list, position);
-                }
-            } else if *follow.borrow() {
-                if let Some(list) = list_ref.cast::<Element>() {
-                    list.set_scroll_top(list.scroll_height());
-                }
             }
+            if revealing.is_some() {
+                actions.dispatch(Action::Revealed);
+            }
+        });
+    }
+    // A taller window may show more rows than the last render put in the DOM.
+    {
+        let rerender = rerender.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window()
+                .map(|w| gloo::events::EventListener::new(&w, "resize", move |_| rerender.force_update()));
+            move || drop(listener)
         });
     }
 
     let on_scroll = {
-        let (list_ref, scroll, follow) = (list_ref.clone(), scroll.clone(), follow.clone());
+        let (list_ref, scroller, rerender) = (list_ref.clone(), scroller.clone(), rerender.clone());
         Callback::from(move |_: Event| {
             if let Some(list) = list_ref.cast::<Element>() {
-                let (top, height) = (list.scroll_top() as f64, list.client_height() as f64);
-                *follow.borrow_mut() = top + height >= list.scroll_height() as f64 - 2.0;
-                scroll.set((top, height));
+                let missing = scroller.borrow_mut().on_scroll(
+                    list.scroll_top() as f64,
+                    list.client_height() as f64,
+                    list.scroll_height() as f64,
+                );
+                if missing {
+                    rerender.force_update();
+                }
             }
         })
     };
 
-    let visible = &props.rows;
-    let selected = props.selected;
-
     let on_key = {
-        let (actions, list_ref) = (actions.clone(), list_ref.clone());
+        let (actions, list_ref, scroller) = (actions.clone(), list_ref.clone(), scroller.clone());
         let rows = visible.clone();
-        let follow = follow.clone();
-        let (menu, list_ref) = (menu.clone(), list_ref.clone());
+        let menu = menu.clone();
         Callback::from(move |e: KeyboardEvent| {
             if e.ctrl_key() || e.alt_key() || e.meta_key() {
                 return;
@@ -106,25 +134,16 @@ pub fn event_list(props: &EventListProps) -> Html {
                 return;
             }
             let Some(step) = Move::from_key(&e.key()) else { return };
-            let page = list_ref
-                .cast::<Element>()
-                .map_or(1, |l| ((l.client_height() as f64 / ROW_HEIGHT) as usize).saturating_sub(1));
             e.prevent_default();
-            *follow.borrow_mut() = false;
+            let page = {
+                let mut scroller = scroller.borrow_mut();
+                scroller.stop_following();
+                scroller.page()
+            };
             if let Some(row) = step.apply(position, rows.len(), page).and_then(|p| rows.get(p)) {
                 actions.dispatch(Action::Select(Some(row.id)));
             }
         })
-    };
-
-    let total = visible.len();
-    let (first, last) = if total <= RENDER_ALL_UP_TO {
-        (0, total)
-    } else {
-        let (top, height) = *scroll;
-        let first = ((top / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN).min(total);
-        let last = (((top + height) / ROW_HEIGHT).ceil() as usize + OVERSCAN).min(total);
-        (first, last)
     };
 
     let rows = visible[first..last].iter().enumerate().map(|(offset, entry)| {
@@ -175,14 +194,22 @@ pub fn event_list(props: &EventListProps) -> Html {
                     <p class="empty-next">{ &empty.next }</p>
                 </div>
             }
-            <div class="log-rows" style={format!("height:{}px", total as f64 * ROW_HEIGHT)}>
+            <div class="spacer" role="presentation" data-spacer="above" style={spacer(above)}></div>
+            <div class="log-rows" role="presentation">
                 { for rows }
             </div>
+            <div class="spacer" role="presentation" data-spacer="below" style={spacer(below)}></div>
+            // The browser's scroll anchoring keeps this in view while rows are added above it.
+            <div class="follow-anchor" aria-hidden="true"></div>
         </div>
         </div>
         { for context_menu }
         </>
     }
+}
+
+fn spacer(height: f64) -> String {
+    format!("height:{height}px")
 }
 
 /// The copy commands for a row: its payload, the row as JSON, and for a call the code.
@@ -203,17 +230,6 @@ pub fn row_id(id: u64) -> String {
     format!("event-row-{id}")
 }
 
-/// Scrolls the list as little as needed to show the row at `position` whole.
-fn scroll_into_view(list: &Element, position: usize) {
-    let (top, height) = (list.scroll_top() as f64, list.client_height() as f64);
-    let row_top = position as f64 * ROW_HEIGHT;
-    if row_top < top {
-        list.set_scroll_top(row_top as i32);
-    } else if row_top + ROW_HEIGHT > top + height {
-        list.set_scroll_top((row_top + ROW_HEIGHT - height).ceil() as i32);
-    }
-}
-
 fn row(
     entry: &Entry,
     position: usize,
@@ -221,7 +237,6 @@ fn row(
     on_select: Callback<MouseEvent>,
     on_context: Callback<MouseEvent>,
 ) -> Html {
-    let style = format!("top:{}px", position as f64 * ROW_HEIGHT);
     // The header row is row 1.
     let rowindex = (position + 2).to_string();
     let time = format_since_navigation(entry.t);
@@ -229,7 +244,7 @@ fn row(
     if entry.kind == EntryKind::Navigation {
         return html! {
             <div key={entry.id} class={classes!("row", "navigation", selected.then_some("selected"))} role="row" data-navigation="true"
-                 id={row_id(entry.id)} aria-selected={selected.to_string()} aria-rowindex={rowindex} {style} title={wall} onclick={on_select}>
+                 id={row_id(entry.id)} aria-selected={selected.to_string()} aria-rowindex={rowindex} title={wall} onclick={on_select}>
                 <span role="gridcell">{ format!("Navigated to {}", entry.summary) }</span>
             </div>
         };
@@ -257,7 +272,7 @@ fn row(
     html! {
         <div key={entry.id} class={classes!("row", kind, selected.then_some("selected"), undelivered.is_some().then_some("undelivered"))} role="row"
              aria-selected={selected.to_string()} data-event-name={event_name} data-call={call} data-origin={origin} {title} data-kind={kind} data-undelivered={undelivered} data-outcome={outcome}
-             id={row_id(entry.id)} data-id={entry.id.to_string()} aria-rowindex={rowindex} {style} onclick={on_select} oncontextmenu={on_context}>
+             id={row_id(entry.id)} data-id={entry.id.to_string()} aria-rowindex={rowindex} onclick={on_select} oncontextmenu={on_context}>
             <span class="time" role="gridcell" title={format!("{wall} (wall clock)")}>{ time }</span>
             <span class="name" role="gridcell">{ &entry.name }</span>
             { text }

@@ -1,0 +1,214 @@
+// The Events log is a virtual list (issue 12): only the rows in view (plus a small overscan) are in
+// the DOM at any log size, and it follows a stream at any rate, like the Console: scrolled to the
+// end it keeps the newest row in view while events arrive (1,000+/s from the chat iframe), stays
+// put once the user scrolls up, and follows again when they scroll back to the end.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { forEachBrowser } from '../harness/session.mjs';
+import { simReady } from '../harness/site.mjs';
+import { waitForPanelReady, selectView, shownCount, clickButton } from '../harness/panel-ui.mjs';
+import { pollUntil, sleep } from '../harness/driver.mjs';
+
+const ROW = 22; // px, the log's fixed row height
+
+/** The chat iframe posts `rate` events/s (unreadConversationCountChanged) for `ms`; resolves at once. */
+function startFlood(page, rate, ms) {
+  return page.evaluate(([rate, ms]) => {
+    const start = performance.now();
+    let sent = 0;
+    window.__floodDone = false;
+    const tick = () => {
+      const elapsed = Math.min(performance.now() - start, ms);
+      const due = Math.floor((elapsed * rate) / 1000);
+      if (due > sent) { window.hsSim.flood(due - sent); sent = due; }
+      if (elapsed < ms) setTimeout(tick, 10);
+      else { window.__floodSent = sent; window.__floodDone = true; }
+    };
+    tick();
+    return true;
+  }, [rate, ms]);
+}
+
+/** What the log shows now: its geometry, the rows in the DOM, and the last row's place. */
+function logView(d) {
+  return d.evaluate(() => {
+    const log = document.querySelector('#event-log');
+    const lb = log.getBoundingClientRect();
+    const rows = [...log.querySelectorAll('[role="row"]')];
+    const count = Number(log.getAttribute('aria-rowcount')) - 1; // the header row is counted
+    const last = rows.find((r) => Number(r.getAttribute('aria-rowindex')) === count + 1);
+    const rb = last?.getBoundingClientRect();
+    const top = lb.top + log.clientTop;
+    return {
+      count, domRows: rows.length, scrollTop: log.scrollTop, scrollHeight: log.scrollHeight, clientHeight: log.clientHeight,
+      lastInDom: !!last,
+      lastInView: !!rb && rb.top >= top - 0.5 && rb.bottom <= top + log.clientHeight + 0.5,
+      firstIndex: rows.length ? Math.min(...rows.map((r) => Number(r.getAttribute('aria-rowindex')))) : null,
+    };
+  });
+}
+
+/** Scroll the log (a scroll the user makes: the scrollbar or the wheel). */
+function scrollLogTo(d, top) {
+  return d.evaluate((t) => {
+    const log = document.querySelector('#event-log');
+    log.scrollTop = t === 'end' ? log.scrollHeight : t;
+    return log.scrollTop;
+  }, top);
+}
+
+async function openPanel(s, rel, devtools) {
+  const page = await s.h.newPage(s.url(rel));
+  await simReady(page);
+  const panel = devtools ? await s.h.openDevtoolsPanel(page) : await s.h.openPanelTab(page);
+  await waitForPanelReady(panel);
+  await selectView(panel, 'Events');
+  return { page, panel };
+}
+
+forEachBrowser((browser, s) => {
+  test(`${browser}: devtools panel: the log follows a 1,000 events/s stream at the end, stays put when scrolled up, follows again at the end`, async () => {
+    const { page, panel } = await openPanel(s, 'index.html?follow', true);
+    try {
+      await pollUntil(async () => (await logView(panel)).count >= 1, { message: 'first rows' });
+      await scrollLogTo(panel, 'end');
+
+      // 1. At the end, a 3 s flood at 1,000/s: the newest row stays in view throughout.
+      const before = (await logView(panel)).count;
+      await startFlood(page, 1000, 3000);
+      const samples = [];
+      const started = Date.now();
+      while (!(await page.evaluate(() => window.__floodDone)) && Date.now() - started < 15000) {
+        await sleep(250);
+        samples.push(await logView(panel));
+      }
+      const sent = await page.evaluate(() => window.__floodSent);
+      assert.ok(sent >= 3000, `the page asked for 3,000 events in 3 s: ${sent}`);
+      const settled = await pollUntil(async () => {
+        const v = await logView(panel);
+        return v.count >= before + sent ? v : null;
+      }, { timeout: 30000, message: `${sent} more rows` }).catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await logView(panel))}`); });
+      samples.push(settled);
+      assert.ok(samples.length >= 6, `sampled several times during the flood: ${samples.length}`);
+      const grew = samples.filter((v, i) => i > 0 && v.count > samples[i - 1].count).length;
+      assert.ok(grew >= 3, `rows arrived while sampling: ${JSON.stringify(samples.map((v) => v.count))}`);
+      for (const [i, v] of samples.entries()) {
+        assert.ok(v.lastInView, `sample ${i}: the newest row is in view (${JSON.stringify(v)}); all: ${JSON.stringify(samples.map((x) => [x.count, x.scrollTop, x.lastInView]))}`);
+        assert.ok(v.domRows < 100, `sample ${i}: only the rows in view are in the DOM: ${v.domRows}`);
+      }
+
+      // 2. Scrolled up, the view stays put while events arrive.
+      const up = Math.round(settled.scrollTop / 2);
+      await scrollLogTo(panel, up);
+      await sleep(200);
+      const parked = await logView(panel);
+      await startFlood(page, 1000, 1500);
+      const parkedSamples = [];
+      while (!(await page.evaluate(() => window.__floodDone))) {
+        await sleep(250);
+        parkedSamples.push(await logView(panel));
+      }
+      const sent2 = await page.evaluate(() => window.__floodSent);
+      const after = await pollUntil(async () => {
+        const v = await logView(panel);
+        return v.count >= parked.count + sent2 ? v : null;
+      }, { timeout: 30000, message: 'the second flood shown' });
+      parkedSamples.push(after);
+      for (const v of parkedSamples) {
+        assert.ok(Math.abs(v.scrollTop - parked.scrollTop) <= 1, `scrolled up, the view stays put: ${parked.scrollTop} → ${v.scrollTop} (${JSON.stringify(v)})`);
+        assert.equal(v.firstIndex, parked.firstIndex, 'the same rows stay in the DOM');
+        assert.ok(!v.lastInView, 'the newest row is not brought into view');
+      }
+
+      // 3. Back at the end, it follows again.
+      await scrollLogTo(panel, 'end');
+      await sleep(200);
+      const resumed = await logView(panel);
+      await startFlood(page, 1000, 1500);
+      const resumedSamples = [];
+      while (!(await page.evaluate(() => window.__floodDone))) {
+        await sleep(250);
+        resumedSamples.push(await logView(panel));
+      }
+      const sent3 = await page.evaluate(() => window.__floodSent);
+      resumedSamples.push(await pollUntil(async () => {
+        const v = await logView(panel);
+        return v.count >= resumed.count + sent3 ? v : null;
+      }, { timeout: 30000, message: 'the third flood shown' }));
+      for (const v of resumedSamples) assert.ok(v.lastInView, `following again: the newest row is in view: ${JSON.stringify(v)}`);
+    } finally {
+      await panel.close();
+      await page.close();
+    }
+  });
+
+  test(`${browser}: panel tab: 5,000+ entries keep fewer than 100 rows in the DOM; scrolled to the middle it shows the entries of that place; after Clear it follows again`, async () => {
+    const { page, panel } = await openPanel(s, 'index.html?many', false);
+    try {
+      await pollUntil(async () => (await logView(panel)).count >= 1, { message: 'first rows' });
+      const base = (await logView(panel)).count; // rows before the flood (loader, widget, …)
+      // 5,000 events in batches (the i-th of a batch carries unreadCount i).
+      for (let b = 0; b < 10; b++) {
+        await page.evaluate(() => window.hsSim.flood(500));
+      }
+      const total = base + 5000;
+      const full = await pollUntil(async () => {
+        const v = await logView(panel);
+        return v.count >= total ? v : null;
+      }, { timeout: 60000, message: `${total} rows` }).catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await logView(panel))} ${JSON.stringify(await shownCount(panel))}`); });
+      assert.equal(full.count, total, 'every entry is counted in aria-rowcount');
+      assert.ok(full.domRows < 100, `fewer than 100 rows in the DOM at ${total} entries: ${full.domRows}`);
+      assert.equal(full.scrollHeight, total * ROW, 'the spacers give the list its full height');
+
+      // The middle: the rows shown are those of that place, in order, where they belong.
+      const middle = Math.floor(total / 2);
+      await scrollLogTo(panel, middle * ROW);
+      const shown = await pollUntil(() => panel.evaluate(() => {
+        const log = document.querySelector('#event-log');
+        const lb = log.getBoundingClientRect();
+        const rows = [...log.querySelectorAll('[role="row"]')].map((r) => {
+          const b = r.getBoundingClientRect();
+          return {
+            index: Number(r.getAttribute('aria-rowindex')) - 2, id: Number(r.getAttribute('data-id')),
+            name: r.getAttribute('data-event-name'), text: r.textContent + (r.getAttribute('title') || ''),
+            y: Math.round(b.top - lb.top - log.clientTop + log.scrollTop),
+            inView: b.bottom > lb.top + log.clientTop && b.top < lb.top + log.clientTop + log.clientHeight,
+          };
+        });
+        return rows.some((r) => r.inView) ? { rows, scrollTop: log.scrollTop, domRows: rows.length } : null;
+      }), { message: 'rows in view at the middle' });
+      const inView = shown.rows.filter((r) => r.inView);
+      assert.ok(shown.domRows < 100, `fewer than 100 rows in the DOM at the middle: ${shown.domRows}`);
+      assert.equal(inView[0].index, Math.floor(shown.scrollTop / ROW), `the first row in view is entry #${Math.floor(shown.scrollTop / ROW)}: ${JSON.stringify(inView[0])}`);
+      for (const [i, r] of shown.rows.entries()) {
+        assert.equal(r.y, r.index * ROW, `row ${r.index} sits at its place: ${JSON.stringify(r)}`);
+        if (i > 0) {
+          assert.equal(r.index, shown.rows[i - 1].index + 1, 'consecutive rows');
+          assert.equal(r.id, shown.rows[i - 1].id + 1, 'consecutive entry ids');
+        }
+      }
+      // The entries of the middle are the flood's, in order: entry #k of the log is the
+      // ((k - base) mod 500 + 1)-th event of its batch (unreadCount), as the sim sent them.
+      for (const r of inView) {
+        assert.equal(r.name, 'unreadConversationCountChanged', JSON.stringify(r));
+        const want = ((r.index - base) % 500) + 1;
+        assert.ok(r.text.replace(/\s+/g, '').includes(`"unreadCount":${want}`), `row ${r.index} shows unreadCount ${want}: ${r.text}`);
+      }
+
+      // Scrolled to the middle (not following), Clear: the empty log is at its end, and follows
+      // the next rows again (no scroll event says so: nothing to scroll).
+      await clickButton(panel, 'Clear');
+      await pollUntil(async () => (await logView(panel)).count === 0, { message: 'an empty log after Clear' });
+      await page.evaluate(() => window.hsSim.flood(300));
+      const refilled = await pollUntil(async () => {
+        const v = await logView(panel);
+        return v.count >= 300 ? v : null;
+      }, { timeout: 30000, message: '300 rows after Clear' });
+      assert.ok(refilled.scrollHeight > refilled.clientHeight, `the log overflows again: ${JSON.stringify(refilled)}`);
+      assert.ok(refilled.lastInView, `after Clear the log follows new rows: ${JSON.stringify(refilled)}`);
+    } finally {
+      await panel.close();
+      await page.close();
+    }
+  });
+});
