@@ -138,3 +138,15 @@ test('src/ never renders raw HTML (the innerHTML web-ext lint warns about stays 
   walk(path.join(ROOT, 'src'));
   assert.deepEqual(offenders, []);
 });
+
+// Two wasm modules (README "Wasm size"): neither carries the other's entry points.
+test('the panel wasm holds the panel only, the background wasm the hub only', () => {
+  const exportsOf = (name) => WebAssembly.Module.exports(new WebAssembly.Module(fs.readFileSync(path.join(PKG, name)))).map((e) => e.name);
+  const panel = exportsOf('panel_bg.wasm');
+  const background = exportsOf('background_bg.wasm');
+  assert.ok(panel.includes('start_panel'), 'the panel wasm exports start_panel');
+  assert.ok(!panel.some((n) => n.startsWith('backgroundhub_')), 'no BackgroundHub in the panel wasm');
+  assert.ok(background.includes('backgroundhub_new'), 'the background wasm exports BackgroundHub');
+  assert.ok(!background.includes('start_panel'), 'no panel in the background wasm');
+  assert.ok(!/__wbg_[a-z_]*(createElement|setAttribute)/i.test(fs.readFileSync(path.join(PKG, 'background.js'), 'utf8')), 'no DOM glue in the background loader');
+});
