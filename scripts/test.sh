@@ -85,8 +85,8 @@ node_test_step() {
 }
 
 lint_step fmt cargo fmt --check
-lint_step clippy-native cargo clippy --all-targets -- -D warnings
-lint_step clippy-wasm cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
+lint_step clippy-native cargo clippy --workspace --all-targets -- -D warnings
+lint_step clippy-wasm cargo clippy --workspace --target wasm32-unknown-unknown --lib -- -D warnings
 cargo_test_step cargo-test cargo test --no-fail-fast
 lint_step web-ext-lint node scripts/lint-firefox.mjs dist/firefox
 # The two wasm modules' sizes; fails when the panel's gzipped wasm grows past its budget.
