@@ -42,7 +42,12 @@ WASM_OPT_FLAGS ?= -Oz $(WASM_FEATURES) --strip-debug --strip-producers --strip-t
 CARGO_HOME_DIR := $(or $(CARGO_HOME),$(HOME)/.cargo)
 WASM_RUSTFLAGS := --remap-path-prefix=$(CURDIR)=/build --remap-path-prefix=$(CARGO_HOME_DIR)=/cargo
 
-RAW_WASM := target/$(WASM_TARGET)/release/$(CRATE_LIB).wasm
+# Two wasm modules (README "Wasm size"): the panel's and the background hub's, each from a thin
+# cdylib crate in wasm/ that turns on one feature of the main crate. Built by separate cargo runs
+# so their features never unify.
+WASM_MODULES := panel background
+RAW_WASM_panel := target/$(WASM_TARGET)/release/$(CRATE_LIB)_panel.wasm
+RAW_WASM_background := target/$(WASM_TARGET)/release/$(CRATE_LIB)_background.wasm
 PKG_DIR  := target/pkg
 PKG_STAMP := $(PKG_DIR)/.stamp
 DIST_DIR := dist/chrome
@@ -84,19 +89,21 @@ browsers:
 
 dist: $(DIST_ZIP) $(DIST_FF_ZIP)
 
-# cargo decides whether the wasm is stale (FORCE); make then re-checks its mtime, so the steps
-# below only run when cargo actually relinked it.
-$(RAW_WASM): FORCE | rust-target
-	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS)" cargo build --release --target $(WASM_TARGET) --lib
+# cargo decides whether a wasm is stale (FORCE); make then re-checks its mtime, so the steps
+# below only run when cargo actually relinked one.
+$(RAW_WASM_panel) $(RAW_WASM_background): target/$(WASM_TARGET)/release/$(CRATE_LIB)_%.wasm: FORCE | rust-target
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS)" cargo build --release --target $(WASM_TARGET) -p chat-widget-inspector-$*
 
-$(PKG_STAMP): $(RAW_WASM) Makefile | wasm-bindgen-cli node-deps
+$(PKG_STAMP): $(RAW_WASM_panel) $(RAW_WASM_background) Makefile | wasm-bindgen-cli node-deps
 	@rm -rf $(PKG_DIR).tmp && mkdir -p $(PKG_DIR).tmp
-	$(WASM_BINDGEN) --target web --no-typescript --remove-name-section \
-	  --out-dir $(PKG_DIR).tmp --out-name $(CRATE_LIB) $(RAW_WASM)
-	$(WASM_OPT) $(WASM_OPT_FLAGS) $(PKG_DIR).tmp/$(CRATE_LIB)_bg.wasm \
-	  -o $(PKG_DIR).tmp/$(CRATE_LIB)_bg.opt.wasm
-	@mv $(PKG_DIR).tmp/$(CRATE_LIB)_bg.opt.wasm $(PKG_DIR).tmp/$(CRATE_LIB)_bg.wasm
-	@node scripts/check-wasm.mjs $(PKG_DIR).tmp/$(CRATE_LIB)_bg.wasm
+	@set -e; for m in $(WASM_MODULES); do \
+	  echo "wasm-bindgen + wasm-opt: pkg/$$m.js, pkg/$${m}_bg.wasm"; \
+	  $(WASM_BINDGEN) --target web --no-typescript --remove-name-section \
+	    --out-dir $(PKG_DIR).tmp --out-name $$m target/$(WASM_TARGET)/release/$(CRATE_LIB)_$$m.wasm; \
+	  $(WASM_OPT) $(WASM_OPT_FLAGS) $(PKG_DIR).tmp/$${m}_bg.wasm -o $(PKG_DIR).tmp/$${m}_bg.opt.wasm; \
+	  mv $(PKG_DIR).tmp/$${m}_bg.opt.wasm $(PKG_DIR).tmp/$${m}_bg.wasm; \
+	  node scripts/check-wasm.mjs $(PKG_DIR).tmp/$${m}_bg.wasm; \
+	done
 	@rm -rf $(PKG_DIR) && mv $(PKG_DIR).tmp $(PKG_DIR) && touch $@
 
 # The unpacked extension is re-assembled from scratch every time (a few files, milliseconds), so
@@ -104,7 +111,8 @@ $(PKG_STAMP): $(RAW_WASM) Makefile | wasm-bindgen-cli node-deps
 $(DIST_ZIP): $(PKG_STAMP) FORCE
 	@bash scripts/assemble.sh $(DIST_DIR) $(PKG_DIR)
 	@node scripts/zip.mjs $(DIST_DIR) $@
-	@bash scripts/size.sh $(DIST_DIR)/pkg/$(CRATE_LIB)_bg.wasm $(DIST_DIR)/pkg/$(CRATE_LIB).js $@
+	@bash scripts/size.sh $(DIST_DIR)/pkg/panel_bg.wasm $(DIST_DIR)/pkg/background_bg.wasm \
+	  $(DIST_DIR)/pkg/panel.js $(DIST_DIR)/pkg/background.js $@
 
 # Firefox: the same files; the manifest keeps browser_specific_settings (see scripts/manifest.mjs).
 $(DIST_FF_ZIP): $(PKG_STAMP) FORCE

@@ -12,7 +12,7 @@ const dir = resolve(process.argv[2] || join(root, 'dist/firefox'));
 const EXPLAINED = {
   BACKGROUND_SERVICE_WORKER_IGNORED: 'manifest.json',
   KEY_FIREFOX_ANDROID_UNSUPPORTED_BY_MIN_VERSION: 'manifest.json',
-  UNSAFE_VAR_ASSIGNMENT: 'pkg/chat_widget_inspector.js',
+  UNSAFE_VAR_ASSIGNMENT: 'pkg/panel.js',
 };
 
 const r = spawnSync(join(root, 'node_modules/.bin/web-ext'), ['lint', '--source-dir', dir, '--output', 'json'], { encoding: 'utf8', maxBuffer: 64 << 20 });

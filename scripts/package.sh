@@ -11,7 +11,7 @@ export LC_ALL=C
 cd "$(dirname "$0")/.."
 out=${1:-dist/packages}
 pkg=${2:-target/pkg}
-[ -f "$pkg/chat_widget_inspector_bg.wasm" ] || { echo "package: no wasm in $pkg (run make dist)" >&2; exit 1; }
+[ -f "$pkg/panel_bg.wasm" ] && [ -f "$pkg/background_bg.wasm" ] || { echo "package: no wasm in $pkg (run make dist)" >&2; exit 1; }
 version=$(node scripts/manifest.mjs version)
 name="chat-widget-inspector-$version"
 work=$(mktemp -d)

@@ -47,8 +47,10 @@ const readme = `# Chat Widget Inspector ${version}: source code for review
 
 This archive holds every source file of the extension (the project's git tree). The extension's
 JavaScript under \`extension/\` ships as written (not minified, not bundled). The file
-\`pkg/chat_widget_inspector_bg.wasm\` and its loader \`pkg/chat_widget_inspector.js\` are compiled
-from the Rust code in \`src/\` (Yew panel + background hub) by rustc, wasm-bindgen and wasm-opt.
+The two wasm modules \`pkg/panel_bg.wasm\` (the Yew panel) and \`pkg/background_bg.wasm\` (the
+background hub), with their loaders \`pkg/panel.js\` and \`pkg/background.js\`, are compiled from the
+Rust code in \`src/\` (through the thin crates \`wasm/panel\` and \`wasm/background\`) by rustc,
+wasm-bindgen and wasm-opt.
 
 ## Build environment
 
@@ -66,7 +68,7 @@ from the Rust code in \`src/\` (Yew panel + background hub) by rustc, wasm-bindg
 
 \`\`\`sh
 make tools   # the wasm32 target, wasm-bindgen-cli (into .tools/), npm ci (browsers are optional)
-make dist    # cargo build --release --target wasm32-unknown-unknown; wasm-bindgen; wasm-opt -Oz;
+make dist    # cargo build --release --target wasm32-unknown-unknown (-p each wasm/ crate); wasm-bindgen; wasm-opt -Oz;
              # assembles dist/chrome/ and dist/firefox/ (+ .zip)
 make package # the store archives in dist/packages/ (this archive included)
 \`\`\`
@@ -82,7 +84,7 @@ Where each shipped file comes from:
 |---|---|
 | \`manifest.json\` | \`manifest.json\` (version from \`Cargo.toml\`; see \`scripts/manifest.mjs\`) |
 | \`background/\`, \`contentScript/\`, \`pageScript/\`, \`devpanel/\`, \`icons/\`, \`*.html\`, \`*.js\` | \`extension/\`, copied unchanged |
-| \`pkg/chat_widget_inspector_bg.wasm\`, \`pkg/chat_widget_inspector.js\`, \`pkg/snippets/\` | \`src/\` via the Makefile's \`dist\` target |
+| \`pkg/panel_bg.wasm\`, \`pkg/panel.js\`, \`pkg/background_bg.wasm\`, \`pkg/background.js\`, \`pkg/snippets/\` | \`src/\` and \`wasm/\` via the Makefile's \`dist\` target |
 `;
 
 const stage = mkdtempSync(join(tmpdir(), 'cwi-source-'));

@@ -9,7 +9,8 @@
 # Exit status: 0 only if failed == 0.
 #
 # Env: NODE_TEST_TIMEOUT_MS (per test, default 600000), SKIP_E2E=1 to skip tests/e2e,
-#      E2E_BROWSERS=chromium,firefox (default both) for the browsers the e2e tests run in.
+#      E2E_BROWSERS=chromium,firefox (default both) for the browsers the e2e tests run in,
+#      PANEL_WASM_GZIP_BUDGET (bytes, default below) for the wasm-size step (README "Wasm size").
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -84,10 +85,13 @@ node_test_step() {
 }
 
 lint_step fmt cargo fmt --check
-lint_step clippy-native cargo clippy --all-targets -- -D warnings
-lint_step clippy-wasm cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
+lint_step clippy-native cargo clippy --workspace --all-targets -- -D warnings
+lint_step clippy-wasm cargo clippy --workspace --target wasm32-unknown-unknown --lib -- -D warnings
 cargo_test_step cargo-test cargo test --no-fail-fast
 lint_step web-ext-lint node scripts/lint-firefox.mjs dist/firefox
+# The two wasm modules' sizes; fails when the panel's gzipped wasm grows past its budget.
+lint_step wasm-size bash scripts/size.sh --gzip-budget "${PANEL_WASM_GZIP_BUDGET:-316000}" dist/chrome/pkg/panel_bg.wasm \
+  dist/chrome/pkg/background_bg.wasm
 
 shopt -s nullglob
 unit_tests=(tests/unit/*.test.mjs)

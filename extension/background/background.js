@@ -2,7 +2,7 @@
 // calls browser APIs. Every decision (who watches which tab, what is stored, what the relay and
 // the panels are told, when cookies are listed) is the hub's, returned as effects carried out in
 // order. Listeners are registered synchronously at top level so a stopped worker is woken by them.
-import init, { BackgroundHub } from '../pkg/chat_widget_inspector.js';
+import init, { BackgroundHub } from '../pkg/background.js';
 import { listCookies, removeCookies, watchCookies } from './cookies.js';
 import { FairQueue } from './fair-queue.js';
 
@@ -23,7 +23,7 @@ const PANEL_BACKLOG_CHARS = 4 << 20;
 
 let hub = null;
 const ready = (async () => {
-  await init({ module_or_path: chrome.runtime.getURL('pkg/chat_widget_inspector_bg.wasm') });
+  await init({ module_or_path: chrome.runtime.getURL('pkg/background_bg.wasm') });
   const stored = await chrome.storage.session.get(null);
   hub = new BackgroundHub(JSON.stringify(stored));
 })();

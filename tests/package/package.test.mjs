@@ -46,7 +46,7 @@ const dirs = [];
 let runs;
 
 before(() => {
-  if (!fs.existsSync(path.join(PKG, 'chat_widget_inspector_bg.wasm'))) throw new Error('no built wasm in target/pkg (run make dist)');
+  if (!fs.existsSync(path.join(PKG, 'panel_bg.wasm'))) throw new Error('no built wasm in target/pkg (run make dist)');
   runs = [0, 1].map(() => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cwi-package-'));
     dirs.push(dir);
@@ -73,13 +73,15 @@ test('both store archives hold the same files; only the manifests differ, as int
   const firefox = readZip(path.join(runs[0], `${NAME}-firefox.xpi`));
   assert.deepEqual([...chrome.keys()], [...firefox.keys()]);
   for (const need of ['manifest.json', 'panel.html', 'panel.js', 'devtools.html', 'devtools.js', 'background/background.js',
-    'pageScript/hook.js', 'contentScript/relay.js', 'pkg/chat_widget_inspector_bg.wasm', 'pkg/chat_widget_inspector.js']) {
+    'pageScript/hook.js', 'contentScript/relay.js', 'pkg/panel_bg.wasm', 'pkg/panel.js', 'pkg/background_bg.wasm', 'pkg/background.js']) {
     assert.ok(chrome.has(need), `missing ${need}`);
   }
   for (const [name, data] of chrome) {
     if (name !== 'manifest.json') assert.ok(data.equals(firefox.get(name)), `${name} differs between the Chrome and Firefox archives`);
   }
-  assert.ok(chrome.get('pkg/chat_widget_inspector_bg.wasm').equals(fs.readFileSync(path.join(PKG, 'chat_widget_inspector_bg.wasm'))));
+  for (const wasm of ['panel_bg.wasm', 'background_bg.wasm']) {
+    assert.ok(chrome.get(`pkg/${wasm}`).equals(fs.readFileSync(path.join(PKG, wasm))), `pkg/${wasm} is the built one`);
+  }
 
   const cm = JSON.parse(chrome.get('manifest.json'));
   const fm = JSON.parse(firefox.get('manifest.json'));
@@ -113,10 +115,12 @@ test('the source archive holds the git-tracked sources and SOURCE-README.md, and
 });
 
 test('the wasm embeds no path of this machine (checkout, CARGO_HOME): rebuilt elsewhere it is the same', () => {
-  const wasm = fs.readFileSync(path.join(PKG, 'chat_widget_inspector_bg.wasm'));
   const cargoHome = process.env.CARGO_HOME || path.join(os.homedir(), '.cargo');
-  for (const local of [ROOT, cargoHome]) {
-    assert.equal(wasm.indexOf(Buffer.from(`${local}/`)), -1, `the wasm contains ${local}/ (Makefile: --remap-path-prefix)`);
+  for (const name of ['panel_bg.wasm', 'background_bg.wasm']) {
+    const wasm = fs.readFileSync(path.join(PKG, name));
+    for (const local of [ROOT, cargoHome]) {
+      assert.equal(wasm.indexOf(Buffer.from(`${local}/`)), -1, `${name} contains ${local}/ (Makefile: --remap-path-prefix)`);
+    }
   }
 });
 
@@ -133,4 +137,16 @@ test('src/ never renders raw HTML (the innerHTML web-ext lint warns about stays 
   };
   walk(path.join(ROOT, 'src'));
   assert.deepEqual(offenders, []);
+});
+
+// Two wasm modules (README "Wasm size"): neither carries the other's entry points.
+test('the panel wasm holds the panel only, the background wasm the hub only', () => {
+  const exportsOf = (name) => WebAssembly.Module.exports(new WebAssembly.Module(fs.readFileSync(path.join(PKG, name)))).map((e) => e.name);
+  const panel = exportsOf('panel_bg.wasm');
+  const background = exportsOf('background_bg.wasm');
+  assert.ok(panel.includes('start_panel'), 'the panel wasm exports start_panel');
+  assert.ok(!panel.some((n) => n.startsWith('backgroundhub_')), 'no BackgroundHub in the panel wasm');
+  assert.ok(background.includes('backgroundhub_new'), 'the background wasm exports BackgroundHub');
+  assert.ok(!background.includes('start_panel'), 'no panel in the background wasm');
+  assert.ok(!/__wbg_[a-z_]*(createElement|setAttribute)/i.test(fs.readFileSync(path.join(PKG, 'background.js'), 'utf8')), 'no DOM glue in the background loader');
 });
