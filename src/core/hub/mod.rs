@@ -126,6 +126,8 @@ struct TabState {
     overflow: u64,
     /// The injected hook does not answer (`RelayMessage::HookSilent`) and no batch came since.
     hook_silent: bool,
+    /// The first log chunk kept in storage: older ones are in memory only (the tab's quota).
+    stored_from: u64,
     /// Bytes this tab holds in storage: per log chunk, and its meta item.
     stored_chunks: BTreeMap<u64, usize>,
     stored_meta: usize,
@@ -144,6 +146,7 @@ impl TabState {
             unstored: false,
             overflow: 0,
             hook_silent: false,
+            stored_from: 0,
             stored_chunks: BTreeMap::new(),
             stored_meta: 0,
             cookies: cookies::CookieState::default(),
@@ -162,7 +165,8 @@ impl TabState {
 }
 
 /// What the hub may keep in `storage.session` in all (the browsers' quota is 10 MiB): each tab
-/// gets an equal share, and a tab over its share loses its own oldest entries, never another's.
+/// gets an equal share, and a tab over its share stops storing its own oldest chunks (kept in
+/// memory; lost, and counted as dropped, if the worker restarts), never another tab's.
 pub const STORAGE_BUDGET: usize = 8 << 20;
 
 #[derive(Debug)]
@@ -280,10 +284,9 @@ impl Hub {
         }
         rows.into_iter().for_each(|row| state.push_row(row));
 
-        // A new tab shrinks every tab's share: the others give up their own oldest entries now, so
-        // that this tab's writes fit.
+        // A new tab shrinks every tab's share: the others stop storing their own oldest chunks now,
+        // so that this tab's writes fit.
         let mut effects = if new_tab { self.enforce_quotas(tab) } else { vec![] };
-        // Persisting may evict this tab's own oldest entries (its quota): read what is held after.
         effects.extend(self.persist(tab));
         let state = &self.tabs[&tab];
         let entries: Vec<Entry> = state.log.since(first_new_id).cloned().collect();
@@ -672,25 +675,55 @@ mod tests {
             flood(&mut hub, 1, batch, &mut storage);
             assert!(storage_bytes(&storage) <= BUDGET, "{} bytes stored", storage_bytes(&storage));
         }
-        let tab1_dropped = snapshot(&hub, 1).2;
-        assert!(tab1_dropped > 0, "tab 1 lost its own oldest entries to its quota");
-        // A second tab: tab 1's share halves and it shrinks at once, so tab 2's writes fit.
-        let before: Vec<u64> = snapshot(&hub, 1).1.iter().map(|e| e.id).collect();
+        // Memory holds the whole log; storage its newest chunks, the rest counted dropped after a restart.
+        let tab1 = snapshot(&hub, 1);
+        assert_eq!((tab1.1.len(), tab1.2), (2001, 0), "2,000 events and the navigation row");
+        let restored = snapshot(&Hub::restore(Limits::default(), &storage), 1);
+        assert!(restored.1.len() < tab1.1.len() && tab1.1.ends_with(&restored.1), "the newest entries are stored");
+        assert_eq!(restored.2 as usize, tab1.1.len() - restored.1.len(), "the others are counted dropped");
+        // A second tab: tab 1's share halves and it stores less at once, so tab 2's writes fit.
         flood(&mut hub, 2, 1, &mut storage);
         assert!(storage_bytes(&storage) <= BUDGET);
-        let after: Vec<u64> = snapshot(&hub, 1).1.iter().map(|e| e.id).collect();
-        assert!(after.len() < before.len() && before.ends_with(&after), "tab 1 kept its newest entries");
+        let shrunk = snapshot(&Hub::restore(Limits::default(), &storage), 1);
+        assert!(shrunk.1.len() < restored.1.len() && tab1.1.ends_with(&shrunk.1), "tab 1 stores its newest entries");
+        assert_eq!(snapshot(&hub, 1), tab1, "and keeps them all in memory");
         // From now on tab 2's flood costs tab 1 nothing.
-        let tab1 = snapshot(&hub, 1);
+        let tab1_stored: Vec<(String, String)> =
+            storage.iter().filter(|(k, _)| k.starts_with("tab:1:")).map(|(k, v)| (k.clone(), v.clone())).collect();
         for batch in 2..=20 {
             flood(&mut hub, 2, batch, &mut storage);
             assert!(storage_bytes(&storage) <= BUDGET, "{} bytes stored", storage_bytes(&storage));
         }
+        assert!(tab1_stored.iter().all(|(k, v)| storage.get(k) == Some(v)));
         assert_eq!(snapshot(&hub, 1), tab1);
         // What is stored is what a restarted worker shows.
-        let restored = Hub::restore(Limits::default(), &storage);
-        assert_eq!(snapshot(&restored, 1), snapshot(&hub, 1));
-        assert_eq!(snapshot(&restored, 2), snapshot(&hub, 2));
+        let again = Hub::restore(Limits::default(), &storage);
+        assert_eq!(snapshot(&again, 1), shrunk);
+        let tab2 = snapshot(&again, 2);
+        assert!(snapshot(&hub, 2).1.ends_with(&tab2.1));
+    }
+
+    #[test]
+    fn the_defaults_hold_100k_typical_entries_and_bound_a_flood_of_huge_payloads() {
+        use crate::core::event_log::{EventLog, DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES};
+        assert_eq!(DEFAULT_MAX_ENTRIES, 100_000);
+        let typical = |id: u64| {
+            let mut entry = Entry::sample(id, EntryKind::Event, "unreadConversationCountChanged", "unread 3", "");
+            entry.doc = "0123456789abcdef0123456789abcdef".into();
+            entry.payload =
+                format!(r#"{{"unreadCount":3,"conversation":{{"conversationId":{id},"threadId":"t-{id}"}}}}"#);
+            entry
+        };
+        let mut log = EventLog::default();
+        for _ in 0..100_010 {
+            log.push(typical);
+        }
+        assert_eq!((log.len(), log.dropped()), (100_000, 10));
+        let mut log = EventLog::default();
+        for _ in 0..2_000 {
+            log.push(|id| Entry { payload: "x".repeat(64 << 10), ..typical(id) });
+        }
+        assert!(log.bytes() <= DEFAULT_MAX_BYTES && log.len() < 700, "{} entries", log.len());
     }
 
     #[test]
