@@ -4,15 +4,17 @@ use super::cookies::PageOrigin;
 use super::diagnostics::{diagnose, Context, CookieSummary, Diagnosis, Severity};
 use super::empty_state::{events_empty_state, EmptyInput, EmptyState};
 use super::export::ImportedFile;
-use super::filter::{Filter, KindGroup, Kinds};
+use super::filter::{Filter, KindGroup, Kinds, LogIndex};
 use super::prefs::{Prefs, SelectedEntry};
 use super::protocol::{ApiState, CookieRow, Entry, EntryKind, PageStatus, PanelUpdate, Via};
 use super::summary::{MESSAGES_INITIALIZED, SDK_EVENT_NAMES};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
 
-/// Most entries the panel keeps; older ones are dropped and counted.
-pub const MAX_PANEL_ENTRIES: usize = 100_000;
+/// Most entries the panel keeps (the background's limits); older ones are dropped and counted.
+pub const MAX_PANEL_ENTRIES: usize = super::event_log::DEFAULT_MAX_ENTRIES;
+/// Most entry cost ([`Entry::cost`]) the panel keeps.
+pub const MAX_PANEL_BYTES: usize = super::event_log::DEFAULT_MAX_BYTES;
 
 /// The state of the panel's `Connection` (the live port to the background).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -200,12 +202,43 @@ pub struct PanelState {
     snapshot_seen: bool,
     /// A remembered selection, applied once the log holds its entry.
     restore_selection: Option<SelectedEntry>,
-    // Derived from the fields above by `derive_view`, so that a render never filters the log.
+    /// Loading the snapshot's older chunks: the next one to ask for, or the one asked for.
+    older: Older,
+    /// Entry cost held, and the limits (the background's: [`MAX_PANEL_ENTRIES`], [`MAX_PANEL_BYTES`]).
+    bytes: usize,
+    limits: (usize, usize),
+    // Derived from the fields above by `derive_view`, so that a render never filters the log; kept
+    // up to date incrementally (see `derive_view`).
+    index: LogIndex,
+    derived: Derived,
     visible: Rows,
+    /// `visible` shows an import.
+    visible_is_import: bool,
     shown_events: usize,
     /// Entries (not navigation rows) the filter looked at: the "M" of "N of M shown".
     in_window: usize,
     event_names: Rc<[String]>,
+}
+
+/// The chunks of a snapshot still to load (docs/protocol.md §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Older {
+    #[default]
+    Done,
+    /// Ask for the entries before this id.
+    Want(u64),
+    /// Asked for the entries before this id.
+    Asked(u64),
+}
+
+/// What the visible rows were derived for: the filter, the mode and the window of slots
+/// (`LogIndex`); the slots that passed.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Derived {
+    key: Option<(Filter, bool)>,
+    start: u64,
+    end: u64,
+    matched: VecDeque<u64>,
 }
 
 // Actions live for one dispatch; boxing the large update would only add an allocation.
@@ -259,6 +292,8 @@ pub enum Action {
     BackToLive,
     /// A copy command ran.
     Copied(Copied),
+    /// The panel asked the background for the snapshot's chunk before this id.
+    OlderAsked(u64),
 }
 
 impl Action {
@@ -278,6 +313,7 @@ impl Action {
                 | Action::ImportFailed { .. }
                 | Action::DismissImportError
                 | Action::Copied(_)
+                | Action::OlderAsked(_)
                 | Action::Update(PanelUpdate::Status { .. } | PanelUpdate::Cookies { .. })
         )
     }
@@ -297,7 +333,43 @@ impl Action {
 
 impl PanelState {
     pub fn new(preserve_log: bool) -> Self {
-        PanelState { preserve_log, ..PanelState::default() }.with_view_derived()
+        PanelState::with_limits(preserve_log, MAX_PANEL_ENTRIES, MAX_PANEL_BYTES)
+    }
+
+    /// A panel that keeps at most `max_entries` entries and `max_bytes` of entry cost.
+    pub fn with_limits(preserve_log: bool, max_entries: usize, max_bytes: usize) -> Self {
+        let state = PanelState {
+            preserve_log,
+            limits: (max_entries, max_bytes),
+            index: LogIndex::new(),
+            ..PanelState::default()
+        };
+        state.with_view_derived()
+    }
+
+    /// The snapshot chunk to ask the background for now (then dispatch [`Action::OlderAsked`]).
+    pub fn older_wanted(&self) -> Option<u64> {
+        match self.older {
+            Older::Want(before) => Some(before),
+            _ => None,
+        }
+    }
+
+    /// Whether older chunks of the snapshot are still loading.
+    pub fn loading_older(&self) -> bool {
+        self.older != Older::Done
+    }
+
+    /// Entries the filter was run on since the panel opened (each appended entry once).
+    pub fn filter_examined(&self) -> u64 {
+        self.index.examined
+    }
+
+    /// Approximate bytes the panel holds for its log: entries, their index and the rows shown.
+    pub fn memory_estimate(&self) -> usize {
+        let per_entry = std::mem::size_of::<Entry>() + 2 * std::mem::size_of::<usize>() + 8;
+        let texts = self.bytes.saturating_sub(self.entries.len() * 96);
+        self.entries.len() * per_entry + texts + self.index.bytes() + self.visible.len() * 16
     }
 
     pub fn reduce(mut self, action: Action) -> Self {
@@ -306,11 +378,16 @@ impl PanelState {
         match action {
             Action::Connected => self.connection = ConnectionState::Connected,
             Action::Disconnected => self.connection = ConnectionState::Disconnected,
-            Action::Update(PanelUpdate::Snapshot { status, entries, dropped }) => {
+            Action::Update(PanelUpdate::Snapshot { status, entries, dropped, more }) => {
                 self.set_status(status);
-                self.entries = entries.into_iter().map(Rc::new).collect();
+                self.reset_log();
+                self.push_entries(entries);
                 self.dropped_here = 0;
                 self.dropped = dropped;
+                self.older = match self.entries.first() {
+                    Some(first) if more => Older::Want(first.id),
+                    _ => Older::Done,
+                };
                 self.enforce_cap();
                 if let Some(after) = self.paused_after {
                     self.paused_after = Some(after.min(self.last_id()));
@@ -318,9 +395,19 @@ impl PanelState {
                 self.snapshot_seen = true;
                 self.apply_restored_selection();
             }
+            Action::Update(PanelUpdate::Older { before, entries, more }) => {
+                if !matches!(self.older, Older::Want(b) | Older::Asked(b) if b == before) {
+                    return self; // a chunk of an earlier snapshot
+                }
+                self.prepend_entries(entries, more);
+                self.apply_restored_selection();
+                if self.older == Older::Done {
+                    self.rediagnose();
+                }
+            }
             Action::Update(PanelUpdate::Append { entries, dropped }) => {
                 let last = self.last_id();
-                self.entries.extend(entries.into_iter().filter(|e| e.id > last).map(Rc::new));
+                self.push_entries(entries.into_iter().filter(|e| e.id > last).collect());
                 self.dropped = dropped;
                 self.enforce_cap();
             }
@@ -336,7 +423,7 @@ impl PanelState {
                 if self.paused_after.is_some() {
                     self.paused_after = Some(self.last_id());
                 }
-                self.entries.clear();
+                self.reset_log();
                 self.dropped = 0;
                 self.dropped_here = 0;
                 self.selected = None;
@@ -375,6 +462,11 @@ impl PanelState {
                 self.selected = None;
             }
             Action::Copied(copied) => self.copied = Some(Rc::new(copied)),
+            Action::OlderAsked(before) => {
+                if self.older == Older::Want(before) {
+                    self.older = Older::Asked(before);
+                }
+            }
         }
         if rediagnose {
             self.rediagnose();
@@ -406,6 +498,7 @@ impl PanelState {
     }
 
     /// Selects the remembered entry if the log still holds it (same id, same document).
+    /// (While older chunks of the snapshot load, it is looked for again in each.)
     fn apply_restored_selection(&mut self) {
         let Some(wanted) = self.restore_selection.take() else { return };
         if let Ok(index) = self.entries.binary_search_by_key(&wanted.id, |e| e.id) {
@@ -413,6 +506,8 @@ impl PanelState {
                 self.selected = Some(wanted.id);
                 self.reveal = Some(wanted.id);
             }
+        } else if self.loading_older() && self.entries.first().is_some_and(|first| wanted.id < first.id) {
+            self.restore_selection = Some(wanted);
         }
     }
 
@@ -454,12 +549,12 @@ impl PanelState {
 
     /// The current document, named by its navigation row's id (0 before any).
     fn current_document_key(&self) -> u64 {
-        self.entries.iter().rev().find(|e| e.kind == EntryKind::Navigation).map_or(0, |e| e.id)
+        self.index.last_nav_before(self.index.end()).map_or(0, |slot| self.entries[self.index.index(slot)].id)
     }
 
     /// Index of the current document's first entry (after the last navigation row).
     fn current_document_start(&self) -> usize {
-        self.entries.iter().rposition(|e| e.kind == EntryKind::Navigation).map_or(0, |i| i + 1)
+        self.index.last_nav_before(self.index.end()).map_or(0, |slot| self.index.index(slot) + 1)
     }
 
     fn rediagnose(&mut self) {
@@ -476,7 +571,9 @@ impl PanelState {
             }),
             messages_utk_seen: self.messages_utk_seen_in == Some(self.current_document_key()),
         };
-        let mut diagnosis = diagnose(&self.entries, &context);
+        // The rules read the current document, from its navigation row on.
+        let from = self.current_document_start().saturating_sub(1);
+        let mut diagnosis = diagnose(&self.entries[from..], &context);
         diagnosis.findings.sort_by_key(|f| f.severity);
         let current = &self.entries[self.current_document_start()..];
         let evidence =
@@ -505,12 +602,151 @@ impl PanelState {
         self.entries.last().map_or(0, |e| e.id)
     }
 
-    fn enforce_cap(&mut self) {
-        if self.entries.len() > MAX_PANEL_ENTRIES {
-            let excess = self.entries.len() - MAX_PANEL_ENTRIES;
-            self.entries.drain(..excess);
-            self.dropped_here += excess as u64;
+    fn reset_log(&mut self) {
+        self.entries.clear();
+        self.index.clear();
+        self.bytes = 0;
+        self.older = Older::Done;
+        self.derived = Derived::default();
+    }
+
+    fn push_entries(&mut self, entries: Vec<Entry>) {
+        self.entries.reserve(entries.len());
+        for entry in entries {
+            self.bytes += entry.cost();
+            self.index.push_back(&entry);
+            self.entries.push(Rc::new(entry));
         }
+    }
+
+    /// A chunk of the snapshot (entries before the oldest held): as much as the limits leave room
+    /// for (the rest counted dropped, and no further chunk asked for).
+    fn prepend_entries(&mut self, entries: Vec<Entry>, more: bool) {
+        let first = self.entries.first().map_or(u64::MAX, |e| e.id);
+        let (max_entries, max_bytes) = self.limits;
+        let mut room = max_entries.saturating_sub(self.entries.len());
+        let mut budget = max_bytes.saturating_sub(self.bytes);
+        let mut taken: Vec<Rc<Entry>> = vec![];
+        let mut full = false;
+        for entry in entries.into_iter().rev().filter(|e| e.id < first) {
+            if room == 0 || entry.cost() > budget {
+                full = true;
+                self.dropped_here += 1;
+                continue;
+            }
+            room -= 1;
+            budget -= entry.cost();
+            self.bytes += entry.cost();
+            taken.push(Rc::new(entry));
+        }
+        taken.reverse();
+        self.index.push_front(taken.iter().map(|e| e.as_ref()));
+        self.entries.splice(0..0, taken);
+        self.older = match self.entries.first() {
+            Some(first) if more && !full => Older::Want(first.id),
+            _ => Older::Done,
+        };
+    }
+
+    fn enforce_cap(&mut self) {
+        let (max_entries, max_bytes) = self.limits;
+        let mut excess = self.entries.len().saturating_sub(max_entries);
+        let mut bytes = self.bytes;
+        for entry in &self.entries[..excess] {
+            bytes -= entry.cost();
+        }
+        while bytes > max_bytes && excess + 1 < self.entries.len() {
+            bytes -= self.entries[excess].cost();
+            excess += 1;
+        }
+        if excess == 0 {
+            return;
+        }
+        for entry in self.entries.drain(..excess) {
+            self.index.pop_front(&entry);
+        }
+        self.bytes = bytes;
+        self.dropped_here += excess as u64;
+        // What was older is gone: no older chunk is wanted any more.
+        self.older = Older::Done;
+    }
+
+    /// The window of the live log shown, in slots: from the last navigation (without "Preserve
+    /// log") to the pause.
+    fn window(&self) -> (u64, u64) {
+        let end = match self.paused_after {
+            Some(after) => self.index.slot(self.entries.partition_point(|e| e.id <= after)),
+            None => self.index.end(),
+        };
+        let start = if self.preserve_log {
+            self.index.slot(0)
+        } else {
+            // Like the Network panel: without "Preserve log" the log starts afresh at navigation.
+            self.index.last_nav_before(end).map_or(self.index.slot(0), |nav| nav + 1)
+        };
+        (start, end)
+    }
+
+    /// Brings the matched slots up to date, and says whether they changed: the filter runs on
+    /// entries it has not seen with this filter only (appended, loaded before, or held by the
+    /// pause), or on the rows shown when the new filter narrows the old one; otherwise (another
+    /// filter, "Preserve log", a new log) on the whole window.
+    fn derive_live(&mut self) -> bool {
+        let (start, end) = self.window();
+        let key = (self.filter.clone(), self.preserve_log);
+        let base = self.index.slot(0);
+        let view = &mut self.derived;
+        let mut changed = false;
+        while view.matched.front().is_some_and(|s| *s < base) {
+            view.matched.pop_front(); // evicted
+            changed = true;
+        }
+        view.start = view.start.max(base);
+        view.end = view.end.max(base);
+        let same_key = view.key.as_ref() == Some(&key);
+        let same_window = start == view.start && end == view.end;
+        let overlaps = start < view.end && view.start < end;
+        if same_key && same_window {
+            // Nothing new to look at.
+        } else if same_key && overlaps && start >= view.start && end >= view.end {
+            // The window moved forward (appends, a navigation, evictions, a resume).
+            while view.matched.front().is_some_and(|s| *s < start) {
+                view.matched.pop_front();
+                changed = true;
+            }
+            let added = self.index.select(&self.filter, &self.entries, view.end, end);
+            changed |= !added.is_empty();
+            view.matched.extend(added);
+        } else if same_key && overlaps && start < view.start && end == view.end {
+            // Older entries loaded before the window.
+            let added = self.index.select(&self.filter, &self.entries, start, view.start);
+            changed |= !added.is_empty();
+            for slot in added.into_iter().rev() {
+                view.matched.push_front(slot);
+            }
+        } else if view
+            .key
+            .as_ref()
+            .is_some_and(|(old, preserve)| same_window && *preserve == self.preserve_log && self.filter.narrows(old))
+        {
+            let before = view.matched.len();
+            let mut kept = VecDeque::with_capacity(before);
+            for slot in std::mem::take(&mut view.matched) {
+                if self.index.matches(&self.filter, &self.entries, slot) {
+                    kept.push_back(slot);
+                }
+            }
+            changed |= kept.len() != before;
+            view.matched = kept;
+        } else {
+            view.matched = self.index.select(&self.filter, &self.entries, start, end).into();
+            changed = true;
+        }
+        let view = &mut self.derived;
+        view.start = start;
+        view.end = end;
+        view.key = Some(key);
+        changed
     }
 
     fn with_view_derived(mut self) -> Self {
@@ -520,26 +756,25 @@ impl PanelState {
                 imported.entries.iter().filter(|e| self.filter.matches(e)).cloned().collect();
             self.shown_events = visible.iter().filter(|e| e.kind != EntryKind::Navigation).count();
             self.visible = Rows(visible);
+            self.visible_is_import = true;
             self.event_names = event_names_of(&imported.entries, self.filter.name.as_deref());
             return self;
         }
-        let end = match self.paused_after {
-            Some(after) => self.entries.partition_point(|e| e.id <= after),
-            None => self.entries.len(),
-        };
-        let start = if self.preserve_log {
-            0
-        } else {
-            // Like the Network panel: without "Preserve log" the log starts afresh at navigation.
-            self.entries[..end].iter().rposition(|e| e.kind == EntryKind::Navigation).map_or(0, |i| i + 1)
-        };
-        let visible: Rc<[Rc<Entry>]> =
-            self.entries[start..end].iter().filter(|e| self.filter.matches(e)).cloned().collect();
-        self.shown_events = visible.iter().filter(|e| e.kind != EntryKind::Navigation).count();
-        self.in_window = self.entries[start..end].iter().filter(|e| e.kind != EntryKind::Navigation).count();
-        self.visible = Rows(visible);
-
-        self.event_names = event_names_of(&self.entries, self.filter.name.as_deref());
+        let changed = self.derive_live();
+        let (start, end) = (self.derived.start, self.derived.end);
+        let navs = self.index.navs_in(start, end);
+        self.shown_events = self.derived.matched.len() - navs;
+        self.in_window = (end - start) as usize - navs;
+        // The rows as one shared list for the view: built again only when they changed.
+        if changed || std::mem::take(&mut self.visible_is_import) {
+            let visible: Rc<[Rc<Entry>]> =
+                self.derived.matched.iter().map(|s| self.entries[self.index.index(*s)].clone()).collect();
+            self.visible = Rows(visible);
+        }
+        let names = event_names_from(self.index.event_names(), self.filter.name.as_deref());
+        if *self.event_names != *names {
+            self.event_names = names;
+        }
         self
     }
 
@@ -932,6 +1167,14 @@ fn payload_str(entry: &Entry, key: &str) -> Option<String> {
     payload.get(key)?.as_str().map(str::to_string)
 }
 
+/// Names for the event-name filter: the SDK's names plus these names.
+fn event_names_from<'a>(held: impl Iterator<Item = &'a str>, selected: Option<&'a str>) -> Rc<[String]> {
+    let mut names: BTreeSet<&str> = SDK_EVENT_NAMES.iter().copied().collect();
+    names.extend(held);
+    names.extend(selected);
+    names.into_iter().map(str::to_string).collect()
+}
+
 /// Names for the event-name filter: the SDK's names plus any other event name in `entries`.
 fn event_names_of(entries: &[Rc<Entry>], selected: Option<&str>) -> Rc<[String]> {
     let mut names: BTreeSet<&str> = SDK_EVENT_NAMES.iter().copied().collect();
@@ -1043,8 +1286,12 @@ mod tests {
         let state = append(state, vec![ev(2, "b"), ev(3, "c")]);
         assert_eq!(names(&state), vec!["a", "b", "c"]);
         let status = PageStatus { api: ApiState::Ready, ..PageStatus::default() };
-        let state =
-            state.reduce(Action::Update(PanelUpdate::Snapshot { status, entries: vec![ev(7, "z")], dropped: 4 }));
+        let state = state.reduce(Action::Update(PanelUpdate::Snapshot {
+            status,
+            entries: vec![ev(7, "z")],
+            dropped: 4,
+            more: false,
+        }));
         assert_eq!(names(&state), vec!["z"]);
         assert_eq!(state.total_dropped(), 4);
         assert_eq!(state.status.api, ApiState::Ready);
@@ -1189,6 +1436,7 @@ mod tests {
             status: PageStatus::default(),
             entries: no_chat_page(),
             dropped: 0,
+            more: false,
         }));
         assert_eq!(state.diagnosis().checked, 2);
         assert_eq!(state.diagnosis().diagnosis, expected(&state, 1005.0));
@@ -1434,7 +1682,12 @@ mod tests {
     }
 
     fn snapshot(state: PanelState, entries: Vec<Entry>) -> PanelState {
-        state.reduce(Action::Update(PanelUpdate::Snapshot { status: PageStatus::default(), entries, dropped: 0 }))
+        state.reduce(Action::Update(PanelUpdate::Snapshot {
+            status: PageStatus::default(),
+            entries,
+            dropped: 0,
+            more: false,
+        }))
     }
 
     fn call(id: u64, method: &str, outcome: &str) -> Entry {

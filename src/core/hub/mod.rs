@@ -21,6 +21,7 @@ use super::event_log::{EventLog, Limits};
 use super::protocol::{
     decode_page_batch, decode_panel_request, decode_relay_message, encode_hook_command, encode_panel_update,
     encode_relay_reply, Entry, HookCommand, ListenEvent, PanelRequest, PanelUpdate, RelayMessage, RelayReply,
+    SNAPSHOT_CHUNK_BYTES, SNAPSHOT_CHUNK_ENTRIES, SNAPSHOT_HEAD_ENTRIES,
 };
 use super::summary::{record_row, undelivered_call_row, Row};
 use document::{apply_to_status, DocState};
@@ -338,6 +339,7 @@ impl Hub {
         };
         match request {
             PanelRequest::Subscribe { .. } => unreachable!("handled above"),
+            PanelRequest::Older { before } => vec![Effect::Reply { message: self.older(tab, before) }],
             PanelRequest::Call { method, args } => self.call_sdk(tab, method, args),
             PanelRequest::Listen { event } => self.listen(tab, event),
             PanelRequest::ReadPage => {
@@ -453,20 +455,38 @@ impl Hub {
         effects
     }
 
+    /// The first chunk of `tab`'s snapshot: its newest entries (see [`PanelUpdate::Snapshot`]).
     fn snapshot_update(&self, tab: i64) -> PanelUpdate {
         match self.tabs.get(&tab) {
-            Some(state) => PanelUpdate::Snapshot {
-                status: state.status(),
-                entries: state.log.entries().cloned().collect(),
-                dropped: state.log.dropped(),
-            },
-            None => PanelUpdate::Snapshot { status: Default::default(), entries: vec![], dropped: 0 },
+            Some(state) => {
+                let (entries, more) = state.log.page_before(u64::MAX, SNAPSHOT_HEAD_ENTRIES, SNAPSHOT_CHUNK_BYTES);
+                PanelUpdate::Snapshot {
+                    status: state.status(),
+                    entries: entries.into_iter().cloned().collect(),
+                    dropped: state.log.dropped(),
+                    more,
+                }
+            }
+            None => PanelUpdate::Snapshot { status: Default::default(), entries: vec![], dropped: 0, more: false },
         }
     }
 
-    /// Everything a panel shows for `tab`, as JSON text: sent when it (re)subscribes.
+    /// What a panel shows for `tab` first, as JSON text: sent when it (re)subscribes. The rest
+    /// comes chunk by chunk as the panel asks for it ([`Hub::older`]).
     pub fn snapshot(&self, tab: i64) -> String {
         encode_panel_update(&self.snapshot_update(tab))
+    }
+
+    /// The chunk of `tab`'s log before entry id `before`, as JSON text ([`PanelUpdate::Older`]).
+    pub fn older(&self, tab: i64, before: u64) -> String {
+        let (entries, more) = match self.tabs.get(&tab) {
+            Some(state) => {
+                let (entries, more) = state.log.page_before(before, SNAPSHOT_CHUNK_ENTRIES, SNAPSHOT_CHUNK_BYTES);
+                (entries.into_iter().cloned().collect(), more)
+            }
+            None => (vec![], false),
+        };
+        encode_panel_update(&PanelUpdate::Older { before, entries, more })
     }
 
     /// The URL of `tab`'s current document as the browser reported it, if a relay has sent from
@@ -516,11 +536,23 @@ mod tests {
         )
     }
 
+    /// The whole snapshot of `tab`: its first chunk and every older one, as a panel asks for them.
     fn snapshot(hub: &Hub, tab: i64) -> (PageStatus, Vec<Entry>, u64) {
-        match decode(&hub.snapshot(tab)) {
-            PanelUpdate::Snapshot { status, entries, dropped } => (status, entries, dropped),
-            other => panic!("not a snapshot: {other:?}"),
+        let PanelUpdate::Snapshot { status, mut entries, dropped, mut more } = decode(&hub.snapshot(tab)) else {
+            panic!("not a snapshot")
+        };
+        while more {
+            let before = entries[0].id;
+            let PanelUpdate::Older { before: echoed, entries: older, more: again } = decode(&hub.older(tab, before))
+            else {
+                panic!("not an older chunk")
+            };
+            assert_eq!(echoed, before);
+            assert!(!older.is_empty());
+            entries.splice(0..0, older);
+            more = again;
         }
+        (status, entries, dropped)
     }
 
     fn decode(text: &str) -> PanelUpdate {
