@@ -1842,4 +1842,199 @@ mod tests {
         assert_eq!(key(&call(3, "widget.status", "returned")), Some("ok"));
         assert_eq!(key(&ev(4, "widgetLoaded")), None);
     }
+
+    /// The view computed from scratch, as the reducer did before it was incremental: the visible
+    /// ids, the entries shown and the entries of the window.
+    fn recomputed(state: &PanelState) -> (Vec<u64>, usize, usize) {
+        let end = match state.paused_after {
+            Some(after) => state.entries.partition_point(|e| e.id <= after),
+            None => state.entries.len(),
+        };
+        let start = if state.preserve_log {
+            0
+        } else {
+            state.entries[..end].iter().rposition(|e| e.kind == EntryKind::Navigation).map_or(0, |i| i + 1)
+        };
+        let window = &state.entries[start..end];
+        let visible: Vec<&Rc<Entry>> = window.iter().filter(|e| state.filter.matches(e)).collect();
+        let events =
+            |list: &mut dyn Iterator<Item = &Rc<Entry>>| list.filter(|e| e.kind != EntryKind::Navigation).count();
+        (visible.iter().map(|e| e.id).collect(), events(&mut visible.iter().copied()), events(&mut window.iter()))
+    }
+
+    fn incremental(state: &PanelState) -> (Vec<u64>, usize, usize) {
+        (state.visible().iter().map(|e| e.id).collect(), state.shown_events(), state.in_window())
+    }
+
+    /// xorshift64*: the same "random" sequences on every run.
+    struct Random(u64);
+    impl Random {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+        }
+        fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+            from[self.below(from.len() as u64) as usize]
+        }
+    }
+
+    #[test]
+    fn appends_after_a_filter_give_what_a_full_recompute_gives() {
+        crate::core::filter::install_test_regex_engine();
+        const NAMES: [&str; 5] = ["widgetLoaded", "conversationStarted", "Ünread", "inputStaging", "widget.open"];
+        const TEXTS: [&str; 14] = [
+            "",
+            "w",
+            "wi",
+            "widget",
+            "widgetl",
+            "CONV",
+            "conversation x",
+            "-widget",
+            "ün",
+            "/^widget/",
+            "/[/",
+            "x",
+            "started",
+            "a -b",
+        ];
+        const KINDS: [EntryKind; 6] = [
+            EntryKind::Event,
+            EntryKind::Event,
+            EntryKind::Call,
+            EntryKind::Env,
+            EntryKind::PageCall,
+            EntryKind::Navigation,
+        ];
+        for seed in 1..=40u64 {
+            let mut random = Random(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let limit = 20 + random.below(200) as usize;
+            let mut state = PanelState::with_limits(random.below(2) == 0, limit, usize::MAX);
+            let mut next_id = 1;
+            let mut entry = |random: &mut Random| {
+                let kind = KINDS[random.below(KINDS.len() as u64) as usize];
+                let name = if kind == EntryKind::Navigation { "navigation" } else { random.pick(&NAMES) };
+                let summary = random.pick(&["", "Started x", "b", "a b", "widget"]);
+                let payload = random.pick(&["{}", r#"{"A":"X"}"#, r#"{"text":"été"}"#]);
+                next_id += 1 + random.below(2);
+                Entry::sample(next_id, kind, name, summary, payload)
+            };
+            for step in 0..300 {
+                let action = match random.below(14) {
+                    0..=5 => {
+                        let n = random.below(6);
+                        Action::Update(PanelUpdate::Append {
+                            entries: (0..n).map(|_| entry(&mut random)).collect(),
+                            dropped: 0,
+                        })
+                    }
+                    6 | 7 => Action::SetSearch(random.pick(&TEXTS).to_string()),
+                    8 => Action::SetNameFilter(Some(random.pick(&NAMES).to_string()).filter(|_| random.below(2) == 0)),
+                    9 => Action::ToggleKind(KindGroup::ALL[random.below(5) as usize]),
+                    10 => Action::SetPreserveLog(random.below(2) == 0),
+                    11 => Action::TogglePause,
+                    12 if random.below(8) == 0 => Action::Clear,
+                    _ => {
+                        // A snapshot in chunks, newest first.
+                        let log: Vec<Entry> = (0..random.below(60)).map(|_| entry(&mut random)).collect();
+                        let head = log.len().saturating_sub(5);
+                        state = state.reduce(Action::Update(PanelUpdate::Snapshot {
+                            status: PageStatus::default(),
+                            entries: log[head..].to_vec(),
+                            dropped: 0,
+                            more: head > 0,
+                        }));
+                        let mut end = head;
+                        while let Some(before) = state.older_wanted() {
+                            assert_eq!(incremental(&state), recomputed(&state), "seed {seed} step {step} loading");
+                            state = state.reduce(Action::OlderAsked(before));
+                            let start = end.saturating_sub(1 + random.below(10) as usize);
+                            state = state.reduce(Action::Update(PanelUpdate::Older {
+                                before,
+                                entries: log[start..end].to_vec(),
+                                more: start > 0,
+                            }));
+                            end = start;
+                        }
+                        Action::Tick(0.0)
+                    }
+                };
+                state = state.reduce(action);
+                assert_eq!(incremental(&state), recomputed(&state), "seed {seed} step {step}");
+                assert!(state.entries.len() <= limit);
+            }
+        }
+    }
+
+    #[test]
+    fn an_append_runs_the_filter_on_the_appended_entries_only() {
+        let log: Vec<Entry> = (1..=10_000).map(|i| Entry::sample(i, EntryKind::Event, "a", "s", "{}")).collect();
+        let state = append(PanelState::new(true), log);
+        for (label, state) in [
+            ("text", state.clone().reduce(Action::SetSearch("widget -x".into()))),
+            ("kinds", state.clone().reduce(Action::ToggleKind(KindGroup::Panel))),
+            ("none", state.clone()),
+        ] {
+            let before = state.filter_examined();
+            let state = append(state, vec![ev(10_001, "widgetLoaded"), nav(10_002), ev(10_003, "b")]);
+            assert_eq!(state.filter_examined() - before, 3, "{label}");
+        }
+        // A name filter looks at the appended entries of that name (and navigation rows) only.
+        let state = state.reduce(Action::SetNameFilter(Some("b".into())));
+        let before = state.filter_examined();
+        let state = append(state, vec![ev(10_001, "widgetLoaded"), ev(10_002, "b"), ev(10_003, "c")]);
+        assert_eq!(state.filter_examined() - before, 1);
+        assert_eq!(names(&state), ["b"]);
+        // Typing on ("wid" → "widget") looks at the rows shown only.
+        let state = state.reduce(Action::SetNameFilter(None)).reduce(Action::SetSearch("wid".into()));
+        let before = state.filter_examined();
+        let state = state.reduce(Action::SetSearch("widget".into()));
+        assert_eq!(state.filter_examined() - before, 1);
+        assert_eq!(names(&state), ["widgetLoaded"]);
+    }
+
+    #[test]
+    fn a_snapshot_arrives_in_chunks_newest_first_and_a_stale_chunk_is_ignored() {
+        use crate::core::hub::Hub;
+        let mut hub = Hub::default();
+        hub.panel_connected(1);
+        hub.panel_message(1, r#"{"v":1,"type":"subscribe","tab":3}"#);
+        let records: Vec<String> = (1..=450)
+            .map(|seq| {
+                format!(
+                    r#"{{"k":"event","seq":{seq},"t":{seq},"name":"n{}","payload":{{"i":{seq}}},"via":"iframe"}}"#,
+                    seq % 7
+                )
+            })
+            .collect();
+        let data = format!(
+            r#"{{"v":1,"doc":"d","url":"http://shop.test/","time_origin":0,"dropped":0,"records":[{}]}}"#,
+            records.join(",")
+        );
+        let message = serde_json::json!({"v":1,"type":"page","batch":1,"data":data}).to_string();
+        hub.relay_message(3, "http://shop.test/", &message);
+        let decode = |text: String| crate::core::protocol::decode_panel_update(&text).unwrap();
+        let state = PanelState::new(true).reduce(Action::Update(decode(hub.snapshot(3))));
+        assert_eq!(state.entries.len(), crate::core::protocol::SNAPSHOT_HEAD_ENTRIES);
+        assert_eq!(state.visible().last().map(|e| e.id), Some(451), "the newest rows first");
+        let before = state.older_wanted().expect("older entries to ask for");
+        let mut state = state.reduce(Action::OlderAsked(before));
+        assert_eq!(state.older_wanted(), None, "asked once");
+        // Entries appended while the older ones load.
+        state = state.reduce(Action::Update(PanelUpdate::Append { entries: vec![ev(452, "late")], dropped: 0 }));
+        let stale = hub.older(3, before);
+        state = state.reduce(Action::Update(decode(hub.older(3, before))));
+        while let Some(before) = state.older_wanted() {
+            state = state.reduce(Action::OlderAsked(before)).reduce(Action::Update(decode(hub.older(3, before))));
+        }
+        let ids: Vec<u64> = state.entries.iter().map(|e| e.id).collect();
+        assert_eq!(ids, (1..=452).collect::<Vec<_>>());
+        assert!(!state.loading_older());
+        assert_eq!(incremental(&state), recomputed(&state));
+        // A chunk of an earlier snapshot changes nothing.
+        let again = state.clone().reduce(Action::Update(decode(stale)));
+        assert_eq!(again.entries.len(), 452);
+    }
 }
