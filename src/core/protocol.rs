@@ -1448,4 +1448,24 @@ mod tests {
         );
         assert_eq!(ListenEvent::ALL.map(ListenEvent::as_str), ["widgetHidden"]);
     }
+
+    #[test]
+    fn snapshot_chunks_are_checked_on_arrival() {
+        let entry = |id| Entry::sample(id, EntryKind::Event, "a", "", "{}");
+        let older = |before, ids: &[u64]| PanelUpdate::Older { before, entries: ids.iter().map(|&i| entry(i)).collect(), more: true };
+        let ok = older(10, &[7, 8, 9]);
+        assert_eq!(decode_panel_update(&encode_panel_update(&ok)).unwrap(), ok);
+        for bad in [older(9, &[7, 8, 9]), older(10, &[8, 7])] {
+            assert!(decode_panel_update(&encode_panel_update(&bad)).is_err(), "{bad:?}");
+        }
+        let too_many: Vec<u64> = (1..=SNAPSHOT_CHUNK_ENTRIES as u64 + 1).collect();
+        assert!(decode_panel_update(&encode_panel_update(&older(u64::MAX, &too_many))).is_err());
+        let huge = format!(r#"{{"v":1,"type":"status","pad":"{}"}}"#, "x".repeat(MAX_PANEL_UPDATE_BYTES));
+        assert!(matches!(decode_panel_update(&huge), Err(DecodeError::TooLarge { .. })));
+        // `more` is written only when set: a whole snapshot reads as before.
+        let whole = r#"{"v":1,"type":"snapshot","status":{"api":"absent","widget_loaded":false,"url":"","doc":""},"entries":[],"dropped":0}"#;
+        assert!(matches!(decode_panel_update(whole), Ok(PanelUpdate::Snapshot { more: false, .. })));
+        let request = PanelRequest::Older { before: 42 };
+        assert_eq!(decode_panel_request(&encode_panel_request(&request)).unwrap(), request);
+    }
 }
