@@ -75,7 +75,6 @@ fn main() {
         stored_bytes as f64 / (1 << 20) as f64
     );
 
-
     for (label, filter) in [
         ("no filter", Filter::default()),
         ("by name", Filter::default().with_name("widgetLoaded")),

@@ -410,6 +410,7 @@ impl PartialEq for LogIndex {
 #[derive(Debug, Clone)]
 struct Meta {
     name: u32,
+    kind: EntryKind,
     search: Option<Box<str>>,
 }
 
@@ -449,7 +450,7 @@ impl LogIndex {
     }
 
     fn meta_of(&mut self, entry: &Entry) -> Meta {
-        Meta { name: self.intern(&entry.name), search: search_text(entry) }
+        Meta { name: self.intern(&entry.name), kind: entry.kind, search: search_text(entry) }
     }
 
     /// An entry appended to the log.
@@ -519,7 +520,17 @@ impl LogIndex {
     pub fn matches(&mut self, filter: &Filter, entries: &[Rc<Entry>], slot: u64) -> bool {
         self.examined += 1;
         let index = self.index(slot);
-        filter.matches_indexed(&entries[index], self.meta[index].search.as_deref())
+        let meta = &self.meta[index];
+        // Kinds and name are read from the index; the entry itself only for a text query.
+        if meta.kind == EntryKind::Navigation {
+            return true;
+        }
+        if !filter.kinds.admits(meta.kind)
+            || filter.name.as_ref().is_some_and(|n| self.names[meta.name as usize].as_ref() != n)
+        {
+            return false;
+        }
+        filter.query.terms.is_empty() || filter.matches_indexed(&entries[index], meta.search.as_deref())
     }
 
     /// Slots of `start..end` that pass `filter`, ascending. A name filter reads that name's

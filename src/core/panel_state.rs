@@ -87,23 +87,14 @@ impl View {
     }
 }
 
-/// The rows of the log view, shared without copying. Two `Rows` are equal when they are the same
-/// list: the reducer builds a new list whenever the rows may have changed.
-#[derive(Debug, Clone, Default)]
-pub struct Rows(Rc<[Rc<Entry>]>);
+/// The rows of the log view (see `core/rows.rs`): the reducer makes a new list whenever the rows
+/// change, extending the previous one without copying it.
+pub use super::rows::Rows;
 
-impl PartialEq for Rows {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl std::ops::Deref for Rows {
-    type Target = [Rc<Entry>];
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
+/// Up to this many entries in the current document, the diagnosis is computed again on every
+/// update; beyond, at the clock's tick (once a second): the rules read the whole document, which
+/// takes tens of milliseconds at 100,000 entries.
+pub const DIAGNOSE_EVERY_UPDATE_UP_TO: usize = 5_000;
 
 /// How long after the current document's newest entry the clock keeps ticking: the rules' grace
 /// periods (at most 5 s, docs/diagnostics.md §2) are over by then, so time alone changes nothing.
@@ -187,6 +178,8 @@ pub struct PanelState {
     /// Wall clock, ms since the epoch: the last `Tick`, or the newest entry's if later.
     now_wall: f64,
     diagnosis: Rc<DiagnosisReport>,
+    /// Entries arrived since the last diagnosis of a large document (see [`DIAGNOSE_EVERY_UPDATE_UP_TO`]).
+    diagnosis_stale: bool,
     /// The current document has a `chat_message` row (the chat iframe asked to store a cookie).
     chat_message_seen: bool,
     /// The document (`current_document_key`) during which a cookie listing showed `messagesUtk`.
@@ -375,6 +368,8 @@ impl PanelState {
     pub fn reduce(mut self, action: Action) -> Self {
         let mut derive_view = action.changes_the_log_view();
         let rediagnose = action.changes_the_diagnosis();
+        let (is_append, is_tick) =
+            (matches!(action, Action::Update(PanelUpdate::Append { .. })), matches!(action, Action::Tick(_)));
         match action {
             Action::Connected => self.connection = ConnectionState::Connected,
             Action::Disconnected => self.connection = ConnectionState::Disconnected,
@@ -469,7 +464,14 @@ impl PanelState {
             }
         }
         if rediagnose {
-            self.rediagnose();
+            // A large document is diagnosed at the clock's tick (once a second), not on every append.
+            let large = self.entries.len() - self.current_document_start() > DIAGNOSE_EVERY_UPDATE_UP_TO;
+            let recheck_due = self.diagnosis.diagnosis.recheck_at.is_some_and(|at| self.now_wall >= at);
+            if is_append && large {
+                self.diagnosis_stale = true;
+            } else if !is_tick || !large || self.diagnosis_stale || recheck_due {
+                self.rediagnose();
+            }
         }
         if derive_view {
             self.with_view_derived()
@@ -558,6 +560,7 @@ impl PanelState {
     }
 
     fn rediagnose(&mut self) {
+        self.diagnosis_stale = false;
         if let Some(last) = self.entries.last() {
             self.now_wall = self.now_wall.max(last.wall);
         }
@@ -687,40 +690,49 @@ impl PanelState {
         (start, end)
     }
 
-    /// Brings the matched slots up to date, and says whether they changed: the filter runs on
-    /// entries it has not seen with this filter only (appended, loaded before, or held by the
-    /// pause), or on the rows shown when the new filter narrows the old one; otherwise (another
-    /// filter, "Preserve log", a new log) on the whole window.
-    fn derive_live(&mut self) -> bool {
+    /// Brings the matched slots and the visible rows up to date: the filter runs on entries it
+    /// has not seen with this filter only (appended, loaded before, or held by the pause), or on
+    /// the rows shown when the new filter narrows the old one; otherwise (another filter,
+    /// "Preserve log", a new log) on the whole window.
+    fn derive_live(&mut self) {
         let (start, end) = self.window();
         let key = (self.filter.clone(), self.preserve_log);
         let base = self.index.slot(0);
+        let imported_before = std::mem::take(&mut self.visible_is_import);
         let view = &mut self.derived;
-        let mut changed = false;
+        let mut dropped = 0;
         while view.matched.front().is_some_and(|s| *s < base) {
             view.matched.pop_front(); // evicted
-            changed = true;
+            dropped += 1;
         }
         view.start = view.start.max(base);
         view.end = view.end.max(base);
         let same_key = view.key.as_ref() == Some(&key);
         let same_window = start == view.start && end == view.end;
         let overlaps = start < view.end && view.start < end;
+        let row = |entries: &[Rc<Entry>], index: &LogIndex, slot: u64| entries[index.index(slot)].clone();
+        let mut rows = if imported_before { None } else { Some(self.visible.without_first(dropped)) };
+        let mut changed = dropped > 0;
         if same_key && same_window {
             // Nothing new to look at.
         } else if same_key && overlaps && start >= view.start && end >= view.end {
             // The window moved forward (appends, a navigation, evictions, a resume).
+            let mut gone = 0;
             while view.matched.front().is_some_and(|s| *s < start) {
                 view.matched.pop_front();
-                changed = true;
+                gone += 1;
             }
             let added = self.index.select(&self.filter, &self.entries, view.end, end);
-            changed |= !added.is_empty();
+            changed |= gone > 0 || !added.is_empty();
+            let new_rows = added.iter().map(|s| row(&self.entries, &self.index, *s)).collect();
+            rows = rows.map(|r| r.without_first(gone).with_appended(new_rows));
             view.matched.extend(added);
         } else if same_key && overlaps && start < view.start && end == view.end {
             // Older entries loaded before the window.
             let added = self.index.select(&self.filter, &self.entries, start, view.start);
             changed |= !added.is_empty();
+            let new_rows = added.iter().map(|s| row(&self.entries, &self.index, *s)).collect();
+            rows = rows.map(|r| r.with_prepended(new_rows));
             for slot in added.into_iter().rev() {
                 view.matched.push_front(slot);
             }
@@ -736,41 +748,39 @@ impl PanelState {
                     kept.push_back(slot);
                 }
             }
-            changed |= kept.len() != before;
+            if kept.len() != before {
+                rows = None;
+            }
             view.matched = kept;
         } else {
             view.matched = self.index.select(&self.filter, &self.entries, start, end).into();
-            changed = true;
+            rows = None;
         }
-        let view = &mut self.derived;
         view.start = start;
         view.end = end;
         view.key = Some(key);
-        changed
+        self.visible = match rows {
+            Some(_) if !changed => self.visible.clone(),
+            Some(rows) => rows,
+            None => Rows::new(self.derived.matched.iter().map(|s| row(&self.entries, &self.index, *s)).collect()),
+        };
     }
 
     fn with_view_derived(mut self) -> Self {
         if let Some(imported) = self.imported.clone() {
             // An import is shown whole: pause and "Preserve log" are about the live log.
-            let visible: Rc<[Rc<Entry>]> =
-                imported.entries.iter().filter(|e| self.filter.matches(e)).cloned().collect();
+            let visible: Vec<Rc<Entry>> = imported.entries.iter().filter(|e| self.filter.matches(e)).cloned().collect();
             self.shown_events = visible.iter().filter(|e| e.kind != EntryKind::Navigation).count();
-            self.visible = Rows(visible);
+            self.visible = Rows::new(visible);
             self.visible_is_import = true;
             self.event_names = event_names_of(&imported.entries, self.filter.name.as_deref());
             return self;
         }
-        let changed = self.derive_live();
+        self.derive_live();
         let (start, end) = (self.derived.start, self.derived.end);
         let navs = self.index.navs_in(start, end);
         self.shown_events = self.derived.matched.len() - navs;
         self.in_window = (end - start) as usize - navs;
-        // The rows as one shared list for the view: built again only when they changed.
-        if changed || std::mem::take(&mut self.visible_is_import) {
-            let visible: Rc<[Rc<Entry>]> =
-                self.derived.matched.iter().map(|s| self.entries[self.index.index(*s)].clone()).collect();
-            self.visible = Rows(visible);
-        }
         let names = event_names_from(self.index.event_names(), self.filter.name.as_deref());
         if *self.event_names != *names {
             self.event_names = names;
@@ -847,9 +857,10 @@ impl PanelState {
     /// Whether the diagnosis may still change with time alone: the current document has an entry
     /// younger than [`CLOCK_AFTER_LAST_ENTRY_MS`] (the panel ticks once a second while it does).
     pub fn needs_clock(&self) -> bool {
-        self.entries.last().is_some_and(|last| {
-            last.kind != EntryKind::Navigation && self.now_wall < last.wall + CLOCK_AFTER_LAST_ENTRY_MS
-        })
+        self.diagnosis_stale
+            || self.entries.last().is_some_and(|last| {
+                last.kind != EntryKind::Navigation && self.now_wall < last.wall + CLOCK_AFTER_LAST_ENTRY_MS
+            })
     }
 
     /// Whether the rules could use the page's cookie listing: the Diagnostics view is shown or the
@@ -2036,5 +2047,19 @@ mod tests {
         // A chunk of an earlier snapshot changes nothing.
         let again = state.clone().reduce(Action::Update(decode(stale)));
         assert_eq!(again.entries.len(), 452);
+    }
+
+    #[test]
+    fn a_large_document_is_diagnosed_at_the_tick_not_on_every_append() {
+        let log: Vec<Entry> = (1..=DIAGNOSE_EVERY_UPDATE_UP_TO as u64).map(|i| ev(i, "a")).collect();
+        let state = append(PanelState::new(true), log);
+        assert!(!state.diagnosis_stale, "a document up to the bound is diagnosed at once");
+        let state = append(state, vec![ev(DIAGNOSE_EVERY_UPDATE_UP_TO as u64 + 1, "a")]);
+        let id = DIAGNOSE_EVERY_UPDATE_UP_TO as u64 + 2;
+        let state = append(state, vec![entry(id, EntryKind::Env, "env")]);
+        assert!(state.diagnosis_stale && state.needs_clock(), "diagnosed at the next tick");
+        let state = state.reduce(Action::Tick(0.0));
+        assert!(!state.diagnosis_stale);
+        assert_eq!(state.diagnosis().checked, id as usize);
     }
 }

@@ -1452,7 +1452,11 @@ mod tests {
     #[test]
     fn snapshot_chunks_are_checked_on_arrival() {
         let entry = |id| Entry::sample(id, EntryKind::Event, "a", "", "{}");
-        let older = |before, ids: &[u64]| PanelUpdate::Older { before, entries: ids.iter().map(|&i| entry(i)).collect(), more: true };
+        let older = |before, ids: &[u64]| PanelUpdate::Older {
+            before,
+            entries: ids.iter().map(|&i| entry(i)).collect(),
+            more: true,
+        };
         let ok = older(10, &[7, 8, 9]);
         assert_eq!(decode_panel_update(&encode_panel_update(&ok)).unwrap(), ok);
         for bad in [older(9, &[7, 8, 9]), older(10, &[8, 7])] {
