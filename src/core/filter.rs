@@ -530,7 +530,14 @@ impl LogIndex {
         {
             return false;
         }
-        filter.query.terms.is_empty() || filter.matches_indexed(&entries[index], meta.search.as_deref())
+        if filter.query.terms.is_empty() {
+            return true;
+        }
+        match (&meta.search, filter.query.terms.iter().all(|t| matches!(t.matcher, Matcher::Plain(_)))) {
+            // Plain terms only: the search text decides, the entry is not read.
+            (Some(search), true) => filter.query.terms.iter().all(|t| t.matches_indexed(&[], Some(search))),
+            _ => filter.matches_indexed(&entries[index], meta.search.as_deref()),
+        }
     }
 
     /// Slots of `start..end` that pass `filter`, ascending. A name filter reads that name's

@@ -397,7 +397,12 @@ impl PanelState {
                 self.prepend_entries(entries, more);
                 self.apply_restored_selection();
                 if self.older == Older::Done {
-                    self.rediagnose();
+                    // The whole log is in: diagnosed now, or at the next tick if large.
+                    if self.entries.len() - self.current_document_start() > DIAGNOSE_EVERY_UPDATE_UP_TO {
+                        self.diagnosis_stale = true;
+                    } else {
+                        self.rediagnose();
+                    }
                 }
             }
             Action::Update(PanelUpdate::Append { entries, dropped }) => {
