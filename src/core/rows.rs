@@ -86,16 +86,16 @@ impl Rows {
     }
 
     /// The rows `start..end` (clamped to the list).
-    pub fn range(&self, start: usize, end: usize) -> impl Iterator<Item = &Rc<Entry>> + '_ {
+    pub fn range(&self, start: usize, end: usize) -> Iter<'_> {
         let end = end.min(self.len);
         let start = start.min(end);
         let raw = start + self.skip;
         let block = self.starts.partition_point(|s| *s <= raw).saturating_sub(1);
         let offset = raw - self.starts.get(block).copied().unwrap_or(0);
-        self.blocks[block.min(self.blocks.len())..].iter().flat_map(|b| b.iter()).skip(offset).take(end - start)
+        Iter { blocks: &self.blocks, block, offset, left: end - start }
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &Rc<Entry>> + '_ {
+    pub fn iter(&self) -> Iter<'_> {
         self.range(0, self.len)
     }
 
@@ -165,6 +165,38 @@ impl Rows {
         Rows::from_blocks(blocks, 0)
     }
 }
+
+/// The rows of a [`Rows`] in order.
+pub struct Iter<'a> {
+    blocks: &'a [Block],
+    block: usize,
+    offset: usize,
+    left: usize,
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = &'a Rc<Entry>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while self.left > 0 {
+            let block = self.blocks.get(self.block)?;
+            if let Some(row) = block.get(self.offset) {
+                self.offset += 1;
+                self.left -= 1;
+                return Some(row);
+            }
+            self.block += 1;
+            self.offset = 0;
+        }
+        None
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
 
 #[cfg(test)]
 mod tests {
