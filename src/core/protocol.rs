@@ -1020,8 +1020,8 @@ impl Entry {
 pub const SNAPSHOT_HEAD_ENTRIES: usize = 200;
 /// Every chunk of a snapshot (`older`) holds at most this many entries and, past its first entry,
 /// this much entry cost ([`Entry::cost`]): the panel decodes and applies one in a few milliseconds.
-pub const SNAPSHOT_CHUNK_ENTRIES: usize = 2_000;
-pub const SNAPSHOT_CHUNK_BYTES: usize = 256 << 10;
+pub const SNAPSHOT_CHUNK_ENTRIES: usize = 1_000;
+pub const SNAPSHOT_CHUNK_BYTES: usize = 128 << 10;
 /// Largest panel update taken (an append of a full batch, a chunk with a huge payload included).
 pub const MAX_PANEL_UPDATE_BYTES: usize = 8 << 20;
 
