@@ -165,6 +165,28 @@ enum Matcher {
 struct Term {
     negated: bool,
     matcher: Matcher,
+    /// The byte pairs of a plain term (see [`Pairs`]).
+    pairs: Pairs,
+}
+
+/// Which byte pairs a lower-cased text holds, hashed into 256 bits: a text holds a term only if
+/// it holds every pair of the term, so most entries are ruled out without reading their text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pairs([u64; 4]);
+
+impl Pairs {
+    pub fn of(text: &[u8]) -> Pairs {
+        let mut bits = [0u64; 4];
+        for pair in text.windows(2) {
+            let hash = ((u32::from(pair[0]) << 8 | u32::from(pair[1])).wrapping_mul(0x9E37_79B1) >> 24) as usize;
+            bits[hash >> 6] |= 1 << (hash & 63);
+        }
+        Pairs(bits)
+    }
+
+    fn within(&self, other: &Pairs) -> bool {
+        self.0.iter().zip(&other.0).all(|(a, b)| a & !b == 0)
+    }
 }
 
 impl Term {
@@ -199,7 +221,9 @@ impl Term {
 /// entry's own text is searched then, not stored twice.
 pub fn search_text(entry: &Entry) -> Option<Box<str>> {
     let fields = [entry.name.as_str(), entry.summary.as_str(), entry.payload.as_str()];
-    if fields.iter().all(|f| !f.chars().any(char::is_uppercase)) {
+    let lower =
+        |f: &&str| if f.is_ascii() { !f.bytes().any(|b| b.is_ascii_uppercase()) } else { f.to_lowercase() == **f };
+    if fields.iter().all(lower) {
         return None;
     }
     let mut text = String::with_capacity(fields.iter().map(|f| f.len() + 1).sum());
@@ -253,7 +277,11 @@ impl Query {
                 }
                 _ => Matcher::Plain(body.to_lowercase()),
             };
-            terms.push(Term { negated, matcher });
+            let pairs = match &matcher {
+                Matcher::Plain(needle) => Pairs::of(needle.as_bytes()),
+                Matcher::Regex(_) => Pairs::default(),
+            };
+            terms.push(Term { negated, matcher, pairs });
         }
         Query { terms, error: None }
     }
@@ -412,6 +440,8 @@ struct Meta {
     name: u32,
     kind: EntryKind,
     search: Option<Box<str>>,
+    /// The byte pairs of the lower-cased name, summary and payload.
+    pairs: Pairs,
 }
 
 /// Slots start here, so that a whole log can be loaded before the first entry received.
@@ -450,7 +480,15 @@ impl LogIndex {
     }
 
     fn meta_of(&mut self, entry: &Entry) -> Meta {
-        Meta { name: self.intern(&entry.name), kind: entry.kind, search: search_text(entry) }
+        let search = search_text(entry);
+        let pairs = match &search {
+            Some(text) => Pairs::of(text.as_bytes()),
+            None => {
+                let fields = [entry.name.as_bytes(), entry.summary.as_bytes(), entry.payload.as_bytes()];
+                Pairs::of(&fields.join(&0u8))
+            }
+        };
+        Meta { name: self.intern(&entry.name), kind: entry.kind, search, pairs }
     }
 
     /// An entry appended to the log.
@@ -531,6 +569,20 @@ impl LogIndex {
             return false;
         }
         if filter.query.terms.is_empty() {
+            return true;
+        }
+        // A plain term whose byte pairs the entry lacks is not in it: decided without the text.
+        let mut undecided = false;
+        for term in &filter.query.terms {
+            if matches!(term.matcher, Matcher::Plain(_)) && !term.pairs.within(&meta.pairs) {
+                if !term.negated {
+                    return false;
+                }
+            } else {
+                undecided = true;
+            }
+        }
+        if !undecided {
             return true;
         }
         match (&meta.search, filter.query.terms.iter().all(|t| matches!(t.matcher, Matcher::Plain(_)))) {
