@@ -7,7 +7,7 @@
 //! gzipped), the native tests `regex-lite`.
 
 use super::protocol::{Entry, EntryKind};
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 use std::sync::OnceLock;
 
@@ -417,7 +417,7 @@ pub struct LogIndex {
     base: u64,
     meta: VecDeque<Meta>,
     names: Vec<Rc<str>>,
-    name_ids: HashMap<Rc<str>, u32>,
+    name_ids: BTreeMap<Rc<str>, u32>,
     /// Slots of the entries of each name (by name id), ascending.
     by_name: Vec<VecDeque<u64>>,
     /// Entries of kind `event` per name id (the event-name menu lists those above zero).
@@ -608,10 +608,14 @@ impl LogIndex {
                 };
                 let from = self.navs.partition_point(|s| *s < start);
                 let navs: Vec<u64> = self.navs.range(from..).take_while(|s| **s < end).copied().collect();
-                let mut candidates = named;
-                candidates.extend(navs);
-                candidates.sort_unstable();
-                for slot in candidates {
+                // The two ascending lists merged.
+                let (mut a, mut b) = (named.iter().peekable(), navs.iter().peekable());
+                while let Some(&slot) = match (a.peek(), b.peek()) {
+                    (Some(x), Some(y)) if x <= y => a.next(),
+                    (Some(_), Some(_)) | (None, Some(_)) => b.next(),
+                    (Some(_), None) => a.next(),
+                    (None, None) => None,
+                } {
                     if self.matches(filter, entries, slot) {
                         out.push(slot);
                     }
