@@ -11,8 +11,9 @@
 #   make demo       node tests/demo.mjs (simulator + the browser with the extension and devtools);
 #                   BROWSER=firefox for Firefox ESR (default chromium)
 #   make bench      figures for the Rust core at 100,000 events, the page hook in isolation
-#                   (tests/bench/hook.mjs) and the built extension's page cost (tests/bench/page.mjs:
-#                   target/bench/page.json; BENCH_RUNS=9); not part of make test (a smoke run of it is)
+#                   (tests/bench/hook.mjs), the built extension's page cost (tests/bench/page.mjs:
+#                   target/bench/page.json; BENCH_RUNS=9) and the devtools panel holding 100,000
+#                   entries (tests/bench/panel.mjs); not part of make test (a smoke run of it is)
 #   make clean      remove target/ and dist/   (make distclean also removes node_modules/ and .tools/)
 #
 # Everything works offline except for the package registries (crates.io, npm, Debian).
@@ -140,6 +141,7 @@ bench: tools dist
 	cargo run --release --quiet --example bench
 	node tests/bench/hook.mjs
 	node tests/bench/page.mjs
+	node tests/bench/panel.mjs
 
 # ---------------------------------------------------------------------------------------- clean
 

@@ -75,15 +75,6 @@ fn main() {
         stored_bytes as f64 / (1 << 20) as f64
     );
 
-    let t = Instant::now();
-    let snapshot = hub.snapshot(1);
-    println!(
-        "snapshot of {} entries: {:.1} ms, {:.1} MiB of JSON",
-        panel.entries.len(),
-        t.elapsed().as_secs_f64() * 1e3,
-        snapshot.len() as f64 / (1 << 20) as f64
-    );
-
     for (label, filter) in [
         ("no filter", Filter::default()),
         ("by name", Filter::default().with_name("widgetLoaded")),
@@ -102,26 +93,125 @@ fn main() {
             t.elapsed().as_secs_f64() * 1e3
         );
     }
+    // A full change of the text (not narrowing the previous one): every entry is looked at again.
+    panel = panel.reduce(Action::SetSearch("widgetloaded".into()));
+    let t = Instant::now();
+    panel = panel.reduce(Action::SetSearch("conversationid\":4242".into()));
+    println!(
+        "full change of the filter text over {} entries: {} rows in {:.2} ms",
+        panel.entries.len(),
+        panel.visible().len(),
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    // Typing on: "unreadcount" → "unreadcount\":4" looks at the rows "unreadcount" showed only.
+    panel = panel.reduce(Action::SetSearch("unreadcount".into()));
+    let t = Instant::now();
+    panel = panel.reduce(Action::SetSearch("unreadcount\":4".into()));
+    println!(
+        "typing on (a narrower text) over {} entries: {} rows in {:.2} ms",
+        panel.entries.len(),
+        panel.visible().len(),
+        t.elapsed().as_secs_f64() * 1e3
+    );
 
+    bench_appends(panel);
+    bench_chunked_snapshot(&hub);
     bench_diagnose();
+}
+
+/// The panel at 100,000 entries: one entry appended at a time (the log at its cap, so each append
+/// also evicts the oldest), with a text filter and with none: time per append and entries examined.
+fn bench_appends(mut panel: PanelState) {
+    use chat_widget_inspector::core::protocol::{Entry, EntryKind};
+    const APPENDS: u64 = 2_000;
+    let mut next = panel.entries.last().map_or(1, |e| e.id + 1);
+    for (label, text) in [("text filter", "conversationid\":4242"), ("no filter", "")] {
+        panel = panel.reduce(Action::SetSearch(text.into()));
+        let examined = panel.filter_examined();
+        let t = Instant::now();
+        for _ in 0..APPENDS {
+            let entry = Entry {
+                id: next,
+                doc: "bench".into(),
+                t: next as f64,
+                wall: 0.0,
+                kind: EntryKind::Event,
+                name: "widgetLoaded".into(),
+                via: None,
+                undelivered: None,
+                summary: "loaded".into(),
+                payload: format!(r#"{{"conversation":{{"conversationId":{next}}},"unreadCount":1}}"#),
+            };
+            next += 1;
+            panel = panel.reduce(Action::Update(PanelUpdate::Append { entries: vec![entry], dropped: 0 }));
+        }
+        let per = t.elapsed().as_secs_f64() * 1e6 / APPENDS as f64;
+        println!(
+            "append 1 entry at {} held, {label}: {per:.1} µs per append (diagnosis included), the filter examined {} entries per append; {} rows shown",
+            panel.entries.len(),
+            (panel.filter_examined() - examined) / APPENDS,
+            panel.visible().len()
+        );
+    }
+    let memory = panel.memory_estimate();
+    println!(
+        "panel memory estimate at {} entries: {:.1} MiB, {} bytes per entry (entry, its texts, the filter's index, the rows shown)",
+        panel.entries.len(),
+        memory as f64 / (1 << 20) as f64,
+        memory / panel.entries.len().max(1)
+    );
+}
+
+/// The snapshot as the panel receives it: a first chunk of the newest entries, then older chunks
+/// one at a time. Each figure is the hub's encoding plus the panel's decoding and reducing.
+fn bench_chunked_snapshot(hub: &Hub) {
+    let t = Instant::now();
+    let head_text = hub.snapshot(1);
+    let encode = t.elapsed();
+    let mut panel = PanelState::new(true).reduce(Action::Update(decode_panel_update(&head_text).unwrap()));
+    let head = t.elapsed();
+    let head_rows = panel.visible().len();
+    let mut chunks = 0;
+    let mut longest = std::time::Duration::ZERO;
+    let mut bytes = 0;
+    while let Some(before) = panel.older_wanted() {
+        let t = Instant::now();
+        let text = hub.older(1, before);
+        bytes = bytes.max(text.len());
+        panel = panel.reduce(Action::OlderAsked(before));
+        panel = panel.reduce(Action::Update(decode_panel_update(&text).unwrap()));
+        longest = longest.max(t.elapsed());
+        chunks += 1;
+    }
+    println!(
+        "chunked snapshot: first {head_rows} rows in {:.2} ms ({:.2} ms of it the hub's); then {chunks} chunks to {} entries in {:.0} ms, the longest {:.1} ms ({:.0} KiB of JSON at most)",
+        head.as_secs_f64() * 1e3,
+        encode.as_secs_f64() * 1e3,
+        panel.entries.len(),
+        t.elapsed().as_secs_f64() * 1e3,
+        longest.as_secs_f64() * 1e3,
+        bytes as f64 / 1024.0
+    );
 }
 
 /// `diagnose()` runs in the panel on every update: 10,000 entries, once with 90% rows the rules
 /// parse (the worst case), once with 90% SDK event rows (which the rules skip unparsed).
 fn bench_diagnose() {
-    bench_diagnose_mix("90% of them rows the rules parse", 10);
-    bench_diagnose_mix("10% of them rows the rules parse, 90% SDK events", 100);
+    bench_diagnose_mix("90% of them rows the rules parse", 10, 10_000);
+    bench_diagnose_mix("10% of them rows the rules parse, 90% SDK events", 100, 10_000);
+    // What the panel's clock tick costs with a 100,000-entry document (see DIAGNOSE_EVERY_UPDATE_UP_TO).
+    bench_diagnose_mix("10% of them rows the rules parse, 90% SDK events", 100, 100_000);
 }
 
-fn bench_diagnose_mix(label: &str, every: u64) {
+fn bench_diagnose_mix(label: &str, every: u64, entries: u64) {
     use chat_widget_inspector::core::protocol::{Entry, PageRecord};
     use chat_widget_inspector::core::summary::record_row;
     use std::collections::BTreeMap;
     use std::rc::Rc;
 
-    const ENTRIES: u64 = 10_000;
+    let runs = if entries > 10_000 { 3 } else { 20 };
     let mut throttles = BTreeMap::new();
-    let entries: Vec<Rc<Entry>> = (1..=ENTRIES)
+    let log: Vec<Rc<Entry>> = (1..=entries)
         .map(|seq| {
             let t = seq as f64 * 10.0;
                         let record = match if seq % every < 9 { seq % every } else { 9 } {
@@ -142,14 +232,13 @@ fn bench_diagnose_mix(label: &str, every: u64) {
         })
         .collect();
     let context = Context { now_wall: 1e9, cookies: Some(vec![]), messages_utk_seen: false };
-    let runs = 20;
     let t = Instant::now();
     let mut findings = 0;
     for _ in 0..runs {
-        findings = diagnose(&entries, &context).findings.len();
+        findings = diagnose(&log, &context).findings.len();
     }
     println!(
-        "diagnose over {ENTRIES} entries ({label}): {:.2} ms per run, {findings} findings",
+        "diagnose over {entries} entries ({label}): {:.2} ms per run, {findings} findings",
         t.elapsed().as_secs_f64() * 1e3 / runs as f64
     );
 }

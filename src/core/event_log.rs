@@ -3,12 +3,19 @@
 //! Entries get increasing ids. The log holds at most `max_entries` entries and `max_bytes` of
 //! entry cost; beyond that the oldest entries are evicted and counted as dropped. For storage the
 //! log is cut into fixed chunks of ids so that appending rewrites only the last chunk.
+//!
+//! The limits are held in memory (the background's and the panel's). `storage.session` keeps the
+//! newest chunks that fit the tab's share of its budget (`hub/storage.rs`): a restarted worker comes
+//! back with those, and counts the rest as dropped.
 
 use super::protocol::Entry;
 use std::collections::{BTreeSet, VecDeque};
 
-pub const DEFAULT_MAX_ENTRIES: usize = 10_000;
-pub const DEFAULT_MAX_BYTES: usize = 3 << 20;
+/// Entries kept per tab (in the background and in the panel).
+pub const DEFAULT_MAX_ENTRIES: usize = 100_000;
+/// Entry cost ([`Entry::cost`]) kept per tab: 100,000 entries of up to ~320 bytes of text each
+/// (typical rows carry 100 to 300) fit; a flood of 64 KiB payloads keeps its newest ~640.
+pub const DEFAULT_MAX_BYTES: usize = 40 << 20;
 /// Entries per storage item. Small, so that what one relay batch (a slice of at most 64 KiB) makes
 /// the hub serialize again stays close to the batch's own size (the last chunk is rewritten whole).
 pub const CHUNK_SIZE: u64 = 32;
@@ -115,18 +122,6 @@ impl EventLog {
         }
     }
 
-    /// Evicts the oldest entries (counted as dropped) until the entries cost at most `max_bytes`,
-    /// and marks the first remaining chunk for rewriting so that its storage shrinks too.
-    pub fn shrink_to(&mut self, max_bytes: usize) {
-        let limit = self.limits.max_bytes;
-        self.limits.max_bytes = max_bytes;
-        self.evict();
-        self.limits.max_bytes = limit;
-        if let Some(first) = self.entries.front() {
-            self.dirty.insert(chunk_of(first.id));
-        }
-    }
-
     /// Every chunk is written again at the next [`EventLog::take_changes`] (a write failed).
     pub fn mark_all_dirty(&mut self) {
         let chunks: BTreeSet<u64> = self.entries.iter().map(|e| chunk_of(e.id)).collect();
@@ -156,6 +151,34 @@ impl EventLog {
     /// Entries with an id at or after `id`.
     pub fn since(&self, id: u64) -> impl Iterator<Item = &Entry> + '_ {
         let start = self.entries.partition_point(|e| e.id < id);
+        self.entries.range(start..)
+    }
+
+    /// How many entries have an id below `id`.
+    pub fn count_before(&self, id: u64) -> usize {
+        self.entries.partition_point(|e| e.id < id)
+    }
+
+    /// Entries with an id below `before`, the newest last: at most `max_entries` of them and, past
+    /// the first, at most `max_bytes` of entry cost. Also says whether older ones remain.
+    pub fn page_before(&self, before: u64, max_entries: usize, max_bytes: usize) -> (Vec<&Entry>, bool) {
+        let end = self.count_before(before);
+        let mut start = end;
+        let mut bytes = 0;
+        while start > 0 && end - start < max_entries {
+            let cost = self.entries[start - 1].cost();
+            if start < end && bytes + cost > max_bytes {
+                break;
+            }
+            bytes += cost;
+            start -= 1;
+        }
+        (self.entries.range(start..end).collect(), start > 0)
+    }
+
+    /// The entries of the current document: from the last navigation row on (all without one).
+    pub fn current_document(&self) -> impl Iterator<Item = &Entry> + '_ {
+        let start = self.entries.iter().rposition(|e| e.kind == super::protocol::EntryKind::Navigation).unwrap_or(0);
         self.entries.range(start..)
     }
 

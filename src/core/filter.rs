@@ -7,6 +7,7 @@
 //! gzipped), the native tests `regex-lite`.
 
 use super::protocol::{Entry, EntryKind};
+use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 use std::sync::OnceLock;
 
@@ -164,6 +165,28 @@ enum Matcher {
 struct Term {
     negated: bool,
     matcher: Matcher,
+    /// The byte pairs of a plain term (see [`Pairs`]).
+    pairs: Pairs,
+}
+
+/// Which byte pairs a lower-cased text holds, hashed into 256 bits: a text holds a term only if
+/// it holds every pair of the term, so most entries are ruled out without reading their text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pairs([u64; 4]);
+
+impl Pairs {
+    pub fn of(text: &[u8]) -> Pairs {
+        let mut bits = [0u64; 4];
+        for pair in text.windows(2) {
+            let hash = ((u32::from(pair[0]) << 8 | u32::from(pair[1])).wrapping_mul(0x9E37_79B1) >> 24) as usize;
+            bits[hash >> 6] |= 1 << (hash & 63);
+        }
+        Pairs(bits)
+    }
+
+    fn within(&self, other: &Pairs) -> bool {
+        self.0.iter().zip(&other.0).all(|(a, b)| a & !b == 0)
+    }
 }
 
 impl Term {
@@ -174,6 +197,47 @@ impl Term {
         });
         found != self.negated
     }
+
+    /// Like `matches`, with the entry's lower-cased search text ([`search_text`]) at hand.
+    fn matches_indexed(&self, fields: &[&str], search: Option<&str>) -> bool {
+        let found = match (&self.matcher, search) {
+            (Matcher::Plain(needle), Some(search)) => search.contains(needle.as_str()),
+            (Matcher::Plain(needle), None) => fields.iter().any(|field| field.contains(needle.as_str())),
+            (Matcher::Regex(re), _) => fields.iter().any(|field| re.is_match(field)),
+        };
+        found != self.negated
+    }
+
+    fn plain(&self) -> Option<&str> {
+        match &self.matcher {
+            Matcher::Plain(needle) if !self.negated => Some(needle),
+            _ => None,
+        }
+    }
+}
+
+/// What plain terms are searched in: the entry's name, summary and payload lower-cased, once per
+/// entry (separated by a NUL, which no term holds). `None` when lower-casing changes nothing: the
+/// entry's own text is searched then, not stored twice.
+pub fn search_text(entry: &Entry) -> Option<Box<str>> {
+    let fields = [entry.name.as_str(), entry.summary.as_str(), entry.payload.as_str()];
+    let lower =
+        |f: &&str| if f.is_ascii() { !f.bytes().any(|b| b.is_ascii_uppercase()) } else { f.to_lowercase() == **f };
+    if fields.iter().all(lower) {
+        return None;
+    }
+    let mut text = String::with_capacity(fields.iter().map(|f| f.len() + 1).sum());
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            text.push('\0');
+        }
+        if field.is_ascii() {
+            text.extend(field.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            text.push_str(&field.to_lowercase());
+        }
+    }
+    Some(text.into_boxed_str())
 }
 
 /// The text query, compiled once per change of the text.
@@ -213,7 +277,11 @@ impl Query {
                 }
                 _ => Matcher::Plain(body.to_lowercase()),
             };
-            terms.push(Term { negated, matcher });
+            let pairs = match &matcher {
+                Matcher::Plain(needle) => Pairs::of(needle.as_bytes()),
+                Matcher::Regex(_) => Pairs::default(),
+            };
+            terms.push(Term { negated, matcher, pairs });
         }
         Query { terms, error: None }
     }
@@ -308,6 +376,266 @@ impl Filter {
         }
         let fields = [entry.name.as_str(), entry.summary.as_str(), entry.payload.as_str()];
         self.query.terms.iter().all(|term| term.matches(&fields))
+    }
+}
+
+impl Filter {
+    /// [`Filter::matches`] with the entry's search text ([`search_text`]) built once beforehand.
+    pub fn matches_indexed(&self, entry: &Entry, search: Option<&str>) -> bool {
+        if entry.kind == EntryKind::Navigation {
+            return true;
+        }
+        if !self.kinds.admits(entry.kind) || self.name.as_ref().is_some_and(|name| *name != entry.name) {
+            return false;
+        }
+        let fields = [entry.name.as_str(), entry.summary.as_str(), entry.payload.as_str()];
+        self.query.terms.iter().all(|term| term.matches_indexed(&fields, search))
+    }
+
+    /// Whether every entry this filter admits is also admitted by `old` (same name and kinds, and
+    /// each plain term of `old` inside a plain term of this one: "conv" → "conversation x"). Then
+    /// the rows `old` showed are the only ones to look at again.
+    pub fn narrows(&self, old: &Filter) -> bool {
+        self.name == old.name
+            && self.kinds == old.kinds
+            && old.query.error.is_none()
+            && old.query.terms.iter().all(|term| {
+                term.plain().is_some_and(|needle| {
+                    self.query.terms.iter().any(|t| t.plain().is_some_and(|new| new.contains(needle)))
+                })
+            })
+    }
+}
+
+/// The filter's index of the panel's live log: per entry its kind, interned name and search text
+/// (built once, when the entry arrives), the entries of each name, the navigation rows. Entries are
+/// named by slot: a number that stays with the entry while older ones are evicted at the front or
+/// loaded before it (a snapshot arrives newest first).
+#[derive(Debug, Clone, Default)]
+pub struct LogIndex {
+    /// Slot of `meta[0]`.
+    base: u64,
+    meta: VecDeque<Meta>,
+    names: Vec<Rc<str>>,
+    name_ids: BTreeMap<Rc<str>, u32>,
+    /// Slots of the entries of each name (by name id), ascending.
+    by_name: Vec<VecDeque<u64>>,
+    /// Entries of kind `event` per name id (the event-name menu lists those above zero).
+    events_named: Vec<u32>,
+    /// Slots of the navigation rows, ascending.
+    navs: VecDeque<u64>,
+    /// Entries the filter was run on, ever (for tests and the bench).
+    pub examined: u64,
+}
+
+/// Derived from the log it indexes: two indexes of the same log are equal.
+impl PartialEq for LogIndex {
+    fn eq(&self, other: &Self) -> bool {
+        self.base == other.base && self.meta.len() == other.meta.len()
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Meta {
+    name: u32,
+    kind: EntryKind,
+    search: Option<Box<str>>,
+    /// The byte pairs of the lower-cased name, summary and payload.
+    pairs: Pairs,
+}
+
+/// Slots start here, so that a whole log can be loaded before the first entry received.
+const FIRST_SLOT: u64 = 1 << 40;
+
+impl LogIndex {
+    pub fn new() -> LogIndex {
+        LogIndex { base: FIRST_SLOT, ..LogIndex::default() }
+    }
+
+    /// Slot of the entry at `index` of the log.
+    pub fn slot(&self, index: usize) -> u64 {
+        self.base + index as u64
+    }
+
+    /// Index in the log of the entry in `slot`.
+    pub fn index(&self, slot: u64) -> usize {
+        (slot - self.base) as usize
+    }
+
+    pub fn end(&self) -> u64 {
+        self.base + self.meta.len() as u64
+    }
+
+    fn intern(&mut self, name: &str) -> u32 {
+        if let Some(id) = self.name_ids.get(name) {
+            return *id;
+        }
+        let id = self.names.len() as u32;
+        let name: Rc<str> = name.into();
+        self.names.push(name.clone());
+        self.name_ids.insert(name, id);
+        self.by_name.push(VecDeque::new());
+        self.events_named.push(0);
+        id
+    }
+
+    fn meta_of(&mut self, entry: &Entry) -> Meta {
+        let search = search_text(entry);
+        let pairs = match &search {
+            Some(text) => Pairs::of(text.as_bytes()),
+            None => {
+                let fields = [entry.name.as_bytes(), entry.summary.as_bytes(), entry.payload.as_bytes()];
+                Pairs::of(&fields.join(&0u8))
+            }
+        };
+        Meta { name: self.intern(&entry.name), kind: entry.kind, search, pairs }
+    }
+
+    /// An entry appended to the log.
+    pub fn push_back(&mut self, entry: &Entry) {
+        let meta = self.meta_of(entry);
+        let slot = self.end();
+        self.by_name[meta.name as usize].push_back(slot);
+        if entry.kind == EntryKind::Event {
+            self.events_named[meta.name as usize] += 1;
+        }
+        if entry.kind == EntryKind::Navigation {
+            self.navs.push_back(slot);
+        }
+        self.meta.push_back(meta);
+    }
+
+    /// Entries loaded before the oldest one (oldest first).
+    pub fn push_front<'a>(&mut self, entries: impl DoubleEndedIterator<Item = &'a Entry>) {
+        for entry in entries.rev() {
+            let meta = self.meta_of(entry);
+            self.base -= 1;
+            self.by_name[meta.name as usize].push_front(self.base);
+            if entry.kind == EntryKind::Event {
+                self.events_named[meta.name as usize] += 1;
+            }
+            if entry.kind == EntryKind::Navigation {
+                self.navs.push_front(self.base);
+            }
+            self.meta.push_front(meta);
+        }
+    }
+
+    /// The oldest entry (`entry`) was evicted.
+    pub fn pop_front(&mut self, entry: &Entry) {
+        let Some(meta) = self.meta.pop_front() else { return };
+        self.by_name[meta.name as usize].pop_front();
+        if entry.kind == EntryKind::Event {
+            self.events_named[meta.name as usize] -= 1;
+        }
+        if self.navs.front() == Some(&self.base) {
+            self.navs.pop_front();
+        }
+        self.base += 1;
+    }
+
+    pub fn clear(&mut self) {
+        *self = LogIndex { examined: self.examined, ..LogIndex::new() };
+    }
+
+    /// Slot of the last navigation row before slot `end`.
+    pub fn last_nav_before(&self, end: u64) -> Option<u64> {
+        let n = self.navs.partition_point(|s| *s < end);
+        n.checked_sub(1).map(|i| self.navs[i])
+    }
+
+    /// Navigation rows in the slots `start..end`.
+    pub fn navs_in(&self, start: u64, end: u64) -> usize {
+        self.navs.partition_point(|s| *s < end) - self.navs.partition_point(|s| *s < start)
+    }
+
+    /// Names of the `event` entries held.
+    pub fn event_names(&self) -> impl Iterator<Item = &str> + '_ {
+        self.names.iter().zip(&self.events_named).filter(|(_, n)| **n > 0).map(|(name, _)| name.as_ref())
+    }
+
+    /// Whether the entry in `slot` passes `filter` (counted in `examined`).
+    pub fn matches(&mut self, filter: &Filter, entries: &[Rc<Entry>], slot: u64) -> bool {
+        self.examined += 1;
+        let index = self.index(slot);
+        let meta = &self.meta[index];
+        // Kinds and name are read from the index; the entry itself only for a text query.
+        if meta.kind == EntryKind::Navigation {
+            return true;
+        }
+        if !filter.kinds.admits(meta.kind)
+            || filter.name.as_ref().is_some_and(|n| self.names[meta.name as usize].as_ref() != n)
+        {
+            return false;
+        }
+        if filter.query.terms.is_empty() {
+            return true;
+        }
+        // A plain term whose byte pairs the entry lacks is not in it: decided without the text.
+        let mut undecided = false;
+        for term in &filter.query.terms {
+            if matches!(term.matcher, Matcher::Plain(_)) && !term.pairs.within(&meta.pairs) {
+                if !term.negated {
+                    return false;
+                }
+            } else {
+                undecided = true;
+            }
+        }
+        if !undecided {
+            return true;
+        }
+        match (&meta.search, filter.query.terms.iter().all(|t| matches!(t.matcher, Matcher::Plain(_)))) {
+            // Plain terms only: the search text decides, the entry is not read.
+            (Some(search), true) => filter.query.terms.iter().all(|t| t.matches_indexed(&[], Some(search))),
+            _ => filter.matches_indexed(&entries[index], meta.search.as_deref()),
+        }
+    }
+
+    /// Slots of `start..end` that pass `filter`, ascending. A name filter reads that name's
+    /// entries (and the navigation rows) only.
+    pub fn select(&mut self, filter: &Filter, entries: &[Rc<Entry>], start: u64, end: u64) -> Vec<u64> {
+        let mut out = vec![];
+        match &filter.name {
+            Some(name) => {
+                let named: Vec<u64> = match self.name_ids.get(name.as_str()) {
+                    Some(id) => {
+                        let list = &self.by_name[*id as usize];
+                        let from = list.partition_point(|s| *s < start);
+                        list.range(from..).take_while(|s| **s < end).copied().collect()
+                    }
+                    None => vec![],
+                };
+                let from = self.navs.partition_point(|s| *s < start);
+                let navs: Vec<u64> = self.navs.range(from..).take_while(|s| **s < end).copied().collect();
+                // The two ascending lists merged.
+                let (mut a, mut b) = (named.iter().peekable(), navs.iter().peekable());
+                while let Some(&slot) = match (a.peek(), b.peek()) {
+                    (Some(x), Some(y)) if x <= y => a.next(),
+                    (Some(_), Some(_)) | (None, Some(_)) => b.next(),
+                    (Some(_), None) => a.next(),
+                    (None, None) => None,
+                } {
+                    if self.matches(filter, entries, slot) {
+                        out.push(slot);
+                    }
+                }
+            }
+            None => {
+                for slot in start..end {
+                    if self.matches(filter, entries, slot) {
+                        out.push(slot);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Approximate bytes the index holds per entry (meta, postings, search text), for the bench.
+    pub fn bytes(&self) -> usize {
+        let search: usize = self.meta.iter().map(|m| m.search.as_ref().map_or(0, |s| s.len())).sum();
+        self.meta.len() * (std::mem::size_of::<Meta>() + 8) + self.navs.len() * 8 + search
     }
 }
 

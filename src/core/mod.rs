@@ -13,6 +13,7 @@ pub mod panel_state;
 pub mod payload;
 pub mod prefs;
 pub mod protocol;
+pub mod rows;
 pub mod settings;
 pub mod shim_facts;
 pub mod summary;

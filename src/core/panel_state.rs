@@ -4,15 +4,17 @@ use super::cookies::PageOrigin;
 use super::diagnostics::{diagnose, Context, CookieSummary, Diagnosis, Severity};
 use super::empty_state::{events_empty_state, EmptyInput, EmptyState};
 use super::export::ImportedFile;
-use super::filter::{Filter, KindGroup, Kinds};
+use super::filter::{Filter, KindGroup, Kinds, LogIndex};
 use super::prefs::{Prefs, SelectedEntry};
 use super::protocol::{ApiState, CookieRow, Entry, EntryKind, PageStatus, PanelUpdate, Via};
 use super::summary::{MESSAGES_INITIALIZED, SDK_EVENT_NAMES};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
 
-/// Most entries the panel keeps; older ones are dropped and counted.
-pub const MAX_PANEL_ENTRIES: usize = 100_000;
+/// Most entries the panel keeps (the background's limits); older ones are dropped and counted.
+pub const MAX_PANEL_ENTRIES: usize = super::event_log::DEFAULT_MAX_ENTRIES;
+/// Most entry cost ([`Entry::cost`]) the panel keeps.
+pub const MAX_PANEL_BYTES: usize = super::event_log::DEFAULT_MAX_BYTES;
 
 /// The state of the panel's `Connection` (the live port to the background).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -85,23 +87,14 @@ impl View {
     }
 }
 
-/// The rows of the log view, shared without copying. Two `Rows` are equal when they are the same
-/// list: the reducer builds a new list whenever the rows may have changed.
-#[derive(Debug, Clone, Default)]
-pub struct Rows(Rc<[Rc<Entry>]>);
+/// The rows of the log view (see `core/rows.rs`): the reducer makes a new list whenever the rows
+/// change, extending the previous one without copying it.
+pub use super::rows::Rows;
 
-impl PartialEq for Rows {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl std::ops::Deref for Rows {
-    type Target = [Rc<Entry>];
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
+/// Up to this many entries in the current document, the diagnosis is computed again on every
+/// update; beyond, at the clock's tick (once a second): the rules read the whole document, which
+/// takes tens of milliseconds at 100,000 entries.
+pub const DIAGNOSE_EVERY_UPDATE_UP_TO: usize = 5_000;
 
 /// How long after the current document's newest entry the clock keeps ticking: the rules' grace
 /// periods (at most 5 s, docs/diagnostics.md §2) are over by then, so time alone changes nothing.
@@ -185,6 +178,8 @@ pub struct PanelState {
     /// Wall clock, ms since the epoch: the last `Tick`, or the newest entry's if later.
     now_wall: f64,
     diagnosis: Rc<DiagnosisReport>,
+    /// Entries arrived since the last diagnosis of a large document (see [`DIAGNOSE_EVERY_UPDATE_UP_TO`]).
+    diagnosis_stale: bool,
     /// The current document has a `chat_message` row (the chat iframe asked to store a cookie).
     chat_message_seen: bool,
     /// The document (`current_document_key`) during which a cookie listing showed `messagesUtk`.
@@ -200,12 +195,43 @@ pub struct PanelState {
     snapshot_seen: bool,
     /// A remembered selection, applied once the log holds its entry.
     restore_selection: Option<SelectedEntry>,
-    // Derived from the fields above by `derive_view`, so that a render never filters the log.
+    /// Loading the snapshot's older chunks: the next one to ask for, or the one asked for.
+    older: Older,
+    /// Entry cost held, and the limits (the background's: [`MAX_PANEL_ENTRIES`], [`MAX_PANEL_BYTES`]).
+    bytes: usize,
+    limits: (usize, usize),
+    // Derived from the fields above by `derive_view`, so that a render never filters the log; kept
+    // up to date incrementally (see `derive_view`).
+    index: LogIndex,
+    derived: Derived,
     visible: Rows,
+    /// `visible` shows an import.
+    visible_is_import: bool,
     shown_events: usize,
     /// Entries (not navigation rows) the filter looked at: the "M" of "N of M shown".
     in_window: usize,
     event_names: Rc<[String]>,
+}
+
+/// The chunks of a snapshot still to load (docs/protocol.md §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Older {
+    #[default]
+    Done,
+    /// Ask for the entries before this id.
+    Want(u64),
+    /// Asked for the entries before this id.
+    Asked(u64),
+}
+
+/// What the visible rows were derived for: the filter, the mode and the window of slots
+/// (`LogIndex`); the slots that passed.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Derived {
+    key: Option<(Filter, bool)>,
+    start: u64,
+    end: u64,
+    matched: VecDeque<u64>,
 }
 
 // Actions live for one dispatch; boxing the large update would only add an allocation.
@@ -259,6 +285,8 @@ pub enum Action {
     BackToLive,
     /// A copy command ran.
     Copied(Copied),
+    /// The panel asked the background for the snapshot's chunk before this id.
+    OlderAsked(u64),
 }
 
 impl Action {
@@ -278,6 +306,7 @@ impl Action {
                 | Action::ImportFailed { .. }
                 | Action::DismissImportError
                 | Action::Copied(_)
+                | Action::OlderAsked(_)
                 | Action::Update(PanelUpdate::Status { .. } | PanelUpdate::Cookies { .. })
         )
     }
@@ -297,20 +326,63 @@ impl Action {
 
 impl PanelState {
     pub fn new(preserve_log: bool) -> Self {
-        PanelState { preserve_log, ..PanelState::default() }.with_view_derived()
+        PanelState::with_limits(preserve_log, MAX_PANEL_ENTRIES, MAX_PANEL_BYTES)
+    }
+
+    /// A panel that keeps at most `max_entries` entries and `max_bytes` of entry cost.
+    pub fn with_limits(preserve_log: bool, max_entries: usize, max_bytes: usize) -> Self {
+        let state = PanelState {
+            preserve_log,
+            limits: (max_entries, max_bytes),
+            index: LogIndex::new(),
+            ..PanelState::default()
+        };
+        state.with_view_derived()
+    }
+
+    /// The snapshot chunk to ask the background for now (then dispatch [`Action::OlderAsked`]).
+    pub fn older_wanted(&self) -> Option<u64> {
+        match self.older {
+            Older::Want(before) => Some(before),
+            _ => None,
+        }
+    }
+
+    /// Whether older chunks of the snapshot are still loading.
+    pub fn loading_older(&self) -> bool {
+        self.older != Older::Done
+    }
+
+    /// Entries the filter was run on since the panel opened (each appended entry once).
+    pub fn filter_examined(&self) -> u64 {
+        self.index.examined
+    }
+
+    /// Approximate bytes the panel holds for its log: entries, their index and the rows shown.
+    pub fn memory_estimate(&self) -> usize {
+        let per_entry = std::mem::size_of::<Entry>() + 2 * std::mem::size_of::<usize>() + 8;
+        let texts = self.bytes.saturating_sub(self.entries.len() * 96);
+        self.entries.len() * per_entry + texts + self.index.bytes() + self.visible.len() * 16
     }
 
     pub fn reduce(mut self, action: Action) -> Self {
         let mut derive_view = action.changes_the_log_view();
         let rediagnose = action.changes_the_diagnosis();
+        let (is_append, is_tick) =
+            (matches!(action, Action::Update(PanelUpdate::Append { .. })), matches!(action, Action::Tick(_)));
         match action {
             Action::Connected => self.connection = ConnectionState::Connected,
             Action::Disconnected => self.connection = ConnectionState::Disconnected,
-            Action::Update(PanelUpdate::Snapshot { status, entries, dropped }) => {
+            Action::Update(PanelUpdate::Snapshot { status, entries, dropped, more }) => {
                 self.set_status(status);
-                self.entries = entries.into_iter().map(Rc::new).collect();
+                self.reset_log();
+                self.push_entries(entries);
                 self.dropped_here = 0;
                 self.dropped = dropped;
+                self.older = match self.entries.first() {
+                    Some(first) if more => Older::Want(first.id),
+                    _ => Older::Done,
+                };
                 self.enforce_cap();
                 if let Some(after) = self.paused_after {
                     self.paused_after = Some(after.min(self.last_id()));
@@ -318,9 +390,24 @@ impl PanelState {
                 self.snapshot_seen = true;
                 self.apply_restored_selection();
             }
+            Action::Update(PanelUpdate::Older { before, entries, more }) => {
+                if !matches!(self.older, Older::Want(b) | Older::Asked(b) if b == before) {
+                    return self; // a chunk of an earlier snapshot
+                }
+                self.prepend_entries(entries, more);
+                self.apply_restored_selection();
+                if self.older == Older::Done {
+                    // The whole log is in: diagnosed now, or at the next tick if large.
+                    if self.entries.len() - self.current_document_start() > DIAGNOSE_EVERY_UPDATE_UP_TO {
+                        self.diagnosis_stale = true;
+                    } else {
+                        self.rediagnose();
+                    }
+                }
+            }
             Action::Update(PanelUpdate::Append { entries, dropped }) => {
                 let last = self.last_id();
-                self.entries.extend(entries.into_iter().filter(|e| e.id > last).map(Rc::new));
+                self.push_entries(entries.into_iter().filter(|e| e.id > last).collect());
                 self.dropped = dropped;
                 self.enforce_cap();
             }
@@ -336,7 +423,7 @@ impl PanelState {
                 if self.paused_after.is_some() {
                     self.paused_after = Some(self.last_id());
                 }
-                self.entries.clear();
+                self.reset_log();
                 self.dropped = 0;
                 self.dropped_here = 0;
                 self.selected = None;
@@ -375,9 +462,21 @@ impl PanelState {
                 self.selected = None;
             }
             Action::Copied(copied) => self.copied = Some(Rc::new(copied)),
+            Action::OlderAsked(before) => {
+                if self.older == Older::Want(before) {
+                    self.older = Older::Asked(before);
+                }
+            }
         }
         if rediagnose {
-            self.rediagnose();
+            // A large document is diagnosed at the clock's tick (once a second), not on every append.
+            let large = self.entries.len() - self.current_document_start() > DIAGNOSE_EVERY_UPDATE_UP_TO;
+            let recheck_due = self.diagnosis.diagnosis.recheck_at.is_some_and(|at| self.now_wall >= at);
+            if is_append && large {
+                self.diagnosis_stale = true;
+            } else if !is_tick || !large || self.diagnosis_stale || recheck_due {
+                self.rediagnose();
+            }
         }
         if derive_view {
             self.with_view_derived()
@@ -406,6 +505,7 @@ impl PanelState {
     }
 
     /// Selects the remembered entry if the log still holds it (same id, same document).
+    /// (While older chunks of the snapshot load, it is looked for again in each.)
     fn apply_restored_selection(&mut self) {
         let Some(wanted) = self.restore_selection.take() else { return };
         if let Ok(index) = self.entries.binary_search_by_key(&wanted.id, |e| e.id) {
@@ -413,6 +513,8 @@ impl PanelState {
                 self.selected = Some(wanted.id);
                 self.reveal = Some(wanted.id);
             }
+        } else if self.loading_older() && self.entries.first().is_some_and(|first| wanted.id < first.id) {
+            self.restore_selection = Some(wanted);
         }
     }
 
@@ -454,15 +556,16 @@ impl PanelState {
 
     /// The current document, named by its navigation row's id (0 before any).
     fn current_document_key(&self) -> u64 {
-        self.entries.iter().rev().find(|e| e.kind == EntryKind::Navigation).map_or(0, |e| e.id)
+        self.index.last_nav_before(self.index.end()).map_or(0, |slot| self.entries[self.index.index(slot)].id)
     }
 
     /// Index of the current document's first entry (after the last navigation row).
     fn current_document_start(&self) -> usize {
-        self.entries.iter().rposition(|e| e.kind == EntryKind::Navigation).map_or(0, |i| i + 1)
+        self.index.last_nav_before(self.index.end()).map_or(0, |slot| self.index.index(slot) + 1)
     }
 
     fn rediagnose(&mut self) {
+        self.diagnosis_stale = false;
         if let Some(last) = self.entries.last() {
             self.now_wall = self.now_wall.max(last.wall);
         }
@@ -476,7 +579,9 @@ impl PanelState {
             }),
             messages_utk_seen: self.messages_utk_seen_in == Some(self.current_document_key()),
         };
-        let mut diagnosis = diagnose(&self.entries, &context);
+        // The rules read the current document, from its navigation row on.
+        let from = self.current_document_start().saturating_sub(1);
+        let mut diagnosis = diagnose(&self.entries[from..], &context);
         diagnosis.findings.sort_by_key(|f| f.severity);
         let current = &self.entries[self.current_document_start()..];
         let evidence =
@@ -505,41 +610,186 @@ impl PanelState {
         self.entries.last().map_or(0, |e| e.id)
     }
 
-    fn enforce_cap(&mut self) {
-        if self.entries.len() > MAX_PANEL_ENTRIES {
-            let excess = self.entries.len() - MAX_PANEL_ENTRIES;
-            self.entries.drain(..excess);
-            self.dropped_here += excess as u64;
+    fn reset_log(&mut self) {
+        self.entries.clear();
+        self.index.clear();
+        self.bytes = 0;
+        self.older = Older::Done;
+        self.derived = Derived::default();
+    }
+
+    fn push_entries(&mut self, entries: Vec<Entry>) {
+        self.entries.reserve(entries.len());
+        for entry in entries {
+            self.bytes += entry.cost();
+            self.index.push_back(&entry);
+            self.entries.push(Rc::new(entry));
         }
+    }
+
+    /// A chunk of the snapshot (entries before the oldest held): as much as the limits leave room
+    /// for (the rest counted dropped, and no further chunk asked for).
+    fn prepend_entries(&mut self, entries: Vec<Entry>, more: bool) {
+        let first = self.entries.first().map_or(u64::MAX, |e| e.id);
+        let (max_entries, max_bytes) = self.limits;
+        let mut room = max_entries.saturating_sub(self.entries.len());
+        let mut budget = max_bytes.saturating_sub(self.bytes);
+        let mut taken: Vec<Rc<Entry>> = vec![];
+        let mut full = false;
+        for entry in entries.into_iter().rev().filter(|e| e.id < first) {
+            if room == 0 || entry.cost() > budget {
+                full = true;
+                self.dropped_here += 1;
+                continue;
+            }
+            room -= 1;
+            budget -= entry.cost();
+            self.bytes += entry.cost();
+            taken.push(Rc::new(entry));
+        }
+        taken.reverse();
+        self.index.push_front(taken.iter().map(|e| e.as_ref()));
+        self.entries.splice(0..0, taken);
+        self.older = match self.entries.first() {
+            Some(first) if more && !full => Older::Want(first.id),
+            _ => Older::Done,
+        };
+    }
+
+    fn enforce_cap(&mut self) {
+        let (max_entries, max_bytes) = self.limits;
+        let mut excess = self.entries.len().saturating_sub(max_entries);
+        let mut bytes = self.bytes;
+        for entry in &self.entries[..excess] {
+            bytes -= entry.cost();
+        }
+        while bytes > max_bytes && excess + 1 < self.entries.len() {
+            bytes -= self.entries[excess].cost();
+            excess += 1;
+        }
+        if excess == 0 {
+            return;
+        }
+        for entry in self.entries.drain(..excess) {
+            self.index.pop_front(&entry);
+        }
+        self.bytes = bytes;
+        self.dropped_here += excess as u64;
+        // What was older is gone: no older chunk is wanted any more.
+        self.older = Older::Done;
+    }
+
+    /// The window of the live log shown, in slots: from the last navigation (without "Preserve
+    /// log") to the pause.
+    fn window(&self) -> (u64, u64) {
+        let end = match self.paused_after {
+            Some(after) => self.index.slot(self.entries.partition_point(|e| e.id <= after)),
+            None => self.index.end(),
+        };
+        let start = if self.preserve_log {
+            self.index.slot(0)
+        } else {
+            // Like the Network panel: without "Preserve log" the log starts afresh at navigation.
+            self.index.last_nav_before(end).map_or(self.index.slot(0), |nav| nav + 1)
+        };
+        (start, end)
+    }
+
+    /// Brings the matched slots and the visible rows up to date: the filter runs on entries it
+    /// has not seen with this filter only (appended, loaded before, or held by the pause), or on
+    /// the rows shown when the new filter narrows the old one; otherwise (another filter,
+    /// "Preserve log", a new log) on the whole window.
+    fn derive_live(&mut self) {
+        let (start, end) = self.window();
+        let key = (self.filter.clone(), self.preserve_log);
+        let base = self.index.slot(0);
+        let imported_before = std::mem::take(&mut self.visible_is_import);
+        let view = &mut self.derived;
+        let mut dropped = 0;
+        while view.matched.front().is_some_and(|s| *s < base) {
+            view.matched.pop_front(); // evicted
+            dropped += 1;
+        }
+        view.start = view.start.max(base);
+        view.end = view.end.max(base);
+        let same_key = view.key.as_ref() == Some(&key);
+        let same_window = start == view.start && end == view.end;
+        let overlaps = start < view.end && view.start < end;
+        let row = |entries: &[Rc<Entry>], index: &LogIndex, slot: u64| entries[index.index(slot)].clone();
+        let mut rows = if imported_before { None } else { Some(self.visible.without_first(dropped)) };
+        let mut changed = dropped > 0;
+        if same_key && same_window {
+            // Nothing new to look at.
+        } else if same_key && overlaps && start >= view.start && end >= view.end {
+            // The window moved forward (appends, a navigation, evictions, a resume).
+            let mut gone = 0;
+            while view.matched.front().is_some_and(|s| *s < start) {
+                view.matched.pop_front();
+                gone += 1;
+            }
+            let added = self.index.select(&self.filter, &self.entries, view.end, end);
+            changed |= gone > 0 || !added.is_empty();
+            let new_rows = added.iter().map(|s| row(&self.entries, &self.index, *s)).collect();
+            rows = rows.map(|r| r.without_first(gone).with_appended(new_rows));
+            view.matched.extend(added);
+        } else if same_key && overlaps && start < view.start && end == view.end {
+            // Older entries loaded before the window.
+            let added = self.index.select(&self.filter, &self.entries, start, view.start);
+            changed |= !added.is_empty();
+            let new_rows = added.iter().map(|s| row(&self.entries, &self.index, *s)).collect();
+            rows = rows.map(|r| r.with_prepended(new_rows));
+            for slot in added.into_iter().rev() {
+                view.matched.push_front(slot);
+            }
+        } else if view
+            .key
+            .as_ref()
+            .is_some_and(|(old, preserve)| same_window && *preserve == self.preserve_log && self.filter.narrows(old))
+        {
+            let before = view.matched.len();
+            let mut kept = VecDeque::with_capacity(before);
+            for slot in std::mem::take(&mut view.matched) {
+                if self.index.matches(&self.filter, &self.entries, slot) {
+                    kept.push_back(slot);
+                }
+            }
+            if kept.len() != before {
+                rows = None;
+            }
+            view.matched = kept;
+        } else {
+            view.matched = self.index.select(&self.filter, &self.entries, start, end).into();
+            rows = None;
+        }
+        view.start = start;
+        view.end = end;
+        view.key = Some(key);
+        self.visible = match rows {
+            Some(_) if !changed => self.visible.clone(),
+            Some(rows) => rows,
+            None => Rows::new(self.derived.matched.iter().map(|s| row(&self.entries, &self.index, *s)).collect()),
+        };
     }
 
     fn with_view_derived(mut self) -> Self {
         if let Some(imported) = self.imported.clone() {
             // An import is shown whole: pause and "Preserve log" are about the live log.
-            let visible: Rc<[Rc<Entry>]> =
-                imported.entries.iter().filter(|e| self.filter.matches(e)).cloned().collect();
+            let visible: Vec<Rc<Entry>> = imported.entries.iter().filter(|e| self.filter.matches(e)).cloned().collect();
             self.shown_events = visible.iter().filter(|e| e.kind != EntryKind::Navigation).count();
-            self.visible = Rows(visible);
+            self.visible = Rows::new(visible);
+            self.visible_is_import = true;
             self.event_names = event_names_of(&imported.entries, self.filter.name.as_deref());
             return self;
         }
-        let end = match self.paused_after {
-            Some(after) => self.entries.partition_point(|e| e.id <= after),
-            None => self.entries.len(),
-        };
-        let start = if self.preserve_log {
-            0
-        } else {
-            // Like the Network panel: without "Preserve log" the log starts afresh at navigation.
-            self.entries[..end].iter().rposition(|e| e.kind == EntryKind::Navigation).map_or(0, |i| i + 1)
-        };
-        let visible: Rc<[Rc<Entry>]> =
-            self.entries[start..end].iter().filter(|e| self.filter.matches(e)).cloned().collect();
-        self.shown_events = visible.iter().filter(|e| e.kind != EntryKind::Navigation).count();
-        self.in_window = self.entries[start..end].iter().filter(|e| e.kind != EntryKind::Navigation).count();
-        self.visible = Rows(visible);
-
-        self.event_names = event_names_of(&self.entries, self.filter.name.as_deref());
+        self.derive_live();
+        let (start, end) = (self.derived.start, self.derived.end);
+        let navs = self.index.navs_in(start, end);
+        self.shown_events = self.derived.matched.len() - navs;
+        self.in_window = (end - start) as usize - navs;
+        let names = event_names_from(self.index.event_names(), self.filter.name.as_deref());
+        if *self.event_names != *names {
+            self.event_names = names;
+        }
         self
     }
 
@@ -612,9 +862,10 @@ impl PanelState {
     /// Whether the diagnosis may still change with time alone: the current document has an entry
     /// younger than [`CLOCK_AFTER_LAST_ENTRY_MS`] (the panel ticks once a second while it does).
     pub fn needs_clock(&self) -> bool {
-        self.entries.last().is_some_and(|last| {
-            last.kind != EntryKind::Navigation && self.now_wall < last.wall + CLOCK_AFTER_LAST_ENTRY_MS
-        })
+        self.diagnosis_stale
+            || self.entries.last().is_some_and(|last| {
+                last.kind != EntryKind::Navigation && self.now_wall < last.wall + CLOCK_AFTER_LAST_ENTRY_MS
+            })
     }
 
     /// Whether the rules could use the page's cookie listing: the Diagnostics view is shown or the
@@ -932,6 +1183,14 @@ fn payload_str(entry: &Entry, key: &str) -> Option<String> {
     payload.get(key)?.as_str().map(str::to_string)
 }
 
+/// Names for the event-name filter: the SDK's names plus these names.
+fn event_names_from<'a>(held: impl Iterator<Item = &'a str>, selected: Option<&'a str>) -> Rc<[String]> {
+    let mut names: BTreeSet<&str> = SDK_EVENT_NAMES.iter().copied().collect();
+    names.extend(held);
+    names.extend(selected);
+    names.into_iter().map(str::to_string).collect()
+}
+
 /// Names for the event-name filter: the SDK's names plus any other event name in `entries`.
 fn event_names_of(entries: &[Rc<Entry>], selected: Option<&str>) -> Rc<[String]> {
     let mut names: BTreeSet<&str> = SDK_EVENT_NAMES.iter().copied().collect();
@@ -1043,8 +1302,12 @@ mod tests {
         let state = append(state, vec![ev(2, "b"), ev(3, "c")]);
         assert_eq!(names(&state), vec!["a", "b", "c"]);
         let status = PageStatus { api: ApiState::Ready, ..PageStatus::default() };
-        let state =
-            state.reduce(Action::Update(PanelUpdate::Snapshot { status, entries: vec![ev(7, "z")], dropped: 4 }));
+        let state = state.reduce(Action::Update(PanelUpdate::Snapshot {
+            status,
+            entries: vec![ev(7, "z")],
+            dropped: 4,
+            more: false,
+        }));
         assert_eq!(names(&state), vec!["z"]);
         assert_eq!(state.total_dropped(), 4);
         assert_eq!(state.status.api, ApiState::Ready);
@@ -1189,6 +1452,7 @@ mod tests {
             status: PageStatus::default(),
             entries: no_chat_page(),
             dropped: 0,
+            more: false,
         }));
         assert_eq!(state.diagnosis().checked, 2);
         assert_eq!(state.diagnosis().diagnosis, expected(&state, 1005.0));
@@ -1434,7 +1698,12 @@ mod tests {
     }
 
     fn snapshot(state: PanelState, entries: Vec<Entry>) -> PanelState {
-        state.reduce(Action::Update(PanelUpdate::Snapshot { status: PageStatus::default(), entries, dropped: 0 }))
+        state.reduce(Action::Update(PanelUpdate::Snapshot {
+            status: PageStatus::default(),
+            entries,
+            dropped: 0,
+            more: false,
+        }))
     }
 
     fn call(id: u64, method: &str, outcome: &str) -> Entry {
@@ -1588,5 +1857,214 @@ mod tests {
         assert_eq!(key(&call(2, "clear", "not_ready")), Some("failed"));
         assert_eq!(key(&call(3, "widget.status", "returned")), Some("ok"));
         assert_eq!(key(&ev(4, "widgetLoaded")), None);
+    }
+
+    /// The view computed from scratch, as the reducer did before it was incremental: the visible
+    /// ids, the entries shown and the entries of the window.
+    fn recomputed(state: &PanelState) -> (Vec<u64>, usize, usize) {
+        let end = match state.paused_after {
+            Some(after) => state.entries.partition_point(|e| e.id <= after),
+            None => state.entries.len(),
+        };
+        let start = if state.preserve_log {
+            0
+        } else {
+            state.entries[..end].iter().rposition(|e| e.kind == EntryKind::Navigation).map_or(0, |i| i + 1)
+        };
+        let window = &state.entries[start..end];
+        let visible: Vec<&Rc<Entry>> = window.iter().filter(|e| state.filter.matches(e)).collect();
+        let events =
+            |list: &mut dyn Iterator<Item = &Rc<Entry>>| list.filter(|e| e.kind != EntryKind::Navigation).count();
+        (visible.iter().map(|e| e.id).collect(), events(&mut visible.iter().copied()), events(&mut window.iter()))
+    }
+
+    fn incremental(state: &PanelState) -> (Vec<u64>, usize, usize) {
+        (state.visible().iter().map(|e| e.id).collect(), state.shown_events(), state.in_window())
+    }
+
+    /// xorshift64*: the same "random" sequences on every run.
+    struct Random(u64);
+    impl Random {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+        }
+        fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+            from[self.below(from.len() as u64) as usize]
+        }
+    }
+
+    #[test]
+    fn appends_after_a_filter_give_what_a_full_recompute_gives() {
+        crate::core::filter::install_test_regex_engine();
+        const NAMES: [&str; 5] = ["widgetLoaded", "conversationStarted", "Ünread", "inputStaging", "widget.open"];
+        const TEXTS: [&str; 14] = [
+            "",
+            "w",
+            "wi",
+            "widget",
+            "widgetl",
+            "CONV",
+            "conversation x",
+            "-widget",
+            "ün",
+            "/^widget/",
+            "/[/",
+            "x",
+            "started",
+            "a -b",
+        ];
+        const KINDS: [EntryKind; 6] = [
+            EntryKind::Event,
+            EntryKind::Event,
+            EntryKind::Call,
+            EntryKind::Env,
+            EntryKind::PageCall,
+            EntryKind::Navigation,
+        ];
+        for seed in 1..=40u64 {
+            let mut random = Random(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let limit = 20 + random.below(200) as usize;
+            let mut state = PanelState::with_limits(random.below(2) == 0, limit, usize::MAX);
+            let mut next_id = 1;
+            let mut entry = |random: &mut Random| {
+                let kind = KINDS[random.below(KINDS.len() as u64) as usize];
+                let name = if kind == EntryKind::Navigation { "navigation" } else { random.pick(&NAMES) };
+                let summary = random.pick(&["", "Started x", "b", "a b", "widget"]);
+                let payload = random.pick(&["{}", r#"{"A":"X"}"#, r#"{"text":"été"}"#]);
+                next_id += 1 + random.below(2);
+                Entry::sample(next_id, kind, name, summary, payload)
+            };
+            for step in 0..300 {
+                let action = match random.below(14) {
+                    0..=5 => {
+                        let n = random.below(6);
+                        Action::Update(PanelUpdate::Append {
+                            entries: (0..n).map(|_| entry(&mut random)).collect(),
+                            dropped: 0,
+                        })
+                    }
+                    6 | 7 => Action::SetSearch(random.pick(&TEXTS).to_string()),
+                    8 => Action::SetNameFilter(Some(random.pick(&NAMES).to_string()).filter(|_| random.below(2) == 0)),
+                    9 => Action::ToggleKind(KindGroup::ALL[random.below(5) as usize]),
+                    10 => Action::SetPreserveLog(random.below(2) == 0),
+                    11 => Action::TogglePause,
+                    12 if random.below(8) == 0 => Action::Clear,
+                    _ => {
+                        // A snapshot in chunks, newest first.
+                        let log: Vec<Entry> = (0..random.below(60)).map(|_| entry(&mut random)).collect();
+                        let head = log.len().saturating_sub(5);
+                        state = state.reduce(Action::Update(PanelUpdate::Snapshot {
+                            status: PageStatus::default(),
+                            entries: log[head..].to_vec(),
+                            dropped: 0,
+                            more: head > 0,
+                        }));
+                        let mut end = head;
+                        while let Some(before) = state.older_wanted() {
+                            assert_eq!(incremental(&state), recomputed(&state), "seed {seed} step {step} loading");
+                            state = state.reduce(Action::OlderAsked(before));
+                            let start = end.saturating_sub(1 + random.below(10) as usize);
+                            state = state.reduce(Action::Update(PanelUpdate::Older {
+                                before,
+                                entries: log[start..end].to_vec(),
+                                more: start > 0,
+                            }));
+                            end = start;
+                        }
+                        Action::Tick(0.0)
+                    }
+                };
+                state = state.reduce(action);
+                assert_eq!(incremental(&state), recomputed(&state), "seed {seed} step {step}");
+                assert!(state.entries.len() <= limit);
+            }
+        }
+    }
+
+    #[test]
+    fn an_append_runs_the_filter_on_the_appended_entries_only() {
+        let log: Vec<Entry> = (1..=10_000).map(|i| Entry::sample(i, EntryKind::Event, "a", "s", "{}")).collect();
+        let state = append(PanelState::new(true), log);
+        for (label, state) in [
+            ("text", state.clone().reduce(Action::SetSearch("widget -x".into()))),
+            ("kinds", state.clone().reduce(Action::ToggleKind(KindGroup::Panel))),
+            ("none", state.clone()),
+        ] {
+            let before = state.filter_examined();
+            let state = append(state, vec![ev(10_001, "widgetLoaded"), nav(10_002), ev(10_003, "b")]);
+            assert_eq!(state.filter_examined() - before, 3, "{label}");
+        }
+        // A name filter looks at the appended entries of that name (and navigation rows) only.
+        let state = state.reduce(Action::SetNameFilter(Some("b".into())));
+        let before = state.filter_examined();
+        let state = append(state, vec![ev(10_001, "widgetLoaded"), ev(10_002, "b"), ev(10_003, "c")]);
+        assert_eq!(state.filter_examined() - before, 1);
+        assert_eq!(names(&state), ["b"]);
+        // Typing on ("wid" → "widget") looks at the rows shown only.
+        let state = state.reduce(Action::SetNameFilter(None)).reduce(Action::SetSearch("wid".into()));
+        let before = state.filter_examined();
+        let state = state.reduce(Action::SetSearch("widget".into()));
+        assert_eq!(state.filter_examined() - before, 1);
+        assert_eq!(names(&state), ["widgetLoaded"]);
+    }
+
+    #[test]
+    fn a_snapshot_arrives_in_chunks_newest_first_and_a_stale_chunk_is_ignored() {
+        use crate::core::hub::Hub;
+        let mut hub = Hub::default();
+        hub.panel_connected(1);
+        hub.panel_message(1, r#"{"v":1,"type":"subscribe","tab":3}"#);
+        let records: Vec<String> = (1..=450)
+            .map(|seq| {
+                format!(
+                    r#"{{"k":"event","seq":{seq},"t":{seq},"name":"n{}","payload":{{"i":{seq}}},"via":"iframe"}}"#,
+                    seq % 7
+                )
+            })
+            .collect();
+        let data = format!(
+            r#"{{"v":1,"doc":"d","url":"http://shop.test/","time_origin":0,"dropped":0,"records":[{}]}}"#,
+            records.join(",")
+        );
+        let message = serde_json::json!({"v":1,"type":"page","batch":1,"data":data}).to_string();
+        hub.relay_message(3, "http://shop.test/", &message);
+        let decode = |text: String| crate::core::protocol::decode_panel_update(&text).unwrap();
+        let state = PanelState::new(true).reduce(Action::Update(decode(hub.snapshot(3))));
+        assert_eq!(state.entries.len(), crate::core::protocol::SNAPSHOT_HEAD_ENTRIES);
+        assert_eq!(state.visible().last().map(|e| e.id), Some(451), "the newest rows first");
+        let before = state.older_wanted().expect("older entries to ask for");
+        let mut state = state.reduce(Action::OlderAsked(before));
+        assert_eq!(state.older_wanted(), None, "asked once");
+        // Entries appended while the older ones load.
+        state = state.reduce(Action::Update(PanelUpdate::Append { entries: vec![ev(452, "late")], dropped: 0 }));
+        let stale = hub.older(3, before);
+        state = state.reduce(Action::Update(decode(hub.older(3, before))));
+        while let Some(before) = state.older_wanted() {
+            state = state.reduce(Action::OlderAsked(before)).reduce(Action::Update(decode(hub.older(3, before))));
+        }
+        let ids: Vec<u64> = state.entries.iter().map(|e| e.id).collect();
+        assert_eq!(ids, (1..=452).collect::<Vec<_>>());
+        assert!(!state.loading_older());
+        assert_eq!(incremental(&state), recomputed(&state));
+        // A chunk of an earlier snapshot changes nothing.
+        let again = state.clone().reduce(Action::Update(decode(stale)));
+        assert_eq!(again.entries.len(), 452);
+    }
+
+    #[test]
+    fn a_large_document_is_diagnosed_at_the_tick_not_on_every_append() {
+        let log: Vec<Entry> = (1..=DIAGNOSE_EVERY_UPDATE_UP_TO as u64).map(|i| ev(i, "a")).collect();
+        let state = append(PanelState::new(true), log);
+        assert!(!state.diagnosis_stale, "a document up to the bound is diagnosed at once");
+        let state = append(state, vec![ev(DIAGNOSE_EVERY_UPDATE_UP_TO as u64 + 1, "a")]);
+        let id = DIAGNOSE_EVERY_UPDATE_UP_TO as u64 + 2;
+        let state = append(state, vec![entry(id, EntryKind::Env, "env")]);
+        assert!(state.diagnosis_stale && state.needs_clock(), "diagnosed at the next tick");
+        let state = state.reduce(Action::Tick(0.0));
+        assert!(!state.diagnosis_stale);
+        assert_eq!(state.diagnosis().checked, id as usize);
     }
 }

@@ -779,6 +779,10 @@ pub enum PanelRequest {
     Subscribe {
         tab: i64,
     },
+    /// The next chunk of the snapshot: the entries before `before` (the panel's oldest).
+    Older {
+        before: u64,
+    },
     Clear,
     /// Call an SDK method in the page, against the current object.
     Call {
@@ -1012,14 +1016,46 @@ impl Entry {
     }
 }
 
+/// The first chunk of a snapshot: the newest entries, enough to fill a screen.
+pub const SNAPSHOT_HEAD_ENTRIES: usize = 200;
+/// Every chunk of a snapshot (`older`) holds at most this many entries and, past its first entry,
+/// this much entry cost ([`Entry::cost`]): the panel decodes and applies one in a few milliseconds.
+pub const SNAPSHOT_CHUNK_ENTRIES: usize = 1_000;
+pub const SNAPSHOT_CHUNK_BYTES: usize = 128 << 10;
+/// Largest panel update taken (an append of a full batch, a chunk with a huge payload included).
+pub const MAX_PANEL_UPDATE_BYTES: usize = 8 << 20;
+
 /// Background → panel (port "panel").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum PanelUpdate {
-    Snapshot { status: PageStatus, entries: Vec<Entry>, dropped: u64 },
-    Append { entries: Vec<Entry>, dropped: u64 },
-    Status { status: PageStatus },
-    Cookies { cookies: Vec<CookieRow>, error: Option<String> },
+    /// Everything the panel shows for the tab, from its newest entries: when `more` is set the
+    /// panel asks for the entries before its oldest with [`PanelRequest::Older`], chunk by chunk.
+    Snapshot {
+        status: PageStatus,
+        entries: Vec<Entry>,
+        dropped: u64,
+        #[serde(default, skip_serializing_if = "is_false")]
+        more: bool,
+    },
+    /// The answer to [`PanelRequest::Older`]: entries with an id below `before`, oldest first.
+    Older {
+        before: u64,
+        entries: Vec<Entry>,
+        #[serde(default, skip_serializing_if = "is_false")]
+        more: bool,
+    },
+    Append {
+        entries: Vec<Entry>,
+        dropped: u64,
+    },
+    Status {
+        status: PageStatus,
+    },
+    Cookies {
+        cookies: Vec<CookieRow>,
+        error: Option<String>,
+    },
 }
 
 /// One cookie as the Cookies view shows it. Absent chat cookies are listed with `present: false`.
@@ -1067,10 +1103,30 @@ pub fn encode_panel_update(update: &PanelUpdate) -> String {
     versioned(update)
 }
 
-/// The panel trusts the background, but still refuses what it cannot read.
+/// The panel trusts the background, but still refuses what it cannot read: an update over
+/// [`MAX_PANEL_UPDATE_BYTES`], a snapshot chunk over [`SNAPSHOT_CHUNK_ENTRIES`], entries out of order.
 pub fn decode_panel_update(text: &str) -> Result<PanelUpdate, DecodeError> {
+    check_size(text, MAX_PANEL_UPDATE_BYTES)?;
     let msg: Versioned<PanelUpdate> = parse(text)?;
     check_version(msg.v)?;
+    let (entries, before) = match &msg.body {
+        PanelUpdate::Snapshot { entries, .. } => (entries, None),
+        PanelUpdate::Older { entries, before, .. } => (entries, Some(*before)),
+        PanelUpdate::Append { entries, .. } => {
+            if !entries.windows(2).all(|w| w[0].id < w[1].id) {
+                return Err(DecodeError::Invalid("entries out of order"));
+            }
+            return Ok(msg.body);
+        }
+        _ => return Ok(msg.body),
+    };
+    if entries.len() > SNAPSHOT_CHUNK_ENTRIES.max(SNAPSHOT_HEAD_ENTRIES) {
+        return Err(DecodeError::Invalid("too many entries in a snapshot chunk"));
+    }
+    let ordered = entries.windows(2).all(|w| w[0].id < w[1].id);
+    if !ordered || before.is_some_and(|before| entries.last().is_some_and(|e| e.id >= before)) {
+        return Err(DecodeError::Invalid("entries out of order"));
+    }
     Ok(msg.body)
 }
 
@@ -1391,5 +1447,29 @@ mod tests {
             serde_json::json!({"v": 1, "type": "listen", "id": 4, "event": "widgetHidden"})
         );
         assert_eq!(ListenEvent::ALL.map(ListenEvent::as_str), ["widgetHidden"]);
+    }
+
+    #[test]
+    fn snapshot_chunks_are_checked_on_arrival() {
+        let entry = |id| Entry::sample(id, EntryKind::Event, "a", "", "{}");
+        let older = |before, ids: &[u64]| PanelUpdate::Older {
+            before,
+            entries: ids.iter().map(|&i| entry(i)).collect(),
+            more: true,
+        };
+        let ok = older(10, &[7, 8, 9]);
+        assert_eq!(decode_panel_update(&encode_panel_update(&ok)).unwrap(), ok);
+        for bad in [older(9, &[7, 8, 9]), older(10, &[8, 7])] {
+            assert!(decode_panel_update(&encode_panel_update(&bad)).is_err(), "{bad:?}");
+        }
+        let too_many: Vec<u64> = (1..=SNAPSHOT_CHUNK_ENTRIES as u64 + 1).collect();
+        assert!(decode_panel_update(&encode_panel_update(&older(u64::MAX, &too_many))).is_err());
+        let huge = format!(r#"{{"v":1,"type":"status","pad":"{}"}}"#, "x".repeat(MAX_PANEL_UPDATE_BYTES));
+        assert!(matches!(decode_panel_update(&huge), Err(DecodeError::TooLarge { .. })));
+        // `more` is written only when set: a whole snapshot reads as before.
+        let whole = r#"{"v":1,"type":"snapshot","status":{"api":"absent","widget_loaded":false,"url":"","doc":""},"entries":[],"dropped":0}"#;
+        assert!(matches!(decode_panel_update(whole), Ok(PanelUpdate::Snapshot { more: false, .. })));
+        let request = PanelRequest::Older { before: 42 };
+        assert_eq!(decode_panel_request(&encode_panel_request(&request)).unwrap(), request);
     }
 }

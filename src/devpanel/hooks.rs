@@ -150,6 +150,13 @@ pub fn use_panel_store(tab_id: Option<i32>) -> PanelStore {
                 move |text: String| {
                     if let Ok(update) = decode_panel_update(&text) {
                         actions.dispatch(Action::Update(update));
+                        // A snapshot comes newest first, one chunk per message: ask for the next
+                        // once this one is applied (so no message is long to handle).
+                        let older = actions.state().older_wanted();
+                        if let Some(before) = older {
+                            actions.request(PanelRequest::Older { before });
+                            actions.dispatch(Action::OlderAsked(before));
+                        }
                     }
                 }
             };

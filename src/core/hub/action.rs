@@ -187,7 +187,8 @@ impl Hub {
             return Known { status: None, probe, diagnosis: None };
         }
         let state = &self.tabs[&tab];
-        let entries: Vec<&Entry> = state.log.entries().collect();
+        // The rules read the current document only (from its navigation row on).
+        let entries: Vec<&Entry> = state.log.current_document().collect();
         let context = Context { now_wall, cookies: None, messages_utk_seen: false };
         Known { status: Some(state.status()), probe, diagnosis: Some(diagnose(&entries, &context)) }
     }

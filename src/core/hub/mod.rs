@@ -21,6 +21,7 @@ use super::event_log::{EventLog, Limits};
 use super::protocol::{
     decode_page_batch, decode_panel_request, decode_relay_message, encode_hook_command, encode_panel_update,
     encode_relay_reply, Entry, HookCommand, ListenEvent, PanelRequest, PanelUpdate, RelayMessage, RelayReply,
+    SNAPSHOT_CHUNK_BYTES, SNAPSHOT_CHUNK_ENTRIES, SNAPSHOT_HEAD_ENTRIES,
 };
 use super::summary::{record_row, undelivered_call_row, Row};
 use document::{apply_to_status, DocState};
@@ -126,6 +127,8 @@ struct TabState {
     overflow: u64,
     /// The injected hook does not answer (`RelayMessage::HookSilent`) and no batch came since.
     hook_silent: bool,
+    /// The first log chunk kept in storage: older ones are in memory only (the tab's quota).
+    stored_from: u64,
     /// Bytes this tab holds in storage: per log chunk, and its meta item.
     stored_chunks: BTreeMap<u64, usize>,
     stored_meta: usize,
@@ -144,6 +147,7 @@ impl TabState {
             unstored: false,
             overflow: 0,
             hook_silent: false,
+            stored_from: 0,
             stored_chunks: BTreeMap::new(),
             stored_meta: 0,
             cookies: cookies::CookieState::default(),
@@ -162,7 +166,8 @@ impl TabState {
 }
 
 /// What the hub may keep in `storage.session` in all (the browsers' quota is 10 MiB): each tab
-/// gets an equal share, and a tab over its share loses its own oldest entries, never another's.
+/// gets an equal share, and a tab over its share stops storing its own oldest chunks (kept in
+/// memory; lost, and counted as dropped, if the worker restarts), never another tab's.
 pub const STORAGE_BUDGET: usize = 8 << 20;
 
 #[derive(Debug)]
@@ -289,10 +294,9 @@ impl Hub {
         }
         rows.into_iter().for_each(|row| state.push_row(row));
 
-        // A new tab shrinks every tab's share: the others give up their own oldest entries now, so
-        // that this tab's writes fit.
+        // A new tab shrinks every tab's share: the others stop storing their own oldest chunks now,
+        // so that this tab's writes fit.
         let mut effects = if new_tab { self.enforce_quotas(tab) } else { vec![] };
-        // Persisting may evict this tab's own oldest entries (its quota): read what is held after.
         effects.extend(self.persist(tab));
         let state = &self.tabs[&tab];
         let entries: Vec<Entry> = state.log.since(first_new_id).cloned().collect();
@@ -344,6 +348,7 @@ impl Hub {
         };
         match request {
             PanelRequest::Subscribe { .. } => unreachable!("handled above"),
+            PanelRequest::Older { before } => vec![Effect::Reply { message: self.older(tab, before) }],
             PanelRequest::Call { method, args } => self.call_sdk(tab, method, args),
             PanelRequest::Listen { event } => self.listen(tab, event),
             PanelRequest::ReadPage => {
@@ -459,20 +464,38 @@ impl Hub {
         effects
     }
 
+    /// The first chunk of `tab`'s snapshot: its newest entries (see [`PanelUpdate::Snapshot`]).
     fn snapshot_update(&self, tab: i64) -> PanelUpdate {
         match self.tabs.get(&tab) {
-            Some(state) => PanelUpdate::Snapshot {
-                status: state.status(),
-                entries: state.log.entries().cloned().collect(),
-                dropped: state.log.dropped(),
-            },
-            None => PanelUpdate::Snapshot { status: Default::default(), entries: vec![], dropped: 0 },
+            Some(state) => {
+                let (entries, more) = state.log.page_before(u64::MAX, SNAPSHOT_HEAD_ENTRIES, SNAPSHOT_CHUNK_BYTES);
+                PanelUpdate::Snapshot {
+                    status: state.status(),
+                    entries: entries.into_iter().cloned().collect(),
+                    dropped: state.log.dropped(),
+                    more,
+                }
+            }
+            None => PanelUpdate::Snapshot { status: Default::default(), entries: vec![], dropped: 0, more: false },
         }
     }
 
-    /// Everything a panel shows for `tab`, as JSON text: sent when it (re)subscribes.
+    /// What a panel shows for `tab` first, as JSON text: sent when it (re)subscribes. The rest
+    /// comes chunk by chunk as the panel asks for it ([`Hub::older`]).
     pub fn snapshot(&self, tab: i64) -> String {
         encode_panel_update(&self.snapshot_update(tab))
+    }
+
+    /// The chunk of `tab`'s log before entry id `before`, as JSON text ([`PanelUpdate::Older`]).
+    pub fn older(&self, tab: i64, before: u64) -> String {
+        let (entries, more) = match self.tabs.get(&tab) {
+            Some(state) => {
+                let (entries, more) = state.log.page_before(before, SNAPSHOT_CHUNK_ENTRIES, SNAPSHOT_CHUNK_BYTES);
+                (entries.into_iter().cloned().collect(), more)
+            }
+            None => (vec![], false),
+        };
+        encode_panel_update(&PanelUpdate::Older { before, entries, more })
     }
 
     /// The URL of `tab`'s current document as the browser reported it, if a relay has sent from
@@ -522,11 +545,23 @@ mod tests {
         )
     }
 
+    /// The whole snapshot of `tab`: its first chunk and every older one, as a panel asks for them.
     fn snapshot(hub: &Hub, tab: i64) -> (PageStatus, Vec<Entry>, u64) {
-        match decode(&hub.snapshot(tab)) {
-            PanelUpdate::Snapshot { status, entries, dropped } => (status, entries, dropped),
-            other => panic!("not a snapshot: {other:?}"),
+        let PanelUpdate::Snapshot { status, mut entries, dropped, mut more } = decode(&hub.snapshot(tab)) else {
+            panic!("not a snapshot")
+        };
+        while more {
+            let before = entries[0].id;
+            let PanelUpdate::Older { before: echoed, entries: older, more: again } = decode(&hub.older(tab, before))
+            else {
+                panic!("not an older chunk")
+            };
+            assert_eq!(echoed, before);
+            assert!(!older.is_empty());
+            entries.splice(0..0, older);
+            more = again;
         }
+        (status, entries, dropped)
     }
 
     fn decode(text: &str) -> PanelUpdate {
@@ -681,25 +716,55 @@ mod tests {
             flood(&mut hub, 1, batch, &mut storage);
             assert!(storage_bytes(&storage) <= BUDGET, "{} bytes stored", storage_bytes(&storage));
         }
-        let tab1_dropped = snapshot(&hub, 1).2;
-        assert!(tab1_dropped > 0, "tab 1 lost its own oldest entries to its quota");
-        // A second tab: tab 1's share halves and it shrinks at once, so tab 2's writes fit.
-        let before: Vec<u64> = snapshot(&hub, 1).1.iter().map(|e| e.id).collect();
+        // Memory holds the whole log; storage its newest chunks, the rest counted dropped after a restart.
+        let tab1 = snapshot(&hub, 1);
+        assert_eq!((tab1.1.len(), tab1.2), (2001, 0), "2,000 events and the navigation row");
+        let restored = snapshot(&Hub::restore(Limits::default(), &storage), 1);
+        assert!(restored.1.len() < tab1.1.len() && tab1.1.ends_with(&restored.1), "the newest entries are stored");
+        assert_eq!(restored.2 as usize, tab1.1.len() - restored.1.len(), "the others are counted dropped");
+        // A second tab: tab 1's share halves and it stores less at once, so tab 2's writes fit.
         flood(&mut hub, 2, 1, &mut storage);
         assert!(storage_bytes(&storage) <= BUDGET);
-        let after: Vec<u64> = snapshot(&hub, 1).1.iter().map(|e| e.id).collect();
-        assert!(after.len() < before.len() && before.ends_with(&after), "tab 1 kept its newest entries");
+        let shrunk = snapshot(&Hub::restore(Limits::default(), &storage), 1);
+        assert!(shrunk.1.len() < restored.1.len() && tab1.1.ends_with(&shrunk.1), "tab 1 stores its newest entries");
+        assert_eq!(snapshot(&hub, 1), tab1, "and keeps them all in memory");
         // From now on tab 2's flood costs tab 1 nothing.
-        let tab1 = snapshot(&hub, 1);
+        let tab1_stored: Vec<(String, String)> =
+            storage.iter().filter(|(k, _)| k.starts_with("tab:1:")).map(|(k, v)| (k.clone(), v.clone())).collect();
         for batch in 2..=20 {
             flood(&mut hub, 2, batch, &mut storage);
             assert!(storage_bytes(&storage) <= BUDGET, "{} bytes stored", storage_bytes(&storage));
         }
+        assert!(tab1_stored.iter().all(|(k, v)| storage.get(k) == Some(v)));
         assert_eq!(snapshot(&hub, 1), tab1);
         // What is stored is what a restarted worker shows.
-        let restored = Hub::restore(Limits::default(), &storage);
-        assert_eq!(snapshot(&restored, 1), snapshot(&hub, 1));
-        assert_eq!(snapshot(&restored, 2), snapshot(&hub, 2));
+        let again = Hub::restore(Limits::default(), &storage);
+        assert_eq!(snapshot(&again, 1), shrunk);
+        let tab2 = snapshot(&again, 2);
+        assert!(snapshot(&hub, 2).1.ends_with(&tab2.1));
+    }
+
+    #[test]
+    fn the_defaults_hold_100k_typical_entries_and_bound_a_flood_of_huge_payloads() {
+        use crate::core::event_log::{EventLog, DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES};
+        assert_eq!(DEFAULT_MAX_ENTRIES, 100_000);
+        let typical = |id: u64| {
+            let mut entry = Entry::sample(id, EntryKind::Event, "unreadConversationCountChanged", "unread 3", "");
+            entry.doc = "0123456789abcdef0123456789abcdef".into();
+            entry.payload =
+                format!(r#"{{"unreadCount":3,"conversation":{{"conversationId":{id},"threadId":"t-{id}"}}}}"#);
+            entry
+        };
+        let mut log = EventLog::default();
+        for _ in 0..100_010 {
+            log.push(typical);
+        }
+        assert_eq!((log.len(), log.dropped()), (100_000, 10));
+        let mut log = EventLog::default();
+        for _ in 0..2_000 {
+            log.push(|id| Entry { payload: "x".repeat(64 << 10), ..typical(id) });
+        }
+        assert!(log.bytes() <= DEFAULT_MAX_BYTES && log.len() < 700, "{} entries", log.len());
     }
 
     #[test]

@@ -4,8 +4,8 @@
 
 use super::document::DocState;
 use super::{cookies::CookieState, Effect, Hub, TabState};
-use crate::core::event_log::{chunk_of, EventLog, Limits};
-use crate::core::protocol::{Entry, PanelUpdate};
+use crate::core::event_log::{chunk_of, EventLog, Limits, CHUNK_SIZE};
+use crate::core::protocol::Entry;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
@@ -81,6 +81,7 @@ impl Hub {
                 unstored: false,
                 overflow: meta.overflow,
                 hook_silent: meta.hook_silent,
+                stored_from: 0,
                 stored_chunks: chunk_sizes.remove(&tab).unwrap_or_default(),
                 stored_meta: meta_size,
                 cookies: CookieState::default(),
@@ -96,7 +97,8 @@ impl Hub {
     }
 
     /// The storage writes that bring `tab`'s items up to date with its state. A tab over its
-    /// quota gives up its own oldest entries (counted as dropped) until its items fit.
+    /// quota stops storing its own oldest chunks (they stay in memory, up to the log's limits, and
+    /// a restarted worker counts them as dropped) until its items fit.
     pub(super) fn persist(&mut self, tab: i64) -> Vec<Effect> {
         let quota = self.tab_quota();
         let Some(state) = self.tabs.get_mut(&tab) else {
@@ -104,32 +106,32 @@ impl Hub {
         };
         let mut items = BTreeMap::new();
         let mut removed = BTreeSet::new();
-        for attempt in 0.. {
-            let changes = state.log.take_changes();
-            for chunk in changes.removed {
-                state.stored_chunks.remove(&chunk);
-                items.remove(&chunk_key(tab, chunk));
-                removed.insert(chunk);
-            }
-            for chunk in changes.rewritten {
-                let entries: Vec<&Entry> = state.log.chunk(chunk).collect();
-                let text = serde_json::to_string(&entries).expect("entries serialize");
-                state.stored_chunks.insert(chunk, text.len());
-                removed.remove(&chunk);
-                items.insert(chunk_key(tab, chunk), text);
-            }
-            state.stored_meta = META_BYTES;
-            let total = state.stored_bytes();
-            if total <= quota || state.log.len() <= 1 || attempt == 8 {
-                break;
-            }
-            let keep = (state.log.bytes() as u128 * quota as u128 * 9 / 10 / total as u128) as usize;
-            state.log.shrink_to(keep);
+        let changes = state.log.take_changes();
+        for chunk in changes.removed {
+            state.stored_chunks.remove(&chunk);
+            removed.insert(chunk);
         }
+        for chunk in changes.rewritten.into_iter().filter(|c| *c >= state.stored_from) {
+            let entries: Vec<&Entry> = state.log.chunk(chunk).collect();
+            let text = serde_json::to_string(&entries).expect("entries serialize");
+            state.stored_chunks.insert(chunk, text.len());
+            removed.remove(&chunk);
+            items.insert(chunk_key(tab, chunk), text);
+        }
+        state.stored_meta = META_BYTES;
+        while state.stored_bytes() > quota && state.stored_chunks.len() > 1 {
+            let Some((chunk, _)) = state.stored_chunks.pop_first() else { break };
+            items.remove(&chunk_key(tab, chunk));
+            removed.insert(chunk);
+            state.stored_from = chunk + 1;
+        }
+        // What a restarted worker gets: the stored chunks, the entries before them counted dropped.
+        let first_id = state.log.first_id().max(state.stored_from * CHUNK_SIZE);
+        let memory_only = state.log.count_before(first_id) as u64;
         let meta = TabMeta {
             next_id: state.log.next_id(),
-            first_id: state.log.first_id(),
-            dropped: state.log.dropped(),
+            first_id,
+            dropped: state.log.dropped() + memory_only,
             rejected: state.rejected,
             docs: state.docs.clone(),
             next_call_id: state.next_call_id,
@@ -147,7 +149,8 @@ impl Hub {
         effects
     }
 
-    /// Every tab other than `except` that holds more than its (just reduced) quota shrinks now.
+    /// Every tab other than `except` that holds more than its (just reduced) quota stops storing
+    /// its oldest chunks now (its log in memory is untouched).
     pub(super) fn enforce_quotas(&mut self, except: i64) -> Vec<Effect> {
         let quota = self.tab_quota();
         let over: Vec<i64> = self
@@ -156,16 +159,7 @@ impl Hub {
             .filter(|(tab, state)| **tab != except && state.stored_bytes() > quota)
             .map(|(tab, _)| *tab)
             .collect();
-        let mut effects = vec![];
-        for tab in over {
-            let dropped_before = self.tabs[&tab].log.dropped();
-            effects.extend(self.persist(tab));
-            let dropped = self.tabs[&tab].log.dropped();
-            if dropped != dropped_before {
-                effects.extend(self.to_panels(tab, &PanelUpdate::Append { entries: vec![], dropped }));
-            }
-        }
-        effects
+        over.into_iter().flat_map(|tab| self.persist(tab)).collect()
     }
 
     /// The tab closed: forget it and everything it stored.

@@ -1,0 +1,55 @@
+// A backlog larger than the snapshot's first chunk (issue 12): the tab's log holds 5,000 entries,
+// recorded while a panel tab watched; the REAL devtools panel opened afterwards shows the newest
+// rows first, then asks for the older chunks one by one until it holds them all (docs/protocol.md
+// §4). Without the chunks it would stop at the first 200 entries.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { forEachBrowser, openPageWithPanel } from '../harness/session.mjs';
+import { waitForPanelReady } from '../harness/panel-ui.mjs';
+import { pollUntil } from '../harness/driver.mjs';
+
+const EVENTS = 5000;
+const BATCH = 500;
+
+const totalCount = (panel) => panel.evaluate(() => Number(document.querySelector('[data-total-count]')?.getAttribute('data-total-count') ?? 0));
+
+/** What the hook dispatches: batches of SDK events of one document (seq 1..EVENTS). */
+function dispatch(page) {
+  return page.evaluate(([events, size]) => {
+    for (let first = 1; first <= events; first += size) {
+      const records = [];
+      for (let seq = first; seq < first + size; seq++) {
+        records.push({ k: 'event', seq, t: seq, name: seq % 2 ? 'widgetLoaded' : 'inputStaging', payload: { n: seq }, via: 'iframe' });
+      }
+      const detail = JSON.stringify({ v: 1, doc: 'backlog-doc', url: location.href, time_origin: performance.timeOrigin, dropped: 0, records });
+      document.dispatchEvent(new CustomEvent('hubspot-chat-inspector:page', { detail }));
+    }
+  }, [EVENTS, BATCH]);
+}
+
+forEachBrowser((browser, s) => {
+  test(`${browser}: a devtools panel opened on a ${EVENTS}-entry backlog shows the newest rows, then loads every older chunk`, async () => {
+    const { page, panel: tab } = await openPageWithPanel(s, 'index.html');
+    let devtools = null;
+    try {
+      await dispatch(page);
+      await pollUntil(async () => (await totalCount(tab)) >= EVENTS, { timeout: 60000, message: `the panel tab holds ${EVENTS} entries` });
+      await tab.close();
+
+      devtools = await s.h.openDevtoolsPanel(page);
+      await waitForPanelReady(devtools);
+      await pollUntil(async () => (await totalCount(devtools)) >= EVENTS, { timeout: 60000, message: `the devtools panel holds all ${EVENTS} entries` });
+      const shown = await devtools.evaluate(() => ({
+        total: Number(document.querySelector('[data-total-count]').getAttribute('data-total-count')),
+        dropped: document.querySelector('.dropped')?.textContent ?? '',
+        newest: document.querySelector('[id^="event-row-"]') !== null,
+      }));
+      assert.equal(shown.total, EVENTS, 'every entry once: no chunk twice, none missing');
+      assert.ok(shown.newest, 'rows are shown');
+      assert.equal(shown.dropped, '', 'nothing dropped');
+    } finally {
+      await devtools?.close().catch(() => {});
+      await page.close().catch(() => {});
+    }
+  });
+});
