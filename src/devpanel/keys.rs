@@ -130,7 +130,7 @@ fn on_search(actions: &PanelActions, tab_id: Option<i32>, data: &wasm_bindgen::J
     let next = {
         let state = actions.state();
         let rows = state.visible();
-        let position = state.selected.and_then(|id| rows.iter().position(|r| r.id == id));
+        let position = state.selected.and_then(|id| rows.position_of(id));
         step.apply(position, rows.len(), 1).and_then(|p| rows.get(p)).map(|r| r.id)
     };
     if next.is_some() {

@@ -47,7 +47,7 @@ pub fn event_list(props: &EventListProps) -> Html {
 
     // Where the view goes in this render: an evidence link's row, a new selection, or (following)
     // the end; the window of rows is computed for that place, so the row is in the DOM.
-    let position_of = |id: u64| visible.iter().position(|r| r.id == id);
+    let position_of = |id: u64| visible.position_of(id);
     let reveal = match props.reveal.and_then(position_of) {
         Some(p) => Some(Reveal::Center(p)),
         None => {
@@ -122,14 +122,16 @@ pub fn event_list(props: &EventListProps) -> Html {
             if e.ctrl_key() || e.alt_key() || e.meta_key() {
                 return;
             }
-            let position = selected.and_then(|id| rows.iter().position(|row| row.id == id));
+            let position = selected.and_then(|id| rows.position_of(id));
             // The context menu key or Shift+F10: the selected row's menu, under the row.
             if e.key() == "ContextMenu" || (e.key() == "F10" && e.shift_key()) {
                 e.prevent_default();
                 if let (Some(p), Some(list)) = (position, list_ref.cast::<Element>()) {
                     let rect = list.get_bounding_client_rect();
                     let y = rect.top() + (p as f64 + 1.0) * ROW_HEIGHT - list.scroll_top() as f64;
-                    menu.set(Some((rows[p].clone(), rect.left() + 80.0, y)));
+                    if let Some(row) = rows.get(p) {
+                        menu.set(Some((row.clone(), rect.left() + 80.0, y)));
+                    }
                 }
                 return;
             }
@@ -146,7 +148,7 @@ pub fn event_list(props: &EventListProps) -> Html {
         })
     };
 
-    let rows = visible[first..last].iter().enumerate().map(|(offset, entry)| {
+    let rows = visible.range(first, last).enumerate().map(|(offset, entry)| {
         let on_select = {
             let actions = actions.clone();
             let id = entry.id;
@@ -186,7 +188,7 @@ pub fn event_list(props: &EventListProps) -> Html {
         <ColumnHeader pane={pane_ref} />
         <div class="log" id="event-log" ref={list_ref} role="grid" aria-label="Events" aria-owns={HEADER_ID}
              aria-rowcount={(total + 1).to_string()}
-             aria-activedescendant={selected.filter(|id| visible[first..last].iter().any(|r| r.id == *id)).map(row_id)}
+             aria-activedescendant={selected.filter(|id| visible.range(first, last).any(|r| r.id == *id)).map(row_id)}
              tabindex="0" onscroll={on_scroll} onkeydown={on_key}>
             if let Some(empty) = &props.empty {
                 <div class="empty" role="status" data-empty-state={empty.key}>
