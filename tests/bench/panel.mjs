@@ -6,7 +6,9 @@
 //                chunk applied: [data-total-count]);
 //   long tasks   the panel's long tasks (PerformanceObserver "longtask", buffered) until then;
 //   filter       a new text typed into the Filter box (an input event), to the frame after it
-//                (requestAnimationFrame, then a task: the frame was produced); a name filter likewise.
+//                (requestAnimationFrame, then a task: the frame was produced); a name filter likewise;
+//   stream       1,000 events/s for 3 s at the end of the log: the panel's frame intervals;
+//   memory       the panel's JS heap (Runtime.getHeapUsage) and its wasm memory.
 //   node tests/bench/panel.mjs    env: BENCH_PANEL_EVENTS (default 100000)
 import { openSession } from '../harness/session.mjs';
 import { simReady } from '../harness/site.mjs';
@@ -65,6 +67,98 @@ async function showPanel(h, page) {
 
 const frameAfter = `new Promise((done) => requestAnimationFrame(() => { const c = new MessageChannel(); c.port1.onmessage = () => done(performance.now()); c.port2.postMessage(0); }))`;
 
+/**
+ * The floor a hand-written list reaches: a plain page (no framework, no wasm) holding the same
+ * EVENTS rows (time, name, summary) in a virtual list of 22 px rows, with a lower-cased search text
+ * per row. The same figures: first rows, a full filter change and typing on → next frame, a stream.
+ */
+async function plainReference(h) {
+  const page = await h.context.newPage();
+  try {
+    await page.setViewportSize({ width: 1000, height: 573 }).catch(() => {});
+    return await page.evaluate(async ([events]) => {
+      // As `frameAfter` in the panel: the next frame, then a task (the frame was produced).
+      const frameAfter = () => new Promise((done) => requestAnimationFrame(() => {
+        const c = new MessageChannel();
+        c.port1.onmessage = () => done(performance.now());
+        c.port2.postMessage(0);
+      }));
+      const t0 = performance.now();
+      const names = ['conversationStarted', 'unreadConversationCountChanged', 'widgetLoaded', 'inputStaging'];
+      const rows = [];
+      const push = (seq, r) => {
+        const name = names[seq % 4];
+        const payload = JSON.stringify({ conversation: { conversationId: seq }, unreadCount: r });
+        rows.push({ seq, name, payload, search: (name + ' ' + payload).toLowerCase() });
+      };
+      for (let seq = 1; seq <= events; seq++) push(seq, seq % 500);
+      document.body.style.margin = '0';
+      const log = document.createElement('div');
+      log.style.cssText = 'height:100vh;overflow:auto;font:12px system-ui;position:relative';
+      const spacer = document.createElement('div');
+      const windowEl = document.createElement('div');
+      windowEl.style.cssText = 'position:absolute;left:0;right:0;top:0';
+      log.append(spacer, windowEl);
+      document.body.append(log);
+      let shown = rows;
+      const render = () => {
+        spacer.style.height = `${shown.length * 22}px`;
+        const first = Math.max(0, Math.floor(log.scrollTop / 22) - 8);
+        const last = Math.min(shown.length, first + Math.ceil(log.clientHeight / 22) + 16);
+        windowEl.style.top = `${first * 22}px`;
+        const frag = document.createDocumentFragment();
+        for (let i = first; i < last; i++) {
+          const row = document.createElement('div');
+          row.style.cssText = 'height:22px;white-space:nowrap;overflow:hidden';
+          row.textContent = `${shown[i].seq}  ${shown[i].name}  ${shown[i].payload}`;
+          frag.append(row);
+        }
+        windowEl.replaceChildren(frag);
+      };
+      log.addEventListener('scroll', render);
+      render();
+      await frameAfter();
+      const firstRows = performance.now() - t0;
+      const filterTo = async (text, from = rows) => {
+        await frameAfter();
+        const start = performance.now();
+        shown = text ? from.filter((r) => r.search.includes(text)) : rows;
+        render();
+        return (await frameAfter()) - start;
+      };
+      const full = [], on = [];
+      for (let run = 0; run < 5; run++) {
+        await filterTo('widgetloaded');
+        full.push(await filterTo('conversationid":4242'));
+        on.push(await filterTo('conversationid":42424', shown));
+      }
+      await filterTo('');
+      log.scrollTop = log.scrollHeight;
+      const frames = [];
+      let last = performance.now();
+      let seq = events + 1;
+      const end = performance.now() + 3000;
+      await new Promise((done) => {
+        const tick = (now) => { frames.push(now - last); last = now; if (now < end) requestAnimationFrame(tick); else done(); };
+        requestAnimationFrame(tick);
+        const feed = setInterval(() => {
+          if (performance.now() > end) return clearInterval(feed);
+          for (let r = 0; r < 20; r++) push(seq++, r);
+          if (rows.length > events) rows.splice(0, rows.length - events);
+          shown = rows;
+          log.scrollTop = log.scrollHeight;
+          render();
+        }, 20);
+      });
+      const f = frames.slice(1).sort((a, b) => a - b);
+      const med = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+      return { firstRows, full: med(full), on: med(on), p95: f[Math.floor(f.length * 0.95)], p50: f[f.length >> 1] };
+    }, [EVENTS]);
+  } finally {
+    await page.close().catch(() => {});
+  }
+}
+
 async function main() {
   const s = await openSession({ browser: 'chromium' });
   try {
@@ -121,9 +215,52 @@ async function main() {
     })()`);
     const after = await panel.evaluate(() => document.querySelector('[data-shown-count]')?.getAttribute('data-shown-count'));
     console.log(`name filter → next frame: ${Math.round(nameMs)} ms (${after} shown)`);
-    const heap = await panel.evaluate(() => performance.memory ? Math.round(performance.memory.usedJSHeapSize / 2 ** 20) : null);
-    const wasm = await panel.evaluate(() => Math.round((performance.measureUserAgentSpecificMemory ? 0 : 0)));
-    console.log(`panel JS heap: ${heap} MiB (the wasm memory is not in it${wasm ? '' : ''})`);
+    await panel.evaluate(() => {
+      const select = document.querySelector('select[aria-label="Event name"]');
+      select.value = '';
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+
+    // A stream at the end of the 100k log: 1,000 events/s for 3 s (20 per 20 ms), the panel
+    // following; frame intervals in the panel (requestAnimationFrame).
+    await panel.evaluate(() => {
+      const log = document.getElementById('event-log');
+      log.scrollTop = log.scrollHeight;
+      window.__frames = [];
+      let last = performance.now();
+      const tick = (now) => { window.__frames.push(now - last); last = now; if (window.__frames.length < 100000) window.__rafId = requestAnimationFrame(tick); };
+      window.__rafId = requestAnimationFrame(tick);
+    });
+    let seq = EVENTS + 1;
+    const streamEnd = Date.now() + 3000;
+    while (Date.now() < streamEnd) {
+      await page.evaluate(([first]) => {
+        const records = [];
+        for (let r = 0; r < 20; r++) records.push({ k: 'event', seq: first + r, t: first + r, name: 'unreadConversationCountChanged', payload: { unreadCount: r }, via: 'iframe' });
+        const detail = JSON.stringify({ v: 1, doc: 'bench-doc', url: location.href, time_origin: performance.timeOrigin, dropped: 0, records });
+        document.dispatchEvent(new CustomEvent('hubspot-chat-inspector:page', { detail }));
+      }, [seq]);
+      seq += 20;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    const stream = await panel.evaluate(() => {
+      cancelAnimationFrame(window.__rafId);
+      const f = window.__frames.slice(1).sort((a, b) => a - b);
+      const log = document.getElementById('event-log');
+      return { p50: f[f.length >> 1], p95: f[Math.floor(f.length * 0.95)], worst: f[f.length - 1], n: f.length,
+        atEnd: log.scrollHeight - log.scrollTop - log.clientHeight < 30, rows: document.querySelectorAll('[id^="event-row-"]').length };
+    });
+    console.log(`stream at the end of the log (1,000 events/s for 3 s): frame p50 ${stream.p50.toFixed(1)} ms, p95 ${stream.p95.toFixed(1)} ms, worst ${stream.worst.toFixed(0)} ms (${stream.n} frames); still at the end: ${stream.atEnd}; rows in the DOM: ${stream.rows}`);
+
+    // Memory: the panel's V8 heap (Runtime.getHeapUsage) and its wasm memory (the glue module's
+    // init returns the instance it already has).
+    const usage = await panel.panelSession.send('Runtime.getHeapUsage');
+    usage.backingStorageSize = await panel.evaluate(`import('./pkg/panel.js').then((glue) => glue.default()).then((wasm) => wasm.memory.buffer.byteLength)`);
+    const mib = (x) => (x === undefined ? 'n/a' : `${(x / 2 ** 20).toFixed(1)} MiB`);
+    const plain = await plainReference(s.h);
+    console.log(`plain-DOM reference page, same ${EVENTS} rows: first rows ${Math.round(plain.firstRows)} ms (building the rows included); filter → next frame: a full change ${Math.round(plain.full)} ms, typing on ${Math.round(plain.on)} ms; stream frame p50 ${plain.p50.toFixed(1)} ms, p95 ${plain.p95.toFixed(1)} ms`);
+    console.log(`panel memory with ${EVENTS} entries held: JS heap ${mib(usage.usedSize)}, wasm memory ${mib(usage.backingStorageSize)}, total ${mib(usage.usedSize + (usage.backingStorageSize ?? 0))} (target ≤ 64 MB)`);
   } finally {
     await s.close();
   }
