@@ -1,8 +1,10 @@
-// Smoke run of `make bench`'s page side (tests/bench/page.mjs): one run with a 200-event flood and 5
+// Smoke runs of `make bench`'s page side (tests/bench/page.mjs): one run with a 200-event flood and 5
 // latency events, in every browser of the real bench but without its two control browsers (noise,
 // DevTools alone). Asserts only that every figure was produced (a finite number), not that it meets
 // its target: that is the bench's job, on a quiet machine.
 import { test } from 'node:test';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import assert from 'node:assert/strict';
 import { options, runPageBench, figuresTable } from '../bench/page.mjs';
 import { selectedBrowsers } from '../harness/browsers.mjs';
@@ -19,4 +21,18 @@ test('make bench (page side) smoke run: every figure is produced', async (t) => 
   }
   assert.equal(report.samples.latencyMs.length, opts.latencyEvents);
   assert.ok(report.samples.flood.none.chatIframeOutOfProcess.every(Boolean), 'the chat iframe runs in its own process');
+});
+
+// The panel side (tests/bench/panel.mjs) small: 2,000 entries. Every figure line is printed with
+// its numbers, and the panel was still at the end of the log after the stream.
+test('make bench (panel side) smoke run: every figure is produced', { skip: !selectedBrowsers().includes('chromium') && 'Chromium only' }, async (t) => {
+  const { stdout } = await promisify(execFile)(process.execPath, ['tests/bench/panel.mjs'], {
+    env: { ...process.env, BENCH_PANEL_EVENTS: '2000' }, timeout: 300000, maxBuffer: 1 << 20,
+  });
+  for (const line of stdout.trim().split('\n')) t.diagnostic(line);
+  for (const figure of [/showPanel → first rows \d+ ms; → all entries \d+ ms/, /a full change \d+, \d+, \d+, \d+, \d+ ms/,
+    /name filter → next frame: \d+ ms \(500 shown\)/, /frame p50 [\d.]+ ms, p95 [\d.]+ ms, worst \d+ ms \(\d+ frames\); still at the end: true/,
+    /plain-DOM reference page, same 2000 rows: first rows \d+ ms/, /JS heap [\d.]+ MiB, wasm memory [\d.]+ MiB/]) {
+    assert.match(stdout, figure);
+  }
 });
