@@ -122,6 +122,17 @@ impl EventLog {
         }
     }
 
+    /// Holds at most `max_bytes` of entry cost from now on: the oldest entries beyond it are evicted
+    /// now (counted as dropped).
+    pub fn set_max_bytes(&mut self, max_bytes: usize) {
+        self.limits.max_bytes = max_bytes;
+        self.evict();
+    }
+
+    pub fn max_bytes(&self) -> usize {
+        self.limits.max_bytes
+    }
+
     /// Every chunk is written again at the next [`EventLog::take_changes`] (a write failed).
     pub fn mark_all_dirty(&mut self) {
         let chunks: BTreeSet<u64> = self.entries.iter().map(|e| chunk_of(e.id)).collect();

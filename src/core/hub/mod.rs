@@ -170,6 +170,13 @@ impl TabState {
 /// memory; lost, and counted as dropped, if the worker restarts), never another tab's.
 pub const STORAGE_BUDGET: usize = 8 << 20;
 
+/// The entry cost the background holds in memory for all tabs together: each tab may hold an equal
+/// share of it (at most its log's own byte cap, at least [`MIN_TAB_MEMORY`]), so that pages flooding
+/// in many tabs cannot grow the background without bound. A new tab makes the others give up their
+/// oldest entries (counted as dropped); a closed one gives the others room again.
+pub const MEMORY_BUDGET: usize = 160 << 20;
+pub const MIN_TAB_MEMORY: usize = 1 << 20;
+
 #[derive(Debug)]
 pub struct Hub {
     limits: Limits,
@@ -295,8 +302,11 @@ impl Hub {
         rows.into_iter().for_each(|row| state.push_row(row));
 
         // A new tab shrinks every tab's share: the others stop storing their own oldest chunks now,
-        // so that this tab's writes fit.
-        let mut effects = if new_tab { self.enforce_quotas(tab) } else { vec![] };
+        // so that this tab's writes fit, and hold fewer entries in memory if the budget asks it.
+        let mut effects = if new_tab { self.enforce_memory_shares(tab) } else { vec![] };
+        if new_tab {
+            effects.extend(self.enforce_quotas(tab));
+        }
         effects.extend(self.persist(tab));
         let state = &self.tabs[&tab];
         let entries: Vec<Entry> = state.log.since(first_new_id).cloned().collect();
@@ -307,6 +317,33 @@ impl Hub {
         }
         if status != status_before {
             effects.extend(self.to_panels(tab, &PanelUpdate::Status { status }));
+        }
+        effects
+    }
+
+    /// Each tab's share of [`MEMORY_BUDGET`].
+    fn memory_share(&self) -> usize {
+        (MEMORY_BUDGET / self.tabs.len().max(1)).clamp(MIN_TAB_MEMORY, self.limits.max_bytes.max(MIN_TAB_MEMORY))
+    }
+
+    /// Every tab's log holds at most its share of the memory budget: those over it (other than
+    /// `except`, which is persisted by its caller) drop their oldest entries now, in storage and in
+    /// the panels that watch them too.
+    pub(super) fn enforce_memory_shares(&mut self, except: i64) -> Vec<Effect> {
+        let share = self.memory_share().min(self.limits.max_bytes);
+        let mut shrunk = vec![];
+        for (tab, state) in self.tabs.iter_mut() {
+            let dropped = state.log.dropped();
+            state.log.set_max_bytes(share);
+            if state.log.dropped() != dropped && *tab != except {
+                shrunk.push(*tab);
+            }
+        }
+        let mut effects = vec![];
+        for tab in shrunk {
+            effects.extend(self.persist(tab));
+            let dropped = self.tabs[&tab].log.dropped();
+            effects.extend(self.to_panels(tab, &PanelUpdate::Append { entries: vec![], dropped }));
         }
         effects
     }
@@ -742,6 +779,40 @@ mod tests {
         assert_eq!(snapshot(&again, 1), shrunk);
         let tab2 = snapshot(&again, 2);
         assert!(snapshot(&hub, 2).1.ends_with(&tab2.1));
+    }
+
+    #[test]
+    fn tabs_share_the_background_memory_budget() {
+        use crate::core::event_log::DEFAULT_MAX_BYTES;
+        let mut hub = Hub::default();
+        let fill = |hub: &mut Hub, tab: i64, mib: usize| {
+            for _ in 0..mib {
+                hub.tab_mut(tab).log.push(|id| Entry {
+                    payload: "x".repeat(1 << 20),
+                    ..Entry::sample(id, EntryKind::Event, "e", "", "")
+                });
+            }
+        };
+        // Four tabs hold their own cap (40 MiB) each: 160 MiB in all, the budget.
+        for tab in 1..=4 {
+            fill(&mut hub, tab, 45);
+            hub.enforce_memory_shares(tab);
+        }
+        assert!(hub
+            .tabs
+            .values()
+            .all(|s| s.log.bytes() <= DEFAULT_MAX_BYTES && s.log.bytes() > DEFAULT_MAX_BYTES - (2 << 20)));
+        // A fifth: every tab gives up its oldest entries to a fifth of the budget.
+        fill(&mut hub, 5, 45);
+        hub.enforce_memory_shares(5);
+        let total: usize = hub.tabs.values().map(|s| s.log.bytes()).sum();
+        assert!(total <= MEMORY_BUDGET, "{total} bytes held");
+        assert!(hub.tabs.values().all(|s| s.log.bytes() <= MEMORY_BUDGET / 5));
+        assert!(hub.tabs[&1].log.dropped() > 5, "tab 1 dropped its oldest");
+        // A closed tab gives the others room again: they keep what they hold, and may grow back.
+        hub.tab_removed(5);
+        fill(&mut hub, 1, 45);
+        assert!(hub.tabs[&1].log.bytes() > MEMORY_BUDGET / 5);
     }
 
     #[test]

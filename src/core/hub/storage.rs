@@ -88,6 +88,8 @@ impl Hub {
             };
             hub.tabs.insert(tab, state);
         }
+        let share = hub.memory_share().min(limits.max_bytes);
+        hub.tabs.values_mut().for_each(|state| state.log.set_max_bytes(share));
         hub
     }
 
@@ -172,6 +174,9 @@ impl Hub {
         let chunks: BTreeSet<u64> = state.log.entries().map(|e| chunk_of(e.id)).chain(removed).collect();
         let mut keys: Vec<String> = chunks.into_iter().map(|chunk| chunk_key(tab, chunk)).collect();
         keys.push(meta_key(tab));
+        // The others' share of the memory budget grows again (nothing is evicted by a larger one).
+        let share = self.memory_share().min(self.limits.max_bytes);
+        self.tabs.values_mut().for_each(|state| state.log.set_max_bytes(share));
         vec![Effect::Remove { keys }]
     }
 }
