@@ -94,25 +94,9 @@ fn main() {
         );
     }
     // A full change of the text (not narrowing the previous one): every entry is looked at again.
-    panel = panel.reduce(Action::SetSearch("widgetloaded".into()));
-    let t = Instant::now();
-    panel = panel.reduce(Action::SetSearch("conversationid\":4242".into()));
-    println!(
-        "full change of the filter text over {} entries: {} rows in {:.2} ms",
-        panel.entries.len(),
-        panel.visible().len(),
-        t.elapsed().as_secs_f64() * 1e3
-    );
+    panel = search_after(panel, "widgetloaded", "conversationid\":4242", "full change of the filter text");
     // Typing on: "unreadcount" → "unreadcount\":4" looks at the rows "unreadcount" showed only.
-    panel = panel.reduce(Action::SetSearch("unreadcount".into()));
-    let t = Instant::now();
-    panel = panel.reduce(Action::SetSearch("unreadcount\":4".into()));
-    println!(
-        "typing on (a narrower text) over {} entries: {} rows in {:.2} ms",
-        panel.entries.len(),
-        panel.visible().len(),
-        t.elapsed().as_secs_f64() * 1e3
-    );
+    panel = search_after(panel, "unreadcount", "unreadcount\":4", "typing on (a narrower text)");
 
     bench_appends(panel);
     bench_chunked_snapshot(&hub);
@@ -241,4 +225,18 @@ fn bench_diagnose_mix(label: &str, every: u64, entries: u64) {
         "diagnose over {entries} entries ({label}): {:.2} ms per run, {findings} findings",
         t.elapsed().as_secs_f64() * 1e3 / runs as f64
     );
+}
+
+/// The search text `from`, then the time of changing it to `to` (printed as `label`).
+fn search_after(panel: PanelState, from: &str, to: &str, label: &str) -> PanelState {
+    let panel = panel.reduce(Action::SetSearch(from.into()));
+    let t = Instant::now();
+    let panel = panel.reduce(Action::SetSearch(to.into()));
+    println!(
+        "{label} over {} entries: {} rows in {:.2} ms",
+        panel.entries.len(),
+        panel.visible().len(),
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    panel
 }

@@ -13,9 +13,7 @@
 import { openSession } from '../harness/session.mjs';
 import { simReady } from '../harness/site.mjs';
 import { waitForPanelReady } from '../harness/panel-ui.mjs';
-import { pollUntil, PANEL_TITLE } from '../harness/driver.mjs';
-import { evaluateIn } from '../harness/cdp.mjs';
-import { DevtoolsPanel } from '../harness/chromium.mjs';
+import { pollUntil } from '../harness/driver.mjs';
 
 const EVENTS = Number(process.env.BENCH_PANEL_EVENTS ?? 100000);
 const BATCH = 500;
@@ -26,8 +24,8 @@ const shownTotal = (panel) => panel.evaluate(() => {
   return el ? Number(el.getAttribute('data-total-count')) : 0;
 });
 
-/** What the hook would dispatch: batches of SDK events of one document, `first` on. */
-function dispatch(page, first, batches) {
+/** What the hook would dispatch: `batches` batches of `size` SDK events of one document, `first` on. */
+function dispatch(page, first, batches, size = BATCH) {
   return page.evaluate(([first, batches, size]) => {
     const names = ['conversationStarted', 'unreadConversationCountChanged', 'widgetLoaded', 'inputStaging'];
     let seq = first;
@@ -39,30 +37,7 @@ function dispatch(page, first, batches) {
       const detail = JSON.stringify({ v: 1, doc: 'bench-doc', url: location.href, time_origin: performance.timeOrigin, dropped: 0, records });
       document.dispatchEvent(new CustomEvent('hubspot-chat-inspector:page', { detail }));
     }
-  }, [first, batches, BATCH]);
-}
-
-/** The devtools panel opened the way the harness does, with the time of showPanel (epoch ms). */
-async function showPanel(h, page) {
-  const extId = await h.extensionId();
-  const targetId = await h.targetIdOf(page);
-  const { targetId: devtoolsTargetId } = await h.cdp.send('Target.openDevTools', { targetId });
-  const devtools = await h.cdp.attach(devtoolsTargetId);
-  await devtools.send('Runtime.enable').catch(() => {});
-  const viewId = `chrome-extension://${extId}${PANEL_TITLE.replace(/[^A-Za-z0-9]/g, '')}`;
-  await pollUntil(async () => {
-    const keys = await evaluateIn(devtools, `import('./ui/legacy/legacy.js').then(UI => [...UI.ViewManager.ViewManager.instance().views.keys()])`, { timeoutMs: 5000 });
-    return Array.isArray(keys) && keys.includes(viewId);
-  }, { timeout: 20000, interval: 100, message: `devtools view ${viewId}` });
-  const shownAt = Date.now();
-  await evaluateIn(devtools, `InspectorFrontendAPI.showPanel(${JSON.stringify(viewId)})`);
-  const panelTarget = await pollUntil(async () => (await h.targets()).find((t) => t.type === 'iframe'
-    && t.parentId === devtoolsTargetId && t.url.startsWith(`chrome-extension://${extId}/panel.html`)),
-  { timeout: 20000, interval: 5, message: 'the panel iframe target' });
-  const panelSession = await h.cdp.attach(panelTarget.targetId);
-  await panelSession.send('Runtime.runIfWaitingForDebugger').catch(() => {});
-  const panel = new DevtoolsPanel(h, { inspectedTargetId: targetId, devtoolsTargetId, devtools, panelTargetId: panelTarget.targetId, panelSession, viewId });
-  return { panel, shownAt };
+  }, [first, batches, size]);
 }
 
 const frameAfter = `new Promise((done) => requestAnimationFrame(() => { const c = new MessageChannel(); c.port1.onmessage = () => done(performance.now()); c.port2.postMessage(0); }))`;
@@ -176,7 +151,8 @@ async function main() {
     console.log(`recorded ${EVENTS} events through a panel tab in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     await tab.close();
 
-    const { panel, shownAt } = await showPanel(s.h, page);
+    const panel = await s.h.openDevtoolsPanel(page);
+    const { shownAt } = panel;
     const firstRows = await panel.evaluate(`new Promise((done) => {
       new PerformanceObserver((list) => { (window.__long ??= []).push(...list.getEntries().map((e) => Math.round(e.duration))); })
         .observe({ type: 'longtask', buffered: true });
@@ -234,12 +210,7 @@ async function main() {
     let seq = EVENTS + 1;
     const streamEnd = Date.now() + 3000;
     while (Date.now() < streamEnd) {
-      await page.evaluate(([first]) => {
-        const records = [];
-        for (let r = 0; r < 20; r++) records.push({ k: 'event', seq: first + r, t: first + r, name: 'unreadConversationCountChanged', payload: { unreadCount: r }, via: 'iframe' });
-        const detail = JSON.stringify({ v: 1, doc: 'bench-doc', url: location.href, time_origin: performance.timeOrigin, dropped: 0, records });
-        document.dispatchEvent(new CustomEvent('hubspot-chat-inspector:page', { detail }));
-      }, [seq]);
+      await dispatch(page, seq, 1, 20);
       seq += 20;
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -29,6 +29,27 @@ function startFlood(page, rate, ms) {
   }, [rate, ms]);
 }
 
+/**
+ * A flood of `rate` events/s for `ms` from `page`, the panel's log sampled every 250 ms meanwhile,
+ * then once all of it is shown. Returns {sent, samples} (the last sample: all shown).
+ */
+async function floodAndSample(page, panel, rate, ms, message) {
+  const before = (await logView(panel)).count;
+  await startFlood(page, rate, ms);
+  const samples = [];
+  const started = Date.now();
+  while (!(await page.evaluate(() => window.__floodDone)) && Date.now() - started < 15000) {
+    await sleep(250);
+    samples.push(await logView(panel));
+  }
+  const sent = await page.evaluate(() => window.__floodSent);
+  samples.push(await pollUntil(async () => {
+    const v = await logView(panel);
+    return v.count >= before + sent ? v : null;
+  }, { timeout: 30000, message: `${message}: ${sent} more rows` }).catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await logView(panel))}`); }));
+  return { sent, samples };
+}
+
 /** What the log shows now: its geometry, the rows in the DOM, and the last row's place. */
 function logView(d) {
   return d.evaluate(() => {
@@ -74,21 +95,9 @@ forEachBrowser((browser, s) => {
       await scrollLogTo(panel, 'end');
 
       // 1. At the end, a 3 s flood at 1,000/s: the newest row stays in view throughout.
-      const before = (await logView(panel)).count;
-      await startFlood(page, 1000, 3000);
-      const samples = [];
-      const started = Date.now();
-      while (!(await page.evaluate(() => window.__floodDone)) && Date.now() - started < 15000) {
-        await sleep(250);
-        samples.push(await logView(panel));
-      }
-      const sent = await page.evaluate(() => window.__floodSent);
+      const { sent, samples } = await floodAndSample(page, panel, 1000, 3000, 'the first flood shown');
       assert.ok(sent >= 3000, `the page asked for 3,000 events in 3 s: ${sent}`);
-      const settled = await pollUntil(async () => {
-        const v = await logView(panel);
-        return v.count >= before + sent ? v : null;
-      }, { timeout: 30000, message: `${sent} more rows` }).catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await logView(panel))}`); });
-      samples.push(settled);
+      const settled = samples.at(-1);
       assert.ok(samples.length >= 6, `sampled several times during the flood: ${samples.length}`);
       const grew = samples.filter((v, i) => i > 0 && v.count > samples[i - 1].count).length;
       assert.ok(grew >= 3, `rows arrived while sampling: ${JSON.stringify(samples.map((v) => v.count))}`);
@@ -102,18 +111,7 @@ forEachBrowser((browser, s) => {
       await scrollLogTo(panel, up);
       await sleep(200);
       const parked = await logView(panel);
-      await startFlood(page, 1000, 1500);
-      const parkedSamples = [];
-      while (!(await page.evaluate(() => window.__floodDone))) {
-        await sleep(250);
-        parkedSamples.push(await logView(panel));
-      }
-      const sent2 = await page.evaluate(() => window.__floodSent);
-      const after = await pollUntil(async () => {
-        const v = await logView(panel);
-        return v.count >= parked.count + sent2 ? v : null;
-      }, { timeout: 30000, message: 'the second flood shown' });
-      parkedSamples.push(after);
+      const { samples: parkedSamples } = await floodAndSample(page, panel, 1000, 1500, 'the second flood shown');
       for (const v of parkedSamples) {
         assert.ok(Math.abs(v.scrollTop - parked.scrollTop) <= 1, `scrolled up, the view stays put: ${parked.scrollTop} → ${v.scrollTop} (${JSON.stringify(v)})`);
         assert.equal(v.firstIndex, parked.firstIndex, 'the same rows stay in the DOM');
@@ -123,18 +121,7 @@ forEachBrowser((browser, s) => {
       // 3. Back at the end, it follows again.
       await scrollLogTo(panel, 'end');
       await sleep(200);
-      const resumed = await logView(panel);
-      await startFlood(page, 1000, 1500);
-      const resumedSamples = [];
-      while (!(await page.evaluate(() => window.__floodDone))) {
-        await sleep(250);
-        resumedSamples.push(await logView(panel));
-      }
-      const sent3 = await page.evaluate(() => window.__floodSent);
-      resumedSamples.push(await pollUntil(async () => {
-        const v = await logView(panel);
-        return v.count >= resumed.count + sent3 ? v : null;
-      }, { timeout: 30000, message: 'the third flood shown' }));
+      const { samples: resumedSamples } = await floodAndSample(page, panel, 1000, 1500, 'the third flood shown');
       for (const v of resumedSamples) assert.ok(v.lastInView, `following again: the newest row is in view: ${JSON.stringify(v)}`);
     } finally {
       await panel.close();

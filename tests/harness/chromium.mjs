@@ -323,6 +323,7 @@ export class Harness extends HarnessBase {
       const keys = await evaluateIn(devtools, `import('./ui/legacy/legacy.js').then(UI => [...UI.ViewManager.ViewManager.instance().views.keys()])`, { timeoutMs: 5000 });
       return Array.isArray(keys) && keys.includes(viewId);
     }, { timeout, interval: 100, message: `devtools view ${viewId}` });
+    const shownAt = Date.now();
     await evaluateIn(devtools, `InspectorFrontendAPI.showPanel(${JSON.stringify(viewId)})`);
     const panelTarget = await pollUntil(async () => (await this.targets()).find((t) => t.type === 'iframe'
       && t.parentId === devtoolsTargetId && t.url.startsWith(`chrome-extension://${extId}/panel.html`)),
@@ -333,6 +334,7 @@ export class Harness extends HarnessBase {
       inspectedTargetId: targetId, devtoolsTargetId, devtools, panelTargetId: panelTarget.targetId, panelSession, viewId,
     });
     await p.waitFor(() => document.readyState === 'complete', { timeout, message: 'panel document loaded' });
+    p.shownAt = shownAt; // when showPanel was called (epoch ms): make bench times the panel from it
     this._panels.push(p);
     return p;
   }

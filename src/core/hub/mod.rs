@@ -321,24 +321,26 @@ impl Hub {
         effects
     }
 
-    /// Each tab's share of [`MEMORY_BUDGET`].
-    fn memory_share(&self) -> usize {
-        (MEMORY_BUDGET / self.tabs.len().max(1)).clamp(MIN_TAB_MEMORY, self.limits.max_bytes.max(MIN_TAB_MEMORY))
+    /// Sets every tab's byte cap to its share of [`MEMORY_BUDGET`] (at least [`MIN_TAB_MEMORY`],
+    /// at most the log's own cap); returns the tabs that dropped entries for it.
+    pub(super) fn apply_memory_shares(&mut self) -> Vec<i64> {
+        let share = (MEMORY_BUDGET / self.tabs.len().max(1)).max(MIN_TAB_MEMORY).min(self.limits.max_bytes);
+        let mut shrunk = vec![];
+        for (tab, state) in self.tabs.iter_mut() {
+            let dropped = state.log.dropped();
+            state.log.set_max_bytes(share);
+            if state.log.dropped() != dropped {
+                shrunk.push(*tab);
+            }
+        }
+        shrunk
     }
 
     /// Every tab's log holds at most its share of the memory budget: those over it (other than
     /// `except`, which is persisted by its caller) drop their oldest entries now, in storage and in
     /// the panels that watch them too.
     pub(super) fn enforce_memory_shares(&mut self, except: i64) -> Vec<Effect> {
-        let share = self.memory_share().min(self.limits.max_bytes);
-        let mut shrunk = vec![];
-        for (tab, state) in self.tabs.iter_mut() {
-            let dropped = state.log.dropped();
-            state.log.set_max_bytes(share);
-            if state.log.dropped() != dropped && *tab != except {
-                shrunk.push(*tab);
-            }
-        }
+        let shrunk: Vec<i64> = self.apply_memory_shares().into_iter().filter(|tab| *tab != except).collect();
         let mut effects = vec![];
         for tab in shrunk {
             effects.extend(self.persist(tab));

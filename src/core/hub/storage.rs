@@ -88,8 +88,7 @@ impl Hub {
             };
             hub.tabs.insert(tab, state);
         }
-        let share = hub.memory_share().min(limits.max_bytes);
-        hub.tabs.values_mut().for_each(|state| state.log.set_max_bytes(share));
+        hub.apply_memory_shares();
         hub
     }
 
@@ -175,8 +174,7 @@ impl Hub {
         let mut keys: Vec<String> = chunks.into_iter().map(|chunk| chunk_key(tab, chunk)).collect();
         keys.push(meta_key(tab));
         // The others' share of the memory budget grows again (nothing is evicted by a larger one).
-        let share = self.memory_share().min(self.limits.max_bytes);
-        self.tabs.values_mut().for_each(|state| state.log.set_max_bytes(share));
+        self.apply_memory_shares();
         vec![Effect::Remove { keys }]
     }
 }
