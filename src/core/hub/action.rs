@@ -38,7 +38,9 @@ pub(super) struct ActionTab {
     /// A panel has watched this tab: its hook is never quieted again (as before the toolbar
     /// button, a relay a panel asked for streams until its document ends).
     pub(super) panel_seen: bool,
-    /// The current document made one of HubSpot's requests (`HUBSPOT_REQUEST_URLS`).
+    /// One of HubSpot's requests (`HUBSPOT_REQUEST_URLS`) was seen since the tab last completed a
+    /// load: kept across `loading` (a request may be reported before the navigation that made it),
+    /// taken by the next `complete`.
     requested: bool,
     /// The current document finished loading (`complete`), and whether it was probed since.
     loaded: bool,
@@ -71,8 +73,13 @@ impl Hub {
     pub fn tab_navigating(&mut self, tab: i64) -> Vec<Effect> {
         let stale = self.tabs.get(&tab).and_then(|s| s.current()).map(|d| d.time_origin);
         let before = self.action.remove(&tab).unwrap_or_default();
-        let action =
-            ActionTab { stale, panel_seen: before.panel_seen, found_once: before.found_once, ..Default::default() };
+        let action = ActionTab {
+            stale,
+            panel_seen: before.panel_seen,
+            found_once: before.found_once,
+            requested: before.requested,
+            ..Default::default()
+        };
         self.action.insert(tab, action);
         vec![]
     }
@@ -87,7 +94,7 @@ impl Hub {
         let has_log = self.tabs.contains_key(&tab);
         let action = self.action.entry(tab).or_default();
         action.loaded = true;
-        if action.requested || action.found_once || has_log {
+        if std::mem::take(&mut action.requested) || action.found_once || has_log {
             action.probed = true;
             vec![Effect::Probe { tab }]
         } else {
@@ -320,6 +327,13 @@ mod tests {
         // A page that never requests HubSpot is never touched.
         hub.tab_navigating(TAB);
         assert!(hub.tab_complete(TAB, URL).is_empty());
+        // A request reported before the `loading` of the navigation that made it still counts.
+        let early = TAB + 7;
+        hub.hubspot_request(early);
+        hub.tab_navigating(early);
+        assert_eq!(hub.tab_complete(early, URL), [Effect::Probe { tab: early }]);
+        hub.tab_navigating(early);
+        assert!(hub.tab_complete(early, URL).is_empty(), "taken by the complete it probed");
         // One that inserts the embed code after it loaded (a single-page app): probed at the request.
         assert_eq!(hub.hubspot_request(TAB), [Effect::Probe { tab: TAB }]);
         assert!(hub.hubspot_request(TAB).is_empty(), "the embed script, then the chat iframe: one probe");
