@@ -185,6 +185,7 @@ fn bench_diagnose() {
     bench_diagnose_mix("10% of them rows the rules parse, 90% SDK events", 100, 10_000);
     // What the panel's clock tick costs with a 100,000-entry document (see DIAGNOSE_EVERY_UPDATE_UP_TO).
     bench_diagnose_mix("10% of them rows the rules parse, 90% SDK events", 100, 100_000);
+    bench_diagnose_mix("1% of them rows the rules parse, 99% SDK events (a flood)", 1000, 100_000);
 }
 
 fn bench_diagnose_mix(label: &str, every: u64, entries: u64) {

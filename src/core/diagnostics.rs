@@ -515,8 +515,16 @@ impl Doc {
         // showed (an iframe inserted, an event), then the call, then what a call makes happen at once (the
         // object it built, its onReady read, the settings and page facts read with it), then the calls
         // the loader made page code make from there (onReady callbacks, handlers).
+        // SDK events (but the loader's DOM event) and open/close rows make no row of the Doc: left out
+        // before the sort, so a flood of events costs a scan, not a sort (rules compare `At::i` only
+        // with each other, and the stable sort keeps the order of what is left).
         let mut order: Vec<(&Entry, Option<PageCallRow>)> = current
             .iter()
+            .filter(|entry| match entry.kind {
+                EntryKind::Event => entry.name == MESSAGES_INITIALIZED,
+                EntryKind::Open | EntryKind::Navigation => false,
+                _ => true,
+            })
             .map(|&entry| (entry, (entry.kind == EntryKind::PageCall).then(|| parse::<PageCallRow>(entry)).flatten()))
             .collect();
         let rank = |(entry, row): &(&Entry, Option<PageCallRow>)| match (entry.kind, row) {
@@ -1772,6 +1780,48 @@ mod tests {
         assert_clean(&log.diagnose(60_000.0));
         assert_clean(&log.diagnose_with(60_000.0, Some(vec![("messagesUtk", "0123"), ("hubspotutk", "x")])));
         assert_eq!(headline(&log.diagnose(60_000.0)), "No problem found");
+    }
+
+    /// SDK events and open rows are left out before the rules' sort: interleaved with the rows the
+    /// rules read (at the same times, the ties the sort breaks), they change no finding.
+    #[test]
+    fn sdk_events_between_the_rows_change_no_finding() {
+        fn page(events: bool) -> Log {
+            let mut log = Log::new();
+            let mut noise = |log: &mut Log, t: f64| {
+                if events {
+                    log.add(json!({"k": "event", "t": t, "name": "unreadConversationCountChanged", "payload": {"unreadCount": 1}, "via": "iframe"}));
+                    log.add(json!({"k": "open", "t": t, "open": true, "user": false}));
+                }
+            };
+            log.loader(10.0, PORTAL_SCRIPT, Some("123"), json!({}));
+            noise(&mut log, 10.0);
+            log.onready(20.0, "assigned", true, 1, 0);
+            log.loader(300.0, BUNDLE, Some("123"), json!({}));
+            log.api(500.0, "ready", 1);
+            noise(&mut log, 500.0);
+            log.onready(501.0, "read", true, 1, 0);
+            log.on(502.0, "on", "conversationStrated", 1, json!({"from_loader": true}));
+            noise(&mut log, 502.0);
+            log.call(600.0, "widget.open", json!({}));
+            noise(&mut log, 600.0);
+            log.call(650.0, "clear", json!({"args": [{"resetWidget": true}]}));
+            log.api(650.0, "ready", 2);
+            noise(&mut log, 650.0);
+            log.widget_data(700.0, 200);
+            log.iframe(710.0, false);
+            noise(&mut log, 710.0);
+            log.initialized(711.0, true, None);
+            log.loaded(800.0, false);
+            noise(&mut log, 800.0);
+            log.onready(900.0, "assigned", true, 1, 0);
+            noise(&mut log, 900.0);
+            log
+        }
+        let rules = |d: &Diagnosis| d.findings.iter().map(|f| (f.rule, f.title.clone())).collect::<Vec<_>>();
+        let (quiet, busy) = (page(false).diagnose(60_000.0), page(true).diagnose(60_000.0));
+        assert!(quiet.findings.len() >= 2, "the scenario has findings: {:?}", rules(&quiet));
+        assert_eq!(rules(&quiet), rules(&busy));
     }
 
     #[test]
