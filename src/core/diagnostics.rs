@@ -1788,7 +1788,7 @@ mod tests {
     fn sdk_events_between_the_rows_change_no_finding() {
         fn page(events: bool) -> Log {
             let mut log = Log::new();
-            let mut noise = |log: &mut Log, t: f64| {
+            let noise = |log: &mut Log, t: f64| {
                 if events {
                     log.add(json!({"k": "event", "t": t, "name": "unreadConversationCountChanged", "payload": {"unreadCount": 1}, "via": "iframe"}));
                     log.add(json!({"k": "open", "t": t, "open": true, "user": false}));
