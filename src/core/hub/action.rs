@@ -105,8 +105,11 @@ impl Hub {
     /// The background started with these open tabs (JSON: `[{"id", "url", "status"}]`,
     /// `tabs.query`). At its first start since the extension was loaded (install, update, enable,
     /// browser start: `storage.session` holds no [`SWEPT_KEY`]) the tabs' requests and loads came
-    /// before it listened (its listeners exist once its script ran): loaded web pages are probed
-    /// now, loading ones once they complete. A restarted worker was woken for every event.
+    /// before it listened (its listeners exist once its script ran): every open web page is probed
+    /// now. A loading one too: the browser reports `complete` only for a load whose commit it saw
+    /// after the first listener was added (Chromium's tabs event router is made then), so its
+    /// `complete` may never come; the probe itself waits for the document to be idle. A restarted
+    /// worker was woken for every event.
     pub fn worker_started(&mut self, tabs: &str) -> Vec<Effect> {
         if std::mem::replace(&mut self.swept, true) {
             return vec![];
@@ -132,8 +135,8 @@ impl Hub {
         for tab in tabs.filter(|t| PageOrigin::parse(&t.url).is_some()) {
             let action = self.action.entry(tab.id).or_default();
             action.requested = true;
-            if tab.status == "complete" && !action.probed {
-                action.loaded = true;
+            action.loaded |= tab.status == "complete";
+            if !action.probed {
                 action.probed = true;
                 effects.push(Effect::Probe { tab: tab.id });
             }
@@ -359,10 +362,13 @@ mod tests {
         let tabs = r#"[{"id":1,"url":"http://a.test/","status":"complete"},{"id":2,"url":"http://b.test/","status":"loading"},
             {"id":3,"url":"chrome://newtab/","status":"complete"},{"id":4,"status":"complete"},{"id":"x"}]"#;
         let effects = hub.worker_started(tabs);
-        assert_eq!(effects[0], Effect::Probe { tab: 1 });
-        let Some(Effect::Store { items, .. }) = effects.get(1) else { panic!("the flag is stored: {effects:?}") };
+        // The loading tab too: its `complete` may never be reported (the probe waits for the page).
+        assert_eq!(effects[..2], [Effect::Probe { tab: 1 }, Effect::Probe { tab: 2 }]);
+        let Some(Effect::Store { items, .. }) = effects.get(2) else { panic!("the flag is stored: {effects:?}") };
         assert!(hub.hubspot_request(1).is_empty(), "tab 1 is probed already");
-        assert_eq!(hub.tab_complete(2, "http://b.test/"), [Effect::Probe { tab: 2 }], "its requests may be missed");
+        assert!(hub.hubspot_request(2).is_empty(), "tab 2 is probed already");
+        // When its `complete` does come, it is probed again (its requests may have been missed).
+        assert_eq!(hub.tab_complete(2, "http://b.test/"), [Effect::Probe { tab: 2 }]);
         assert!(hub.worker_started(tabs).is_empty(), "once");
         // A worker restarted in the same session (the flag stored) sweeps nothing.
         let items: std::collections::HashMap<String, String> = items.clone().into_iter().collect();
