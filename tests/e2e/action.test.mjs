@@ -207,4 +207,31 @@ forEachBrowser((browser, s) => {
     assert.match(badge.title, /^HubSpot chat: .*portal 12345$/);
     await page.close();
   });
+
+  // Chromium reports no `complete` for a load it saw commit before the extension's first tabs
+  // listener existed: the first start probes a tab still loading at once (the probe waits for the
+  // document to be idle), not at a `complete` that never comes.
+  test(`${browser}: a tab still loading when the extension is turned on gets its badge`, async () => {
+    const key = `enable-${Date.now()}`;
+    await s.h.setExtensionEnabled(false);
+    let page;
+    try {
+      page = await s.h.newPage(s.url('no-hubspot.html?action=before-loading'));
+      await page.evaluate((url) => { location.href = url; }, s.url(`index.html?action=loading&hold=${key}`));
+      await pollUntil(() => page.evaluate(() => location.search.includes('hold') && document.readyState === 'interactive').catch(() => false),
+        { timeout: 10000, message: 'the page parsed, its load held' });
+    } finally {
+      await s.h.setExtensionEnabled(true);
+    }
+    // The badge comes while the load is still held: from the sweep's probe, not from a `complete`.
+    try {
+      const tab = await s.h.tabIdOf(page);
+      const badge = await waitForBadge(tab, (b) => b.text !== '', 'a badge for the tab still loading');
+      assert.match(badge.title, /^HubSpot chat: .*portal 12345$/);
+      assert.equal(await page.evaluate(() => document.readyState), 'interactive', 'still loading');
+    } finally {
+      await fetch(s.url(`release?key=${key}`)).catch(() => {});
+      await page.close();
+    }
+  });
 });

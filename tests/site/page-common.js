@@ -2,6 +2,18 @@
 //   window.pageOnReadyCalls  how often the page's hsConversationsOnReady callback ran
 //   window.pageConsole       what the page's own code logged, as console text lines
 //   window.pageLog(...)      console.log + record in pageConsole
+// ?hold=<key>: the page's `load` waits for an image the server answers at GET /release?key=<key>
+// (a page still loading, for tests).
+(function () {
+  var key = new URLSearchParams(location.search).get('hold');
+  if (!key) return;
+  var img = document.createElement('img');
+  img.hidden = true;
+  img.alt = '';
+  img.src = '/hold?key=' + encodeURIComponent(key);
+  document.documentElement.appendChild(img);
+})();
+
 window.pageOnReadyCalls = 0;
 window.pageConsole = [];
 

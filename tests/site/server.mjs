@@ -114,9 +114,28 @@ function widgetData(req, res, url) {
   return send(res, 200, { ...CORS, 'Content-Type': TYPES['.json'] }, JSON.stringify(body));
 }
 
+// `GET /hold?key=K` is answered (204) only at `GET /release?key=K`, or after HOLD_MS: a page whose
+// `?hold=K` makes it load such an image (page-common.js) stays loading until the test says.
+const HOLD_MS = 30000;
+const held = new Map(); // key -> the responses waiting
+function release(key) {
+  for (const res of held.get(key) ?? []) send(res, 204, { 'Cache-Control': 'no-store' }, '');
+  held.delete(key);
+}
+
 async function handle(req, res) {
   const url = new URL(req.url, 'http://localhost');
   if (WIDGET_DATA_PATHS.includes(url.pathname)) return widgetData(req, res, url);
+  if (url.pathname === '/hold' || url.pathname === '/release') {
+    const key = url.searchParams.get('key') ?? '';
+    if (url.pathname === '/release') {
+      release(key);
+      return send(res, 204, { 'Cache-Control': 'no-store' }, '');
+    }
+    held.set(key, [...(held.get(key) ?? []), res]);
+    setTimeout(() => release(key), HOLD_MS).unref();
+    return;
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     return send(res, 405, { Allow: 'GET, HEAD', 'Content-Type': TYPES['.txt'] }, 'method not allowed\n');
   }
