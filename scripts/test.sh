@@ -112,7 +112,7 @@ if [ ${#package_tests[@]} -gt 0 ]; then
   node_test_step node-package "${package_tests[@]}"
 fi
 if [ ${#e2e_tests[@]} -gt 0 ] && [ "${SKIP_E2E:-0}" != 1 ]; then
-  node_test_step node-e2e --test-concurrency=1 "${e2e_tests[@]}"
+  node_test_step node-e2e --test-concurrency="${E2E_CONCURRENCY:-2}" "${e2e_tests[@]}"
 elif [ ${#e2e_tests[@]} -gt 0 ]; then
   record node-e2e "skipped (SKIP_E2E=1)"
 else
