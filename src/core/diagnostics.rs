@@ -39,6 +39,7 @@
 //! - `csp-blocked`: one finding per directive family (script, frame, connect, other); a `.js.map`
 //!   blocked with an empty source file is DevTools' own fetch.
 
+use super::decimal::fixed;
 use super::protocol::{CallOutcome, Entry, EntryKind, NavHow, OnReadyAction, SettingsField};
 use super::settings::{known_keys, unknown_keys, validate};
 use super::summary::{
@@ -813,8 +814,8 @@ fn load_never_called(doc: &Doc, context: &Context) -> Vec<Finding> {
         Severity::Error,
         format!("{WILL_NOT_SHOW}widget.load() was never called"),
         format!(
-            "hsConversationsSettings.loadImmediately is false, so the loader only built a placeholder and waits for widget.load(), which nothing has called in the {:.0} s since.",
-            (context.now_wall - placeholder.wall) / 1000.0
+            "hsConversationsSettings.loadImmediately is false, so the loader only built a placeholder and waits for widget.load(), which nothing has called in the {} s since.",
+            fixed((context.now_wall - placeholder.wall) / 1000.0, 0)
         ),
         vec![placeholder.id],
     );
@@ -933,8 +934,8 @@ fn throttle_collapsed(doc: &Doc, _: &Context) -> Vec<Finding> {
             Severity::Warning,
             format!("{method}() calls merged by the loader's throttle"),
             format!(
-                "The loader runs {method}() at most once a second and merges the calls in between into one trailing call (at {:.3} s) with the LAST arguments, {}, so {} had no effect.",
-                f64::from_bits(runs_at) / 1000.0,
+                "The loader runs {method}() at most once a second and merges the calls in between into one trailing call (at {} s) with the LAST arguments, {}, so {} had no effect.",
+                fixed(f64::from_bits(runs_at) / 1000.0, 3),
                 winner.describe(),
                 lost_text.join(", ")
             ),

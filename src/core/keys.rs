@@ -1,6 +1,7 @@
 //! The panel's keyboard and its split, as plain decisions: which row a navigation key selects,
 //! what Esc undoes, where the separator between the log and the detail pane goes.
 
+use crate::core::decimal::shortest;
 use crate::core::panel_state::{Action, PanelState, View};
 
 /// A key that moves the selection in a list of `len` rows.
@@ -236,7 +237,7 @@ impl ColumnWidths {
 
     /// The CSS custom properties of the log (`--col-time:64px;--col-name:210px`).
     pub fn style(self) -> String {
-        format!("--col-time:{}px;--col-name:{}px", self.time, self.name)
+        format!("--col-time:{}px;--col-name:{}px", shortest(self.time), shortest(self.name))
     }
 }
 
