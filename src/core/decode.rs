@@ -10,8 +10,8 @@
 //! id is an unsigned integer, never `1.0`), unknown fields are ignored, unknown enum names refused.
 
 use super::protocol::{
-    ApiState, CookieRow, Entry, EntryKind, InlineView, PageStatus, PanelUpdate, SettingsField, SettingsPhase,
-    SettingsView, Undelivered, Via,
+    ApiState, CallOutcome, CookieRow, Entry, EntryKind, InlineView, NavHow, OnReadyAction, PageStatus, PanelUpdate,
+    SettingsField, SettingsPhase, SettingsView, Undelivered, Via,
 };
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 /// Why a message could not be decoded, in words (the caller wraps it).
 pub type Why = String;
 
-type Fields = Map<String, Value>;
+pub type Fields = Map<String, Value>;
 
 /// The wire names of the enums the panel receives, in one table each (tests check them against
 /// serde's spelling, which the background writes).
@@ -51,6 +51,22 @@ pub const API_STATES: [(&str, ApiState); 3] =
     [("absent", ApiState::Absent), ("placeholder", ApiState::Placeholder), ("ready", ApiState::Ready)];
 pub const SETTINGS_PHASES: [(&str, SettingsPhase); 2] =
     [("before_loader", SettingsPhase::BeforeLoader), ("after_loader", SettingsPhase::AfterLoader)];
+
+pub const CALL_OUTCOMES: [(&str, CallOutcome); 5] = [
+    ("returned", CallOutcome::Returned),
+    ("threw", CallOutcome::Threw),
+    ("not_ready", CallOutcome::NotReady),
+    ("missing", CallOutcome::Missing),
+    ("not_delivered", CallOutcome::NotDelivered),
+];
+pub const ONREADY_ACTIONS: [(&str, OnReadyAction); 3] =
+    [("assigned", OnReadyAction::Assigned), ("read", OnReadyAction::Read), ("grew", OnReadyAction::Grew)];
+pub const NAV_HOWS: [(&str, NavHow); 4] = [
+    ("push", NavHow::Push),
+    ("replace", NavHow::Replace),
+    ("popstate", NavHow::Popstate),
+    ("hashchange", NavHow::Hashchange),
+];
 
 /// The body of a versioned message (`v` checked by the caller) by its `type`.
 pub fn panel_update(mut message: Fields) -> Result<PanelUpdate, Why> {
@@ -136,18 +152,29 @@ fn status(mut s: Fields) -> Result<PageStatus, Why> {
 fn settings(value: Value) -> Result<SettingsView, Why> {
     let mut s = object(value, "settings")?;
     let m = &mut s;
-    let mut fields = BTreeMap::new();
-    for (name, field) in object(required(m, "fields")?, "fields")? {
-        let mut f = object(field, "a settings field")?;
-        let js_type = string(required(&mut f, "type")?, "type")?;
-        fields.insert(name, SettingsField { js_type, value: f.remove("value").unwrap_or_default() });
-    }
+    let fields = settings_fields(object(required(m, "fields")?, "fields")?)?;
     Ok(SettingsView {
         t: number(required(m, "t")?, "t")?,
         phase: named(required(m, "phase")?, "phase", &SETTINGS_PHASES)?,
         present: boolean(required(m, "present")?, "present")?,
         fields,
     })
+}
+
+/// `hsConversationsSettings`' fields as the hook read them: name → `{type, value}`.
+pub fn settings_fields(map: Fields) -> Result<BTreeMap<String, SettingsField>, Why> {
+    let mut fields = BTreeMap::new();
+    for (name, field) in map {
+        let mut f = object(field, "a settings field")?;
+        let js_type = string(required(&mut f, "type")?, "type")?;
+        fields.insert(name, SettingsField { js_type, value: f.remove("value").unwrap_or_default() });
+    }
+    Ok(fields)
+}
+
+/// A list of strings.
+pub fn strings(value: Value, key: &str) -> Result<Vec<String>, Why> {
+    array(value, key)?.into_iter().map(|v| string(v, key)).collect()
 }
 
 fn inline(value: Value) -> Result<InlineView, Why> {
@@ -186,17 +213,17 @@ pub fn required(m: &mut Fields, key: &str) -> Result<Value, Why> {
 }
 
 /// An `Option` field: missing and `null` are both `None`.
-fn optional(m: &mut Fields, key: &str) -> Option<Value> {
+pub fn optional(m: &mut Fields, key: &str) -> Option<Value> {
     m.remove(key).filter(|v| !v.is_null())
 }
 
 /// A `bool` field that defaults to `false`.
-fn flag(m: &mut Fields, key: &str) -> Result<bool, Why> {
+pub fn flag(m: &mut Fields, key: &str) -> Result<bool, Why> {
     m.remove(key).map_or(Ok(false), |v| boolean(v, key))
 }
 
 /// A `String` field that defaults to `""`.
-fn text(m: &mut Fields, key: &str) -> Result<String, Why> {
+pub fn text(m: &mut Fields, key: &str) -> Result<String, Why> {
     m.remove(key).map_or(Ok(String::new()), |v| string(v, key))
 }
 
@@ -225,7 +252,7 @@ pub fn string(value: Value, key: &str) -> Result<String, Why> {
     }
 }
 
-fn boolean(value: Value, key: &str) -> Result<bool, Why> {
+pub fn boolean(value: Value, key: &str) -> Result<bool, Why> {
     value.as_bool().ok_or_else(|| wrong(key, "true or false"))
 }
 
@@ -237,7 +264,7 @@ pub fn number(value: Value, key: &str) -> Result<f64, Why> {
     value.as_f64().ok_or_else(|| wrong(key, "a number"))
 }
 
-fn named<T: Copy>(value: Value, key: &str, names: &[(&str, T)]) -> Result<T, Why> {
+pub fn named<T: Copy>(value: Value, key: &str, names: &[(&str, T)]) -> Result<T, Why> {
     let name = string(value, key)?;
     names.iter().find(|(n, _)| *n == name).map(|(_, v)| *v).ok_or_else(|| format!("unknown `{key}` `{name}`"))
 }
@@ -374,6 +401,15 @@ mod tests {
         for (name, phase) in SETTINGS_PHASES {
             assert_eq!(serde_json::to_value(phase).unwrap(), name);
         }
+        for (name, outcome) in CALL_OUTCOMES {
+            assert_eq!(serde_json::to_value(outcome).unwrap(), name);
+        }
+        for (name, action) in ONREADY_ACTIONS {
+            assert_eq!(serde_json::to_value(action).unwrap(), name);
+        }
+        for (name, how) in NAV_HOWS {
+            assert_eq!(serde_json::to_value(how).unwrap(), name);
+        }
         // Every variant is in its table (a new variant fails to compile here until it is added).
         let index = |kind: EntryKind| match kind {
             EntryKind::Event => 0,
@@ -413,6 +449,27 @@ mod tests {
             SettingsPhase::AfterLoader => 1,
         };
         assert!(SETTINGS_PHASES.iter().enumerate().all(|(i, (_, p))| phase(*p) == i));
+        let outcome = |o: CallOutcome| match o {
+            CallOutcome::Returned => 0,
+            CallOutcome::Threw => 1,
+            CallOutcome::NotReady => 2,
+            CallOutcome::Missing => 3,
+            CallOutcome::NotDelivered => 4,
+        };
+        assert!(CALL_OUTCOMES.iter().enumerate().all(|(i, (_, o))| outcome(*o) == i));
+        let action = |a: OnReadyAction| match a {
+            OnReadyAction::Assigned => 0,
+            OnReadyAction::Read => 1,
+            OnReadyAction::Grew => 2,
+        };
+        assert!(ONREADY_ACTIONS.iter().enumerate().all(|(i, (_, a))| action(*a) == i));
+        let how = |h: NavHow| match h {
+            NavHow::Push => 0,
+            NavHow::Replace => 1,
+            NavHow::Popstate => 2,
+            NavHow::Hashchange => 3,
+        };
+        assert!(NAV_HOWS.iter().enumerate().all(|(i, (_, h))| how(*h) == i));
         assert_eq!(UNDELIVERED.map(|(_, w)| w), Undelivered::ALL);
     }
 

@@ -40,13 +40,12 @@
 //!   blocked with an empty source file is DevTools' own fetch.
 
 use super::decimal::fixed;
+use super::decode::{self, flag, named, optional, required, string, text, unsigned, Fields, Why};
 use super::protocol::{CallOutcome, Entry, EntryKind, NavHow, OnReadyAction, SettingsField};
 use super::settings::{known_keys, unknown_keys, validate};
 use super::summary::{
     INLINE_TARGET_ROW, MESSAGES_INITIALIZED, SDK_EVENT_NAMES, SETTINGS_ASSIGNED_AFTER, SETTINGS_READ_PREFIX,
 };
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use serde_json::Value;
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -320,19 +319,21 @@ struct At {
     wall: f64,
 }
 
-#[derive(Deserialize)]
+/// The fields of a `page_call` row the rules read (each row type below: read by [`FromPayload`]; the
+/// derived decoder, tests only, checks that reading).
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct PageCallRow {
     method: String,
     generation: u32,
     placeholder: bool,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     args: Value,
     outcome: CallOutcome,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     handler: u32,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     from_loader: bool,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     throttle: Value,
 }
 
@@ -372,99 +373,100 @@ impl Call {
     }
 }
 
-#[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct PanelCallRow {
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     args: Value,
     outcome: CallOutcome,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     throttle: Value,
 }
 
-#[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct ApiRow {
     state: String,
 }
 
-#[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct OnReadyRow {
     action: OnReadyAction,
     array: bool,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     length: u64,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     replaced: u64,
 }
 
-#[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct LoaderRow {
     src: String,
     portal: Option<String>,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     blocked: bool,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     again: bool,
 }
 
-#[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct NavRow {
     how: NavHow,
     url: String,
 }
 
-#[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct CspRow {
     directive: String,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     blocked: String,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     source: String,
 }
 
-#[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct WidgetDataRow {
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     status: u16,
 }
 
-#[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct FrameRow {
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     loaded: bool,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     inline: bool,
 }
 
-#[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct InlineRow {
     selector: String,
 }
 
-#[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct ChatMessageRow {
-    #[serde(rename = "type")]
+    #[cfg_attr(test, serde(rename = "type"))]
     message_type: String,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     utk: bool,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Default)]
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct EnvRow {
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     secure: bool,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     host: String,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     disabled_popups: Option<Vec<String>>,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     to_json: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct InitializedRow {
-    #[serde(default, rename = "messageWillRender")]
+    #[cfg_attr(test, serde(default, rename = "messageWillRender"))]
     will_render: Option<bool>,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     reason: Option<String>,
 }
 
@@ -498,17 +500,173 @@ struct Doc {
     initialized: Vec<(At, InitializedRow)>,
 }
 
-fn parse<T: DeserializeOwned>(entry: &Entry) -> Option<T> {
-    serde_json::from_str(&entry.payload).ok()
+/// A row's payload as the rules read it: by hand, field by field, with serde's rules for a derived
+/// struct (`core::decode`; README "Wasm size"). A payload that does not fit is skipped.
+trait FromPayload: Sized {
+    fn read(fields: &mut Fields) -> Result<Self, Why>;
+
+    /// Its fields' values are structs themselves (tests).
+    #[cfg(test)]
+    fn nested_structs() -> bool {
+        false
+    }
+}
+
+fn parse<T: FromPayload>(entry: &Entry) -> Option<T> {
+    match serde_json::from_str(&entry.payload) {
+        Ok(Value::Object(mut fields)) => T::read(&mut fields).ok(),
+        _ => None,
+    }
+}
+
+/// The URL a navigation row records.
+fn navigation_url(entry: &Entry) -> Option<String> {
+    match serde_json::from_str(&entry.payload) {
+        Ok(Value::Object(mut fields)) => decode::string(fields.remove("url")?, "url").ok(),
+        _ => None,
+    }
+}
+
+fn small<T: TryFrom<u64>>(value: Value, key: &str) -> Result<T, Why> {
+    T::try_from(unsigned(value, key)?).map_err(|_| format!("`{key}` is out of range"))
+}
+
+impl FromPayload for PageCallRow {
+    fn read(m: &mut Fields) -> Result<Self, Why> {
+        Ok(PageCallRow {
+            method: string(required(m, "method")?, "method")?,
+            generation: small(required(m, "generation")?, "generation")?,
+            placeholder: decode::boolean(required(m, "placeholder")?, "placeholder")?,
+            args: m.remove("args").unwrap_or_default(),
+            outcome: named(required(m, "outcome")?, "outcome", &decode::CALL_OUTCOMES)?,
+            handler: m.remove("handler").map_or(Ok(0), |v| small(v, "handler"))?,
+            from_loader: flag(m, "from_loader")?,
+            throttle: m.remove("throttle").unwrap_or_default(),
+        })
+    }
+}
+
+impl FromPayload for PanelCallRow {
+    fn read(m: &mut Fields) -> Result<Self, Why> {
+        Ok(PanelCallRow {
+            args: m.remove("args").unwrap_or_default(),
+            outcome: named(required(m, "outcome")?, "outcome", &decode::CALL_OUTCOMES)?,
+            throttle: m.remove("throttle").unwrap_or_default(),
+        })
+    }
+}
+
+impl FromPayload for ApiRow {
+    fn read(m: &mut Fields) -> Result<Self, Why> {
+        Ok(ApiRow { state: string(required(m, "state")?, "state")? })
+    }
+}
+
+impl FromPayload for OnReadyRow {
+    fn read(m: &mut Fields) -> Result<Self, Why> {
+        Ok(OnReadyRow {
+            action: named(required(m, "action")?, "action", &decode::ONREADY_ACTIONS)?,
+            array: decode::boolean(required(m, "array")?, "array")?,
+            length: m.remove("length").map_or(Ok(0), |v| unsigned(v, "length"))?,
+            replaced: m.remove("replaced").map_or(Ok(0), |v| unsigned(v, "replaced"))?,
+        })
+    }
+}
+
+impl FromPayload for LoaderRow {
+    fn read(m: &mut Fields) -> Result<Self, Why> {
+        Ok(LoaderRow {
+            src: string(required(m, "src")?, "src")?,
+            portal: optional(m, "portal").map(|v| string(v, "portal")).transpose()?,
+            blocked: flag(m, "blocked")?,
+            again: flag(m, "again")?,
+        })
+    }
+}
+
+impl FromPayload for NavRow {
+    fn read(m: &mut Fields) -> Result<Self, Why> {
+        Ok(NavRow {
+            how: named(required(m, "how")?, "how", &decode::NAV_HOWS)?,
+            url: string(required(m, "url")?, "url")?,
+        })
+    }
+}
+
+impl FromPayload for CspRow {
+    fn read(m: &mut Fields) -> Result<Self, Why> {
+        Ok(CspRow {
+            directive: string(required(m, "directive")?, "directive")?,
+            blocked: text(m, "blocked")?,
+            source: text(m, "source")?,
+        })
+    }
+}
+
+impl FromPayload for WidgetDataRow {
+    fn read(m: &mut Fields) -> Result<Self, Why> {
+        Ok(WidgetDataRow { status: m.remove("status").map_or(Ok(0), |v| small(v, "status"))? })
+    }
+}
+
+impl FromPayload for FrameRow {
+    fn read(m: &mut Fields) -> Result<Self, Why> {
+        Ok(FrameRow { loaded: flag(m, "loaded")?, inline: flag(m, "inline")? })
+    }
+}
+
+impl FromPayload for InlineRow {
+    fn read(m: &mut Fields) -> Result<Self, Why> {
+        Ok(InlineRow { selector: string(required(m, "selector")?, "selector")? })
+    }
+}
+
+impl FromPayload for ChatMessageRow {
+    fn read(m: &mut Fields) -> Result<Self, Why> {
+        Ok(ChatMessageRow { message_type: string(required(m, "type")?, "type")?, utk: flag(m, "utk")? })
+    }
+}
+
+impl FromPayload for EnvRow {
+    fn read(m: &mut Fields) -> Result<Self, Why> {
+        Ok(EnvRow {
+            secure: flag(m, "secure")?,
+            host: text(m, "host")?,
+            disabled_popups: optional(m, "disabled_popups")
+                .map(|v| decode::strings(v, "disabled_popups"))
+                .transpose()?,
+            to_json: m.remove("to_json").map_or(Ok(Vec::new()), |v| decode::strings(v, "to_json"))?,
+        })
+    }
+}
+
+impl FromPayload for InitializedRow {
+    fn read(m: &mut Fields) -> Result<Self, Why> {
+        Ok(InitializedRow {
+            will_render: optional(m, "messageWillRender")
+                .map(|v| decode::boolean(v, "messageWillRender"))
+                .transpose()?,
+            reason: optional(m, "reason").map(|v| string(v, "reason")).transpose()?,
+        })
+    }
+}
+
+/// A settings row: the fields by name.
+impl FromPayload for BTreeMap<String, SettingsField> {
+    fn read(m: &mut Fields) -> Result<Self, Why> {
+        decode::settings_fields(std::mem::take(m))
+    }
+
+    #[cfg(test)]
+    fn nested_structs() -> bool {
+        true
+    }
 }
 
 impl Doc {
     fn read(entries: &[&Entry]) -> Doc {
         let start = entries.iter().rposition(|e| e.kind == EntryKind::Navigation);
-        let mut doc = Doc {
-            url: start.and_then(|i| parse::<Value>(entries[i])?.get("url")?.as_str().map(str::to_string)),
-            ..Doc::default()
-        };
+        let mut doc = Doc { url: start.and_then(|i| navigation_url(entries[i])), ..Doc::default() };
         let current = &entries[start.map_or(0, |i| i + 1)..];
         // In the order things happened: a call's row is added when it returns, with the time it was made
         // (a `load()` that builds the next object is logged after that object), and all `t` of a document
@@ -1594,6 +1752,83 @@ mod tests {
     use crate::core::summary::{navigation_row, record_row};
     use crate::core::throttle::Throttle;
     use serde_json::json;
+
+    /// Reads `valid` and every mutation of it (each field left out, `null`, of each JSON type, out of
+    /// range; an unknown field added) by hand and with serde's derived decoder: the same row or none.
+    fn reads_as_derived<T: FromPayload + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(valid: Value) {
+        let map = valid.as_object().expect("an object").clone();
+        let mut cases = vec![valid.clone(), json!({"unknown": [1, {"x": null}]})];
+        for key in map.keys() {
+            let mut gone = map.clone();
+            gone.remove(key);
+            cases.push(Value::Object(gone));
+            for change in [
+                Value::Null,
+                json!("x"),
+                json!(0),
+                json!(1),
+                json!(-1),
+                json!(1.5),
+                json!(70_000),
+                json!(5_000_000_000u64),
+                json!(true),
+                json!([]),
+                json!(["a", "b"]),
+                json!([1]),
+                json!({}),
+                json!("returned"),
+                json!("push"),
+                json!("assigned"),
+            ] {
+                // serde also reads a struct from an array of its fields in order (a settings field as
+                // `["string", "x"]`); no row is written so, and the hand reader wants objects.
+                if T::nested_structs() && change.as_array().is_some_and(|a| !a.is_empty()) {
+                    continue;
+                }
+                let mut changed = map.clone();
+                changed.insert(key.clone(), change);
+                cases.push(Value::Object(changed));
+            }
+        }
+        let mut extra = map.clone();
+        extra.insert("unknown".into(), json!({"y": 2}));
+        cases.push(Value::Object(extra));
+        for case in cases {
+            let text = case.to_string();
+            let entry = Entry::sample(1, EntryKind::Api, "x", "", &text);
+            assert_eq!(parse::<T>(&entry), serde_json::from_str::<T>(&text).ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn rows_are_read_by_hand_as_the_derived_decoders_read_them() {
+        reads_as_derived::<PageCallRow>(json!({"method": "on", "generation": 2, "placeholder": false,
+            "args": ["x", "[function]"], "outcome": "threw", "handler": 3, "from_loader": true,
+            "throttle": {"collapsed": true, "trailing_call_at_ms": 1500.5}}));
+        reads_as_derived::<PanelCallRow>(
+            json!({"args": [{"widgetOpen": true}], "outcome": "not_delivered", "throttle": {}}),
+        );
+        reads_as_derived::<ApiRow>(json!({"state": "ready", "generation": 1}));
+        reads_as_derived::<OnReadyRow>(json!({"action": "grew", "array": true, "length": 3, "replaced": 2}));
+        reads_as_derived::<LoaderRow>(json!({"src": PORTAL_SCRIPT, "portal": "123", "blocked": true, "again": true}));
+        reads_as_derived::<NavRow>(json!({"how": "hashchange", "url": "https://shop.test/#a"}));
+        reads_as_derived::<CspRow>(
+            json!({"directive": "frame-src", "blocked": "https://app.hubspot.com", "source": "x.js"}),
+        );
+        reads_as_derived::<WidgetDataRow>(json!({"status": 204, "duration": 40.5}));
+        reads_as_derived::<FrameRow>(json!({"loaded": true, "inline": true, "src": "https://app.hubspot.com/x"}));
+        reads_as_derived::<InlineRow>(json!({"selector": "#chat", "exists": false}));
+        reads_as_derived::<ChatMessageRow>(json!({"type": "store-messages-cookie", "utk": true}));
+        reads_as_derived::<EnvRow>(json!({"secure": true, "host": "shop.test", "disabled_popups": ["LIVE_CHAT"],
+            "to_json": ["Array"], "running": true}));
+        reads_as_derived::<InitializedRow>(json!({"messageWillRender": false, "reason": "no chatflow"}));
+        reads_as_derived::<BTreeMap<String, SettingsField>>(
+            json!({"loadImmediately": {"type": "boolean", "value": false},
+            "identificationEmail": {"type": "string", "value": "a@b.test"}, "x": {"type": "undefined"}}),
+        );
+        let navigation = Entry::sample(1, EntryKind::Navigation, "navigation", "", r#"{"url":"https://shop.test/"}"#);
+        assert_eq!(navigation_url(&navigation).as_deref(), Some("https://shop.test/"));
+    }
 
     const ORIGIN: f64 = 1_700_000_000_000.0;
     const PORTAL_SCRIPT: &str = "https://js.hs-scripts.com/123.js";
