@@ -207,24 +207,36 @@ fn cookie(mut c: Fields) -> Result<CookieRow, Why> {
     })
 }
 
+/// Where fields come from: a parsed object, or only the fields a reader picked (`diagnostics`).
+pub trait Source {
+    /// The field's value, taken out.
+    fn take(&mut self, key: &str) -> Option<Value>;
+}
+
+impl Source for Fields {
+    fn take(&mut self, key: &str) -> Option<Value> {
+        self.remove(key)
+    }
+}
+
 /// A field that must be there (`null` included: the type decides).
-pub fn required(m: &mut Fields, key: &str) -> Result<Value, Why> {
-    m.remove(key).ok_or_else(|| format!("missing field `{key}`"))
+pub fn required(m: &mut impl Source, key: &str) -> Result<Value, Why> {
+    m.take(key).ok_or_else(|| format!("missing field `{key}`"))
 }
 
 /// An `Option` field: missing and `null` are both `None`.
-pub fn optional(m: &mut Fields, key: &str) -> Option<Value> {
-    m.remove(key).filter(|v| !v.is_null())
+pub fn optional(m: &mut impl Source, key: &str) -> Option<Value> {
+    m.take(key).filter(|v| !v.is_null())
 }
 
 /// A `bool` field that defaults to `false`.
-pub fn flag(m: &mut Fields, key: &str) -> Result<bool, Why> {
-    m.remove(key).map_or(Ok(false), |v| boolean(v, key))
+pub fn flag(m: &mut impl Source, key: &str) -> Result<bool, Why> {
+    m.take(key).map_or(Ok(false), |v| boolean(v, key))
 }
 
 /// A `String` field that defaults to `""`.
-pub fn text(m: &mut Fields, key: &str) -> Result<String, Why> {
-    m.remove(key).map_or(Ok(String::new()), |v| string(v, key))
+pub fn text(m: &mut impl Source, key: &str) -> Result<String, Why> {
+    m.take(key).map_or(Ok(String::new()), |v| string(v, key))
 }
 
 fn wrong(key: &str, expected: &str) -> Why {
