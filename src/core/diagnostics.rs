@@ -249,12 +249,15 @@ const LOST_BEFORE_LOAD: [&str; 4] = ["widget.open", "widget.close", "clear", "de
 pub fn diagnose<E: Borrow<Entry>>(entries: &[E], context: &Context) -> Diagnosis {
     let entries: Vec<&Entry> = entries.iter().map(Borrow::borrow).collect();
     let doc = Doc::read(&entries);
-    let mut findings = vec![];
+    // Errors first; within a severity, the order of RULE_FUNCTIONS (the most basic cause first): one
+    // list per severity, joined (a stable sort without a sort's code in the wasm).
+    let mut by_severity: [Vec<Finding>; 3] = Default::default();
     for rule in RULE_FUNCTIONS {
-        findings.extend(rule(&doc, context));
+        for finding in rule(&doc, context) {
+            by_severity[finding.severity as usize].push(finding);
+        }
     }
-    // Errors first; within a severity, the order of RULE_FUNCTIONS (the most basic cause first).
-    findings.sort_by_key(|f| f.severity);
+    let findings = by_severity.into_iter().flatten().collect();
     Diagnosis { findings, notes: notes(&doc), recheck_at: recheck_at(&doc, context) }
 }
 
@@ -1691,8 +1694,8 @@ fn loader_blocked(doc: &Doc, _: &Context) -> Vec<Finding> {
     if doc.any_object() {
         return vec![];
     }
-    let last_unblocked: BTreeMap<&str, usize> =
-        doc.loaders.iter().filter(|(_, l)| !l.blocked).map(|(at, l)| (l.src.as_str(), at.i)).collect();
+    let mut last_unblocked = BTreeMap::new();
+    last_unblocked.extend(doc.loaders.iter().filter(|(_, l)| !l.blocked).map(|(at, l)| (l.src.as_str(), at.i)));
     let blocked: Vec<&(At, LoaderRow)> = doc
         .loaders
         .iter()
@@ -1739,9 +1742,10 @@ fn stale_placeholder(doc: &Doc, _: &Context) -> Vec<Finding> {
     if stale.is_empty() {
         return vec![];
     }
-    let mut methods: Vec<String> = stale.iter().map(|c| format!("{}()", c.method)).collect();
-    methods.sort();
-    methods.dedup();
+    // In a set, sorted and each once (inserted one by one: no sort's code in the wasm).
+    let mut methods = BTreeSet::new();
+    methods.extend(stale.iter().map(|c| format!("{}()", c.method)));
+    let methods: Vec<String> = methods.into_iter().collect();
     let f = finding(
         "stale-placeholder",
         Severity::Warning,
@@ -1761,7 +1765,8 @@ fn stale_placeholder(doc: &Doc, _: &Context) -> Vec<Finding> {
 fn listeners_lost_after_reset(doc: &Doc, _: &Context) -> Vec<Finding> {
     let Some(reset) = doc.resets().last() else { return vec![] };
     let ons = || doc.page_calls().filter(|c| c.method == "on" && c.returned);
-    let again: BTreeSet<Option<&str>> = ons().filter(|c| c.at.i > reset.at.i).map(Call::event_name).collect();
+    let mut again = BTreeSet::new();
+    again.extend(ons().filter(|c| c.at.i > reset.at.i).map(Call::event_name));
     let lost: Vec<&Call> =
         ons().filter(|c| !c.from_loader && c.at.i < reset.at.i && !again.contains(&c.event_name())).collect();
     if lost.is_empty() {
@@ -2091,7 +2096,11 @@ mod tests {
             let cookies = cookies.map(|list| {
                 list.into_iter().map(|(name, value)| CookieSummary { name: name.into(), value: value.into() }).collect()
             });
-            diagnose(&self.entries, &Context { now_wall: ORIGIN + now_t, cookies, messages_utk_seen: false })
+            let diagnosis =
+                diagnose(&self.entries, &Context { now_wall: ORIGIN + now_t, cookies, messages_utk_seen: false });
+            // Errors first, then warnings, then infos.
+            assert!(diagnosis.findings.is_sorted_by_key(|f| f.severity), "{:?}", diagnosis.findings);
+            diagnosis
         }
     }
 
