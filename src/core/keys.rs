@@ -182,7 +182,8 @@ impl Column {
 /// The widths (px) of the log's Time and Name columns, like the Network panel's: dragged by the
 /// handle at the right edge of their header cell or moved with its keys; remembered in the
 /// panel's preferences (`Prefs::columns`).
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct ColumnWidths {
     pub time: f64,
     pub name: f64,
