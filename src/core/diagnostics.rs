@@ -526,7 +526,9 @@ struct Picked {
 impl Picked {
     fn from_text(text: &str, keys: &'static [&'static str]) -> Option<Picked> {
         let mut reader = serde_json::Deserializer::from_str(text);
-        let values = serde::Deserializer::deserialize_map(&mut reader, Picked { keys, values: vec![] }).ok()?;
+        // `deserialize_any`, and a visitor that refuses every other JSON type with its own words:
+        // serde's "invalid type" errors would link `f64` formatting into the wasm.
+        let values = serde::Deserializer::deserialize_any(&mut reader, Picked { keys, values: vec![] }).ok()?;
         reader.end().ok()?;
         Some(Picked { keys, values })
     }
@@ -544,6 +546,34 @@ impl<'de> serde::de::Visitor<'de> for Picked {
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("an object")
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Err(E::custom("not an object"))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Err(E::custom("not an object"))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Err(E::custom("not an object"))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Err(E::custom("not an object"))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Err(E::custom("not an object"))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Err(E::custom("not an object"))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(serde::de::Error::custom("not an object"))
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {

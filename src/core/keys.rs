@@ -88,9 +88,11 @@ impl SplitSize {
     pub const STEP: f64 = 2.0;
     pub const PAGE: f64 = 10.0;
 
+    // `max().min()`, not `clamp()`: its panic message would link f64 formatting into the wasm.
+    #[allow(clippy::manual_clamp)]
     pub fn new(percent: f64) -> SplitSize {
         if percent.is_finite() {
-            SplitSize(percent.clamp(Self::MIN, Self::MAX))
+            SplitSize(percent.max(Self::MIN).min(Self::MAX))
         } else {
             Self::DEFAULT
         }
@@ -172,7 +174,7 @@ impl Column {
     pub fn clamp(self, px: f64) -> f64 {
         let (min, default, max) = self.bounds();
         if px.is_finite() {
-            px.clamp(min, max).round()
+            px.max(min).min(max).round()
         } else {
             default
         }
