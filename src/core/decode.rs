@@ -93,10 +93,7 @@ pub fn panel_update(mut message: Fields) -> Result<PanelUpdate, Why> {
         }
         "status" => PanelUpdate::Status { status: status(object(required(m, "status")?, "status")?)? },
         "cookies" => PanelUpdate::Cookies {
-            cookies: array(required(m, "cookies")?, "cookies")?
-                .into_iter()
-                .map(|c| cookie(object(c, "a cookie")?))
-                .collect::<Result<_, _>>()?,
+            cookies: list(required(m, "cookies")?, "cookies", |c| cookie(object(c, "a cookie")?))?,
             error: optional(m, "error").map(|e| string(e, "error")).transpose()?,
         },
         other => return Err(format!("unknown message type `{other}`")),
@@ -104,7 +101,7 @@ pub fn panel_update(mut message: Fields) -> Result<PanelUpdate, Why> {
 }
 
 fn entries(m: &mut Fields) -> Result<Vec<Entry>, Why> {
-    array(required(m, "entries")?, "entries")?.into_iter().map(|e| entry(object(e, "an entry")?)).collect()
+    list(required(m, "entries")?, "entries", |e| entry(object(e, "an entry")?))
 }
 
 /// One log entry (as the background sends it, and as a log file holds it once its payload is text).
@@ -138,9 +135,7 @@ fn status(mut s: Fields) -> Result<PageStatus, Why> {
         unstored: flag(m, "unstored")?,
         hook_silent: flag(m, "hook_silent")?,
         methods: match m.remove("methods") {
-            Some(list) => {
-                array(list, "methods")?.into_iter().map(|v| string(v, "a method")).collect::<Result<_, _>>()?
-            }
+            Some(methods) => strings(methods, "methods")?,
             None => Vec::new(),
         },
         settings_as_set: optional(m, "settings_as_set").map(settings).transpose()?,
@@ -174,7 +169,17 @@ pub fn settings_fields(map: Fields) -> Result<BTreeMap<String, SettingsField>, W
 
 /// A list of strings.
 pub fn strings(value: Value, key: &str) -> Result<Vec<String>, Why> {
-    array(value, key)?.into_iter().map(|v| string(v, key)).collect()
+    list(value, key, |v| string(v, key))
+}
+
+/// An array, each item read by `read` (a loop: `collect()` into a `Result` costs more code).
+fn list<T>(value: Value, key: &str, read: impl Fn(Value) -> Result<T, Why>) -> Result<Vec<T>, Why> {
+    let items = array(value, key)?;
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        out.push(read(item)?);
+    }
+    Ok(out)
 }
 
 fn inline(value: Value) -> Result<InlineView, Why> {
