@@ -621,6 +621,53 @@ fn parse_settings(entry: &Entry) -> Option<BTreeMap<String, SettingsField>> {
     }
 }
 
+/// An IPv4 or IPv6 address as browsers write a URL's host (without the brackets). By hand: std's
+/// address parser costs the panel's wasm ≈ 3 KB (README "Wasm size"); the tests compare the two.
+fn is_ip_address(host: &str) -> bool {
+    let octet = |part: &str| {
+        !part.is_empty()
+            && part.len() <= 3
+            && part.bytes().all(|b| b.is_ascii_digit())
+            && (part == "0" || !part.starts_with('0'))
+            && part.parse::<u16>().is_ok_and(|n| n <= 255)
+    };
+    let ipv4 = |text: &str| text.split('.').count() == 4 && text.split('.').all(octet);
+    if ipv4(host) {
+        return true;
+    }
+    // IPv6: groups of 1 to 4 hex digits, 8 of them, or fewer with one `::`; the last two may be an
+    // IPv4 address.
+    let (head, tail) = match host.split_once("::") {
+        Some((head, tail)) if !tail.contains("::") => (head, Some(tail)),
+        Some(_) => return false,
+        None => (host, None),
+    };
+    let groups = |text: &str| -> Option<usize> {
+        if text.is_empty() {
+            return Some(0);
+        }
+        let parts: Vec<&str> = text.split(':').collect();
+        let mut count = 0;
+        for (i, part) in parts.iter().enumerate() {
+            if i == parts.len() - 1 && part.contains('.') {
+                count += if ipv4(part) { 2 } else { return None };
+            } else if (1..=4).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_hexdigit()) {
+                count += 1;
+            } else {
+                return None;
+            }
+        }
+        Some(count)
+    };
+    match tail {
+        // `::` stands for at least one group of zeros; an IPv4 part may only end the address.
+        Some(tail) => {
+            !head.contains('.') && groups(head).zip(groups(tail)).is_some_and(|(h, t)| h + t <= 7) && host.contains(':')
+        }
+        None => host.contains(':') && groups(host) == Some(8),
+    }
+}
+
 /// The URL a navigation row records.
 fn navigation_url(entry: &Entry) -> Option<String> {
     parse::<NavigationRow>(entry).map(|row| row.url)
@@ -1857,7 +1904,7 @@ fn notes(doc: &Doc) -> Vec<Note> {
     }
     let Some((at, env)) = &doc.env else { return notes };
     let host = env.host.trim_start_matches('[').trim_end_matches(']');
-    let local = host == "localhost" || host.ends_with(".localhost") || host.parse::<std::net::IpAddr>().is_ok();
+    let local = host == "localhost" || host.ends_with(".localhost") || is_ip_address(host);
     if local {
         notes.push(Note {
             text: format!("{host}: the browser stores messagesUtk host-only here, and it persists."),
@@ -1933,6 +1980,57 @@ mod tests {
             let text = case.to_string();
             let entry = Entry::sample(1, EntryKind::Api, "x", "", &text);
             assert_eq!(read(&entry), serde_json::from_str::<T>(&text).ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn ip_addresses_are_told_as_std_tells_them() {
+        let hosts = [
+            "127.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "256.1.1.1",
+            "1.2.3",
+            "1.2.3.4.5",
+            "01.2.3.4",
+            "1.2.3.04",
+            "1..3.4",
+            "a.b.c.d",
+            "",
+            ".",
+            "::1",
+            "::",
+            "1::",
+            "fe80::1",
+            "2001:db8::8a2e:370:7334",
+            "2001:0db8:0000:0000:0000:ff00:0042:8329",
+            "1:2:3:4:5:6:7:8",
+            "1:2:3:4:5:6:7:8:9",
+            "1:2:3:4:5:6:7",
+            "1::2::3",
+            ":::",
+            "::ffff:192.168.1.1",
+            "::ffff:1.2.3",
+            "64:ff9b::192.0.2.33",
+            "1:2:3:4:5:6:1.2.3.4",
+            "1:2:3:4:5:6:7:1.2.3.4",
+            "::1.2.3.4",
+            "1.2.3.4::",
+            "12345::",
+            "g::1",
+            "1:2:3:4:5:6::7",
+            "1:2:3:4:5:6:7::",
+            "::1:2:3:4:5:6:7",
+            ":1::",
+            "1:",
+            "localhost",
+            "shop.test",
+            "1.2.3.4a",
+            "[::1]",
+            "1:2:3:4:5:6:7:8::",
+        ];
+        for host in hosts {
+            assert_eq!(is_ip_address(host), host.parse::<std::net::IpAddr>().is_ok(), "{host}");
         }
     }
 
