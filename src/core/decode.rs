@@ -68,29 +68,326 @@ pub const NAV_HOWS: [(&str, NavHow); 4] = [
     ("hashchange", NavHow::Hashchange),
 ];
 
+/// The fields of a JSON object named in `keys`, in that order: read from the text, each value as a
+/// `Value`, the other fields skipped unread and no key allocated (as fast as a derived decoder).
+/// The rules' rows are read so, and the entries of an update.
+pub struct Picked {
+    keys: &'static [&'static str],
+    values: Vec<Option<Value>>,
+}
+
+impl Picked {
+    pub fn from_text(text: &str, keys: &'static [&'static str]) -> Option<Picked> {
+        let mut reader = serde_json::Deserializer::from_str(text);
+        // `deserialize_any`, and a visitor that refuses every other JSON type with its own words:
+        // serde's "invalid type" errors would link `f64` formatting into the wasm.
+        let values = serde::Deserializer::deserialize_any(&mut reader, Picked { keys, values: vec![] }).ok()?;
+        reader.end().ok()?;
+        Some(Picked { keys, values })
+    }
+}
+
+impl Source for Picked {
+    fn take(&mut self, key: &str) -> Option<Value> {
+        let i = self.keys.iter().position(|k| *k == key)?;
+        self.values[i].take()
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Picked {
+    type Value = Vec<Option<Value>>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Err(E::custom("not an object"))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Err(E::custom("not an object"))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Err(E::custom("not an object"))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Err(E::custom("not an object"))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Err(E::custom("not an object"))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Err(E::custom("not an object"))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(serde::de::Error::custom("not an object"))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut values = vec![None; self.keys.len()];
+        while let Some(key) = map.next_key_seed(KeyIndex(self.keys))? {
+            match key {
+                Some(i) => values[i] = Some(map.next_value()?),
+                None => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(values)
+    }
+}
+
+/// A key, as its index in the keys wanted (`None`: not wanted), read without allocating it.
+pub struct KeyIndex(&'static [&'static str]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for KeyIndex {
+    type Value = Option<usize>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for KeyIndex {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(self.0.iter().position(|k| *k == key))
+    }
+}
+
+/// The keys of an update (its `entries` are read as they come, see [`EntriesSeed`]).
+const UPDATE_KEYS: [&str; 9] = ["v", "type", "entries", "status", "dropped", "before", "more", "cookies", "error"];
+const ENTRY_KEYS: [&str; 10] = ["id", "doc", "t", "wall", "kind", "name", "via", "undelivered", "summary", "payload"];
+
+/// An update's fields, its entries already read (or why not).
+pub struct UpdateFields {
+    fields: Picked,
+    entries: Option<Result<Vec<Entry>, Why>>,
+}
+
+impl UpdateFields {
+    pub fn from_text(text: &str) -> Result<UpdateFields, Why> {
+        let mut reader = serde_json::Deserializer::from_str(text);
+        let update = serde::Deserializer::deserialize_any(&mut reader, UpdateVisitor).map_err(|e| e.to_string())?;
+        reader.end().map_err(|e| e.to_string())?;
+        Ok(update)
+    }
+
+    /// The protocol version it says.
+    pub fn version(&mut self) -> Result<u64, Why> {
+        unsigned(required(&mut self.fields, "v")?, "v")
+    }
+}
+
+struct UpdateVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UpdateVisitor {
+    type Value = UpdateFields;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a message object")
+    }
+
+    // Every other JSON type is refused in these words (serde's "invalid type" errors would link
+    // `f64` formatting into the wasm).
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Err(E::custom("`a message` must be an object"))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Err(E::custom("`a message` must be an object"))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Err(E::custom("`a message` must be an object"))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Err(E::custom("`a message` must be an object"))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Err(E::custom("`a message` must be an object"))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Err(E::custom("`a message` must be an object"))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(serde::de::Error::custom("`a message` must be an object"))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut values = vec![None; UPDATE_KEYS.len()];
+        let mut entries = None;
+        while let Some(key) = map.next_key_seed(KeyIndex(&UPDATE_KEYS))? {
+            match key {
+                Some(2) => entries = Some(map.next_value_seed(EntriesSeed)?),
+                Some(i) => values[i] = Some(map.next_value()?),
+                None => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(UpdateFields { fields: Picked { keys: &UPDATE_KEYS, values }, entries })
+    }
+}
+
+/// An update's `entries`, each read with [`Picked`] and made an [`Entry`] at once (the first that
+/// does not fit is the answer; the rest are skipped).
+struct EntriesSeed;
+
+impl<'de> serde::de::DeserializeSeed<'de> for EntriesSeed {
+    type Value = Result<Vec<Entry>, Why>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for EntriesSeed {
+    type Value = Result<Vec<Entry>, Why>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array")
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Err(wrong("entries", "an array")))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Err(wrong("entries", "an array")))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Err(wrong("entries", "an array")))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Err(wrong("entries", "an array")))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Err(wrong("entries", "an array")))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Err(wrong("entries", "an array")))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Err(wrong("entries", "an array")))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut entries = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        let mut error = None;
+        while let Some(fields) = seq.next_element_seed(PickedSeed(&ENTRY_KEYS))? {
+            if error.is_some() {
+                continue;
+            }
+            match fields.map(|values| entry(&mut Picked { keys: &ENTRY_KEYS, values })) {
+                Some(Ok(e)) => entries.push(e),
+                Some(Err(why)) => error = Some(why),
+                None => error = Some(wrong("an entry", "an object")),
+            }
+        }
+        Ok(match error {
+            Some(why) => Err(why),
+            None => Ok(entries),
+        })
+    }
+}
+
+/// One object's fields as [`Picked`] reads them; `None` for any other JSON value (skipped).
+struct PickedSeed(&'static [&'static str]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for PickedSeed {
+    type Value = Option<Vec<Option<Value>>>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        // Read as a `Value` unless it is an object: rare, and only to be refused.
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for PickedSeed {
+    type Value = Option<Vec<Option<Value>>>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Picked { keys: self.0, values: vec![] }.visit_map(map).map(Some)
+    }
+}
+
 /// The body of a versioned message (`v` checked by the caller) by its `type`.
-pub fn panel_update(mut message: Fields) -> Result<PanelUpdate, Why> {
-    let kind = match message.remove("type") {
+pub fn panel_update(mut message: UpdateFields) -> Result<PanelUpdate, Why> {
+    let kind = match message.fields.take("type") {
         Some(Value::String(kind)) => kind,
         Some(_) => return Err("`type` must be a string".into()),
         None => return Err("missing field `type`".into()),
     };
-    let m = &mut message;
+    let mut entries = || message.entries.take().unwrap_or_else(|| Err("missing field `entries`".into()));
+    let m = &mut message.fields;
     Ok(match kind.as_str() {
         "snapshot" => PanelUpdate::Snapshot {
             status: status(object(required(m, "status")?, "status")?)?,
-            entries: entries(m)?,
+            entries: entries()?,
             dropped: unsigned(required(m, "dropped")?, "dropped")?,
             more: flag(m, "more")?,
         },
         "older" => PanelUpdate::Older {
             before: unsigned(required(m, "before")?, "before")?,
-            entries: entries(m)?,
+            entries: entries()?,
             more: flag(m, "more")?,
         },
-        "append" => {
-            PanelUpdate::Append { entries: entries(m)?, dropped: unsigned(required(m, "dropped")?, "dropped")? }
-        }
+        "append" => PanelUpdate::Append { entries: entries()?, dropped: unsigned(required(m, "dropped")?, "dropped")? },
         "status" => PanelUpdate::Status { status: status(object(required(m, "status")?, "status")?)? },
         "cookies" => PanelUpdate::Cookies {
             cookies: list(required(m, "cookies")?, "cookies", |c| cookie(object(c, "a cookie")?))?,
@@ -100,13 +397,8 @@ pub fn panel_update(mut message: Fields) -> Result<PanelUpdate, Why> {
     })
 }
 
-fn entries(m: &mut Fields) -> Result<Vec<Entry>, Why> {
-    list(required(m, "entries")?, "entries", |e| entry(object(e, "an entry")?))
-}
-
 /// One log entry (as the background sends it, and as a log file holds it once its payload is text).
-pub fn entry(mut e: Fields) -> Result<Entry, Why> {
-    let m = &mut e;
+pub fn entry(m: &mut impl Source) -> Result<Entry, Why> {
     Ok(Entry {
         id: unsigned(required(m, "id")?, "id")?,
         doc: string(required(m, "doc")?, "doc")?,

@@ -40,7 +40,7 @@
 //!   blocked with an empty source file is DevTools' own fetch.
 
 use super::decimal::fixed;
-use super::decode::{self, flag, named, optional, required, string, text, unsigned, Source, Why};
+use super::decode::{self, flag, named, optional, required, string, text, unsigned, Picked, Source, Why};
 use super::protocol::{CallOutcome, Entry, EntryKind, NavHow, OnReadyAction, SettingsField};
 use super::settings::{known_keys, unknown_keys, validate};
 use super::summary::{
@@ -515,102 +515,6 @@ trait FromPayload: Sized {
 
 fn parse<T: FromPayload>(entry: &Entry) -> Option<T> {
     T::read(&mut Picked::from_text(&entry.payload, T::KEYS)?).ok()
-}
-
-/// The fields of a JSON object named in `keys`, in that order.
-struct Picked {
-    keys: &'static [&'static str],
-    values: Vec<Option<Value>>,
-}
-
-impl Picked {
-    fn from_text(text: &str, keys: &'static [&'static str]) -> Option<Picked> {
-        let mut reader = serde_json::Deserializer::from_str(text);
-        // `deserialize_any`, and a visitor that refuses every other JSON type with its own words:
-        // serde's "invalid type" errors would link `f64` formatting into the wasm.
-        let values = serde::Deserializer::deserialize_any(&mut reader, Picked { keys, values: vec![] }).ok()?;
-        reader.end().ok()?;
-        Some(Picked { keys, values })
-    }
-}
-
-impl decode::Source for Picked {
-    fn take(&mut self, key: &str) -> Option<Value> {
-        let i = self.keys.iter().position(|k| *k == key)?;
-        self.values[i].take()
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for Picked {
-    type Value = Vec<Option<Value>>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an object")
-    }
-
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-        Err(E::custom("not an object"))
-    }
-
-    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Err(E::custom("not an object"))
-    }
-
-    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Err(E::custom("not an object"))
-    }
-
-    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Err(E::custom("not an object"))
-    }
-
-    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Err(E::custom("not an object"))
-    }
-
-    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Err(E::custom("not an object"))
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
-        Err(serde::de::Error::custom("not an object"))
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut values = vec![None; self.keys.len()];
-        while let Some(key) = map.next_key_seed(KeyIndex(self.keys))? {
-            match key {
-                Some(i) => values[i] = Some(map.next_value()?),
-                None => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(values)
-    }
-}
-
-/// A key, as its index in the keys wanted (`None`: not wanted), read without allocating it.
-struct KeyIndex(&'static [&'static str]);
-
-impl<'de> serde::de::DeserializeSeed<'de> for KeyIndex {
-    type Value = Option<usize>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for KeyIndex {
-    type Value = Option<usize>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a key")
-    }
-
-    fn visit_str<E>(self, key: &str) -> Result<Self::Value, E> {
-        Ok(self.0.iter().position(|k| *k == key))
-    }
 }
 
 /// A settings row: the fields by name (all of them, so read as a whole object).

@@ -185,7 +185,7 @@ fn entry_of(mut value: Value, number: usize) -> Result<Entry, ImportError> {
     let object = value.as_object_mut().ok_or_else(|| bad("not an object".into()))?;
     let payload = object.remove("payload").unwrap_or(Value::Null);
     object.insert("payload".into(), Value::String(payload.to_string()));
-    let entry = decode::entry(std::mem::take(object)).map_err(bad)?;
+    let entry = decode::entry(object).map_err(bad)?;
     if !entry.t.is_finite() || !entry.wall.is_finite() {
         return Err(bad("its time is not a finite number".into()));
     }

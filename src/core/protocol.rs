@@ -1112,10 +1112,8 @@ pub fn encode_panel_update(update: &PanelUpdate) -> String {
 /// Decoded by hand (`core::decode`), not by serde's derived decoders: see README "Wasm size".
 pub fn decode_panel_update(text: &str) -> Result<PanelUpdate, DecodeError> {
     check_size(text, MAX_PANEL_UPDATE_BYTES)?;
-    let value: serde_json::Value = parse(text)?;
-    let mut message = decode::object(value, "a message").map_err(DecodeError::Malformed)?;
-    let v =
-        decode::required(&mut message, "v").and_then(|v| decode::unsigned(v, "v")).map_err(DecodeError::Malformed)?;
+    let mut message = decode::UpdateFields::from_text(text).map_err(DecodeError::Malformed)?;
+    let v = message.version().map_err(DecodeError::Malformed)?;
     check_version(u32::try_from(v).unwrap_or(u32::MAX))?;
     let body = decode::panel_update(message).map_err(DecodeError::Malformed)?;
     let (entries, before) = match &body {
