@@ -1,9 +1,11 @@
 //! Hand-written decoders for what the panel receives: [`PanelUpdate`]s and the entries of an
-//! imported log (README "Wasm size"). The text is parsed once into a `serde_json::Value` (the
-//! panel needs that parser for payloads anyway) and walked here, field by field, moving strings out
-//! instead of copying them. serde's derived decoders for these types (an internally tagged enum
-//! buffers through serde's `Content`, then decodes every field type once more from it) cost the
-//! panel's wasm far more than this file; the background keeps them where it reads its own storage.
+//! imported log (README "Wasm size"). An update's fields are picked from the text as it comes
+//! ([`Picked`]: each value a `serde_json::Value`, a parser the panel needs for payloads anyway, no
+//! key allocated, unknown fields skipped unread), its entries one by one; an imported entry is
+//! walked from its parsed `Value`. Strings are moved out, never copied. serde's derived decoders for
+//! these types (an internally tagged enum buffers through serde's `Content`, then decodes every
+//! field type once more from it) cost the panel's wasm far more than this file; the background
+//! keeps them where it reads its own storage.
 //!
 //! The rules are serde's for the derived types: a field without a default must be present, a field
 //! with one may be missing but not `null` unless it is an `Option`, numbers keep their type (an
