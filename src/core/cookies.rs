@@ -358,7 +358,7 @@ pub fn format_expiry(expires: Option<f64>, now: f64) -> String {
         l if l < 2.0 * 86400.0 => ((l / 3600.0).floor(), "h"),
         l => ((l / 86400.0).floor(), "days"),
     };
-    format!("in {count} {unit}")
+    format!("in {} {unit}", count as u64)
 }
 
 /// `text` cut to at most `max` bytes on a character boundary, with an ellipsis when cut.

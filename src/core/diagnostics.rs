@@ -39,13 +39,13 @@
 //! - `csp-blocked`: one finding per directive family (script, frame, connect, other); a `.js.map`
 //!   blocked with an empty source file is DevTools' own fetch.
 
+use super::decimal::fixed;
+use super::decode::{self, flag, named, optional, required, string, text, unsigned, Picked, Source, Why};
 use super::protocol::{CallOutcome, Entry, EntryKind, NavHow, OnReadyAction, SettingsField};
 use super::settings::{known_keys, unknown_keys, validate};
 use super::summary::{
     INLINE_TARGET_ROW, MESSAGES_INITIALIZED, SDK_EVENT_NAMES, SETTINGS_ASSIGNED_AFTER, SETTINGS_READ_PREFIX,
 };
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use serde_json::Value;
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -249,12 +249,15 @@ const LOST_BEFORE_LOAD: [&str; 4] = ["widget.open", "widget.close", "clear", "de
 pub fn diagnose<E: Borrow<Entry>>(entries: &[E], context: &Context) -> Diagnosis {
     let entries: Vec<&Entry> = entries.iter().map(Borrow::borrow).collect();
     let doc = Doc::read(&entries);
-    let mut findings = vec![];
+    // Errors first; within a severity, the order of RULE_FUNCTIONS (the most basic cause first): one
+    // list per severity, joined (a stable sort without a sort's code in the wasm).
+    let mut by_severity: [Vec<Finding>; 3] = Default::default();
     for rule in RULE_FUNCTIONS {
-        findings.extend(rule(&doc, context));
+        for finding in rule(&doc, context) {
+            by_severity[finding.severity as usize].push(finding);
+        }
     }
-    // Errors first; within a severity, the order of RULE_FUNCTIONS (the most basic cause first).
-    findings.sort_by_key(|f| f.severity);
+    let findings = by_severity.into_iter().flatten().collect();
     Diagnosis { findings, notes: notes(&doc), recheck_at: recheck_at(&doc, context) }
 }
 
@@ -319,19 +322,21 @@ struct At {
     wall: f64,
 }
 
-#[derive(Deserialize)]
+/// The fields of a `page_call` row the rules read (each row type below: read by [`FromPayload`]; the
+/// derived decoder, tests only, checks that reading).
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct PageCallRow {
     method: String,
     generation: u32,
     placeholder: bool,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     args: Value,
     outcome: CallOutcome,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     handler: u32,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     from_loader: bool,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     throttle: Value,
 }
 
@@ -371,99 +376,100 @@ impl Call {
     }
 }
 
-#[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct PanelCallRow {
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     args: Value,
     outcome: CallOutcome,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     throttle: Value,
 }
 
-#[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct ApiRow {
     state: String,
 }
 
-#[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct OnReadyRow {
     action: OnReadyAction,
     array: bool,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     length: u64,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     replaced: u64,
 }
 
-#[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct LoaderRow {
     src: String,
     portal: Option<String>,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     blocked: bool,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     again: bool,
 }
 
-#[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct NavRow {
     how: NavHow,
     url: String,
 }
 
-#[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct CspRow {
     directive: String,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     blocked: String,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     source: String,
 }
 
-#[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct WidgetDataRow {
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     status: u16,
 }
 
-#[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct FrameRow {
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     loaded: bool,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     inline: bool,
 }
 
-#[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct InlineRow {
     selector: String,
 }
 
-#[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct ChatMessageRow {
-    #[serde(rename = "type")]
+    #[cfg_attr(test, serde(rename = "type"))]
     message_type: String,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     utk: bool,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Default)]
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct EnvRow {
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     secure: bool,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     host: String,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     disabled_popups: Option<Vec<String>>,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     to_json: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct InitializedRow {
-    #[serde(default, rename = "messageWillRender")]
+    #[cfg_attr(test, serde(default, rename = "messageWillRender"))]
     will_render: Option<bool>,
-    #[serde(default)]
+    #[cfg_attr(test, serde(default))]
     reason: Option<String>,
 }
 
@@ -497,17 +503,247 @@ struct Doc {
     initialized: Vec<(At, InitializedRow)>,
 }
 
-fn parse<T: DeserializeOwned>(entry: &Entry) -> Option<T> {
-    serde_json::from_str(&entry.payload).ok()
+/// A row's payload as the rules read it: by hand, field by field, with serde's rules for a derived
+/// struct (`core::decode`; README "Wasm size"). Only the fields named in `KEYS` are kept from the
+/// text (the rest are skipped unread), so a row costs no more than with a derived decoder. A payload
+/// that does not fit is skipped.
+trait FromPayload: Sized {
+    const KEYS: &'static [&'static str];
+
+    fn read(fields: &mut Picked) -> Result<Self, Why>;
+}
+
+fn parse<T: FromPayload>(entry: &Entry) -> Option<T> {
+    T::read(&mut Picked::from_text(&entry.payload, T::KEYS)?).ok()
+}
+
+/// A settings row: the fields by name (all of them, so read as a whole object).
+fn parse_settings(entry: &Entry) -> Option<BTreeMap<String, SettingsField>> {
+    match serde_json::from_str(&entry.payload) {
+        Ok(Value::Object(fields)) => decode::settings_fields(fields).ok(),
+        _ => None,
+    }
+}
+
+/// An IPv4 or IPv6 address as browsers write a URL's host (without the brackets). By hand: std's
+/// address parser costs the panel's wasm ≈ 3 KB (README "Wasm size"); the tests compare the two.
+fn is_ip_address(host: &str) -> bool {
+    let octet = |part: &str| {
+        !part.is_empty()
+            && part.len() <= 3
+            && part.bytes().all(|b| b.is_ascii_digit())
+            && (part == "0" || !part.starts_with('0'))
+            && part.parse::<u16>().is_ok_and(|n| n <= 255)
+    };
+    let ipv4 = |text: &str| text.split('.').count() == 4 && text.split('.').all(octet);
+    if ipv4(host) {
+        return true;
+    }
+    // IPv6: groups of 1 to 4 hex digits, 8 of them, or fewer with one `::`; the last two may be an
+    // IPv4 address.
+    let (head, tail) = match host.split_once("::") {
+        Some((head, tail)) if !tail.contains("::") => (head, Some(tail)),
+        Some(_) => return false,
+        None => (host, None),
+    };
+    let groups = |text: &str| -> Option<usize> {
+        if text.is_empty() {
+            return Some(0);
+        }
+        let parts: Vec<&str> = text.split(':').collect();
+        let mut count = 0;
+        for (i, part) in parts.iter().enumerate() {
+            if i == parts.len() - 1 && part.contains('.') {
+                count += if ipv4(part) { 2 } else { return None };
+            } else if (1..=4).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_hexdigit()) {
+                count += 1;
+            } else {
+                return None;
+            }
+        }
+        Some(count)
+    };
+    match tail {
+        // `::` stands for at least one group of zeros; an IPv4 part may only end the address.
+        Some(tail) => {
+            !head.contains('.') && groups(head).zip(groups(tail)).is_some_and(|(h, t)| h + t <= 7) && host.contains(':')
+        }
+        None => host.contains(':') && groups(host) == Some(8),
+    }
+}
+
+/// The URL a navigation row records.
+fn navigation_url(entry: &Entry) -> Option<String> {
+    parse::<NavigationRow>(entry).map(|row| row.url)
+}
+
+struct NavigationRow {
+    url: String,
+}
+
+impl FromPayload for NavigationRow {
+    const KEYS: &'static [&'static str] = &["url"];
+
+    fn read(m: &mut Picked) -> Result<Self, Why> {
+        Ok(NavigationRow { url: string(required(m, "url")?, "url")? })
+    }
+}
+
+fn small<T: TryFrom<u64>>(value: Value, key: &str) -> Result<T, Why> {
+    T::try_from(unsigned(value, key)?).map_err(|_| format!("`{key}` is out of range"))
+}
+
+impl FromPayload for PageCallRow {
+    const KEYS: &'static [&'static str] =
+        &["method", "generation", "placeholder", "args", "outcome", "handler", "from_loader", "throttle"];
+
+    fn read(m: &mut Picked) -> Result<Self, Why> {
+        Ok(PageCallRow {
+            method: string(required(m, "method")?, "method")?,
+            generation: small(required(m, "generation")?, "generation")?,
+            placeholder: decode::boolean(required(m, "placeholder")?, "placeholder")?,
+            args: m.take("args").unwrap_or_default(),
+            outcome: named(required(m, "outcome")?, "outcome", &decode::CALL_OUTCOMES)?,
+            handler: m.take("handler").map_or(Ok(0), |v| small(v, "handler"))?,
+            from_loader: flag(m, "from_loader")?,
+            throttle: m.take("throttle").unwrap_or_default(),
+        })
+    }
+}
+
+impl FromPayload for PanelCallRow {
+    const KEYS: &'static [&'static str] = &["args", "outcome", "throttle"];
+
+    fn read(m: &mut Picked) -> Result<Self, Why> {
+        Ok(PanelCallRow {
+            args: m.take("args").unwrap_or_default(),
+            outcome: named(required(m, "outcome")?, "outcome", &decode::CALL_OUTCOMES)?,
+            throttle: m.take("throttle").unwrap_or_default(),
+        })
+    }
+}
+
+impl FromPayload for ApiRow {
+    const KEYS: &'static [&'static str] = &["state"];
+
+    fn read(m: &mut Picked) -> Result<Self, Why> {
+        Ok(ApiRow { state: string(required(m, "state")?, "state")? })
+    }
+}
+
+impl FromPayload for OnReadyRow {
+    const KEYS: &'static [&'static str] = &["action", "array", "length", "replaced"];
+
+    fn read(m: &mut Picked) -> Result<Self, Why> {
+        Ok(OnReadyRow {
+            action: named(required(m, "action")?, "action", &decode::ONREADY_ACTIONS)?,
+            array: decode::boolean(required(m, "array")?, "array")?,
+            length: m.take("length").map_or(Ok(0), |v| unsigned(v, "length"))?,
+            replaced: m.take("replaced").map_or(Ok(0), |v| unsigned(v, "replaced"))?,
+        })
+    }
+}
+
+impl FromPayload for LoaderRow {
+    const KEYS: &'static [&'static str] = &["src", "portal", "blocked", "again"];
+
+    fn read(m: &mut Picked) -> Result<Self, Why> {
+        Ok(LoaderRow {
+            src: string(required(m, "src")?, "src")?,
+            portal: optional(m, "portal").map(|v| string(v, "portal")).transpose()?,
+            blocked: flag(m, "blocked")?,
+            again: flag(m, "again")?,
+        })
+    }
+}
+
+impl FromPayload for NavRow {
+    const KEYS: &'static [&'static str] = &["how", "url"];
+
+    fn read(m: &mut Picked) -> Result<Self, Why> {
+        Ok(NavRow {
+            how: named(required(m, "how")?, "how", &decode::NAV_HOWS)?,
+            url: string(required(m, "url")?, "url")?,
+        })
+    }
+}
+
+impl FromPayload for CspRow {
+    const KEYS: &'static [&'static str] = &["directive", "blocked", "source"];
+
+    fn read(m: &mut Picked) -> Result<Self, Why> {
+        Ok(CspRow {
+            directive: string(required(m, "directive")?, "directive")?,
+            blocked: text(m, "blocked")?,
+            source: text(m, "source")?,
+        })
+    }
+}
+
+impl FromPayload for WidgetDataRow {
+    const KEYS: &'static [&'static str] = &["status"];
+
+    fn read(m: &mut Picked) -> Result<Self, Why> {
+        Ok(WidgetDataRow { status: m.take("status").map_or(Ok(0), |v| small(v, "status"))? })
+    }
+}
+
+impl FromPayload for FrameRow {
+    const KEYS: &'static [&'static str] = &["loaded", "inline"];
+
+    fn read(m: &mut Picked) -> Result<Self, Why> {
+        Ok(FrameRow { loaded: flag(m, "loaded")?, inline: flag(m, "inline")? })
+    }
+}
+
+impl FromPayload for InlineRow {
+    const KEYS: &'static [&'static str] = &["selector"];
+
+    fn read(m: &mut Picked) -> Result<Self, Why> {
+        Ok(InlineRow { selector: string(required(m, "selector")?, "selector")? })
+    }
+}
+
+impl FromPayload for ChatMessageRow {
+    const KEYS: &'static [&'static str] = &["type", "utk"];
+
+    fn read(m: &mut Picked) -> Result<Self, Why> {
+        Ok(ChatMessageRow { message_type: string(required(m, "type")?, "type")?, utk: flag(m, "utk")? })
+    }
+}
+
+impl FromPayload for EnvRow {
+    const KEYS: &'static [&'static str] = &["secure", "host", "disabled_popups", "to_json"];
+
+    fn read(m: &mut Picked) -> Result<Self, Why> {
+        Ok(EnvRow {
+            secure: flag(m, "secure")?,
+            host: text(m, "host")?,
+            disabled_popups: optional(m, "disabled_popups")
+                .map(|v| decode::strings(v, "disabled_popups"))
+                .transpose()?,
+            to_json: m.take("to_json").map_or(Ok(Vec::new()), |v| decode::strings(v, "to_json"))?,
+        })
+    }
+}
+
+impl FromPayload for InitializedRow {
+    const KEYS: &'static [&'static str] = &["messageWillRender", "reason"];
+
+    fn read(m: &mut Picked) -> Result<Self, Why> {
+        Ok(InitializedRow {
+            will_render: optional(m, "messageWillRender")
+                .map(|v| decode::boolean(v, "messageWillRender"))
+                .transpose()?,
+            reason: optional(m, "reason").map(|v| string(v, "reason")).transpose()?,
+        })
+    }
 }
 
 impl Doc {
     fn read(entries: &[&Entry]) -> Doc {
         let start = entries.iter().rposition(|e| e.kind == EntryKind::Navigation);
-        let mut doc = Doc {
-            url: start.and_then(|i| parse::<Value>(entries[i])?.get("url")?.as_str().map(str::to_string)),
-            ..Doc::default()
-        };
+        let mut doc = Doc { url: start.and_then(|i| navigation_url(entries[i])), ..Doc::default() };
         let current = &entries[start.map_or(0, |i| i + 1)..];
         // In the order things happened: a call's row is added when it returns, with the time it was made
         // (a `load()` that builds the next object is logged after that object), and all `t` of a document
@@ -579,7 +815,7 @@ impl Doc {
                     } else {
                         SettingsKind::AssignedBefore
                     };
-                    doc.settings.extend(parse(entry).map(|fields| (at, kind, fields)));
+                    doc.settings.extend(parse_settings(entry).map(|fields| (at, kind, fields)));
                 }
                 EntryKind::Loader => doc.loaders.extend(parse(entry).map(|row| (at, row))),
                 EntryKind::UrlChange => doc.navs.extend(parse(entry).map(|row| (at, row))),
@@ -821,8 +1057,8 @@ fn load_never_called(doc: &Doc, context: &Context) -> Vec<Finding> {
         Severity::Error,
         format!("{WILL_NOT_SHOW}widget.load() was never called"),
         format!(
-            "hsConversationsSettings.loadImmediately is false, so the loader only built a placeholder and waits for widget.load(), which nothing has called in the {:.0} s since.",
-            (context.now_wall - placeholder.wall) / 1000.0
+            "hsConversationsSettings.loadImmediately is false, so the loader only built a placeholder and waits for widget.load(), which nothing has called in the {} s since.",
+            fixed((context.now_wall - placeholder.wall) / 1000.0, 0)
         ),
         vec![placeholder.id],
     );
@@ -941,8 +1177,8 @@ fn throttle_collapsed(doc: &Doc, _: &Context) -> Vec<Finding> {
             Severity::Warning,
             format!("{method}() calls merged by the loader's throttle"),
             format!(
-                "The loader runs {method}() at most once a second and merges the calls in between into one trailing call (at {:.3} s) with the LAST arguments, {}, so {} had no effect.",
-                f64::from_bits(runs_at) / 1000.0,
+                "The loader runs {method}() at most once a second and merges the calls in between into one trailing call (at {} s) with the LAST arguments, {}, so {} had no effect.",
+                fixed(f64::from_bits(runs_at) / 1000.0, 3),
                 winner.describe(),
                 lost_text.join(", ")
             ),
@@ -1447,8 +1683,8 @@ fn loader_blocked(doc: &Doc, _: &Context) -> Vec<Finding> {
     if doc.any_object() {
         return vec![];
     }
-    let last_unblocked: BTreeMap<&str, usize> =
-        doc.loaders.iter().filter(|(_, l)| !l.blocked).map(|(at, l)| (l.src.as_str(), at.i)).collect();
+    let mut last_unblocked = BTreeMap::new();
+    last_unblocked.extend(doc.loaders.iter().filter(|(_, l)| !l.blocked).map(|(at, l)| (l.src.as_str(), at.i)));
     let blocked: Vec<&(At, LoaderRow)> = doc
         .loaders
         .iter()
@@ -1495,9 +1731,10 @@ fn stale_placeholder(doc: &Doc, _: &Context) -> Vec<Finding> {
     if stale.is_empty() {
         return vec![];
     }
-    let mut methods: Vec<String> = stale.iter().map(|c| format!("{}()", c.method)).collect();
-    methods.sort();
-    methods.dedup();
+    // In a set, sorted and each once (inserted one by one: no sort's code in the wasm).
+    let mut methods = BTreeSet::new();
+    methods.extend(stale.iter().map(|c| format!("{}()", c.method)));
+    let methods: Vec<String> = methods.into_iter().collect();
     let f = finding(
         "stale-placeholder",
         Severity::Warning,
@@ -1517,7 +1754,8 @@ fn stale_placeholder(doc: &Doc, _: &Context) -> Vec<Finding> {
 fn listeners_lost_after_reset(doc: &Doc, _: &Context) -> Vec<Finding> {
     let Some(reset) = doc.resets().last() else { return vec![] };
     let ons = || doc.page_calls().filter(|c| c.method == "on" && c.returned);
-    let again: BTreeSet<Option<&str>> = ons().filter(|c| c.at.i > reset.at.i).map(Call::event_name).collect();
+    let mut again = BTreeSet::new();
+    again.extend(ons().filter(|c| c.at.i > reset.at.i).map(Call::event_name));
     let lost: Vec<&Call> =
         ons().filter(|c| !c.from_loader && c.at.i < reset.at.i && !again.contains(&c.event_name())).collect();
     if lost.is_empty() {
@@ -1578,7 +1816,7 @@ fn notes(doc: &Doc) -> Vec<Note> {
     }
     let Some((at, env)) = &doc.env else { return notes };
     let host = env.host.trim_start_matches('[').trim_end_matches(']');
-    let local = host == "localhost" || host.ends_with(".localhost") || host.parse::<std::net::IpAddr>().is_ok();
+    let local = host == "localhost" || host.ends_with(".localhost") || is_ip_address(host);
     if local {
         notes.push(Note {
             text: format!("{host}: the browser stores messagesUtk host-only here, and it persists."),
@@ -1601,6 +1839,144 @@ mod tests {
     use crate::core::summary::{navigation_row, record_row};
     use crate::core::throttle::Throttle;
     use serde_json::json;
+
+    /// Reads `valid` and every mutation of it (each field left out, `null`, of each JSON type, out of
+    /// range; an unknown field added) by hand and with serde's derived decoder: the same row or none.
+    fn reads_as_derived<T: FromPayload + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(valid: Value) {
+        reads_like_derived(valid, parse::<T>, false);
+    }
+
+    fn reads_like_derived<T: serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(
+        valid: Value,
+        read: fn(&Entry) -> Option<T>,
+        nested_structs: bool,
+    ) {
+        let map = valid.as_object().expect("an object").clone();
+        let mut cases = vec![valid.clone(), json!({"unknown": [1, {"x": null}]})];
+        for key in map.keys() {
+            let mut gone = map.clone();
+            gone.remove(key);
+            cases.push(Value::Object(gone));
+            for change in [
+                Value::Null,
+                json!("x"),
+                json!(0),
+                json!(1),
+                json!(-1),
+                json!(1.5),
+                json!(70_000),
+                json!(5_000_000_000u64),
+                json!(true),
+                json!([]),
+                json!(["a", "b"]),
+                json!([1]),
+                json!({}),
+                json!("returned"),
+                json!("push"),
+                json!("assigned"),
+            ] {
+                // serde also reads a struct from an array of its fields in order (a settings field as
+                // `["string", "x"]`); no row is written so, and the hand reader wants objects.
+                if nested_structs && change.as_array().is_some_and(|a| !a.is_empty()) {
+                    continue;
+                }
+                let mut changed = map.clone();
+                changed.insert(key.clone(), change);
+                cases.push(Value::Object(changed));
+            }
+        }
+        let mut extra = map.clone();
+        extra.insert("unknown".into(), json!({"y": 2}));
+        cases.push(Value::Object(extra));
+        for case in cases {
+            let text = case.to_string();
+            let entry = Entry::sample(1, EntryKind::Api, "x", "", &text);
+            assert_eq!(read(&entry), serde_json::from_str::<T>(&text).ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn ip_addresses_are_told_as_std_tells_them() {
+        let hosts = [
+            "127.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "256.1.1.1",
+            "1.2.3",
+            "1.2.3.4.5",
+            "01.2.3.4",
+            "1.2.3.04",
+            "1..3.4",
+            "a.b.c.d",
+            "",
+            ".",
+            "::1",
+            "::",
+            "1::",
+            "fe80::1",
+            "2001:db8::8a2e:370:7334",
+            "2001:0db8:0000:0000:0000:ff00:0042:8329",
+            "1:2:3:4:5:6:7:8",
+            "1:2:3:4:5:6:7:8:9",
+            "1:2:3:4:5:6:7",
+            "1::2::3",
+            ":::",
+            "::ffff:192.168.1.1",
+            "::ffff:1.2.3",
+            "64:ff9b::192.0.2.33",
+            "1:2:3:4:5:6:1.2.3.4",
+            "1:2:3:4:5:6:7:1.2.3.4",
+            "::1.2.3.4",
+            "1.2.3.4::",
+            "12345::",
+            "g::1",
+            "1:2:3:4:5:6::7",
+            "1:2:3:4:5:6:7::",
+            "::1:2:3:4:5:6:7",
+            ":1::",
+            "1:",
+            "localhost",
+            "shop.test",
+            "1.2.3.4a",
+            "[::1]",
+            "1:2:3:4:5:6:7:8::",
+        ];
+        for host in hosts {
+            assert_eq!(is_ip_address(host), host.parse::<std::net::IpAddr>().is_ok(), "{host}");
+        }
+    }
+
+    #[test]
+    fn rows_are_read_by_hand_as_the_derived_decoders_read_them() {
+        reads_as_derived::<PageCallRow>(json!({"method": "on", "generation": 2, "placeholder": false,
+            "args": ["x", "[function]"], "outcome": "threw", "handler": 3, "from_loader": true,
+            "throttle": {"collapsed": true, "trailing_call_at_ms": 1500.5}}));
+        reads_as_derived::<PanelCallRow>(
+            json!({"args": [{"widgetOpen": true}], "outcome": "not_delivered", "throttle": {}}),
+        );
+        reads_as_derived::<ApiRow>(json!({"state": "ready", "generation": 1}));
+        reads_as_derived::<OnReadyRow>(json!({"action": "grew", "array": true, "length": 3, "replaced": 2}));
+        reads_as_derived::<LoaderRow>(json!({"src": PORTAL_SCRIPT, "portal": "123", "blocked": true, "again": true}));
+        reads_as_derived::<NavRow>(json!({"how": "hashchange", "url": "https://shop.test/#a"}));
+        reads_as_derived::<CspRow>(
+            json!({"directive": "frame-src", "blocked": "https://app.hubspot.com", "source": "x.js"}),
+        );
+        reads_as_derived::<WidgetDataRow>(json!({"status": 204, "duration": 40.5}));
+        reads_as_derived::<FrameRow>(json!({"loaded": true, "inline": true, "src": "https://app.hubspot.com/x"}));
+        reads_as_derived::<InlineRow>(json!({"selector": "#chat", "exists": false}));
+        reads_as_derived::<ChatMessageRow>(json!({"type": "store-messages-cookie", "utk": true}));
+        reads_as_derived::<EnvRow>(json!({"secure": true, "host": "shop.test", "disabled_popups": ["LIVE_CHAT"],
+            "to_json": ["Array"], "running": true}));
+        reads_as_derived::<InitializedRow>(json!({"messageWillRender": false, "reason": "no chatflow"}));
+        reads_like_derived(
+            json!({"loadImmediately": {"type": "boolean", "value": false},
+            "identificationEmail": {"type": "string", "value": "a@b.test"}, "x": {"type": "undefined"}}),
+            parse_settings,
+            true,
+        );
+        let navigation = Entry::sample(1, EntryKind::Navigation, "navigation", "", r#"{"url":"https://shop.test/"}"#);
+        assert_eq!(navigation_url(&navigation).as_deref(), Some("https://shop.test/"));
+    }
 
     const ORIGIN: f64 = 1_700_000_000_000.0;
     const PORTAL_SCRIPT: &str = "https://js.hs-scripts.com/123.js";
@@ -1760,7 +2136,11 @@ mod tests {
             let cookies = cookies.map(|list| {
                 list.into_iter().map(|(name, value)| CookieSummary { name: name.into(), value: value.into() }).collect()
             });
-            diagnose(&self.entries, &Context { now_wall: ORIGIN + now_t, cookies, messages_utk_seen: false })
+            let diagnosis =
+                diagnose(&self.entries, &Context { now_wall: ORIGIN + now_t, cookies, messages_utk_seen: false });
+            // Errors first, then warnings, then infos.
+            assert!(diagnosis.findings.is_sorted_by_key(|f| f.severity), "{:?}", diagnosis.findings);
+            diagnosis
         }
     }
 

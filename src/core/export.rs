@@ -5,9 +5,10 @@
 //! payload as JSON (not JSON text). Reading checks the size, the format name, the version, every
 //! entry, and the count, and says what is wrong in one sentence.
 
+use super::decode;
 use super::payload::entry_json;
 use super::protocol::Entry;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use std::fmt;
 
@@ -43,18 +44,15 @@ impl ExportFormat {
 }
 
 /// What a log file says about itself.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Header {
     pub format: String,
     pub version: u32,
     /// Wall clock of the export, ms since the epoch.
-    #[serde(default)]
     pub exported_at: f64,
     /// The inspected page's URL when exported.
-    #[serde(default)]
     pub url: String,
     /// How many entries follow.
-    #[serde(default)]
     pub count: usize,
 }
 
@@ -164,11 +162,22 @@ fn header_of(value: &Value) -> Result<Header, ImportError> {
     if value.get("format").and_then(Value::as_str) != Some(EXPORT_FORMAT) {
         return Err(ImportError::NotALog);
     }
-    let header: Header = serde_json::from_value(value.clone()).map_err(|_| ImportError::NotALog)?;
+    let header = read_header(value).ok_or(ImportError::NotALog)?;
     if header.version != EXPORT_VERSION {
         return Err(ImportError::Version { found: header.version });
     }
     Ok(header)
+}
+
+/// Read by hand, as the entries are (`core::decode`): the fields a header must have, with their types.
+fn read_header(value: &Value) -> Option<Header> {
+    Some(Header {
+        format: value.get("format")?.as_str()?.into(),
+        version: value.get("version")?.as_u64()?.try_into().ok()?,
+        exported_at: value.get("exported_at").map_or(Some(0.0), Value::as_f64)?,
+        url: value.get("url").map_or(Some(""), Value::as_str)?.into(),
+        count: value.get("count").map_or(Some(0), Value::as_u64)?.try_into().ok()?,
+    })
 }
 
 fn entry_of(mut value: Value, number: usize) -> Result<Entry, ImportError> {
@@ -176,7 +185,7 @@ fn entry_of(mut value: Value, number: usize) -> Result<Entry, ImportError> {
     let object = value.as_object_mut().ok_or_else(|| bad("not an object".into()))?;
     let payload = object.remove("payload").unwrap_or(Value::Null);
     object.insert("payload".into(), Value::String(payload.to_string()));
-    let entry: Entry = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
+    let entry = decode::entry(object).map_err(bad)?;
     if !entry.t.is_finite() || !entry.wall.is_finite() {
         return Err(bad("its time is not a finite number".into()));
     }

@@ -1,6 +1,7 @@
 //! The panel's keyboard and its split, as plain decisions: which row a navigation key selects,
 //! what Esc undoes, where the separator between the log and the detail pane goes.
 
+use crate::core::decimal::shortest;
 use crate::core::panel_state::{Action, PanelState, View};
 
 /// A key that moves the selection in a list of `len` rows.
@@ -87,9 +88,11 @@ impl SplitSize {
     pub const STEP: f64 = 2.0;
     pub const PAGE: f64 = 10.0;
 
+    // `max().min()`, not `clamp()`: its panic message would link f64 formatting into the wasm.
+    #[allow(clippy::manual_clamp)]
     pub fn new(percent: f64) -> SplitSize {
         if percent.is_finite() {
-            SplitSize(percent.clamp(Self::MIN, Self::MAX))
+            SplitSize(percent.max(Self::MIN).min(Self::MAX))
         } else {
             Self::DEFAULT
         }
@@ -171,7 +174,7 @@ impl Column {
     pub fn clamp(self, px: f64) -> f64 {
         let (min, default, max) = self.bounds();
         if px.is_finite() {
-            px.clamp(min, max).round()
+            px.max(min).min(max).round()
         } else {
             default
         }
@@ -181,7 +184,8 @@ impl Column {
 /// The widths (px) of the log's Time and Name columns, like the Network panel's: dragged by the
 /// handle at the right edge of their header cell or moved with its keys; remembered in the
 /// panel's preferences (`Prefs::columns`).
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct ColumnWidths {
     pub time: f64,
     pub name: f64,
@@ -236,7 +240,7 @@ impl ColumnWidths {
 
     /// The CSS custom properties of the log (`--col-time:64px;--col-name:210px`).
     pub fn style(self) -> String {
-        format!("--col-time:{}px;--col-name:{}px", self.time, self.name)
+        format!("--col-time:{}px;--col-name:{}px", shortest(self.time), shortest(self.name))
     }
 }
 

@@ -2,6 +2,8 @@
 
 pub mod action;
 pub mod cookies;
+pub mod decimal;
+pub mod decode;
 pub mod diagnostics;
 pub mod empty_state;
 pub mod event_log;

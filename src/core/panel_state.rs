@@ -581,17 +581,18 @@ impl PanelState {
         };
         // The rules read the current document, from its navigation row on.
         let from = self.current_document_start().saturating_sub(1);
-        let mut diagnosis = diagnose(&self.entries[from..], &context);
-        diagnosis.findings.sort_by_key(|f| f.severity);
+        // Findings come sorted by severity.
+        let diagnosis = diagnose(&self.entries[from..], &context);
         let current = &self.entries[self.current_document_start()..];
         let evidence =
             diagnosis.findings.iter().flat_map(|f| &f.evidence).chain(diagnosis.notes.iter().flat_map(|n| &n.evidence));
-        let labels = evidence
-            .filter_map(|&id| {
-                let index = self.entries.binary_search_by_key(&id, |e| e.id).ok()?;
-                Some((id, evidence_label(&self.entries[index])))
-            })
-            .collect();
+        // Inserted one by one: `collect()` into a map would sort (a copy of the stable sort in the wasm).
+        let mut labels = BTreeMap::new();
+        for &id in evidence {
+            if let Ok(index) = self.entries.binary_search_by_key(&id, |e| e.id) {
+                labels.insert(id, evidence_label(&self.entries[index]));
+            }
+        }
         self.chat_message_seen = current.iter().any(|e| e.kind == EntryKind::ChatMessage);
         let report = DiagnosisReport { diagnosis, checked: current.len(), labels };
         if *self.diagnosis != report {
@@ -1185,7 +1186,8 @@ fn payload_str(entry: &Entry, key: &str) -> Option<String> {
 
 /// Names for the event-name filter: the SDK's names plus these names.
 fn event_names_from<'a>(held: impl Iterator<Item = &'a str>, selected: Option<&'a str>) -> Rc<[String]> {
-    let mut names: BTreeSet<&str> = SDK_EVENT_NAMES.iter().copied().collect();
+    let mut names = BTreeSet::new();
+    names.extend(SDK_EVENT_NAMES);
     names.extend(held);
     names.extend(selected);
     names.into_iter().map(str::to_string).collect()
@@ -1193,7 +1195,8 @@ fn event_names_from<'a>(held: impl Iterator<Item = &'a str>, selected: Option<&'
 
 /// Names for the event-name filter: the SDK's names plus any other event name in `entries`.
 fn event_names_of(entries: &[Rc<Entry>], selected: Option<&str>) -> Rc<[String]> {
-    let mut names: BTreeSet<&str> = SDK_EVENT_NAMES.iter().copied().collect();
+    let mut names = BTreeSet::new();
+    names.extend(SDK_EVENT_NAMES);
     names.extend(entries.iter().filter(|e| e.kind == EntryKind::Event).map(|e| e.name.as_str()));
     names.extend(selected);
     names.into_iter().map(str::to_string).collect()

@@ -91,9 +91,11 @@ pub fn without_mark(value: &Value) -> (Value, Option<Cut>) {
     let shown = match (value, &cut) {
         (Value::String(s), _) => Value::String(cut_string(s).map_or(s.as_str(), |(head, _)| head).to_string() + "…"),
         (Value::Array(items), _) => Value::Array(items[..items.len() - 1].to_vec()),
-        (Value::Object(map), Cut::Keys { .. }) => Value::Object(
-            map.iter().filter(|(k, _)| k.as_str() != "[more]").map(|(k, v)| (k.clone(), v.clone())).collect(),
-        ),
+        (Value::Object(map), Cut::Keys { .. }) => {
+            let mut shown = map.clone();
+            shown.remove("[more]");
+            Value::Object(shown)
+        }
         (other, _) => other.clone(),
     };
     (shown, Some(cut))

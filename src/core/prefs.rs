@@ -5,7 +5,8 @@
 use super::filter::{KindGroup, MAX_FILTER_CHARS};
 use super::keys::{ColumnWidths, SplitSize};
 use super::panel_state::{site_of, View};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 /// The `storage.local` key of the record.
 pub const PREFS_KEY: &str = "panelPrefs";
@@ -26,44 +27,47 @@ pub const OLD_LISTEN_KEY_PREFIX: &str = "chat-widget-inspector.listen.widgetHidd
 
 /// The entry selected in Events: its id, and its document (ids are per tab: the document tells
 /// whether it is still the same entry).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct SelectedEntry {
     pub id: u64,
     pub doc: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+/// Read by hand ([`Prefs::from_json`], README "Wasm size"); the derived decoder (tests only) checks it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(test, serde(default))]
 pub struct Prefs {
     /// Missing: not a record of ours (0).
-    #[serde(default, deserialize_with = "lenient")]
+    #[cfg_attr(test, serde(default, deserialize_with = "lenient"))]
     pub v: u32,
     /// The selected view, by its label ("Events", "Widget", …).
-    #[serde(deserialize_with = "lenient")]
+    #[cfg_attr(test, serde(deserialize_with = "lenient"))]
     pub view: String,
-    #[serde(deserialize_with = "lenient")]
+    #[cfg_attr(test, serde(deserialize_with = "lenient"))]
     pub preserve_log: bool,
-    #[serde(deserialize_with = "lenient")]
+    #[cfg_attr(test, serde(deserialize_with = "lenient"))]
     pub paused: bool,
     /// The filter/search text as typed.
-    #[serde(deserialize_with = "lenient")]
+    #[cfg_attr(test, serde(deserialize_with = "lenient"))]
     pub filter_text: String,
     /// The kind chips on, by slug (none: All).
-    #[serde(deserialize_with = "lenient")]
+    #[cfg_attr(test, serde(deserialize_with = "lenient"))]
     pub kinds: Vec<String>,
     /// The event-name choice (none: all events).
-    #[serde(deserialize_with = "lenient")]
+    #[cfg_attr(test, serde(deserialize_with = "lenient"))]
     pub event_name: Option<String>,
-    #[serde(deserialize_with = "lenient")]
+    #[cfg_attr(test, serde(deserialize_with = "lenient"))]
     pub selected: Option<SelectedEntry>,
     /// Sites (origins) where the user opted in to listening to widgetHidden with on().
-    #[serde(deserialize_with = "lenient")]
+    #[cfg_attr(test, serde(deserialize_with = "lenient"))]
     pub listen_widget_hidden: Vec<String>,
     /// The log's share of the split between log and detail, in percent (`SplitSize`); none: the default.
-    #[serde(deserialize_with = "lenient")]
+    #[cfg_attr(test, serde(deserialize_with = "lenient"))]
     pub split: Option<f64>,
     /// The widths of the log's Time and Name columns (px, `ColumnWidths`); none: the defaults.
-    #[serde(deserialize_with = "lenient")]
+    #[cfg_attr(test, serde(deserialize_with = "lenient"))]
     pub columns: Option<ColumnWidths>,
 }
 
@@ -85,10 +89,38 @@ impl Default for Prefs {
     }
 }
 
-/// A field of the wrong type reads as its default instead of failing the whole record.
-fn lenient<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned + Default>(d: D) -> Result<T, D::Error> {
-    let value = serde_json::Value::deserialize(d)?;
+/// A field of the wrong type reads as its default instead of failing the whole record (tests: the
+/// derived decoder's rule, which [`field`] follows).
+#[cfg(test)]
+fn lenient<'de, D: serde::Deserializer<'de>, T: serde::de::DeserializeOwned + Default>(d: D) -> Result<T, D::Error> {
+    let value = <Value as serde::Deserialize>::deserialize(d)?;
     Ok(T::deserialize(value).unwrap_or_default())
+}
+
+/// The field `key`: `missing` when absent, its type's default when it does not `read`.
+fn field<T: Default>(fields: &Map<String, Value>, key: &str, missing: T, read: impl Fn(&Value) -> Option<T>) -> T {
+    fields.get(key).map_or(missing, |value| read(value).unwrap_or_default())
+}
+
+/// `null` → `None`, else what `read` makes of it.
+fn nullable<T>(value: &Value, read: impl Fn(&Value) -> Option<T>) -> Option<Option<T>> {
+    if value.is_null() {
+        Some(None)
+    } else {
+        read(value).map(Some)
+    }
+}
+
+fn text(value: &Value) -> Option<String> {
+    value.as_str().map(str::to_string)
+}
+
+fn texts(value: &Value) -> Option<Vec<String>> {
+    value.as_array()?.iter().map(text).collect()
+}
+
+fn number(value: &Value) -> Option<f64> {
+    value.as_f64()
 }
 
 fn capped(text: &str, max: usize) -> bool {
@@ -101,9 +133,38 @@ impl Prefs {
         if text.len() > MAX_PREFS_BYTES {
             return Prefs::default();
         }
-        match serde_json::from_str::<Prefs>(text) {
-            Ok(prefs) if prefs.v == PREFS_VERSION => prefs.validated(),
+        match serde_json::from_str(text) {
+            Ok(Value::Object(fields)) => {
+                let prefs = Prefs::read(&fields);
+                if prefs.v == PREFS_VERSION {
+                    prefs.validated()
+                } else {
+                    Prefs::default()
+                }
+            }
             _ => Prefs::default(),
+        }
+    }
+
+    /// Each field leniently: absent → the record's default, of another type → its type's default.
+    fn read(m: &Map<String, Value>) -> Prefs {
+        let d = Prefs::default();
+        Prefs {
+            v: field(m, "v", 0, |v| v.as_u64()?.try_into().ok()),
+            view: field(m, "view", d.view, text),
+            preserve_log: field(m, "preserve_log", d.preserve_log, Value::as_bool),
+            paused: field(m, "paused", d.paused, Value::as_bool),
+            filter_text: field(m, "filter_text", d.filter_text, text),
+            kinds: field(m, "kinds", d.kinds, texts),
+            event_name: field(m, "event_name", d.event_name, |v| nullable(v, text)),
+            selected: field(m, "selected", d.selected, |v| {
+                nullable(v, |v| Some(SelectedEntry { id: v.get("id")?.as_u64()?, doc: text(v.get("doc")?)? }))
+            }),
+            listen_widget_hidden: field(m, "listen_widget_hidden", d.listen_widget_hidden, texts),
+            split: field(m, "split", d.split, |v| nullable(v, number)),
+            columns: field(m, "columns", d.columns, |v| {
+                nullable(v, |v| Some(ColumnWidths { time: number(v.get("time")?)?, name: number(v.get("name")?)? }))
+            }),
         }
     }
 
@@ -226,6 +287,52 @@ mod tests {
             assert!(prefs.paused, "the rest of the record is kept: {bad}");
         }
         assert_eq!(Prefs::from_json(r#"{"v":1}"#).columns, None);
+    }
+
+    /// A full record and every mutation of it (each field left out, `null`, of each JSON type) read
+    /// by hand and by the derived decoder: the same preferences.
+    #[test]
+    fn reads_as_the_derived_decoder_reads() {
+        use serde_json::json;
+        let full = json!({"v": 1, "view": "Widget", "preserve_log": true, "paused": true, "filter_text": "x",
+            "kinds": ["sdk", "page"], "event_name": "widgetLoaded", "selected": {"id": 12, "doc": "d"},
+            "listen_widget_hidden": ["http://localhost:8123"], "split": 40.5, "columns": {"time": 80, "name": 300}});
+        let Value::Object(map) = full else { panic!() };
+        let changes = [
+            Value::Null,
+            json!("x"),
+            json!(1),
+            json!(-1),
+            json!(4_294_967_296u64),
+            json!(40.5),
+            json!(true),
+            json!([]),
+            json!(["sdk"]),
+            json!({}),
+            json!({"id": 3, "doc": "e"}),
+            json!({"id": 3}),
+            json!({"time": 80.5, "name": 250}),
+            json!({"time": "80", "name": 250}),
+        ];
+        let mut cases = vec![map.clone()];
+        for key in map.keys() {
+            let mut gone = map.clone();
+            gone.remove(key);
+            cases.push(gone);
+            for change in &changes {
+                let mut changed = map.clone();
+                changed.insert(key.clone(), change.clone());
+                cases.push(changed);
+            }
+        }
+        for case in cases {
+            let text = Value::Object(case).to_string();
+            let derived = match serde_json::from_str::<Prefs>(&text) {
+                Ok(prefs) if prefs.v == PREFS_VERSION => prefs.validated(),
+                _ => Prefs::default(),
+            };
+            assert_eq!(Prefs::from_json(&text), derived, "{text}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! Everything that originates in a page is untrusted: decoding checks the version, the size of
 //! the raw text before parsing, and the bounds of every field after parsing.
 
+use super::decode;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -1025,8 +1026,10 @@ pub const SNAPSHOT_CHUNK_BYTES: usize = 128 << 10;
 /// Largest panel update taken (an append of a full batch, a chunk with a huge payload included).
 pub const MAX_PANEL_UPDATE_BYTES: usize = 8 << 20;
 
-/// Background → panel (port "panel").
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Background → panel (port "panel"). The panel decodes it by hand ([`decode_panel_update`]); the
+/// derived decoder is kept for the tests that compare the two.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(Deserialize))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum PanelUpdate {
     /// Everything the panel shows for the tab, from its newest entries: when `more` is set the
@@ -1105,20 +1108,24 @@ pub fn encode_panel_update(update: &PanelUpdate) -> String {
 
 /// The panel trusts the background, but still refuses what it cannot read: an update over
 /// [`MAX_PANEL_UPDATE_BYTES`], a snapshot chunk over [`SNAPSHOT_CHUNK_ENTRIES`], entries out of order.
+///
+/// Decoded by hand (`core::decode`), not by serde's derived decoders: see README "Wasm size".
 pub fn decode_panel_update(text: &str) -> Result<PanelUpdate, DecodeError> {
     check_size(text, MAX_PANEL_UPDATE_BYTES)?;
-    let msg: Versioned<PanelUpdate> = parse(text)?;
-    check_version(msg.v)?;
-    let (entries, before) = match &msg.body {
+    let mut message = decode::UpdateFields::from_text(text).map_err(DecodeError::Malformed)?;
+    let v = message.version().map_err(DecodeError::Malformed)?;
+    check_version(u32::try_from(v).unwrap_or(u32::MAX))?;
+    let body = decode::panel_update(message).map_err(DecodeError::Malformed)?;
+    let (entries, before) = match &body {
         PanelUpdate::Snapshot { entries, .. } => (entries, None),
         PanelUpdate::Older { entries, before, .. } => (entries, Some(*before)),
         PanelUpdate::Append { entries, .. } => {
             if !entries.windows(2).all(|w| w[0].id < w[1].id) {
                 return Err(DecodeError::Invalid("entries out of order"));
             }
-            return Ok(msg.body);
+            return Ok(body);
         }
-        _ => return Ok(msg.body),
+        _ => return Ok(body),
     };
     if entries.len() > SNAPSHOT_CHUNK_ENTRIES.max(SNAPSHOT_HEAD_ENTRIES) {
         return Err(DecodeError::Invalid("too many entries in a snapshot chunk"));
@@ -1127,7 +1134,7 @@ pub fn decode_panel_update(text: &str) -> Result<PanelUpdate, DecodeError> {
     if !ordered || before.is_some_and(|before| entries.last().is_some_and(|e| e.id >= before)) {
         return Err(DecodeError::Invalid("entries out of order"));
     }
-    Ok(msg.body)
+    Ok(body)
 }
 
 fn versioned<T: Serialize>(body: &T) -> String {

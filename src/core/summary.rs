@@ -1,6 +1,7 @@
 //! The English of the log: what each page record shows as a row (name, one-line summary,
 //! payload), before the log gives it an id.
 
+use super::decimal::fixed;
 use super::protocol::{
     ApiState, CallOutcome, Entry, EntryKind, NavHow, OnReadyAction, PageRecord, SettingsPhase, SettingsSource,
     Undelivered, Via, TRUNCATED_KEY,
@@ -212,8 +213,8 @@ pub fn record_row(record: &PageRecord, throttles: &mut BTreeMap<String, Throttle
             let throttle = match throttled {
                 Some(ThrottleVerdict::Collapsed { runs_at }) => {
                     summary = format!(
-                        "collapsed by the loader's 1 s throttle: the trailing call runs at {:.3} s",
-                        runs_at / 1000.0
+                        "collapsed by the loader's 1 s throttle: the trailing call runs at {} s",
+                        fixed(runs_at / 1000.0, 3)
                     );
                     json!({ "collapsed": true, "trailing_call_at_ms": runs_at })
                 }
@@ -266,8 +267,8 @@ pub fn record_row(record: &PageRecord, throttles: &mut BTreeMap<String, Throttle
             let mut summary = page_call_summary(record);
             if let Some(ThrottleVerdict::Collapsed { runs_at }) = throttled {
                 summary = format!(
-                    "{method}() collapsed by the loader's 1 s throttle: the trailing call runs at {:.3} s",
-                    runs_at / 1000.0
+                    "{method}() collapsed by the loader's 1 s throttle: the trailing call runs at {} s",
+                    fixed(runs_at / 1000.0, 3)
                 );
                 payload["throttle"] = json!({ "collapsed": true, "trailing_call_at_ms": runs_at });
             }
@@ -330,7 +331,7 @@ pub fn record_row(record: &PageRecord, throttles: &mut BTreeMap<String, Throttle
                 204 | 404 => format!("{status}: no chat for this URL"),
                 other => other.to_string(),
             };
-            let summary = format!("{status} ({duration:.0} ms)");
+            let summary = format!("{status} ({} ms)", fixed(*duration, 0));
             Row::new(EntryKind::WidgetData, "widget-data", summary, &own_fields(record), t)
         }
         PageRecord::Iframe { inline, .. } => {

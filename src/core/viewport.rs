@@ -32,7 +32,8 @@ pub fn window(scroll_top: f64, viewport: f64, row_height: f64, count: usize, ove
         return Window { first: 0, last: 0, above: 0.0, below: 0.0 };
     }
     let viewport = viewport.max(0.0);
-    let top = scroll_top.clamp(0.0, max_scroll_top(count, row_height, viewport));
+    // `max().min()`, not `clamp()`: its panic message would link f64 formatting into the wasm.
+    let top = scroll_top.max(0.0).min(max_scroll_top(count, row_height, viewport));
     let first_seen = ((top / row_height).floor() as usize).min(count - 1);
     let last_seen = (((top + viewport) / row_height).ceil() as usize).clamp(first_seen + 1, count);
     let first = first_seen.saturating_sub(overscan);
@@ -70,7 +71,7 @@ pub fn scroll_to_show(scroll_top: f64, viewport: f64, row_height: f64, index: us
 /// The scroll position that shows row `index` in the middle of the view (clamped to the list).
 pub fn scroll_to_center(viewport: f64, row_height: f64, count: usize, index: usize) -> f64 {
     let top = index as f64 * row_height - (viewport - row_height) / 2.0;
-    top.clamp(0.0, max_scroll_top(count, row_height, viewport)).round()
+    top.max(0.0).min(max_scroll_top(count, row_height, viewport)).round()
 }
 
 /// The rows a PageUp/PageDown moves: those that fit in the view, less one (at least one).

@@ -4,6 +4,7 @@
 //! here, so the rows are not rendered again while a column is dragged; remembered on release.
 
 use super::start_drag;
+use crate::core::decimal::fixed;
 use crate::core::keys::Column;
 use crate::devpanel::hooks::use_panel_actions;
 use web_sys::{Element, KeyboardEvent, PointerEvent};
@@ -81,8 +82,8 @@ pub fn column_header(props: &ColumnHeaderProps) -> Html {
         html! {
             <div class={classes!("col-resize", (*dragging == Some(column)).then_some("dragging"))} role="slider" tabindex="0"
                  data-resize-column={column.slug()} aria-label={format!("{} column width", column.label())}
-                 aria-orientation="horizontal" aria-valuenow={format!("{now:.0}")} aria-valuemin={format!("{min:.0}")}
-                 aria-valuemax={format!("{max:.0}")} aria-valuetext={format!("{now:.0} pixels")}
+                 aria-orientation="horizontal" aria-valuenow={fixed(now, 0)} aria-valuemin={fixed(min, 0)}
+                 aria-valuemax={fixed(max, 0)} aria-valuetext={format!("{} pixels", fixed(now, 0))}
                  title="Drag, or focus and use ←/→ (Home: default width), to resize"
                  onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up.clone()} onpointercancel={on_up}
                  onkeydown={on_key} onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}></div>

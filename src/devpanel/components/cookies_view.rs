@@ -8,7 +8,7 @@ use crate::core::protocol::{CookieRow, PanelRequest};
 use crate::devpanel::hooks::{use_panel_actions, PanelActions};
 use gloo::timers::callback::{Interval, Timeout};
 use js_sys::{Function, Reflect};
-use serde_json::json;
+use serde_json::{json, Value};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlInputElement;
@@ -171,7 +171,8 @@ fn same_site_label(value: &str) -> &str {
 
 fn cookie_row(actions: &PanelActions, row: &CookieRow, now: f64, on_copied: &Callback<String>) -> Html {
     let name = row.name.clone();
-    let key = format!("{}|{}|{}|{}|{:?}", row.name, row.domain, row.path, row.store_id, row.partition_key);
+    let partition = row.partition_key.as_ref().map(Value::to_string).unwrap_or_default();
+    let key = format!("{}|{}|{}|{}|{partition}", row.name, row.domain, row.path, row.store_id);
     if !row.present {
         return html! {
             <tr key={key} class="cookie-row absent" data-cookie-name={name.clone()} data-present="false">

@@ -5,6 +5,7 @@ use super::column_header::{ColumnHeader, HEADER_ID};
 use super::format_since_navigation;
 use super::format_wall_clock;
 use super::menu::{Menu, MenuItem};
+use crate::core::decimal::shortest;
 use crate::core::empty_state::EmptyState;
 use crate::core::keys::Move;
 use crate::core::panel_state::{call_of, row_outcome, Action, Rows};
@@ -211,7 +212,7 @@ pub fn event_list(props: &EventListProps) -> Html {
 }
 
 fn spacer(height: f64) -> String {
-    format!("height:{height}px")
+    format!("height:{}px", shortest(height))
 }
 
 /// The copy commands for a row: its payload, the row as JSON, and for a call the code.

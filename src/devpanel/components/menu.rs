@@ -2,6 +2,7 @@
 //! the focus when it opens; ↑/↓/Home/End move between items, Enter/Space run one, Esc and Tab
 //! close it (Esc never reaches DevTools), as does a click outside.
 
+use crate::core::decimal::shortest;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent};
 use yew::prelude::*;
@@ -90,7 +91,7 @@ pub fn menu(props: &MenuProps) -> Html {
     let (menu_width, menu_height) = (MENU_WIDTH, 8.0 + ITEM_HEIGHT * props.items.len() as f64);
     let x = if props.x + menu_width > width { props.x - menu_width } else { props.x };
     let y = if props.y + menu_height > height { props.y - menu_height } else { props.y };
-    let style = format!("left:{}px;top:{}px", x.max(0.0), y.max(0.0));
+    let style = format!("left:{}px;top:{}px", shortest(x.max(0.0)), shortest(y.max(0.0)));
     html! {
         <>
             <div class="menu-backdrop" onclick={on_backdrop.clone()} oncontextmenu={on_backdrop}></div>

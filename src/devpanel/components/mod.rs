@@ -15,12 +15,14 @@ pub mod toolbar;
 pub mod view_tabs;
 pub mod widget_view;
 
+use crate::core::decimal::fixed;
+
 /// Milliseconds since navigation, as devtools shows them.
 pub fn format_since_navigation(ms: f64) -> String {
     if ms < 1000.0 {
-        format!("{ms:.1} ms")
+        format!("{} ms", fixed(ms, 1))
     } else {
-        format!("{:.3} s", ms / 1000.0)
+        format!("{} s", fixed(ms / 1000.0, 3))
     }
 }
 

@@ -3,6 +3,7 @@
 //! moved with the keyboard (`SplitSize::after_key`); its place is remembered (`use_split_size`).
 
 use super::start_drag;
+use crate::core::decimal::fixed;
 use crate::core::keys::SplitSize;
 use crate::devpanel::hooks::use_split_size;
 use gloo::events::EventListener;
@@ -82,14 +83,14 @@ pub fn split(props: &SplitProps) -> Html {
     let percent = size.percent();
     html! {
         <div ref={container} class={classes!("split", with_detail.then_some("with-detail"))}
-             style={format!("--list-size:{percent:.1}%")}>
+             style={format!("--list-size:{}%", fixed(percent, 1))}>
             { for first }
             if with_detail {
                 <div class={classes!("splitter", dragging.then_some("dragging"))} role="separator" tabindex="0"
                      aria-label="Resize the log and the details" aria-controls="event-log"
                      aria-orientation={if stacked { "horizontal" } else { "vertical" }}
-                     aria-valuenow={format!("{:.0}", percent)} aria-valuemin={format!("{:.0}", SplitSize::MIN)}
-                     aria-valuemax={format!("{:.0}", SplitSize::MAX)}
+                     aria-valuenow={fixed(percent, 0)} aria-valuemin={fixed(SplitSize::MIN, 0)}
+                     aria-valuemax={fixed(SplitSize::MAX, 0)}
                      title="Drag, or focus and use the arrow keys, to resize"
                      onpointerdown={on_pointer_down} onpointermove={on_pointer_move}
                      onpointerup={on_pointer_up.clone()} onpointercancel={on_pointer_up} onkeydown={on_key}></div>

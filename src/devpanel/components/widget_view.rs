@@ -5,6 +5,7 @@
 
 use super::evidence_link::EvidenceLink;
 use super::format_since_navigation;
+use crate::core::decimal::shortest;
 use crate::core::panel_state::{call_disabled_reason, CallGroup, CallOutcome, RenderVerdict};
 use crate::core::protocol::{ApiState, InlineView, PageStatus, PanelRequest, SDK_METHODS};
 use crate::devpanel::hooks::use_panel_actions;
@@ -265,7 +266,7 @@ fn inline_facts(inline: Option<&InlineView>, selector: Option<&str>) -> Html {
                     { if inline.exists { "found" } else { "NOT found: the widget renders nothing and logs nothing" } }
                 </dd>
                 <dt>{ "#hubspot-conversations-inline-iframe" }</dt>
-                <dd>{ if inline.width > 0.0 || inline.height > 0.0 { format!("{} × {} px", inline.width, inline.height) } else { "absent".to_string() } }</dd>
+                <dd>{ if inline.width > 0.0 || inline.height > 0.0 { format!("{} × {} px", shortest(inline.width), shortest(inline.height)) } else { "absent".to_string() } }</dd>
             }
         </dl>
     }
