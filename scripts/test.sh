@@ -10,6 +10,7 @@
 #
 # Env: NODE_TEST_TIMEOUT_MS (per test, default 600000), SKIP_E2E=1 to skip tests/e2e,
 #      E2E_BROWSERS=chromium,firefox (default both) for the browsers the e2e tests run in,
+#      E2E_CONCURRENCY (default 2) e2e files at a time (each has its own server and browsers),
 #      PANEL_WASM_GZIP_BUDGET (bytes, default below) for the wasm-size step (README "Wasm size").
 set -uo pipefail
 cd "$(dirname "$0")/.."
