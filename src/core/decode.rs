@@ -70,6 +70,31 @@ pub const NAV_HOWS: [(&str, NavHow); 4] = [
     ("hashchange", NavHow::Hashchange),
 ];
 
+/// The six scalar `visit_*` methods of a visitor, each giving `$result` (generic over the error
+/// type `$E`): the visitors here take objects or arrays only, and refuse the rest in their own words.
+macro_rules! scalars {
+    ($E:ident => $result:expr) => {
+        fn visit_unit<$E: serde::de::Error>(self) -> Result<Self::Value, $E> {
+            $result
+        }
+        fn visit_bool<$E: serde::de::Error>(self, _: bool) -> Result<Self::Value, $E> {
+            $result
+        }
+        fn visit_i64<$E: serde::de::Error>(self, _: i64) -> Result<Self::Value, $E> {
+            $result
+        }
+        fn visit_u64<$E: serde::de::Error>(self, _: u64) -> Result<Self::Value, $E> {
+            $result
+        }
+        fn visit_f64<$E: serde::de::Error>(self, _: f64) -> Result<Self::Value, $E> {
+            $result
+        }
+        fn visit_str<$E: serde::de::Error>(self, _: &str) -> Result<Self::Value, $E> {
+            $result
+        }
+    };
+}
+
 /// The fields of a JSON object named in `keys`, in that order: read from the text, each value as a
 /// `Value`, the other fields skipped unread and no key allocated (as fast as a derived decoder).
 /// The rules' rows are read so, and the entries of an update.
@@ -103,29 +128,7 @@ impl<'de> serde::de::Visitor<'de> for Picked {
         f.write_str("an object")
     }
 
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-        Err(E::custom("not an object"))
-    }
-
-    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Err(E::custom("not an object"))
-    }
-
-    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Err(E::custom("not an object"))
-    }
-
-    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Err(E::custom("not an object"))
-    }
-
-    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Err(E::custom("not an object"))
-    }
-
-    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Err(E::custom("not an object"))
-    }
+    scalars!(E => Err(E::custom("not an object")));
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
         Err(serde::de::Error::custom("not an object"))
@@ -203,29 +206,7 @@ impl<'de> serde::de::Visitor<'de> for UpdateVisitor {
 
     // Every other JSON type is refused in these words (serde's "invalid type" errors would link
     // `f64` formatting into the wasm).
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-        Err(E::custom("`a message` must be an object"))
-    }
-
-    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Err(E::custom("`a message` must be an object"))
-    }
-
-    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Err(E::custom("`a message` must be an object"))
-    }
-
-    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Err(E::custom("`a message` must be an object"))
-    }
-
-    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Err(E::custom("`a message` must be an object"))
-    }
-
-    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Err(E::custom("`a message` must be an object"))
-    }
+    scalars!(E => Err(E::custom("`a message` must be an object")));
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
         Err(serde::de::Error::custom("`a message` must be an object"))
@@ -266,29 +247,7 @@ impl<'de> serde::de::Visitor<'de> for EntriesSeed {
         f.write_str("an array")
     }
 
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Err(wrong("entries", "an array")))
-    }
-
-    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Err(wrong("entries", "an array")))
-    }
-
-    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Err(wrong("entries", "an array")))
-    }
-
-    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Err(wrong("entries", "an array")))
-    }
-
-    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Err(wrong("entries", "an array")))
-    }
-
-    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Err(wrong("entries", "an array")))
-    }
+    scalars!(E => Ok(Err(wrong("entries", "an array"))));
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
@@ -334,29 +293,7 @@ impl<'de> serde::de::Visitor<'de> for PickedSeed {
         f.write_str("an object")
     }
 
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(None)
-    }
+    scalars!(E => Ok(None));
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
