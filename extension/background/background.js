@@ -8,17 +8,20 @@ import { FairQueue } from './fair-queue.js';
 
 const FACTS = /*facts*/{"hubspotRequestUrls":["*://*.hs-scripts.com/*","*://*.usemessages.com/*","*://*/*conversations-embed.js*","*://*.hubspot.com/conversations-visitor/*"]}/*end facts*/;
 const EXTENSION_ORIGIN = chrome.runtime.getURL('');
-const panels = new Map(); // the hub's port id -> { port, lane, inFlight, backlog, backlogChars }
+const panels = new Map(); // the hub's port id -> { port, lane, inFlight (sizes), inFlightChars, backlog, backlogChars }
 const panelIds = new WeakMap(); // panel port -> the hub's port id
 let nextPanelId = 1;
 // What a panel port is sent waits while the panel is busy with earlier updates: at most
-// PANEL_WINDOW messages are on their way to (or being handled by) a panel, which reports each one
-// handled and rendered (`received`, from port.js). So the updates of a flooding tab never fill the
-// browser's pipes ahead of another tab's (every panel shares the extension's renderer thread). A
-// panel more than PANEL_BACKLOG_CHARS behind is reset: its port is closed, it reconnects and is
-// sent a snapshot of its tab (what it missed is in the hub's log, or counted as dropped there).
+// PANEL_WINDOW messages and PANEL_WINDOW_CHARS (one message at least) are on their way to (or
+// being handled by) a panel, which reports each one handled and rendered (`received`, from
+// port.js). So the updates of a flooding tab never fill the browser's pipes ahead of another
+// tab's (every panel shares the extension's renderer thread), and a panel handed several at once
+// renders them once (port.js: one render per frame). A panel more than PANEL_BACKLOG_CHARS behind
+// is reset: its port is closed, it reconnects and is sent a snapshot of its tab (what it missed is
+// in the hub's log, or counted as dropped there).
 const RECEIVED = '{"v":1,"type":"received"}';
-const PANEL_WINDOW = 1;
+const PANEL_WINDOW = 4;
+const PANEL_WINDOW_CHARS = 256 << 10;
 const PANEL_BACKLOG_CHARS = 4 << 20;
 
 let hub = null;
@@ -127,10 +130,7 @@ async function probe(tab) {
 function toPanel(id, message) {
   const panel = panels.get(id);
   if (!panel) return;
-  if (panel.inFlight < PANEL_WINDOW) {
-    panel.inFlight++;
-    return post(panel.port, message);
-  }
+  if (!panel.backlog.length && panelCanTake(panel, message)) return sendToPanel(panel, message);
   panel.backlog.push(message);
   panel.backlogChars += message.length;
   if (panel.backlogChars > PANEL_BACKLOG_CHARS) {
@@ -142,13 +142,21 @@ function toPanel(id, message) {
 function panelReceived(id) {
   const panel = panels.get(id);
   if (!panel) return;
-  panel.inFlight = Math.max(0, panel.inFlight - 1);
-  while (panel.inFlight < PANEL_WINDOW && panel.backlog.length) {
+  panel.inFlightChars -= panel.inFlight.shift() ?? 0;
+  while (panel.backlog.length && panelCanTake(panel, panel.backlog[0])) {
     const message = panel.backlog.shift();
     panel.backlogChars -= message.length;
-    panel.inFlight++;
-    post(panel.port, message);
+    sendToPanel(panel, message);
   }
+}
+
+const panelCanTake = (panel, message) => !panel.inFlight.length
+  || (panel.inFlight.length < PANEL_WINDOW && panel.inFlightChars + message.length <= PANEL_WINDOW_CHARS);
+
+function sendToPanel(panel, message) {
+  panel.inFlight.push(message.length);
+  panel.inFlightChars += message.length;
+  post(panel.port, message);
 }
 
 function panelGone(id) {
@@ -312,7 +320,7 @@ chrome.runtime.onConnect.addListener((port) => {
     if (!(sender.url ?? '').startsWith(EXTENSION_ORIGIN)) return port.disconnect();
     const id = nextPanelId++;
     const lane = `panel:${id}`;
-    panels.set(id, { port, lane, inFlight: 0, backlog: [], backlogChars: 0 });
+    panels.set(id, { port, lane, inFlight: [], inFlightChars: 0, backlog: [], backlogChars: 0 });
     panelIds.set(port, id);
     run(lane, () => hub.panel_connected(id));
     port.onDisconnect.addListener(() => panelGone(id));

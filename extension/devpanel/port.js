@@ -2,8 +2,20 @@
 // reconnects with backoff (the service worker / event page may stop at any time) and reports
 // up/down; it builds no message itself (but `received` after each one it passed on, for the
 // background's flow control): the panel resubscribes whenever it is told "up".
+// The messages that came since the last frame are passed on together at the next one, so a stream
+// costs the panel one render per frame, not one per message (an idle panel: the row still shows in
+// the frame after its message came). After a render that took longer than a frame, the panel
+// waits as long again: a flood on a slow machine takes at most half of the panel's thread, which
+// it shares with the background's other work and every other panel.
 const RECEIVED = '{"v":1,"type":"received"}'; // flow control only: never reaches the hub
+// A panel page that paints no frames (another DevTools panel is in front) is still handed its
+// messages, this long after the first one waiting.
+const NO_FRAME_MS = 100;
+const FRAME_MS = 16;
+const MAX_REST_MS = 100;
 
+// A task after the panel's render (it renders in microtasks). Unlike a timer, a MessageChannel
+// task is not throttled in a hidden page.
 function afterRender(callback) {
   const channel = new MessageChannel();
   channel.port1.onmessage = () => {
@@ -13,6 +25,20 @@ function afterRender(callback) {
   channel.port2.postMessage(null);
 }
 
+// Before the next frame is painted; in a hidden page (no frames, timers throttled), the next task.
+function beforeNextFrame(callback) {
+  if (document.hidden) return afterRender(callback);
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    callback();
+  };
+  const timer = setTimeout(once, NO_FRAME_MS);
+  requestAnimationFrame(once);
+}
+
 export class PanelPort {
   // Nothing happens until open(), so the caller can keep this object before the first "up".
   constructor(onMessage, onConnection) {
@@ -20,6 +46,9 @@ export class PanelPort {
     this.onConnection = onConnection;
     this.port = null;
     this.retries = 0;
+    this.waiting = []; // [port, message] that came since the last hand-over
+    this.scheduled = false; // a hand-over is planned or its render not done yet
+    this.restUntil = 0; // performance.now() before which no render starts
   }
 
   open() {
@@ -31,20 +60,43 @@ export class PanelPort {
     const port = this.port;
     port.onMessage.addListener((message) => {
       this.retries = 0;
-      if (typeof message === 'string') this.onMessage(message);
-      // Handled and rendered (the panel renders in microtasks; a MessageChannel task comes after
-      // them and, unlike a timer, is not throttled in a hidden page): the background sends the
-      // next update only then (its flow control, see background.js).
-      afterRender(() => {
+      this.waiting.push([port, message]);
+      this.schedule();
+    });
+    this.port.onDisconnect.addListener(() => this.lost());
+    this.onConnection(true);
+  }
+
+  schedule() {
+    if (this.scheduled || !this.waiting.length) return;
+    this.scheduled = true;
+    const handOver = () => beforeNextFrame(() => this.passOn());
+    const rest = this.restUntil - performance.now();
+    if (rest > 0 && !document.hidden) setTimeout(handOver, rest);
+    else handOver();
+  }
+
+  // Every message waiting, then (handled and rendered) a `received` for each to its port: the
+  // background sends more only then (its flow control, see background.js).
+  passOn() {
+    const messages = this.waiting;
+    const start = performance.now();
+    this.waiting = [];
+    for (const [, message] of messages) if (typeof message === 'string') this.onMessage(message);
+    afterRender(() => {
+      const now = performance.now();
+      const took = now - start;
+      this.restUntil = took > FRAME_MS ? now + Math.min(took, MAX_REST_MS) : 0;
+      for (const [port] of messages) {
         try {
           port.postMessage(RECEIVED);
         } catch {
           // Disconnected meanwhile.
         }
-      });
+      }
+      this.scheduled = false;
+      this.schedule();
     });
-    this.port.onDisconnect.addListener(() => this.lost());
-    this.onConnection(true);
   }
 
   lost() {
