@@ -2,11 +2,11 @@
 // reconnects with backoff (the service worker / event page may stop at any time) and reports
 // up/down; it builds no message itself (but `received` after each one it passed on, for the
 // background's flow control): the panel resubscribes whenever it is told "up".
-// The messages that came since the last frame are passed on together at the next one, so a stream
-// costs the panel one render per frame, not one per message (an idle panel: the row still shows in
-// the frame after its message came). After a render that took longer than a frame, the panel
-// waits as long again: a flood on a slow machine takes at most half of the panel's thread, which
-// it shares with the background's other work and every other panel.
+// An idle panel gets a message at once. Messages that come within a frame of the last hand-over
+// wait for the next frame and go together, so a stream costs the panel one render per frame, not
+// one per message. After a render that took longer than a frame, the panel waits as long again: a
+// flood on a slow machine takes at most half of the panel's thread, which it shares with the
+// background's other work and every other panel.
 const RECEIVED = '{"v":1,"type":"received"}'; // flow control only: never reaches the hub
 // A panel page that paints no frames (another DevTools panel is in front) is still handed its
 // messages, this long after the first one waiting.
@@ -49,6 +49,7 @@ export class PanelPort {
     this.waiting = []; // [port, message] that came since the last hand-over
     this.scheduled = false; // a hand-over is planned or its render not done yet
     this.restUntil = 0; // performance.now() before which no render starts
+    this.lastHandOver = -Infinity; // performance.now() when the last hand-over began
   }
 
   open() {
@@ -70,9 +71,10 @@ export class PanelPort {
   schedule() {
     if (this.scheduled || !this.waiting.length) return;
     this.scheduled = true;
+    const now = performance.now();
+    if (now >= this.restUntil && now - this.lastHandOver > FRAME_MS) return this.passOn();
     const handOver = () => beforeNextFrame(() => this.passOn());
-    const rest = this.restUntil - performance.now();
-    if (rest > 0 && !document.hidden) setTimeout(handOver, rest);
+    if (this.restUntil > now && !document.hidden) setTimeout(handOver, this.restUntil - now);
     else handOver();
   }
 
@@ -81,6 +83,7 @@ export class PanelPort {
   passOn() {
     const messages = this.waiting;
     const start = performance.now();
+    this.lastHandOver = start;
     this.waiting = [];
     for (const [, message] of messages) if (typeof message === 'string') this.onMessage(message);
     afterRender(() => {

@@ -7,12 +7,13 @@ import { PanelPort } from '../../extension/devpanel/port.js';
 let ports; // every port chrome.runtime.connect returned, oldest first
 let frames; // requestAnimationFrame callbacks waiting for the next frame
 let tasks; // MessageChannel messages waiting for their task
+let clock; // performance.now()
 
 /** The browser paints a frame: the animation frame callbacks run (not the tasks they queue). */
 function paintFrame() {
   const callbacks = frames;
   frames = [];
-  callbacks.forEach((callback) => callback(performance.now()));
+  callbacks.forEach((callback) => callback(clock));
 }
 
 /** The tasks queued so far run (the panel's renders are done by then: they are microtasks). */
@@ -81,6 +82,8 @@ beforeEach(() => {
   globalThis.document = { hidden: false };
   globalThis.requestAnimationFrame = (callback) => frames.push(callback);
   globalThis.MessageChannel = FakeMessageChannel;
+  clock = 1000;
+  Object.defineProperty(globalThis, 'performance', { value: { now: () => clock }, configurable: true, writable: true });
   globalThis.chrome = {
     runtime: {
       id: 'extension-id',
@@ -100,9 +103,11 @@ afterEach(() => {
   delete globalThis.document;
   delete globalThis.requestAnimationFrame;
   globalThis.MessageChannel = RealMessageChannel;
+  Object.defineProperty(globalThis, 'performance', { value: realPerformance, configurable: true, writable: true });
 });
 
 const RealMessageChannel = globalThis.MessageChannel;
+const realPerformance = globalThis.performance;
 const RECEIVED = '{"v":1,"type":"received"}';
 
 test('nothing connects before open(), which opens the port "panel" and reports up', () => {
@@ -156,36 +161,44 @@ test('a connect that throws reports down and is retried', () => {
   assert.deepEqual(connection, [false, true]);
 });
 
-test('string messages reach the panel at the next frame; other messages are ignored', () => {
+test('an idle panel gets a string message at once; other messages are ignored', () => {
   const { received } = openPort();
   latestPort().receive('{"v":1,"type":"status"}');
+  assert.deepEqual(received, ['{"v":1,"type":"status"}']);
+  runTasks();
+  clock += 100;
   latestPort().receive({ v: 1, type: 'status' });
   latestPort().receive(42);
   latestPort().receive(null);
-  assert.deepEqual(received, []);
   paintFrame();
+  runTasks();
   assert.deepEqual(received, ['{"v":1,"type":"status"}']);
 });
 
-test('the messages that came since the last frame are handed over together; each is reported received once rendered', () => {
+test('messages within a frame of the last hand-over wait for the next frame and go together; each is reported received once rendered', () => {
   const handOvers = [];
   const port = new PanelPort((text) => handOvers.at(-1).push(text), () => {});
   port.open();
   const wire = latestPort();
-  ['a', 'b', 'c'].forEach((m) => wire.receive(m));
+  handOvers.push([]);
+  wire.receive('a');
+  runTasks();
+  assert.deepEqual(wire.sent, [RECEIVED]);
+  clock += 5;
+  ['b', 'c', 'd'].forEach((m) => wire.receive(m));
+  assert.deepEqual(handOvers, [['a']]);
   handOvers.push([]);
   paintFrame();
-  assert.deepEqual(handOvers, [['a', 'b', 'c']]);
-  assert.deepEqual(wire.sent, [], 'received only after the render (the next task)');
+  assert.deepEqual(handOvers, [['a'], ['b', 'c', 'd']]);
+  assert.deepEqual(wire.sent, [RECEIVED], 'received only after the render (the next task)');
   runTasks();
-  assert.deepEqual(wire.sent, [RECEIVED, RECEIVED, RECEIVED]);
+  assert.deepEqual(wire.sent, [RECEIVED, RECEIVED, RECEIVED, RECEIVED]);
 });
 
 test('one hand-over at a time: what comes before its render is done waits for the next frame', () => {
   const { received } = openPort();
   const wire = latestPort();
   wire.receive('a');
-  paintFrame();
   wire.receive('b');
   paintFrame();
   assert.deepEqual(received, ['a'], 'b waits: the render of a is not done');
@@ -197,11 +210,12 @@ test('one hand-over at a time: what comes before its render is done waits for th
   assert.deepEqual(wire.sent, [RECEIVED, RECEIVED]);
 });
 
-test('a hidden panel (no frames) gets its messages at the next task', () => {
+test('a hidden panel (no frames) gets what waited at the next task', () => {
   globalThis.document.hidden = true;
   const { received } = openPort();
   latestPort().receive('a');
   latestPort().receive('b');
+  assert.deepEqual(received, ['a']);
   runTasks();
   assert.deepEqual(received, ['a', 'b']);
   runTasks();
@@ -209,32 +223,50 @@ test('a hidden panel (no frames) gets its messages at the next task', () => {
   assert.equal(frames.length, 0);
 });
 
-test('a panel that paints no frames (another DevTools panel in front) gets its messages 100 ms after the first', () => {
+test('a panel that paints no frames (another DevTools panel in front) gets what waited 100 ms later', () => {
   const { received } = openPort();
   latestPort().receive('a');
+  runTasks();
+  latestPort().receive('b');
   mock.timers.tick(99);
-  assert.deepEqual(received, []);
-  mock.timers.tick(1);
   assert.deepEqual(received, ['a']);
+  mock.timers.tick(1);
+  assert.deepEqual(received, ['a', 'b']);
   paintFrame();
-  assert.deepEqual(received, ['a'], 'handed over once');
+  runTasks();
+  assert.deepEqual(received, ['a', 'b'], 'handed over once');
 });
 
-test('after a render slower than a frame the panel rests as long before the next', () => {
-  const busy = (ms) => { const end = performance.now() + ms; while (performance.now() < end); };
-  const { port } = { port: new PanelPort(() => busy(40), () => {}) };
+test('after a render longer than a frame the panel rests as long before the next (at most 100 ms)', () => {
+  let renderMs = 40;
+  const received = [];
+  const port = new PanelPort((text) => { received.push(text); clock += renderMs; }, () => {});
   port.open();
   const wire = latestPort();
   wire.receive('slow');
-  paintFrame();
   runTasks();
   wire.receive('next');
   paintFrame();
-  assert.equal(wire.sent.length, 1, 'not handed over at the next frame');
-  mock.timers.tick(45);
+  assert.deepEqual(received, ['slow'], 'not at the next frame');
+  mock.timers.tick(39);
   paintFrame();
+  assert.deepEqual(received, ['slow']);
+  mock.timers.tick(1);
+  clock += 40;
+  paintFrame();
+  assert.deepEqual(received, ['slow', 'next']);
   runTasks();
-  assert.equal(wire.sent.length, 2);
+  clock += 200;
+  renderMs = 500;
+  wire.receive('very slow');
+  runTasks();
+  wire.receive('after a very slow one');
+  mock.timers.tick(99);
+  paintFrame();
+  assert.equal(received.length, 3, 'rests');
+  mock.timers.tick(1);
+  paintFrame();
+  assert.deepEqual(received, ['slow', 'next', 'very slow', 'after a very slow one'], 'for 100 ms, not 500');
 });
 
 test('send while disconnected does not throw', () => {
