@@ -79,13 +79,14 @@ export class PanelPort {
   }
 
   // Every message waiting, then (handled and rendered) a `received` for each to its port: the
-  // background sends more only then (its flow control, see background.js).
+  // background sends more only then (its flow control, see background.js). Those of a port lost
+  // meanwhile are dropped: the panel resubscribes on the next port and gets a snapshot.
   passOn() {
     const messages = this.waiting;
     const start = performance.now();
     this.lastHandOver = start;
     this.waiting = [];
-    for (const [, message] of messages) if (typeof message === 'string') this.onMessage(message);
+    for (const [port, message] of messages) if (port === this.port && typeof message === 'string') this.onMessage(message);
     afterRender(() => {
       const now = performance.now();
       const took = now - start;

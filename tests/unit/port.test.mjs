@@ -210,6 +210,22 @@ test('one hand-over at a time: what comes before its render is done waits for th
   assert.deepEqual(wire.sent, [RECEIVED, RECEIVED]);
 });
 
+test('what waited for a port lost meanwhile is dropped: the panel resubscribes and gets a snapshot', () => {
+  const { received, connection } = openPort();
+  const first = latestPort();
+  first.receive('a');
+  first.receive('stale');
+  first.drop();
+  mock.timers.tick(50);
+  latestPort().receive('fresh');
+  runTasks();
+  paintFrame();
+  runTasks();
+  paintFrame();
+  assert.deepEqual(received, ['a', 'fresh']);
+  assert.deepEqual(connection, [true, false, true]);
+});
+
 test('a hidden panel (no frames) gets what waited at the next task', () => {
   globalThis.document.hidden = true;
   const { received } = openPort();
