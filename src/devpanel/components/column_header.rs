@@ -80,7 +80,7 @@ pub fn column_header(props: &ColumnHeaderProps) -> Html {
             })
         };
         html! {
-            <div class={classes!("col-resize", (*dragging == Some(column)).then_some("dragging"))} role="slider" tabindex="0"
+            <div class={if *dragging == Some(column) { "col-resize dragging" } else { "col-resize" }} role="slider" tabindex="0"
                  data-resize-column={column.slug()} aria-label={format!("{} column width", column.label())}
                  aria-orientation="horizontal" aria-valuenow={fixed(now, 0)} aria-valuemin={fixed(min, 0)}
                  aria-valuemax={fixed(max, 0)} aria-valuetext={format!("{} pixels", fixed(now, 0))}

@@ -3,6 +3,7 @@
 //! `data-severity`; evidence links are `<button data-evidence="<entry id>">`; notes carry no
 //! `data-rule`.
 
+use super::class_names;
 use super::cookies_view::copy_text;
 use super::evidence_link::EvidenceLink;
 use crate::core::diagnostics::{Finding, Note, Severity, RULES};
@@ -124,7 +125,7 @@ fn finding_item(props: &FindingItemProps) -> Html {
         }
     });
     html! {
-        <li class={classes!("finding", severity)} data-rule={finding.rule} data-severity={severity}
+        <li class={class_names(&[Some("finding"), Some(severity)])} data-rule={finding.rule} data-severity={severity}
             aria-labelledby={title_id.clone()}>
             <h3 class="finding-title" id={title_id}>
                 <span class="severity">

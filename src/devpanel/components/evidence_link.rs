@@ -9,8 +9,8 @@ pub struct EvidenceLinkProps {
     pub id: u64,
     pub label: String,
     /// How it looks where it stands: a monospace chip in a list, or underlined inside a sentence.
-    #[prop_or(classes!("evidence-link"))]
-    pub class: Classes,
+    #[prop_or("evidence-link")]
+    pub class: &'static str,
 }
 
 #[function_component(EvidenceLink)]
@@ -19,7 +19,7 @@ pub fn evidence_link(props: &EvidenceLinkProps) -> Html {
     let id = props.id;
     let onclick = Callback::from(move |_| actions.dispatch(Action::ShowEvidence(id)));
     html! {
-        <button type="button" class={props.class.clone()} data-evidence={id.to_string()} {onclick}
+        <button type="button" class={props.class} data-evidence={id.to_string()} {onclick}
                 title="Show this entry in Events" aria-label={format!("Show in Events: {}", props.label)}>
             { &props.label }
         </button>

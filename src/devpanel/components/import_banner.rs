@@ -58,7 +58,7 @@ pub fn copy_status(props: &CopyStatusProps) -> Html {
         _ => format!("Copied: {}", copied.what.trim_start_matches("Copy ")),
     };
     html! {
-        <span key={format!("{:p}", Rc::as_ptr(copied))} class={classes!("copy-status", "shown", (copied.how == "failed").then_some("failed"))}
+        <span key={format!("{:p}", Rc::as_ptr(copied))} class={if copied.how == "failed" { "copy-status shown failed" } else { "copy-status shown" }}
               role="status" data-copied={copied.text.clone()} data-copied-how={copied.how.clone()} data-copied-what={copied.what.clone()}>
             { text }
         </span>

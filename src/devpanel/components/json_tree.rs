@@ -98,10 +98,10 @@ fn json_node(props: &JsonNodeProps) -> Html {
 
 fn scalar_html(value: &Value) -> Html {
     let (class, text) = match value {
-        Value::String(s) => ("string", format!("{s:?}")),
-        Value::Number(n) => ("number", n.to_string()),
-        Value::Bool(b) => ("boolean", b.to_string()),
-        _ => ("null", "null".to_string()),
+        Value::String(s) => ("scalar string", format!("{s:?}")),
+        Value::Number(n) => ("scalar number", n.to_string()),
+        Value::Bool(b) => ("scalar boolean", b.to_string()),
+        _ => ("scalar null", "null".to_string()),
     };
-    html! { <span class={classes!("scalar", class)}>{ text }</span> }
+    html! { <span {class}>{ text }</span> }
 }

@@ -1,6 +1,7 @@
 //! Settings view: `window.hsConversationsSettings` as the page set it and as it is now,
 //! checked against the loader's rules.
 
+use super::class_names;
 use super::format_since_navigation;
 use crate::core::protocol::{self, PanelRequest, SettingsPhase};
 use crate::core::settings::{unknown_keys, validate};
@@ -80,7 +81,7 @@ fn settings_html(settings: Option<&protocol::SettingsView>, as_set: bool) -> Htm
                             let invalid = problems.iter().any(|p| &p.field == key);
                             let unknown_key = unknown.contains(key);
                             html! {
-                                <tr data-setting={key.clone()} class={classes!(invalid.then_some("invalid"), unknown_key.then_some("unknown"))}>
+                                <tr data-setting={key.clone()} class={(invalid || unknown_key).then(|| class_names(&[invalid.then_some("invalid"), unknown_key.then_some("unknown")]))}>
                                     <td class="mono">{ key }</td>
                                     <td>{ &field.js_type }</td>
                                     <td class="mono">{ field.value.to_string() }</td>

@@ -1,3 +1,4 @@
+use super::class_names;
 use super::diagnostics_view::severity_mark;
 use crate::core::panel_state::{headline, Action, ConnectionState, DiagnosisReport, View};
 use crate::core::protocol::{ApiState, PageStatus};
@@ -36,15 +37,15 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
         <header class="status-header">
         <div class="status-bar" data-api-state={api} data-widget-loaded={status.widget_loaded.to_string()}
                 role="status" aria-live="polite">
-            <span class={classes!("connection", connection_class)} title={connection_label} role="img" aria-label={connection_label}></span>
-            <span class={classes!("field", "diagnosis", level)} data-diagnosis={level}>
+            <span class={class_names(&[Some("connection"), Some(connection_class)])} title={connection_label} role="img" aria-label={connection_label}></span>
+            <span class={class_names(&[Some("field diagnosis"), Some(level)])} data-diagnosis={level}>
                 <span class="diagnosis-icon" aria-hidden="true">{ icon }</span>
                 <button type="button" class="diagnosis-link" onclick={on_open_diagnostics} title={format!("{text}: open the Diagnostics view")}>
                     { text }
                 </button>
             </span>
             <span class="field"><span class="label">{ "API" }</span>
-                <span class={classes!("value", "api", api)}>{ api_label }</span></span>
+                <span class={class_names(&[Some("value api"), Some(api)])}>{ api_label }</span></span>
             <span class="field"><span class="label">{ "Widget" }</span>
                 <span class="value">{ if status.widget_loaded { "loaded" } else { "not loaded" } }</span></span>
             if let Some(portal) = &status.portal {

@@ -94,7 +94,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 }) }
             </select>
             <input type="search" placeholder="Filter" aria-label="Search events" value={filter.text().to_string()}
-                oninput={on_search} class={classes!(error.is_some().then_some("invalid"))}
+                oninput={on_search} class={error.is_some().then_some("invalid")}
                 aria-invalid={error.is_some().then_some("true")} aria-describedby={error.is_some().then_some("filter-error")}
                 title="Words must all match (name, summary, payload); -word excludes; /regex/ is a regular expression" />
             <span class="spacer"></span>

@@ -3,6 +3,7 @@
 //! never from polling `status()` or listening with `on()` — except `widgetHidden`, which the user
 //! may opt in to per site (HubSpot's usage report records that listener).
 
+use super::class_names;
 use super::evidence_link::EvidenceLink;
 use super::format_since_navigation;
 use crate::core::decimal::shortest;
@@ -178,7 +179,7 @@ pub fn widget_view(props: &WidgetViewProps) -> Html {
 fn call_group(group: &CallGroup) -> Html {
     let heading = if group.current { "This page".to_string() } else { format!("Previous page: {}", group.url) };
     html! {
-        <section class={classes!("call-group", (!group.current).then_some("previous"))}
+        <section class={if group.current { "call-group" } else { "call-group previous" }}
             data-call-group={if group.current { "current" } else { "previous" }} aria-label={heading.clone()}>
             <h3 class="call-group-title">{ heading }</h3>
             if group.calls.is_empty() {
@@ -192,7 +193,7 @@ fn call_group(group: &CallGroup) -> Html {
                     };
                     html! {
                         <li key={entry.id} data-call={entry.name.clone()} data-origin="panel" data-outcome={outcome.key()}
-                            class={classes!("call-result", outcome.key())}>
+                            class={class_names(&[Some("call-result"), Some(outcome.key())])}>
                             <span class="time">{ format_since_navigation(entry.t) }</span>
                             <span class="outcome">{ outcome.label() }</span>
                             <strong class="mono">{ format!("{}()", entry.name) }</strong>
@@ -216,7 +217,7 @@ fn render_fact(render: Option<&RenderVerdict>) -> Html {
     html! {
         <dd class={if verdict.renders { "ok" } else { "bad" }} data-render={verdict.renders.to_string()}>
             { &verdict.text }
-            <span class="note">{ " — derived from " }<EvidenceLink id={verdict.evidence} label={verdict.derived_from.clone()} class={classes!("render-source")} /></span>
+            <span class="note">{ " — derived from " }<EvidenceLink id={verdict.evidence} label={verdict.derived_from.clone()} class="render-source" /></span>
         </dd>
     }
 }
