@@ -1,5 +1,5 @@
 use super::event_list::kind_name;
-use super::json_tree::JsonTree;
+use super::json_tree::json_tree;
 use super::{format_since_navigation, format_wall_clock};
 use crate::core::panel_state::{page_call_caller, Action};
 use crate::core::payload::{call_code, copy_payload, copy_row_json, cuts_in};
@@ -88,7 +88,7 @@ pub fn event_detail(props: &EventDetailProps) -> Html {
                 </ul>
             }
             <div class="json" key={entry.id}>
-                <JsonTree value={value} />
+                { json_tree(value) }
             </div>
             <details class="raw">
                 <summary>{ "Raw JSON" }</summary>

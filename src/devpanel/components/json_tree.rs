@@ -10,16 +10,11 @@ use yew::prelude::*;
 /// Levels open when a payload is first shown.
 const OPEN_DEPTH: usize = 2;
 
-#[derive(Properties, PartialEq)]
-pub struct JsonTreeProps {
-    pub value: Value,
-}
-
-#[function_component(JsonTree)]
-pub fn json_tree(props: &JsonTreeProps) -> Html {
+/// The tree of a payload (its nodes are components: each keeps whether it is open).
+pub fn json_tree(value: serde_json::Value) -> Html {
     html! {
         <ul class="tree" role="tree">
-            <JsonNode label={None::<String>} value={props.value.clone()} depth={0} />
+            <JsonNode label={None::<String>} {value} depth={0} />
         </ul>
     }
 }

@@ -4,12 +4,12 @@
 //! may opt in to per site (HubSpot's usage report records that listener).
 
 use super::class_names;
-use super::evidence_link::EvidenceLink;
+use super::evidence_link::evidence_link;
 use super::format_since_navigation;
 use crate::core::decimal::shortest;
 use crate::core::panel_state::{call_disabled_reason, CallGroup, CallOutcome, RenderVerdict};
 use crate::core::protocol::{ApiState, InlineView, PageStatus, PanelRequest, SDK_METHODS};
-use crate::devpanel::hooks::use_panel_actions;
+use crate::devpanel::hooks::{use_panel_actions, PanelActions};
 use serde_json::{json, Value};
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
@@ -116,7 +116,10 @@ fn method_button(props: &MethodButtonProps) -> Html {
 pub fn widget_view(props: &WidgetViewProps) -> Html {
     let actions = use_panel_actions();
     let status = &props.status;
-    let on_measure_again = Callback::from(move |_| actions.request(PanelRequest::ReadPage));
+    let on_measure_again = {
+        let actions = actions.clone();
+        Callback::from(move |_| actions.request(PanelRequest::ReadPage))
+    };
     let inline_selector = status
         .settings_now
         .as_ref()
@@ -145,12 +148,12 @@ pub fn widget_view(props: &WidgetViewProps) -> Html {
                     <dt>{ "Chat iframe" }</dt>
                     <dd>{ if status.widget_loaded { "loaded (seen by the hook: the iframe fired load)" } else { "not loaded" } }</dd>
                     <dt>{ "Chat renders" }</dt>
-                    { render_fact(props.render.as_ref()) }
+                    { render_fact(&actions, props.render.as_ref()) }
                     if !status.methods.is_empty() {
                         <dt>{ "Methods" }</dt><dd class="mono">{ status.methods.join(", ") }</dd>
                     }
                 </dl>
-                <ListenWidgetHidden site={props.site.clone()} on={props.listen} />
+                { listen_widget_hidden(&actions, props.site.as_deref(), props.listen) }
                 if not_ready {
                     <p class="note" data-empty-state="no-api">{ "window.HubSpotConversations is not set on this page: no SDK call can run (the buttons are disabled). They work once the page loads HubSpot's script." }</p>
                 }
@@ -208,7 +211,7 @@ fn call_group(group: &CallGroup) -> Html {
 }
 
 /// "Chat renders": what the page showed, and where that comes from (a link to the entry).
-fn render_fact(render: Option<&RenderVerdict>) -> Html {
+fn render_fact(actions: &PanelActions, render: Option<&RenderVerdict>) -> Html {
     let Some(verdict) = render else {
         return html! {
             <dd data-render="unknown">{ "not known yet: no hubspot:messages:initialized event in this page so far" }</dd>
@@ -217,36 +220,28 @@ fn render_fact(render: Option<&RenderVerdict>) -> Html {
     html! {
         <dd class={if verdict.renders { "ok" } else { "bad" }} data-render={verdict.renders.to_string()}>
             { &verdict.text }
-            <span class="note">{ " — derived from " }<EvidenceLink id={verdict.evidence} label={verdict.derived_from.clone()} class="render-source" /></span>
+            <span class="note">{ " — derived from " }{ evidence_link(actions, verdict.evidence, &verdict.derived_from, "render-source") }</span>
         </dd>
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct ListenProps {
-    site: Option<String>,
-    on: Option<bool>,
-}
-
 /// The per-site opt-in to listening to widgetHidden with on(): off by default, remembered for
 /// the site, and labelled with what HubSpot sees of it.
-#[function_component(ListenWidgetHidden)]
-fn listen_widget_hidden(props: &ListenProps) -> Html {
-    let actions = use_panel_actions();
+fn listen_widget_hidden(actions: &PanelActions, site: Option<&str>, on: Option<bool>) -> Html {
     let onchange = {
-        let site = props.site.clone();
+        let (actions, site) = (actions.clone(), site.map(str::to_string));
         Callback::from(move |e: Event| {
             if let Some(site) = &site {
                 actions.set_listen_widget_hidden(site, e.target_unchecked_into::<HtmlInputElement>().checked());
             }
         })
     };
-    let where_ = props.site.clone().unwrap_or_else(|| "this page (it has no web origin: not available)".into());
+    let where_ = site.unwrap_or("this page (it has no web origin: not available)");
     html! {
         <div class="listen">
             <label class="check">
-                <input type="checkbox" data-listen="widgetHidden" checked={props.on == Some(true)}
-                    disabled={props.site.is_none() || props.on.is_none()} {onchange} />
+                <input type="checkbox" data-listen="widgetHidden" checked={on == Some(true)}
+                    disabled={site.is_none() || on.is_none()} {onchange} />
                 { "Listen to widgetHidden with on() — HubSpot's usage report records this listener" }
             </label>
             <p class="note">
