@@ -29,8 +29,7 @@ pub struct WidgetViewProps {
 }
 
 /// One button of the view: a method of `SDK_METHODS` with its option, or with fixed arguments.
-#[derive(Properties, PartialEq, Clone)]
-struct MethodButtonProps {
+struct MethodButton {
     method: &'static str,
     option: Option<&'static str>,
     /// Fixed arguments (e.g. `debug(true)`), used instead of an option.
@@ -62,8 +61,8 @@ fn help(method: &str) -> &'static str {
 
 /// The buttons for one method of `SDK_METHODS`: `debug` takes its boolean as an argument, so it
 /// gets one button per value.
-fn buttons(method: &'static str, option: Option<&'static str>) -> Vec<MethodButtonProps> {
-    let button = |args: Option<Vec<Value>>, label: String, help: &'static str| MethodButtonProps {
+fn buttons(method: &'static str, option: Option<&'static str>) -> Vec<MethodButton> {
+    let button = |args: Option<Vec<Value>>, label: String, help: &'static str| MethodButton {
         method,
         option,
         args,
@@ -80,36 +79,37 @@ fn buttons(method: &'static str, option: Option<&'static str>) -> Vec<MethodButt
     vec![button(None, format!("{method}()"), help(method))]
 }
 
-#[function_component(MethodButton)]
-fn method_button(props: &MethodButtonProps) -> Html {
-    let actions = use_panel_actions();
-    let checked = use_state(|| false);
+/// A function, not a component: the option's checkbox keeps its own state (the DOM's), read when
+/// the call is made.
+fn method_button(actions: &PanelActions, props: MethodButton) -> Html {
     let onclick = {
-        let (method, option, args, checked) = (props.method, props.option, props.args.clone(), *checked);
-        Callback::from(move |_| {
+        let (actions, method, option, args) = (actions.clone(), props.method, props.option, props.args);
+        Callback::from(move |e: MouseEvent| {
             let args = match (&args, option) {
                 (Some(args), _) => args.clone(),
-                (None, Some(option)) if checked => vec![json!({ option: true })],
+                (None, Some(option)) if option_checked(&e) => vec![json!({ option: true })],
                 _ => vec![],
             };
             actions.request(PanelRequest::Call { method: method.to_string(), args });
         })
     };
-    let on_option = {
-        let checked = checked.clone();
-        Callback::from(move |e: Event| checked.set(e.target_unchecked_into::<HtmlInputElement>().checked()))
-    };
     html! {
         <div class="method">
             <button type="button" class="call" {onclick} title={props.disabled.unwrap_or(props.help)}
-                disabled={props.disabled.is_some()} data-disabled-reason={props.disabled}>{ props.label.clone() }</button>
+                disabled={props.disabled.is_some()} data-disabled-reason={props.disabled}>{ props.label }</button>
             if let Some(option) = props.option {
-                <label class="check"><input type="checkbox" checked={*checked} onchange={on_option}
-                    disabled={props.disabled.is_some()} />{ option }</label>
+                <label class="check"><input type="checkbox" disabled={props.disabled.is_some()} />{ option }</label>
             }
             <span class="help">{ props.help }</span>
         </div>
     }
+}
+
+/// Whether the option's checkbox beside the clicked call button is checked.
+fn option_checked(e: &MouseEvent) -> bool {
+    let method = e.target_unchecked_into::<web_sys::Element>().parent_element();
+    let input = method.and_then(|m| m.query_selector("input[type=checkbox]").ok().flatten());
+    input.is_some_and(|i| wasm_bindgen::JsCast::unchecked_into::<HtmlInputElement>(i).checked())
 }
 
 #[function_component(WidgetView)]
@@ -136,7 +136,7 @@ pub fn widget_view(props: &WidgetViewProps) -> Html {
         .flat_map(|(method, option)| buttons(method, option))
         .map(|button| {
             let disabled = call_disabled_reason(button.method, status.api);
-            html! { <MethodButton disabled={disabled} ..button /> }
+            method_button(&actions, MethodButton { disabled, ..button })
         });
 
     html! {
