@@ -10,8 +10,10 @@ use gloo::file::callbacks::FileReader;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
-#[function_component(LogFile)]
-pub fn log_file() -> Html {
+/// A hook the toolbar calls, not a component of its own: each component costs the wasm its own
+/// copy of Yew's lifecycle code; the menu's state re-renders the toolbar (a few buttons).
+#[hook]
+pub fn use_log_file() -> Html {
     let actions = use_panel_actions();
     let menu_at = use_state(|| None::<(f64, f64)>);
     let export_ref = use_node_ref();

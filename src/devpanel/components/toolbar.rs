@@ -1,4 +1,4 @@
-use super::log_file::LogFile;
+use super::log_file::use_log_file;
 use crate::core::filter::{Filter, KindGroup};
 use crate::core::panel_state::Action;
 use crate::core::protocol::PanelRequest;
@@ -25,6 +25,7 @@ pub struct ToolbarProps {
 #[function_component(Toolbar)]
 pub fn toolbar(props: &ToolbarProps) -> Html {
     let actions = use_panel_actions();
+    let log_file = use_log_file();
     let on_clear = {
         let actions = actions.clone();
         Callback::from(move |_| {
@@ -84,7 +85,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <input type="checkbox" checked={preserve_log} onchange={on_preserve} />
                 { "Preserve log" }
             </label>
-            <LogFile />
+            { log_file }
             <span class="divider"></span>
             <select aria-label="Event name" onchange={on_name}>
                 <option value="" selected={selected_name.is_empty()}>{ "All events" }</option>
