@@ -11,7 +11,7 @@ use super::components::{
     view_tabs::view_tabs,
     widget_view::WidgetView,
 };
-use super::hooks::{use_diagnosis_inputs, use_listen_choice, use_panel_store, use_remembered_prefs, PanelActions};
+use super::hooks::{use_diagnosis_inputs, use_listen_choice, use_panel_store, use_remembered_prefs};
 use super::keys::use_panel_keys;
 use crate::core::panel_state::{Action, ConnectionState, View};
 use crate::core::protocol::ApiState;
@@ -90,7 +90,6 @@ pub fn app(props: &AppProps) -> Html {
         }
     };
     html! {
-        <ContextProvider<PanelActions> context={actions.clone()}>
             <div class="app" data-tab-id={tab_id.to_string()}>
                 { status_bar(&actions, state.connection, status, state.diagnosis()) }
                 <main class="main">
@@ -101,6 +100,5 @@ pub fn app(props: &AppProps) -> Html {
                     </section>
                 </main>
             </div>
-        </ContextProvider<PanelActions>>
     }
 }

@@ -8,7 +8,7 @@ use super::cookies_view::copy_text;
 use super::evidence_link::evidence_link;
 use crate::core::diagnostics::{Finding, Note, Severity, RULES};
 use crate::core::panel_state::DiagnosisReport;
-use crate::devpanel::hooks::{use_panel_actions, PanelActions};
+use crate::devpanel::hooks::{panel_actions, PanelActions};
 use gloo::timers::callback::Timeout;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -30,7 +30,7 @@ pub fn severity_mark(severity: Severity) -> (&'static str, &'static str) {
 #[function_component(DiagnosticsView)]
 pub fn diagnostics_view(props: &DiagnosticsViewProps) -> Html {
     let notice = use_state(|| None::<String>);
-    let actions = use_panel_actions();
+    let actions = panel_actions();
     let on_copied = {
         let notice = notice.clone();
         Callback::from(move |what: String| {

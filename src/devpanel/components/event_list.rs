@@ -14,7 +14,7 @@ use crate::core::payload::{call_code, copy_payload, copy_row_json, row_text, Row
 use crate::core::protocol::{Entry, EntryKind, Undelivered};
 use crate::core::viewport::{Reveal, Scroller, Window, ROW_HEIGHT};
 use crate::devpanel::files::copy;
-use crate::devpanel::hooks::{use_panel_actions, PanelActions};
+use crate::devpanel::hooks::{panel_actions, PanelActions};
 use std::rc::Rc;
 use web_sys::{Element, KeyboardEvent};
 use yew::prelude::*;
@@ -33,7 +33,7 @@ pub struct EventListProps {
 /// spacers stand for the others. It follows the end until the user scrolls up.
 #[function_component(EventList)]
 pub fn event_list(props: &EventListProps) -> Html {
-    let actions = use_panel_actions();
+    let actions = panel_actions();
     let list_ref = use_node_ref();
     let pane_ref = use_node_ref();
     let scroller = use_mut_ref(Scroller::default);

@@ -2,7 +2,7 @@
 
 use crate::core::payload::{copy_value, without_mark, Cut};
 use crate::devpanel::files::copy;
-use crate::devpanel::hooks::use_panel_actions;
+use crate::devpanel::hooks::panel_actions;
 use serde_json::Value;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
@@ -29,7 +29,7 @@ struct JsonNodeProps {
 #[function_component(JsonNode)]
 fn json_node(props: &JsonNodeProps) -> Html {
     let open = use_state(|| props.depth < OPEN_DEPTH);
-    let actions = use_panel_actions();
+    let actions = panel_actions();
     let label = props.label.as_ref().map(|l| html! { <><span class="key">{ l }</span>{ ": " }</> });
     // "Copy value": the value as received (a cut value with its mark, which tells the real size).
     let copy_button = {

@@ -5,7 +5,7 @@ use super::class_names;
 use super::format_since_navigation;
 use crate::core::protocol::{self, PanelRequest, SettingsPhase};
 use crate::core::settings::{unknown_keys, validate};
-use crate::devpanel::hooks::use_panel_actions;
+use crate::devpanel::hooks::panel_actions;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -18,7 +18,7 @@ pub struct SettingsViewProps {
 
 #[function_component(SettingsView)]
 pub fn settings_view(props: &SettingsViewProps) -> Html {
-    let actions = use_panel_actions();
+    let actions = panel_actions();
     {
         let actions = actions.clone();
         use_effect_with((), move |_| actions.request(PanelRequest::ReadPage));

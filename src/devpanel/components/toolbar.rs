@@ -2,7 +2,7 @@ use super::log_file::use_log_file;
 use crate::core::filter::{Filter, KindGroup};
 use crate::core::panel_state::Action;
 use crate::core::protocol::PanelRequest;
-use crate::devpanel::hooks::use_panel_actions;
+use crate::devpanel::hooks::panel_actions;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -24,7 +24,7 @@ pub struct ToolbarProps {
 
 #[function_component(Toolbar)]
 pub fn toolbar(props: &ToolbarProps) -> Html {
-    let actions = use_panel_actions();
+    let actions = panel_actions();
     let log_file = use_log_file();
     let on_clear = {
         let actions = actions.clone();

@@ -9,7 +9,7 @@ use super::format_since_navigation;
 use crate::core::decimal::shortest;
 use crate::core::panel_state::{call_disabled_reason, CallGroup, CallOutcome, RenderVerdict};
 use crate::core::protocol::{ApiState, InlineView, PageStatus, PanelRequest, SDK_METHODS};
-use crate::devpanel::hooks::{use_panel_actions, PanelActions};
+use crate::devpanel::hooks::{panel_actions, PanelActions};
 use serde_json::{json, Value};
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
@@ -114,7 +114,7 @@ fn option_checked(e: &MouseEvent) -> bool {
 
 #[function_component(WidgetView)]
 pub fn widget_view(props: &WidgetViewProps) -> Html {
-    let actions = use_panel_actions();
+    let actions = panel_actions();
     let status = &props.status;
     let on_measure_again = {
         let actions = actions.clone();
