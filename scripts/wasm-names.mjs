@@ -1,5 +1,6 @@
 // Rewrites a wasm module's function names (the `name` section) in place without rustc's hashes:
-// `foo::bar::h0123456789abcdef` becomes `foo::bar`, `core[c5930c85a12de822]::x` becomes `core::x`.
+// `foo::bar::h0123456789abcdef` becomes `foo::bar` (also before a wasm-bindgen suffix such as
+// " externref shim"), `core[c5930c85a12de822]::x` becomes `core::x`.
 //   node scripts/wasm-names.mjs FILE.wasm
 // The Makefile runs it between wasm-bindgen and wasm-opt, whose --reorder-functions-by-name then
 // puts the copies of one generic function side by side (gzip finds them within its window: the
@@ -34,7 +35,7 @@ function leb(n) {
   return Buffer.from(out);
 }
 
-const withoutHashes = (name) => name.replace(/::h[0-9a-f]{16}$/, '').replace(/\[[0-9a-f]{16}\]/g, '');
+const withoutHashes = (name) => name.replace(/::h[0-9a-f]{16}(?=$| )/g, '').replace(/\[[0-9a-f]{16}\]/g, '');
 
 /** The `name` section's body with its function names (subsection 1) rewritten. */
 function rewriteNames(start, end) {
