@@ -36,7 +36,13 @@ WASM_OPT    := node_modules/.bin/wasm-opt
 WASM_FEATURES := --enable-bulk-memory --enable-bulk-memory-opt --enable-call-indirect-overlong \
                  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
                  --enable-reference-types --enable-multivalue
-WASM_OPT_FLAGS ?= -Oz $(WASM_FEATURES) --strip-debug --strip-producers --strip-target-features
+# Two choices for gzip (README "Wasm size"): a function with one caller is inlined into it only when
+# it is small (30 bytes; wasm-opt's default has no limit: the big bodies inlined into their callers
+# compressed worse), and functions are ordered by name (the copies of one generic function side by
+# side; scripts/wasm-names.mjs first drops rustc's hashes from the names, so the order depends on
+# the code only). --strip-debug then removes the names.
+WASM_OPT_FLAGS ?= -Oz --one-caller-inline-max-function-size=30 --reorder-functions-by-name $(WASM_FEATURES) \
+                  --strip-debug --strip-producers --strip-target-features
 
 # The wasm must not depend on where the checkout or the cargo registry is: rustc embeds the source
 # paths of panic locations. Remapped, a build anywhere gives the same bytes (AMO's reviewers rebuild).
@@ -95,12 +101,13 @@ dist: $(DIST_ZIP) $(DIST_FF_ZIP)
 $(RAW_WASM_panel) $(RAW_WASM_background): target/$(WASM_TARGET)/release/$(CRATE_LIB)_%.wasm: FORCE | rust-target
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS)" cargo build --release --target $(WASM_TARGET) -p chat-widget-inspector-$*
 
-$(PKG_STAMP): $(RAW_WASM_panel) $(RAW_WASM_background) Makefile | wasm-bindgen-cli node-deps
+$(PKG_STAMP): $(RAW_WASM_panel) $(RAW_WASM_background) Makefile scripts/wasm-names.mjs | wasm-bindgen-cli node-deps
 	@rm -rf $(PKG_DIR).tmp && mkdir -p $(PKG_DIR).tmp
 	@set -e; for m in $(WASM_MODULES); do \
 	  echo "wasm-bindgen + wasm-opt: pkg/$$m.js, pkg/$${m}_bg.wasm"; \
-	  $(WASM_BINDGEN) --target web --no-typescript --remove-name-section \
+	  $(WASM_BINDGEN) --target web --no-typescript \
 	    --out-dir $(PKG_DIR).tmp --out-name $$m target/$(WASM_TARGET)/release/$(CRATE_LIB)_$$m.wasm; \
+	  node scripts/wasm-names.mjs $(PKG_DIR).tmp/$${m}_bg.wasm; \
 	  $(WASM_OPT) $(WASM_OPT_FLAGS) $(PKG_DIR).tmp/$${m}_bg.wasm -o $(PKG_DIR).tmp/$${m}_bg.opt.wasm; \
 	  mv $(PKG_DIR).tmp/$${m}_bg.opt.wasm $(PKG_DIR).tmp/$${m}_bg.wasm; \
 	  node scripts/check-wasm.mjs $(PKG_DIR).tmp/$${m}_bg.wasm; \

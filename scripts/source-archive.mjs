@@ -68,7 +68,7 @@ wasm-bindgen and wasm-opt.
 
 \`\`\`sh
 make tools   # the wasm32 target, wasm-bindgen-cli (into .tools/), npm ci (browsers are optional)
-make dist    # cargo build --release --target wasm32-unknown-unknown (-p each wasm/ crate); wasm-bindgen; wasm-opt -Oz;
+make dist    # cargo build --release --target wasm32-unknown-unknown (-p each wasm/ crate); wasm-bindgen; scripts/wasm-names.mjs; wasm-opt -Oz;
              # assembles dist/chrome/ and dist/firefox/ (+ .zip)
 make package # the store archives in dist/packages/ (this archive included)
 \`\`\`

@@ -3,15 +3,15 @@ use super::components::{
     diagnostics_view::DiagnosticsView,
     event_detail::EventDetail,
     event_list::EventList,
-    import_banner::{CopyStatus, ImportBanner},
+    import_banner::{copy_status, import_banner},
     settings_view::SettingsView,
     split::Split,
-    status_bar::StatusBar,
+    status_bar::status_bar,
     toolbar::Toolbar,
-    view_tabs::ViewTabs,
+    view_tabs::view_tabs,
     widget_view::WidgetView,
 };
-use super::hooks::{use_diagnosis_inputs, use_listen_choice, use_panel_store, use_remembered_prefs, PanelActions};
+use super::hooks::{use_diagnosis_inputs, use_listen_choice, use_panel_store, use_remembered_prefs};
 use super::keys::use_panel_keys;
 use crate::core::panel_state::{Action, ConnectionState, View};
 use crate::core::protocol::ApiState;
@@ -51,6 +51,7 @@ pub fn app(props: &AppProps) -> Html {
         let actions = store.actions();
         Callback::from(move |selected: View| actions.dispatch(Action::SelectView(selected)))
     };
+    let actions = store.actions();
     let state = store.state();
     let status = &state.status;
     let view = state.view;
@@ -75,7 +76,7 @@ pub fn app(props: &AppProps) -> Html {
                     <Toolbar paused={state.is_paused()} held={state.held_count()} preserve_log={state.preserve_log}
                         filter={state.filter.clone()} event_names={state.event_names().clone()}
                         dropped={state.total_dropped()} shown={state.shown_events()} total={state.in_window()} />
-                    <ImportBanner imported={state.imported.clone()} error={state.import_error.clone()} />
+                    { import_banner(&actions, state.imported.as_deref(), state.import_error.as_deref()) }
                     <Split with_detail={selected.is_some()}>
                         <EventList rows={state.visible().clone()} selected={state.selected} reveal={state.reveal}
                             empty={state.events_empty_state()} />
@@ -83,23 +84,21 @@ pub fn app(props: &AppProps) -> Html {
                             <EventDetail {entry} />
                         }
                     </Split>
-                    <CopyStatus copied={state.copied.clone()} />
+                    { copy_status(state.copied.as_ref()) }
                 </>
             }
         }
     };
     html! {
-        <ContextProvider<PanelActions> context={store.actions()}>
             <div class="app" data-tab-id={tab_id.to_string()}>
-                <StatusBar connection={state.connection} status={status.clone()} diagnosis={state.diagnosis().clone()} />
+                { status_bar(&actions, state.connection, status, state.diagnosis()) }
                 <main class="main">
                     <h1 class="sr-only">{ "HubSpot Chat inspector" }</h1>
-                    <ViewTabs current={view} on_select={on_select_view} />
+                    { view_tabs(view, &on_select_view) }
                     <section id={view.panel_id()} class="view" role="tabpanel" aria-labelledby={view.tab_id()}>
                         { body }
                     </section>
                 </main>
             </div>
-        </ContextProvider<PanelActions>>
     }
 }

@@ -13,8 +13,8 @@ use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// What components may do: change the panel's state and ask the background. Provided through a
-/// `ContextProvider`; the data they show comes in their props.
+/// What components may do: change the panel's state and ask the background. Components get it
+/// from `panel_actions()` (one store per panel page); the data they show comes in their props.
 #[derive(Clone)]
 pub struct PanelActions {
     state: Rc<RefCell<PanelState>>,
@@ -131,6 +131,9 @@ pub fn use_panel_store(tab_id: Option<i32>) -> PanelStore {
     let rerender = use_force_update();
     let prefs = use_mut_ref(Prefs::default);
     let actions = PanelActions { state, connection, rerender, prefs };
+    ACTIONS.with(|stored| {
+        stored.borrow_mut().get_or_insert_with(|| actions.clone());
+    });
     {
         let actions = actions.clone();
         use_effect_with((), move |_| {
@@ -180,10 +183,16 @@ pub fn use_panel_store(tab_id: Option<i32>) -> PanelStore {
     PanelStore { actions }
 }
 
-/// The actions of the store provided by the panel's `ContextProvider`.
-#[hook]
-pub fn use_panel_actions() -> PanelActions {
-    use_context::<PanelActions>().expect("components render inside the panel's ContextProvider<PanelActions>")
+thread_local! {
+    /// The actions of the panel's one store, set when `use_panel_store` first runs (before any
+    /// component that reads it renders). Not a `ContextProvider`: its component and the context
+    /// subscriptions cost the wasm more than this cell.
+    static ACTIONS: RefCell<Option<PanelActions>> = const { RefCell::new(None) };
+}
+
+/// The actions of the panel's store, for components rendered under the `App`.
+pub fn panel_actions() -> PanelActions {
+    ACTIONS.with(|stored| stored.borrow().clone()).expect("components render under the App, after its store exists")
 }
 
 /// Writes the panel's preferences to `storage.local` whenever they change, once the remembered
@@ -286,7 +295,7 @@ pub fn use_listen_choice(store: &PanelStore) {
 /// panel's other preferences).
 #[hook]
 pub fn use_split_size() -> (SplitSize, Callback<(SplitSize, bool)>) {
-    let actions = use_panel_actions();
+    let actions = panel_actions();
     let size = use_state(|| actions.prefs.borrow().split.map_or(SplitSize::DEFAULT, SplitSize::new));
     let set = {
         let size = size.clone();

@@ -6,7 +6,7 @@
 use super::start_drag;
 use crate::core::decimal::fixed;
 use crate::core::keys::Column;
-use crate::devpanel::hooks::use_panel_actions;
+use crate::devpanel::hooks::panel_actions;
 use web_sys::{Element, KeyboardEvent, PointerEvent};
 use yew::prelude::*;
 
@@ -21,7 +21,7 @@ pub struct ColumnHeaderProps {
 
 #[function_component(ColumnHeader)]
 pub fn column_header(props: &ColumnHeaderProps) -> Html {
-    let actions = use_panel_actions();
+    let actions = panel_actions();
     let widths = use_state(|| actions.columns());
     // The drag: the column, the pointer's start x and the width then.
     let drag = use_mut_ref(|| None::<(Column, f64, f64)>);
@@ -80,7 +80,7 @@ pub fn column_header(props: &ColumnHeaderProps) -> Html {
             })
         };
         html! {
-            <div class={classes!("col-resize", (*dragging == Some(column)).then_some("dragging"))} role="slider" tabindex="0"
+            <div class={if *dragging == Some(column) { "col-resize dragging" } else { "col-resize" }} role="slider" tabindex="0"
                  data-resize-column={column.slug()} aria-label={format!("{} column width", column.label())}
                  aria-orientation="horizontal" aria-valuenow={fixed(now, 0)} aria-valuemin={fixed(min, 0)}
                  aria-valuemax={fixed(max, 0)} aria-valuetext={format!("{} pixels", fixed(now, 0))}

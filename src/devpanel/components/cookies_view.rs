@@ -5,7 +5,7 @@
 use super::format_wall_clock;
 use crate::core::cookies::{chat_cookie_refs, format_expiry, PageOrigin};
 use crate::core::protocol::{CookieRow, PanelRequest};
-use crate::devpanel::hooks::{use_panel_actions, PanelActions};
+use crate::devpanel::hooks::{panel_actions, PanelActions};
 use gloo::timers::callback::{Interval, Timeout};
 use js_sys::{Function, Reflect};
 use serde_json::{json, Value};
@@ -29,7 +29,7 @@ pub struct CookiesViewProps {
 
 #[function_component(CookiesView)]
 pub fn cookies_view(props: &CookiesViewProps) -> Html {
-    let actions = use_panel_actions();
+    let actions = panel_actions();
     // Read when "Reset chat cookies" is clicked (not captured at render: always what is shown).
     let reload = use_node_ref();
     let notice = use_state(|| None::<String>);

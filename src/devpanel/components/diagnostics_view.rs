@@ -3,10 +3,12 @@
 //! `data-severity`; evidence links are `<button data-evidence="<entry id>">`; notes carry no
 //! `data-rule`.
 
+use super::class_names;
 use super::cookies_view::copy_text;
-use super::evidence_link::EvidenceLink;
+use super::evidence_link::evidence_link;
 use crate::core::diagnostics::{Finding, Note, Severity, RULES};
 use crate::core::panel_state::DiagnosisReport;
+use crate::devpanel::hooks::{panel_actions, PanelActions};
 use gloo::timers::callback::Timeout;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -28,6 +30,7 @@ pub fn severity_mark(severity: Severity) -> (&'static str, &'static str) {
 #[function_component(DiagnosticsView)]
 pub fn diagnostics_view(props: &DiagnosticsViewProps) -> Html {
     let notice = use_state(|| None::<String>);
+    let actions = panel_actions();
     let on_copied = {
         let notice = notice.clone();
         Callback::from(move |what: String| {
@@ -75,7 +78,7 @@ pub fn diagnostics_view(props: &DiagnosticsViewProps) -> Html {
                 <p class="note findings-summary">{ summary }{ checked }</p>
                 <ol class="findings" aria-labelledby="diagnostics-heading">
                     { for findings.iter().map(|finding| html! {
-                        <FindingItem key={finding.rule} finding={finding.clone()} report={report.clone()} on_copied={on_copied.clone()} />
+                        { finding_item(&actions, finding, report, &on_copied) }
                     }) }
                 </ol>
             }
@@ -83,7 +86,7 @@ pub fn diagnostics_view(props: &DiagnosticsViewProps) -> Html {
                 <section class="notes-section" aria-labelledby="diagnostics-notes">
                     <h3 id="diagnostics-notes">{ "Good to know (not problems)" }</h3>
                     <ul class="diagnosis-notes">
-                        { for notes.iter().map(|note| note_item(note, report)) }
+                        { for notes.iter().map(|note| note_item(&actions, note, report)) }
                     </ul>
                 </section>
             }
@@ -91,22 +94,19 @@ pub fn diagnostics_view(props: &DiagnosticsViewProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct FindingItemProps {
-    finding: Finding,
-    report: Rc<DiagnosisReport>,
-    on_copied: Callback<String>,
-}
-
-#[function_component(FindingItem)]
-fn finding_item(props: &FindingItemProps) -> Html {
-    let finding = &props.finding;
+/// One finding (keyed by its rule). A function, not a component: it has no state of its own.
+fn finding_item(
+    actions: &PanelActions,
+    finding: &Finding,
+    report: &DiagnosisReport,
+    on_copied: &Callback<String>,
+) -> Html {
     let severity = finding.severity.as_str();
     let (icon, severity_text) = severity_mark(finding.severity);
     let title_id = format!("finding-{}", finding.rule);
     let fix = finding.fix.as_ref().map(|fix| {
         let on_copy = {
-            let (fix, rule, on_copied) = (fix.clone(), finding.rule, props.on_copied.clone());
+            let (fix, rule, on_copied) = (fix.clone(), finding.rule, on_copied.clone());
             Callback::from(move |_| {
                 copy_text(&fix);
                 on_copied.emit(rule.to_string());
@@ -124,7 +124,7 @@ fn finding_item(props: &FindingItemProps) -> Html {
         }
     });
     html! {
-        <li class={classes!("finding", severity)} data-rule={finding.rule} data-severity={severity}
+        <li key={finding.rule} class={class_names(&[Some("finding"), Some(severity)])} data-rule={finding.rule} data-severity={severity}
             aria-labelledby={title_id.clone()}>
             <h3 class="finding-title" id={title_id}>
                 <span class="severity">
@@ -134,24 +134,24 @@ fn finding_item(props: &FindingItemProps) -> Html {
                 <span class="title-text">{ &finding.title }</span>
             </h3>
             <p class="explanation">{ &finding.explanation }</p>
-            { evidence_links(&finding.evidence, &props.report) }
+            { evidence_links(actions, &finding.evidence, report) }
             { for fix }
             <p class="rule-id">{ "Rule " }<code>{ finding.rule }</code></p>
         </li>
     }
 }
 
-fn note_item(note: &Note, report: &Rc<DiagnosisReport>) -> Html {
+fn note_item(actions: &PanelActions, note: &Note, report: &DiagnosisReport) -> Html {
     html! {
         <li class="diagnosis-note">
             <span class="severity-icon" aria-hidden="true">{ "ℹ" }</span>
             <span class="note-text">{ &note.text }</span>
-            { evidence_links(&note.evidence, report) }
+            { evidence_links(actions, &note.evidence, report) }
         </li>
     }
 }
 
-fn evidence_links(evidence: &[u64], report: &Rc<DiagnosisReport>) -> Html {
+fn evidence_links(actions: &PanelActions, evidence: &[u64], report: &DiagnosisReport) -> Html {
     if evidence.is_empty() {
         return Html::default();
     }
@@ -159,7 +159,7 @@ fn evidence_links(evidence: &[u64], report: &Rc<DiagnosisReport>) -> Html {
         <div class="evidence">
             <span class="evidence-label">{ "Evidence:" }</span>
             <ul class="evidence-list">
-                { for evidence.iter().map(|&id| html! { <li key={id}><EvidenceLink {id} label={report.label(id)} /></li> }) }
+                { for evidence.iter().map(|&id| html! { <li key={id}>{ evidence_link(actions, id, &report.label(id), "evidence-link") }</li> }) }
             </ul>
         </div>
     }

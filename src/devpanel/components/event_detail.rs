@@ -1,11 +1,11 @@
 use super::event_list::kind_name;
-use super::json_tree::JsonTree;
+use super::json_tree::json_tree;
 use super::{format_since_navigation, format_wall_clock};
 use crate::core::panel_state::{page_call_caller, Action};
 use crate::core::payload::{call_code, copy_payload, copy_row_json, cuts_in};
 use crate::core::protocol::{Entry, EntryKind, Via};
 use crate::devpanel::files::copy;
-use crate::devpanel::hooks::use_panel_actions;
+use crate::devpanel::hooks::panel_actions;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -16,7 +16,7 @@ pub struct EventDetailProps {
 
 #[function_component(EventDetail)]
 pub fn event_detail(props: &EventDetailProps) -> Html {
-    let actions = use_panel_actions();
+    let actions = panel_actions();
     let entry = &props.entry;
     let on_close = {
         let actions = actions.clone();
@@ -88,7 +88,7 @@ pub fn event_detail(props: &EventDetailProps) -> Html {
                 </ul>
             }
             <div class="json" key={entry.id}>
-                <JsonTree value={value} />
+                { json_tree(value) }
             </div>
             <details class="raw">
                 <summary>{ "Raw JSON" }</summary>

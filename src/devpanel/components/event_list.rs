@@ -1,6 +1,7 @@
 //! The log: a virtual list of one row per entry; only the rows in view (plus an overscan) are in
 //! the DOM, at any log size.
 
+use super::class_names;
 use super::column_header::{ColumnHeader, HEADER_ID};
 use super::format_since_navigation;
 use super::format_wall_clock;
@@ -13,7 +14,7 @@ use crate::core::payload::{call_code, copy_payload, copy_row_json, row_text, Row
 use crate::core::protocol::{Entry, EntryKind, Undelivered};
 use crate::core::viewport::{Reveal, Scroller, Window, ROW_HEIGHT};
 use crate::devpanel::files::copy;
-use crate::devpanel::hooks::{use_panel_actions, PanelActions};
+use crate::devpanel::hooks::{panel_actions, PanelActions};
 use std::rc::Rc;
 use web_sys::{Element, KeyboardEvent};
 use yew::prelude::*;
@@ -32,7 +33,7 @@ pub struct EventListProps {
 /// spacers stand for the others. It follows the end until the user scrolls up.
 #[function_component(EventList)]
 pub fn event_list(props: &EventListProps) -> Html {
-    let actions = use_panel_actions();
+    let actions = panel_actions();
     let list_ref = use_node_ref();
     let pane_ref = use_node_ref();
     let scroller = use_mut_ref(Scroller::default);
@@ -246,7 +247,7 @@ fn row(
     let wall = format_wall_clock(entry.wall);
     if entry.kind == EntryKind::Navigation {
         return html! {
-            <div class={classes!("row", "navigation", selected.then_some("selected"))} role="row" data-navigation="true"
+            <div class={if selected { "row navigation selected" } else { "row navigation" }} role="row" data-navigation="true"
                  id={row_id(entry.id)} aria-selected={selected.to_string()} aria-rowindex={rowindex} title={wall} onclick={on_select}>
                 <span role="gridcell">{ format!("Navigated to {}", entry.summary) }</span>
             </div>
@@ -273,7 +274,7 @@ fn row(
     let undelivered = entry.undelivered.map(Undelivered::as_str);
     let outcome = row_outcome(entry).map(|o| o.key());
     html! {
-        <div class={classes!("row", kind, selected.then_some("selected"), undelivered.is_some().then_some("undelivered"))} role="row"
+        <div class={class_names(&[Some("row"), Some(kind), selected.then_some("selected"), undelivered.and(Some("undelivered"))])} role="row"
              aria-selected={selected.to_string()} data-event-name={event_name} data-call={call} data-origin={origin} {title} data-kind={kind} data-undelivered={undelivered} data-outcome={outcome}
              id={row_id(entry.id)} data-id={entry.id.to_string()} aria-rowindex={rowindex} onclick={on_select} oncontextmenu={on_context}>
             <span class="time" role="gridcell" title={format!("{wall} (wall clock)")}>{ time }</span>

@@ -2,27 +2,21 @@
 //! an import failed, and the result of the last copy command.
 
 use crate::core::panel_state::{Action, Copied, ImportedLog};
-use crate::devpanel::hooks::use_panel_actions;
+use crate::devpanel::hooks::PanelActions;
 use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct ImportBannerProps {
-    pub imported: Option<Rc<ImportedLog>>,
-    pub error: Option<String>,
-}
-
-#[function_component(ImportBanner)]
-pub fn import_banner(props: &ImportBannerProps) -> Html {
-    let actions = use_panel_actions();
+/// Functions, not components: they have no state of their own.
+pub fn import_banner(actions: &PanelActions, imported: Option<&ImportedLog>, error: Option<&str>) -> Html {
     let on_back = {
         let actions = actions.clone();
         Callback::from(move |_| actions.dispatch(Action::BackToLive))
     };
+    let actions = actions.clone();
     let on_dismiss = Callback::from(move |_| actions.dispatch(Action::DismissImportError));
     html! {
         <>
-            if let Some(imported) = &props.imported {
+            if let Some(imported) = imported {
                 <div class="import-banner" role="status" data-import-file={imported.file_name.clone()}>
                     <span>
                         { "Showing an imported log: " }<strong>{ &imported.file_name }</strong>
@@ -32,7 +26,7 @@ pub fn import_banner(props: &ImportBannerProps) -> Html {
                     <button type="button" onclick={on_back}>{ "Back to live log" }</button>
                 </div>
             }
-            if let Some(error) = &props.error {
+            if let Some(error) = error {
                 <div class="import-error" role="alert" data-import-error="true">
                     <span>{ error }</span>
                     <button type="button" class="close" aria-label="Dismiss" onclick={on_dismiss}>{ "×" }</button>
@@ -42,15 +36,9 @@ pub fn import_banner(props: &ImportBannerProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct CopyStatusProps {
-    pub copied: Option<Rc<Copied>>,
-}
-
 /// "Copied payload" for a moment; the text copied stays in `data-copied` (tests read it).
-#[function_component(CopyStatus)]
-pub fn copy_status(props: &CopyStatusProps) -> Html {
-    let Some(copied) = &props.copied else {
+pub fn copy_status(copied: Option<&Rc<Copied>>) -> Html {
+    let Some(copied) = copied else {
         return html! { <span class="copy-status" role="status"></span> };
     };
     let text = match copied.how.as_str() {
@@ -58,7 +46,7 @@ pub fn copy_status(props: &CopyStatusProps) -> Html {
         _ => format!("Copied: {}", copied.what.trim_start_matches("Copy ")),
     };
     html! {
-        <span key={format!("{:p}", Rc::as_ptr(copied))} class={classes!("copy-status", "shown", (copied.how == "failed").then_some("failed"))}
+        <span key={format!("{:p}", Rc::as_ptr(copied))} class={if copied.how == "failed" { "copy-status shown failed" } else { "copy-status shown" }}
               role="status" data-copied={copied.text.clone()} data-copied-how={copied.how.clone()} data-copied-what={copied.what.clone()}>
             { text }
         </span>

@@ -2,7 +2,7 @@
 
 use crate::core::payload::{copy_value, without_mark, Cut};
 use crate::devpanel::files::copy;
-use crate::devpanel::hooks::use_panel_actions;
+use crate::devpanel::hooks::panel_actions;
 use serde_json::Value;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
@@ -10,16 +10,11 @@ use yew::prelude::*;
 /// Levels open when a payload is first shown.
 const OPEN_DEPTH: usize = 2;
 
-#[derive(Properties, PartialEq)]
-pub struct JsonTreeProps {
-    pub value: Value,
-}
-
-#[function_component(JsonTree)]
-pub fn json_tree(props: &JsonTreeProps) -> Html {
+/// The tree of a payload (its nodes are components: each keeps whether it is open).
+pub fn json_tree(value: serde_json::Value) -> Html {
     html! {
         <ul class="tree" role="tree">
-            <JsonNode label={None::<String>} value={props.value.clone()} depth={0} />
+            <JsonNode label={None::<String>} {value} depth={0} />
         </ul>
     }
 }
@@ -34,7 +29,7 @@ struct JsonNodeProps {
 #[function_component(JsonNode)]
 fn json_node(props: &JsonNodeProps) -> Html {
     let open = use_state(|| props.depth < OPEN_DEPTH);
-    let actions = use_panel_actions();
+    let actions = panel_actions();
     let label = props.label.as_ref().map(|l| html! { <><span class="key">{ l }</span>{ ": " }</> });
     // "Copy value": the value as received (a cut value with its mark, which tells the real size).
     let copy_button = {
@@ -98,10 +93,10 @@ fn json_node(props: &JsonNodeProps) -> Html {
 
 fn scalar_html(value: &Value) -> Html {
     let (class, text) = match value {
-        Value::String(s) => ("string", format!("{s:?}")),
-        Value::Number(n) => ("number", n.to_string()),
-        Value::Bool(b) => ("boolean", b.to_string()),
-        _ => ("null", "null".to_string()),
+        Value::String(s) => ("scalar string", format!("{s:?}")),
+        Value::Number(n) => ("scalar number", n.to_string()),
+        Value::Bool(b) => ("scalar boolean", b.to_string()),
+        _ => ("scalar null", "null".to_string()),
     };
-    html! { <span class={classes!("scalar", class)}>{ text }</span> }
+    html! { <span {class}>{ text }</span> }
 }

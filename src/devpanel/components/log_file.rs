@@ -5,14 +5,16 @@ use super::menu::{Menu, MenuItem};
 use crate::core::export::{import, ExportFormat, ImportError, MAX_IMPORT_BYTES};
 use crate::core::panel_state::Action;
 use crate::devpanel::files::download;
-use crate::devpanel::hooks::use_panel_actions;
+use crate::devpanel::hooks::panel_actions;
 use gloo::file::callbacks::FileReader;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
-#[function_component(LogFile)]
-pub fn log_file() -> Html {
-    let actions = use_panel_actions();
+/// A hook the toolbar calls, not a component of its own: each component costs the wasm its own
+/// copy of Yew's lifecycle code; the menu's state re-renders the toolbar (a few buttons).
+#[hook]
+pub fn use_log_file() -> Html {
+    let actions = panel_actions();
     let menu_at = use_state(|| None::<(f64, f64)>);
     let export_ref = use_node_ref();
     let input_ref = use_node_ref();

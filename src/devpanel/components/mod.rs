@@ -17,6 +17,19 @@ pub mod widget_view;
 
 use crate::core::decimal::fixed;
 
+/// A class attribute: the names given, in order, joined by spaces (what `classes!` made, without
+/// its hash set: Yew's `Classes` costs the panel's wasm an `IndexSet` and SipHash).
+pub fn class_names(names: &[Option<&str>]) -> String {
+    let mut out = String::new();
+    for name in names.iter().flatten().filter(|n| !n.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(name);
+    }
+    out
+}
+
 /// Milliseconds since navigation, as devtools shows them.
 pub fn format_since_navigation(ms: f64) -> String {
     if ms < 1000.0 {

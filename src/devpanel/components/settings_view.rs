@@ -1,10 +1,11 @@
 //! Settings view: `window.hsConversationsSettings` as the page set it and as it is now,
 //! checked against the loader's rules.
 
+use super::class_names;
 use super::format_since_navigation;
 use crate::core::protocol::{self, PanelRequest, SettingsPhase};
 use crate::core::settings::{unknown_keys, validate};
-use crate::devpanel::hooks::use_panel_actions;
+use crate::devpanel::hooks::panel_actions;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -17,7 +18,7 @@ pub struct SettingsViewProps {
 
 #[function_component(SettingsView)]
 pub fn settings_view(props: &SettingsViewProps) -> Html {
-    let actions = use_panel_actions();
+    let actions = panel_actions();
     {
         let actions = actions.clone();
         use_effect_with((), move |_| actions.request(PanelRequest::ReadPage));
@@ -80,7 +81,7 @@ fn settings_html(settings: Option<&protocol::SettingsView>, as_set: bool) -> Htm
                             let invalid = problems.iter().any(|p| &p.field == key);
                             let unknown_key = unknown.contains(key);
                             html! {
-                                <tr data-setting={key.clone()} class={classes!(invalid.then_some("invalid"), unknown_key.then_some("unknown"))}>
+                                <tr data-setting={key.clone()} class={(invalid || unknown_key).then(|| class_names(&[invalid.then_some("invalid"), unknown_key.then_some("unknown")]))}>
                                     <td class="mono">{ key }</td>
                                     <td>{ &field.js_type }</td>
                                     <td class="mono">{ field.value.to_string() }</td>

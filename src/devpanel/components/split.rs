@@ -82,11 +82,11 @@ pub fn split(props: &SplitProps) -> Html {
 
     let percent = size.percent();
     html! {
-        <div ref={container} class={classes!("split", with_detail.then_some("with-detail"))}
+        <div ref={container} class={if with_detail { "split with-detail" } else { "split" }}
              style={format!("--list-size:{}%", fixed(percent, 1))}>
             { for first }
             if with_detail {
-                <div class={classes!("splitter", dragging.then_some("dragging"))} role="separator" tabindex="0"
+                <div class={if *dragging { "splitter dragging" } else { "splitter" }} role="separator" tabindex="0"
                      aria-label="Resize the log and the details" aria-controls="event-log"
                      aria-orientation={if stacked { "horizontal" } else { "vertical" }}
                      aria-valuenow={fixed(percent, 0)} aria-valuemin={fixed(SplitSize::MIN, 0)}

@@ -1,50 +1,48 @@
+use super::class_names;
 use super::diagnostics_view::severity_mark;
 use crate::core::panel_state::{headline, Action, ConnectionState, DiagnosisReport, View};
 use crate::core::protocol::{ApiState, PageStatus};
-use crate::devpanel::hooks::use_panel_actions;
-use std::rc::Rc;
+use crate::devpanel::hooks::PanelActions;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct StatusBarProps {
-    pub connection: ConnectionState,
-    pub status: Rc<PageStatus>,
-    pub diagnosis: Rc<DiagnosisReport>,
-}
-
-#[function_component(StatusBar)]
-pub fn status_bar(props: &StatusBarProps) -> Html {
-    let status = &props.status;
+/// A function, not a component: it has no state of its own, and each component costs the wasm
+/// its own copy of Yew's lifecycle code.
+pub fn status_bar(
+    actions: &PanelActions,
+    connection: ConnectionState,
+    status: &PageStatus,
+    diagnosis: &DiagnosisReport,
+) -> Html {
     let api = status.api.as_str();
     let api_label = match status.api {
         ApiState::Ready => "ready",
         ApiState::Placeholder => "placeholder (waiting for widget.load())",
         ApiState::Absent => "absent",
     };
-    let (connection_class, connection_label) = match props.connection {
+    let (connection_class, connection_label) = match connection {
         ConnectionState::Connected => ("connected", "Connected"),
         ConnectionState::Connecting => ("connecting", "Connecting…"),
         ConnectionState::Disconnected => ("disconnected", "Reconnecting…"),
     };
-    let actions = use_panel_actions();
+    let actions = actions.clone();
     let on_open_diagnostics = Callback::from(move |_| actions.dispatch(Action::SelectView(View::Diagnostics)));
-    let worst = props.diagnosis.worst();
+    let worst = diagnosis.worst();
     let level = worst.map_or("ok", |s| s.as_str());
     let icon = worst.map_or("✓", |s| severity_mark(s).0);
-    let text = headline(&props.diagnosis.diagnosis);
+    let text = headline(&diagnosis.diagnosis);
     html! {
         <header class="status-header">
         <div class="status-bar" data-api-state={api} data-widget-loaded={status.widget_loaded.to_string()}
                 role="status" aria-live="polite">
-            <span class={classes!("connection", connection_class)} title={connection_label} role="img" aria-label={connection_label}></span>
-            <span class={classes!("field", "diagnosis", level)} data-diagnosis={level}>
+            <span class={class_names(&[Some("connection"), Some(connection_class)])} title={connection_label} role="img" aria-label={connection_label}></span>
+            <span class={class_names(&[Some("field diagnosis"), Some(level)])} data-diagnosis={level}>
                 <span class="diagnosis-icon" aria-hidden="true">{ icon }</span>
                 <button type="button" class="diagnosis-link" onclick={on_open_diagnostics} title={format!("{text}: open the Diagnostics view")}>
                     { text }
                 </button>
             </span>
             <span class="field"><span class="label">{ "API" }</span>
-                <span class={classes!("value", "api", api)}>{ api_label }</span></span>
+                <span class={class_names(&[Some("value api"), Some(api)])}>{ api_label }</span></span>
             <span class="field"><span class="label">{ "Widget" }</span>
                 <span class="value">{ if status.widget_loaded { "loaded" } else { "not loaded" } }</span></span>
             if let Some(portal) = &status.portal {

@@ -1,8 +1,8 @@
-use super::log_file::LogFile;
+use super::log_file::use_log_file;
 use crate::core::filter::{Filter, KindGroup};
 use crate::core::panel_state::Action;
 use crate::core::protocol::PanelRequest;
-use crate::devpanel::hooks::use_panel_actions;
+use crate::devpanel::hooks::panel_actions;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -24,7 +24,8 @@ pub struct ToolbarProps {
 
 #[function_component(Toolbar)]
 pub fn toolbar(props: &ToolbarProps) -> Html {
-    let actions = use_panel_actions();
+    let actions = panel_actions();
+    let log_file = use_log_file();
     let on_clear = {
         let actions = actions.clone();
         Callback::from(move |_| {
@@ -84,7 +85,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <input type="checkbox" checked={preserve_log} onchange={on_preserve} />
                 { "Preserve log" }
             </label>
-            <LogFile />
+            { log_file }
             <span class="divider"></span>
             <select aria-label="Event name" onchange={on_name}>
                 <option value="" selected={selected_name.is_empty()}>{ "All events" }</option>
@@ -94,7 +95,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 }) }
             </select>
             <input type="search" placeholder="Filter" aria-label="Search events" value={filter.text().to_string()}
-                oninput={on_search} class={classes!(error.is_some().then_some("invalid"))}
+                oninput={on_search} class={error.is_some().then_some("invalid")}
                 aria-invalid={error.is_some().then_some("true")} aria-describedby={error.is_some().then_some("filter-error")}
                 title="Words must all match (name, summary, payload); -word excludes; /regex/ is a regular expression" />
             <span class="spacer"></span>

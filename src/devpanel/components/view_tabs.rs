@@ -4,17 +4,10 @@ use crate::core::panel_state::View;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct ViewTabsProps {
-    pub current: View,
-    pub on_select: Callback<View>,
-}
-
-#[function_component(ViewTabs)]
-pub fn view_tabs(props: &ViewTabsProps) -> Html {
-    let current = props.current;
+/// A function, not a component: it has no state of its own.
+pub fn view_tabs(current: View, on_select: &Callback<View>) -> Html {
     let on_key = {
-        let on_select = props.on_select.clone();
+        let on_select = on_select.clone();
         Callback::from(move |e: KeyboardEvent| {
             let next = match e.key().as_str() {
                 "ArrowRight" => current.next(),
@@ -30,7 +23,7 @@ pub fn view_tabs(props: &ViewTabsProps) -> Html {
     };
     let tabs = View::ALL.into_iter().map(|view| {
         let selected = view == current;
-        let onclick = props.on_select.reform(move |_| view);
+        let onclick = on_select.reform(move |_| view);
         html! {
             <button role="tab" id={view.tab_id()} aria-selected={selected.to_string()}
                     aria-controls={view.panel_id()} tabindex={if selected { "0" } else { "-1" }} {onclick}>

@@ -3,12 +3,13 @@
 //! never from polling `status()` or listening with `on()` — except `widgetHidden`, which the user
 //! may opt in to per site (HubSpot's usage report records that listener).
 
-use super::evidence_link::EvidenceLink;
+use super::class_names;
+use super::evidence_link::evidence_link;
 use super::format_since_navigation;
 use crate::core::decimal::shortest;
 use crate::core::panel_state::{call_disabled_reason, CallGroup, CallOutcome, RenderVerdict};
 use crate::core::protocol::{ApiState, InlineView, PageStatus, PanelRequest, SDK_METHODS};
-use crate::devpanel::hooks::use_panel_actions;
+use crate::devpanel::hooks::{panel_actions, PanelActions};
 use serde_json::{json, Value};
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
@@ -28,8 +29,7 @@ pub struct WidgetViewProps {
 }
 
 /// One button of the view: a method of `SDK_METHODS` with its option, or with fixed arguments.
-#[derive(Properties, PartialEq, Clone)]
-struct MethodButtonProps {
+struct MethodButton {
     method: &'static str,
     option: Option<&'static str>,
     /// Fixed arguments (e.g. `debug(true)`), used instead of an option.
@@ -61,8 +61,8 @@ fn help(method: &str) -> &'static str {
 
 /// The buttons for one method of `SDK_METHODS`: `debug` takes its boolean as an argument, so it
 /// gets one button per value.
-fn buttons(method: &'static str, option: Option<&'static str>) -> Vec<MethodButtonProps> {
-    let button = |args: Option<Vec<Value>>, label: String, help: &'static str| MethodButtonProps {
+fn buttons(method: &'static str, option: Option<&'static str>) -> Vec<MethodButton> {
+    let button = |args: Option<Vec<Value>>, label: String, help: &'static str| MethodButton {
         method,
         option,
         args,
@@ -79,43 +79,47 @@ fn buttons(method: &'static str, option: Option<&'static str>) -> Vec<MethodButt
     vec![button(None, format!("{method}()"), help(method))]
 }
 
-#[function_component(MethodButton)]
-fn method_button(props: &MethodButtonProps) -> Html {
-    let actions = use_panel_actions();
-    let checked = use_state(|| false);
+/// A function, not a component: the option's checkbox keeps its own state (the DOM's), read when
+/// the call is made.
+fn method_button(actions: &PanelActions, props: MethodButton) -> Html {
     let onclick = {
-        let (method, option, args, checked) = (props.method, props.option, props.args.clone(), *checked);
-        Callback::from(move |_| {
+        let (actions, method, option, args) = (actions.clone(), props.method, props.option, props.args);
+        Callback::from(move |e: MouseEvent| {
             let args = match (&args, option) {
                 (Some(args), _) => args.clone(),
-                (None, Some(option)) if checked => vec![json!({ option: true })],
+                (None, Some(option)) if option_checked(&e) => vec![json!({ option: true })],
                 _ => vec![],
             };
             actions.request(PanelRequest::Call { method: method.to_string(), args });
         })
     };
-    let on_option = {
-        let checked = checked.clone();
-        Callback::from(move |e: Event| checked.set(e.target_unchecked_into::<HtmlInputElement>().checked()))
-    };
     html! {
         <div class="method">
             <button type="button" class="call" {onclick} title={props.disabled.unwrap_or(props.help)}
-                disabled={props.disabled.is_some()} data-disabled-reason={props.disabled}>{ props.label.clone() }</button>
+                disabled={props.disabled.is_some()} data-disabled-reason={props.disabled}>{ props.label }</button>
             if let Some(option) = props.option {
-                <label class="check"><input type="checkbox" checked={*checked} onchange={on_option}
-                    disabled={props.disabled.is_some()} />{ option }</label>
+                <label class="check"><input type="checkbox" disabled={props.disabled.is_some()} />{ option }</label>
             }
             <span class="help">{ props.help }</span>
         </div>
     }
 }
 
+/// Whether the option's checkbox beside the clicked call button is checked.
+fn option_checked(e: &MouseEvent) -> bool {
+    let method = e.target_unchecked_into::<web_sys::Element>().parent_element();
+    let input = method.and_then(|m| m.query_selector("input[type=checkbox]").ok().flatten());
+    input.is_some_and(|i| wasm_bindgen::JsCast::unchecked_into::<HtmlInputElement>(i).checked())
+}
+
 #[function_component(WidgetView)]
 pub fn widget_view(props: &WidgetViewProps) -> Html {
-    let actions = use_panel_actions();
+    let actions = panel_actions();
     let status = &props.status;
-    let on_measure_again = Callback::from(move |_| actions.request(PanelRequest::ReadPage));
+    let on_measure_again = {
+        let actions = actions.clone();
+        Callback::from(move |_| actions.request(PanelRequest::ReadPage))
+    };
     let inline_selector = status
         .settings_now
         .as_ref()
@@ -132,7 +136,7 @@ pub fn widget_view(props: &WidgetViewProps) -> Html {
         .flat_map(|(method, option)| buttons(method, option))
         .map(|button| {
             let disabled = call_disabled_reason(button.method, status.api);
-            html! { <MethodButton disabled={disabled} ..button /> }
+            method_button(&actions, MethodButton { disabled, ..button })
         });
 
     html! {
@@ -144,12 +148,12 @@ pub fn widget_view(props: &WidgetViewProps) -> Html {
                     <dt>{ "Chat iframe" }</dt>
                     <dd>{ if status.widget_loaded { "loaded (seen by the hook: the iframe fired load)" } else { "not loaded" } }</dd>
                     <dt>{ "Chat renders" }</dt>
-                    { render_fact(props.render.as_ref()) }
+                    { render_fact(&actions, props.render.as_ref()) }
                     if !status.methods.is_empty() {
                         <dt>{ "Methods" }</dt><dd class="mono">{ status.methods.join(", ") }</dd>
                     }
                 </dl>
-                <ListenWidgetHidden site={props.site.clone()} on={props.listen} />
+                { listen_widget_hidden(&actions, props.site.as_deref(), props.listen) }
                 if not_ready {
                     <p class="note" data-empty-state="no-api">{ "window.HubSpotConversations is not set on this page: no SDK call can run (the buttons are disabled). They work once the page loads HubSpot's script." }</p>
                 }
@@ -178,7 +182,7 @@ pub fn widget_view(props: &WidgetViewProps) -> Html {
 fn call_group(group: &CallGroup) -> Html {
     let heading = if group.current { "This page".to_string() } else { format!("Previous page: {}", group.url) };
     html! {
-        <section class={classes!("call-group", (!group.current).then_some("previous"))}
+        <section class={if group.current { "call-group" } else { "call-group previous" }}
             data-call-group={if group.current { "current" } else { "previous" }} aria-label={heading.clone()}>
             <h3 class="call-group-title">{ heading }</h3>
             if group.calls.is_empty() {
@@ -192,7 +196,7 @@ fn call_group(group: &CallGroup) -> Html {
                     };
                     html! {
                         <li key={entry.id} data-call={entry.name.clone()} data-origin="panel" data-outcome={outcome.key()}
-                            class={classes!("call-result", outcome.key())}>
+                            class={class_names(&[Some("call-result"), Some(outcome.key())])}>
                             <span class="time">{ format_since_navigation(entry.t) }</span>
                             <span class="outcome">{ outcome.label() }</span>
                             <strong class="mono">{ format!("{}()", entry.name) }</strong>
@@ -207,7 +211,7 @@ fn call_group(group: &CallGroup) -> Html {
 }
 
 /// "Chat renders": what the page showed, and where that comes from (a link to the entry).
-fn render_fact(render: Option<&RenderVerdict>) -> Html {
+fn render_fact(actions: &PanelActions, render: Option<&RenderVerdict>) -> Html {
     let Some(verdict) = render else {
         return html! {
             <dd data-render="unknown">{ "not known yet: no hubspot:messages:initialized event in this page so far" }</dd>
@@ -216,36 +220,28 @@ fn render_fact(render: Option<&RenderVerdict>) -> Html {
     html! {
         <dd class={if verdict.renders { "ok" } else { "bad" }} data-render={verdict.renders.to_string()}>
             { &verdict.text }
-            <span class="note">{ " — derived from " }<EvidenceLink id={verdict.evidence} label={verdict.derived_from.clone()} class={classes!("render-source")} /></span>
+            <span class="note">{ " — derived from " }{ evidence_link(actions, verdict.evidence, &verdict.derived_from, "render-source") }</span>
         </dd>
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct ListenProps {
-    site: Option<String>,
-    on: Option<bool>,
-}
-
 /// The per-site opt-in to listening to widgetHidden with on(): off by default, remembered for
 /// the site, and labelled with what HubSpot sees of it.
-#[function_component(ListenWidgetHidden)]
-fn listen_widget_hidden(props: &ListenProps) -> Html {
-    let actions = use_panel_actions();
+fn listen_widget_hidden(actions: &PanelActions, site: Option<&str>, on: Option<bool>) -> Html {
     let onchange = {
-        let site = props.site.clone();
+        let (actions, site) = (actions.clone(), site.map(str::to_string));
         Callback::from(move |e: Event| {
             if let Some(site) = &site {
                 actions.set_listen_widget_hidden(site, e.target_unchecked_into::<HtmlInputElement>().checked());
             }
         })
     };
-    let where_ = props.site.clone().unwrap_or_else(|| "this page (it has no web origin: not available)".into());
+    let where_ = site.unwrap_or("this page (it has no web origin: not available)");
     html! {
         <div class="listen">
             <label class="check">
-                <input type="checkbox" data-listen="widgetHidden" checked={props.on == Some(true)}
-                    disabled={props.site.is_none() || props.on.is_none()} {onchange} />
+                <input type="checkbox" data-listen="widgetHidden" checked={on == Some(true)}
+                    disabled={site.is_none() || on.is_none()} {onchange} />
                 { "Listen to widgetHidden with on() — HubSpot's usage report records this listener" }
             </label>
             <p class="note">
