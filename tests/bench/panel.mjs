@@ -11,7 +11,8 @@
 //   scroll       the log scrolled up 900 px a frame for 2 s (a fast drag): frame intervals, and the
 //                frames where no row was in view one frame after a step (scrollBench);
 //   memory       the panel's JS heap (Runtime.getHeapUsage) and its wasm memory.
-//   node tests/bench/panel.mjs    env: BENCH_PANEL_EVENTS (default 100000)
+//   node tests/bench/panel.mjs    env: BENCH_PANEL_EVENTS (default 100000), BENCH_EXTENSION (another
+//                                 unpacked build than dist/chrome, to compare two builds)
 import { openSession } from '../harness/session.mjs';
 import { simReady } from '../harness/site.mjs';
 import { waitForPanelReady } from '../harness/panel-ui.mjs';
@@ -172,7 +173,7 @@ async function plainReference(h) {
 }
 
 async function main() {
-  const s = await openSession({ browser: 'chromium' });
+  const s = await openSession({ browser: 'chromium', ...(process.env.BENCH_EXTENSION ? { extension: process.env.BENCH_EXTENSION } : {}) });
   try {
     const page = await s.h.newPage(s.url('index.html'));
     await simReady(page);
