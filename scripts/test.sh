@@ -9,7 +9,7 @@
 # Exit status: 0 only if failed == 0.
 #
 # The browser tests (tests/hook and tests/e2e) run in ONE node --test run, E2E_CONCURRENCY files at
-# a time, the slowest e2e files first and the short hook files last (they fill the lanes at the
+# a time (node 20 runs them in path order: the short hook files come last and fill both lanes at the
 # end); its summary line is node-e2e (node-hook says it ran there). Each step's time is in the summary.
 #
 # Env: NODE_TEST_TIMEOUT_MS (per test, default 600000), SKIP_E2E=1 to skip tests/e2e (the hook
@@ -116,20 +116,8 @@ if [ ${#package_tests[@]} -gt 0 ]; then
   node_test_step node-package "${package_tests[@]}"
 fi
 
-# The slowest e2e files first (seconds per file, both browsers, warm, two at a time): a long file
-# started last would leave one lane idle at the end. Files not listed follow in name order.
-slow_first=(diagnostics devtools-feel service-worker widget isolation api-lifecycle action
-  page-transparency bench-smoke virtual-list filters cookies log-controls diagnostics-view)
-ordered=()
-for name in "${slow_first[@]}"; do
-  for f in "${e2e_tests[@]}"; do [ "$f" = "tests/e2e/$name.test.mjs" ] && ordered+=("$f"); done
-done
-for f in "${e2e_tests[@]}"; do
-  case " ${ordered[*]} " in *" $f "*) ;; *) ordered+=("$f") ;; esac
-done
-
 if [ ${#e2e_tests[@]} -gt 0 ] && [ "${SKIP_E2E:-0}" != 1 ]; then
-  node_test_step node-e2e --test-concurrency="${E2E_CONCURRENCY:-2}" "${ordered[@]}" "${hook_tests[@]}"
+  node_test_step node-e2e --test-concurrency="${E2E_CONCURRENCY:-2}" "${e2e_tests[@]}" "${hook_tests[@]}"
   if [ ${#hook_tests[@]} -gt 0 ]; then STEP_START=$SECONDS; record node-hook "ran in node-e2e (same run)"; fi
 else
   if [ ${#hook_tests[@]} -gt 0 ]; then

@@ -46,12 +46,15 @@ export async function pollUntil(probe, { timeout = 10000, interval = 50, message
 /**
  * Wait for work that arrives in steps (a flood reaching its panel, a log filling in) on a machine
  * that may be loaded: poll `probe()` (any JSON value that changes as the work advances, e.g. a
- * count) until `done(value)` is truthy (returns the value). Fails when the value has not changed for
+ * count; `progressOf(value)` picks the part that moves) until `done(value)` is truthy (returns the value).
+ * Fails when that part has not changed for
  * `stallMs` (the work stopped: lost, stuck) or after `maxMs` in all. A fixed deadline fails a run
  * that is slow but moving; this one fails only a run that stopped moving. Errors thrown by probe
  * count as "no progress".
  */
-export async function waitForProgress(probe, done, { stallMs = 30000, maxMs = 300000, interval = 100, message = 'progress' } = {}) {
+export async function waitForProgress(probe, done, {
+  stallMs = 30000, maxMs = 300000, interval = 100, message = 'progress', progressOf = (value) => value,
+} = {}) {
   const start = Date.now();
   let last;
   let lastKey;
@@ -62,7 +65,7 @@ export async function waitForProgress(probe, done, { stallMs = 30000, maxMs = 30
       const value = await probe();
       lastError = null;
       if (done(value)) return value;
-      const key = JSON.stringify(value);
+      const key = JSON.stringify(progressOf(value));
       if (key !== lastKey) { lastKey = key; last = value; since = Date.now(); }
     } catch (e) {
       lastError = e;
