@@ -8,10 +8,15 @@
 #              (compile error, crash, hung runner killed, ...)
 # Exit status: 0 only if failed == 0.
 #
-# Env: NODE_TEST_TIMEOUT_MS (per test, default 600000), SKIP_E2E=1 to skip tests/e2e,
-#      E2E_BROWSERS=chromium,firefox (default both) for the browsers the e2e tests run in,
-#      E2E_CONCURRENCY (default 1) e2e files at a time (each has its own server and browsers; 2 is
-#      faster but flaked once: the isolation flood test and a Firefox empty-state test),
+# The browser tests (tests/hook and tests/e2e) run in ONE node --test run, E2E_CONCURRENCY files at
+# a time (node 20 runs them in path order: the short hook files come last and fill both lanes at the
+# end); its summary line is node-e2e (node-hook says it ran there). Each step's time is in the summary.
+#
+# Env: NODE_TEST_TIMEOUT_MS (per test, default 600000), SKIP_E2E=1 to skip tests/e2e (the hook
+#      tests then run alone), E2E_BROWSERS=chromium,firefox (default both) for the browsers the e2e
+#      tests run in, E2E_CONCURRENCY (default 2) test files at a time (each file has its own server
+#      and browsers; tests wait for progress, not for a fixed time, so they hold on a loaded machine),
+#      E2E_PRELAUNCH=0 to launch a file's next browser only when its tests start (tests/harness/session.mjs),
 #      PANEL_WASM_GZIP_BUDGET (bytes, default below) for the wasm-size step (README "Wasm size").
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -23,9 +28,11 @@ rm -f "$LOG_DIR"/*.log "$LOG_DIR"/*.tap
 TOTAL_PASS=0
 TOTAL_FAIL=0
 STEP_LINES=()
+STARTED=$SECONDS
+STEP_START=$SECONDS
 
-banner() { printf '\n==== %s ====\n' "$*"; }
-record() { STEP_LINES+=("$(printf '%-34s %s' "$1" "$2")"); }
+banner() { STEP_START=$SECONDS; printf '\n==== %s ====\n' "$*"; }
+record() { STEP_LINES+=("$(printf '%-34s %-44s %4ds' "$1" "$2" $((SECONDS - STEP_START)))"); }
 
 # A lint-like step: pass/fail counts only as a failure (1) when it fails.
 lint_step() {
@@ -105,23 +112,28 @@ shopt -u nullglob
 if [ ${#unit_tests[@]} -gt 0 ]; then
   node_test_step node-unit "${unit_tests[@]}"
 fi
-if [ ${#hook_tests[@]} -gt 0 ]; then
-  node_test_step node-hook "${hook_tests[@]}"
-else
-  record node-hook "skipped (no tests/hook/*.test.mjs)"
-fi
 if [ ${#package_tests[@]} -gt 0 ]; then
   node_test_step node-package "${package_tests[@]}"
 fi
+
 if [ ${#e2e_tests[@]} -gt 0 ] && [ "${SKIP_E2E:-0}" != 1 ]; then
-  node_test_step node-e2e --test-concurrency="${E2E_CONCURRENCY:-1}" "${e2e_tests[@]}"
-elif [ ${#e2e_tests[@]} -gt 0 ]; then
-  record node-e2e "skipped (SKIP_E2E=1)"
+  node_test_step node-e2e --test-concurrency="${E2E_CONCURRENCY:-2}" "${e2e_tests[@]}" "${hook_tests[@]}"
+  if [ ${#hook_tests[@]} -gt 0 ]; then STEP_START=$SECONDS; record node-hook "ran in node-e2e (same run)"; fi
 else
-  record node-e2e "skipped (no tests/e2e/*.test.mjs)"
+  if [ ${#hook_tests[@]} -gt 0 ]; then
+    node_test_step node-hook "${hook_tests[@]}"
+  else
+    record node-hook "skipped (no tests/hook/*.test.mjs)"
+  fi
+  if [ ${#e2e_tests[@]} -gt 0 ]; then
+    record node-e2e "skipped (SKIP_E2E=1)"
+  else
+    record node-e2e "skipped (no tests/e2e/*.test.mjs)"
+  fi
 fi
 
 banner "summary (logs in $LOG_DIR/)"
 printf '%s\n' "${STEP_LINES[@]}"
+printf 'total %ds (E2E_CONCURRENCY=%s)\n' $((SECONDS - STARTED)) "${E2E_CONCURRENCY:-2}"
 echo "$TOTAL_PASS passed, $TOTAL_FAIL failed"
 [ "$TOTAL_FAIL" -eq 0 ]

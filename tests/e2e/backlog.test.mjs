@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forEachBrowser, openPageWithPanel } from '../harness/session.mjs';
 import { waitForPanelReady } from '../harness/panel-ui.mjs';
-import { pollUntil } from '../harness/driver.mjs';
+import { waitForProgress } from '../harness/driver.mjs';
 
 const EVENTS = 5000;
 const BATCH = 500;
@@ -33,12 +33,13 @@ forEachBrowser((browser, s) => {
     let devtools = null;
     try {
       await dispatch(page);
-      await pollUntil(async () => (await totalCount(tab)) >= EVENTS, { timeout: 60000, message: `the panel tab holds ${EVENTS} entries` });
+      // Waited for while the count grows (a loaded machine is slow); fails when it stops short.
+      await waitForProgress(() => totalCount(tab), (n) => n >= EVENTS, { message: `the panel tab holds ${EVENTS} entries` });
       await tab.close();
 
       devtools = await s.h.openDevtoolsPanel(page);
       await waitForPanelReady(devtools);
-      await pollUntil(async () => (await totalCount(devtools)) >= EVENTS, { timeout: 60000, message: `the devtools panel holds all ${EVENTS} entries` });
+      await waitForProgress(() => totalCount(devtools), (n) => n >= EVENTS, { message: `the devtools panel holds all ${EVENTS} entries` });
       const shown = await devtools.evaluate(() => ({
         total: Number(document.querySelector('[data-total-count]').getAttribute('data-total-count')),
         dropped: document.querySelector('.dropped')?.textContent ?? '',

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { forEachBrowser, openPageWithPanel } from '../harness/session.mjs';
 import { emit } from '../harness/site.mjs';
 import { waitForPanelReady, waitForEvents, selectView, logRows } from '../harness/panel-ui.mjs';
-import { sleep, pollUntil } from '../harness/driver.mjs';
+import { pollUntil } from '../harness/driver.mjs';
 
 /** The header and the widths of every row's cells. */
 function columns(d) {
@@ -121,7 +121,6 @@ forEachBrowser((browser, s) => {
         return c && c.time === 72 && c.name === 254 ? c : null;
       }, { timeout: 5000, message: 'columns {time:72,name:254} in storage.local panelPrefs' });
       assert.ok(stored);
-      await sleep(200);
       await panel.close();
 
       // Reopened: the same widths.

@@ -70,6 +70,16 @@ async function goto(page, url) {
   }
 }
 
+// Cases whose page acts within a time window: on a loaded machine the window can be missed, and
+// then the page did not make the mistake at all. Each returns true when the page's own trace shows
+// that (the case is then loaded again, up to 3 times); never a reason to accept a missing finding.
+const WINDOW_MISSED = {
+  // refresh(), refresh({openToNewThread:true}) 300 ms later, refresh() 300 ms after: when the middle
+  // call ran on its own (its option reached the loader), nothing was merged.
+  'throttle-collapsed': (page) => page.evaluate(() => (window.hsSim?.traces || [])
+    .some((t) => t.what === 'refresh-run' && t.options && t.options.openToNewThread)),
+};
+
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -130,15 +140,27 @@ forEachBrowser((browser, s) => {
     });
   });
 
-  test(`${browser}: every rule fires on its broken page (panel tab)`, async () => {
+  test(`${browser}: every rule fires on its broken page (panel tab)`, async (t) => {
     const slots = await openPool();
     const failures = [];
     // The timed rules first, so their grace periods run while the other cases are checked.
     const order = [...Object.keys(GRACE_MS), ...RULES.filter((id) => !GRACE_MS[id])];
     await onPool(slots, order, async ({ page, panel }, id) => {
       try {
-        await goto(page, caseUrl(s, id));
-        const finding = await waitForFinding(panel, id, { timeout: FINDING_TIMEOUT_MS + (GRACE_MS[id] || 0) });
+        let finding;
+        for (let attempt = 1; ; attempt++) {
+          await goto(page, caseUrl(s, id));
+          try {
+            finding = await waitForFinding(panel, id, { timeout: FINDING_TIMEOUT_MS + (GRACE_MS[id] || 0) });
+            break;
+          } catch (e) {
+            if (attempt < 3 && WINDOW_MISSED[id] && await WINDOW_MISSED[id](page)) {
+              t.diagnostic(`${id}: the page missed its time window (attempt ${attempt}): loaded again`);
+              continue;
+            }
+            throw e;
+          }
+        }
         assert.ok(['error', 'warning', 'info'].includes(String(finding.severity).toLowerCase()),
           `${id}: data-severity is error/warning/info, got ${finding.severity}`);
       } catch (e) {

@@ -124,7 +124,12 @@ forEachBrowser((browser, s) => {
     await clickButton(panel, 'Pause');
     await panel.waitFor(() => [...document.querySelectorAll('button')].some((b) => b.textContent.trim() === 'Resume'), { message: 'paused' });
     await selectView(panel, 'Widget');
-    await sleep(300); // storage.local writes are asynchronous
+    // storage.local writes are asynchronous: close once the last choice (the view) is stored.
+    await pollUntil(() => panel.evaluate(async () => {
+      const text = (await (globalThis.browser ?? globalThis.chrome).storage.local.get('panelPrefs')).panelPrefs;
+      const p = text ? JSON.parse(text) : {};
+      return p.view === 'Widget' && p.paused === true && p.filter_text === 'conversation' && p.selected != null;
+    }), { message: 'the view, pause, filter text and selection in storage.local panelPrefs' });
     await panel.close();
 
     // Held while the panel is closed and paused: not shown when it reopens paused.
@@ -201,7 +206,8 @@ forEachBrowser((browser, s) => {
     const { panel, close } = await openPageWithPanel(s, 'no-hubspot.html?t=empty', { ready: false });
     await resetFilters(panel);
     await waitForApiState(panel, 'absent');
-    const empty = await emptyState(panel);
+    // absent is also the state before the tab's status arrived: wait for the empty state that knows the page.
+    const empty = await emptyState(panel, { key: 'no-hubspot' });
     assert.equal(empty.key, 'no-hubspot', JSON.stringify(empty));
     assert.match(empty.text, /No HubSpot chat on this page: no loader script, no HubSpotConversations object\./);
     assert.match(empty.text, /Events appear when the page loads HubSpot's script/);

@@ -55,9 +55,23 @@ forEachBrowser((browser, s) => {
   test(`${browser}: as the page set it (before the loader) vs as it is now, after an in-place change and "Read again"`, async () => {
     const page = await s.h.newPage(s.url('inline.html?t=settings'));
     await simReady(page);
+    // The Settings view reads the settings when it opens; the hook answers with a "settings" record
+    // of source "read". Counted in the page, so the in-place change below comes after that reading
+    // (on a loaded machine a late one would already see the change).
+    await page.evaluate(() => {
+      window.__settingsReads = 0;
+      document.addEventListener('hubspot-chat-inspector:page', (e) => {
+        try {
+          const d = typeof e.detail === 'string' ? JSON.parse(e.detail) : e.detail;
+          window.__settingsReads += (d?.records || []).filter((r) => r.k === 'settings' && r.source === 'read').length;
+        } catch { /* not ours */ }
+      });
+    });
     const panel = await openSettingsView(s, page);
     await waitForApiState(panel, 'ready');
     const set = await waitSettings(panel, 'settings-set', (v) => v.rows.inlineEmbedSelector, 'the settings as set');
+    await page.waitForFunction(() => window.__settingsReads >= 1, null, { timeout: 10000 });
+    await waitSettings(panel, 'settings-now', (v) => v.rows.inlineEmbedSelector?.[1] === '"#chat-here"', 'the first reading of the settings as they are now');
     assert.deepEqual(set.rows, { inlineEmbedSelector: ['string', '"#chat-here"'] });
     assert.match(set.text, /before the loader read it/);
     assert.doesNotMatch(set.text, /after the loader/);

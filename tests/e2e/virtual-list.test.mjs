@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { forEachBrowser } from '../harness/session.mjs';
 import { simReady } from '../harness/site.mjs';
 import { waitForPanelReady, selectView, shownCount, clickButton } from '../harness/panel-ui.mjs';
-import { pollUntil, sleep } from '../harness/driver.mjs';
+import { pollUntil, sleep, waitForProgress } from '../harness/driver.mjs';
 
 const ROW = 22; // px, the log's fixed row height
 
@@ -36,17 +36,19 @@ function startFlood(page, rate, ms) {
 async function floodAndSample(page, panel, rate, ms, message) {
   const before = (await logView(panel)).count;
   await startFlood(page, rate, ms);
+  // A sample every 100 ms (less when a round trip is slow: a loaded machine still gets several).
   const samples = [];
   const started = Date.now();
-  while (!(await page.evaluate(() => window.__floodDone)) && Date.now() - started < 15000) {
-    await sleep(250);
-    samples.push(await logView(panel));
+  for (let next = started + 100; ; next += 100) {
+    await sleep(Math.max(0, next - Date.now()));
+    const [done, view] = await Promise.all([page.evaluate(() => window.__floodDone), logView(panel)]);
+    samples.push(view);
+    if (done || Date.now() - started >= 15000) break;
   }
   const sent = await page.evaluate(() => window.__floodSent);
-  samples.push(await pollUntil(async () => {
-    const v = await logView(panel);
-    return v.count >= before + sent ? v : null;
-  }, { timeout: 30000, message: `${message}: ${sent} more rows` }).catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await logView(panel))}`); }));
+  // Waited for while the row count grows; fails when it stops short.
+  samples.push(await waitForProgress(() => logView(panel), (v) => v.count >= before + sent,
+    { progressOf: (v) => v.count, message: `${message}: ${sent} more rows` }));
   return { sent, samples };
 }
 
@@ -139,10 +141,9 @@ forEachBrowser((browser, s) => {
         await page.evaluate(() => window.hsSim.flood(500));
       }
       const total = base + 5000;
-      const full = await pollUntil(async () => {
-        const v = await logView(panel);
-        return v.count >= total ? v : null;
-      }, { timeout: 60000, message: `${total} rows` }).catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await logView(panel))} ${JSON.stringify(await shownCount(panel))}`); });
+      const full = await waitForProgress(() => logView(panel), (v) => v.count >= total,
+        { progressOf: (v) => v.count, message: `${total} rows` })
+        .catch(async (e) => { throw new Error(`${e.message}; ${JSON.stringify(await shownCount(panel))}`); });
       assert.equal(full.count, total, 'every entry is counted in aria-rowcount');
       assert.ok(full.domRows < 100, `fewer than 100 rows in the DOM at ${total} entries: ${full.domRows}`);
       assert.equal(full.scrollHeight, total * ROW, 'the spacers give the list its full height');
@@ -187,10 +188,8 @@ forEachBrowser((browser, s) => {
       await clickButton(panel, 'Clear');
       await pollUntil(async () => (await logView(panel)).count === 0, { message: 'an empty log after Clear' });
       await page.evaluate(() => window.hsSim.flood(300));
-      const refilled = await pollUntil(async () => {
-        const v = await logView(panel);
-        return v.count >= 300 ? v : null;
-      }, { timeout: 30000, message: '300 rows after Clear' });
+      const refilled = await waitForProgress(() => logView(panel), (v) => v.count >= 300,
+        { progressOf: (v) => v.count, message: '300 rows after Clear' });
       assert.ok(refilled.scrollHeight > refilled.clientHeight, `the log overflows again: ${JSON.stringify(refilled)}`);
       assert.ok(refilled.lastInView, `after Clear the log follows new rows: ${JSON.stringify(refilled)}`);
     } finally {

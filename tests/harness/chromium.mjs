@@ -325,10 +325,13 @@ export class Harness extends HarnessBase {
     }, { timeout, interval: 100, message: `devtools view ${viewId}` });
     const shownAt = Date.now();
     await evaluateIn(devtools, `InspectorFrontendAPI.showPanel(${JSON.stringify(viewId)})`);
-    const panelTarget = await pollUntil(async () => (await this.targets()).find((t) => t.type === 'iframe'
-      && t.parentId === devtoolsTargetId && t.url.startsWith(`chrome-extension://${extId}/panel.html`)),
-    { timeout, message: 'the panel iframe target' });
-    const panelSession = await this.cdp.attach(panelTarget.targetId);
+    // The iframe target can go between the listing and the attach (DevTools re-creates the frame on
+    // a loaded machine): attach to the one listed now, else look again.
+    const { panelTarget, panelSession } = await pollUntil(async () => {
+      const found = (await this.targets()).find((t) => t.type === 'iframe'
+        && t.parentId === devtoolsTargetId && t.url.startsWith(`chrome-extension://${extId}/panel.html`));
+      return found && { panelTarget: found, panelSession: await this.cdp.attach(found.targetId) };
+    }, { timeout, message: 'the panel iframe target (attached)' });
     await panelSession.send('Runtime.runIfWaitingForDebugger').catch(() => {});
     const p = new DevtoolsPanel(this, {
       inspectedTargetId: targetId, devtoolsTargetId, devtools, panelTargetId: panelTarget.targetId, panelSession, viewId,
@@ -375,7 +378,10 @@ export class DevtoolsPanel extends DevtoolsPanelBase {
     await this.harness.cdp.send('Browser.setWindowBounds', { windowId, bounds: { windowState: 'normal' } }).catch(() => {});
     await this.harness.cdp.send('Browser.setWindowBounds', { windowId, bounds: { width, height } });
   }
+  /** Closes the devtools window; resolves once its target is gone (a reopen must not find it closing). */
   async close() {
     await this.harness.cdp.send('Target.closeTarget', { targetId: this.devtoolsTargetId }).catch(() => {});
+    await pollUntil(async () => !(await this.harness.isLive(this.devtoolsTargetId)), { timeout: 10000, message: 'the devtools target to close' })
+      .catch(() => {});
   }
 }

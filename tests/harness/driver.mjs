@@ -44,6 +44,41 @@ export async function pollUntil(probe, { timeout = 10000, interval = 50, message
 }
 
 /**
+ * Wait for work that arrives in steps (a flood reaching its panel, a log filling in) on a machine
+ * that may be loaded: poll `probe()` (any JSON value that changes as the work advances, e.g. a
+ * count; `progressOf(value)` picks the part that moves) until `done(value)` is truthy (returns the value).
+ * Fails when that part has not changed for
+ * `stallMs` (the work stopped: lost, stuck) or after `maxMs` in all. A fixed deadline fails a run
+ * that is slow but moving; this one fails only a run that stopped moving. Errors thrown by probe
+ * count as "no progress".
+ */
+export async function waitForProgress(probe, done, {
+  stallMs = 30000, maxMs = 300000, interval = 100, message = 'progress', progressOf = (value) => value,
+} = {}) {
+  const start = Date.now();
+  let last;
+  let lastKey;
+  let lastError = null;
+  let since = start;
+  for (;;) {
+    try {
+      const value = await probe();
+      lastError = null;
+      if (done(value)) return value;
+      const key = JSON.stringify(progressOf(value));
+      if (key !== lastKey) { lastKey = key; last = value; since = Date.now(); }
+    } catch (e) {
+      lastError = e;
+    }
+    const now = Date.now();
+    const why = `${lastError ? `; last error: ${lastError.message}` : ''}; last value: ${JSON.stringify(last)}`;
+    if (now - since > stallMs) throw new Error(`no progress for ${stallMs} ms (after ${now - start} ms) waiting for ${message}${why}`);
+    if (now - start > maxMs) throw new Error(`timed out after ${maxMs} ms (still moving) waiting for ${message}${why}`);
+    await sleep(interval);
+  }
+}
+
+/**
  * Why a browser cannot be launched here, or null: its `binary` is missing (Debian package `pkg`),
  * or `extension` (an unpacked build; null = none) has no manifest.json.
  */

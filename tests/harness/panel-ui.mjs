@@ -446,10 +446,19 @@ export function shownCount(d) {
   });
 }
 
-/** Wait for the Events view's empty state: {key, text}. */
-export function emptyState(d, { timeout = 10000 } = {}) {
-  return d.waitFor(() => {
+/**
+ * Wait for the Events view's empty state: {key, text}. With `key`, wait for THAT one (the panel
+ * passes through connecting and no-page while the tab's status arrives, later on a loaded machine);
+ * the timeout's error names the last one shown.
+ */
+export async function emptyState(d, { timeout = 10000, key } = {}) {
+  const read = () => d.evaluate(() => {
     const el = document.querySelector('.log [data-empty-state]');
     return el && { key: el.getAttribute('data-empty-state'), text: el.textContent.replace(/\s+/g, ' ').trim() };
-  }, { timeout, message: 'an empty state in Events' });
+  });
+  let last = null;
+  return pollFn(async () => {
+    last = await read();
+    return last && (key === undefined || last.key === key) ? last : null;
+  }, timeout, key ? `the empty state "${key}" in Events` : 'an empty state in Events', () => last);
 }

@@ -84,9 +84,31 @@ export function recordConsole(page) {
  * `s` stands for the session while the tests run (reading it outside a test throws).
  * `open(browser)` makes the session (default: openSession({browser})): any object, closed with its
  * close() if it has one.
+ *
+ * The next browser's session is opened while this browser's tests run (its launch, ~5 s for
+ * Firefox, overlaps them instead of adding to the file's time); E2E_PRELAUNCH=0 opens each only
+ * when its tests start.
  */
 export function forEachBrowser(defineTests, { open = (browser) => openSession({ browser }) } = {}) {
-  for (const browser of selectedBrowsers()) {
+  const browsers = selectedBrowsers();
+  const opening = new Map();
+  const openOnce = (browser) => {
+    if (!opening.has(browser)) {
+      const p = Promise.resolve().then(() => open(browser));
+      p.catch(() => {}); // reported by the before() that awaits it
+      opening.set(browser, p);
+    }
+    return opening.get(browser);
+  };
+  const prelaunch = process.env.E2E_PRELAUNCH !== '0';
+  const closed = new Set();
+  // A session opened ahead whose tests did not run (filtered out, a failed hook) is closed at the end.
+  after(async () => {
+    for (const [browser, p] of opening) {
+      if (!closed.has(browser)) await p.then((x) => x?.close?.()).catch(() => {});
+    }
+  });
+  browsers.forEach((browser, i) => {
     let session = null;
     const s = new Proxy({}, {
       get(_, key) {
@@ -95,9 +117,12 @@ export function forEachBrowser(defineTests, { open = (browser) => openSession({ 
       },
     });
     describe(browser, () => {
-      before(async () => { session = await open(browser); });
-      after(async () => { await session?.close?.(); session = null; });
+      before(async () => {
+        session = await openOnce(browser);
+        if (prelaunch && i + 1 < browsers.length) openOnce(browsers[i + 1]);
+      });
+      after(async () => { closed.add(browser); await session?.close?.(); session = null; });
       defineTests(browser, s);
     });
-  }
+  });
 }

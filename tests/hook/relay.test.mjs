@@ -63,14 +63,18 @@ const addRelay = (page) => page.addScriptTag({ path: L.RELAY_PATH });
 const bg = (page, fn, arg) => page.evaluate(fn, arg);
 const messages = (page) => bg(page, () => window.__bg.messages.map((x) => ({ port: x.port, at: x.at, ...x.m })));
 // Acknowledges what the current port was sent until it is sent nothing more (the relay sends only
-// a few batches ahead of the acks).
+// a few batches ahead of the acks): after each ack, on at the next message; done when none came
+// for QUIET_MS (once, at the end, instead of a fixed pause after every ack).
 const drainAcks = (page) => page.evaluate(async () => {
+  const QUIET_MS = 250;
   const bg = window.__bg;
-  for (let seen = -1; seen !== bg.messages.length;) {
-    seen = bg.messages.length;
+  for (;;) {
+    const seen = bg.messages.length;
     const last = bg.messages.filter((x) => x.port === bg.current().index && x.m.type === 'page').at(-1);
     if (last) bg.ack(last.m.batch);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    const since = performance.now();
+    while (bg.messages.length === seen && performance.now() - since < QUIET_MS) await new Promise((resolve) => setTimeout(resolve, 1));
+    if (bg.messages.length === seen) return;
   }
 });
 const pageEvent = (page, detail, n = 1) => page.evaluate(([d, n]) => {
