@@ -247,7 +247,7 @@ fn row(
     let wall = format_wall_clock(entry.wall);
     if entry.kind == EntryKind::Navigation {
         return html! {
-            <div class={if selected { "row navigation selected" } else { "row navigation" }} role="row" data-navigation="true"
+            <div key={entry.id} class={if selected { "row navigation selected" } else { "row navigation" }} role="row" data-navigation="true"
                  id={row_id(entry.id)} aria-selected={selected.to_string()} aria-rowindex={rowindex} title={wall} onclick={on_select}>
                 <span role="gridcell">{ format!("Navigated to {}", entry.summary) }</span>
             </div>
@@ -274,7 +274,7 @@ fn row(
     let undelivered = entry.undelivered.map(Undelivered::as_str);
     let outcome = row_outcome(entry).map(|o| o.key());
     html! {
-        <div class={class_names(&[Some("row"), Some(kind), selected.then_some("selected"), undelivered.and(Some("undelivered"))])} role="row"
+        <div key={entry.id} class={class_names(&[Some("row"), Some(kind), selected.then_some("selected"), undelivered.and(Some("undelivered"))])} role="row"
              aria-selected={selected.to_string()} data-event-name={event_name} data-call={call} data-origin={origin} {title} data-kind={kind} data-undelivered={undelivered} data-outcome={outcome}
              id={row_id(entry.id)} data-id={entry.id.to_string()} aria-rowindex={rowindex} onclick={on_select} oncontextmenu={on_context}>
             <span class="time" role="gridcell" title={format!("{wall} (wall clock)")}>{ time }</span>
