@@ -4,9 +4,10 @@
 // background's flow control): the panel resubscribes whenever it is told "up".
 // An idle panel gets a message at once. Messages that come within a frame of the last hand-over
 // wait for the next frame and go together, so a stream costs the panel one render per frame, not
-// one per message. After a render that took longer than a frame, the panel waits as long again: a
-// flood on a slow machine takes at most half of the panel's thread, which it shares with the
-// background's other work and every other panel.
+// one per message. After such a render of several messages that took longer than a frame, the
+// panel waits as long again: a flood on a slow machine takes at most half of the panel's thread,
+// which it shares with the background's other work and every other panel (a single update is
+// never held back by it).
 const RECEIVED = '{"v":1,"type":"received"}'; // flow control only: never reaches the hub
 // A panel page that paints no frames (another DevTools panel is in front) is still handed its
 // messages, this long after the first one waiting.
@@ -90,7 +91,7 @@ export class PanelPort {
     afterRender(() => {
       const now = performance.now();
       const took = now - start;
-      this.restUntil = took > FRAME_MS ? now + Math.min(took, MAX_REST_MS) : 0;
+      this.restUntil = took > FRAME_MS && messages.length > 1 ? now + Math.min(took, MAX_REST_MS) : 0;
       for (const [port] of messages) {
         try {
           port.postMessage(RECEIVED);
