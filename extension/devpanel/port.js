@@ -87,7 +87,15 @@ export class PanelPort {
     const start = performance.now();
     this.lastHandOver = start;
     this.waiting = [];
-    for (const [port, message] of messages) if (port === this.port && typeof message === 'string') this.onMessage(message);
+    for (const [port, message] of messages) {
+      if (port !== this.port || typeof message !== 'string') continue;
+      try {
+        this.onMessage(message);
+      } catch (error) {
+        // One update the panel could not take must not hold back the next ones (nor the flow control).
+        console.error('[Chat Widget Inspector] an update was not handled:', error);
+      }
+    }
     afterRender(() => {
       const now = performance.now();
       const took = now - start;

@@ -226,6 +226,24 @@ test('what waited for a port lost meanwhile is dropped: the panel resubscribes a
   assert.deepEqual(connection, [true, false, true]);
 });
 
+test('an update the panel throws on does not hold back the next ones, nor their received', (t) => {
+  t.mock.method(console, 'error', () => {});
+  const received = [];
+  const port = new PanelPort((text) => {
+    if (text === 'bad') throw new Error('cannot');
+    received.push(text);
+  }, () => {});
+  port.open();
+  const wire = latestPort();
+  wire.receive('bad');
+  wire.receive('next');
+  runTasks();
+  paintFrame();
+  runTasks();
+  assert.deepEqual(received, ['next']);
+  assert.deepEqual(wire.sent, [RECEIVED, RECEIVED]);
+});
+
 test('a hidden panel (no frames) gets what waited at the next task', () => {
   globalThis.document.hidden = true;
   const { received } = openPort();
