@@ -6,7 +6,7 @@ import init, { BackgroundHub } from '../pkg/background.js';
 import { listCookies, removeCookies, watchCookies } from './cookies.js';
 import { FairQueue } from './fair-queue.js';
 
-const FACTS = /*facts*/{"hubspotRequestUrls":["*://*.hs-scripts.com/*","*://*.usemessages.com/*","*://*/*conversations-embed.js*","*://*.hubspot.com/conversations-visitor/*"]}/*end facts*/;
+const FACTS = /*facts*/{"discoveryScript":"discovery","hubspotSeen":"{\"v\":1,\"type\":\"hubspot_seen\"}"}/*end facts*/;
 const EXTENSION_ORIGIN = chrome.runtime.getURL('');
 const panels = new Map(); // the hub's port id -> { port, lane, inFlight (sizes), inFlightChars, backlog, backlogChars }
 const panelIds = new WeakMap(); // panel port -> the hub's port id
@@ -351,23 +351,30 @@ chrome.tabs.onUpdated.addListener((tabId, change, tab) => {
   if (change.status === 'complete') run(tabId, () => hub.tab_complete(tabId, tab?.url ?? ''));
 });
 
-// HubSpot's requests (the portal and embed scripts, the chat iframe) mark their tab for the probe;
-// the filter is the browser's, so no other request wakes the background.
-chrome.webRequest.onBeforeRequest.addListener(({ tabId }) => {
-  if (tabId >= 0) run(tabId, () => hub.hubspot_request(tabId));
-}, { urls: FACTS.hubspotRequestUrls, types: ['script', 'sub_frame'] });
-
-// The open tabs at each start: at the first since the extension was loaded, their loads and requests
-// came before the background listened, and the hub probes them once (Hub::worker_started).
-chrome.tabs.query({}).then((tabs) => {
+// The open tabs at each start: at the first since the extension was loaded, their loads came before
+// the background listened, and with "Find HubSpot on every tab" on (the popup's switch: the
+// discovery content script registered) the hub probes them once (Hub::worker_started).
+Promise.all([
+  chrome.tabs.query({}),
+  chrome.scripting.getRegisteredContentScripts({ ids: [FACTS.discoveryScript] }).catch(() => []),
+]).then(([tabs, discovery]) => {
   const open = JSON.stringify(tabs.map(({ id, url, status }) => ({ id, url: url ?? '', status: status ?? '' })));
-  run(BACKGROUND, () => hub.worker_started(open));
+  run(BACKGROUND, () => hub.worker_started(open, discovery.length > 0));
 }, () => {});
 
 // The popup (popup.html, an extension page) asks what is known of its tab: text in, text out.
+// The discovery script (contentScript/discovery.js) saw HubSpot in a tab's top document: the
+// tab is probed (now if loaded, else at its `complete`; Hub::hubspot_seen).
 chrome.runtime.onMessage.addListener((text, sender, reply) => {
-  if (sender.id !== chrome.runtime.id || !(sender.url ?? '').startsWith(EXTENSION_ORIGIN)) return false;
+  if (sender.id !== chrome.runtime.id) return false;
+  const tab = sender.tab?.id;
+  if (tab !== undefined && tab >= 0 && sender.frameId === 0 && text === FACTS.hubspotSeen) {
+    run(tab, () => hub.hubspot_seen(tab));
+    return false;
+  }
+  if (!(sender.url ?? '').startsWith(EXTENSION_ORIGIN)) return false;
   if (typeof text !== 'string') return false;
+  run(BACKGROUND, () => hub.action_opened(text)); // a tab not looked at yet is probed now
   ready.then(() => reply(hub.action_request(text, Date.now())), () => reply(null));
   return true;
 });

@@ -52,6 +52,44 @@ $('[data-open-panel]').addEventListener('click', async () => {
   if (!new URLSearchParams(location.search).has('tabId')) window.close();
 });
 
+// "Find HubSpot on every tab" (off by default): registers the discovery content script on every
+// web page (README "Toolbar button"), and runs it once in the tabs already open.
+const FACTS = /*facts*/{"discoveryScript":"discovery","discoveryFile":"contentScript/discovery.js"}/*end facts*/;
+const WEB_PAGES = ['http://*/*', 'https://*/*'];
+const discoveryToggle = $('[data-discovery-toggle]');
+
+async function discoveryOn() {
+  return (await chrome.scripting.getRegisteredContentScripts({ ids: [FACTS.discoveryScript] })).length > 0;
+}
+
+async function setDiscovery(on) {
+  if (on === await discoveryOn()) return;
+  if (!on) {
+    await chrome.scripting.unregisterContentScripts({ ids: [FACTS.discoveryScript] });
+    return;
+  }
+  await chrome.scripting.registerContentScripts([{
+    id: FACTS.discoveryScript, js: [FACTS.discoveryFile], matches: WEB_PAGES, runAt: 'document_idle', persistAcrossSessions: true,
+  }]);
+  const open = await chrome.tabs.query({ url: WEB_PAGES });
+  await Promise.all(open.map((t) => chrome.scripting.executeScript({ target: { tabId: t.id }, files: [FACTS.discoveryFile] }).catch(() => {})));
+}
+
+discoveryOn().then((on) => { discoveryToggle.checked = on; }, () => {});
+discoveryToggle.addEventListener('change', async () => {
+  discoveryToggle.disabled = true;
+  try {
+    await setDiscovery(discoveryToggle.checked);
+  } catch (error) {
+    console.error('[Chat Widget Inspector] Find HubSpot on every tab:', error);
+  }
+  discoveryToggle.checked = await discoveryOn().catch(() => false);
+  discoveryToggle.disabled = false;
+});
+
+const LOOKING_REFRESH_MS = 100; // the probe the first request started answers within a few frames
+const REFRESH_MS = 1000; // while the popup is open: "not loaded" becomes "ready" when it does
+
 async function refresh() {
   let summary = null;
   try {
@@ -65,6 +103,6 @@ async function refresh() {
   } else if (tab === null) {
     set('label', 'No tab to inspect');
   }
+  setTimeout(refresh, summary?.looking ? LOOKING_REFRESH_MS : REFRESH_MS);
 }
 await refresh();
-setInterval(refresh, 1000); // while the popup is open: "not loaded" becomes "ready" when it does

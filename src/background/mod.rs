@@ -88,13 +88,18 @@ impl BackgroundHub {
     }
 
     /// The worker started with these open tabs (JSON): see `Hub::worker_started`.
-    pub fn worker_started(&mut self, tabs: &str) -> String {
-        effects_json(self.hub.worker_started(tabs))
+    pub fn worker_started(&mut self, tabs: &str, discovery: bool) -> String {
+        effects_json(self.hub.worker_started(tabs, discovery))
     }
 
-    /// `tab` requested one of HubSpot's URLs (`webRequest`): see `Hub::hubspot_request`.
-    pub fn hubspot_request(&mut self, tab: i32) -> String {
-        effects_json(self.hub.hubspot_request(tab.into()))
+    /// The discovery script saw HubSpot in `tab`'s page: see `Hub::hubspot_seen`.
+    pub fn hubspot_seen(&mut self, tab: i32) -> String {
+        effects_json(self.hub.hubspot_seen(tab.into()))
+    }
+
+    /// The popup asked about a tab (its request, JSON text): see `Hub::action_opened`.
+    pub fn action_opened(&mut self, text: &str) -> String {
+        effects_json(self.hub.action_opened(text))
     }
 
     /// The toolbar action's probe answered for `tab` (JSON, `null` if it could not run).

@@ -9,16 +9,19 @@ use super::diagnostics::{headline, Diagnosis};
 use super::protocol::{ApiState, PageStatus};
 use serde::{Deserialize, Serialize};
 
-/// The requests that tell the background a tab's page shows HubSpot chat (`webRequest` match
-/// patterns, `script` and `sub_frame` requests): the portal script, the embed script (HubSpot's or a
-/// copy under any host), the chat iframe. Only a tab that made one of them (or showed HubSpot
-/// before) is probed: other pages pay nothing. A false match costs one probe, which decides.
-pub const HUBSPOT_REQUEST_URLS: [&str; 4] = [
-    "*://*.hs-scripts.com/*",
-    "*://*.usemessages.com/*",
-    "*://*/*conversations-embed.js*",
-    "*://*.hubspot.com/conversations-visitor/*",
-];
+/// "Find HubSpot on every tab" (the popup's switch, off by default): the id under which the popup
+/// registers `DISCOVERY_FILE` as a content script of every web page (`scripting`), at
+/// `document_idle` in the extension's isolated world. Off, no page but the ones a panel or the
+/// popup asked about is ever looked at.
+pub const DISCOVERY_SCRIPT_ID: &str = "discovery";
+pub const DISCOVERY_FILE: &str = "contentScript/discovery.js";
+/// What the discovery script sends when its page shows HubSpot (then the background's probe decides).
+pub const HUBSPOT_SEEN: &str = r#"{"v":1,"type":"hubspot_seen"}"#;
+/// The elements that mean HubSpot chat: the portal script, the loader, the embed script, the chat
+/// iframe or its container.
+pub const HUBSPOT_SELECTOR: &str = "#hubspot-messages-loader, #hs-script-loader, script[src*=\"hs-scripts.com/\"], \
+    script[src*=\"usemessages.com/\"], script[src*=\"/conversations-embed.js\"], #hubspot-conversations-iframe, \
+    #hubspot-conversations-inline-iframe, #hubspot-messages-iframe-container";
 
 /// Version of the popup's request and of the summary it gets.
 pub const ACTION_VERSION: u32 = 1;
@@ -182,8 +185,11 @@ pub struct ActionSummary {
     pub tab: i64,
     /// `None`: no HubSpot chat found in the tab's current page.
     pub state: Option<BadgeState>,
-    /// "Ready", "Not loaded", "Problem" or "No HubSpot chat found".
+    /// "Ready", "Not loaded", "Problem", "No HubSpot chat found", or "Looking for HubSpot chat…"
+    /// while the tab's page was neither recorded nor probed yet (`looking`).
     pub label: String,
+    /// Nothing is known of the page yet: the probe the popup's request started has not answered.
+    pub looking: bool,
     /// One sentence: what was found, and from where (the hook's log or the page's DOM).
     pub detail: String,
     pub portal: Option<String>,
@@ -205,8 +211,15 @@ impl ActionSummary {
     pub fn new(tab: i64, detection: &Detection, watched: bool) -> ActionSummary {
         let state = detection.state();
         let recorded = detection.status.filter(|_| detection.recorded_hubspot() || detection.problems() > 0);
-        let label = state.map_or("No HubSpot chat found", BadgeState::label).to_string();
+        let looking = state.is_none() && detection.status.is_none() && detection.probe.is_none();
+        let label = match state {
+            Some(state) => state.label(),
+            None if looking => "Looking for HubSpot chat\u{2026}",
+            None => "No HubSpot chat found",
+        }
+        .to_string();
         let detail = match (state, recorded) {
+            (None, _) if looking => "The extension is reading this page's DOM.".into(),
             (None, _) => {
                 "This page has no HubSpot embed code, loader or chat iframe (checked when it finished loading).".into()
             }
@@ -232,6 +245,7 @@ impl ActionSummary {
             tab,
             state,
             label,
+            looking,
             detail,
             portal: state.and(detection.portal().map(str::to_string)),
             api: recorded.map(|s| s.api),
@@ -426,8 +440,15 @@ mod tests {
         assert_eq!(summary.portal.as_deref(), Some("777"));
         assert!(summary.detail.contains("HTML"));
 
-        let none = ActionSummary::new(9, &Detection::default(), true);
+        let looking = ActionSummary::new(9, &Detection::default(), true);
+        assert_eq!(
+            (looking.state, looking.label.as_str(), looking.looking),
+            (None, "Looking for HubSpot chat\u{2026}", true)
+        );
+        let nothing = probe(false, false);
+        let none = ActionSummary::new(9, &Detection { probe: Some(&nothing), ..Detection::default() }, true);
         assert_eq!((none.state, none.label.as_str(), none.portal.clone()), (None, "No HubSpot chat found", None));
+        assert!(!none.looking);
         assert!(none.problems.is_empty() && none.watched);
 
         let json = serde_json::to_value(ActionReply::Summary(none)).unwrap();

@@ -2,6 +2,7 @@
 //! Each shim carries them as one JSON object between `/*facts*/` and `/*end facts*/` and reads its
 //! limits from it; the tests below read the shipped shims and fail when they differ.
 
+use super::action::{DISCOVERY_FILE, DISCOVERY_SCRIPT_ID, HUBSPOT_SEEN, HUBSPOT_SELECTOR};
 use super::protocol::{ListenEvent, Undelivered};
 use super::protocol::{
     PageRecord, MAX_BATCH_BYTES, MAX_COMMAND_CHARS, MAX_NAME_CHARS, MAX_RECORDS_PER_BATCH, MAX_URL_CHARS, PAGE_EVENT,
@@ -50,7 +51,17 @@ pub fn relay_facts() -> Value {
 /// What `extension/background/background.js` must declare (its listeners are registered before
 /// the wasm is loaded, so it cannot ask).
 pub fn background_facts() -> Value {
-    json!({ "hubspotRequestUrls": crate::core::action::HUBSPOT_REQUEST_URLS })
+    json!({ "discoveryScript": DISCOVERY_SCRIPT_ID, "hubspotSeen": HUBSPOT_SEEN })
+}
+
+/// What `extension/popup/popup.js` must declare (it registers the discovery script).
+pub fn popup_facts() -> Value {
+    json!({ "discoveryScript": DISCOVERY_SCRIPT_ID, "discoveryFile": DISCOVERY_FILE })
+}
+
+/// What `extension/contentScript/discovery.js` must declare.
+pub fn discovery_facts() -> Value {
+    json!({ "hubspotSeen": HUBSPOT_SEEN, "selector": HUBSPOT_SELECTOR })
 }
 
 /// The record kinds `PageRecord` decodes (its serde tags), read from serde's own list of them so
@@ -69,6 +80,8 @@ mod tests {
     const HOOK_JS: &str = include_str!("../../extension/pageScript/hook.js");
     const RELAY_JS: &str = include_str!("../../extension/contentScript/relay.js");
     const BACKGROUND_JS: &str = include_str!("../../extension/background/background.js");
+    const POPUP_JS: &str = include_str!("../../extension/popup/popup.js");
+    const DISCOVERY_JS: &str = include_str!("../../extension/contentScript/discovery.js");
 
     fn declared(shim: &str) -> Value {
         let start = shim.find("/*facts*/").expect("the shim has a /*facts*/ block") + "/*facts*/".len();
@@ -87,9 +100,12 @@ mod tests {
     }
 
     #[test]
-    fn the_background_declares_the_requests_it_watches() {
+    fn the_background_popup_and_discovery_script_declare_the_discovery_facts() {
         assert_eq!(declared(BACKGROUND_JS), background_facts());
-        assert!(BACKGROUND_JS.contains("{ urls: FACTS.hubspotRequestUrls, types: ['script', 'sub_frame'] }"));
+        assert!(BACKGROUND_JS.contains("text === FACTS.hubspotSeen"));
+        assert_eq!(declared(POPUP_JS), popup_facts());
+        assert_eq!(declared(DISCOVERY_JS), discovery_facts());
+        assert!(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("extension").join(DISCOVERY_FILE).is_file());
     }
 
     #[test]

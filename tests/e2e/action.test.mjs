@@ -1,7 +1,8 @@
 // The toolbar action (README "Toolbar button"): a badge on tabs where HubSpot chat was found, its
 // colour by state, and the popup saying what was found and how to open the panel. No panel is open
 // in these tests: the badge comes from the background's probe of the loaded page and the hook's log
-// it then records. Badges are read through the action API in the extension (Chromium: the service
+// it then records. The first test turns on "Find HubSpot on every tab" (off by default), which the
+// others rely on. Badges are read through the action API in the extension (Chromium: the service
 // worker; Firefox: an extension page, same APIs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -79,6 +80,51 @@ forEachBrowser((browser, s) => {
     };
   });
 
+  const discoveryOn = () => s.h.swEvaluate(async () =>
+    (await (globalThis.browser ?? globalThis.chrome).scripting.getRegisteredContentScripts({ ids: ['discovery'] })).length > 0);
+
+  /** Clicks the popup's "Find HubSpot on every tab". */
+  async function switchDiscovery(popup, on) {
+    const checked = () => popup.evaluate(() => document.querySelector('input[data-discovery-toggle]').checked);
+    await pollUntil(async () => (await checked()) === !on, { timeout: 5000, message: `the switch shows ${on ? 'off' : 'on'}` });
+    await popup.click('input[data-discovery-toggle]');
+    await pollUntil(async () => (await checked()) === on && (await discoveryOn()) === on,
+      { timeout: 10000, message: `the discovery script ${on ? 'registered' : 'unregistered'} and the switch ${on ? 'on' : 'off'}` });
+  }
+
+  // First: the other tests need the switch on. Off (the default), no page nobody asked about is
+  // looked at (README "Toolbar button").
+  test(`${browser}: off by default, a HubSpot page nobody inspects has no badge until its popup opens; "Find HubSpot on every tab" finds the open tabs`, async () => {
+    assert.equal(await discoveryOn(), false, 'off at install');
+    const page = await s.h.newPage(s.url('index.html?action=unseen'));
+    const tab = await s.h.tabIdOf(page);
+    const other = await s.h.newPage(s.url('deferred.html?action=unseen-other'));
+    const otherTab = await s.h.tabIdOf(other);
+    await sleep(1500); // a probe would run once the pages completed
+    assert.equal((await badgeOf(tab)).text, '');
+    assert.equal((await badgeOf(otherTab)).text, '');
+    if (browser === 'chromium') assert.deepEqual(await extensionWorldsOf(page), [], 'not even the probe ran');
+
+    // The popup asks about its tab: probed now, the relay records the hook's log since the start.
+    const popup = await openPopup(tab);
+    const shown = await pollUntil(async () => {
+      const p = await readPopup(popup);
+      return p.state === 'ready' && p.api === 'ready' ? p : null;
+    }, { timeout: 10000, message: 'the popup says ready' });
+    assert.equal(shown.portal, '12345');
+    await waitForBadge(tab, (b) => b.text === READY.text, 'the ready badge once the popup looked');
+    assert.equal((await badgeOf(otherTab)).text, '', 'only the tab asked about');
+
+    // Turned on: the open tabs are probed once, and later pages are found by their requests.
+    await switchDiscovery(popup, true);
+    await waitForBadge(otherTab, (b) => b.text !== '', 'the other open tab found when turned on');
+    await switchDiscovery(popup, false);
+    await switchDiscovery(popup, true);
+    await popup.close();
+    await other.close();
+    await page.close();
+  });
+
   test(`${browser}: a page with HubSpot chat gets a ready badge and a popup that says what was found`, async () => {
     const page = await s.h.newPage(s.url('index.html?action=ready'));
     const tab = await s.h.tabIdOf(page);
@@ -125,10 +171,13 @@ forEachBrowser((browser, s) => {
     await sleep(1500);
     assert.equal((await badgeOf(tab)).text, '');
     assert.deepEqual(await storedKeysOf(tab), [], 'nothing recorded: no relay was injected');
-    // The page made none of HubSpot's requests: not even the probe ran in it.
-    if (browser === 'chromium') assert.deepEqual(await extensionWorldsOf(page), [], 'no isolated world of the extension');
+    // With the switch on, the discovery script runs here (an isolated world), but found nothing to
+    // report; with it off (the first test) not even that.
     const popup = await openPopup(tab);
-    const shown = await readPopup(popup);
+    const shown = await pollUntil(async () => {
+      const p = await readPopup(popup);
+      return p.label.startsWith('Looking') ? null : p;
+    }, { timeout: 10000, message: 'the popup looked at the page' });
     assert.equal(shown.state, 'none');
     assert.equal(shown.label, 'No HubSpot chat found');
     assert.ok(!shown.found);

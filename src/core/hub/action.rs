@@ -38,8 +38,7 @@ pub(super) struct ActionTab {
     /// A panel has watched this tab: its hook is never quieted again (as before the toolbar
     /// button, a relay a panel asked for streams until its document ends).
     pub(super) panel_seen: bool,
-    /// One of HubSpot's requests (`HUBSPOT_REQUEST_URLS`) was seen since the tab last completed a
-    /// load: kept across `loading` (a request may be reported before the navigation that made it),
+    /// The discovery script saw HubSpot since the tab last completed a load: kept across `loading`,
     /// taken by the next `complete`.
     requested: bool,
     /// The current document finished loading (`complete`), and whether it was probed since.
@@ -85,7 +84,7 @@ impl Hub {
     }
 
     /// `tab` finished loading `url` (`tabs.onUpdated` status `complete`). A web page (the hook
-    /// runs on http and https pages only) is probed if it made one of HubSpot's requests, or if the
+    /// runs on http and https pages only) is probed if the discovery script saw HubSpot in it, or if the
     /// tab showed HubSpot before (or has a log): a page that never shows HubSpot is never touched.
     pub fn tab_complete(&mut self, tab: i64, url: &str) -> Vec<Effect> {
         if PageOrigin::parse(url).is_none() {
@@ -110,11 +109,13 @@ impl Hub {
     /// after the first listener was added (Chromium's tabs event router is made then), so its
     /// `complete` may never come; the probe itself waits for the document to be idle. A restarted
     /// worker was woken for every event.
-    pub fn worker_started(&mut self, tabs: &str) -> Vec<Effect> {
+    /// Only with "Find HubSpot on every tab" on (`discovery`: the discovery content script is
+    /// registered): without it the badge does not look at tabs nobody asked about.
+    pub fn worker_started(&mut self, tabs: &str, discovery: bool) -> Vec<Effect> {
         if std::mem::replace(&mut self.swept, true) {
             return vec![];
         }
-        let mut effects = self.sweep(tabs);
+        let mut effects = if discovery { self.sweep(tabs) } else { vec![] };
         let items = [(SWEPT_KEY.to_string(), "true".to_string())].into();
         effects.push(Effect::Store { tab: BACKGROUND_ITEMS, items, confirm: false });
         effects
@@ -144,9 +145,10 @@ impl Hub {
         effects
     }
 
-    /// `tab` requested one of HubSpot's URLs (`HUBSPOT_REQUEST_URLS`, seen by `webRequest`): its
+    /// The discovery script (`DISCOVERY_FILE`, registered while "Find HubSpot on every tab" is on)
+    /// saw HubSpot's embed code, loader or chat iframe (`HUBSPOT_SELECTOR`) in `tab`'s page: its
     /// page is probed once it has loaded, at once if it has (an embed code a page inserts late).
-    pub fn hubspot_request(&mut self, tab: i64) -> Vec<Effect> {
+    pub fn hubspot_seen(&mut self, tab: i64) -> Vec<Effect> {
         let action = self.action.entry(tab).or_default();
         action.requested = true;
         if action.loaded && !action.probed {
@@ -155,6 +157,21 @@ impl Hub {
         } else {
             vec![]
         }
+    }
+
+    /// The popup asked about `tab` (a request of the popup, JSON text): a document the hub has not
+    /// looked at yet (the badge looks at every tab only with "Find HubSpot on every tab" on) is
+    /// probed now, once, so that the popup says what is there.
+    pub fn action_opened(&mut self, text: &str) -> Vec<Effect> {
+        let Ok(ActionRequest::Summary { tab }) = decode_action_request(text) else { return vec![] };
+        if tab < 0 || self.is_watched(tab) || self.tabs.contains_key(&tab) {
+            return vec![];
+        }
+        let action = self.action.entry(tab).or_default();
+        if std::mem::replace(&mut action.probed, true) {
+            return vec![];
+        }
+        vec![Effect::Probe { tab }]
     }
 
     /// The probe's answer for `tab` (JSON: [`ProbeFacts`], or `null` when it could not run).
@@ -306,10 +323,10 @@ mod tests {
         let mut hub = Hub::default();
         assert!(hub.tab_complete(TAB, "chrome://newtab/").is_empty(), "no probe where no hook runs");
         hub.tab_navigating(TAB);
-        assert!(hub.hubspot_request(TAB).is_empty(), "probed once loaded, not while loading");
-        assert!(hub.hubspot_request(TAB).is_empty());
+        assert!(hub.hubspot_seen(TAB).is_empty(), "probed once loaded, not while loading");
+        assert!(hub.hubspot_seen(TAB).is_empty());
         assert_eq!(hub.tab_complete(TAB, URL), [Effect::Probe { tab: TAB }]);
-        assert!(hub.hubspot_request(TAB).is_empty(), "one probe per document");
+        assert!(hub.hubspot_seen(TAB).is_empty(), "one probe per document");
         let effects = hub.probe_result(TAB, &probe(ORIGIN, true), ORIGIN);
         assert_eq!(effects[0], Effect::InjectRelay { tab: TAB });
         assert_eq!(badge_of(&effects), ("\u{2026}".into(), COLOR_NOT_LOADED.into()));
@@ -325,21 +342,21 @@ mod tests {
     }
 
     #[test]
-    fn only_pages_that_request_hubspot_are_probed() {
+    fn only_pages_where_hubspot_was_seen_are_probed() {
         let mut hub = Hub::default();
         // A page that never requests HubSpot is never touched.
         hub.tab_navigating(TAB);
         assert!(hub.tab_complete(TAB, URL).is_empty());
         // A request reported before the `loading` of the navigation that made it still counts.
         let early = TAB + 7;
-        hub.hubspot_request(early);
+        hub.hubspot_seen(early);
         hub.tab_navigating(early);
         assert_eq!(hub.tab_complete(early, URL), [Effect::Probe { tab: early }]);
         hub.tab_navigating(early);
         assert!(hub.tab_complete(early, URL).is_empty(), "taken by the complete it probed");
         // One that inserts the embed code after it loaded (a single-page app): probed at the request.
-        assert_eq!(hub.hubspot_request(TAB), [Effect::Probe { tab: TAB }]);
-        assert!(hub.hubspot_request(TAB).is_empty(), "the embed script, then the chat iframe: one probe");
+        assert_eq!(hub.hubspot_seen(TAB), [Effect::Probe { tab: TAB }]);
+        assert!(hub.hubspot_seen(TAB).is_empty(), "the embed script, then the chat iframe: one probe");
         hub.probe_result(TAB, &probe(ORIGIN, true), ORIGIN);
         // The tab showed HubSpot: its next documents are probed without a request seen (the
         // renderer's memory cache serves a script without one; a restored page makes none).
@@ -357,23 +374,50 @@ mod tests {
     }
 
     #[test]
+    fn without_discovery_a_tab_is_probed_when_the_popup_asks_about_it_once_per_document() {
+        let mut hub = Hub::default();
+        let ask = |tab: i64| format!(r#"{{"v":1,"type":"summary","tab":{tab}}}"#);
+        hub.tab_navigating(TAB);
+        assert!(hub.tab_complete(TAB, URL).is_empty(), "no request seen: not probed");
+        assert_eq!(hub.action_opened(&ask(TAB)), [Effect::Probe { tab: TAB }]);
+        assert!(hub.action_opened(&ask(TAB)).is_empty(), "the popup refreshes: one probe per document");
+        hub.probe_result(TAB, &probe(ORIGIN, false), ORIGIN);
+        assert!(hub.action_opened(&ask(TAB)).is_empty(), "answered: nothing there");
+        hub.tab_navigating(TAB);
+        assert_eq!(hub.action_opened(&ask(TAB)), [Effect::Probe { tab: TAB }], "a new document");
+        // A tab with a log (a panel watched it) or watched now is known: no probe.
+        let watched = TAB + 1;
+        hub.relay_message(watched, URL, &batch(1, "d1", ORIGIN, ""));
+        assert!(hub.action_opened(&ask(watched)).is_empty());
+        assert!(hub.action_opened("not a request").is_empty());
+        assert!(hub.action_opened(&ask(-1)).is_empty());
+    }
+
+    #[test]
+    fn a_first_start_sweeps_the_open_tabs_only_with_discovery_on() {
+        let tabs = r#"[{"id":1,"url":"http://a.test/","status":"complete"}]"#;
+        let effects = Hub::default().worker_started(tabs, false);
+        assert!(matches!(effects[..], [Effect::Store { .. }]), "no probe without discovery: {effects:?}");
+    }
+
+    #[test]
     fn a_background_starting_in_a_browser_session_probes_the_open_tabs_once() {
         let mut hub = Hub::default();
         let tabs = r#"[{"id":1,"url":"http://a.test/","status":"complete"},{"id":2,"url":"http://b.test/","status":"loading"},
             {"id":3,"url":"chrome://newtab/","status":"complete"},{"id":4,"status":"complete"},{"id":"x"}]"#;
-        let effects = hub.worker_started(tabs);
+        let effects = hub.worker_started(tabs, true);
         // The loading tab too: its `complete` may never be reported (the probe waits for the page).
         assert_eq!(effects[..2], [Effect::Probe { tab: 1 }, Effect::Probe { tab: 2 }]);
         let Some(Effect::Store { items, .. }) = effects.get(2) else { panic!("the flag is stored: {effects:?}") };
-        assert!(hub.hubspot_request(1).is_empty(), "tab 1 is probed already");
-        assert!(hub.hubspot_request(2).is_empty(), "tab 2 is probed already");
+        assert!(hub.hubspot_seen(1).is_empty(), "tab 1 is probed already");
+        assert!(hub.hubspot_seen(2).is_empty(), "tab 2 is probed already");
         // When its `complete` does come, it is probed again (its requests may have been missed).
         assert_eq!(hub.tab_complete(2, "http://b.test/"), [Effect::Probe { tab: 2 }]);
-        assert!(hub.worker_started(tabs).is_empty(), "once");
+        assert!(hub.worker_started(tabs, true).is_empty(), "once");
         // A worker restarted in the same session (the flag stored) sweeps nothing.
         let items: std::collections::HashMap<String, String> = items.clone().into_iter().collect();
-        assert!(Hub::restore(Default::default(), &items).worker_started(tabs).is_empty());
-        assert_eq!(Hub::default().worker_started("not json").len(), 1, "only the flag");
+        assert!(Hub::restore(Default::default(), &items).worker_started(tabs, true).is_empty());
+        assert_eq!(Hub::default().worker_started("not json", true).len(), 1, "only the flag");
     }
 
     #[test]
