@@ -10,7 +10,7 @@
 // never held back by it).
 const RECEIVED = '{"v":1,"type":"received"}'; // flow control only: never reaches the hub
 // A panel page that paints no frames (another DevTools panel is in front) is still handed its
-// messages, this long after the first one waiting.
+// messages, this long after the first one waiting; then at the next task until it paints again.
 const NO_FRAME_MS = 100;
 const FRAME_MS = 16;
 const MAX_REST_MS = 100;
@@ -26,18 +26,27 @@ function afterRender(callback) {
   channel.port2.postMessage(null);
 }
 
-// Before the next frame is painted; in a hidden page (no frames, timers throttled), the next task.
-function beforeNextFrame(callback) {
-  if (document.hidden) return afterRender(callback);
+// Before the next frame is painted (`painting` says whether frames come: see PanelPort); in a page
+// that paints none (hidden, or no frame lately), the next task: a stream is not held to one update
+// per NO_FRAME_MS while nothing is on screen.
+function beforeNextFrame(painting, callback) {
+  if (document.hidden || !painting.now) {
+    if (!document.hidden && !painting.watched) {
+      painting.watched = true;
+      requestAnimationFrame(() => { painting.now = true; painting.watched = false; });
+    }
+    return afterRender(callback);
+  }
   let done = false;
-  const once = () => {
+  const once = (framed) => {
     if (done) return;
     done = true;
+    painting.now = framed;
     clearTimeout(timer);
     callback();
   };
-  const timer = setTimeout(once, NO_FRAME_MS);
-  requestAnimationFrame(once);
+  const timer = setTimeout(() => once(false), NO_FRAME_MS);
+  requestAnimationFrame(() => once(true));
 }
 
 export class PanelPort {
@@ -51,6 +60,10 @@ export class PanelPort {
     this.scheduled = false; // a hand-over is planned or its render not done yet
     this.restUntil = 0; // performance.now() before which no render starts
     this.lastHandOver = -Infinity; // performance.now() when the last hand-over began
+    // Whether the page paints frames: not once a frame was waited for NO_FRAME_MS in vain (a panel
+    // tab behind another tab, a DevTools panel behind another panel: not `hidden`, but no frames),
+    // again at the next frame (`watched`: a frame is asked for to see that).
+    this.painting = { now: true, watched: false };
   }
 
   open() {
@@ -74,7 +87,7 @@ export class PanelPort {
     this.scheduled = true;
     const now = performance.now();
     if (now >= this.restUntil && now - this.lastHandOver > FRAME_MS) return this.passOn();
-    const handOver = () => beforeNextFrame(() => this.passOn());
+    const handOver = () => beforeNextFrame(this.painting, () => this.passOn());
     if (this.restUntil > now && !document.hidden) setTimeout(handOver, this.restUntil - now);
     else handOver();
   }

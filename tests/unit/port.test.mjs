@@ -257,7 +257,7 @@ test('a hidden panel (no frames) gets what waited at the next task', () => {
   assert.equal(frames.length, 0);
 });
 
-test('a panel that paints no frames (another DevTools panel in front) gets what waited 100 ms later', () => {
+test('a panel that paints no frames (another DevTools panel in front) gets what waited 100 ms later, then at the next task until it paints again', () => {
   const { received } = openPort();
   latestPort().receive('a');
   runTasks();
@@ -266,9 +266,22 @@ test('a panel that paints no frames (another DevTools panel in front) gets what 
   assert.deepEqual(received, ['a']);
   mock.timers.tick(1);
   assert.deepEqual(received, ['a', 'b']);
-  paintFrame();
   runTasks();
-  assert.deepEqual(received, ['a', 'b'], 'handed over once');
+  // No frame came: a stream is not held to one update per 100 ms (the background sends the next
+  // one only after this one's `received`).
+  for (const message of ['c', 'd', 'e']) {
+    latestPort().receive(message);
+    runTasks();
+  }
+  assert.deepEqual(received, ['a', 'b', 'c', 'd', 'e']);
+  assert.equal(latestPort().sent.length, 5, 'each reported received');
+  // It paints again: updates within a frame of the last wait for the next frame once more.
+  paintFrame();
+  latestPort().receive('f');
+  runTasks();
+  assert.deepEqual(received, ['a', 'b', 'c', 'd', 'e'], 'waits for the frame');
+  paintFrame();
+  assert.deepEqual(received, ['a', 'b', 'c', 'd', 'e', 'f']);
 });
 
 test('after a render of several updates longer than a frame the panel rests as long before the next (at most 100 ms)', () => {
