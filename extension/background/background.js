@@ -362,9 +362,9 @@ Promise.all([
   run(BACKGROUND, () => hub.worker_started(open, discovery.length > 0));
 }, () => {});
 
-// The popup (popup.html, an extension page) asks what is known of its tab: text in, text out.
 // The discovery script (contentScript/discovery.js) saw HubSpot in a tab's top document: the
 // tab is probed (now if loaded, else at its `complete`; Hub::hubspot_seen).
+// The popup (popup.html, an extension page) asks what is known of its tab: text in, text out.
 chrome.runtime.onMessage.addListener((text, sender, reply) => {
   if (sender.id !== chrome.runtime.id) return false;
   const tab = sender.tab?.id;

@@ -27,7 +27,7 @@ forEachBrowser((browser, s) => {
       const got = [];
       window.HubSpotConversations.on('bigPayload', (p) => got.push(['bigPayload', p.length]));
       window.HubSpotConversations.on('widgetClosed', (p) => got.push(['widgetClosed', p.message]));
-      const big = await window.hsSim.emit('bigPayload', 'y'.repeat(300000));
+      const big = await window.hsSim.emit('bigPayload', 'y'.repeat(300000), undefined, 10000); // 300 KB twice through postMessage
       const bogus = await window.hsSim.emit('widgetClosed', { message: 'forged close' }, 'bogus');
       return { got, delivered: [!!big, !!bogus] };
     });
