@@ -10,7 +10,8 @@
 // never held back by it).
 const RECEIVED = '{"v":1,"type":"received"}'; // flow control only: never reaches the hub
 // A panel page that paints no frames (another DevTools panel is in front) is still handed its
-// messages, this long after the first one waiting; then at the next task until it paints again.
+// messages, this long after the first one waiting; then at the next task until it paints again
+// (PanelPort.painting).
 const NO_FRAME_MS = 100;
 const FRAME_MS = 16;
 const MAX_REST_MS = 100;
@@ -26,29 +27,6 @@ function afterRender(callback) {
   channel.port2.postMessage(null);
 }
 
-// Before the next frame is painted (`painting` says whether frames come: see PanelPort); in a page
-// that paints none (hidden, or no frame lately), the next task: a stream is not held to one update
-// per NO_FRAME_MS while nothing is on screen.
-function beforeNextFrame(painting, callback) {
-  if (document.hidden || !painting.now) {
-    if (!document.hidden && !painting.watched) {
-      painting.watched = true;
-      requestAnimationFrame(() => { painting.now = true; painting.watched = false; });
-    }
-    return afterRender(callback);
-  }
-  let done = false;
-  const once = (framed) => {
-    if (done) return;
-    done = true;
-    painting.now = framed;
-    clearTimeout(timer);
-    callback();
-  };
-  const timer = setTimeout(() => once(false), NO_FRAME_MS);
-  requestAnimationFrame(() => once(true));
-}
-
 export class PanelPort {
   // Nothing happens until open(), so the caller can keep this object before the first "up".
   constructor(onMessage, onConnection) {
@@ -61,9 +39,56 @@ export class PanelPort {
     this.restUntil = 0; // performance.now() before which no render starts
     this.lastHandOver = -Infinity; // performance.now() when the last hand-over began
     // Whether the page paints frames: not once a frame was waited for NO_FRAME_MS in vain (a panel
-    // tab behind another tab, a DevTools panel behind another panel: not `hidden`, but no frames),
-    // again at the next frame (`watched`: a frame is asked for to see that).
-    this.painting = { now: true, watched: false };
+    // tab behind another tab, a DevTools panel behind another panel: not `hidden`, yet no frames,
+    // or one now and then), again once two frames came less than 2 × NO_FRAME_MS apart.
+    this.framesLost = false;
+    this.frameTimes = [-Infinity, -Infinity]; // the last two frames seen
+    this.frameAsked = false; // a frame is asked for, to see whether frames come again
+  }
+
+  painting() {
+    return !document.hidden && !this.framesLost;
+  }
+
+  frameSeen(time) {
+    if (time === this.frameTimes[1]) return; // the same frame
+    this.frameTimes = [this.frameTimes[1], time];
+    if (time - this.frameTimes[0] < 2 * NO_FRAME_MS) this.framesLost = false;
+  }
+
+  // One frame asked for at a time; after it another while a stream goes on, so that two frames
+  // close together are seen when the page paints again.
+  askForFrame() {
+    if (document.hidden || this.frameAsked) return;
+    this.frameAsked = true;
+    requestAnimationFrame((time) => {
+      this.frameAsked = false;
+      this.frameSeen(time);
+      if (this.framesLost && performance.now() - this.lastHandOver < 1000) this.askForFrame();
+    });
+  }
+
+  // Before the next frame is painted; in a page that paints none, the next task: a stream is not
+  // held to one update per NO_FRAME_MS (or per second: timers are throttled there) while nothing
+  // is on screen.
+  beforeNextFrame(callback) {
+    if (!this.painting()) {
+      this.askForFrame();
+      return afterRender(callback);
+    }
+    let done = false;
+    const once = (framed) => {
+      if (done) return;
+      done = true;
+      if (!framed) this.framesLost = true;
+      clearTimeout(timer);
+      callback();
+    };
+    const timer = setTimeout(() => once(false), NO_FRAME_MS);
+    requestAnimationFrame((time) => {
+      this.frameSeen(time);
+      once(true);
+    });
   }
 
   open() {
@@ -87,8 +112,8 @@ export class PanelPort {
     this.scheduled = true;
     const now = performance.now();
     if (now >= this.restUntil && now - this.lastHandOver > FRAME_MS) return this.passOn();
-    const handOver = () => beforeNextFrame(this.painting, () => this.passOn());
-    if (this.restUntil > now && !document.hidden) setTimeout(handOver, this.restUntil - now);
+    const handOver = () => this.beforeNextFrame(() => this.passOn());
+    if (this.restUntil > now && this.painting()) setTimeout(handOver, this.restUntil - now);
     else handOver();
   }
 

@@ -275,13 +275,22 @@ test('a panel that paints no frames (another DevTools panel in front) gets what 
   }
   assert.deepEqual(received, ['a', 'b', 'c', 'd', 'e']);
   assert.equal(latestPort().sent.length, 5, 'each reported received');
-  // It paints again: updates within a frame of the last wait for the next frame once more.
+  // A frame now and then (a tab behind another one): still the next task.
+  paintFrame();
+  clock += 500;
+  latestPort().receive('f0');
+  runTasks();
+  assert.deepEqual(received, ['a', 'b', 'c', 'd', 'e', 'f0']);
+  // It paints again (two frames close together): updates within a frame of the last wait for the
+  // next frame once more.
+  paintFrame();
+  clock += 16;
   paintFrame();
   latestPort().receive('f');
   runTasks();
-  assert.deepEqual(received, ['a', 'b', 'c', 'd', 'e'], 'waits for the frame');
+  assert.deepEqual(received, ['a', 'b', 'c', 'd', 'e', 'f0'], 'waits for the frame');
   paintFrame();
-  assert.deepEqual(received, ['a', 'b', 'c', 'd', 'e', 'f']);
+  assert.deepEqual(received, ['a', 'b', 'c', 'd', 'e', 'f0', 'f']);
 });
 
 test('after a render of several updates longer than a frame the panel rests as long before the next (at most 100 ms)', () => {
