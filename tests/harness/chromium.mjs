@@ -379,7 +379,10 @@ export class DevtoolsPanel extends DevtoolsPanelBase {
     await this.harness.cdp.send('Browser.setWindowBounds', { windowId, bounds: { width, height } });
   }
   /** Closes the devtools window; resolves once its target is gone (a reopen must not find it closing). */
+  // Once: a second close (a test's, then its file's `after`) waited 10 s for a target long gone.
   async close() {
+    if (this.closed) return;
+    this.closed = true;
     await this.harness.cdp.send('Target.closeTarget', { targetId: this.devtoolsTargetId }).catch(() => {});
     await pollUntil(async () => !(await this.harness.isLive(this.devtoolsTargetId)), { timeout: 10000, message: 'the devtools target to close' })
       .catch(() => {});
