@@ -25,7 +25,8 @@
 //             the iframe to its row in the panel's DOM (a MutationObserver in the panel frame), both clocks
 //             performance.timeOrigin + now().
 //
-//   node tests/bench/page.mjs      env: BENCH_RUNS (default 9), BENCH_SMOKE=1 (tiny sizes), BENCH_FIREFOX=0
+//   node tests/bench/page.mjs      env: BENCH_RUNS (default 9), BENCH_LOADS (loads per run, default 8),
+//                                  BENCH_SMOKE=1 (tiny sizes), BENCH_FIREFOX=0
 // Writes target/bench/page.json (all samples, medians, figures). runPageBench() is also the smoke test's.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -52,7 +53,8 @@ export function options(env = process.env) {
     floodEvents: smoke ? 200 : 20000,
     latencyEvents: smoke ? 5 : 50,
     latencyGapMs: 20,
-    loadsPerRun: smoke ? 1 : 3,
+    // The first-script figure is the noisiest (a few ms from one load to the next): 8 loads per run.
+    loadsPerRun: smoke ? 1 : Number(env.BENCH_LOADS || 8),
     warmUp: !smoke,
     controls: !smoke, // the noise-control and DevTools-alone browsers (not figures of their own)
     firefox: env.BENCH_FIREFOX !== '0',

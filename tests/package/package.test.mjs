@@ -93,6 +93,13 @@ test('both store archives hold the same files; only the manifests differ, as int
   assert.ok(Number.parseFloat(gecko.strict_min_version) >= 140, 'data_collection_permissions needs Firefox 140');
   assert.deepEqual(gecko.data_collection_permissions, { required: ['none'] });
   for (const m of [cm, fm]) {
+    // No `webRequest`, not even optional: holding it made Chromium route every request of every
+    // page through the browser process, 5-13 ms before each page's first script (README "Toolbar button").
+    assert.deepEqual(m.permissions, ['storage', 'scripting', 'cookies'], 'the permissions README explains, and no other');
+    assert.equal(m.optional_permissions, undefined);
+    assert.ok(cm.content_scripts.every((c) => c.world === 'MAIN' && c.js.join() === 'pageScript/hook.js'),
+      'one static content script, the hook: the discovery script is registered only when the user turns it on');
+    assert.ok(chrome.has('contentScript/discovery.js'));
     assert.equal(m.background.service_worker, 'background/background.js');
     assert.deepEqual(m.background.scripts, ['background/background.js']);
   }
