@@ -40,12 +40,12 @@ pub(super) struct ActionTab {
     pub(super) panel_seen: bool,
     /// The discovery script saw HubSpot since the tab last completed a load: kept across `loading`,
     /// taken by the next `complete`.
-    requested: bool,
+    seen: bool,
     /// The current document finished loading (`complete`), and whether it was probed since.
     loaded: bool,
     probed: bool,
-    /// A probe found HubSpot in this tab once: its later documents are probed without a request
-    /// seen (a script the renderer's memory cache served makes none; a restored page neither).
+    /// A probe found HubSpot in this tab once: its later documents are probed without the discovery
+    /// script (off by default; a page restored from the back/forward cache does not run it again).
     found_once: bool,
 }
 
@@ -76,7 +76,7 @@ impl Hub {
             stale,
             panel_seen: before.panel_seen,
             found_once: before.found_once,
-            requested: before.requested,
+            seen: before.seen,
             ..Default::default()
         };
         self.action.insert(tab, action);
@@ -93,7 +93,7 @@ impl Hub {
         let has_log = self.tabs.contains_key(&tab);
         let action = self.action.entry(tab).or_default();
         action.loaded = true;
-        if std::mem::take(&mut action.requested) || action.found_once || has_log {
+        if std::mem::take(&mut action.seen) || action.found_once || has_log {
             action.probed = true;
             vec![Effect::Probe { tab }]
         } else {
@@ -103,7 +103,7 @@ impl Hub {
 
     /// The background started with these open tabs (JSON: `[{"id", "url", "status"}]`,
     /// `tabs.query`). At its first start since the extension was loaded (install, update, enable,
-    /// browser start: `storage.session` holds no [`SWEPT_KEY`]) the tabs' requests and loads came
+    /// browser start: `storage.session` holds no [`SWEPT_KEY`]) the tabs' loads came
     /// before it listened (its listeners exist once its script ran): every open web page is probed
     /// now. A loading one too: the browser reports `complete` only for a load whose commit it saw
     /// after the first listener was added (Chromium's tabs event router is made then), so its
@@ -135,7 +135,7 @@ impl Hub {
         let mut effects = vec![];
         for tab in tabs.filter(|t| PageOrigin::parse(&t.url).is_some()) {
             let action = self.action.entry(tab.id).or_default();
-            action.requested = true;
+            action.seen = true;
             action.loaded |= tab.status == "complete";
             if !action.probed {
                 action.probed = true;
@@ -150,7 +150,7 @@ impl Hub {
     /// page is probed once it has loaded, at once if it has (an embed code a page inserts late).
     pub fn hubspot_seen(&mut self, tab: i64) -> Vec<Effect> {
         let action = self.action.entry(tab).or_default();
-        action.requested = true;
+        action.seen = true;
         if action.loaded && !action.probed {
             action.probed = true;
             vec![Effect::Probe { tab }]
@@ -344,22 +344,22 @@ mod tests {
     #[test]
     fn only_pages_where_hubspot_was_seen_are_probed() {
         let mut hub = Hub::default();
-        // A page that never requests HubSpot is never touched.
+        // A page where HubSpot was never seen is never touched.
         hub.tab_navigating(TAB);
         assert!(hub.tab_complete(TAB, URL).is_empty());
-        // A request reported before the `loading` of the navigation that made it still counts.
+        // Seen before the `loading` of its navigation (the message raced it): still counts.
         let early = TAB + 7;
         hub.hubspot_seen(early);
         hub.tab_navigating(early);
         assert_eq!(hub.tab_complete(early, URL), [Effect::Probe { tab: early }]);
         hub.tab_navigating(early);
         assert!(hub.tab_complete(early, URL).is_empty(), "taken by the complete it probed");
-        // One that inserts the embed code after it loaded (a single-page app): probed at the request.
+        // One that inserts the embed code after it loaded (a single-page app): probed when seen.
         assert_eq!(hub.hubspot_seen(TAB), [Effect::Probe { tab: TAB }]);
         assert!(hub.hubspot_seen(TAB).is_empty(), "the embed script, then the chat iframe: one probe");
         hub.probe_result(TAB, &probe(ORIGIN, true), ORIGIN);
-        // The tab showed HubSpot: its next documents are probed without a request seen (the
-        // renderer's memory cache serves a script without one; a restored page makes none).
+        // The tab showed HubSpot: its next documents are probed without the discovery script
+        // (off, or a page restored from the back/forward cache, where it does not run again).
         hub.tab_navigating(TAB);
         assert_eq!(hub.tab_complete(TAB, URL), [Effect::Probe { tab: TAB }]);
         // Another tab whose page a panel watched (it has a log): probed too.
@@ -378,7 +378,7 @@ mod tests {
         let mut hub = Hub::default();
         let ask = |tab: i64| format!(r#"{{"v":1,"type":"summary","tab":{tab}}}"#);
         hub.tab_navigating(TAB);
-        assert!(hub.tab_complete(TAB, URL).is_empty(), "no request seen: not probed");
+        assert!(hub.tab_complete(TAB, URL).is_empty(), "not seen: not probed");
         assert_eq!(hub.action_opened(&ask(TAB)), [Effect::Probe { tab: TAB }]);
         assert!(hub.action_opened(&ask(TAB)).is_empty(), "the popup refreshes: one probe per document");
         hub.probe_result(TAB, &probe(ORIGIN, false), ORIGIN);
@@ -411,7 +411,7 @@ mod tests {
         let Some(Effect::Store { items, .. }) = effects.get(2) else { panic!("the flag is stored: {effects:?}") };
         assert!(hub.hubspot_seen(1).is_empty(), "tab 1 is probed already");
         assert!(hub.hubspot_seen(2).is_empty(), "tab 2 is probed already");
-        // When its `complete` does come, it is probed again (its requests may have been missed).
+        // When its `complete` does come, it is probed again (it may have changed meanwhile).
         assert_eq!(hub.tab_complete(2, "http://b.test/"), [Effect::Probe { tab: 2 }]);
         assert!(hub.worker_started(tabs, true).is_empty(), "once");
         // A worker restarted in the same session (the flag stored) sweeps nothing.
