@@ -22,8 +22,10 @@
 //!   no reset in between.
 //! - `throttle-collapsed`: calls collapsed into the same trailing call (page and panel calls share
 //!   one throttle per method, the placeholder's `load()` is not modelled) are flagged only when a
-//!   merged call's arguments differ from the last one's; a `refresh()` on the real object before
-//!   the first widget-data row is "dropped while in flight".
+//!   merged call's arguments differ from the last one's. The throttle is replayed with each trailing
+//!   call run when its widget-data request started (a late timer merges more calls), or when due if
+//!   none was seen within a second; a `refresh()` on the real object before the first widget-data
+//!   row is "dropped while in flight".
 //! - `call-before-iframe`: only `widget.open/close`, `clear`, `debug` (they post to the iframe);
 //!   `status`, `on`, `off`, `load`, `refresh`, `remove` act in the page.
 //! - `listeners-lost-after-reset`: a reset is `clear({resetWidget:true})` or
@@ -46,6 +48,7 @@ use super::settings::{known_keys, unknown_keys, validate};
 use super::summary::{
     INLINE_TARGET_ROW, MESSAGES_INITIALIZED, SDK_EVENT_NAMES, SETTINGS_ASSIGNED_AFTER, SETTINGS_READ_PREFIX,
 };
+use super::throttle::{Throttle, ThrottleVerdict};
 use serde_json::Value;
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -336,8 +339,6 @@ struct PageCallRow {
     handler: u32,
     #[cfg_attr(test, serde(default))]
     from_loader: bool,
-    #[cfg_attr(test, serde(default))]
-    throttle: Value,
 }
 
 /// A call from the page or the panel, as far as the rules need it.
@@ -351,7 +352,8 @@ struct Call {
     returned: bool,
     handler: u32,
     from_loader: bool,
-    /// The trailing call the throttle collapsed this one into (ms since navigation).
+    /// When the trailing call the throttle collapsed this one into was due (ms since navigation;
+    /// [`Doc::replay_throttles`]).
     collapsed_into: Option<f64>,
 }
 
@@ -381,8 +383,6 @@ struct PanelCallRow {
     #[cfg_attr(test, serde(default))]
     args: Value,
     outcome: CallOutcome,
-    #[cfg_attr(test, serde(default))]
-    throttle: Value,
 }
 
 #[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
@@ -595,7 +595,7 @@ fn small<T: TryFrom<u64>>(value: Value, key: &str) -> Result<T, Why> {
 
 impl FromPayload for PageCallRow {
     const KEYS: &'static [&'static str] =
-        &["method", "generation", "placeholder", "args", "outcome", "handler", "from_loader", "throttle"];
+        &["method", "generation", "placeholder", "args", "outcome", "handler", "from_loader"];
 
     fn read(m: &mut Picked) -> Result<Self, Why> {
         Ok(PageCallRow {
@@ -606,19 +606,17 @@ impl FromPayload for PageCallRow {
             outcome: named(required(m, "outcome")?, "outcome", &decode::CALL_OUTCOMES)?,
             handler: m.take("handler").map_or(Ok(0), |v| small(v, "handler"))?,
             from_loader: flag(m, "from_loader")?,
-            throttle: m.take("throttle").unwrap_or_default(),
         })
     }
 }
 
 impl FromPayload for PanelCallRow {
-    const KEYS: &'static [&'static str] = &["args", "outcome", "throttle"];
+    const KEYS: &'static [&'static str] = &["args", "outcome"];
 
     fn read(m: &mut Picked) -> Result<Self, Why> {
         Ok(PanelCallRow {
             args: m.take("args").unwrap_or_default(),
             outcome: named(required(m, "outcome")?, "outcome", &decode::CALL_OUTCOMES)?,
-            throttle: m.take("throttle").unwrap_or_default(),
         })
     }
 }
@@ -785,7 +783,7 @@ impl Doc {
                             returned: row.outcome == CallOutcome::Returned,
                             handler: row.handler,
                             from_loader: row.from_loader,
-                            collapsed_into: trailing_call(&row.throttle),
+                            collapsed_into: None,
                         });
                     }
                 }
@@ -801,7 +799,7 @@ impl Doc {
                             returned: row.outcome == CallOutcome::Returned,
                             handler: 0,
                             from_loader: false,
-                            collapsed_into: trailing_call(&row.throttle),
+                            collapsed_into: None,
                         });
                     }
                 }
@@ -834,7 +832,29 @@ impl Doc {
                 EntryKind::Event | EntryKind::Open | EntryKind::Navigation => {}
             }
         }
+        doc.replay_throttles();
         doc
+    }
+
+    /// The loader's throttle replayed over the document's `load`/`refresh` calls (page and panel calls
+    /// share one per method), with each pending trailing call taken to have run when the document's
+    /// widget-data requests say it did: on a busy page its timer runs late, and every call until then
+    /// merges into it. Marks each collapsed call with the due time of its trailing call.
+    fn replay_throttles(&mut self) {
+        let requests: Vec<f64> = self.widget_data.iter().map(|(at, _)| at.t).collect();
+        let mut throttles = [Throttle::default(), Throttle::default()];
+        for call in self.calls.iter_mut().filter(|c| c.returned && !c.placeholder) {
+            let throttle = match call.method.as_str() {
+                "widget.load" => &mut throttles[0],
+                "widget.refresh" => &mut throttles[1],
+                _ => continue,
+            };
+            let t = call.at.t;
+            let ran = |due: f64| trailing_ran_at(&requests, due).map_or(t >= due, |ran| ran < t);
+            if let ThrottleVerdict::Collapsed { runs_at } = throttle.call_knowing(t, ran) {
+                call.collapsed_into = Some(runs_at);
+            }
+        }
     }
 
     fn page_calls(&self) -> impl Iterator<Item = &Call> {
@@ -861,8 +881,14 @@ impl Doc {
     }
 }
 
-fn trailing_call(throttle: &Value) -> Option<f64> {
-    (throttle.get("collapsed") == Some(&Value::Bool(true))).then(|| throttle.get("trailing_call_at_ms")?.as_f64())?
+/// How late a trailing call's timer may run and its request still be taken for it.
+const TRAILING_LATE_MS: f64 = 1000.0;
+
+/// When the trailing call due at `due` ran, as its widget-data request shows (`requests`: their start
+/// times, in order): the first request from its due time (the timer never runs early; 2 ms for clocks
+/// in whole ms) until a second later. `None` when none was seen (yet): the caller assumes it ran when due.
+fn trailing_ran_at(requests: &[f64], due: f64) -> Option<f64> {
+    requests.iter().copied().find(|&t| t >= due - 2.0).filter(|&t| t <= due + TRAILING_LATE_MS)
 }
 
 fn finding(rule: &'static str, severity: Severity, title: String, explanation: String, evidence: Vec<u64>) -> Finding {
@@ -1163,7 +1189,8 @@ fn throttle_collapsed(doc: &Doc, _: &Context) -> Vec<Finding> {
             groups.entry((call.method.as_str(), runs_at.to_bits())).or_default().push(call);
         }
     }
-    for ((method, runs_at), calls) in groups {
+    let requests: Vec<f64> = doc.widget_data.iter().map(|(at, _)| at.t).collect();
+    for ((method, due), calls) in groups {
         let Some((winner, merged)) = calls.split_last() else { continue };
         let lost: Vec<&&Call> = merged.iter().filter(|c| c.args != winner.args).collect();
         if lost.is_empty() || !calls.iter().any(|c| c.page) {
@@ -1178,7 +1205,7 @@ fn throttle_collapsed(doc: &Doc, _: &Context) -> Vec<Finding> {
             format!("{method}() calls merged by the loader's throttle"),
             format!(
                 "The loader runs {method}() at most once a second and merges the calls in between into one trailing call (at {} s) with the LAST arguments, {}, so {} had no effect.",
-                fixed(f64::from_bits(runs_at) / 1000.0, 3),
+                fixed(trailing_ran_at(&requests, f64::from_bits(due)).unwrap_or(f64::from_bits(due)) / 1000.0, 3),
                 winner.describe(),
                 lost_text.join(", ")
             ),
@@ -1949,11 +1976,9 @@ mod tests {
     #[test]
     fn rows_are_read_by_hand_as_the_derived_decoders_read_them() {
         reads_as_derived::<PageCallRow>(json!({"method": "on", "generation": 2, "placeholder": false,
-            "args": ["x", "[function]"], "outcome": "threw", "handler": 3, "from_loader": true,
-            "throttle": {"collapsed": true, "trailing_call_at_ms": 1500.5}}));
-        reads_as_derived::<PanelCallRow>(
-            json!({"args": [{"widgetOpen": true}], "outcome": "not_delivered", "throttle": {}}),
-        );
+        "args": ["x", "[function]"], "outcome": "threw", "handler": 3, "from_loader": true,
+        }));
+        reads_as_derived::<PanelCallRow>(json!({"args": [{"widgetOpen": true}], "outcome": "not_delivered"}));
         reads_as_derived::<ApiRow>(json!({"state": "ready", "generation": 1}));
         reads_as_derived::<OnReadyRow>(json!({"action": "grew", "array": true, "length": 3, "replaced": 2}));
         reads_as_derived::<LoaderRow>(json!({"src": PORTAL_SCRIPT, "portal": "123", "blocked": true, "again": true}));
@@ -2462,7 +2487,32 @@ mod tests {
         log.call(5600.0, "widget.refresh", json!({"args": [{"openToNewThread": true}]}));
         log.call(9000.0, "widget.refresh", json!({}));
         log.call(10_500.0, "widget.refresh", json!({"args": [{"openToNewThread": true}]}));
+        // The trailing call (due at 13.0 s) does not open a window: the call at 13.5 s runs at once,
+        // and only the one at 13.7 s waits (for 14.5 s), so no arguments are lost.
+        log.call(12_000.0, "widget.refresh", json!({}));
+        log.call(12_500.0, "widget.refresh", json!({}));
+        log.call(13_500.0, "widget.refresh", json!({"args": [{"openToNewThread": true}]}));
+        log.call(13_700.0, "widget.refresh", json!({}));
         assert_clean(&log.diagnose(60_000.0));
+    }
+
+    #[test]
+    fn throttle_collapsed_follows_a_trailing_call_that_ran_late() {
+        // A busy page: the trailing call due at 6.0 s ran at 6.474 s (its widget-data request), so
+        // the call at 6.1 s merged into it too and the middle call's argument was lost.
+        let mut log = Log::healthy();
+        log.call(5000.0, "widget.refresh", json!({}));
+        log.widget_data(5003.0, 200);
+        let lost = log.call(5300.0, "widget.refresh", json!({"args": [{"openToNewThread": true}]}));
+        let winner = log.call(6100.0, "widget.refresh", json!({}));
+        let before_the_request = log.diagnose(60_000.0);
+        log.widget_data(6474.0, 200);
+        let f = only(&log.diagnose(60_000.0), "throttle-collapsed");
+        assert_eq!(f.evidence, vec![lost, winner]);
+        assert!(f.explanation.contains("at 6.474 s"), "{}", f.explanation);
+        // Until its request is seen the trailing call is taken to have run when due: the call at
+        // 6.1 s then ran at once (as it would have on an idle page), and nothing was merged.
+        assert!(before_the_request.findings.iter().all(|f| f.rule != "throttle-collapsed"));
     }
 
     // ---- spa-no-refresh

@@ -141,13 +141,12 @@
     },
 
     // Resolves with the loader's dispatch record {uuid, eventType, payload, listeners,
-    // generation, via:'iframe'} once delivered to on() listeners, or null after ~100 ms (`waitMs`,
-    // optional: longer for a big payload on a loaded machine).
+    // generation, via:'iframe'} once delivered to on() listeners, or null after ~100 ms.
     // `uuid` (optional) replaces the message's uuid: null sends none, e.g. 'bogus' a bogus one.
-    emit: function (eventType, payload, uuid, waitMs) {
-      if (arguments.length < 3 || uuid === undefined) uuid = simId();
+    emit: function (eventType, payload, uuid) {
+      if (arguments.length < 3) uuid = simId();
       if (payload === undefined) payload = clone(EVENT_PAYLOADS[eventType]);
-      var wait = waitFor('dispatched', function (d) { return d.uuid === uuid; }, waitMs || DISPATCH_WAIT_MS);
+      var wait = waitFor('dispatched', function (d) { return d.uuid === uuid; }, DISPATCH_WAIT_MS);
       postToFrame({ type: 'sim-emit', eventType: String(eventType), payload: payload, uuid: uuid });
       return wait;
     },
