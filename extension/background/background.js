@@ -3,7 +3,7 @@
 // the panels are told, when cookies are listed) is the hub's, returned as effects carried out in
 // order. Listeners are registered synchronously at top level so a stopped worker is woken by them.
 import init, { BackgroundHub } from '../pkg/background.js';
-import { listCookies, removeCookies, watchCookies } from './cookies.js';
+import { cookieListener, listCookies, removeCookies } from './cookies.js';
 import { FairQueue } from './fair-queue.js';
 
 const FACTS = /*facts*/{"discoveryScript":"discovery","hubspotSeen":"{\"v\":1,\"type\":\"hubspot_seen\"}"}/*end facts*/;
@@ -303,6 +303,18 @@ async function apply(effectsJson, port) {
     }
   }
   for (const op of written) startWrite(op.tab);
+  listenWhile(chrome.tabs.onUpdated, onTabUpdated, hub.follows_tabs());
+  listenWhile(chrome.cookies.onChanged, onCookieChanged, hub.watches_cookies());
+}
+
+// Listeners the hub needs only at times (Hub::follows_tabs, Hub::watches_cookies). Each is added
+// at top level, so that a stopped worker woken for it gets the event; once the hub says it is not
+// needed it is removed, and the browser then wakes the background for no page's navigation or
+// cookie write (README "Page cost").
+function listenWhile(event, listener, wanted) {
+  if (wanted === event.hasListener(listener)) return;
+  if (wanted) event.addListener(listener);
+  else event.removeListener(listener);
 }
 
 chrome.runtime.onConnect.addListener((port) => {
@@ -333,7 +345,8 @@ chrome.runtime.onConnect.addListener((port) => {
   }
 });
 
-watchCookies((changes) => run(BACKGROUND, () => hub.cookie_changed(JSON.stringify(changes))));
+const onCookieChanged = cookieListener((changes) => run(BACKGROUND, () => hub.cookie_changed(JSON.stringify(changes))));
+chrome.cookies.onChanged.addListener(onCookieChanged);
 
 // In the tab's own lane: after its relay messages still waiting.
 chrome.tabs.onRemoved.addListener((tabId) => {
@@ -345,11 +358,12 @@ chrome.tabs.onRemoved.addListener((tabId) => {
 });
 // A new document in a tab a panel watches gets a relay (the hub decides; no page gets one otherwise).
 // A loaded web page that made one of HubSpot's requests is probed (the toolbar action's badge).
-chrome.tabs.onUpdated.addListener((tabId, change, tab) => {
+function onTabUpdated(tabId, change, tab) {
   if (change.status) run(tabId, () => hub.tab_loading(tabId, tab?.url ?? ''));
   if (change.status === 'loading') run(tabId, () => hub.tab_navigating(tabId));
   if (change.status === 'complete') run(tabId, () => hub.tab_complete(tabId, tab?.url ?? ''));
-});
+}
+chrome.tabs.onUpdated.addListener(onTabUpdated);
 
 // The open tabs at each start: at the first since the extension was loaded, their loads came before
 // the background listened, and with "Find HubSpot on every tab" on (the popup's switch: the
@@ -369,12 +383,13 @@ chrome.runtime.onMessage.addListener((text, sender, reply) => {
   if (sender.id !== chrome.runtime.id) return false;
   const tab = sender.tab?.id;
   if (tab !== undefined && tab >= 0 && sender.frameId === 0 && text === FACTS.hubspotSeen) {
-    run(tab, () => hub.hubspot_seen(tab));
+    const complete = sender.tab.status === 'complete';
+    run(tab, () => hub.hubspot_seen(tab, complete));
     return false;
   }
   if (!(sender.url ?? '').startsWith(EXTENSION_ORIGIN)) return false;
   if (typeof text !== 'string') return false;
-  run(BACKGROUND, () => hub.action_opened(text)); // a tab not looked at yet is probed now
-  ready.then(() => reply(hub.action_request(text, Date.now())), () => reply(null));
+  // The hub's answer is a `reply` effect, posted to this stand-in for a port.
+  run(BACKGROUND, () => hub.action_asked(text, Date.now()), { postMessage: reply });
   return true;
 });

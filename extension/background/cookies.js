@@ -80,11 +80,11 @@ export async function removeCookies(details) {
 const COALESCE_MS = 100;
 
 /**
- * Calls `onChange(changes)` at most once per 100 ms with the cookies that changed since the last
- * call (`[{domain, hostOnly, storeId}]`, duplicates removed): the hub lists again for each tab
- * whose page sees one of them.
+ * A `cookies.onChanged` listener that calls `onChange(changes)` at most once per 100 ms with the
+ * cookies that changed since the last call (`[{domain, hostOnly, storeId}]`, duplicates removed):
+ * the hub lists again for each tab whose page sees one of them. The background adds and removes it.
  */
-export function watchCookies(onChange) {
+export function cookieListener(onChange) {
   let pending = new Map();
   let timer = null;
   let last = 0;
@@ -95,10 +95,10 @@ export function watchCookies(onChange) {
     pending = new Map();
     if (changes.length) onChange(changes);
   };
-  api.onChanged.addListener(({ cookie }) => {
+  return ({ cookie }) => {
     if (!cookie) return;
     const change = { domain: cookie.domain, hostOnly: !!cookie.hostOnly, storeId: cookie.storeId };
     pending.set(`${change.storeId}\u0000${change.hostOnly}\u0000${change.domain}`, change);
     if (timer === null) timer = setTimeout(flush, Math.max(0, last + COALESCE_MS - Date.now()));
-  });
+  };
 }

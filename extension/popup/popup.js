@@ -12,10 +12,19 @@ async function tabOfPopup() {
   return tab?.id ?? null;
 }
 
-async function ask(tab) {
-  const text = await chrome.runtime.sendMessage(JSON.stringify({ v: VERSION, type: 'summary', tab }));
+async function send(request) {
+  const text = await chrome.runtime.sendMessage(JSON.stringify({ v: VERSION, ...request }));
   const reply = typeof text === 'string' ? JSON.parse(text) : null;
-  return reply?.type === 'summary' && reply.v === VERSION ? reply : null;
+  return reply?.type === request.type && reply.v === VERSION ? reply : null;
+}
+
+// `opened` on the popup's first answered request: the background probes a tab whose loads it does
+// not follow again (what it probed before may be another document's).
+let opened = true;
+async function ask(tab) {
+  const summary = await send({ type: 'summary', tab, opened });
+  if (summary) opened = false;
+  return summary;
 }
 
 function set(field, text) {
@@ -66,14 +75,19 @@ async function setDiscovery(on) {
   if (on === await discoveryOn()) return;
   if (!on) {
     await chrome.scripting.unregisterContentScripts({ ids: [FACTS.discoveryScript] });
+    await tellBackground(false);
     return;
   }
   await chrome.scripting.registerContentScripts([{
     id: FACTS.discoveryScript, js: [FACTS.discoveryFile], matches: WEB_PAGES, runAt: 'document_idle', persistAcrossSessions: true,
   }]);
+  await tellBackground(true); // before the open tabs' scripts answer
   const open = await chrome.tabs.query({ url: WEB_PAGES });
   await Promise.all(open.map((t) => chrome.scripting.executeScript({ target: { tabId: t.id }, files: [FACTS.discoveryFile] }).catch(() => {})));
 }
+
+// The background follows every tab's loads while the switch is on (Hub::follows_tabs).
+const tellBackground = (on) => send({ type: 'discovery', on }).catch(() => null);
 
 discoveryOn().then((on) => { discoveryToggle.checked = on; }, () => {});
 discoveryToggle.addEventListener('change', async () => {

@@ -93,13 +93,23 @@ impl BackgroundHub {
     }
 
     /// The discovery script saw HubSpot in `tab`'s page: see `Hub::hubspot_seen`.
-    pub fn hubspot_seen(&mut self, tab: i32) -> String {
-        effects_json(self.hub.hubspot_seen(tab.into()))
+    pub fn hubspot_seen(&mut self, tab: i32, complete: bool) -> String {
+        effects_json(self.hub.hubspot_seen(tab.into(), complete))
     }
 
-    /// The popup asked about a tab (its request, JSON text): see `Hub::action_opened`.
-    pub fn action_opened(&mut self, text: &str) -> String {
-        effects_json(self.hub.action_opened(text))
+    /// A request of the popup (JSON text), answered by a `reply` effect: see `Hub::action_asked`.
+    pub fn action_asked(&mut self, text: &str, now_wall: f64) -> String {
+        effects_json(self.hub.action_asked(text, now_wall))
+    }
+
+    /// Whether `tabs.onUpdated` is listened to: see `Hub::follows_tabs`.
+    pub fn follows_tabs(&self) -> bool {
+        self.hub.follows_tabs()
+    }
+
+    /// Whether `cookies.onChanged` is listened to: see `Hub::watches_cookies`.
+    pub fn watches_cookies(&self) -> bool {
+        self.hub.watches_cookies()
     }
 
     /// The toolbar action's probe answered for `tab` (JSON, `null` if it could not run).
@@ -115,11 +125,6 @@ impl BackgroundHub {
     /// A sample of a tab no panel watches (a `badge` effect's `drain_at`): see `Hub::drain`.
     pub fn drain(&mut self, tab: i32, now_wall: f64) -> String {
         effects_json(self.hub.drain(tab.into(), now_wall))
-    }
-
-    /// A request of the popup (JSON text); returns the reply as JSON text.
-    pub fn action_request(&self, text: &str, now_wall: f64) -> String {
-        self.hub.action_request(text, now_wall)
     }
 
     pub fn tab_removed(&mut self, tab: i32) -> String {

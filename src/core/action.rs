@@ -269,8 +269,16 @@ impl ActionSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ActionRequest {
-    /// What is known of `tab` (the popup's tab: the active tab of its window).
-    Summary { tab: i64 },
+    /// What is known of `tab` (the popup's tab: the active tab of its window). `opened`: the first
+    /// request of a popup just opened (what was probed of a tab whose navigations the background
+    /// does not follow may be another document's: it is probed again).
+    Summary {
+        tab: i64,
+        #[serde(default)]
+        opened: bool,
+    },
+    /// The popup turned "Find HubSpot on every tab" on or off (it registers the script itself).
+    Discovery { on: bool },
 }
 
 #[derive(Deserialize)]
@@ -280,7 +288,8 @@ struct ActionRequestWire {
     request: ActionRequest,
 }
 
-/// Decodes a popup request (`{"v":1,"type":"summary","tab":N}`).
+/// Decodes a popup request (`{"v":1,"type":"summary","tab":N,"opened":true}`,
+/// `{"v":1,"type":"discovery","on":true}`).
 pub fn decode_action_request(text: &str) -> Result<ActionRequest, String> {
     if text.len() > 1024 {
         return Err("request too long".into());
@@ -297,6 +306,11 @@ pub fn decode_action_request(text: &str) -> Result<ActionRequest, String> {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ActionReply {
     Summary(ActionSummary),
+    /// [`ActionRequest::Discovery`] taken.
+    Discovery {
+        v: u32,
+        on: bool,
+    },
     /// The request could not be read.
     Error {
         v: u32,
@@ -459,7 +473,14 @@ mod tests {
 
     #[test]
     fn requests_decode_with_their_version() {
-        assert_eq!(decode_action_request(r#"{"v":1,"type":"summary","tab":3}"#), Ok(ActionRequest::Summary { tab: 3 }));
+        let summary = |tab, opened| Ok(ActionRequest::Summary { tab, opened });
+        assert_eq!(decode_action_request(r#"{"v":1,"type":"summary","tab":3}"#), summary(3, false));
+        assert_eq!(decode_action_request(r#"{"v":1,"type":"summary","tab":3,"opened":true}"#), summary(3, true));
+        assert_eq!(
+            decode_action_request(r#"{"v":1,"type":"discovery","on":true}"#),
+            Ok(ActionRequest::Discovery { on: true })
+        );
+        assert!(decode_action_request(r#"{"v":1,"type":"discovery"}"#).is_err());
         assert!(decode_action_request(r#"{"v":2,"type":"summary","tab":3}"#).is_err());
         assert!(decode_action_request(r#"{"v":1,"type":"other"}"#).is_err());
         assert!(decode_action_request(&"x".repeat(2000)).is_err());

@@ -21,6 +21,8 @@
 //             start until the page's loader handled the last event, measured in the page.
 //   load      a page without HubSpot (tests/hook/fixtures/bench.html), fresh tab per load: when its first
 //             <head> script ran (window.firstScriptAt, from the HTML's first byte) and ScriptDuration at `load`.
+//             Also "asleep": the `ext` browser with its service worker stopped before each load (as after
+//             30 s idle, the usual state when a page is opened), and whether the load woke it.
 //   latency   (panel only) N events 20 ms apart from the chat iframe (hsSim.emitSeries), from each post in
 //             the iframe to its row in the panel's DOM (a MutationObserver in the panel frame), both clocks
 //             performance.timeOrigin + now().
@@ -73,6 +75,13 @@ const CHROMIUM_VARIANTS = [
   { key: 'floor', label: 'empty MAIN-world script (floor)', extension: 'floor' },
 ];
 const LOAD_VARIANTS = ['none', 'noise', 'ext', 'floor'];
+
+/** The load variants: LOAD_VARIANTS, and "asleep" (the `ext` browser, its worker stopped before each load). */
+function loadVariantsOf(chromiumList) {
+  const list = chromiumList.filter((v) => LOAD_VARIANTS.includes(v.key));
+  const ext = list.find((v) => v.key === 'ext');
+  return ext ? [...list, { ...ext, key: 'asleep', stopWorker: true }] : list;
+}
 const FIREFOX_VARIANTS = [
   { key: 'none', label: 'no extension', extension: null },
   { key: 'ext', label: 'extension, DevTools closed', extension: firefox.DIST_FIREFOX },
@@ -215,6 +224,12 @@ function floodInPage(page, n) {
 
 /** A page without HubSpot in a fresh tab: when its first <head> script ran, and ScriptDuration at `load`. */
 async function chromiumLoad(variant, url) {
+  let starts = null;
+  if (variant.stopWorker) {
+    await variant.h.stopServiceWorker();
+    await sleep(200); // the stop's own work done
+    starts = variant.h.swStarts;
+  }
   const page = await variant.h.context.newPage();
   try {
     const cdp = await performanceSession(variant.h, page);
@@ -222,7 +237,7 @@ async function chromiumLoad(variant, url) {
     const { scriptMs } = await metrics(cdp);
     // From the first byte of the HTML: the server's and the network's time is not the extension's.
     const firstScriptMs = await page.evaluate(() => window.firstScriptAt - performance.getEntriesByType('navigation')[0].responseStart);
-    return { firstScriptMs, scriptMs };
+    return { firstScriptMs, scriptMs, ...(starts === null ? {} : { woke: variant.h.swStarts > starts }) };
   } finally {
     await page.close().catch(() => {});
   }
@@ -326,7 +341,7 @@ async function browserVersions(launched) {
 
 /** One interleaved run: every measure in every variant, the variants' order rotated by `run`. */
 async function measureRun(run, launched, servers, opts, samples, progress) {
-  const loadVariants = launched.chromium.filter((v) => LOAD_VARIANTS.includes(v.key));
+  const loadVariants = loadVariantsOf(launched.chromium);
   progress(`run ${run + 1}/${opts.runs}: flood`);
   for (const v of rotated(launched.chromium, run)) push(samples.flood, v.key, await chromiumFlood(v, servers.siteUrl, opts.floodEvents));
   progress('page without HubSpot');
@@ -344,7 +359,7 @@ async function measureRun(run, launched, servers, opts, samples, progress) {
 async function warmUp(launched, servers, opts) {
   const n = Math.min(2000, opts.floodEvents);
   for (const v of launched.chromium) await chromiumFlood(v, servers.siteUrl, n);
-  for (const v of launched.chromium.filter((x) => LOAD_VARIANTS.includes(x.key))) await chromiumLoad(v, servers.noHubspotUrl);
+  for (const v of loadVariantsOf(launched.chromium)) await chromiumLoad(v, servers.noHubspotUrl);
   for (const v of launched.firefox) await firefoxFlood(v, servers.siteUrl, n);
 }
 
@@ -355,7 +370,7 @@ export async function runPageBench(opts = options(), { quiet = false } = {}) {
   const firefoxVariants = opts.firefox ? FIREFOX_VARIANTS : [];
   const samples = {
     flood: emptySamples(chromiumVariants.map((v) => v.key), ['busyMs', 'scriptMs', 'wallMs', 'firstEventMs', 'chatIframeOutOfProcess']),
-    load: emptySamples(LOAD_VARIANTS.filter((k) => chromiumVariants.some((v) => v.key === k)), ['firstScriptMs', 'scriptMs']),
+    load: emptySamples(loadVariantsOf(chromiumVariants).map((v) => v.key), ['firstScriptMs', 'scriptMs', 'woke']),
     latencyMs: [],
     firefoxFlood: emptySamples(firefoxVariants.map((v) => v.key), ['wallMs']),
   };
@@ -423,6 +438,8 @@ export function figuresOf(m, samples, opts) {
       value: ratio('flood', 'scriptMs', 'ext'), floor: ratio('flood', 'scriptMs', 'floor'), noise: ratio('flood', 'scriptMs', 'noise') },
     { id: 'first_script_delay', figure: 'no HubSpot: first <head> script delayed by', unit: 'ms', target: 0.5,
       value: delta('load', 'firstScriptMs', 'ext'), floor: delta('load', 'firstScriptMs', 'floor'), noise: delta('load', 'firstScriptMs', 'noise') },
+    { id: 'first_script_delay_asleep', figure: 'no HubSpot: first <head> script delayed by, worker stopped', unit: 'ms', target: 0.5,
+      value: delta('load', 'firstScriptMs', 'asleep') },
     { id: 'load_script', figure: 'no HubSpot: extension script time at load', unit: 'ms', target: 0.5,
       value: delta('load', 'scriptMs', 'ext'), floor: delta('load', 'scriptMs', 'floor'), noise: delta('load', 'scriptMs', 'noise') },
     { id: 'latency_p50', figure: `event → panel row, p50 (${opts.latencyEvents} events ${opts.latencyGapMs} ms apart)`, unit: 'ms', target: 20,
@@ -490,5 +507,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   console.log(`\nMedians per variant (flood: ${opts.floodEvents} events; load: ${opts.runs * opts.loadsPerRun} fresh-tab loads of a page without HubSpot)`);
   console.log(mediansTable(report));
   console.log(`\nchat iframe out of process (so not in the page's figures): ${report.samples.flood.none.chatIframeOutOfProcess.every(Boolean)}`);
+  const woke = report.samples.load.asleep?.woke ?? [];
+  console.log(`loads of a page without HubSpot that woke the stopped worker: ${woke.filter(Boolean).length} of ${woke.length}`);
   console.log(`samples and medians: ${path.relative(process.cwd(), opts.out)}`);
 }

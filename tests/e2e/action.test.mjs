@@ -80,6 +80,12 @@ forEachBrowser((browser, s) => {
     };
   });
 
+  /** The popup's fields once `predicate` holds for them (polled while the popup refreshes). */
+  const waitForPopup = (popup, predicate, message) => pollUntil(async () => {
+    const shown = await readPopup(popup);
+    return predicate(shown) ? shown : null;
+  }, { timeout: 10000, message });
+
   const discoveryOn = () => s.h.swEvaluate(async () =>
     (await (globalThis.browser ?? globalThis.chrome).scripting.getRegisteredContentScripts({ ids: ['discovery'] })).length > 0);
 
@@ -104,13 +110,21 @@ forEachBrowser((browser, s) => {
     assert.equal((await badgeOf(tab)).text, '');
     assert.equal((await badgeOf(otherTab)).text, '');
     if (browser === 'chromium') assert.deepEqual(await extensionWorldsOf(page), [], 'not even the probe ran');
+    // Nor is the background woken for a page's load or cookie write (Chromium: its worker is seen).
+    const plain = await s.h.newPage(s.url('no-hubspot.html?action=plain'));
+    const wakesOn = async (what) => {
+      await s.h.stopServiceWorker();
+      const starts = s.h.swStarts;
+      await plain.goto(s.url(`no-hubspot.html?action=${what}`));
+      await plain.evaluate((name) => { document.cookie = `${name}=1; path=/`; }, `cwi-${what}`);
+      await sleep(1000);
+      return s.h.swStarts > starts;
+    };
+    if (browser === 'chromium') assert.equal(await wakesOn('asleep'), false, 'nothing asked about: the worker stays stopped');
 
     // The popup asks about its tab: probed now, the relay records the hook's log since the start.
     const popup = await openPopup(tab);
-    const shown = await pollUntil(async () => {
-      const p = await readPopup(popup);
-      return p.state === 'ready' && p.api === 'ready' ? p : null;
-    }, { timeout: 10000, message: 'the popup says ready' });
+    const shown = await waitForPopup(popup, (p) => p.state === 'ready' && p.api === 'ready', 'the popup says ready');
     assert.equal(shown.portal, '12345');
     await waitForBadge(tab, (b) => b.text === READY.text, 'the ready badge once the popup looked');
     assert.equal((await badgeOf(otherTab)).text, '', 'only the tab asked about');
@@ -121,6 +135,9 @@ forEachBrowser((browser, s) => {
     await switchDiscovery(popup, false);
     await switchDiscovery(popup, true);
     await popup.close();
+    // With the switch on (and tabs that showed HubSpot), every load is followed again: woken.
+    if (browser === 'chromium') assert.equal(await wakesOn('followed'), true, 'the worker woken for a load');
+    await plain.close();
     await other.close();
     await page.close();
   });
@@ -134,10 +151,7 @@ forEachBrowser((browser, s) => {
     if (browser === 'chromium') assert.ok((await extensionWorldsOf(page)).length > 0, 'the probe and the relay ran here');
 
     const popup = await openPopup(tab);
-    const shown = await pollUntil(async () => {
-      const p = await readPopup(popup);
-      return p.state === 'ready' && p.api === 'ready' ? p : null;
-    }, { timeout: 10000, message: 'the popup says ready' });
+    const shown = await waitForPopup(popup, (p) => p.state === 'ready' && p.api === 'ready', 'the popup says ready');
     assert.equal(shown.label, 'Ready');
     assert.equal(shown.portal, '12345');
     assert.equal(shown.widget, 'loaded');
@@ -174,10 +188,7 @@ forEachBrowser((browser, s) => {
     // With the switch on, the discovery script runs here (an isolated world), but found nothing to
     // report; with it off (the first test) not even that.
     const popup = await openPopup(tab);
-    const shown = await pollUntil(async () => {
-      const p = await readPopup(popup);
-      return p.label.startsWith('Looking') ? null : p;
-    }, { timeout: 10000, message: 'the popup looked at the page' });
+    const shown = await waitForPopup(popup, (p) => !p.label.startsWith('Looking'), 'the popup looked at the page');
     assert.equal(shown.state, 'none');
     assert.equal(shown.label, 'No HubSpot chat found');
     assert.ok(!shown.found);
@@ -201,10 +212,7 @@ forEachBrowser((browser, s) => {
     assert.deepEqual(badge.rgb, PROBLEM.rgb);
     assert.match(badge.title, /^HubSpot chat: .+, portal 12345$/);
     const popup = await openPopup(tab);
-    const shown = await pollUntil(async () => {
-      const p = await readPopup(popup);
-      return p.state === 'problem' && p.problems.length ? p : null;
-    }, { timeout: 10000, message: 'the popup lists the problem' });
+    const shown = await waitForPopup(popup, (p) => p.state === 'problem' && p.problems.length, 'the popup lists the problem');
     assert.ok(shown.problems.includes('no-chat-on-page'), shown.problems.join());
     assert.equal(shown.label, 'Problem');
     assert.match(shown.headline, /^[1-9] problems?$/);

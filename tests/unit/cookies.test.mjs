@@ -112,12 +112,12 @@ test('removeCookies sets each cookie as given, and goes on after a failure', asy
   assert.equal(warnings.length, 1);
 });
 
-test('watchCookies reports the changes of 100 ms at once, without duplicates', async (t) => {
+test('cookieListener reports the changes of 100 ms at once, without duplicates', async (t) => {
   t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const api = fakeCookies();
-  const { watchCookies } = await load(api);
+  const { cookieListener } = await load(api);
   const calls = [];
-  watchCookies((changes) => calls.push(changes));
+  api.onChanged.addListener(cookieListener((changes) => calls.push(changes)));
   api.change(cookie('messagesUtk', '.x.test'));
   api.change(cookie('messagesUtk', '.x.test', { value: 'changed' }));
   api.change(cookie('hs-messages-is-open', 'x.test'));

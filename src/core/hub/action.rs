@@ -112,6 +112,7 @@ impl Hub {
     /// Only with "Find HubSpot on every tab" on (`discovery`: the discovery content script is
     /// registered): without it the badge does not look at tabs nobody asked about.
     pub fn worker_started(&mut self, tabs: &str, discovery: bool) -> Vec<Effect> {
+        self.discovery = discovery;
         if std::mem::replace(&mut self.swept, true) {
             return vec![];
         }
@@ -148,9 +149,12 @@ impl Hub {
     /// The discovery script (`DISCOVERY_FILE`, registered while "Find HubSpot on every tab" is on)
     /// saw HubSpot's embed code, loader or chat iframe (`HUBSPOT_SELECTOR`) in `tab`'s page: its
     /// page is probed once it has loaded, at once if it has (an embed code a page inserts late).
-    pub fn hubspot_seen(&mut self, tab: i64) -> Vec<Effect> {
+    /// `complete`: the browser says the tab has loaded (with the message: its load may have come
+    /// while the hub did not follow the tabs' loads).
+    pub fn hubspot_seen(&mut self, tab: i64, complete: bool) -> Vec<Effect> {
         let action = self.action.entry(tab).or_default();
         action.seen = true;
+        action.loaded |= complete;
         if action.loaded && !action.probed {
             action.probed = true;
             vec![Effect::Probe { tab }]
@@ -159,15 +163,53 @@ impl Hub {
         }
     }
 
-    /// The popup asked about `tab` (a request of the popup, JSON text): a document the hub has not
-    /// looked at yet (the badge looks at every tab only with "Find HubSpot on every tab" on) is
-    /// probed now, once, so that the popup says what is there.
-    pub fn action_opened(&mut self, text: &str) -> Vec<Effect> {
-        let Ok(ActionRequest::Summary { tab }) = decode_action_request(text) else { return vec![] };
+    /// Whether the hub needs to hear of the tabs' loads (`tabs.onUpdated`): with "Find HubSpot on
+    /// every tab" on, while a panel is connected, and while a tab has a log or showed HubSpot. Else
+    /// the shim removes its listener, so that no page's navigation wakes the background: every tab
+    /// the hub knows of is then one nobody asked about, and the popup probes its tab again when it
+    /// opens ([`ActionRequest::Summary`]'s `opened`).
+    pub fn follows_tabs(&self) -> bool {
+        self.discovery
+            || !self.panels.is_empty()
+            || !self.tabs.is_empty()
+            || self.action.values().any(|a| a.found_once || a.panel_seen || a.seen)
+    }
+
+    /// Whether the hub needs `cookies.onChanged`: while a panel watches a tab (its Cookies view is
+    /// listed again when they change). Else no page's cookie writes wake the background.
+    pub fn watches_cookies(&self) -> bool {
+        self.panels.values().any(Option::is_some)
+    }
+
+    /// A request of the popup (JSON text): the reply (an [`ActionReply`] as JSON text) as a
+    /// [`Effect::Reply`], after what the request makes the hub do. A summary of a tab the hub has not
+    /// looked at yet (the badge looks at every tab only with "Find HubSpot on every tab" on) probes it
+    /// first, once per document, so that the popup says what is there.
+    pub fn action_asked(&mut self, text: &str, now_wall: f64) -> Vec<Effect> {
+        let request = decode_action_request(text);
+        let mut effects = match request {
+            Ok(ActionRequest::Summary { tab, opened }) => self.popup_looks_at(tab, opened),
+            Ok(ActionRequest::Discovery { on }) => {
+                self.discovery = on;
+                vec![]
+            }
+            Err(_) => vec![],
+        };
+        effects.push(Effect::Reply { message: self.action_reply(request, now_wall) });
+        effects
+    }
+
+    fn popup_looks_at(&mut self, tab: i64, opened: bool) -> Vec<Effect> {
         if tab < 0 || self.is_watched(tab) || self.tabs.contains_key(&tab) {
             return vec![];
         }
+        let followed = self.follows_tabs();
         let action = self.action.entry(tab).or_default();
+        if opened && !followed {
+            // Its loads were not followed: what was probed may be an earlier document's.
+            action.probed = false;
+            action.probe = None;
+        }
         if std::mem::replace(&mut action.probed, true) {
             return vec![];
         }
@@ -263,13 +305,14 @@ impl Hub {
         effects
     }
 
-    /// A request of the popup (JSON text); the answer is an [`ActionReply`] as JSON text.
-    pub fn action_request(&self, text: &str, now_wall: f64) -> String {
-        let reply = match decode_action_request(text) {
-            Ok(ActionRequest::Summary { tab }) => {
+    /// The answer to a request of the popup, as JSON text.
+    fn action_reply(&self, request: Result<ActionRequest, String>, now_wall: f64) -> String {
+        let reply = match request {
+            Ok(ActionRequest::Summary { tab, .. }) => {
                 let known = self.known(tab, now_wall);
                 ActionReply::Summary(ActionSummary::new(tab, &known.detection(), self.is_watched(tab)))
             }
+            Ok(ActionRequest::Discovery { on }) => ActionReply::Discovery { v: ACTION_VERSION, on },
             Err(message) => ActionReply::Error { v: ACTION_VERSION, message },
         };
         serde_json::to_string(&reply).expect("an action reply serializes")
@@ -311,8 +354,12 @@ mod tests {
             .expect("a badge effect")
     }
 
+    fn reply_to(hub: &Hub, text: &str, now_wall: f64) -> String {
+        hub.action_reply(decode_action_request(text), now_wall)
+    }
+
     fn summary(hub: &Hub, tab: i64) -> ActionSummary {
-        match serde_json::from_str(&hub.action_request(&format!(r#"{{"v":1,"type":"summary","tab":{tab}}}"#), ORIGIN)) {
+        match serde_json::from_str(&reply_to(hub, &format!(r#"{{"v":1,"type":"summary","tab":{tab}}}"#), ORIGIN)) {
             Ok(ActionReply::Summary(s)) => s,
             other => panic!("not a summary: {other:?}"),
         }
@@ -323,10 +370,10 @@ mod tests {
         let mut hub = Hub::default();
         assert!(hub.tab_complete(TAB, "chrome://newtab/").is_empty(), "no probe where no hook runs");
         hub.tab_navigating(TAB);
-        assert!(hub.hubspot_seen(TAB).is_empty(), "probed once loaded, not while loading");
-        assert!(hub.hubspot_seen(TAB).is_empty());
+        assert!(hub.hubspot_seen(TAB, false).is_empty(), "probed once loaded, not while loading");
+        assert!(hub.hubspot_seen(TAB, false).is_empty());
         assert_eq!(hub.tab_complete(TAB, URL), [Effect::Probe { tab: TAB }]);
-        assert!(hub.hubspot_seen(TAB).is_empty(), "one probe per document");
+        assert!(hub.hubspot_seen(TAB, true).is_empty(), "one probe per document");
         let effects = hub.probe_result(TAB, &probe(ORIGIN, true), ORIGIN);
         assert_eq!(effects[0], Effect::InjectRelay { tab: TAB });
         assert_eq!(badge_of(&effects), ("\u{2026}".into(), COLOR_NOT_LOADED.into()));
@@ -349,14 +396,17 @@ mod tests {
         assert!(hub.tab_complete(TAB, URL).is_empty());
         // Seen before the `loading` of its navigation (the message raced it): still counts.
         let early = TAB + 7;
-        hub.hubspot_seen(early);
+        hub.hubspot_seen(early, false);
         hub.tab_navigating(early);
         assert_eq!(hub.tab_complete(early, URL), [Effect::Probe { tab: early }]);
         hub.tab_navigating(early);
         assert!(hub.tab_complete(early, URL).is_empty(), "taken by the complete it probed");
         // One that inserts the embed code after it loaded (a single-page app): probed when seen.
-        assert_eq!(hub.hubspot_seen(TAB), [Effect::Probe { tab: TAB }]);
-        assert!(hub.hubspot_seen(TAB).is_empty(), "the embed script, then the chat iframe: one probe");
+        assert_eq!(hub.hubspot_seen(TAB, true), [Effect::Probe { tab: TAB }]);
+        assert!(hub.hubspot_seen(TAB, true).is_empty(), "the embed script, then the chat iframe: one probe");
+        // One whose load the hub did not hear of (it followed no tab then): the browser says it loaded.
+        let unfollowed = TAB + 8;
+        assert_eq!(hub.hubspot_seen(unfollowed, true), [Effect::Probe { tab: unfollowed }]);
         hub.probe_result(TAB, &probe(ORIGIN, true), ORIGIN);
         // The tab showed HubSpot: its next documents are probed without the discovery script
         // (off, or a page restored from the back/forward cache, where it does not run again).
@@ -373,24 +423,76 @@ mod tests {
         assert!(hub.tab_complete(TAB, URL).is_empty());
     }
 
+    /// The probe the popup's request makes (none, or the one `Probe` before the reply).
+    fn probes(effects: Vec<Effect>) -> Vec<Effect> {
+        assert!(matches!(effects.last(), Some(Effect::Reply { .. })), "the reply last: {effects:?}");
+        effects.into_iter().filter(|e| matches!(e, Effect::Probe { .. })).collect()
+    }
+
     #[test]
     fn without_discovery_a_tab_is_probed_when_the_popup_asks_about_it_once_per_document() {
         let mut hub = Hub::default();
         let ask = |tab: i64| format!(r#"{{"v":1,"type":"summary","tab":{tab}}}"#);
         hub.tab_navigating(TAB);
         assert!(hub.tab_complete(TAB, URL).is_empty(), "not seen: not probed");
-        assert_eq!(hub.action_opened(&ask(TAB)), [Effect::Probe { tab: TAB }]);
-        assert!(hub.action_opened(&ask(TAB)).is_empty(), "the popup refreshes: one probe per document");
+        assert_eq!(probes(hub.action_asked(&ask(TAB), ORIGIN)), [Effect::Probe { tab: TAB }]);
+        assert!(summary(&hub, TAB).looking);
+        assert!(probes(hub.action_asked(&ask(TAB), ORIGIN)).is_empty(), "the popup refreshes: one probe per document");
         hub.probe_result(TAB, &probe(ORIGIN, false), ORIGIN);
-        assert!(hub.action_opened(&ask(TAB)).is_empty(), "answered: nothing there");
+        assert!(probes(hub.action_asked(&ask(TAB), ORIGIN)).is_empty(), "answered: nothing there");
         hub.tab_navigating(TAB);
-        assert_eq!(hub.action_opened(&ask(TAB)), [Effect::Probe { tab: TAB }], "a new document");
+        assert_eq!(probes(hub.action_asked(&ask(TAB), ORIGIN)), [Effect::Probe { tab: TAB }], "a new document");
         // A tab with a log (a panel watched it) or watched now is known: no probe.
         let watched = TAB + 1;
         hub.relay_message(watched, URL, &batch(1, "d1", ORIGIN, ""));
-        assert!(hub.action_opened(&ask(watched)).is_empty());
-        assert!(hub.action_opened("not a request").is_empty());
-        assert!(hub.action_opened(&ask(-1)).is_empty());
+        assert!(probes(hub.action_asked(&ask(watched), ORIGIN)).is_empty());
+        assert!(probes(hub.action_asked(&ask(-1), ORIGIN)).is_empty());
+        let effects = hub.action_asked("not a request", ORIGIN);
+        assert!(
+            matches!(&effects[..], [Effect::Reply { message }] if message.contains(r#""type":"error""#)),
+            "{effects:?}"
+        );
+    }
+
+    #[test]
+    fn the_hub_follows_tab_loads_and_cookies_only_while_it_needs_them() {
+        let mut hub = Hub::default();
+        let opened = |tab: i64| format!(r#"{{"v":1,"type":"summary","tab":{tab},"opened":true}}"#);
+        hub.worker_started("[]", false);
+        assert!(!hub.follows_tabs() && !hub.watches_cookies(), "nobody asked about anything");
+        // A popup on a page without HubSpot: probed, nothing found, still nothing to follow. Its
+        // loads are not followed, so the next popup probes again (it may be another document now).
+        assert_eq!(probes(hub.action_asked(&opened(TAB), ORIGIN)), [Effect::Probe { tab: TAB }]);
+        hub.probe_result(TAB, &probe(ORIGIN, false), ORIGIN);
+        assert!(!hub.follows_tabs());
+        assert!(!summary(&hub, TAB).looking);
+        assert_eq!(probes(hub.action_asked(&opened(TAB), ORIGIN)), [Effect::Probe { tab: TAB }]);
+        assert!(summary(&hub, TAB).looking, "what the earlier document showed is not shown");
+        // HubSpot found: followed (its later documents are probed at their `complete`).
+        hub.probe_result(TAB, &probe(ORIGIN, true), ORIGIN);
+        assert!(hub.follows_tabs());
+        assert!(probes(hub.action_asked(&opened(TAB), ORIGIN)).is_empty(), "followed: the probe is current");
+        hub.tab_removed(TAB);
+        assert!(!hub.follows_tabs());
+        // A panel: followed while connected; cookies while it watches a tab.
+        hub.panel_connected(PANEL);
+        assert!(hub.follows_tabs() && !hub.watches_cookies());
+        hub.panel_message(PANEL, &json!({"v": 1, "type": "subscribe", "tab": TAB + 1}).to_string());
+        assert!(hub.watches_cookies());
+        hub.panel_disconnected(PANEL);
+        hub.tab_removed(TAB + 1);
+        assert!(!hub.follows_tabs() && !hub.watches_cookies());
+        // "Find HubSpot on every tab": every load, from the popup's switch or at a start.
+        let effects = hub.action_asked(r#"{"v":1,"type":"discovery","on":true}"#, ORIGIN);
+        assert!(
+            matches!(&effects[..], [Effect::Reply { message }] if message == r#"{"type":"discovery","v":1,"on":true}"#),
+            "{effects:?}"
+        );
+        assert!(hub.follows_tabs());
+        hub.action_asked(r#"{"v":1,"type":"discovery","on":false}"#, ORIGIN);
+        assert!(!hub.follows_tabs());
+        hub.worker_started("[]", true);
+        assert!(hub.follows_tabs());
     }
 
     #[test]
@@ -409,8 +511,8 @@ mod tests {
         // The loading tab too: its `complete` may never be reported (the probe waits for the page).
         assert_eq!(effects[..2], [Effect::Probe { tab: 1 }, Effect::Probe { tab: 2 }]);
         let Some(Effect::Store { items, .. }) = effects.get(2) else { panic!("the flag is stored: {effects:?}") };
-        assert!(hub.hubspot_seen(1).is_empty(), "tab 1 is probed already");
-        assert!(hub.hubspot_seen(2).is_empty(), "tab 2 is probed already");
+        assert!(hub.hubspot_seen(1, true).is_empty(), "tab 1 is probed already");
+        assert!(hub.hubspot_seen(2, false).is_empty(), "tab 2 is probed already");
         // When its `complete` does come, it is probed again (it may have changed meanwhile).
         assert_eq!(hub.tab_complete(2, "http://b.test/"), [Effect::Probe { tab: 2 }]);
         assert!(hub.worker_started(tabs, true).is_empty(), "once");
@@ -492,8 +594,7 @@ mod tests {
         assert_eq!(badge_of(&hub.badge(TAB, at + 1.0)), ("1!".into(), COLOR_PROBLEM.into()));
         let s = summary(&hub, TAB);
         assert_eq!(s.state, Some(BadgeState::NotLoaded), "the summary at ORIGIN: still in the grace period");
-        match serde_json::from_str(&hub.action_request(&format!(r#"{{"v":1,"type":"summary","tab":{TAB}}}"#), at + 1.0))
-        {
+        match serde_json::from_str(&reply_to(&hub, &format!(r#"{{"v":1,"type":"summary","tab":{TAB}}}"#), at + 1.0)) {
             Ok(ActionReply::Summary(s)) => assert_eq!(s.problems[0].rule, "load-never-called"),
             other => panic!("{other:?}"),
         }
@@ -570,7 +671,7 @@ mod tests {
         hub.probe_result(TAB, &probe(ORIGIN, true), ORIGIN);
         hub.tab_removed(TAB);
         assert_eq!(badge_of(&hub.badge(TAB, ORIGIN)).0, "");
-        let reply: serde_json::Value = serde_json::from_str(&hub.action_request("{}", ORIGIN)).unwrap();
+        let reply: serde_json::Value = serde_json::from_str(&reply_to(&hub, "{}", ORIGIN)).unwrap();
         assert_eq!(reply["type"], "error");
     }
 }

@@ -188,6 +188,8 @@ pub struct Hub {
     action: BTreeMap<i64, action::ActionTab>,
     /// The open tabs were probed once since the extension was loaded (`Hub::worker_started`).
     swept: bool,
+    /// "Find HubSpot on every tab" is on (the discovery content script is registered).
+    discovery: bool,
 }
 
 impl Default for Hub {
@@ -209,6 +211,7 @@ impl Hub {
             panels: BTreeMap::new(),
             action: BTreeMap::new(),
             swept: false,
+            discovery: false,
         }
     }
 
