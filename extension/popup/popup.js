@@ -18,8 +18,8 @@ async function send(request) {
   return reply?.type === request.type && reply.v === VERSION ? reply : null;
 }
 
-// `opened` on the popup's first answered request: the background probes a tab whose loads it does
-// not follow again (what it probed before may be another document's).
+// `opened` on the popup's first answered request: the background probes its tab again (it follows
+// the tabs' loads only at times, so what it probed before may be another document's).
 let opened = true;
 async function ask(tab) {
   const summary = await send({ type: 'summary', tab, opened });

@@ -227,9 +227,9 @@ async function chromiumLoad(variant, url) {
   let starts = null;
   if (variant.stopWorker) {
     await variant.h.stopServiceWorker();
-    await sleep(200); // the stop's own work done
     starts = variant.h.swStarts;
   }
+  await sleep(200); // every variant alike: a stop's own work done, the previous load's too
   const page = await variant.h.context.newPage();
   try {
     const cdp = await performanceSession(variant.h, page);

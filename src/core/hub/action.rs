@@ -203,10 +203,10 @@ impl Hub {
         if tab < 0 || self.is_watched(tab) || self.tabs.contains_key(&tab) {
             return vec![];
         }
-        let followed = self.follows_tabs();
         let action = self.action.entry(tab).or_default();
-        if opened && !followed {
-            // Its loads were not followed: what was probed may be an earlier document's.
+        if opened {
+            // Its loads may not have been followed since (the hub follows them only at times): what
+            // was probed may be an earlier document's. A popup opening is the user's ask: probed again.
             action.probed = false;
             action.probe = None;
         }
@@ -468,10 +468,12 @@ mod tests {
         assert!(!summary(&hub, TAB).looking);
         assert_eq!(probes(hub.action_asked(&opened(TAB), ORIGIN)), [Effect::Probe { tab: TAB }]);
         assert!(summary(&hub, TAB).looking, "what the earlier document showed is not shown");
-        // HubSpot found: followed (its later documents are probed at their `complete`).
+        // HubSpot found: followed (its later documents are probed at their `complete`), and once its
+        // relay sent the hook's log the tab is known: a popup opening does not probe it.
         hub.probe_result(TAB, &probe(ORIGIN, true), ORIGIN);
         assert!(hub.follows_tabs());
-        assert!(probes(hub.action_asked(&opened(TAB), ORIGIN)).is_empty(), "followed: the probe is current");
+        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, READY));
+        assert!(probes(hub.action_asked(&opened(TAB), ORIGIN)).is_empty(), "a tab with a log is known");
         hub.tab_removed(TAB);
         assert!(!hub.follows_tabs());
         // A panel: followed while connected; cookies while it watches a tab.
