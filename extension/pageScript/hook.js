@@ -56,7 +56,7 @@
     var clock, clockNow, timeOrigin, NewCustomEvent, eventDetail, Observer, observe, stopObserving, getElementById, closest;
     var getElementsByTagName, collectionItem, collectionLength, elementId, isConnected, frameSrc, frameWindow, frameDocument;
     var scriptSrc, boundingRect, rectWidth, rectHeight, documentScripts, readyState, documentUrl, pageLocation, eventType;
-    var violationDirective, violationBlocked, violationSource, NewPerformanceObserver, observePerformance, performanceEntries;
+    var violationDirective, violationBlocked, violationSource, violationDisposition, NewPerformanceObserver, observePerformance, performanceEntries;
     var entryName, entryStart, entryDuration, entryStatus, navigationOf, navigationType;
     var taken = lateHook ? EVERY_GROUP : 0, domBuiltins = lateHook, domUnavailable = false;
     var contentLoaded = lateHook;                      // our DOMContentLoaded listener ran (scripts before it: its scan)
@@ -115,6 +115,8 @@
       violationDirective = getterOf(realm, 'SecurityPolicyViolationEvent', 'effectiveDirective', check);
       violationBlocked = getterOf(realm, 'SecurityPolicyViolationEvent', 'blockedURI', check);
       violationSource = getterOf(realm, 'SecurityPolicyViolationEvent', 'sourceFile', check);
+      status = descriptorOf(interfaceOf(realm, 'SecurityPolicyViolationEvent', check), 'disposition');
+      violationDisposition = status ? uncurry(check ? native(status.get, 'disposition') : status.get) : null;
       NewPerformanceObserver = check ? native(realm.PerformanceObserver, 'PerformanceObserver') : realm.PerformanceObserver;
       observePerformance = methodOf(realm, 'PerformanceObserver', 'observe', check);
       performanceEntries = methodOf(realm, 'PerformanceObserverEntryList', 'getEntries', check);
@@ -976,7 +978,7 @@
         var blocked = violationBlocked(event), source = violationSource(event);
         if (!isHubSpotUrl(blocked) && !isHubSpotUrl(source)) return;
         add('csp', ',"directive":' + toJson(clip(violationDirective(event), FACTS.maxNameChars)) + ',"blocked":' + toJson(clip(blocked, FACTS.maxUrlChars)) +
-          ',"source":' + toJson(clip(source, FACTS.maxUrlChars)));
+          ',"source":' + toJson(clip(source, FACTS.maxUrlChars)) + (violationDisposition && violationDisposition(event) === 'report' ? ',"report":true' : ''));
         observeWidget();
       } catch (e) { /* ignore */ }
     }

@@ -25,9 +25,10 @@
 //!   merged call's arguments differ from the last one's. The throttle is replayed with each trailing
 //!   call run when its widget-data request started (a late timer merges more calls), or when due if
 //!   none was seen within a second; a `refresh()` on the real object before the first widget-data
-//!   row is "dropped while in flight".
+//!   request was answered (its start plus its duration) is "dropped while in flight".
 //! - `call-before-iframe`: only `widget.open/close`, `clear`, `debug` (they post to the iframe);
-//!   `status`, `on`, `off`, `load`, `refresh`, `remove` act in the page.
+//!   `status`, `on`, `off`, `load`, `refresh`, `remove` and a reset (`clear({resetWidget:true})`)
+//!   act in the page.
 //! - `listeners-lost-after-reset`: a reset is `clear({resetWidget:true})` or
 //!   `resetAndReloadWidget()` from the page or the panel; an `on()` outside onReady before the last
 //!   reset is lost unless `on()` for the same name follows the reset.
@@ -37,12 +38,17 @@
 //!   accepted what it read). A key is a typo when its edit distance to a known key (ignoring case)
 //!   is at most max(3, len/4); other unknown keys are not flagged.
 //! - `cookies-cannot-persist`: only with a cookie listing (`Context::cookies`), 2 s after
-//!   `store-messages-cookie` ([`COOKIE_GRACE_MS`]); localhost, IP hosts and plain http are notes.
-//! - `csp-blocked`: one finding per directive family (script, frame, connect, other); a `.js.map`
-//!   blocked with an empty source file is DevTools' own fetch.
+//!   `store-messages-cookie` ([`COOKIE_GRACE_MS`]), and only for a request made after the last
+//!   `clear()`/reset (clear deletes the cookie); localhost, IP hosts and plain http are notes.
+//! - `stale-placeholder`: not `on()`/`off()` (the placeholder shares the loaded object's emitter).
+//! - `csp-blocked`: an error only for what the chat needs: the loader (portal script, bundle; or
+//!   inline/eval code whose source is the bundle), the chat iframe (`app[-hublet].hubspot.com`,
+//!   `/conversations-visitor/`), the widget-data request; HubSpot's other resources (analytics,
+//!   forms, banners) are a warning per directive. A `.js.map` blocked with an empty source file is
+//!   DevTools' own fetch; a report-only policy's violation (`report`) is a note.
 
 use super::decimal::fixed;
-use super::decode::{self, flag, named, optional, required, string, text, unsigned, Picked, Source, Why};
+use super::decode::{self, flag, named, number, optional, required, string, text, unsigned, Picked, Source, Why};
 use super::protocol::{CallOutcome, Entry, EntryKind, NavHow, OnReadyAction, SettingsField};
 use super::settings::{known_keys, unknown_keys, validate};
 use super::summary::{
@@ -423,12 +429,18 @@ struct CspRow {
     blocked: String,
     #[cfg_attr(test, serde(default))]
     source: String,
+    /// Reported by a `Content-Security-Policy-Report-Only` policy: nothing was blocked.
+    #[cfg_attr(test, serde(default))]
+    report: bool,
 }
 
 #[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
 struct WidgetDataRow {
     #[cfg_attr(test, serde(default))]
     status: u16,
+    /// From its start (the row's `t`) to its response's end.
+    #[cfg_attr(test, serde(default))]
+    duration: f64,
 }
 
 #[cfg_attr(test, derive(serde::Deserialize, Debug, PartialEq))]
@@ -667,22 +679,26 @@ impl FromPayload for NavRow {
 }
 
 impl FromPayload for CspRow {
-    const KEYS: &'static [&'static str] = &["directive", "blocked", "source"];
+    const KEYS: &'static [&'static str] = &["directive", "blocked", "source", "report"];
 
     fn read(m: &mut Picked) -> Result<Self, Why> {
         Ok(CspRow {
             directive: string(required(m, "directive")?, "directive")?,
             blocked: text(m, "blocked")?,
             source: text(m, "source")?,
+            report: flag(m, "report")?,
         })
     }
 }
 
 impl FromPayload for WidgetDataRow {
-    const KEYS: &'static [&'static str] = &["status"];
+    const KEYS: &'static [&'static str] = &["status", "duration"];
 
     fn read(m: &mut Picked) -> Result<Self, Why> {
-        Ok(WidgetDataRow { status: m.take("status").map_or(Ok(0), |v| small(v, "status"))? })
+        Ok(WidgetDataRow {
+            status: m.take("status").map_or(Ok(0), |v| small(v, "status"))?,
+            duration: m.take("duration").map_or(Ok(0.0), |v| number(v, "duration"))?,
+        })
     }
 }
 
@@ -1216,12 +1232,14 @@ fn throttle_collapsed(doc: &Doc, _: &Context) -> Vec<Finding> {
             format!("// one call with the options you need, at most once a second:\nwindow.HubSpotConversations.{method}({});", lost_text_args(&lost)),
         ));
     }
-    // refresh() while the first widget-data request is still in flight is dropped silently.
-    if let (Some(ready), Some((first_data, _))) = (doc.first_ready(), doc.widget_data.first()) {
+    // refresh() while the first widget-data request is still in flight (from the object until its
+    // response) is dropped silently.
+    if let (Some(ready), Some((first_data, data))) = (doc.first_ready(), doc.widget_data.first()) {
+        let answered = first_data.t + data.duration;
         let dropped: Vec<&Call> = doc
             .page_calls()
             .filter(|c| c.method == "widget.refresh" && c.returned && !c.placeholder)
-            .filter(|c| c.at.i > ready.i && c.at.t < first_data.t && c.at.i < first_data.i)
+            .filter(|c| c.at.i > ready.i && (c.at.t < answered || c.at.i < first_data.i))
             .collect();
         if !dropped.is_empty() {
             let mut evidence: Vec<u64> = dropped.iter().map(|c| c.at.id).collect();
@@ -1532,7 +1550,7 @@ fn call_before_iframe(doc: &Doc, _: &Context) -> Vec<Finding> {
     };
     let lost: Vec<&Call> = doc
         .page_calls()
-        .filter(|c| c.returned && !c.placeholder && LOST_BEFORE_LOAD.contains(&c.method.as_str()))
+        .filter(|c| c.returned && !c.placeholder && LOST_BEFORE_LOAD.contains(&c.method.as_str()) && !c.is_reset())
         .filter(|c| loading_at(c.at.i))
         .collect();
     if lost.is_empty() {
@@ -1563,11 +1581,17 @@ fn cookies_cannot_persist(doc: &Doc, context: &Context) -> Vec<Finding> {
             vec![],
         ));
     }
+    // `clear()` deletes the cookie, and the chat asks again only when a reset builds a new one.
+    let cleared =
+        doc.calls.iter().rev().find(|c| c.returned && matches!(c.method.as_str(), "clear" | "resetAndReloadWidget"));
     let asked: Vec<&At> = doc
         .chat_messages
         .iter()
         .filter(|(at, m)| {
-            m.message_type == "store-messages-cookie" && m.utk && context.now_wall - at.wall >= COOKIE_GRACE_MS
+            m.message_type == "store-messages-cookie"
+                && m.utk
+                && context.now_wall - at.wall >= COOKIE_GRACE_MS
+                && cleared.is_none_or(|c| at.i > c.at.i)
         })
         .map(|(at, _)| at)
         .collect();
@@ -1594,57 +1618,123 @@ fn origin(url: &str) -> &str {
     }
 }
 
-/// A `securitypolicyviolation` for a HubSpot host, by directive, except DevTools' own source-map
-/// fetch.
-fn csp_blocked(doc: &Doc, _: &Context) -> Vec<Finding> {
-    /// Evidence, blocked origins, directives as reported.
-    type Family<'a> = (Vec<u64>, BTreeSet<&'a str>, BTreeSet<&'a str>);
-    let mut families: BTreeMap<&str, Family> = BTreeMap::new();
-    for (at, csp) in &doc.csps {
-        let devtools_source_map = csp.blocked.ends_with(".js.map") && csp.source.is_empty();
-        if devtools_source_map {
-            continue;
-        }
-        let d = csp.directive.as_str();
-        let family = if d.starts_with("script-src") {
-            "script-src"
-        } else if d.starts_with("frame-src") || d.starts_with("child-src") {
-            "frame-src"
-        } else if d.starts_with("connect-src") {
-            "connect-src"
-        } else {
-            d
-        };
-        let entry = families.entry(family).or_default();
-        entry.0.push(at.id);
-        entry.1.insert(origin(&csp.blocked));
-        entry.2.insert(d);
+/// What of the chat a CSP violation blocked (HubSpot has other resources: analytics, forms,
+/// banners, whose violations leave the chat alone).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum CspTarget {
+    Loader,
+    WidgetData,
+    ChatFrame,
+    Other,
+}
+
+impl CspRow {
+    /// The directive family: `script-src-elem` is `script-src`, `child-src` is `frame-src`.
+    fn family(&self) -> &str {
+        let d = self.directive.as_str();
+        ["script-src", "frame-src", "connect-src"]
+            .into_iter()
+            .find(|family| d.starts_with(family))
+            .unwrap_or(if d.starts_with("child-src") { "frame-src" } else { d })
     }
-    families
+
+    /// DevTools fetching the bundle's source map (not the page: no source file).
+    fn is_devtools_source_map(&self) -> bool {
+        self.blocked.ends_with(".js.map") && self.source.is_empty()
+    }
+
+    fn target(&self) -> CspTarget {
+        let blocked = self.blocked.as_str();
+        let path = path_and_query(blocked);
+        if path.contains("/livechat-public/") || path.contains("/_hcms/livechat/widget") {
+            return CspTarget::WidgetData;
+        }
+        match self.family() {
+            // "inline" or "eval": the loader's when its bundle is the source file.
+            "script-src" if is_loader_url(blocked) || (!blocked.contains("://") && is_loader_url(&self.source)) => {
+                CspTarget::Loader
+            }
+            "frame-src" if is_chat_frame_url(blocked) => CspTarget::ChatFrame,
+            _ => CspTarget::Other,
+        }
+    }
+}
+
+fn host(url: &str) -> &str {
+    let origin = origin(url);
+    let authority = origin.split_once("://").map_or("", |(_, rest)| rest);
+    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    host.split(':').next().unwrap_or_default()
+}
+
+/// The simulator serves its HubSpot under `/hs/` (the hook takes such a script for the loader too).
+fn is_simulated_hubspot(url: &str) -> bool {
+    url.contains("://") && path_and_query(url).starts_with("/hs/")
+}
+
+/// The portal script (`js.hs-scripts.com/<portal>.js`) or the bundle (`js.usemessages.com`).
+fn is_loader_url(url: &str) -> bool {
+    let host = host(url);
+    is_bundle(url) || host.ends_with("usemessages.com") || host.ends_with("hs-scripts.com") || is_simulated_hubspot(url)
+}
+
+/// `app.hubspot.com/conversations-visitor/…` (or a hublet's `app-eu1.hubspot.com`).
+fn is_chat_frame_url(url: &str) -> bool {
+    let host = host(url);
+    let app = host == "app.hubspot.com" || (host.starts_with("app-") && host.ends_with(".hubspot.com"));
+    app || url.contains("/conversations-visitor/") || is_simulated_hubspot(url)
+}
+
+/// A `securitypolicyviolation` for a HubSpot host, one finding per part of the chat blocked (its
+/// loader, iframe, widget-data request) and one per directive for HubSpot's other resources, except
+/// DevTools' own source-map fetch. A report-only policy blocks nothing: a note.
+fn csp_blocked(doc: &Doc, _: &Context) -> Vec<Finding> {
+    /// Evidence, blocked origins, directives as reported, whether the loader was the source.
+    type Group<'a> = (Vec<u64>, BTreeSet<&'a str>, BTreeSet<&'a str>, bool);
+    let mut groups: BTreeMap<(CspTarget, &str), Group> = BTreeMap::new();
+    for (at, csp) in doc.csps.iter().filter(|(_, csp)| !csp.report && !csp.is_devtools_source_map()) {
+        let target = csp.target();
+        let family = match target {
+            CspTarget::Loader => "script-src",
+            CspTarget::ChatFrame => "frame-src",
+            CspTarget::WidgetData => "connect-src",
+            CspTarget::Other => csp.family(),
+        };
+        let group = groups.entry((target, family)).or_default();
+        group.0.push(at.id);
+        group.1.insert(origin(&csp.blocked));
+        group.2.insert(csp.directive.as_str());
+        group.3 |= is_loader_url(&csp.source);
+    }
+    groups
         .into_iter()
-        .map(|(family, (evidence, origins, directives))| {
+        .map(|((target, family), (evidence, origins, directives, from_loader))| {
             // "inline", "eval" and empty blocked URIs are not hosts to allow.
             let origins: Vec<&str> = origins.into_iter().filter(|o| o.contains("://")).collect();
-            let (severity, title, what) = match family {
-                "script-src" => (
+            let (severity, title, what) = match target {
+                CspTarget::Loader => (
                     Severity::Error,
                     format!("{WILL_NOT_SHOW}Content-Security-Policy blocks HubSpot's script (script-src)"),
                     "the loader never runs: no object, no request, no chat",
                 ),
-                "frame-src" => (
+                CspTarget::ChatFrame => (
                     Severity::Error,
                     format!("{WILL_NOT_SHOW}Content-Security-Policy blocks the chat iframe (frame-src)"),
                     "the widget stays empty although its iframe fires load (status().loaded is true)",
                 ),
-                "connect-src" => (
+                CspTarget::WidgetData => (
                     Severity::Error,
                     format!("{WILL_NOT_SHOW}Content-Security-Policy blocks the widget-data request (connect-src)"),
                     "“Initial messages API call failed” and messageWillRender: false",
                 ),
-                other => (
+                CspTarget::Other => (
                     Severity::Warning,
-                    format!("Content-Security-Policy blocks HubSpot ({other})"),
-                    "parts of the widget may be missing",
+                    format!("Content-Security-Policy blocks HubSpot ({family})"),
+                    if from_loader {
+                        "parts of the widget may be missing"
+                    } else {
+                        "not the chat's loader, iframe or widget-data request: the chat itself is not affected"
+                    },
                 ),
             };
             let directives: Vec<&str> = directives.into_iter().collect();
@@ -1751,25 +1841,42 @@ fn loader_reinserted(doc: &Doc, _: &Context) -> Vec<Finding> {
     vec![with_fix(f, "// keep the embed code out of re-rendered markup; to reload the chat:\nwindow.HubSpotConversations.widget.refresh();")]
 }
 
-/// Calls keep arriving on the placeholder after the real object exists.
+/// Calls keep arriving on the placeholder after the real object exists. `on()`/`off()` are not
+/// flagged: the placeholder shares its event emitter with the object `load()` builds.
 fn stale_placeholder(doc: &Doc, _: &Context) -> Vec<Finding> {
     let Some(ready) = doc.first_ready() else { return vec![] };
-    let stale: Vec<&Call> = doc.page_calls().filter(|c| c.placeholder && c.at.i > ready.i).collect();
+    let stale: Vec<&Call> = doc
+        .page_calls()
+        .filter(|c| c.placeholder && c.at.i > ready.i && !matches!(c.method.as_str(), "on" | "off"))
+        .collect();
     if stale.is_empty() {
         return vec![];
     }
     // In a set, sorted and each once (inserted one by one: no sort's code in the wasm).
     let mut methods = BTreeSet::new();
-    methods.extend(stale.iter().map(|c| format!("{}()", c.method)));
-    let methods: Vec<String> = methods.into_iter().collect();
+    methods.extend(stale.iter().map(|c| c.method.as_str()));
+    let mut effects = vec![];
+    let warned: Vec<String> =
+        methods.iter().filter(|m| !matches!(**m, "widget.load" | "widget.status")).map(|m| format!("{m}()")).collect();
+    if !warned.is_empty() {
+        let verb = if warned.len() == 1 { "only prints" } else { "only print" };
+        effects.push(format!("{} {verb} a warning", warned.join(", ")));
+    }
+    if methods.contains("widget.status") {
+        effects.push("widget.status() answers {loaded:false} whatever the widget does".into());
+    }
+    if methods.contains("widget.load") {
+        effects.push("widget.load() fetches widget-data a second time".into());
+    }
     let f = finding(
         "stale-placeholder",
         Severity::Warning,
         "Calls still go to the placeholder".into(),
         format!(
-            "{} {} made on the placeholder object after the real one replaced it (a cached reference): they only print a warning, and load() on it fetches widget-data a second time.",
-            methods.join(", "),
-            if stale.len() == 1 { "was" } else { "were" }
+            "{} {} made on the placeholder object after the real one replaced it (a cached reference): {}.",
+            methods.iter().map(|m| format!("{m}()")).collect::<Vec<_>>().join(", "),
+            if stale.len() == 1 { "was" } else { "were" },
+            effects.join("; ")
         ),
         stale.iter().map(|c| c.at.id).collect(),
     );
@@ -1840,6 +1947,22 @@ fn notes(doc: &Doc) -> Vec<Note> {
                 evidence: vec![at.id],
             });
         }
+    }
+    let reported: Vec<&(At, CspRow)> =
+        doc.csps.iter().filter(|(_, csp)| csp.report && !csp.is_devtools_source_map()).collect();
+    if !reported.is_empty() {
+        let mut families = BTreeSet::new();
+        families.extend(reported.iter().map(|(_, csp)| csp.family()));
+        let families: Vec<&str> = families.into_iter().collect();
+        let chat = reported.iter().any(|(_, csp)| csp.target() != CspTarget::Other);
+        notes.push(Note {
+            text: format!(
+                "A report-only Content-Security-Policy reported HubSpot ({}): nothing was blocked{}.",
+                families.join(", "),
+                if chat { "; enforced as it is, it would stop the chat" } else { "" }
+            ),
+            evidence: reported.iter().map(|(at, _)| at.id).collect(),
+        });
     }
     let Some((at, env)) = &doc.env else { return notes };
     let host = env.host.trim_start_matches('[').trim_end_matches(']');
@@ -1984,9 +2107,9 @@ mod tests {
         reads_as_derived::<LoaderRow>(json!({"src": PORTAL_SCRIPT, "portal": "123", "blocked": true, "again": true}));
         reads_as_derived::<NavRow>(json!({"how": "hashchange", "url": "https://shop.test/#a"}));
         reads_as_derived::<CspRow>(
-            json!({"directive": "frame-src", "blocked": "https://app.hubspot.com", "source": "x.js"}),
+            json!({"directive": "frame-src", "blocked": "https://app.hubspot.com", "source": "x.js", "report": true}),
         );
-        reads_as_derived::<WidgetDataRow>(json!({"status": 204, "duration": 40.5}));
+        reads_as_derived::<WidgetDataRow>(json!({"status": 204, "duration": 40.5, "url": "x"}));
         reads_as_derived::<FrameRow>(json!({"loaded": true, "inline": true, "src": "https://app.hubspot.com/x"}));
         reads_as_derived::<InlineRow>(json!({"selector": "#chat", "exists": false}));
         reads_as_derived::<ChatMessageRow>(json!({"type": "store-messages-cookie", "utk": true}));
@@ -2474,8 +2597,11 @@ mod tests {
         log.api(500.0, "ready", 1);
         let refresh = log.call(520.0, "widget.refresh", json!({}));
         let data = log.widget_data(700.0, 200);
+        // Its request started at 700 and was answered at 740: a refresh at 730 is dropped too.
+        let during = log.call(730.0, "widget.refresh", json!({}));
+        log.call(745.0, "widget.refresh", json!({}));
         let f = only(&log.diagnose(60_000.0), "throttle-collapsed");
-        assert_eq!(f.evidence, vec![refresh, data]);
+        assert_eq!(f.evidence, vec![refresh, during, data]);
         assert!(f.title.contains("in flight"));
     }
 
@@ -2679,6 +2805,8 @@ mod tests {
         log.iframe(710.0, false);
         log.initialized(711.0, true, None);
         let open = log.call(712.0, "widget.open", json!({}));
+        // A reset builds the next object in the page: it is not lost.
+        log.call(713.0, "clear", json!({"args": [{"resetWidget": true}]}));
         log.loaded(800.0, false);
         let f = only(&log.diagnose(60_000.0), "call-before-iframe");
         assert_eq!(
@@ -2713,6 +2841,18 @@ mod tests {
         assert!(diagnose(&log.entries, &seen).findings.iter().all(|f| f.rule != "cookies-cannot-persist"));
         let d = log.diagnose_with(60_000.0, Some(vec![("messagesUtk", "0123"), ("__hs_opt_out", "yes")]));
         assert!(only(&d, "cookies-cannot-persist").title.contains("__hs_opt_out=yes"));
+    }
+
+    #[test]
+    fn cookies_cannot_persist_is_quiet_after_the_page_cleared_them_until_the_chat_asks_again() {
+        let mut log = Log::healthy();
+        log.store_cookie(900.0);
+        log.call(1000.0, "clear", json!({"args": []}));
+        assert_clean(&log.diagnose_with(60_000.0, Some(vec![])));
+        // A reset: the new chat asks again, and this time the write is swallowed.
+        log.call(2000.0, "resetAndReloadWidget", json!({}));
+        let asked = log.store_cookie(2500.0);
+        assert_eq!(only(&log.diagnose_with(60_000.0, Some(vec![])), "cookies-cannot-persist").evidence, vec![asked]);
     }
 
     #[test]
@@ -2768,6 +2908,69 @@ mod tests {
         assert_eq!(
             f.fix.as_deref(),
             Some("Content-Security-Policy: script-src 'self' https://js.hs-scripts.com /* added to your existing sources */")
+        );
+    }
+
+    #[test]
+    fn csp_blocked_tells_the_chat_from_hubspots_other_resources() {
+        let mut log = Log::healthy();
+        let analytics = log.csp(900.0, "script-src-elem", "https://js.hs-analytics.net/analytics/1/123.js", "");
+        let tracking = log.csp(901.0, "img-src", "https://track.hubspot.com/__ptq.gif?a=123", "");
+        let meetings = log.csp(902.0, "frame-src", "https://meetings.hubspot.com/sales", "");
+        let d = log.diagnose(60_000.0);
+        let found: Vec<(Severity, &str, Vec<u64>)> =
+            d.findings.iter().map(|f| (f.severity, f.title.as_str(), f.evidence.clone())).collect();
+        assert_eq!(
+            found,
+            vec![
+                (Severity::Warning, "Content-Security-Policy blocks HubSpot (frame-src)", vec![meetings]),
+                (Severity::Warning, "Content-Security-Policy blocks HubSpot (img-src)", vec![tracking]),
+                (Severity::Warning, "Content-Security-Policy blocks HubSpot (script-src)", vec![analytics]),
+            ]
+        );
+        assert!(d.findings.iter().all(|f| f.explanation.ends_with("the chat itself is not affected.")));
+        assert!(!headline(&d).starts_with(WILL_NOT_SHOW), "the chat shows: {}", headline(&d));
+        // What the loader's bundle itself loads is the widget's.
+        let style = log.csp(903.0, "style-src-elem", "inline", "https://js.usemessages.com/conversations-embed.js");
+        let d = log.diagnose(60_000.0);
+        let f = d.findings.iter().find(|f| f.evidence == vec![style]).expect("the bundle's style");
+        assert!(f.severity == Severity::Warning && f.explanation.ends_with("parts of the widget may be missing."));
+    }
+
+    #[test]
+    fn csp_blocked_knows_the_chat_on_every_hublet_and_in_the_simulator() {
+        let mut log = Log::new();
+        let frame = log.csp(700.0, "frame-src", "https://app-eu1.hubspot.com/conversations-visitor/1", "");
+        let sim_frame = log.csp(701.0, "frame-src", "http://127.0.0.1:8080/hs/chat-iframe.html?uuid=1", "");
+        let bundle = log.csp(702.0, "script-src-elem", "https://js-eu1.usemessages.com/conversations-embed.js", "");
+        let sim_bundle = log.csp(703.0, "script-src-elem", "http://localhost:8080/hs/conversations-embed.js", "");
+        let data = log.csp(704.0, "connect-src", "http://127.0.0.1:8080/hs/livechat-public/v1/message/public", "");
+        let d = log.diagnose(60_000.0);
+        let found: Vec<(Severity, Vec<u64>)> = d.findings.iter().map(|f| (f.severity, f.evidence.clone())).collect();
+        assert_eq!(
+            found,
+            vec![
+                (Severity::Error, vec![bundle, sim_bundle]),
+                (Severity::Error, vec![data]),
+                (Severity::Error, vec![frame, sim_frame]),
+            ]
+        );
+        assert!(d.findings[2].fix.as_ref().unwrap().contains("http://127.0.0.1:8080 https://app-eu1.hubspot.com"));
+    }
+
+    #[test]
+    fn csp_blocked_is_a_note_for_a_report_only_policy() {
+        let mut log = Log::healthy();
+        let url = "https://api.hubspot.com/livechat-public/v1/message/public";
+        let reported = log
+            .add(json!({"k": "csp", "t": 900.0, "directive": "connect-src", "blocked": url, "source": "",
+            "report": true}));
+        let d = log.diagnose(60_000.0);
+        assert!(d.findings.is_empty(), "{:?}", d.findings);
+        let note = d.notes.iter().find(|n| n.evidence == vec![reported]).expect("a note");
+        assert_eq!(
+            note.text,
+            "A report-only Content-Security-Policy reported HubSpot (connect-src): nothing was blocked; enforced as it is, it would stop the chat."
         );
     }
 
@@ -2842,6 +3045,28 @@ mod tests {
         let f = only(&log.diagnose(60_000.0), "stale-placeholder");
         assert_eq!(f.evidence, vec![stale]);
         assert!(f.explanation.starts_with("widget.open() was made on the placeholder"));
+        assert!(f.explanation.ends_with("widget.open() only prints a warning."), "{}", f.explanation);
+    }
+
+    #[test]
+    fn stale_placeholder_says_what_each_call_did_and_leaves_on_and_off_alone() {
+        let mut log = Log::new();
+        placeholder_then_load(&mut log);
+        // The placeholder shares its emitter with the loaded object: on()/off() on it work.
+        log.on(5000.0, "on", "conversationStarted", 7, json!({"placeholder": true, "generation": 1}));
+        log.on(5001.0, "off", "conversationStarted", 7, json!({"placeholder": true, "generation": 1}));
+        assert_clean(&log.diagnose(60_000.0));
+        let status = log.call(5002.0, "widget.status", json!({"placeholder": true, "generation": 1}));
+        let load = log.call(6500.0, "widget.load", json!({"placeholder": true, "generation": 1}));
+        let close = log.call(6501.0, "widget.close", json!({"placeholder": true, "generation": 1}));
+        let f = only(&log.diagnose(60_000.0), "stale-placeholder");
+        assert_eq!(f.evidence, vec![status, load, close]);
+        assert_eq!(
+            f.explanation,
+            "widget.close(), widget.load(), widget.status() were made on the placeholder object after the real one \
+             replaced it (a cached reference): widget.close() only prints a warning; widget.status() answers \
+             {loaded:false} whatever the widget does; widget.load() fetches widget-data a second time."
+        );
     }
 
     #[test]

@@ -305,6 +305,10 @@ pub enum PageRecord {
         blocked: String,
         #[serde(default)]
         source: String,
+        /// A `Content-Security-Policy-Report-Only` violation (`disposition: "report"`): nothing was
+        /// blocked.
+        #[serde(default, skip_serializing_if = "is_false")]
+        report: bool,
         #[serde(default, skip_serializing_if = "is_false")]
         replay: bool,
     },

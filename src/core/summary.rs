@@ -318,10 +318,14 @@ pub fn record_row(record: &PageRecord, throttles: &mut BTreeMap<String, Throttle
             };
             Row::new(EntryKind::UrlChange, "url change", truncate(format!("{how} → {url}")), &own_fields(record), t)
         }
-        PageRecord::Csp { directive, blocked, source, .. } => {
-            let mut summary = format!("{directive} blocked {}", if blocked.is_empty() { "(inline)" } else { blocked });
+        PageRecord::Csp { directive, blocked, source, report, .. } => {
+            let verb = if *report { "would block" } else { "blocked" };
+            let mut summary = format!("{directive} {verb} {}", if blocked.is_empty() { "(inline)" } else { blocked });
             if !source.is_empty() {
                 summary.push_str(&format!(" (from {source})"));
+            }
+            if *report {
+                summary.push_str(" (report-only)");
             }
             Row::new(EntryKind::Csp, "CSP violation", truncate(summary), &own_fields(record), t)
         }
@@ -587,6 +591,8 @@ mod tests {
              EntryKind::UrlChange, "pushState → https://shop.test/cart"),
             (r#"{"k":"csp","seq":1,"t":1,"directive":"frame-src","blocked":"https://app.hubspot.com/x","source":""}"#,
              EntryKind::Csp, "frame-src blocked https://app.hubspot.com/x"),
+            (r#"{"k":"csp","seq":1,"t":1,"directive":"connect-src","blocked":"https://api.hubspot.com/x","source":"","report":true}"#,
+             EntryKind::Csp, "connect-src would block https://api.hubspot.com/x (report-only)"),
             (r#"{"k":"widget_data","seq":1,"t":1,"url":"https://api.hubspot.com/livechat-public/v1/message/public","status":204,"duration":41.6}"#,
              EntryKind::WidgetData, "204: no chat for this URL (42 ms)"),
             (r#"{"k":"widget_data","seq":1,"t":1,"url":"x","status":0,"duration":3}"#,

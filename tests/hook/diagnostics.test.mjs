@@ -313,6 +313,23 @@ test('csp: a violation for the blocked embed code is caught (listener from the s
     await L.sleep(100);
     ({ records } = await L.collect(page));
     assert.deepEqual(kinds(records, 'csp').map((r) => [r.directive, r.blocked]), [['connect-src', 'https://api.hubspot.com/livechat-public/v1/message/public?portalId=123']]);
+    assert.ok(kinds(records, 'csp').every((r) => !('report' in r)), 'an enforced policy\'s violation is not report-only');
+    assert.equal(errors.length, 0);
+  });
+});
+
+test('csp: a report-only policy\'s violation says so (nothing was blocked)', async () => {
+  await L.using(env.open(`plain.html?csp-report-only=${encodeURIComponent("connect-src 'self'")}`), async ({ page, errors }) => {
+    await page.waitForLoadState('load');
+    // Not blocked: the request goes out (and fails here, offline); not awaited.
+    await page.evaluate(() => { fetch('https://api.hubspot.com/livechat-public/v1/message/public?portalId=123').catch(() => {}); });
+    await L.sleep(200);
+    const { records } = await L.collect(page);
+    // (Chromium may report the request more than once: nothing stops it.)
+    const csp = kinds(records, 'csp');
+    assert.ok(csp.length >= 1, 'the violation is recorded');
+    assert.deepEqual([...new Set(csp.map((r) => `${r.directive} ${r.blocked} ${r.report}`))],
+      ['connect-src https://api.hubspot.com/livechat-public/v1/message/public?portalId=123 true']);
     assert.equal(errors.length, 0);
   });
 });

@@ -47,7 +47,9 @@ export async function startServer() {
       res.writeHead(404);
       return res.end('not found');
     }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(full)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    const headers = { 'content-type': TYPES[path.extname(full)] ?? 'application/octet-stream', 'cache-control': 'no-store' };
+    if (url.searchParams.has('csp-report-only')) headers['content-security-policy-report-only'] = url.searchParams.get('csp-report-only');
+    res.writeHead(200, headers);
     fs.createReadStream(full).pipe(res);
   });
   await new Promise((r) => server.listen(0, r));
@@ -251,7 +253,9 @@ export function checkBatch(raw) {
     assert.ok(RECORD_FIELDS[r.k], `unknown record kind ${r.k}`);
     // `undelivered` (docs/protocol.md §1): last, only on chat iframe events the loader did not deliver.
     // `replay` (§2): last, only `true`, only on state records re-sent to a new relay.
-    const optional = r.k === 'event' && 'undelivered' in r ? ['undelivered'] : 'replay' in r ? ['replay'] : [];
+    // `report` (§1): last, only `true`, only on a violation of a report-only policy.
+    const optional = r.k === 'event' && 'undelivered' in r ? ['undelivered'] : 'replay' in r ? ['replay']
+      : r.k === 'csp' && 'report' in r ? ['report'] : [];
     if ('replay' in r) assert.ok(r.replay === true && ['api', 'settings', 'widget', 'loader', 'inline'].includes(r.k), JSON.stringify(r));
     assert.deepEqual(Object.keys(r), [...RECORD_FIELDS[r.k], ...optional]);
     assert.ok(Number.isInteger(r.seq) && r.seq >= 1);
@@ -313,6 +317,7 @@ export function checkBatch(raw) {
       assert.ok(typeof r.url === 'string' && r.url.length <= 2048);
     } else if (r.k === 'csp') {
       for (const f of ['directive', 'blocked', 'source']) assert.equal(typeof r[f], 'string');
+      if ('report' in r) assert.equal(r.report, true);
     } else if (r.k === 'widget_data') {
       assert.ok(typeof r.url === 'string' && !/identificationToken=[^&#\u2022]/.test(r.url));
       assert.ok(Number.isInteger(r.status) && r.status >= 0);
