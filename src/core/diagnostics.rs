@@ -1044,7 +1044,7 @@ fn onready_twice(doc: &Doc, _: &Context) -> Vec<Finding> {
     );
     vec![with_fix(
         f,
-        "let chatHandlersAdded = false;\nwindow.hsConversationsOnReady = [\n  () => {\n    if (chatHandlersAdded) return;\n    chatHandlersAdded = true;\n    window.HubSpotConversations.on('conversationStarted', onConversationStarted);\n  },\n];",
+        "// off() first: the placeholder's run registered it already (a reset's new object has a new emitter, and needs it)\nwindow.hsConversationsOnReady = [\n  () => {\n    window.HubSpotConversations.off('conversationStarted', onConversationStarted);\n    window.HubSpotConversations.on('conversationStarted', onConversationStarted);\n  },\n];",
     )]
 }
 
@@ -1374,6 +1374,17 @@ fn no_chat_on_page(doc: &Doc, _: &Context) -> Vec<Finding> {
                 Some("HIDE_WIDGET") => (
                     "the chatflow hides the widget on this page (HIDE_WIDGET)".into(),
                     "The loader reported messageWillRender: false with reason HIDE_WIDGET: the portal's chatflow settings hide the chat on this page.".into(),
+                    vec![at.id],
+                    None,
+                ),
+                // The 2022 loader gives no reason; a widget-data answer that renders (200/304)
+                // followed by messageWillRender:false is its HIDE_WIDGET.
+                None if last_data.is_some_and(|(_, d)| matches!(d.status, 200 | 304)) => (
+                    "the chatflow hides the widget on this page (HIDE_WIDGET)".into(),
+                    format!(
+                        "widget-data answered {} and then the loader reported messageWillRender: false without a reason (this loader gives none): an answer of type HIDE_WIDGET, the portal's chatflow settings hide the chat on this page.",
+                        last_data.map_or(0, |(_, d)| d.status)
+                    ),
                     vec![at.id],
                     None,
                 ),
@@ -2694,6 +2705,21 @@ mod tests {
         let f = only(&log.diagnose(60_000.0), "no-chat-on-page");
         assert_eq!(f.evidence, vec![hidden]);
         assert!(f.title.contains("HIDE_WIDGET"));
+        // The 2022 loader: no reason, widget-data answered 200.
+        let mut log = Log::new();
+        log.api(500.0, "ready", 1);
+        log.widget_data(700.0, 200);
+        let hidden = log.initialized(701.0, false, None);
+        let f = only(&log.diagnose(60_000.0), "no-chat-on-page");
+        assert_eq!(
+            (f.evidence, f.title.as_str()),
+            (vec![hidden], "Chat will not show: the chatflow hides the widget on this page (HIDE_WIDGET)")
+        );
+        // No answer seen (the request failed): no guess.
+        let mut log = Log::new();
+        log.api(500.0, "ready", 1);
+        log.initialized(701.0, false, None);
+        assert!(only(&log.diagnose(60_000.0), "no-chat-on-page").title.ends_with("messageWillRender: false"));
 
         let mut log = Log::new();
         let env = log.env(100.0, json!({"disabled_popups": ["LIVE_CHAT"]}));
