@@ -219,6 +219,26 @@ forEachBrowser((browser, s) => {
       const line = await diagnosisLine(dt);
       assert.ok(line && line.length > 0, `the status bar answers at a glance ([data-diagnosis]): ${line}`);
 
+      // A report-only policy blocks nothing: no finding; a note says what it reported.
+      await goto(page, `${caseUrl(s, 'csp-blocked', true)}&csp-report-only=${encodeURIComponent("connect-src 'self'")}`);
+      await settled(page, 'diagnose.html');
+      await pollUntil(() => dt.evaluate(() => [...document.querySelectorAll('.diagnosis-note')]
+        .some((note) => note.textContent.includes('report-only') && note.textContent.includes('nothing was blocked'))),
+      { timeout: FINDING_TIMEOUT_MS, message: 'a note on the report-only policy' });
+      await expectNoFindings(dt, { label: 'a report-only policy' });
+
+      // HubSpot's other scripts (here its analytics) blocked while the chat works: a warning, and
+      // the status bar does not say the chat will not show.
+      await goto(page, s.url(`index.html?csp=${encodeURIComponent("script-src 'self' {hubspot}")}`));
+      await settled(page, 'index.html');
+      await page.evaluate(() => {
+        document.head.append(Object.assign(document.createElement('script'), { src: 'https://js.hs-analytics.net/analytics/1/12345.js' }));
+      });
+      const analytics = await waitForFinding(dt, 'csp-blocked', { timeout: FINDING_TIMEOUT_MS });
+      assert.equal(analytics.severity, 'warning', analytics.text);
+      assert.match(analytics.text, /script-src/);
+      assert.ok(!(await diagnosisLine(dt)).startsWith('Chat will not show'), await diagnosisLine(dt));
+
       await goto(page, caseUrl(s, 'settings-invalid'));
       await waitForFinding(dt, 'settings-invalid', { timeout: FINDING_TIMEOUT_MS });
       assert.ok(!(await findingRules(dt)).includes('csp-blocked'), 'the previous document\'s finding is gone after the navigation');

@@ -19,7 +19,8 @@
 //
 // An HTML page gets a Content-Security-Policy header when its URL asks for one: `?csp=<policy>`
 // (the text `{hubspot}` in it is replaced by the simulated HubSpot origin), or the presets of
-// diagnose.html?case=csp-blocked (see CSP_PRESETS).
+// diagnose.html?case=csp-blocked (see CSP_PRESETS); a Content-Security-Policy-Report-Only header for
+// `?csp-report-only=<policy>` (blocks nothing, only reports).
 
 import http from 'node:http';
 import https from 'node:https';
@@ -168,6 +169,8 @@ async function handle(req, res) {
   if (pathname === CHAT_FRAME_PATH) await sleep(50 + Math.random() * 100);
   const policy = type.startsWith('text/html') ? pagePolicy(req, url) : null;
   if (policy) headers['Content-Security-Policy'] = policy;
+  const reportOnly = type.startsWith('text/html') ? url.searchParams.get('csp-report-only') : null;
+  if (reportOnly) headers['Content-Security-Policy-Report-Only'] = reportOnly.replaceAll('{hubspot}', hubspotOrigin(req));
   return send(res, 200, headers, body);
 }
 
