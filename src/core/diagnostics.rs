@@ -9,9 +9,11 @@
 //! Decisions where docs/diagnostics.md is silent:
 //! - Order is the order of the rows (the hook's `seq`), not `t`: "before"/"after" compare positions.
 //! - `spa-no-refresh`: a route change is a change of path or query; a hash-only change (including
-//!   `#hs-chat-open`) is not. A change is answered by a widget-data row OR a `refresh()`/`load()`
-//!   call (page or panel) before the next route change or within 3 s ([`REFRESH_GRACE_MS`], also
-//!   the grace period); only changes made once the real object existed count.
+//!   `#hs-chat-open`) is not. A change is answered by a widget-data row OR a call that makes the
+//!   loader fetch again (page or panel: a `refresh()` not dropped in flight, a reset, the first
+//!   `load()`; not `load()` on a loaded widget nor a call on a stale placeholder) before the next
+//!   route change or within 3 s ([`REFRESH_GRACE_MS`], also the grace period); only changes made
+//!   once the real object existed count.
 //! - `load-never-called`: 5 s after the placeholder ([`LOAD_GRACE_MS`]); any `widget.load` call
 //!   (page or panel) or a real object ends it. `Diagnosis::recheck_at` says when to run again.
 //! - `no-chat-on-page`: the first of `disabledHsPopups`/`toJSON` (last `env` row), the LAST
@@ -886,6 +888,20 @@ impl Doc {
         self.apis.iter().find(|(_, api)| api.state == "ready").map(|(at, _)| at)
     }
 
+    /// A `widget.refresh()` on the real object made while the first widget-data request was still
+    /// in flight (from the object until that request's answer, its start plus its duration): the
+    /// loader drops it silently.
+    fn refresh_dropped(&self, call: &Call) -> bool {
+        let (Some(ready), Some((first_data, data))) = (self.first_ready(), self.widget_data.first()) else {
+            return false;
+        };
+        call.method == "widget.refresh"
+            && call.returned
+            && !call.placeholder
+            && call.at.i > ready.i
+            && (call.at.t < first_data.t + data.duration || call.at.i < first_data.i)
+    }
+
     fn any_object(&self) -> bool {
         self.apis.iter().any(|(_, api)| api.state != "absent")
     }
@@ -1232,15 +1248,9 @@ fn throttle_collapsed(doc: &Doc, _: &Context) -> Vec<Finding> {
             format!("// one call with the options you need, at most once a second:\nwindow.HubSpotConversations.{method}({});", lost_text_args(&lost)),
         ));
     }
-    // refresh() while the first widget-data request is still in flight (from the object until its
-    // response) is dropped silently.
-    if let (Some(ready), Some((first_data, data))) = (doc.first_ready(), doc.widget_data.first()) {
-        let answered = first_data.t + data.duration;
-        let dropped: Vec<&Call> = doc
-            .page_calls()
-            .filter(|c| c.method == "widget.refresh" && c.returned && !c.placeholder)
-            .filter(|c| c.at.i > ready.i && (c.at.t < answered || c.at.i < first_data.i))
-            .collect();
+    // refresh() while the first widget-data request is still in flight is dropped silently.
+    if let Some((first_data, _)) = doc.widget_data.first() {
+        let dropped: Vec<&Call> = doc.page_calls().filter(|c| doc.refresh_dropped(c)).collect();
         if !dropped.is_empty() {
             let mut evidence: Vec<u64> = dropped.iter().map(|c| c.at.id).collect();
             evidence.push(first_data.id);
@@ -1300,10 +1310,18 @@ fn spa_no_refresh(doc: &Doc, context: &Context) -> Vec<Finding> {
         })
         .collect();
     let data: Vec<&At> = doc.widget_data.iter().map(|(at, _)| at).collect();
+    // What makes the loader fetch widget-data again: a refresh() it did not drop, a reset, or the
+    // first load() (on a loaded widget load() does nothing). A call on a stale placeholder only warns.
+    let first_data = doc.widget_data.first().map(|(at, _)| at.i);
     let reloads: Vec<&At> = doc
         .calls
         .iter()
-        .filter(|c| matches!(c.method.as_str(), "widget.refresh" | "widget.load"))
+        .filter(|c| c.returned && !c.placeholder)
+        .filter(|c| match c.method.as_str() {
+            "widget.refresh" => !doc.refresh_dropped(c),
+            "widget.load" => first_data.is_none_or(|i| c.at.i < i),
+            _ => c.is_reset(),
+        })
         .map(|c| &c.at)
         .collect();
     for (k, (at, nav)) in changes.iter().enumerate() {
@@ -2684,6 +2702,36 @@ mod tests {
         let mut log = Log::new();
         log.nav(5000.0, "push", "https://shop.test/cart");
         assert_clean(&log.diagnose(60_000.0));
+    }
+
+    #[test]
+    fn spa_no_refresh_is_not_answered_by_a_call_the_loader_ignores() {
+        // load() on a loaded widget does nothing; a refresh() on a stale placeholder only warns.
+        for (method, extra) in [("widget.load", json!({})), ("widget.refresh", json!({"placeholder": true}))] {
+            let mut log = Log::healthy();
+            let nav = log.nav(5000.0, "push", "https://shop.test/cart");
+            log.call(5010.0, method, extra);
+            assert_eq!(only(&log.diagnose(60_000.0), "spa-no-refresh").evidence, vec![nav], "{method}");
+        }
+        // A refresh() the loader dropped (the first widget-data request still in flight): no request.
+        let mut log = Log::new();
+        log.api(500.0, "ready", 1);
+        log.widget_data(700.0, 200); // answered at 740 ms
+        let nav = log.nav(710.0, "push", "https://shop.test/cart");
+        log.call(720.0, "widget.refresh", json!({}));
+        let d = log.diagnose(60_000.0);
+        assert_eq!(only(&d, "spa-no-refresh").evidence, vec![nav]);
+        assert!(d.findings.iter().any(|f| f.title.contains("dropped")));
+        // Answers: a reset (a new widget fetches widget-data), the first load() of a deferred widget.
+        let mut log = Log::healthy();
+        log.nav(5000.0, "push", "https://shop.test/cart");
+        log.call(5010.0, "clear", json!({"args": [{"resetWidget": true}]}));
+        assert_clean(&log.diagnose(60_000.0));
+        let mut log = Log::new();
+        log.api(500.0, "ready", 1);
+        log.nav(600.0, "push", "https://shop.test/cart");
+        log.call(610.0, "widget.load", json!({}));
+        assert!(log.diagnose(60_000.0).findings.iter().all(|f| f.rule != "spa-no-refresh"));
     }
 
     // ---- no-chat-on-page
