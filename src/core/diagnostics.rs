@@ -1993,6 +1993,9 @@ fn notes(doc: &Doc) -> Vec<Note> {
             evidence: reported.iter().map(|(at, _)| at.id).collect(),
         });
     }
+    if let Some(note) = old_loader_drops(doc) {
+        notes.push(note);
+    }
     let Some((at, env)) = &doc.env else { return notes };
     let host = env.host.trim_start_matches('[').trim_end_matches(']');
     let local = host == "localhost" || host.ends_with(".localhost") || is_ip_address(host);
@@ -2009,6 +2012,37 @@ fn notes(doc: &Doc) -> Vec<Note> {
         });
     }
     notes
+}
+
+/// The SDK events HubSpot's 2022 loader passes to `on()` handlers (it drops the others silently).
+const OLD_LOADER_EVENTS: usize = 5;
+
+/// `on()` for an event the 2022 loader never delivers, on a page whose loader looks like that one
+/// (its `hubspot:messages:initialized` carries no `reason`; the newer loader's does). A note, not a
+/// finding: the event alone does not prove which loader it is.
+fn old_loader_drops(doc: &Doc) -> Option<Note> {
+    let (init, _) = doc.initialized.iter().find(|(_, r)| r.will_render.is_some() && r.reason.is_none())?;
+    let mut names = BTreeSet::new();
+    let mut evidence = vec![];
+    for call in doc.page_calls().filter(|c| c.returned && c.method == "on") {
+        if let Some(name) = call.event_name().filter(|n| SDK_EVENT_NAMES[OLD_LOADER_EVENTS..].contains(n)) {
+            names.insert(name);
+            evidence.push(call.at.id);
+        }
+    }
+    if names.is_empty() {
+        return None;
+    }
+    evidence.push(init.id);
+    let names: Vec<&str> = names.into_iter().collect();
+    Some(Note {
+        text: format!(
+            "on(\"{}\"): hubspot:messages:initialized came without a reason, as from HubSpot's 2022 loader, which calls on() handlers only for {}; if this is that loader, these handlers never run.",
+            names.join("\", \""),
+            SDK_EVENT_NAMES[..OLD_LOADER_EVENTS].join(", ")
+        ),
+        evidence,
+    })
 }
 
 #[cfg(test)]
@@ -2732,6 +2766,31 @@ mod tests {
         log.nav(600.0, "push", "https://shop.test/cart");
         log.call(610.0, "widget.load", json!({}));
         assert!(log.diagnose(60_000.0).findings.iter().all(|f| f.rule != "spa-no-refresh"));
+    }
+
+    #[test]
+    fn old_loader_note_names_the_events_it_does_not_deliver() {
+        let mut log = Log::healthy(); // its messages:initialized has no reason
+        let loaded = log.on(800.0, "on", "widgetLoaded", 2, json!({}));
+        log.on(801.0, "on", "conversationClosed", 3, json!({}));
+        let closed = log.on(802.0, "on", "widgetClosed", 4, json!({}));
+        let d = log.diagnose(60_000.0);
+        assert!(d.findings.is_empty(), "{:?}", d.findings);
+        let note = d.notes.iter().find(|n| n.text.contains("2022 loader")).expect("the note");
+        assert!(note.text.starts_with("on(\"widgetClosed\", \"widgetLoaded\"):"), "{}", note.text);
+        assert!(note.text.contains(
+            "conversationStarted, conversationClosed, unreadConversationCountChanged, inputStaging, contactAssociated;"
+        ));
+        assert_eq!(note.evidence[..2], [loaded, closed]);
+        // The newer loader gives a reason: no note; nor for the five it delivers.
+        let mut log = Log::new();
+        log.api(500.0, "ready", 1);
+        log.initialized(711.0, true, Some("SHOW_WIDGET"));
+        log.on(800.0, "on", "widgetLoaded", 2, json!({}));
+        assert!(log.diagnose(60_000.0).notes.iter().all(|n| !n.text.contains("2022")));
+        let mut log = Log::healthy();
+        log.on(800.0, "on", "inputStaging", 2, json!({}));
+        assert!(log.diagnose(60_000.0).notes.iter().all(|n| !n.text.contains("2022")));
     }
 
     // ---- no-chat-on-page

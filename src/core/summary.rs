@@ -11,7 +11,8 @@ use super::throttle::{Throttle, ThrottleVerdict};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-/// The SDK events HubSpot's newer loader delivers (see the loader facts).
+/// The SDK events HubSpot's newer loader delivers (see the loader facts), in their order there: the
+/// 2022 loader delivers only the first five (`diagnostics::OLD_LOADER_EVENTS`).
 pub const SDK_EVENT_NAMES: [&str; 11] = [
     "conversationStarted",
     "conversationClosed",
