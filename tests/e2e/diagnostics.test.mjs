@@ -227,6 +227,16 @@ forEachBrowser((browser, s) => {
       { timeout: FINDING_TIMEOUT_MS, message: 'a note on the report-only policy' });
       await expectNoFindings(dt, { label: 'a report-only policy' });
 
+      // HubSpot's 2022 loader never passes widgetLoaded to on(): the simulator drops it, the panel
+      // notes it (a note, not a finding: the event alone does not prove which loader it is).
+      await goto(page, `${caseUrl(s, 'unknown-event-name')}&variant=old-loader&loader=2022`);
+      await settled(page, 'diagnose.html');
+      assert.equal(await page.evaluate(() => window.diagnoseCase.seen.handlerCalls), 0, 'the 2022 loader dropped widgetLoaded');
+      await pollUntil(() => dt.evaluate(() => [...document.querySelectorAll('.diagnosis-note')]
+        .some((note) => note.textContent.includes('on("widgetLoaded")') && note.textContent.includes('2022 loader'))),
+      { timeout: FINDING_TIMEOUT_MS, message: "a note on the 2022 loader's undelivered event" });
+      await expectNoFindings(dt, { label: 'on("widgetLoaded") with the 2022 loader' });
+
       // HubSpot's other scripts (here its analytics) blocked while the chat works: a warning, and
       // the status bar does not say the chat will not show.
       await goto(page, s.url(`index.html?csp=${encodeURIComponent("script-src 'self' {hubspot}")}`));

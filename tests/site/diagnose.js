@@ -298,7 +298,8 @@
     'unknown-event-name': {
       title: 'on()/off() with an unknown event name or handler',
       what: 'on("conversationStrated", handler) (misspelt) is accepted and never fires (variant=off: off() with a ' +
-        'function that was never registered removes nothing).',
+        'function that was never registered removes nothing; variant=old-loader, with &loader=2022: on("widgetLoaded", ' +
+        'handler), an event the 2022 loader never delivers: a note, not a finding).',
       healthyWhat: 'on("conversationStarted", handler), later off() with the same handler.',
       run: function () {
         var started = counter('handlerCalls');
@@ -306,12 +307,15 @@
         window.hsConversationsOnReady = [function () {
           if (healthy || variant === 'off') {
             window.HubSpotConversations.on('conversationStarted', started);
+          } else if (variant === 'old-loader') {
+            window.HubSpotConversations.on('widgetLoaded', started);
           } else {
             window.HubSpotConversations.on('conversationStrated', started);
           }
         }];
         say(healthy || variant === 'off' ? 'onReady: on("conversationStarted", handler).'
-          : 'onReady: on("conversationStrated", handler) (a typo).');
+          : variant === 'old-loader' ? 'onReady: on("widgetLoaded", handler).'
+            : 'onReady: on("conversationStrated", handler) (a typo).');
         domReady().then(function () {
           embedCode();
           return chatReady();

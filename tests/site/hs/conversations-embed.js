@@ -33,6 +33,11 @@
   var TRACK_METHOD = 'HubspotConversations-api-method-used';
   // ?sdk=documented (page URL): objects without the undocumented debug() and resetAndReloadWidget().
   var DOCUMENTED_ONLY = new URLSearchParams(location.search).get('sdk') === 'documented';
+  // ?loader=2022: on() handlers get only the five events the 2022 loader delivers (the others are
+  // dropped silently); by default every SDK event is delivered, as by the newer loader.
+  var OLD_LOADER_EVENTS = new URLSearchParams(location.search).get('loader') === '2022'
+    ? ['conversationStarted', 'conversationClosed', 'unreadConversationCountChanged', 'inputStaging', 'contactAssociated']
+    : null;
   var TRACK_LISTENER = 'HubspotConversations-api-event-listener-registered';
 
   // The chat iframe must be cross-origin to the page, as app.hubspot.com is for real pages.
@@ -337,8 +342,10 @@
   }
 
   function emitLocal(eventType, payload, uuidValue, via) {
-    var listeners = state.emitter ? state.emitter.emit(eventType, payload) : 0;
+    var delivered = !OLD_LOADER_EVENTS || OLD_LOADER_EVENTS.indexOf(eventType) >= 0;
+    var listeners = state.emitter && delivered ? state.emitter.emit(eventType, payload) : 0;
     simNotify('dispatched', {
+      delivered: delivered,
       uuid: uuidValue || null,
       eventType: eventType,
       payload: payload,
