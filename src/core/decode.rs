@@ -11,6 +11,7 @@
 //! with one may be missing but not `null` unless it is an `Option`, numbers keep their type (an
 //! id is an unsigned integer, never `1.0`), unknown fields are ignored, unknown enum names refused.
 
+use super::diagnostics::{Diagnosis, DiagnosisReport, Finding, Note, Severity, RULES};
 use super::protocol::{
     ApiState, CallOutcome, CookieRow, Entry, EntryKind, InlineView, NavHow, OnReadyAction, PageStatus, PanelUpdate,
     SettingsField, SettingsPhase, SettingsView, Undelivered, Via,
@@ -172,7 +173,8 @@ impl<'de> serde::de::Visitor<'de> for KeyIndex {
 }
 
 /// The keys of an update (its `entries` are read as they come, see [`EntriesSeed`]).
-const UPDATE_KEYS: [&str; 9] = ["v", "type", "entries", "status", "dropped", "before", "more", "cookies", "error"];
+const UPDATE_KEYS: [&str; 11] =
+    ["v", "type", "entries", "status", "dropped", "before", "more", "cookies", "error", "seq", "report"];
 const ENTRY_KEYS: [&str; 10] = ["id", "doc", "t", "wall", "kind", "name", "via", "undelivered", "summary", "payload"];
 
 /// An update's fields, its entries already read (or why not).
@@ -332,8 +334,55 @@ pub fn panel_update(mut message: UpdateFields) -> Result<PanelUpdate, Why> {
             cookies: list(required(m, "cookies")?, "cookies", |c| cookie(object(c, "a cookie")?))?,
             error: optional(m, "error").map(|e| string(e, "error")).transpose()?,
         },
+        "diagnosis" => PanelUpdate::Diagnosis {
+            seq: unsigned(required(m, "seq")?, "seq")?,
+            report: report(object(required(m, "report")?, "report")?)?,
+        },
         other => return Err(format!("unknown message type `{other}`")),
     })
+}
+
+/// The background's Diagnostics report: a finding's `rule` must be one of [`RULES`].
+fn report(mut r: Fields) -> Result<DiagnosisReport, Why> {
+    let mut d = object(required(&mut r, "diagnosis")?, "diagnosis")?;
+    let m = &mut d;
+    let diagnosis = Diagnosis {
+        findings: list(required(m, "findings")?, "findings", |f| finding(object(f, "a finding")?))?,
+        notes: list(required(m, "notes")?, "notes", |n| {
+            let mut n = object(n, "a note")?;
+            Ok(Note { text: string(required(&mut n, "text")?, "text")?, evidence: ids(required(&mut n, "evidence")?)? })
+        })?,
+        recheck_at: optional(m, "recheck_at").map(|t| number(t, "recheck_at")).transpose()?,
+    };
+    let labels = list(required(&mut r, "labels")?, "labels", |pair| match array(pair, "a label")?.as_mut_slice() {
+        [id, label] => Ok((unsigned(id.take(), "a label's id")?, string(label.take(), "a label")?)),
+        _ => Err(wrong("a label", "an [id, text] pair")),
+    })?;
+    if !labels.windows(2).all(|w| w[0].0 < w[1].0) {
+        return Err("labels out of order".into());
+    }
+    Ok(DiagnosisReport { diagnosis, checked: unsigned(required(&mut r, "checked")?, "checked")? as usize, labels })
+}
+
+fn finding(mut f: Fields) -> Result<Finding, Why> {
+    let m = &mut f;
+    let id = string(required(m, "rule")?, "rule")?;
+    Ok(Finding {
+        rule: RULES.iter().find(|r| r.id == id).map(|r| r.id).ok_or_else(|| format!("unknown rule `{id}`"))?,
+        severity: named(
+            required(m, "severity")?,
+            "severity",
+            &[("error", Severity::Error), ("warning", Severity::Warning), ("info", Severity::Info)],
+        )?,
+        title: string(required(m, "title")?, "title")?,
+        explanation: string(required(m, "explanation")?, "explanation")?,
+        evidence: ids(required(m, "evidence")?)?,
+        fix: optional(m, "fix").map(|t| string(t, "fix")).transpose()?,
+    })
+}
+
+fn ids(value: Value) -> Result<Vec<u64>, Why> {
+    list(value, "evidence", |id| unsigned(id, "an evidence id"))
 }
 
 /// One log entry (as the background sends it, and as a log file holds it once its payload is text).
@@ -620,6 +669,43 @@ mod tests {
             },
             PanelUpdate::Cookies { cookies: vec![], error: None },
         ]
+    }
+
+    #[test]
+    fn a_diagnosis_report_is_read_back_as_sent_and_an_unknown_rule_is_refused() {
+        use crate::core::diagnostics::Finding;
+        let finding = Finding {
+            rule: "csp-blocked",
+            severity: Severity::Warning,
+            title: "t \u{e9}".into(),
+            explanation: "e".into(),
+            evidence: vec![3, 9],
+            fix: Some("f();".into()),
+        };
+        let report = DiagnosisReport {
+            diagnosis: Diagnosis {
+                findings: vec![finding.clone(), Finding { severity: Severity::Error, fix: None, ..finding }],
+                notes: vec![Note { text: "n".into(), evidence: vec![] }],
+                recheck_at: Some(1_764_000_000_123.5),
+            },
+            checked: 12,
+            labels: vec![(3, "loader".into()), (9, "env: x".into())],
+        };
+        let update = PanelUpdate::Diagnosis { seq: 4, report };
+        let text = encode_panel_update(&update);
+        assert_eq!(decode_panel_update(&text).unwrap(), update);
+        for (from, to) in [
+            (r#""rule":"csp-blocked""#, r#""rule":"made-up""#),
+            (r#""severity":"warning""#, r#""severity":"fatal""#),
+            (r#"[[3,"loader"],[9,"env: x"]]"#, r#"[[9,"env: x"],[3,"loader"]]"#),
+            (r#"[[3,"loader"],"#, r#"[[3],"#),
+            (r#""checked":12"#, r#""checked":-1"#),
+            (r#""seq":4"#, r#""seq":"4""#),
+        ] {
+            assert!(text.contains(from), "{from} in {text}");
+            let broken = text.replacen(from, to, 1);
+            assert!(decode_panel_update(&broken).is_err(), "{broken}");
+        }
     }
 
     #[test]

@@ -57,11 +57,13 @@ use super::summary::{
     INLINE_TARGET_ROW, MESSAGES_INITIALIZED, SDK_EVENT_NAMES, SETTINGS_ASSIGNED_AFTER, SETTINGS_READ_PREFIX,
 };
 use super::throttle::{Throttle, ThrottleVerdict};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The chat will not show, or something the page asked for is lost.
     Error,
@@ -81,7 +83,7 @@ impl Severity {
 }
 
 /// One problem found. `rule` is the UI contract (`data-rule`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
     pub rule: &'static str,
     pub severity: Severity,
@@ -96,14 +98,17 @@ pub struct Finding {
 }
 
 /// Something worth knowing that is not a problem (never rendered with `data-rule`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Note {
     pub text: String,
     pub evidence: Vec<u64>,
 }
 
+/// The cookies the rules read (`cookies-cannot-persist`); a panel sends only these.
+pub const COOKIES_READ: [&str; 2] = ["__hs_opt_out", "messagesUtk"];
+
 /// A cookie as the browser reports it (name and value are all the rules need).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CookieSummary {
     pub name: String,
     pub value: String,
@@ -120,7 +125,7 @@ pub struct Context {
     pub messages_utk_seen: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Diagnosis {
     pub findings: Vec<Finding>,
     pub notes: Vec<Note>,
@@ -279,6 +284,71 @@ fn recheck_at(doc: &Doc, context: &Context) -> Option<f64> {
     let navs = doc.navs.iter().map(|(at, _)| at.wall + REFRESH_GRACE_MS);
     let cookies = doc.chat_messages.iter().map(|(at, _)| at.wall + COOKIE_GRACE_MS);
     placeholder.into_iter().chain(navs).chain(cookies).filter(|&t| t > context.now_wall).min_by(f64::total_cmp)
+}
+
+/// Longest evidence label (the entry's name and summary).
+pub const MAX_EVIDENCE_LABEL_CHARS: usize = 80;
+
+/// The diagnosis as the panel shows it: findings sorted by severity, the labels of the evidence
+/// entries, and how many entries of the current document were checked. The background makes it
+/// ([`report`]) when a panel asks (docs/protocol.md §4): the rules are not in the panel's wasm.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct DiagnosisReport {
+    pub diagnosis: Diagnosis,
+    /// Entries of the current document (navigation rows excluded) the rules ran over.
+    pub checked: usize,
+    /// Evidence entry id and its label ("name: summary"), each id once, in id order.
+    pub labels: Vec<(u64, String)>,
+}
+
+impl DiagnosisReport {
+    pub fn errors(&self) -> usize {
+        self.diagnosis.findings.iter().filter(|f| f.severity == Severity::Error).count()
+    }
+
+    /// The worst severity found, if any finding.
+    pub fn worst(&self) -> Option<Severity> {
+        self.diagnosis.findings.iter().map(|f| f.severity).min()
+    }
+
+    pub fn label(&self, id: u64) -> String {
+        match self.labels.binary_search_by_key(&id, |(i, _)| *i) {
+            Ok(at) => self.labels[at].1.clone(),
+            Err(_) => format!("entry #{id} (no longer in the log)"),
+        }
+    }
+}
+
+/// The report over one document's entries (its navigation row first, if any).
+pub fn report<E: Borrow<Entry>>(document: &[E], context: &Context) -> DiagnosisReport {
+    let diagnosis = diagnose(document, context);
+    let mut ids = BTreeSet::new();
+    ids.extend(
+        diagnosis.findings.iter().flat_map(|f| &f.evidence).chain(diagnosis.notes.iter().flat_map(|n| &n.evidence)),
+    );
+    let mut labels = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Ok(at) = document.binary_search_by_key(&id, |e| Borrow::<Entry>::borrow(e).id) {
+            labels.push((id, evidence_label(document[at].borrow())));
+        }
+    }
+    let checked = document.iter().filter(|e| Borrow::<Entry>::borrow(*e).kind != EntryKind::Navigation).count();
+    DiagnosisReport { diagnosis, checked, labels }
+}
+
+/// "name: summary", shortened, for an evidence link.
+pub fn evidence_label(entry: &Entry) -> String {
+    let text = if entry.summary.is_empty() || entry.summary == entry.name {
+        entry.name.clone()
+    } else {
+        format!("{}: {}", entry.name, entry.summary)
+    };
+    if text.chars().count() > MAX_EVIDENCE_LABEL_CHARS {
+        let short: String = text.chars().take(MAX_EVIDENCE_LABEL_CHARS - 1).collect();
+        format!("{short}…")
+    } else {
+        text
+    }
 }
 
 /// The status bar's line: the chat-will-not-show error that explains it, else how many problems.

@@ -1,14 +1,15 @@
 //! The panel's state and its reducer (no browser types: tested natively).
 
 use super::cookies::PageOrigin;
-use super::diagnostics::{diagnose, Context, CookieSummary, Diagnosis, Severity};
+pub use super::diagnostics::DiagnosisReport;
+use super::diagnostics::{CookieSummary, COOKIES_READ};
 use super::empty_state::{events_empty_state, EmptyInput, EmptyState};
 use super::export::ImportedFile;
 use super::filter::{Filter, KindGroup, Kinds, LogIndex};
 use super::prefs::{Prefs, SelectedEntry};
-use super::protocol::{ApiState, CookieRow, Entry, EntryKind, PageStatus, PanelUpdate, Via};
+use super::protocol::{ApiState, CookieRow, Entry, EntryKind, PageStatus, PanelRequest, PanelUpdate, Via};
 use super::summary::{MESSAGES_INITIALIZED, SDK_EVENT_NAMES};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::rc::Rc;
 
 /// Most entries the panel keeps (the background's limits); older ones are dropped and counted.
@@ -100,35 +101,6 @@ pub const DIAGNOSE_EVERY_UPDATE_UP_TO: usize = 5_000;
 /// periods (at most 5 s, docs/diagnostics.md §2) are over by then, so time alone changes nothing.
 pub const CLOCK_AFTER_LAST_ENTRY_MS: f64 = 10_000.0;
 
-/// Longest evidence label (the entry's name and summary).
-const MAX_EVIDENCE_LABEL_CHARS: usize = 80;
-
-/// The diagnosis as the panel shows it: findings sorted by severity, the labels of the evidence
-/// entries, and how many entries of the current document were checked.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DiagnosisReport {
-    pub diagnosis: Diagnosis,
-    /// Entries of the current document (navigation rows excluded) the rules ran over.
-    pub checked: usize,
-    /// Evidence entry id → its label ("name: summary").
-    pub labels: BTreeMap<u64, String>,
-}
-
-impl DiagnosisReport {
-    pub fn errors(&self) -> usize {
-        self.diagnosis.findings.iter().filter(|f| f.severity == Severity::Error).count()
-    }
-
-    /// The worst severity found, if any finding.
-    pub fn worst(&self) -> Option<Severity> {
-        self.diagnosis.findings.iter().map(|f| f.severity).min()
-    }
-
-    pub fn label(&self, id: u64) -> String {
-        self.labels.get(&id).cloned().unwrap_or_else(|| format!("entry #{id} (no longer in the log)"))
-    }
-}
-
 pub use super::diagnostics::headline;
 
 /// A log read from a file, shown in Events instead of the live log (which keeps being recorded).
@@ -177,9 +149,13 @@ pub struct PanelState {
     pub copied: Option<Rc<Copied>>,
     /// Wall clock, ms since the epoch: the last `Tick`, or the newest entry's if later.
     now_wall: f64,
+    /// The background's answer to the latest diagnose request answered.
     diagnosis: Rc<DiagnosisReport>,
     /// Entries arrived since the last diagnosis of a large document (see [`DIAGNOSE_EVERY_UPDATE_UP_TO`]).
     diagnosis_stale: bool,
+    /// Diagnose requests: the latest wanted (the rules' input changed), the latest sent, the
+    /// latest answered. One is in flight at a time ([`PanelState::diagnose_request`]).
+    diagnose: DiagnoseSeq,
     /// The current document has a `chat_message` row (the chat iframe asked to store a cookie).
     chat_message_seen: bool,
     /// The document (`current_document_key`) during which a cookie listing showed `messagesUtk`.
@@ -211,6 +187,14 @@ pub struct PanelState {
     /// Entries (not navigation rows) the filter looked at: the "M" of "N of M shown".
     in_window: usize,
     event_names: Rc<[String]>,
+}
+
+/// See [`PanelState::diagnose_request`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct DiagnoseSeq {
+    wanted: u64,
+    sent: u64,
+    answered: u64,
 }
 
 /// The chunks of a snapshot still to load (docs/protocol.md §4).
@@ -287,6 +271,8 @@ pub enum Action {
     Copied(Copied),
     /// The panel asked the background for the snapshot's chunk before this id.
     OlderAsked(u64),
+    /// The panel sent diagnose request `seq`.
+    DiagnoseAsked(u64),
 }
 
 impl Action {
@@ -307,7 +293,10 @@ impl Action {
                 | Action::DismissImportError
                 | Action::Copied(_)
                 | Action::OlderAsked(_)
-                | Action::Update(PanelUpdate::Status { .. } | PanelUpdate::Cookies { .. })
+                | Action::DiagnoseAsked(_)
+                | Action::Update(
+                    PanelUpdate::Status { .. } | PanelUpdate::Cookies { .. } | PanelUpdate::Diagnosis { .. }
+                )
         )
     }
 
@@ -372,7 +361,11 @@ impl PanelState {
             (matches!(action, Action::Update(PanelUpdate::Append { .. })), matches!(action, Action::Tick(_)));
         match action {
             Action::Connected => self.connection = ConnectionState::Connected,
-            Action::Disconnected => self.connection = ConnectionState::Disconnected,
+            Action::Disconnected => {
+                self.connection = ConnectionState::Disconnected;
+                // A request in flight is lost with the port: asked again once connected.
+                self.diagnose.sent = self.diagnose.answered;
+            }
             Action::Update(PanelUpdate::Snapshot { status, entries, dropped, more }) => {
                 self.set_status(status);
                 self.reset_log();
@@ -465,6 +458,18 @@ impl PanelState {
             Action::OlderAsked(before) => {
                 if self.older == Older::Want(before) {
                     self.older = Older::Asked(before);
+                }
+            }
+            Action::DiagnoseAsked(seq) => self.diagnose.sent = self.diagnose.sent.max(seq),
+            Action::Update(PanelUpdate::Diagnosis { seq, report }) => {
+                // Only the answer to the latest request sent counts: an earlier one saw less.
+                if seq == self.diagnose.sent && seq > self.diagnose.answered {
+                    self.diagnose.answered = seq;
+                    if *self.diagnosis != report {
+                        self.diagnosis = Rc::new(report);
+                    }
+                } else if seq <= self.diagnose.sent {
+                    self.diagnose.answered = self.diagnose.answered.max(seq);
                 }
             }
         }
@@ -564,40 +569,40 @@ impl PanelState {
         self.index.last_nav_before(self.index.end()).map_or(0, |slot| self.index.index(slot) + 1)
     }
 
+    /// The rules' input changed: the background is asked to diagnose again (see
+    /// [`PanelState::diagnose_request`]).
     fn rediagnose(&mut self) {
         self.diagnosis_stale = false;
         if let Some(last) = self.entries.last() {
             self.now_wall = self.now_wall.max(last.wall);
         }
-        let context = Context {
-            now_wall: self.now_wall,
-            cookies: self.cookies.as_ref().map(|rows| {
-                rows.iter()
-                    .filter(|c| c.present)
-                    .map(|c| CookieSummary { name: c.name.clone(), value: c.value.clone() })
-                    .collect()
-            }),
-            messages_utk_seen: self.messages_utk_seen_in == Some(self.current_document_key()),
-        };
-        // The rules read the current document, from its navigation row on.
-        let from = self.current_document_start().saturating_sub(1);
-        // Findings come sorted by severity.
-        let diagnosis = diagnose(&self.entries[from..], &context);
         let current = &self.entries[self.current_document_start()..];
-        let evidence =
-            diagnosis.findings.iter().flat_map(|f| &f.evidence).chain(diagnosis.notes.iter().flat_map(|n| &n.evidence));
-        // Inserted one by one: `collect()` into a map would sort (a copy of the stable sort in the wasm).
-        let mut labels = BTreeMap::new();
-        for &id in evidence {
-            if let Ok(index) = self.entries.binary_search_by_key(&id, |e| e.id) {
-                labels.insert(id, evidence_label(&self.entries[index]));
-            }
-        }
         self.chat_message_seen = current.iter().any(|e| e.kind == EntryKind::ChatMessage);
-        let report = DiagnosisReport { diagnosis, checked: current.len(), labels };
-        if *self.diagnosis != report {
-            self.diagnosis = Rc::new(report);
+        self.diagnose.wanted += 1;
+    }
+
+    /// The diagnose request to send now, if any: the rules' input changed since the last one sent
+    /// and none is in flight (its answer comes before the next is sent, so a stream costs one
+    /// request per round trip). Send it, then dispatch [`Action::DiagnoseAsked`] with its `seq`.
+    pub fn diagnose_request(&self) -> Option<PanelRequest> {
+        let DiagnoseSeq { wanted, sent, answered } = self.diagnose;
+        if wanted <= sent || sent > answered || self.connection != ConnectionState::Connected {
+            return None;
         }
+        // Only the cookies the rules read, their values clipped: the request stays small.
+        let cookies = self.cookies.as_ref().map(|rows| {
+            let mut read = vec![];
+            for c in rows.iter().filter(|c| c.present && COOKIES_READ.contains(&c.name.as_str())) {
+                read.push(CookieSummary { name: c.name.clone(), value: c.value.chars().take(64).collect() });
+            }
+            read
+        });
+        Some(PanelRequest::Diagnose {
+            seq: wanted,
+            now_wall: self.now_wall,
+            cookies,
+            messages_utk_seen: self.messages_utk_seen_in == Some(self.current_document_key()),
+        })
     }
 
     /// Keeps the current `Rc` when nothing changed, so views showing the status skip their render.
@@ -1202,25 +1207,11 @@ fn event_names_of(entries: &[Rc<Entry>], selected: Option<&str>) -> Rc<[String]>
     names.into_iter().map(str::to_string).collect()
 }
 
-/// "name: summary", shortened, for an evidence link.
-fn evidence_label(entry: &Entry) -> String {
-    let text = if entry.summary.is_empty() || entry.summary == entry.name {
-        entry.name.clone()
-    } else {
-        format!("{}: {}", entry.name, entry.summary)
-    };
-    if text.chars().count() > MAX_EVIDENCE_LABEL_CHARS {
-        let short: String = text.chars().take(MAX_EVIDENCE_LABEL_CHARS - 1).collect();
-        format!("{short}…")
-    } else {
-        text
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::protocol::ApiState;
+    use crate::core::diagnostics::{diagnose, evidence_label, report, Context, Diagnosis, MAX_EVIDENCE_LABEL_CHARS};
+    use crate::core::protocol::{encode_panel_request, ApiState};
 
     fn entry(id: u64, kind: EntryKind, name: &str) -> Entry {
         Entry::sample(id, kind, name, "", "{}")
@@ -1409,6 +1400,20 @@ mod tests {
         row
     }
 
+    /// The background's part, as the hub does it: answers the diagnose request due, if any.
+    fn answered(state: PanelState) -> PanelState {
+        let state =
+            if state.connection == ConnectionState::Connected { state } else { state.reduce(Action::Connected) };
+        let Some(PanelRequest::Diagnose { seq, now_wall, cookies, messages_utk_seen }) = state.diagnose_request()
+        else {
+            return state;
+        };
+        let state = state.reduce(Action::DiagnoseAsked(seq));
+        let start = state.entries.iter().rposition(|e| e.kind == EntryKind::Navigation).unwrap_or(0);
+        let report = report(&state.entries[start..], &Context { now_wall, cookies, messages_utk_seen });
+        state.reduce(Action::Update(PanelUpdate::Diagnosis { seq, report }))
+    }
+
     /// What the rules conclude over the state's entries right now, sorted as the panel shows it.
     fn expected(state: &PanelState, now_wall: f64) -> Diagnosis {
         let cookies = state.cookies.as_ref().map(|rows| {
@@ -1443,33 +1448,95 @@ mod tests {
 
     #[test]
     fn the_diagnosis_is_recomputed_on_append_snapshot_clear_and_cookies() {
-        let state = append(PanelState::new(false), no_chat_page());
+        let state = answered(append(PanelState::new(false), no_chat_page()));
         assert_eq!(state.diagnosis().diagnosis, expected(&state, 1002.0));
+        assert_eq!(state.diagnosis().label(3), "widget-data: 204", "the evidence's label, from the background");
         assert_eq!(state.diagnosis().checked, 2, "the current document's entries, not the navigation");
 
-        let state = append(state, vec![at(ev(4, "widgetLoaded"), 1003.0), at(nav(5), 1004.0), at(ev(6, "a"), 1005.0)]);
+        let state = answered(append(
+            state,
+            vec![at(ev(4, "widgetLoaded"), 1003.0), at(nav(5), 1004.0), at(ev(6, "a"), 1005.0)],
+        ));
         assert_eq!(state.diagnosis().checked, 1, "only the document after the last navigation");
         assert_eq!(state.diagnosis().diagnosis, expected(&state, 1005.0));
 
-        let state = state.reduce(Action::Update(PanelUpdate::Snapshot {
+        let state = answered(state.reduce(Action::Update(PanelUpdate::Snapshot {
             status: PageStatus::default(),
             entries: no_chat_page(),
             dropped: 0,
             more: false,
-        }));
+        })));
         assert_eq!(state.diagnosis().checked, 2);
         assert_eq!(state.diagnosis().diagnosis, expected(&state, 1005.0));
 
-        let state = state.reduce(Action::Update(PanelUpdate::Cookies {
+        let state = answered(state.reduce(Action::Update(PanelUpdate::Cookies {
             cookies: vec![cookie("messagesUtk", true), cookie("x", false)],
             error: None,
-        }));
+        })));
         assert_eq!(state.diagnosis().diagnosis, expected(&state, 1005.0));
 
-        let state = state.reduce(Action::Clear);
+        let state = answered(state.reduce(Action::Clear));
         assert_eq!(state.diagnosis().checked, 0);
         assert_eq!(state.diagnosis().diagnosis, Diagnosis::default());
         assert_eq!(headline(&state.diagnosis().diagnosis), "No problem found");
+    }
+
+    #[test]
+    fn the_background_is_asked_once_at_a_time_and_only_the_latest_answer_counts() {
+        let seq_of = |state: &PanelState| match state.diagnose_request() {
+            Some(PanelRequest::Diagnose { seq, .. }) => Some(seq),
+            _ => None,
+        };
+        let state = append(PanelState::new(false), no_chat_page());
+        assert_eq!(seq_of(&state), None, "not connected: nothing is sent");
+        let state = state.reduce(Action::Connected);
+        let first = seq_of(&state).expect("the entries changed");
+        let state = state.reduce(Action::DiagnoseAsked(first));
+        assert_eq!(seq_of(&state), None, "in flight");
+        let state = append(state, vec![at(ev(4, "a"), 1003.0)]);
+        assert_eq!(seq_of(&state), None, "still in flight: the next waits for the answer");
+        let mut stale = answered(append(PanelState::new(false), no_chat_page())).diagnosis().as_ref().clone();
+        stale.checked = 99;
+        let state = state.reduce(Action::Update(PanelUpdate::Diagnosis { seq: first, report: stale.clone() }));
+        assert_eq!(state.diagnosis().checked, 99, "the answer to the request sent is shown");
+        let second = seq_of(&state).expect("the input changed meanwhile");
+        assert!(second > first);
+        let state = state.reduce(Action::DiagnoseAsked(second));
+        let state =
+            state.reduce(Action::Update(PanelUpdate::Diagnosis { seq: first, report: DiagnosisReport::default() }));
+        assert_eq!(state.diagnosis().checked, 99, "an older answer is ignored");
+        // The port closed with a request in flight: asked again once connected.
+        let state = state.reduce(Action::Disconnected);
+        assert_eq!(seq_of(&state), None);
+        let state = state.reduce(Action::Connected);
+        assert_eq!(seq_of(&state), Some(second));
+        let state = answered(state);
+        assert_eq!(state.diagnosis().diagnosis, expected(&state, 1003.0));
+        assert_eq!(seq_of(&state), None, "answered, nothing changed since");
+    }
+
+    #[test]
+    fn a_diagnose_request_carries_only_the_cookies_the_rules_read() {
+        let mut opt_out = cookie("__hs_opt_out", true);
+        opt_out.value = "y".repeat(5000);
+        let state = append(PanelState::new(false), no_chat_page()).reduce(Action::Connected);
+        let state = state.reduce(Action::Update(PanelUpdate::Cookies {
+            cookies: vec![
+                cookie("messagesUtk", true),
+                cookie("hubspotutk", true),
+                opt_out,
+                cookie("messagesUtk", false),
+            ],
+            error: None,
+        }));
+        let Some(PanelRequest::Diagnose { cookies: Some(cookies), messages_utk_seen, .. }) = state.diagnose_request()
+        else {
+            panic!("a request with the listing")
+        };
+        let names: Vec<(&str, usize)> = cookies.iter().map(|c| (c.name.as_str(), c.value.len())).collect();
+        assert_eq!(names, [("messagesUtk", 1), ("__hs_opt_out", 64)]);
+        assert!(messages_utk_seen);
+        assert!(encode_panel_request(&state.diagnose_request().unwrap()).len() < 1024);
     }
 
     #[test]
@@ -1493,26 +1560,26 @@ mod tests {
 
         let state = append(PanelState::new(false), vec![at(nav(1), 1000.0), store(2, 1001.0)]);
         // Listed with the cookie, then deleted (a clear() in another tab of the site): it did persist.
-        let state = state.reduce(listing(true)).reduce(listing(false)).reduce(Action::Tick(10_000.0));
+        let state = answered(state.reduce(listing(true)).reduce(listing(false)).reduce(Action::Tick(10_000.0)));
         assert!(!rules(&state).contains(&"cookies-cannot-persist"));
         // The next document never had it: the write was swallowed.
         let state = append(state, vec![at(nav(3), 11_000.0), store(4, 11_001.0)]).reduce(listing(false));
-        let state = state.reduce(Action::Tick(20_000.0));
+        let state = answered(state.reduce(Action::Tick(20_000.0)));
         assert!(rules(&state).contains(&"cookies-cannot-persist"));
     }
 
     #[test]
     fn a_tick_advances_the_clock_and_keeps_an_unchanged_diagnosis_shared() {
-        let state = append(PanelState::new(true), vec![at(entry(1, EntryKind::Api, "api"), 5000.0)]);
+        let state = answered(append(PanelState::new(true), vec![at(entry(1, EntryKind::Api, "api"), 5000.0)]));
         assert!(state.needs_clock(), "a fresh entry: grace periods may still run out");
         let report = state.diagnosis().clone();
-        let state = state.reduce(Action::Tick(6000.0));
+        let state = answered(state.reduce(Action::Tick(6000.0)));
         assert_eq!(state.diagnosis().diagnosis, expected(&state, 6000.0));
         if state.diagnosis().diagnosis == report.diagnosis {
             assert!(Rc::ptr_eq(&report, state.diagnosis()), "the same report, not a copy");
         }
         assert!(state.needs_clock());
-        let state = state.reduce(Action::Tick(5000.0 + CLOCK_AFTER_LAST_ENTRY_MS));
+        let state = answered(state.reduce(Action::Tick(5000.0 + CLOCK_AFTER_LAST_ENTRY_MS)));
         assert_eq!(state.diagnosis().diagnosis, expected(&state, 5000.0 + CLOCK_AFTER_LAST_ENTRY_MS));
         assert!(!state.needs_clock(), "10 s after the newest entry time alone changes nothing");
         let state = append(state, vec![at(ev(2, "a"), 20_000.0)]);
@@ -2066,7 +2133,7 @@ mod tests {
         let id = DIAGNOSE_EVERY_UPDATE_UP_TO as u64 + 2;
         let state = append(state, vec![entry(id, EntryKind::Env, "env")]);
         assert!(state.diagnosis_stale && state.needs_clock(), "diagnosed at the next tick");
-        let state = state.reduce(Action::Tick(0.0));
+        let state = answered(state.reduce(Action::Tick(0.0)));
         assert!(!state.diagnosis_stale);
         assert_eq!(state.diagnosis().checked, id as usize);
     }

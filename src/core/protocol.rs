@@ -4,6 +4,7 @@
 //! the raw text before parsing, and the bounds of every field after parsing.
 
 use super::decode;
+use super::diagnostics::{CookieSummary, DiagnosisReport};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -777,6 +778,9 @@ pub fn decode_relay_message(text: &str) -> Result<RelayMessage, DecodeError> {
     Ok(msg.body)
 }
 
+/// Most cookies a [`PanelRequest::Diagnose`] may carry.
+pub const MAX_DIAGNOSE_COOKIES: usize = 100;
+
 /// Panel → background (port "panel").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -804,6 +808,16 @@ pub enum PanelRequest {
     },
     /// List the page's cookies again.
     Cookies,
+    /// Run the Diagnostics rules over the tab's current document with the panel's context (its
+    /// clock, its cookie listing): answered by [`PanelUpdate::Diagnosis`] with the same `seq`.
+    Diagnose {
+        seq: u64,
+        now_wall: f64,
+        #[serde(default)]
+        cookies: Option<Vec<CookieSummary>>,
+        #[serde(default)]
+        messages_utk_seen: bool,
+    },
     DeleteCookies {
         cookies: Vec<CookieRef>,
         #[serde(default)]
@@ -883,6 +897,11 @@ pub fn decode_panel_request(text: &str) -> Result<PanelRequest, DecodeError> {
         PanelRequest::Call { method, args } => validate_call(method, args)?,
         PanelRequest::DeleteCookies { cookies, .. } if cookies.is_empty() || cookies.len() > 50 => {
             return Err(DecodeError::Invalid("delete 1 to 50 cookies at a time"));
+        }
+        PanelRequest::Diagnose { now_wall, cookies, .. }
+            if !now_wall.is_finite() || cookies.as_ref().is_some_and(|c| c.len() > MAX_DIAGNOSE_COOKIES) =>
+        {
+            return Err(DecodeError::Invalid("a diagnose request needs a finite clock and at most 100 cookies"));
         }
         _ => {}
     }
@@ -1062,6 +1081,12 @@ pub enum PanelUpdate {
     Cookies {
         cookies: Vec<CookieRow>,
         error: Option<String>,
+    },
+    /// The answer to [`PanelRequest::Diagnose`] (the panel keeps the answer to its latest request).
+    #[serde(skip_deserializing)]
+    Diagnosis {
+        seq: u64,
+        report: DiagnosisReport,
     },
 }
 

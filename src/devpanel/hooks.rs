@@ -39,7 +39,15 @@ impl PanelActions {
 
     pub fn dispatch(&self, action: Action) {
         let current = std::mem::take(&mut *self.state.borrow_mut());
-        *self.state.borrow_mut() = current.reduce(action);
+        let mut next = current.reduce(action);
+        // The rules run in the background: ask it when their input changed (one request in flight).
+        if let Some(request @ PanelRequest::Diagnose { seq, .. }) = next.diagnose_request() {
+            if let Some(connection) = self.connection.borrow().as_ref() {
+                connection.request(&request);
+                next = next.reduce(Action::DiagnoseAsked(seq));
+            }
+        }
+        *self.state.borrow_mut() = next;
         self.rerender.force_update();
     }
 

@@ -17,6 +17,7 @@ mod document;
 mod storage;
 
 use super::cookies::PageOrigin;
+use super::diagnostics::{report, Context};
 use super::event_log::{EventLog, Limits};
 use super::protocol::{
     decode_page_batch, decode_panel_request, decode_relay_message, encode_hook_command, encode_panel_update,
@@ -397,6 +398,13 @@ impl Hub {
                 vec![Effect::ToRelay { tab, command: encode_hook_command(&HookCommand::ReadPage), call: None }]
             }
             request @ (PanelRequest::Cookies | PanelRequest::DeleteCookies { .. }) => self.cookie_request(tab, request),
+            PanelRequest::Diagnose { seq, now_wall, cookies, messages_utk_seen } => {
+                let context = Context { now_wall, cookies, messages_utk_seen };
+                let document: Vec<&Entry> =
+                    self.tabs.get(&tab).map(|state| state.log.current_document().collect()).unwrap_or_default();
+                let report = report(&document, &context);
+                vec![Effect::Reply { message: encode_panel_update(&PanelUpdate::Diagnosis { seq, report }) }]
+            }
             PanelRequest::Clear => {
                 if let Some(state) = self.tabs.get_mut(&tab) {
                     state.log.clear();
@@ -550,6 +558,7 @@ impl Hub {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::diagnostics::DiagnosisReport;
     use crate::core::protocol::{ApiState, EntryKind, PageStatus};
     use serde_json::json;
     use std::collections::HashMap;
@@ -642,6 +651,51 @@ mod tests {
         let rules: Vec<(&str, Vec<u64>)> = diagnosis.findings.iter().map(|f| (f.rule, f.evidence.clone())).collect();
         assert_eq!(rules, [("loader-blocked", vec![entries[1].id])]);
         assert_eq!(diagnosis.notes.len(), 1, "plain http");
+    }
+
+    #[test]
+    fn a_panel_asks_for_the_diagnosis_of_the_current_document_and_gets_the_rules_report() {
+        use crate::core::protocol::{decode_panel_update, encode_panel_request};
+        let mut hub = watched(4);
+        let blocked =
+            r#"{"k":"loader","seq":1,"t":5,"src":"https://js.hs-scripts.com/123.js","portal":"123","blocked":true}"#;
+        hub.relay_message(4, SHOP_TEST, &relay_page(1, "a", blocked));
+        hub.relay_message(4, SHOP_TEST, &relay_page(2, "b", blocked)); // a second document
+        let ask = |hub: &mut Hub, seq: u64| {
+            let request = PanelRequest::Diagnose { seq, now_wall: 60_000.0, cookies: None, messages_utk_seen: false };
+            let effects = hub.panel_message(PANEL, &encode_panel_request(&request));
+            let [Effect::Reply { message }] = effects.as_slice() else { panic!("{effects:?}") };
+            match decode_panel_update(message).unwrap() {
+                PanelUpdate::Diagnosis { seq: answered, report } => (answered, report),
+                other => panic!("{other:?}"),
+            }
+        };
+        let (seq, report) = ask(&mut hub, 7);
+        assert_eq!(seq, 7);
+        let (_, entries, _) = snapshot(&hub, 4);
+        let loader = entries.iter().rfind(|e| e.kind == EntryKind::Loader).unwrap();
+        let rules: Vec<(&str, &[u64])> =
+            report.diagnosis.findings.iter().map(|f| (f.rule, f.evidence.as_slice())).collect();
+        assert_eq!(rules, [("loader-blocked", [loader.id].as_slice())], "the current document's loader only");
+        assert_eq!(report.checked, 1);
+        assert_eq!(report.labels.first().map(|(id, _)| *id), Some(loader.id));
+        assert!(report.label(loader.id).starts_with("loader"), "{}", report.label(loader.id));
+        // A tab with no log yet: an empty report. A request before subscribe: refused.
+        let mut hub = watched(9);
+        assert_eq!(ask(&mut hub, 1).1, DiagnosisReport::default());
+        let mut hub = Hub::default();
+        hub.panel_connected(PANEL);
+        let effects = hub.panel_message(PANEL, r#"{"v":1,"type":"diagnose","seq":1,"now_wall":1}"#);
+        assert!(matches!(effects.as_slice(), [Effect::Warn { .. }]));
+        // An absurd clock or cookie list is refused.
+        let mut hub = watched(4);
+        let many: Vec<String> = (0..=100).map(|i| format!(r#"{{"name":"c{i}","value":""}}"#)).collect();
+        for bad in [
+            r#"{"v":1,"type":"diagnose","seq":1,"now_wall":"soon"}"#.to_string(),
+            format!(r#"{{"v":1,"type":"diagnose","seq":1,"now_wall":1,"cookies":[{}]}}"#, many.join(",")),
+        ] {
+            assert!(matches!(hub.panel_message(PANEL, &bad).as_slice(), [Effect::Warn { .. }]), "{bad}");
+        }
     }
 
     #[test]
