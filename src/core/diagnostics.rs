@@ -1185,8 +1185,8 @@ fn load_never_called(doc: &Doc, context: &Context) -> Vec<Finding> {
         Severity::Error,
         format!("{WILL_NOT_SHOW}widget.load() was never called"),
         format!(
-            "hsConversationsSettings.loadImmediately is false, so the loader only built a placeholder and waits for widget.load(), which nothing has called in the {} s since.",
-            fixed((context.now_wall - placeholder.wall) / 1000.0, 0)
+            "hsConversationsSettings.loadImmediately is false, so the loader only built a placeholder and waits for widget.load(), which nothing called within {} s.",
+            fixed(LOAD_GRACE_MS / 1000.0, 0)
         ),
         vec![placeholder.id],
     );

@@ -477,9 +477,11 @@ impl PanelState {
             // A large document is diagnosed at the clock's tick (once a second), not on every append.
             let large = self.entries.len() - self.current_document_start() > DIAGNOSE_EVERY_UPDATE_UP_TO;
             let recheck_due = self.diagnosis.diagnosis.recheck_at.is_some_and(|at| self.now_wall >= at);
+            // Time alone changes a finding only when a grace period ends (`recheck_at`): a tick asks
+            // the background only then, or for a large document's entries that wait for it.
             if is_append && large {
                 self.diagnosis_stale = true;
-            } else if !is_tick || !large || self.diagnosis_stale || recheck_due {
+            } else if !is_tick || self.diagnosis_stale || recheck_due {
                 self.rediagnose();
             }
         }
@@ -1513,6 +1515,28 @@ mod tests {
         let state = answered(state);
         assert_eq!(state.diagnosis().diagnosis, expected(&state, 1003.0));
         assert_eq!(seq_of(&state), None, "answered, nothing changed since");
+    }
+
+    #[test]
+    fn a_tick_asks_the_background_only_when_a_grace_period_ends() {
+        // Each message keeps Firefox's event page awake: the clock alone must not ask every second.
+        let asks = |state: &PanelState| state.diagnose_request().is_some();
+        let state = answered(append(PanelState::new(false), vec![at(ev(1, "a"), 1000.0)]));
+        assert_eq!(state.diagnosis().diagnosis.recheck_at, None);
+        let state = state.reduce(Action::Tick(2000.0));
+        assert!(state.needs_clock() && !asks(&state), "nothing can change with time alone");
+        // A placeholder: load-never-called after 5 s, the report says when.
+        let placeholder =
+            Entry::sample(2, EntryKind::Api, "api", "placeholder", r#"{"state":"placeholder","generation":1}"#);
+        let state = answered(append(state, vec![at(placeholder, 2001.0)]));
+        assert_eq!(state.diagnosis().diagnosis.recheck_at, Some(2001.0 + 5000.0));
+        assert!(!asks(&state.clone().reduce(Action::Tick(7000.0))), "before the grace period ends");
+        let state = state.reduce(Action::Tick(7001.0));
+        assert!(asks(&state), "when it ends");
+        let state = answered(state);
+        let rules: Vec<&str> = state.diagnosis().diagnosis.findings.iter().map(|f| f.rule).collect();
+        assert_eq!(rules, ["load-never-called"]);
+        assert!(!asks(&state.reduce(Action::Tick(8001.0))), "and not again");
     }
 
     #[test]
