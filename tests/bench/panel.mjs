@@ -11,6 +11,8 @@
 //   scroll       the log scrolled up 900 px a frame for 2 s (a fast drag): frame intervals, and the
 //                frames where no row was in view one frame after a step (scrollBench);
 //   memory       the panel's JS heap (Runtime.getHeapUsage) and its wasm memory.
+//   Firefox      the same N entries recorded through a panel tab, then its frame intervals idle and
+//                while it follows the 1,000 events/s stream (BENCH_FIREFOX=0: left out).
 //   node tests/bench/panel.mjs    env: BENCH_PANEL_EVENTS (default 100000), BENCH_EXTENSION (another
 //                                 unpacked build than dist/chrome, to compare two builds)
 import { openSession } from '../harness/session.mjs';
@@ -280,4 +282,57 @@ async function main() {
   }
 }
 
+/** Frame intervals in `panel` for 3 s (p50, p95, worst), `during` running meanwhile. */
+async function frames(panel, during) {
+  await panel.evaluate(() => {
+    const log = document.getElementById('event-log');
+    log.scrollTop = log.scrollHeight;
+    window.__frames = [];
+    let last = performance.now();
+    const tick = (now) => { window.__frames.push(now - last); last = now; window.__rafId = requestAnimationFrame(tick); };
+    window.__rafId = requestAnimationFrame(tick);
+  });
+  await during();
+  await new Promise((r) => setTimeout(r, 300));
+  return panel.evaluate(() => {
+    cancelAnimationFrame(window.__rafId);
+    const f = window.__frames.slice(1).sort((a, b) => a - b);
+    const log = document.getElementById('event-log');
+    return { p50: f[f.length >> 1], p95: f[Math.floor(f.length * 0.95)], worst: f[f.length - 1], n: f.length,
+      atEnd: log.scrollHeight - log.scrollTop - log.clientHeight < 30 };
+  });
+}
+
+// Firefox: no devtools protocol for the panel's frames; its panel tab (the same wasm and views).
+async function firefoxStream() {
+  const s = await openSession({ browser: 'firefox' });
+  try {
+    const page = await s.h.newPage(s.url('index.html'));
+    await simReady(page);
+    const tab = await s.h.openPanelTab(page);
+    await waitForPanelReady(tab);
+    for (let first = 1; first <= EVENTS; first += WAVE * BATCH) {
+      const batches = Math.min(WAVE, Math.ceil((EVENTS - first + 1) / BATCH));
+      await dispatch(page, first, batches);
+      const want = first - 1 + batches * BATCH;
+      await pollUntil(async () => (await shownTotal(tab)) >= want, { timeout: 120000, interval: 100, message: `${want} entries recorded` });
+    }
+    const idle = await frames(tab, () => new Promise((r) => setTimeout(r, 3000)));
+    let seq = EVENTS + 1;
+    const stream = await frames(tab, async () => {
+      const end = Date.now() + 3000;
+      while (Date.now() < end) {
+        await dispatch(page, seq, 1, 20);
+        seq += 20;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    });
+    const f = (x) => x.toFixed(1);
+    console.log(`firefox panel tab, ${EVENTS} entries: idle frame p50 ${f(idle.p50)} ms, p95 ${f(idle.p95)} ms; stream (1,000 events/s for 3 s) frame p50 ${f(stream.p50)} ms, p95 ${f(stream.p95)} ms, worst ${stream.worst.toFixed(0)} ms (${stream.n} frames); still at the end: ${stream.atEnd}`);
+  } finally {
+    await s.close();
+  }
+}
+
 await main();
+if (process.env.BENCH_FIREFOX !== '0') await firefoxStream();

@@ -27,7 +27,8 @@ test('make bench (page side) smoke run: every figure is produced', async (t) => 
 // its numbers, and the panel was still at the end of the log after the stream.
 test('make bench (panel side) smoke run: every figure is produced', { skip: !selectedBrowsers().includes('chromium') && 'Chromium only' }, async (t) => {
   const { stdout } = await promisify(execFile)(process.execPath, ['tests/bench/panel.mjs'], {
-    env: { ...process.env, BENCH_PANEL_EVENTS: '2000' }, timeout: 300000, maxBuffer: 1 << 20,
+    env: { ...process.env, BENCH_PANEL_EVENTS: '2000', BENCH_FIREFOX: selectedBrowsers().includes('firefox') ? '1' : '0' },
+    timeout: 300000, maxBuffer: 1 << 20,
   });
   for (const line of stdout.trim().split('\n')) t.diagnostic(line);
   for (const figure of [/showPanel → first rows \d+ ms; → all entries \d+ ms/, /a full change \d+, \d+, \d+, \d+, \d+ ms/,
@@ -35,5 +36,8 @@ test('make bench (panel side) smoke run: every figure is produced', { skip: !sel
     /scroll \(900 px a frame for 2 s, 2000 entries\): frame p50 [\d.]+ ms, p95 [\d.]+ ms, worst \d+ ms \(\d+ frames\); frames with no row in view: \d+/,
     /plain-DOM reference page, same 2000 rows: first rows \d+ ms.*scroll frame p50 [\d.]+ ms, p95 [\d.]+ ms, frames with no row in view: \d+/, /JS heap [\d.]+ MiB, wasm memory [\d.]+ MiB/]) {
     assert.match(stdout, figure);
+  }
+  if (selectedBrowsers().includes('firefox')) {
+    assert.match(stdout, /firefox panel tab, 2000 entries: idle frame p50 [\d.]+ ms, p95 [\d.]+ ms; stream .* p95 [\d.]+ ms, worst \d+ ms \(\d+ frames\); still at the end: true/);
   }
 });
