@@ -195,7 +195,17 @@ forEachBrowser((browser, s) => {
         // What the page did (its steps, what it saw, the simulated loader's trace), for the log.
         const did = await page.evaluate(() => JSON.stringify({ case: window.diagnoseCase, trace: window.hsSim?.traces }))
           .catch((error) => `unreadable: ${error.message}`);
-        failures.push(`${id}: ${e.message}\n  the page: ${String(did).slice(0, 2000)}`);
+        // And the panel's newest rows as it shows them (the calls and requests, with their times).
+        let rows = 'unreadable';
+        try {
+          await selectView(panel, 'Events');
+          rows = JSON.stringify(await panel.evaluate(() => [...document.querySelectorAll('[id^="event-row-"]')]
+            .map((row) => row.textContent.replace(/\s+/g, ' ').trim()).slice(-30)));
+          await selectView(panel, 'Diagnostics');
+        } catch (error) {
+          rows = `unreadable: ${error.message}`;
+        }
+        failures.push(`${id}: ${e.message}\n  the page: ${String(did).slice(0, 2000)}\n  the panel's rows: ${rows.slice(0, 4000)}`);
       }
     });
     assert.deepEqual(failures, [], `rules that did not fire:\n${failures.join('\n')}`);
