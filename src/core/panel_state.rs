@@ -468,8 +468,6 @@ impl PanelState {
                     if *self.diagnosis != report {
                         self.diagnosis = Rc::new(report);
                     }
-                } else if seq <= self.diagnose.sent {
-                    self.diagnose.answered = self.diagnose.answered.max(seq);
                 }
             }
         }

@@ -182,12 +182,7 @@ async function main() {
     const tab = await s.h.openPanelTab(page);
     await waitForPanelReady(tab);
     const started = Date.now();
-    for (let first = 1; first <= EVENTS; first += WAVE * BATCH) {
-      const batches = Math.min(WAVE, Math.ceil((EVENTS - first + 1) / BATCH));
-      await dispatch(page, first, batches);
-      const want = first - 1 + batches * BATCH;
-      await pollUntil(async () => (await shownTotal(tab)) >= want, { timeout: 120000, interval: 100, message: `${want} entries recorded` });
-    }
+    await recordThroughTab(page, tab);
     console.log(`recorded ${EVENTS} events through a panel tab in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     await tab.close();
 
@@ -241,29 +236,7 @@ async function main() {
 
     // A stream at the end of the 100k log: 1,000 events/s for 3 s (20 per 20 ms), the panel
     // following; frame intervals in the panel (requestAnimationFrame).
-    await panel.evaluate(() => {
-      const log = document.getElementById('event-log');
-      log.scrollTop = log.scrollHeight;
-      window.__frames = [];
-      let last = performance.now();
-      const tick = (now) => { window.__frames.push(now - last); last = now; if (window.__frames.length < 100000) window.__rafId = requestAnimationFrame(tick); };
-      window.__rafId = requestAnimationFrame(tick);
-    });
-    let seq = EVENTS + 1;
-    const streamEnd = Date.now() + 3000;
-    while (Date.now() < streamEnd) {
-      await dispatch(page, seq, 1, 20);
-      seq += 20;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await new Promise((r) => setTimeout(r, 500));
-    const stream = await panel.evaluate(() => {
-      cancelAnimationFrame(window.__rafId);
-      const f = window.__frames.slice(1).sort((a, b) => a - b);
-      const log = document.getElementById('event-log');
-      return { p50: f[f.length >> 1], p95: f[Math.floor(f.length * 0.95)], worst: f[f.length - 1], n: f.length,
-        atEnd: log.scrollHeight - log.scrollTop - log.clientHeight < 30, rows: document.querySelectorAll('[id^="event-row-"]').length };
-    });
+    const stream = await frames(panel, () => streamInto(page));
     console.log(`stream at the end of the log (1,000 events/s for 3 s): frame p50 ${stream.p50.toFixed(1)} ms, p95 ${stream.p95.toFixed(1)} ms, worst ${stream.worst.toFixed(0)} ms (${stream.n} frames); still at the end: ${stream.atEnd}; rows in the DOM: ${stream.rows}`);
 
     const scroll = await panel.evaluate(scrollBench);
@@ -282,7 +255,31 @@ async function main() {
   }
 }
 
-/** Frame intervals in `panel` for 3 s (p50, p95, worst), `during` running meanwhile. */
+/** The N events through `tab` (a panel tab watching `page`), a wave at a time, each wave waited for. */
+async function recordThroughTab(page, tab) {
+  for (let first = 1; first <= EVENTS; first += WAVE * BATCH) {
+    const batches = Math.min(WAVE, Math.ceil((EVENTS - first + 1) / BATCH));
+    await dispatch(page, first, batches);
+    const want = first - 1 + batches * BATCH;
+    await pollUntil(async () => (await shownTotal(tab)) >= want, { timeout: 120000, interval: 100, message: `${want} entries recorded` });
+  }
+}
+
+/** 1,000 events/s for 3 s (20 per 20 ms) after the N recorded ones. */
+async function streamInto(page) {
+  let seq = EVENTS + 1;
+  const end = Date.now() + 3000;
+  while (Date.now() < end) {
+    await dispatch(page, seq, 1, 20);
+    seq += 20;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * Frame intervals in `panel` (requestAnimationFrame), scrolled to the end, while `during` runs and
+ * 500 ms after: p50, p95, worst, whether it is still at the end, the rows in the DOM.
+ */
 async function frames(panel, during) {
   await panel.evaluate(() => {
     const log = document.getElementById('event-log');
@@ -293,13 +290,13 @@ async function frames(panel, during) {
     window.__rafId = requestAnimationFrame(tick);
   });
   await during();
-  await new Promise((r) => setTimeout(r, 300));
+  await new Promise((r) => setTimeout(r, 500));
   return panel.evaluate(() => {
     cancelAnimationFrame(window.__rafId);
     const f = window.__frames.slice(1).sort((a, b) => a - b);
     const log = document.getElementById('event-log');
     return { p50: f[f.length >> 1], p95: f[Math.floor(f.length * 0.95)], worst: f[f.length - 1], n: f.length,
-      atEnd: log.scrollHeight - log.scrollTop - log.clientHeight < 30 };
+      atEnd: log.scrollHeight - log.scrollTop - log.clientHeight < 30, rows: document.querySelectorAll('[id^="event-row-"]').length };
   });
 }
 
@@ -311,22 +308,9 @@ async function firefoxStream() {
     await simReady(page);
     const tab = await s.h.openPanelTab(page);
     await waitForPanelReady(tab);
-    for (let first = 1; first <= EVENTS; first += WAVE * BATCH) {
-      const batches = Math.min(WAVE, Math.ceil((EVENTS - first + 1) / BATCH));
-      await dispatch(page, first, batches);
-      const want = first - 1 + batches * BATCH;
-      await pollUntil(async () => (await shownTotal(tab)) >= want, { timeout: 120000, interval: 100, message: `${want} entries recorded` });
-    }
+    await recordThroughTab(page, tab);
     const idle = await frames(tab, () => new Promise((r) => setTimeout(r, 3000)));
-    let seq = EVENTS + 1;
-    const stream = await frames(tab, async () => {
-      const end = Date.now() + 3000;
-      while (Date.now() < end) {
-        await dispatch(page, seq, 1, 20);
-        seq += 20;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    });
+    const stream = await frames(tab, () => streamInto(page));
     const f = (x) => x.toFixed(1);
     console.log(`firefox panel tab, ${EVENTS} entries: idle frame p50 ${f(idle.p50)} ms, p95 ${f(idle.p95)} ms; stream (1,000 events/s for 3 s) frame p50 ${f(stream.p50)} ms, p95 ${f(stream.p95)} ms, worst ${stream.worst.toFixed(0)} ms (${stream.n} frames); still at the end: ${stream.atEnd}`);
   } finally {
