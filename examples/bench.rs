@@ -45,7 +45,7 @@ fn main() {
             records.join(",")
         );
         let message = serde_json::json!({"v":1,"type":"page","batch":batch + 1,"data":data}).to_string();
-        for effect in hub.relay_message(1, "https://shop.example.test/", &message) {
+        for effect in hub.relay_message(1, "https://shop.example.test/", &message, 0.0) {
             match effect {
                 chat_widget_inspector::core::hub::Effect::Store { items, .. } => {
                     stored_bytes += items.values().map(String::len).sum::<usize>()
@@ -127,7 +127,7 @@ fn bench_appends(mut panel: PanelState) {
                 payload: format!(r#"{{"conversation":{{"conversationId":{next}}},"unreadCount":1}}"#),
             };
             next += 1;
-            panel = panel.reduce(Action::Update(PanelUpdate::Append { entries: vec![entry], dropped: 0 }));
+            panel = panel.reduce(Action::Update(PanelUpdate::Append { entries: vec![entry], dropped: 0, diagnosed: None }));
         }
         let per = t.elapsed().as_secs_f64() * 1e6 / APPENDS as f64;
         println!(

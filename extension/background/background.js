@@ -53,7 +53,7 @@ function run(source, call, port = null) {
 }
 
 function fromRelay(tab, url, text, port) {
-  const item = { call: () => hub.relay_message(tab, url, text), port };
+  const item = { call: () => hub.relay_message(tab, url, text, Date.now()), port };
   const dropped = inputs.push(tab, item, { size: text.length, maxSize: RELAY_QUEUE_CHARS });
   schedule();
   for (let n = 0; n < dropped; n++) run(BACKGROUND, () => hub.relay_overflow(tab));

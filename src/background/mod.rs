@@ -29,8 +29,8 @@ impl BackgroundHub {
 
     /// A message (JSON text) from the relay of a tab's top frame, whose URL the browser reported
     /// as `sender_url`. Returns the effects as JSON.
-    pub fn relay_message(&mut self, tab: i32, sender_url: &str, text: &str) -> String {
-        effects_json(self.hub.relay_message(tab.into(), sender_url, text))
+    pub fn relay_message(&mut self, tab: i32, sender_url: &str, text: &str, now_wall: f64) -> String {
+        effects_json(self.hub.relay_message(tab.into(), sender_url, text, now_wall))
     }
 
     /// The background dropped a relay message of `tab` unread: its queue was full (a flood).

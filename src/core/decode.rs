@@ -13,8 +13,8 @@
 
 use super::diagnostics::{Diagnosis, DiagnosisReport, Finding, Note, Severity, RULES};
 use super::protocol::{
-    ApiState, CallOutcome, CookieRow, Entry, EntryKind, InlineView, NavHow, OnReadyAction, PageStatus, PanelUpdate,
-    SettingsField, SettingsPhase, SettingsView, Undelivered, Via,
+    ApiState, CallOutcome, CookieRow, Diagnosed, Entry, EntryKind, InlineView, NavHow, OnReadyAction, PageStatus,
+    PanelUpdate, SettingsField, SettingsPhase, SettingsView, Undelivered, Via,
 };
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -173,8 +173,8 @@ impl<'de> serde::de::Visitor<'de> for KeyIndex {
 }
 
 /// The keys of an update (its `entries` are read as they come, see [`EntriesSeed`]).
-const UPDATE_KEYS: [&str; 11] =
-    ["v", "type", "entries", "status", "dropped", "before", "more", "cookies", "error", "seq", "report"];
+const UPDATE_KEYS: [&str; 12] =
+    ["v", "type", "entries", "status", "dropped", "before", "more", "cookies", "error", "seq", "report", "diagnosed"];
 const ENTRY_KEYS: [&str; 10] = ["id", "doc", "t", "wall", "kind", "name", "via", "undelivered", "summary", "payload"];
 
 /// An update's fields, its entries already read (or why not).
@@ -328,17 +328,29 @@ pub fn panel_update(mut message: UpdateFields) -> Result<PanelUpdate, Why> {
             entries: entries()?,
             more: flag(m, "more")?,
         },
-        "append" => PanelUpdate::Append { entries: entries()?, dropped: unsigned(required(m, "dropped")?, "dropped")? },
+        "append" => PanelUpdate::Append {
+            entries: entries()?,
+            dropped: unsigned(required(m, "dropped")?, "dropped")?,
+            diagnosed: optional(m, "diagnosed").map(|d| diagnosed(&mut object(d, "diagnosed")?)).transpose()?,
+        },
         "status" => PanelUpdate::Status { status: status(object(required(m, "status")?, "status")?)? },
         "cookies" => PanelUpdate::Cookies {
             cookies: list(required(m, "cookies")?, "cookies", |c| cookie(object(c, "a cookie")?))?,
             error: optional(m, "error").map(|e| string(e, "error")).transpose()?,
         },
-        "diagnosis" => PanelUpdate::Diagnosis {
-            seq: unsigned(required(m, "seq")?, "seq")?,
-            report: report(object(required(m, "report")?, "report")?)?,
-        },
+        "diagnosis" => {
+            let Diagnosed { seq, report } = diagnosed(m)?;
+            PanelUpdate::Diagnosis { seq, report }
+        }
         other => return Err(format!("unknown message type `{other}`")),
+    })
+}
+
+/// A request's `seq` and the background's report for it.
+fn diagnosed(m: &mut impl Source) -> Result<Diagnosed, Why> {
+    Ok(Diagnosed {
+        seq: unsigned(required(m, "seq")?, "seq")?,
+        report: report(object(required(m, "report")?, "report")?)?,
     })
 }
 
@@ -661,7 +673,7 @@ mod tests {
             PanelUpdate::Snapshot { status: PageStatus::default(), entries: vec![], dropped: 0, more: false },
             PanelUpdate::Older { before: 100, entries: entries.clone(), more: true },
             PanelUpdate::Older { before: 1, entries: vec![], more: false },
-            PanelUpdate::Append { entries, dropped: u64::MAX },
+            PanelUpdate::Append { entries, dropped: u64::MAX, diagnosed: None },
             PanelUpdate::Status { status: full_status() },
             PanelUpdate::Cookies {
                 cookies: vec![full_cookie(), CookieRow { expires: None, partition_key: None, ..full_cookie() }],
@@ -691,9 +703,15 @@ mod tests {
             checked: 12,
             labels: vec![(3, "loader".into()), (9, "env: x".into())],
         };
+        // Pushed with an append, the same report is read (and refused) the same way.
+        let entries = vec![full_entry(5, EntryKind::Event)];
+        let pushed = Diagnosed { seq: 4, report: report.clone() };
+        let append = PanelUpdate::Append { entries, dropped: 1, diagnosed: Some(pushed) };
         let update = PanelUpdate::Diagnosis { seq: 4, report };
         let text = encode_panel_update(&update);
         assert_eq!(decode_panel_update(&text).unwrap(), update);
+        let appended = encode_panel_update(&append);
+        assert_eq!(decode_panel_update(&appended).unwrap(), append);
         for (from, to) in [
             (r#""rule":"csp-blocked""#, r#""rule":"made-up""#),
             (r#""severity":"warning""#, r#""severity":"fatal""#),
@@ -702,9 +720,11 @@ mod tests {
             (r#""checked":12"#, r#""checked":-1"#),
             (r#""seq":4"#, r#""seq":"4""#),
         ] {
-            assert!(text.contains(from), "{from} in {text}");
-            let broken = text.replacen(from, to, 1);
-            assert!(decode_panel_update(&broken).is_err(), "{broken}");
+            for text in [&text, &appended] {
+                assert!(text.contains(from), "{from} in {text}");
+                let broken = text.replacen(from, to, 1);
+                assert!(decode_panel_update(&broken).is_err(), "{broken}");
+            }
         }
     }
 

@@ -2,12 +2,12 @@
 
 use super::cookies::PageOrigin;
 pub use super::diagnostics::DiagnosisReport;
-use super::diagnostics::{CookieSummary, COOKIES_READ};
+use super::diagnostics::{CookieSummary, COOKIES_READ, DIAGNOSE_EVERY_UPDATE_UP_TO};
 use super::empty_state::{events_empty_state, EmptyInput, EmptyState};
 use super::export::ImportedFile;
 use super::filter::{Filter, KindGroup, Kinds, LogIndex};
 use super::prefs::{Prefs, SelectedEntry};
-use super::protocol::{ApiState, CookieRow, Entry, EntryKind, PageStatus, PanelRequest, PanelUpdate, Via};
+use super::protocol::{ApiState, CookieRow, Diagnosed, Entry, EntryKind, PageStatus, PanelRequest, PanelUpdate, Via};
 use super::summary::{MESSAGES_INITIALIZED, SDK_EVENT_NAMES};
 use std::collections::{BTreeSet, VecDeque};
 use std::rc::Rc;
@@ -91,11 +91,6 @@ impl View {
 /// The rows of the log view (see `core/rows.rs`): the reducer makes a new list whenever the rows
 /// change, extending the previous one without copying it.
 pub use super::rows::Rows;
-
-/// Up to this many entries in the current document, the diagnosis is computed again on every
-/// update; beyond, at the clock's tick (once a second): the rules read the whole document, which
-/// takes tens of milliseconds at 100,000 entries.
-pub const DIAGNOSE_EVERY_UPDATE_UP_TO: usize = 5_000;
 
 /// How long after the current document's newest entry the clock keeps ticking: the rules' grace
 /// periods (at most 5 s, docs/diagnostics.md §2) are over by then, so time alone changes nothing.
@@ -359,6 +354,7 @@ impl PanelState {
         let rediagnose = action.changes_the_diagnosis();
         let (is_append, is_tick) =
             (matches!(action, Action::Update(PanelUpdate::Append { .. })), matches!(action, Action::Tick(_)));
+        let mut pushed = None;
         match action {
             Action::Connected => self.connection = ConnectionState::Connected,
             Action::Disconnected => {
@@ -398,11 +394,15 @@ impl PanelState {
                     }
                 }
             }
-            Action::Update(PanelUpdate::Append { entries, dropped }) => {
+            Action::Update(PanelUpdate::Append { entries, dropped, diagnosed }) => {
                 let last = self.last_id();
                 self.push_entries(entries.into_iter().filter(|e| e.id > last).collect());
                 self.dropped = dropped;
                 self.enforce_cap();
+                // The report the answer to the latest request would be now: taken only while
+                // nothing else the rules read changed since that request (then it is asked again).
+                let DiagnoseSeq { wanted, sent, answered } = self.diagnose;
+                pushed = diagnosed.filter(|d| d.seq == answered && sent == answered && wanted == answered);
             }
             Action::Update(PanelUpdate::Status { status }) => self.set_status(status),
             Action::Update(PanelUpdate::Cookies { cookies, error }) => {
@@ -471,7 +471,12 @@ impl PanelState {
                 }
             }
         }
-        if rediagnose {
+        if let Some(Diagnosed { report, .. }) = pushed {
+            self.note_diagnosis_input();
+            if *self.diagnosis != report {
+                self.diagnosis = Rc::new(report);
+            }
+        } else if rediagnose {
             // A large document is diagnosed at the clock's tick (once a second), not on every append.
             let large = self.entries.len() - self.current_document_start() > DIAGNOSE_EVERY_UPDATE_UP_TO;
             let recheck_due = self.diagnosis.diagnosis.recheck_at.is_some_and(|at| self.now_wall >= at);
@@ -572,13 +577,18 @@ impl PanelState {
     /// The rules' input changed: the background is asked to diagnose again (see
     /// [`PanelState::diagnose_request`]).
     fn rediagnose(&mut self) {
+        self.note_diagnosis_input();
+        self.diagnose.wanted += 1;
+    }
+
+    /// What the panel derives itself from the rules' input, which a report answers as of now.
+    fn note_diagnosis_input(&mut self) {
         self.diagnosis_stale = false;
         if let Some(last) = self.entries.last() {
             self.now_wall = self.now_wall.max(last.wall);
         }
         let current = &self.entries[self.current_document_start()..];
         self.chat_message_seen = current.iter().any(|e| e.kind == EntryKind::ChatMessage);
-        self.diagnose.wanted += 1;
     }
 
     /// The diagnose request to send now, if any: the rules' input changed since the last one sent
@@ -1226,7 +1236,7 @@ mod tests {
     }
 
     fn append(state: PanelState, entries: Vec<Entry>) -> PanelState {
-        state.reduce(Action::Update(PanelUpdate::Append { entries, dropped: 0 }))
+        state.reduce(Action::Update(PanelUpdate::Append { entries, dropped: 0, diagnosed: None }))
     }
 
     fn names(state: &PanelState) -> Vec<&str> {
@@ -1479,6 +1489,42 @@ mod tests {
         assert_eq!(state.diagnosis().checked, 0);
         assert_eq!(state.diagnosis().diagnosis, Diagnosis::default());
         assert_eq!(headline(&state.diagnosis().diagnosis), "No problem found");
+    }
+
+    #[test]
+    fn a_report_pushed_with_an_append_is_taken_instead_of_asking_while_nothing_else_changed() {
+        let push = |state: PanelState, entries: Vec<Entry>, seq: u64| {
+            let start = state.current_document_start();
+            let mut document: Vec<Entry> = state.entries[start..].iter().map(|e| Entry::clone(e)).collect();
+            document.extend(entries.iter().cloned());
+            let now_wall = state.now_wall.max(entries.last().map_or(0.0, |e| e.wall));
+            let report = report(&document, &Context { now_wall, cookies: None, messages_utk_seen: false });
+            let diagnosed = Some(Diagnosed { seq, report });
+            state.reduce(Action::Update(PanelUpdate::Append { entries, dropped: 0, diagnosed }))
+        };
+        let state = answered(append(PanelState::new(false), vec![at(nav(1), 1000.0)]));
+        let seq = state.diagnose.answered;
+        assert!(state.diagnosis().diagnosis.findings.is_empty());
+        // The rows and their finding in one update: nothing to ask.
+        let state = push(state, no_chat_page()[1..].to_vec(), seq);
+        assert_eq!(state.diagnosis().diagnosis, expected(&state, 1002.0));
+        assert_eq!(state.diagnosis().label(3), "widget-data: 204");
+        assert_eq!(state.diagnose_request(), None, "the pushed report answers the append");
+        assert_eq!(state.now_wall, 1002.0, "the clock moved with the rows, as when asking");
+        // A report for an earlier request is not taken: asked.
+        let state = push(state, vec![at(ev(4, "a"), 1003.0)], seq - 1);
+        assert!(state.diagnose_request().is_some());
+        // Nor while a request is in flight, or the cookies changed since the last one sent.
+        let state = state.reduce(Action::DiagnoseAsked(seq + 1));
+        let state = push(state, vec![at(ev(5, "a"), 1004.0)], seq);
+        assert_eq!(state.diagnose.answered, seq, "waits for its answer");
+        let state = answered(
+            state.reduce(Action::Update(PanelUpdate::Diagnosis { seq: seq + 1, report: DiagnosisReport::default() })),
+        );
+        let seq = state.diagnose.answered;
+        let state = state.reduce(Action::Update(PanelUpdate::Cookies { cookies: vec![], error: None }));
+        let state = push(state, vec![at(ev(6, "a"), 1005.0)], seq);
+        assert!(state.diagnose_request().is_some(), "the cookies are new to the background");
     }
 
     #[test]
@@ -2036,6 +2082,7 @@ mod tests {
                         Action::Update(PanelUpdate::Append {
                             entries: (0..n).map(|_| entry(&mut random)).collect(),
                             dropped: 0,
+                            diagnosed: None,
                         })
                     }
                     6 | 7 => Action::SetSearch(random.pick(&TEXTS).to_string()),
@@ -2122,7 +2169,7 @@ mod tests {
             records.join(",")
         );
         let message = serde_json::json!({"v":1,"type":"page","batch":1,"data":data}).to_string();
-        hub.relay_message(3, "http://shop.test/", &message);
+        hub.relay_message(3, "http://shop.test/", &message, 0.0);
         let decode = |text: String| crate::core::protocol::decode_panel_update(&text).unwrap();
         let state = PanelState::new(true).reduce(Action::Update(decode(hub.snapshot(3))));
         assert_eq!(state.entries.len(), crate::core::protocol::SNAPSHOT_HEAD_ENTRIES);
@@ -2131,7 +2178,11 @@ mod tests {
         let mut state = state.reduce(Action::OlderAsked(before));
         assert_eq!(state.older_wanted(), None, "asked once");
         // Entries appended while the older ones load.
-        state = state.reduce(Action::Update(PanelUpdate::Append { entries: vec![ev(452, "late")], dropped: 0 }));
+        state = state.reduce(Action::Update(PanelUpdate::Append {
+            entries: vec![ev(452, "late")],
+            dropped: 0,
+            diagnosed: None,
+        }));
         let stale = hub.older(3, before);
         state = state.reduce(Action::Update(decode(hub.older(3, before))));
         while let Some(before) = state.older_wanted() {

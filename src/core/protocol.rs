@@ -1074,6 +1074,10 @@ pub enum PanelUpdate {
     Append {
         entries: Vec<Entry>,
         dropped: u64,
+        /// The report of the tab's document with these entries, in the context of the panel's
+        /// latest diagnose request: a finding then shows in the frame of its row (docs/protocol.md §4).
+        #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+        diagnosed: Option<Diagnosed>,
     },
     Status {
         status: PageStatus,
@@ -1088,6 +1092,14 @@ pub enum PanelUpdate {
         seq: u64,
         report: DiagnosisReport,
     },
+}
+
+/// A report pushed with an append: the background's answer to the panel's request `seq` had the
+/// document been diagnosed again with the entries (its clock: the newest entry's, if later).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnosed {
+    pub seq: u64,
+    pub report: DiagnosisReport,
 }
 
 /// One cookie as the Cookies view shows it. Absent chat cookies are listed with `present: false`.
@@ -1439,7 +1451,7 @@ mod tests {
         let request = PanelRequest::Subscribe { tab: 7 };
         assert_eq!(decode_panel_request(&encode_panel_request(&request)).unwrap(), request);
         assert!(decode_panel_request(r#"{"v":1,"type":"subscribe","tab":-1}"#).is_err());
-        let update = PanelUpdate::Append { entries: vec![], dropped: 2 };
+        let update = PanelUpdate::Append { entries: vec![], dropped: 2, diagnosed: None };
         assert_eq!(decode_panel_update(&encode_panel_update(&update)).unwrap(), update);
     }
 

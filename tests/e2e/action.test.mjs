@@ -24,11 +24,19 @@ forEachBrowser((browser, s) => {
     return { text, rgb: Array.from(color).slice(0, 3), title };
   }, tabId);
 
-  /** Polls the tab's badge until `pred` holds; returns it. */
-  const waitForBadge = (tabId, pred, message) => pollUntil(async () => {
-    const badge = await badgeOf(tabId);
-    return pred(badge) ? badge : null;
-  }, { timeout: 15000, interval: 100, message: `${message} (tab ${tabId})` });
+  /** Polls the tab's badge until `pred` holds; returns it. A timeout names the badge last seen. */
+  const waitForBadge = async (tabId, pred, message) => {
+    let last = null;
+    try {
+      return await pollUntil(async () => {
+        last = await badgeOf(tabId);
+        return pred(last) ? last : null;
+      }, { timeout: 15000, interval: 100, message: `${message} (tab ${tabId})` });
+    } catch (e) {
+      e.message += `; badge last seen: ${JSON.stringify(last)}`;
+      throw e;
+    }
+  };
 
   /** The tab's keys in storage.session: only a tab whose relay sent something has any. */
   const storedKeysOf = (tabId) => s.h.swEvaluate(async (id) => {

@@ -84,8 +84,8 @@ forEachBrowser((browser, s) => {
     await close();
   });
 
-  test(`${browser}: a healthy page: no [data-rule] anywhere, "No problem found" in the view and the status line`, async () => {
-    const { panel, close } = await openPageWithPanel(s, 'index.html?t=diag-healthy');
+  test(`${browser}: a healthy page: no [data-rule] anywhere, "No problem found" in the view and the status line; a finding comes in the render of its row`, async () => {
+    const { page, panel, close } = await openPageWithPanel(s, 'index.html?t=diag-healthy');
     await waitForApiState(panel, 'ready');
     await waitForWidgetLoaded(panel, true);
     // Past every grace period of the rules (at most 5 s after the page's last entry).
@@ -100,6 +100,27 @@ forEachBrowser((browser, s) => {
     assert.match(line.text, /No problem found/);
     await assertNoRuleAnywhere(panel);
     await selectView(panel, 'Events');
+
+    // Then the page registers a handler under a misspelt name: its row and its finding come in
+    // the same render (the background sends the report with the entries), not a round trip apart.
+    await setSearch(panel, 'widgetLoadedd');
+    await panel.waitFor(() => !document.querySelector('[role="row"][data-call]'), { message: 'no row matches yet' });
+    await panel.evaluate(() => {
+      const seen = (window.cwiSeen = []);
+      new MutationObserver(() => {
+        const line = document.querySelector('[data-diagnosis]');
+        seen.push({ row: !!document.querySelector('[role="row"][data-call="on"]'), level: line?.getAttribute('data-diagnosis'), text: line?.textContent.trim() });
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    });
+    await page.evaluate(() => window.HubSpotConversations.on('widgetLoadedd', () => {}));
+    await panel.waitFor(() => document.querySelector('[data-diagnosis]')?.getAttribute('data-diagnosis') === 'warning',
+      { message: 'the status line warns of the unknown event name' });
+    const seen = await panel.evaluate(() => window.cwiSeen);
+    await setSearch(panel, ''); // the filter is remembered: the next tests see every row
+    const first = seen.find((s) => s.row);
+    assert.ok(first, `the row was rendered: ${JSON.stringify(seen)}`);
+    assert.equal(first.level, 'warning', `the finding in the render that showed its row: ${JSON.stringify(seen)}`);
+    assert.match(first.text, /^⚠\s*1 problem/);
     await close();
   });
 

@@ -113,6 +113,7 @@ impl Hub {
     /// registered): without it the badge does not look at tabs nobody asked about.
     pub fn worker_started(&mut self, tabs: &str, discovery: bool) -> Vec<Effect> {
         self.discovery = discovery;
+        self.started = true;
         if std::mem::replace(&mut self.swept, true) {
             return vec![];
         }
@@ -163,13 +164,14 @@ impl Hub {
         }
     }
 
-    /// Whether the hub needs to hear of the tabs' loads (`tabs.onUpdated`): with "Find HubSpot on
-    /// every tab" on, while a panel is connected, and while a tab has a log or showed HubSpot. Else
+    /// Whether the hub needs to hear of the tabs' loads (`tabs.onUpdated`): until the background's
+    /// start says whether "Find HubSpot on every tab" is on, with it on, while a panel is connected, and while a tab has a log or showed HubSpot. Else
     /// the shim removes its listener, so that no page's navigation wakes the background: every tab
     /// the hub knows of is then one nobody asked about, and the popup probes its tab again when it
     /// opens ([`ActionRequest::Summary`]'s `opened`).
     pub fn follows_tabs(&self) -> bool {
-        self.discovery
+        !self.started
+            || self.discovery
             || !self.panels.is_empty()
             || !self.tabs.is_empty()
             || self.action.values().any(|a| a.found_once || a.panel_seen || a.seen)
@@ -379,7 +381,7 @@ mod tests {
         assert_eq!(badge_of(&effects), ("\u{2026}".into(), COLOR_NOT_LOADED.into()));
 
         // The relay's first batch: the hook's log since the page started. Ready now.
-        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, READY));
+        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, READY), 0.0);
         assert_eq!(badge_of(&hub.badge(TAB, ORIGIN)), ("\u{2713}".into(), COLOR_READY.into()));
         let s = summary(&hub, TAB);
         assert_eq!(s.state, Some(BadgeState::Ready));
@@ -414,7 +416,7 @@ mod tests {
         assert_eq!(hub.tab_complete(TAB, URL), [Effect::Probe { tab: TAB }]);
         // Another tab whose page a panel watched (it has a log): probed too.
         let other = TAB + 1;
-        hub.relay_message(other, URL, &batch(1, "d1", ORIGIN, ""));
+        hub.relay_message(other, URL, &batch(1, "d1", ORIGIN, ""), 0.0);
         hub.tab_navigating(other);
         assert_eq!(hub.tab_complete(other, URL), [Effect::Probe { tab: other }]);
         // Closing a tab forgets it.
@@ -444,7 +446,7 @@ mod tests {
         assert_eq!(probes(hub.action_asked(&ask(TAB), ORIGIN)), [Effect::Probe { tab: TAB }], "a new document");
         // A tab with a log (a panel watched it) or watched now is known: no probe.
         let watched = TAB + 1;
-        hub.relay_message(watched, URL, &batch(1, "d1", ORIGIN, ""));
+        hub.relay_message(watched, URL, &batch(1, "d1", ORIGIN, ""), 0.0);
         assert!(probes(hub.action_asked(&ask(watched), ORIGIN)).is_empty());
         assert!(probes(hub.action_asked(&ask(-1), ORIGIN)).is_empty());
         let effects = hub.action_asked("not a request", ORIGIN);
@@ -458,6 +460,11 @@ mod tests {
     fn the_hub_follows_tab_loads_and_cookies_only_while_it_needs_them() {
         let mut hub = Hub::default();
         let opened = |tab: i64| format!(r#"{{"v":1,"type":"summary","tab":{tab},"opened":true}}"#);
+        // A (re)started background does not know yet whether discovery is on (the shim asks the
+        // browser): a tab event handled meanwhile must not remove the listener of the `complete`.
+        hub.tab_navigating(TAB);
+        assert!(hub.follows_tabs(), "until the start is known");
+        hub.tab_removed(TAB);
         hub.worker_started("[]", false);
         assert!(!hub.follows_tabs() && !hub.watches_cookies(), "nobody asked about anything");
         // A popup on a page without HubSpot: probed, nothing found, still nothing to follow. Its
@@ -472,7 +479,7 @@ mod tests {
         // relay sent the hook's log the tab is known: a popup opening does not probe it.
         hub.probe_result(TAB, &probe(ORIGIN, true), ORIGIN);
         assert!(hub.follows_tabs());
-        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, READY));
+        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, READY), 0.0);
         assert!(probes(hub.action_asked(&opened(TAB), ORIGIN)).is_empty(), "a tab with a log is known");
         hub.tab_removed(TAB);
         assert!(!hub.follows_tabs());
@@ -538,7 +545,7 @@ mod tests {
     fn a_navigation_makes_the_recorded_document_stale() {
         let mut hub = Hub::default();
         hub.probe_result(TAB, &probe(ORIGIN, true), ORIGIN);
-        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, READY));
+        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, READY), 0.0);
         assert_eq!(badge_of(&hub.badge(TAB, ORIGIN)).1, COLOR_READY);
 
         // To a page without HubSpot: no relay there, nothing recorded; the old page must not show.
@@ -551,7 +558,7 @@ mod tests {
         // A same-document navigation (status loading, then complete): the probe's time origin
         // is the recorded document's, which describes the tab again.
         let mut hub = Hub::default();
-        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, READY));
+        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, READY), 0.0);
         hub.tab_navigating(TAB);
         assert_eq!(badge_of(&hub.badge(TAB, ORIGIN)).0, "");
         hub.probe_result(TAB, &probe(ORIGIN + 0.5, true), ORIGIN);
@@ -559,9 +566,9 @@ mod tests {
 
         // A watched tab: the new document's batch arrives before it completes.
         let mut hub = Hub::default();
-        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, READY));
+        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, READY), 0.0);
         hub.tab_navigating(TAB);
-        hub.relay_message(TAB, URL, &batch(2, "d2", ORIGIN + 900.0, ""));
+        hub.relay_message(TAB, URL, &batch(2, "d2", ORIGIN + 900.0, ""), 0.0);
         assert_eq!(badge_of(&hub.badge(TAB, ORIGIN)).0, "", "the new document has no HubSpot");
     }
 
@@ -569,16 +576,16 @@ mod tests {
     fn back_to_a_document_from_the_back_forward_cache() {
         let mut hub = Hub::default();
         let placeholder = r#"{"k":"api","seq":1,"t":1,"state":"placeholder","generation":1,"methods":[]}"#;
-        hub.relay_message(TAB, URL, &batch(1, "a", ORIGIN, placeholder));
+        hub.relay_message(TAB, URL, &batch(1, "a", ORIGIN, placeholder), 0.0);
         hub.tab_navigating(TAB);
         hub.probe_result(TAB, &probe(ORIGIN + 3000.0, true), ORIGIN);
-        hub.relay_message(TAB, URL, &batch(2, "b", ORIGIN + 3000.0, READY));
+        hub.relay_message(TAB, URL, &batch(2, "b", ORIGIN + 3000.0, READY), 0.0);
         assert_eq!(badge_of(&hub.badge(TAB, ORIGIN)).1, COLOR_READY);
         // Back to "a", restored: its probe, while the hub's latest batch is still "b"'s.
         hub.tab_navigating(TAB);
         hub.probe_result(TAB, &probe(ORIGIN, true), ORIGIN);
         assert_eq!(badge_of(&hub.badge(TAB, ORIGIN)).1, COLOR_NOT_LOADED, "not b's badge");
-        hub.relay_message(TAB, URL, &batch(3, "a", ORIGIN, ""));
+        hub.relay_message(TAB, URL, &batch(3, "a", ORIGIN, ""), 0.0);
         assert_eq!(badge_of(&hub.badge(TAB, ORIGIN)).1, COLOR_NOT_LOADED, "a's own status: a placeholder");
     }
 
@@ -588,7 +595,7 @@ mod tests {
         hub.probe_result(TAB, &probe(ORIGIN, true), ORIGIN);
         // A placeholder and no widget.load(): load-never-called after its grace period.
         let placeholder = r#"{"k":"api","seq":1,"t":1,"state":"placeholder","generation":1,"methods":["widget.load"]}"#;
-        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, placeholder));
+        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, placeholder), 0.0);
         let early = hub.badge(TAB, ORIGIN + 100.0);
         assert_eq!(badge_of(&early), ("\u{2026}".into(), COLOR_NOT_LOADED.into()));
         let Some(Effect::Badge { recheck_at: Some(at), .. }) = early.last() else { panic!("a recheck: {early:?}") };
@@ -607,7 +614,7 @@ mod tests {
         // The hook may have been quieted by the background before it stopped: the new one cannot know.
         let hello = Effect::ToRelay { tab: TAB, command: r#"{"type":"hello","v":1}"#.into(), call: None };
         let mut hub = Hub::default();
-        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, READY));
+        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, READY), 0.0);
         hub.panel_connected(PANEL);
         let subscribe = format!(r#"{{"v":1,"type":"subscribe","tab":{TAB}}}"#);
         assert!(hub.panel_message(PANEL, &subscribe).contains(&hello));
@@ -622,7 +629,7 @@ mod tests {
         let drain = Effect::ToRelay { tab: TAB, command: r#"{"type":"drain","v":1}"#.into(), call: None };
         let mut hub = Hub::default();
         hub.probe_result(TAB, &probe(ORIGIN, true), ORIGIN);
-        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, READY));
+        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, READY), 0.0);
         let drain_at = |effects: &[Effect]| {
             effects.iter().find_map(|e| match e {
                 Effect::Badge { drain_at, .. } => Some(*drain_at),
@@ -661,7 +668,7 @@ mod tests {
 
         // A page without HubSpot (a panel watched it, then closed): no badge, never sampled.
         let mut hub = Hub::default();
-        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, ""));
+        hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, ""), 0.0);
         let effects = hub.badge(TAB, ORIGIN);
         assert_eq!(effects.len(), 1);
         assert_eq!(drain_at(&effects), Some(None));

@@ -256,13 +256,13 @@ mod tests {
         let mut hub = Hub::default();
         watch(&mut hub, 1);
         let data = json!({"v":1,"doc":"d1","url":url,"time_origin":0,"dropped":0,"records":[]}).to_string();
-        hub.relay_message(1, url, &json!({"v":1,"type":"page","batch":1,"data":data}).to_string());
+        hub.relay_message(1, url, &json!({"v":1,"type":"page","batch":1,"data":data}).to_string(), 0.0);
         hub
     }
 
     fn navigate(hub: &mut Hub, doc: &str, url: &str) {
         let data = json!({"v":1,"doc":doc,"url":url,"time_origin":0,"dropped":0,"records":[]}).to_string();
-        hub.relay_message(1, url, &json!({"v":1,"type":"page","batch":2,"data":data}).to_string());
+        hub.relay_message(1, url, &json!({"v":1,"type":"page","batch":2,"data":data}).to_string(), 0.0);
     }
 
     fn answer(url: &str, cookies: &[RawCookie]) -> String {
@@ -343,7 +343,7 @@ mod tests {
         for (batch, doc) in [(1, "d1"), (2, "forged")] {
             let data = json!({"v":1,"doc":doc,"url":"https://bank.test/","time_origin":0,"dropped":0,"records":[]});
             let page = json!({"v":1,"type":"page","batch":batch,"data":data.to_string()}).to_string();
-            hub.relay_message(1, SHOP, &page);
+            hub.relay_message(1, SHOP, &page, 0.0);
             assert_eq!(hub.page_url(1), Some(SHOP));
             assert_eq!(hub.tabs[&1].status().url, SHOP, "the status shows the browser's URL");
             let effects = request(&mut hub, 1, r#"{"v":1,"type":"cookies"}"#);
@@ -356,13 +356,13 @@ mod tests {
         assert!(removed(&effects).is_empty(), "{effects:?}");
         // The page's own path on the browser's host is shown (it narrows, never widens).
         let data = json!({"v":1,"doc":"d3","url":format!("{SHOP}#cart"),"time_origin":0,"dropped":0,"records":[]});
-        hub.relay_message(1, SHOP, &json!({"v":1,"type":"page","batch":3,"data":data.to_string()}).to_string());
+        hub.relay_message(1, SHOP, &json!({"v":1,"type":"page","batch":3,"data":data.to_string()}).to_string(), 0.0);
         assert_eq!(hub.tabs[&1].status().url, format!("{SHOP}#cart"));
         // No URL from the browser: no cookie operation at all, whatever the page says.
         let mut hub = Hub::default();
         watch(&mut hub, 1);
         let data = json!({"v":1,"doc":"d1","url":SHOP,"time_origin":0,"dropped":0,"records":[]});
-        hub.relay_message(1, "", &json!({"v":1,"type":"page","batch":1,"data":data.to_string()}).to_string());
+        hub.relay_message(1, "", &json!({"v":1,"type":"page","batch":1,"data":data.to_string()}).to_string(), 0.0);
         let updates = cookie_updates(&request(&mut hub, 1, r#"{"v":1,"type":"cookies"}"#));
         assert!(updates[0].1.as_deref().unwrap().contains("not reported its address"));
     }
@@ -463,7 +463,7 @@ mod tests {
         let mut hub = listed_hub();
         let data = json!({"v":1,"doc":"o","url":"https://other.test/","time_origin":0,"dropped":0,"records":[]});
         let url = data["url"].as_str().unwrap();
-        hub.relay_message(2, url, &json!({"v":1,"type":"page","batch":1,"data":data.to_string()}).to_string());
+        hub.relay_message(2, url, &json!({"v":1,"type":"page","batch":1,"data":data.to_string()}).to_string(), 0.0);
         hub.cookies_listed(2, &answer("https://other.test/", &shop_cookies()));
         let other = cookie("messagesUtk", ".other.test", "/", "other-site");
         // Tab 2 may delete it; tab 1 may not.
@@ -539,7 +539,7 @@ mod tests {
         let mut hub = listed_hub(); // tab 1: shop.example.test, store "0"
         let data = json!({"v":1,"doc":"o","url":"http://other.test/","time_origin":0,"dropped":0,"records":[]});
         let url = data["url"].as_str().unwrap();
-        hub.relay_message(2, url, &json!({"v":1,"type":"page","batch":1,"data":data.to_string()}).to_string());
+        hub.relay_message(2, url, &json!({"v":1,"type":"page","batch":1,"data":data.to_string()}).to_string(), 0.0);
         let shop = list(1, SHOP);
         let other = list(2, "http://other.test/");
         let change = |domain: &str, host_only: bool, store: &str| {

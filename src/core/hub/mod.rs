@@ -17,12 +17,12 @@ mod document;
 mod storage;
 
 use super::cookies::PageOrigin;
-use super::diagnostics::{report, Context};
+use super::diagnostics::{report, Context, DIAGNOSE_EVERY_UPDATE_UP_TO};
 use super::event_log::{EventLog, Limits};
 use super::protocol::{
     decode_page_batch, decode_panel_request, decode_relay_message, encode_hook_command, encode_panel_update,
-    encode_relay_reply, Entry, HookCommand, ListenEvent, PanelRequest, PanelUpdate, RelayMessage, RelayReply,
-    SNAPSHOT_CHUNK_BYTES, SNAPSHOT_CHUNK_ENTRIES, SNAPSHOT_HEAD_ENTRIES,
+    encode_relay_reply, Diagnosed, Entry, EntryKind, HookCommand, ListenEvent, PanelRequest, PanelUpdate, RelayMessage,
+    RelayReply, SNAPSHOT_CHUNK_BYTES, SNAPSHOT_CHUNK_ENTRIES, SNAPSHOT_HEAD_ENTRIES,
 };
 use super::summary::{record_row, undelivered_call_row, Row};
 use document::{apply_to_status, DocState};
@@ -34,6 +34,19 @@ pub type PortId = u32;
 
 /// Panel calls per tab waiting for their delivery report; older ones are forgotten.
 const MAX_PENDING_CALLS: usize = 64;
+
+/// A panel is pushed a report with its appends at most this often (the background's clock): in a
+/// stream the rules run about once a frame per panel, as when the panel asks, not once per batch.
+const PUSH_DIAGNOSIS_EVERY_MS: f64 = 16.0;
+
+/// What a panel's latest diagnose request said: its reports are pushed with the appends in that
+/// context (`Hub::append_to_panels`).
+#[derive(Debug)]
+struct PanelDiagnose {
+    seq: u64,
+    context: Context,
+    pushed_at: f64,
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -185,12 +198,17 @@ pub struct Hub {
     tabs: BTreeMap<i64, TabState>,
     /// Connected panel ports and the tab each watches (memory only: ports die with the worker).
     panels: BTreeMap<PortId, Option<i64>>,
+    /// The latest diagnose request of each panel, since it subscribed.
+    diagnose: BTreeMap<PortId, PanelDiagnose>,
     /// The toolbar action's per-tab knowledge (memory only: the browser keeps the badges).
     action: BTreeMap<i64, action::ActionTab>,
     /// The open tabs were probed once since the extension was loaded (`Hub::worker_started`).
     swept: bool,
     /// "Find HubSpot on every tab" is on (the discovery content script is registered).
     discovery: bool,
+    /// `worker_started` told whether `discovery` is on: until then every load is followed, so that
+    /// a tab's `complete` arriving while a restarted background asks the browser is not lost.
+    started: bool,
 }
 
 impl Default for Hub {
@@ -210,9 +228,11 @@ impl Hub {
             storage_budget,
             tabs: BTreeMap::new(),
             panels: BTreeMap::new(),
+            diagnose: BTreeMap::new(),
             action: BTreeMap::new(),
             swept: false,
             discovery: false,
+            started: false,
         }
     }
 
@@ -236,6 +256,49 @@ impl Hub {
         (!ports.is_empty()).then(|| Effect::ToPanels { ports, message: encode_panel_update(update) })
     }
 
+    /// `entries` appended to `tab`'s log (and its `dropped`), to the panels that watch it. A panel
+    /// that asked for a diagnosis since it subscribed gets the report of the document with them too,
+    /// in that request's context, while the document is small enough to be diagnosed on every
+    /// update and at most every [`PUSH_DIAGNOSIS_EVERY_MS`]: a finding then shows in the frame of
+    /// its row, not a round trip later (the panel asks when none came).
+    fn append_to_panels(&mut self, tab: i64, entries: Vec<Entry>, dropped: u64, now_wall: f64) -> Vec<Effect> {
+        let Some(state) = self.tabs.get(&tab) else { return vec![] };
+        let document: Vec<&Entry> = state.log.current_document().collect();
+        let diagnosable = !entries.is_empty() && document.len() <= DIAGNOSE_EVERY_UPDATE_UP_TO;
+        let newest_wall = entries.last().map_or(0.0, |e| e.wall);
+        let navigated = entries.iter().any(|e| e.kind == EntryKind::Navigation);
+        let mut effects = vec![];
+        let mut plain = vec![];
+        for (port, watched) in &self.panels {
+            if *watched != Some(tab) {
+                continue;
+            }
+            let Some(asked) = self.diagnose.get_mut(port) else {
+                plain.push(*port);
+                continue;
+            };
+            if navigated {
+                // What a listing showed of `messagesUtk` belongs to the document it was made in.
+                asked.context.messages_utk_seen = false;
+            }
+            if !diagnosable || now_wall - asked.pushed_at < PUSH_DIAGNOSIS_EVERY_MS {
+                plain.push(*port);
+                continue;
+            }
+            asked.pushed_at = now_wall;
+            // The panel's clock moves with the newest entry's too (`PanelState::rediagnose`).
+            asked.context.now_wall = asked.context.now_wall.max(newest_wall);
+            let diagnosed = Diagnosed { seq: asked.seq, report: report(&document, &asked.context) };
+            let update = PanelUpdate::Append { entries: entries.clone(), dropped, diagnosed: Some(diagnosed) };
+            effects.push(Effect::ToPanels { ports: vec![*port], message: encode_panel_update(&update) });
+        }
+        if !plain.is_empty() {
+            let update = PanelUpdate::Append { entries, dropped, diagnosed: None };
+            effects.push(Effect::ToPanels { ports: plain, message: encode_panel_update(&update) });
+        }
+        effects
+    }
+
     /// A panel port connected; it watches no tab until it subscribes.
     pub fn panel_connected(&mut self, port: PortId) -> Vec<Effect> {
         self.panels.insert(port, None);
@@ -244,16 +307,18 @@ impl Hub {
 
     pub fn panel_disconnected(&mut self, port: PortId) -> Vec<Effect> {
         self.panels.remove(&port);
+        self.diagnose.remove(&port);
         vec![]
     }
 
     /// A message from the relay of `tab`'s top frame; `browser_url` is that frame's URL as the
-    /// browser reports it (the port's sender), never the page's word.
-    pub fn relay_message(&mut self, tab: i64, browser_url: &str, text: &str) -> Vec<Effect> {
+    /// browser reports it (the port's sender), never the page's word. `now_wall`: the background's
+    /// clock, ms since the epoch.
+    pub fn relay_message(&mut self, tab: i64, browser_url: &str, text: &str, now_wall: f64) -> Vec<Effect> {
         match decode_relay_message(text) {
             Ok(RelayMessage::Page { batch, data }) => {
                 let mut effects = vec![Effect::Reply { message: encode_relay_reply(&RelayReply::Took { batch }) }];
-                effects.extend(self.page_batch(tab, browser_url, &data));
+                effects.extend(self.page_batch(tab, browser_url, &data, now_wall));
                 effects.push(Effect::Ack { message: encode_relay_reply(&RelayReply::Ack { batch }) });
                 effects
             }
@@ -275,7 +340,7 @@ impl Hub {
         effects
     }
 
-    fn page_batch(&mut self, tab: i64, browser_url: &str, data: &str) -> Vec<Effect> {
+    fn page_batch(&mut self, tab: i64, browser_url: &str, data: &str, now_wall: f64) -> Vec<Effect> {
         let batch = match decode_page_batch(data) {
             Ok(batch) => batch,
             Err(error) => return self.reject(tab, error.to_string()),
@@ -317,7 +382,7 @@ impl Hub {
         let dropped = state.log.dropped();
         let status = state.status();
         if !entries.is_empty() || dropped != dropped_before {
-            effects.extend(self.to_panels(tab, &PanelUpdate::Append { entries, dropped }));
+            effects.extend(self.append_to_panels(tab, entries, dropped, now_wall));
         }
         if status != status_before {
             effects.extend(self.to_panels(tab, &PanelUpdate::Status { status }));
@@ -349,7 +414,7 @@ impl Hub {
         for tab in shrunk {
             effects.extend(self.persist(tab));
             let dropped = self.tabs[&tab].log.dropped();
-            effects.extend(self.to_panels(tab, &PanelUpdate::Append { entries: vec![], dropped }));
+            effects.extend(self.to_panels(tab, &PanelUpdate::Append { entries: vec![], dropped, diagnosed: None }));
         }
         effects
     }
@@ -373,6 +438,7 @@ impl Hub {
         };
         if let PanelRequest::Subscribe { tab } = request {
             self.panels.insert(port, Some(tab));
+            self.diagnose.remove(&port); // its next request says in what context
             let mut effects = vec![Effect::Reply { message: self.snapshot(tab) }, Effect::InjectRelay { tab }];
             // The toolbar badge quieted the tab's hook: a hello without a relay id makes it send as
             // it records again (a hello is answered with a batch of the hook's document). Also at the
@@ -403,6 +469,8 @@ impl Hub {
                 let document: Vec<&Entry> =
                     self.tabs.get(&tab).map(|state| state.log.current_document().collect()).unwrap_or_default();
                 let report = report(&document, &context);
+                // An answer is as good as a push: the next push is at least a frame later.
+                self.diagnose.insert(port, PanelDiagnose { seq, context, pushed_at: now_wall });
                 vec![Effect::Reply { message: encode_panel_update(&PanelUpdate::Diagnosis { seq, report }) }]
             }
             PanelRequest::Clear => {
@@ -461,7 +529,7 @@ impl Hub {
         let mut effects = self.persist(tab);
         let state = &self.tabs[&tab];
         let entries: Vec<Entry> = state.log.since(first_new_id).cloned().collect();
-        let update = PanelUpdate::Append { entries, dropped: state.log.dropped() };
+        let update = PanelUpdate::Append { entries, dropped: state.log.dropped(), diagnosed: None };
         effects.extend(self.to_panels(tab, &update));
         effects
     }
@@ -639,7 +707,7 @@ mod tests {
         let records = r#"{"k":"loader","seq":1,"t":5,"src":"https://js.hs-scripts.com/123.js","portal":"123","blocked":true},
             {"k":"env","seq":2,"t":6,"secure":false,"host":"shop.test","disabled_popups":null,"to_json":[],"running":false},
             {"k":"page_call","seq":3,"t":7,"method":"widget.open","generation":1,"placeholder":false,"args":[],"outcome":"threw","error":"TypeError: Cannot read properties of undefined","caller":"http://shop.test/app.js:3:1"}"#;
-        hub.relay_message(4, SHOP_TEST, &relay_page(1, "a", records));
+        hub.relay_message(4, SHOP_TEST, &relay_page(1, "a", records), 0.0);
         let (status, entries, _) = snapshot(&hub, 4);
         assert_eq!(status.loader_src.as_deref(), Some("https://js.hs-scripts.com/123.js"));
         let kinds: Vec<EntryKind> = entries.iter().map(|e| e.kind).collect();
@@ -659,8 +727,8 @@ mod tests {
         let mut hub = watched(4);
         let blocked =
             r#"{"k":"loader","seq":1,"t":5,"src":"https://js.hs-scripts.com/123.js","portal":"123","blocked":true}"#;
-        hub.relay_message(4, SHOP_TEST, &relay_page(1, "a", blocked));
-        hub.relay_message(4, SHOP_TEST, &relay_page(2, "b", blocked)); // a second document
+        hub.relay_message(4, SHOP_TEST, &relay_page(1, "a", blocked), 0.0);
+        hub.relay_message(4, SHOP_TEST, &relay_page(2, "b", blocked), 0.0); // a second document
         let ask = |hub: &mut Hub, seq: u64| {
             let request = PanelRequest::Diagnose { seq, now_wall: 60_000.0, cookies: None, messages_utk_seen: false };
             let effects = hub.panel_message(PANEL, &encode_panel_request(&request));
@@ -699,11 +767,83 @@ mod tests {
     }
 
     #[test]
+    fn after_a_diagnose_request_the_panel_gets_the_report_with_each_append_in_that_context() {
+        use crate::core::protocol::encode_panel_request;
+        const OTHER: PortId = PANEL + 1;
+        let mut hub = watched(4);
+        hub.panel_connected(OTHER);
+        hub.panel_message(OTHER, &subscribe(4));
+        let appends = |effects: &[Effect]| -> Vec<(Vec<PortId>, Option<Diagnosed>)> {
+            let updates = effects.iter().filter_map(|e| match e {
+                Effect::ToPanels { ports, message } => Some((ports.clone(), decode(message))),
+                _ => None,
+            });
+            updates
+                .filter_map(|(ports, update)| match update {
+                    PanelUpdate::Append { diagnosed, .. } => Some((ports, diagnosed)),
+                    _ => None,
+                })
+                .collect()
+        };
+        let ask = |hub: &mut Hub, port: PortId, seq: u64, now_wall: f64, messages_utk_seen: bool| {
+            let request = PanelRequest::Diagnose { seq, now_wall, cookies: None, messages_utk_seen };
+            match hub.panel_message(port, &encode_panel_request(&request)).as_slice() {
+                [Effect::Reply { message }] => match decode(message) {
+                    PanelUpdate::Diagnosis { report, .. } => report,
+                    other => panic!("{other:?}"),
+                },
+                other => panic!("{other:?}"),
+            }
+        };
+        // Before a panel asked: the same append to both.
+        let effects = hub.relay_message(4, SHOP_TEST, &relay_page(1, "a", &event(1, "widgetLoaded")), 5_000.0);
+        assert_eq!(appends(&effects), [(vec![PANEL, OTHER], None)]);
+        ask(&mut hub, PANEL, 3, 1_002.0, false);
+        // A blocked loader: the panel that asked gets the report with the row (as its request would
+        // be answered now, the clock moved to the row's), the other the plain append.
+        let blocked =
+            r#"{"k":"loader","seq":2,"t":5,"src":"https://js.hs-scripts.com/123.js","portal":"123","blocked":true}"#;
+        let effects = hub.relay_message(4, SHOP_TEST, &relay_page(2, "a", blocked), 5_100.0);
+        let [(to, Some(pushed)), (plain, None)] = &appends(&effects)[..] else { panic!("{effects:?}") };
+        assert_eq!((to, plain), (&vec![PANEL], &vec![OTHER]));
+        let pushed = pushed.clone();
+        assert_eq!(pushed.seq, 3);
+        let rules: Vec<&str> = pushed.report.diagnosis.findings.iter().map(|f| f.rule).collect();
+        assert_eq!(rules, ["loader-blocked"]);
+        hub.panel_connected(OTHER + 1);
+        hub.panel_message(OTHER + 1, &subscribe(4));
+        assert_eq!(pushed.report, ask(&mut hub, OTHER + 1, 1, 1_005.0, false), "what a request answers now");
+        hub.panel_disconnected(OTHER + 1);
+        // At most one push per panel a frame: within it the plain append (the panel asks).
+        let effects = hub.relay_message(4, SHOP_TEST, &relay_page(3, "a", &event(3, "x")), 5_110.0);
+        assert_eq!(appends(&effects), [(vec![PANEL, OTHER], None)]);
+        let effects = hub.relay_message(4, SHOP_TEST, &relay_page(4, "a", &event(4, "x")), 5_200.0);
+        assert!(matches!(&appends(&effects)[..], [(p, Some(_)), (o, None)] if *p == [PANEL] && *o == [OTHER]));
+        // A new document: what a listing showed of messagesUtk was the old one's.
+        ask(&mut hub, PANEL, 4, 6_000.0, true);
+        hub.relay_message(4, SHOP_TEST, &relay_page(1, "b", &event(1, "x")), 7_000.0);
+        assert!(!hub.diagnose[&PANEL].context.messages_utk_seen);
+        // A document too large to diagnose on every update: plain appends (the panel asks at its tick).
+        for batch in 0..11 {
+            let events: Vec<String> = (0..500).map(|i| event(2 + batch * 500 + i, "x")).collect();
+            hub.relay_message(4, SHOP_TEST, &relay_page(2 + batch, "b", &events.join(",")), 10_000.0 * batch as f64);
+        }
+        let effects = hub.relay_message(4, SHOP_TEST, &relay_page(20, "b", &event(6000, "x")), 200_000.0);
+        assert_eq!(appends(&effects), [(vec![PANEL, OTHER], None)]);
+        // Subscribing again, or a port gone, forgets the request.
+        hub.panel_message(OTHER, &subscribe(4));
+        ask(&mut hub, OTHER, 1, 1.0, false);
+        hub.panel_message(OTHER, &subscribe(4));
+        hub.panel_disconnected(PANEL);
+        assert!(hub.diagnose.is_empty());
+    }
+
+    #[test]
     fn a_batch_becomes_entries_status_and_an_ack_after_the_store() {
         let mut hub = Hub::default();
         let records =
             format!(r#"{{"k":"api","seq":1,"t":1,"state":"ready","generation":1}},{}"#, event(2, "widgetLoaded"));
-        let effects = hub.relay_message(4, SHOP_TEST, &relay_page(9, "a", &records));
+        let effects = hub.relay_message(4, SHOP_TEST, &relay_page(9, "a", &records), 0.0);
         let store = effects.iter().position(|e| matches!(e, Effect::Store { .. })).unwrap();
         let acked = effects.iter().position(|e| *e == ack(9)).unwrap();
         assert!(store < acked, "ack must follow the store");
@@ -720,14 +860,15 @@ mod tests {
     fn resent_batches_are_not_duplicated() {
         let mut hub = watched(1);
         let page = relay_page(1, "a", &format!("{},{}", event(1, "widgetLoaded"), event(2, "widgetClosed")));
-        hub.relay_message(1, SHOP_TEST, &page);
-        let again = hub.relay_message(1, SHOP_TEST, &page);
+        hub.relay_message(1, SHOP_TEST, &page, 0.0);
+        let again = hub.relay_message(1, SHOP_TEST, &page, 0.0);
         assert!(!again.iter().any(|e| matches!(e, Effect::ToPanels { .. })));
         assert!(again.contains(&ack(1)));
         hub.relay_message(
             1,
             SHOP_TEST,
             &relay_page(2, "a", &format!("{},{}", event(2, "widgetClosed"), event(3, "x"))),
+            0.0,
         );
         let names: Vec<String> = snapshot(&hub, 1).1.into_iter().map(|e| e.name).collect();
         assert_eq!(names, vec!["navigation", "widgetLoaded", "widgetClosed", "x"]);
@@ -740,8 +881,9 @@ mod tests {
             1,
             SHOP_TEST,
             &relay_page(1, "a", r#"{"k":"api","seq":1,"t":1,"state":"ready","generation":1}"#),
+            0.0,
         );
-        let effects = hub.relay_message(1, SHOP_TEST, &relay_page(1, "b", ""));
+        let effects = hub.relay_message(1, SHOP_TEST, &relay_page(1, "b", ""), 0.0);
         let (status, entries, _) = snapshot(&hub, 1);
         assert_eq!(status.api, ApiState::Absent);
         assert_eq!(status.doc, "b");
@@ -754,6 +896,7 @@ mod tests {
             1,
             SHOP_TEST,
             &relay_page(2, "a", r#"{"k":"api","seq":1,"t":1,"state":"ready","generation":1}"#),
+            0.0,
         );
         assert_eq!(snapshot(&hub, 1).0.api, ApiState::Ready);
         assert_eq!(snapshot(&hub, 1).1.iter().filter(|e| e.kind == EntryKind::Api).count(), 1);
@@ -762,10 +905,10 @@ mod tests {
     #[test]
     fn forged_or_broken_messages_are_counted_and_lose_nothing() {
         let mut hub = Hub::default();
-        hub.relay_message(1, SHOP_TEST, &relay_page(1, "a", &event(1, "widgetLoaded")));
-        let effects = hub.relay_message(1, SHOP_TEST, r#"{"v":1,"type":"page","batch":2,"data":"{oops"}"#);
+        hub.relay_message(1, SHOP_TEST, &relay_page(1, "a", &event(1, "widgetLoaded")), 0.0);
+        let effects = hub.relay_message(1, SHOP_TEST, r#"{"v":1,"type":"page","batch":2,"data":"{oops"}"#, 0.0);
         assert!(effects.contains(&ack(2)), "a broken batch is acknowledged so it is not resent forever");
-        hub.relay_message(1, SHOP_TEST, "not json at all");
+        hub.relay_message(1, SHOP_TEST, "not json at all", 0.0);
         let (status, entries, _) = snapshot(&hub, 1);
         assert_eq!(status.rejected, 2);
         assert_eq!(entries.len(), 2);
@@ -777,7 +920,7 @@ mod tests {
         let mut storage = HashMap::new();
         for batch in 1..=10u64 {
             let records: Vec<String> = (1..=100).map(|i| event((batch - 1) * 100 + i, "inputStaging")).collect();
-            stored(&hub.relay_message(3, SHOP_TEST, &relay_page(batch, "a", &records.join(","))), &mut storage);
+            stored(&hub.relay_message(3, SHOP_TEST, &relay_page(batch, "a", &records.join(",")), 0.0), &mut storage);
         }
         let before = snapshot(&hub, 3);
         assert_eq!(before.1.len(), 600);
@@ -789,7 +932,7 @@ mod tests {
         assert_eq!(snapshot(&restarted, 3), before);
         // De-duplication state survives too: a batch resent after the restart adds nothing.
         let records: Vec<String> = (901..=1000).map(|i| event(i, "inputStaging")).collect();
-        restarted.relay_message(3, SHOP_TEST, &relay_page(10, "a", &records.join(",")));
+        restarted.relay_message(3, SHOP_TEST, &relay_page(10, "a", &records.join(",")), 0.0);
         assert_eq!(snapshot(&restarted, 3), before);
     }
 
@@ -800,7 +943,7 @@ mod tests {
 
     fn flood(hub: &mut Hub, tab: i64, batch: u64, storage: &mut HashMap<String, String>) {
         let records: Vec<String> = (1..=100).map(|i| event((batch - 1) * 100 + i, "inputStaging")).collect();
-        stored(&hub.relay_message(tab, SHOP_TEST, &relay_page(batch, "a", &records.join(","))), storage);
+        stored(&hub.relay_message(tab, SHOP_TEST, &relay_page(batch, "a", &records.join(",")), 0.0), storage);
     }
 
     #[test]
@@ -901,7 +1044,7 @@ mod tests {
     fn batches_dropped_under_load_are_counted_in_the_status_and_survive_a_restart() {
         let mut hub = watched(1);
         let mut storage = HashMap::new();
-        stored(&hub.relay_message(1, SHOP_TEST, &relay_page(1, "a", &event(1, "a"))), &mut storage);
+        stored(&hub.relay_message(1, SHOP_TEST, &relay_page(1, "a", &event(1, "a")), 0.0), &mut storage);
         let effects = hub.relay_overflow(1);
         stored(&effects, &mut storage);
         assert!(effects
@@ -918,15 +1061,15 @@ mod tests {
         let mut hub = watched(4);
         let mut storage = HashMap::new();
         let silent = r#"{"v":1,"type":"hook_silent"}"#;
-        let effects = hub.relay_message(4, SHOP_TEST, silent);
+        let effects = hub.relay_message(4, SHOP_TEST, silent, 0.0);
         stored(&effects, &mut storage);
         assert!(effects
             .iter()
             .any(|e| matches!(e, Effect::ToPanels { message, .. } if message.contains(r#""hook_silent":true"#))));
         assert!(snapshot(&hub, 4).0.hook_silent);
         assert!(snapshot(&Hub::restore(Limits::default(), &storage), 4).0.hook_silent, "kept across a restart");
-        assert!(hub.relay_message(4, SHOP_TEST, silent).is_empty(), "told once");
-        let effects = hub.relay_message(4, SHOP_TEST, &relay_page(1, "a", &event(1, "a")));
+        assert!(hub.relay_message(4, SHOP_TEST, silent, 0.0).is_empty(), "told once");
+        let effects = hub.relay_message(4, SHOP_TEST, &relay_page(1, "a", &event(1, "a")), 0.0);
         assert!(effects
             .iter()
             .any(|e| matches!(e, Effect::ToPanels { message, .. } if message.contains(r#""hook_silent":false"#))));
@@ -936,7 +1079,7 @@ mod tests {
     #[test]
     fn a_failed_write_is_not_acknowledged_as_stored_and_is_retried_in_full() {
         let mut hub = watched(1);
-        let effects = hub.relay_message(1, SHOP_TEST, &relay_page(1, "a", &event(1, "a")));
+        let effects = hub.relay_message(1, SHOP_TEST, &relay_page(1, "a", &event(1, "a")), 0.0);
         let store = effects.iter().position(|e| matches!(e, Effect::Store { confirm: false, .. })).unwrap();
         let acked = effects.iter().position(|e| *e == ack(1)).unwrap();
         assert!(store < acked, "the ack is conditional on the store before it");
@@ -947,7 +1090,7 @@ mod tests {
             .any(|e| matches!(e, Effect::ToPanels { message, .. } if message.contains(r#""unstored":true"#))));
         assert!(snapshot(&hub, 1).0.unstored);
         // The next write rewrites everything and asks for its outcome.
-        let effects = hub.relay_message(1, SHOP_TEST, &relay_page(2, "a", &event(2, "b")));
+        let effects = hub.relay_message(1, SHOP_TEST, &relay_page(2, "a", &event(2, "b")), 0.0);
         let Some(Effect::Store { items, confirm: true, .. }) =
             effects.iter().find(|e| matches!(e, Effect::Store { .. }))
         else {
@@ -970,7 +1113,7 @@ mod tests {
         let effects = hub.panel_message(7, &subscribe(5));
         assert!(matches!(effects[0], Effect::Reply { .. }));
         assert_eq!(effects[1], Effect::InjectRelay { tab: 5 });
-        hub.relay_message(5, SHOP_TEST, &relay_page(1, "a", &event(1, "widgetLoaded")));
+        hub.relay_message(5, SHOP_TEST, &relay_page(1, "a", &event(1, "widgetLoaded")), 0.0);
         let effects = hub.panel_message(7, &subscribe(5));
         let Effect::Reply { message } = &effects[0] else { panic!() };
         assert!(message.contains("widgetLoaded"));
@@ -1007,13 +1150,19 @@ mod tests {
                 })
                 .collect()
         };
-        assert_eq!(ports(hub.relay_message(10, SHOP_TEST, &relay_page(1, "a", &event(1, "x")))), vec![vec![1, 3]; 2]);
+        assert_eq!(
+            ports(hub.relay_message(10, SHOP_TEST, &relay_page(1, "a", &event(1, "x")), 0.0)),
+            vec![vec![1, 3]; 2]
+        );
         hub.panel_disconnected(3);
-        assert_eq!(ports(hub.relay_message(10, SHOP_TEST, &relay_page(2, "a", &event(2, "y")))), vec![vec![1]]);
+        assert_eq!(ports(hub.relay_message(10, SHOP_TEST, &relay_page(2, "a", &event(2, "y")), 0.0)), vec![vec![1]]);
         // A port that subscribes to another tab stops watching the first one.
         hub.panel_message(1, &subscribe(20));
-        assert!(ports(hub.relay_message(10, SHOP_TEST, &relay_page(3, "a", &event(3, "z")))).is_empty());
-        assert_eq!(ports(hub.relay_message(20, SHOP_TEST, &relay_page(1, "b", &event(1, "w")))), vec![vec![1, 2]; 2]);
+        assert!(ports(hub.relay_message(10, SHOP_TEST, &relay_page(3, "a", &event(3, "z")), 0.0)).is_empty());
+        assert_eq!(
+            ports(hub.relay_message(20, SHOP_TEST, &relay_page(1, "b", &event(1, "w")), 0.0)),
+            vec![vec![1, 2]; 2]
+        );
     }
 
     #[test]
@@ -1021,7 +1170,7 @@ mod tests {
         let mut hub = watched(2);
         let mut storage = HashMap::new();
         let records = format!(r#"{{"k":"api","seq":1,"t":1,"state":"ready","generation":1}},{}"#, event(2, "a"));
-        stored(&hub.relay_message(2, SHOP_TEST, &relay_page(1, "a", &records)), &mut storage);
+        stored(&hub.relay_message(2, SHOP_TEST, &relay_page(1, "a", &records), 0.0), &mut storage);
         let effects = hub.panel_message(PANEL, r#"{"v":1,"type":"clear"}"#);
         stored(&effects, &mut storage);
         let (status, entries, dropped) = snapshot(&hub, 2);
@@ -1037,8 +1186,8 @@ mod tests {
     fn a_closed_tab_leaves_nothing_in_storage() {
         let mut hub = Hub::default();
         let mut storage = HashMap::new();
-        stored(&hub.relay_message(8, SHOP_TEST, &relay_page(1, "a", &event(1, "a"))), &mut storage);
-        stored(&hub.relay_message(9, SHOP_TEST, &relay_page(1, "a", &event(1, "a"))), &mut storage);
+        stored(&hub.relay_message(8, SHOP_TEST, &relay_page(1, "a", &event(1, "a")), 0.0), &mut storage);
+        stored(&hub.relay_message(9, SHOP_TEST, &relay_page(1, "a", &event(1, "a")), 0.0), &mut storage);
         stored(&hub.tab_removed(8), &mut storage);
         assert!(storage.keys().all(|k| k.starts_with("tab:9:")));
         assert_eq!(hub.tab_count(), 1);
@@ -1048,7 +1197,8 @@ mod tests {
     fn the_hooks_dropped_count_is_reported() {
         let mut hub = watched(1);
         let data = r#"{"v":1,"doc":"a","url":"u","time_origin":0,"dropped":7,"records":[]}"#;
-        let effects = hub.relay_message(1, SHOP_TEST, &json!({"v":1,"type":"page","batch":1,"data":data}).to_string());
+        let effects =
+            hub.relay_message(1, SHOP_TEST, &json!({"v":1,"type":"page","batch":1,"data":data}).to_string(), 0.0);
         assert_eq!(snapshot(&hub, 1).2, 7);
         assert!(effects
             .iter()
@@ -1064,7 +1214,7 @@ mod tests {
         let mut hub = Hub::default();
         let records = r#"{"k":"loader","seq":1,"t":1,"src":"https://js.usemessages.com/conversations-embed.js","portal":"123"},
             {"k":"loader","seq":2,"t":2,"src":"https://js.hs-scripts.com/123.js","portal":"123"}"#;
-        hub.relay_message(1, SHOP_TEST, &relay_page(1, "a", records));
+        hub.relay_message(1, SHOP_TEST, &relay_page(1, "a", records), 0.0);
         let status = snapshot(&hub, 1).0;
         assert_eq!(status.loader_src.as_deref(), Some("https://js.usemessages.com/conversations-embed.js"));
         assert_eq!(status.portal.as_deref(), Some("123"));
@@ -1073,7 +1223,7 @@ mod tests {
     #[test]
     fn a_panel_call_goes_to_the_relay_with_a_fresh_id() {
         let mut hub = watched(1);
-        hub.relay_message(1, SHOP_TEST, &relay_page(1, "a", ""));
+        hub.relay_message(1, SHOP_TEST, &relay_page(1, "a", ""), 0.0);
         let effects = hub.panel_message(PANEL, &call_request("widget.load", r#"[{"widgetOpen":true}]"#));
         let Some(Effect::ToRelay { tab: 1, command, call: Some(1) }) = effects.last() else {
             panic!("no relay effect: {effects:?}")
@@ -1098,7 +1248,7 @@ mod tests {
     #[test]
     fn a_listen_request_goes_to_the_relay_as_a_call_and_is_logged_when_undelivered() {
         let mut hub = watched(1);
-        hub.relay_message(1, SHOP_TEST, &relay_page(1, "a", ""));
+        hub.relay_message(1, SHOP_TEST, &relay_page(1, "a", ""), 0.0);
         let effects = hub.panel_message(PANEL, r#"{"v":1,"type":"listen","event":"widgetHidden"}"#);
         let Some(Effect::ToRelay { tab: 1, command, call: Some(1) }) = effects.last() else {
             panic!("no relay effect: {effects:?}")
@@ -1135,7 +1285,7 @@ mod tests {
             call_record(6, 2200.0, "widget.load", "returned"),
         ]
         .join(",");
-        hub.relay_message(1, SHOP_TEST, &relay_page(1, "a", &records));
+        hub.relay_message(1, SHOP_TEST, &relay_page(1, "a", &records), 0.0);
         let calls: Vec<Entry> = snapshot(&hub, 1).1.into_iter().filter(|e| e.kind == EntryKind::Call).collect();
         let summaries: Vec<&str> = calls.iter().map(|e| e.summary.as_str()).collect();
         assert_eq!(
@@ -1181,7 +1331,7 @@ mod tests {
               "fields":{"loadImmediately":{"type":"string","value":"yes"}}},
             {"k":"settings","seq":2,"t":900,"source":"read","phase":"after_loader","present":true,"fields":{}},
             {"k":"inline","seq":3,"t":901,"selector":"#chat","exists":false,"width":0,"height":0}"##;
-        hub.relay_message(1, SHOP_TEST, &relay_page(1, "a", records));
+        hub.relay_message(1, SHOP_TEST, &relay_page(1, "a", records), 0.0);
         let (status, entries, _) = snapshot(&hub, 1);
         let as_set = status.settings_as_set.unwrap();
         assert_eq!(as_set.phase, crate::core::protocol::SettingsPhase::BeforeLoader);
@@ -1205,7 +1355,7 @@ mod tests {
             {"k":"widget","seq":43,"t":900,"loaded":true,"inline":false,"src":"https://app.hubspot.com/x","replay":true},
             {"k":"loader","seq":44,"t":900,"src":"https://js.usemessages.com/conversations-embed.js","portal":"123","replay":true},
             {"k":"inline","seq":45,"t":900,"selector":"#chat","exists":true,"width":300,"height":400,"replay":true}"##;
-        let effects = hub.relay_message(7, SHOP_TEST, &relay_page(1, "a", replay));
+        let effects = hub.relay_message(7, SHOP_TEST, &relay_page(1, "a", replay), 0.0);
         let (status, entries, _) = snapshot(&hub, 7);
         assert_eq!(status.api, ApiState::Ready);
         assert!(status.widget_loaded);
@@ -1218,13 +1368,13 @@ mod tests {
         assert!(effects.iter().any(|e| matches!(e, Effect::ToPanels { message, .. }
             if matches!(decode(message), PanelUpdate::Status { ref status } if status.api == ApiState::Ready))));
 
-        hub.relay_message(7, SHOP_TEST, &relay_page(2, "a", &event(46, "conversationStarted")));
+        hub.relay_message(7, SHOP_TEST, &relay_page(2, "a", &event(46, "conversationStarted")), 0.0);
         let (_, entries, _) = snapshot(&hub, 7);
         assert_eq!(entries.iter().filter(|e| e.name == "conversationStarted").count(), 1);
 
         // The same state without the flag (a real observation) is logged.
         let mut hub = watched(8);
-        hub.relay_message(8, SHOP_TEST, &relay_page(1, "b", &replay.replace(r#","replay":true"#, "")));
+        hub.relay_message(8, SHOP_TEST, &relay_page(1, "b", &replay.replace(r#","replay":true"#, "")), 0.0);
         let (_, entries, _) = snapshot(&hub, 8);
         assert!(entries.iter().any(|e| e.kind == EntryKind::Api));
         assert!(entries.iter().any(|e| e.kind == EntryKind::Widget));
