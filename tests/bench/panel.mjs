@@ -13,6 +13,11 @@
 //   memory       the panel's JS heap (Runtime.getHeapUsage) and its wasm memory.
 //   Firefox      the same N entries recorded through a panel tab, then its frame intervals idle and
 //                while it follows the 1,000 events/s stream (BENCH_FIREFOX=0: left out).
+//   finding      in a panel tab of each browser, on a settled healthy page: the page registers a
+//                handler under a misspelt event name (BENCH_FINDING_RUNS times, default 15, each a
+//                new name): from the call (the page's clock) to its row in the panel's DOM and to
+//                the status line's new count of problems (a MutationObserver in the panel; both
+//                clocks timeOrigin + now), medians, and how often both came in one render.
 //   node tests/bench/panel.mjs    env: BENCH_PANEL_EVENTS (default 100000), BENCH_EXTENSION (another
 //                                 unpacked build than dist/chrome, to compare two builds)
 import { openSession } from '../harness/session.mjs';
@@ -21,6 +26,7 @@ import { waitForPanelReady } from '../harness/panel-ui.mjs';
 import { pollUntil } from '../harness/driver.mjs';
 
 const EVENTS = Number(process.env.BENCH_PANEL_EVENTS ?? 100000);
+const FINDING_RUNS = Number(process.env.BENCH_FINDING_RUNS ?? 15);
 const BATCH = 500;
 const WAVE = 8; // batches dispatched at once (the relay keeps at most 8 MiB unacknowledged)
 
@@ -250,6 +256,7 @@ async function main() {
     const plain = await plainReference(s.h);
     console.log(`plain-DOM reference page, same ${EVENTS} rows: first rows ${Math.round(plain.firstRows)} ms (building the rows included); filter → next frame: a full change ${Math.round(plain.full)} ms, typing on ${Math.round(plain.on)} ms; stream frame p50 ${plain.p50.toFixed(1)} ms, p95 ${plain.p95.toFixed(1)} ms; scroll frame p50 ${plain.scroll.p50.toFixed(1)} ms, p95 ${plain.scroll.p95.toFixed(1)} ms, frames with no row in view: ${plain.scroll.blank}`);
     console.log(`panel memory with ${EVENTS} entries held: JS heap ${mib(usage.usedSize)}, wasm memory ${mib(usage.backingStorageSize)}, total ${mib(usage.usedSize + (usage.backingStorageSize ?? 0))} (target ≤ 64 MB)`);
+    await findingLatency(s, 'chromium');
   } finally {
     await s.close();
   }
@@ -300,6 +307,54 @@ async function frames(panel, during) {
   });
 }
 
+/** See "finding" above: prints one line for `browser`. */
+async function findingLatency(s, browser) {
+  const page = await s.h.newPage(s.url('index.html?bench=finding'));
+  await simReady(page);
+  const tab = await s.h.openPanelTab(page);
+  await waitForPanelReady(tab);
+  await tab.evaluate(() => {
+    const input = document.querySelector('input[placeholder="Filter"]');
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, 'cwiBench');
+    input.dispatchEvent(new InputEvent('input', { bubbles: true, data: 'cwiBench', inputType: 'insertText' }));
+  });
+  await new Promise((r) => setTimeout(r, 1500)); // settled: no diagnose request in flight
+  const rowMs = [], findingMs = [];
+  let together = 0;
+  for (let run = 1; run <= FINDING_RUNS; run++) {
+    const seen = tab.evaluate((run) => new Promise((done) => {
+      const line = () => document.querySelector('[data-diagnosis]')?.textContent ?? '';
+      const before = line(), now = () => performance.timeOrigin + performance.now();
+      let row = null;
+      const observer = new MutationObserver(() => {
+        const at = now();
+        const rowHere = document.querySelectorAll('[role="row"][data-call="on"]').length >= run;
+        row ??= rowHere ? at : null;
+        if (line() !== before && rowHere) {
+          observer.disconnect();
+          done({ row, finding: at });
+        }
+      });
+      observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    }), run);
+    await new Promise((r) => setTimeout(r, 50));
+    const calledAt = await page.evaluate((run) => {
+      const at = performance.timeOrigin + performance.now();
+      window.HubSpotConversations.on(`cwiBench${run}`, () => {});
+      return at;
+    }, run);
+    const { row, finding } = await seen;
+    rowMs.push(row - calledAt);
+    findingMs.push(finding - calledAt);
+    if (finding === row) together++;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1].toFixed(1);
+  console.log(`${browser} panel tab, a finding (${FINDING_RUNS} page calls): call → row p50 ${median(rowMs)} ms, → the status line's finding p50 ${median(findingMs)} ms; in the render of its row: ${together} of ${FINDING_RUNS}`);
+  await tab.close();
+  await page.close();
+}
+
 // Firefox: no devtools protocol for the panel's frames; its panel tab (the same wasm and views).
 async function firefoxStream() {
   const s = await openSession({ browser: 'firefox' });
@@ -313,6 +368,7 @@ async function firefoxStream() {
     const stream = await frames(tab, () => streamInto(page));
     const f = (x) => x.toFixed(1);
     console.log(`firefox panel tab, ${EVENTS} entries: idle frame p50 ${f(idle.p50)} ms, p95 ${f(idle.p95)} ms; stream (1,000 events/s for 3 s) frame p50 ${f(stream.p50)} ms, p95 ${f(stream.p95)} ms, worst ${stream.worst.toFixed(0)} ms (${stream.n} frames); still at the end: ${stream.atEnd}`);
+    await findingLatency(s, 'firefox');
   } finally {
     await s.close();
   }

@@ -37,7 +37,10 @@ test('make bench (panel side) smoke run: every figure is produced', { skip: !sel
     /plain-DOM reference page, same 2000 rows: first rows \d+ ms.*scroll frame p50 [\d.]+ ms, p95 [\d.]+ ms, frames with no row in view: \d+/, /JS heap [\d.]+ MiB, wasm memory [\d.]+ MiB/]) {
     assert.match(stdout, figure);
   }
+  const finding = /panel tab, a finding \(15 page calls\): call → row p50 [\d.]+ ms, → the status line's finding p50 [\d.]+ ms; in the render of its row: \d+ of 15/;
+  assert.match(stdout, new RegExp(`chromium ${finding.source}`));
   if (selectedBrowsers().includes('firefox')) {
     assert.match(stdout, /firefox panel tab, 2000 entries: idle frame p50 [\d.]+ ms, p95 [\d.]+ ms; stream .* p95 [\d.]+ ms, worst \d+ ms \(\d+ frames\); still at the end: true/);
+    assert.match(stdout, new RegExp(`firefox ${finding.source}`));
   }
 });
