@@ -75,7 +75,7 @@ async function goto(page, url) {
 // then the page did not make the mistake at all. Each returns true when the page's own trace shows
 // that (the case is then loaded again, up to MAX_ATTEMPTS times); never a reason to accept a missing finding.
 const WINDOW_MISSED = {
-  // refresh(), refresh({openToNewThread:true}) 300 ms later, refresh() 300 ms after: when the middle
+  // refresh(), refresh({openToNewThread:true}) 100 ms later, refresh() 100 ms after: when the middle
   // call ran on its own (its option reached the loader), nothing was merged; and the mistake is made
   // only when the loader then sent exactly two widget-data requests (the first call's, the merged one).
   'throttle-collapsed': (page) => page.evaluate(() => {

@@ -337,7 +337,7 @@
 
     'throttle-collapsed': {
       title: 'widget.refresh() calls merged by the 1 s throttle',
-      what: 'refresh(), refresh({openToNewThread:true}) and refresh() within 600 ms: two requests run, the ' +
+      what: 'refresh(), refresh({openToNewThread:true}) and refresh() within 200 ms: two requests run, the ' +
         'openToNewThread:true of the middle call is lost (variant=in-flight: refresh() while the first load is still in flight is dropped).',
       healthyWhat: 'refresh() and refresh({openToNewThread:true}) 1.2 s apart: both run.',
       run: function () {
@@ -368,13 +368,15 @@
           } else {
             api.widget.refresh();
             say('widget.refresh() at 0 ms.');
-            steps = wait(300).then(function () {
+            // 100 ms apart (a double click): the page's timers would have to be 800 ms late on a
+            // loaded machine for the third call to miss the throttle's second.
+            steps = wait(100).then(function () {
               api.widget.refresh({ openToNewThread: true });
-              say('widget.refresh({openToNewThread:true}) at 300 ms.');
-              return wait(300);
+              say('widget.refresh({openToNewThread:true}) at 100 ms.');
+              return wait(100);
             }).then(function () {
               api.widget.refresh();
-              say('widget.refresh() at 600 ms.');
+              say('widget.refresh() at 200 ms.');
             });
           }
           return steps.then(function () { return wait(1500); }).then(function () {

@@ -563,7 +563,7 @@ const DIAGNOSE_CHECKS = [
   ['unknown-event-name', "on('conversationStrated') accepted, reported (track-api-usage), never fires", (r) => r.seen.handlerCalls === 0 && r.usage >= 2],
   ['unknown-event-name&variant=off', 'off() with another function removes nothing', (r) => r.seen.handlerCalls === 2],
   ['unknown-event-name&healthy=1', 'on() + off() with the same function: fired once', (r) => r.seen.handlerCalls === 1],
-  ['throttle-collapsed', '3 refresh() in 600 ms → 2 requests, openToNewThread lost (chat stays closed)', (r) => r.seen.refreshRequests === 2 && !r.open],
+  ['throttle-collapsed', '3 refresh() in 200 ms → 2 requests, openToNewThread lost (chat stays closed)', (r) => r.seen.refreshRequests === 2 && !r.open],
   ['throttle-collapsed&variant=in-flight', 'refresh() while the first load is in flight: dropped (1 request)', (r) => r.requests.length === 1 && r.loaded],
   ['throttle-collapsed&healthy=1', 'refreshes 1.2 s apart: 2 requests, openToNewThread opens the chat', (r) => r.seen.refreshRequests === 2 && r.open],
   ['spa-no-refresh', 'pushState without refresh(): no new widget-data request, widget stays', (r) => r.requests.length === 1 && r.loaded],
