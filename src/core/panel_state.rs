@@ -355,6 +355,10 @@ impl PanelState {
         let (is_append, is_tick) =
             (matches!(action, Action::Update(PanelUpdate::Append { .. })), matches!(action, Action::Tick(_)));
         let mut pushed = None;
+        // The clock moves with the newest entry's too (`rediagnose`), whose time is the page's word:
+        // one from the future (more than a second ahead: not the page's clock drifting) is corrected
+        // by the next tick, which then asks again.
+        let clock_went_back = matches!(action, Action::Tick(now) if now + 1000.0 < self.now_wall);
         match action {
             Action::Connected => self.connection = ConnectionState::Connected,
             Action::Disconnected => {
@@ -390,7 +394,7 @@ impl PanelState {
                     if self.entries.len() - self.current_document_start() > DIAGNOSE_EVERY_UPDATE_UP_TO {
                         self.diagnosis_stale = true;
                     } else {
-                        self.rediagnose();
+                        self.rediagnose(true);
                     }
                 }
             }
@@ -472,7 +476,7 @@ impl PanelState {
             }
         }
         if let Some(Diagnosed { report, .. }) = pushed {
-            self.note_diagnosis_input();
+            self.note_diagnosis_input(true);
             if *self.diagnosis != report {
                 self.diagnosis = Rc::new(report);
             }
@@ -484,8 +488,8 @@ impl PanelState {
             // the background only then, or for a large document's entries that wait for it.
             if is_append && large {
                 self.diagnosis_stale = true;
-            } else if !is_tick || self.diagnosis_stale || recheck_due {
-                self.rediagnose();
+            } else if !is_tick || self.diagnosis_stale || recheck_due || clock_went_back {
+                self.rediagnose(!is_tick);
             }
         }
         if derive_view {
@@ -576,15 +580,17 @@ impl PanelState {
 
     /// The rules' input changed: the background is asked to diagnose again (see
     /// [`PanelState::diagnose_request`]).
-    fn rediagnose(&mut self) {
-        self.note_diagnosis_input();
+    /// `entries_move_the_clock`: the newest entry's time is later than the last tick's (between
+    /// ticks, a fresher now); not at a tick, which is the clock itself.
+    fn rediagnose(&mut self, entries_move_the_clock: bool) {
+        self.note_diagnosis_input(entries_move_the_clock);
         self.diagnose.wanted += 1;
     }
 
     /// What the panel derives itself from the rules' input, which a report answers as of now.
-    fn note_diagnosis_input(&mut self) {
+    fn note_diagnosis_input(&mut self, entries_move_the_clock: bool) {
         self.diagnosis_stale = false;
-        if let Some(last) = self.entries.last() {
+        if let Some(last) = self.entries.last().filter(|_| entries_move_the_clock) {
             self.now_wall = self.now_wall.max(last.wall);
         }
         let current = &self.entries[self.current_document_start()..];
@@ -1580,7 +1586,15 @@ mod tests {
         let state = answered(state);
         let rules: Vec<&str> = state.diagnosis().diagnosis.findings.iter().map(|f| f.rule).collect();
         assert_eq!(rules, ["load-never-called"]);
-        assert!(!asks(&state.reduce(Action::Tick(8001.0))), "and not again");
+        assert!(!asks(&state.clone().reduce(Action::Tick(8001.0))), "and not again");
+        // An entry from the future (a forged time) moved the clock: the next tick corrects it and
+        // asks again, so a grace period it ended early does not stay ended.
+        let state = answered(append(state, vec![at(ev(3, "a"), 1e15)]));
+        let state = state.reduce(Action::Tick(9001.0));
+        assert!(asks(&state));
+        assert!(
+            matches!(state.diagnose_request(), Some(PanelRequest::Diagnose { now_wall, .. }) if now_wall == 9001.0)
+        );
     }
 
     #[test]

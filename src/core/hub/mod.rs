@@ -286,8 +286,9 @@ impl Hub {
                 continue;
             }
             asked.pushed_at = now_wall;
-            // The panel's clock moves with the newest entry's too (`PanelState::rediagnose`).
-            asked.context.now_wall = asked.context.now_wall.max(newest_wall);
+            // The panel's clock moves with the newest entry's too (`PanelState::rediagnose`), but
+            // never past the background's: an entry's time is the page's word.
+            asked.context.now_wall = asked.context.now_wall.max(newest_wall.min(now_wall));
             let diagnosed = Diagnosed { seq: asked.seq, report: report(&document, &asked.context) };
             let update = PanelUpdate::Append { entries: entries.clone(), dropped, diagnosed: Some(diagnosed) };
             effects.push(Effect::ToPanels { ports: vec![*port], message: encode_panel_update(&update) });
@@ -819,6 +820,10 @@ mod tests {
         assert_eq!(appends(&effects), [(vec![PANEL, OTHER], None)]);
         let effects = hub.relay_message(4, SHOP_TEST, &relay_page(4, "a", &event(4, "x")), 5_200.0);
         assert!(matches!(&appends(&effects)[..], [(p, Some(_)), (o, None)] if *p == [PANEL] && *o == [OTHER]));
+        // A forged time from the future does not move the clock past the background's.
+        let future = event(5, "x").replace(r#""t":5"#, r#""t":1e15"#);
+        hub.relay_message(4, SHOP_TEST, &relay_page(5, "a", &future), 5_300.0);
+        assert_eq!(hub.diagnose[&PANEL].context.now_wall, 5_300.0);
         // A new document: what a listing showed of messagesUtk was the old one's.
         ask(&mut hub, PANEL, 4, 6_000.0, true);
         hub.relay_message(4, SHOP_TEST, &relay_page(1, "b", &event(1, "x")), 7_000.0);
