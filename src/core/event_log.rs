@@ -193,6 +193,19 @@ impl EventLog {
         self.entries.range(start..)
     }
 
+    /// The entries of the current document if it has at most `limit` after its navigation row (the
+    /// panel's count, `DIAGNOSE_EVERY_UPDATE_UP_TO`); looks at `limit + 1` entries at most.
+    pub fn current_document_up_to(&self, limit: usize) -> Option<impl Iterator<Item = &Entry> + '_> {
+        let back =
+            self.entries.iter().rev().take(limit + 1).position(|e| e.kind == super::protocol::EntryKind::Navigation);
+        let len = match back {
+            Some(back) => back + 1, // from the navigation row on
+            None if self.entries.len() <= limit => self.entries.len(),
+            None => return None,
+        };
+        Some(self.entries.range(self.entries.len() - len..))
+    }
+
     pub fn chunk(&self, chunk: u64) -> impl Iterator<Item = &Entry> + '_ {
         let start = self.entries.partition_point(|e| chunk_of(e.id) < chunk);
         self.entries.range(start..).take_while(move |e| chunk_of(e.id) == chunk)
@@ -252,6 +265,27 @@ mod tests {
 
     fn push(log: &mut EventLog, payload_len: usize) -> u64 {
         log.push(|id| entry(id, payload_len))
+    }
+
+    #[test]
+    fn the_current_document_up_to_a_limit_is_read_from_the_end() {
+        let mut log = EventLog::new(Limits::default());
+        let ids =
+            |log: &EventLog, limit| log.current_document_up_to(limit).map(|d| d.map(|e| e.id).collect::<Vec<_>>());
+        assert_eq!(ids(&log, 3), Some(vec![]));
+        for _ in 0..3 {
+            push(&mut log, 1);
+        }
+        assert_eq!(ids(&log, 3), Some(vec![1, 2, 3]), "no navigation: the whole log, if small enough");
+        assert_eq!(ids(&log, 2), None);
+        log.push(|id| Entry { kind: EntryKind::Navigation, ..entry(id, 1) });
+        for _ in 0..2 {
+            push(&mut log, 1);
+        }
+        assert_eq!(ids(&log, 3), Some(vec![4, 5, 6]), "from the navigation row on");
+        assert_eq!(ids(&log, 2), Some(vec![4, 5, 6]), "its entries after the navigation row count, as in the panel");
+        assert_eq!(ids(&log, 1), None);
+        assert_eq!(ids(&log, 3).unwrap(), log.current_document().map(|e| e.id).collect::<Vec<_>>());
     }
 
     #[test]

@@ -263,10 +263,11 @@ impl Hub {
     /// its row, not a round trip later (the panel asks when none came).
     fn append_to_panels(&mut self, tab: i64, entries: Vec<Entry>, dropped: u64, now_wall: f64) -> Vec<Effect> {
         let Some(state) = self.tabs.get(&tab) else { return vec![] };
-        let document: Vec<&Entry> = state.log.current_document().collect();
-        let diagnosable = !entries.is_empty() && document.len() <= DIAGNOSE_EVERY_UPDATE_UP_TO;
         let newest_wall = entries.last().map_or(0.0, |e| e.wall);
         let navigated = entries.iter().any(|e| e.kind == EntryKind::Navigation);
+        // Read only when a panel is due a report (the log is looked at from its end, at most as far
+        // back as a document diagnosed on every update reaches).
+        let mut document: Option<Option<Vec<&Entry>>> = None;
         let mut effects = vec![];
         let mut plain = vec![];
         for (port, watched) in &self.panels {
@@ -281,15 +282,22 @@ impl Hub {
                 // What a listing showed of `messagesUtk` belongs to the document it was made in.
                 asked.context.messages_utk_seen = false;
             }
-            if !diagnosable || now_wall - asked.pushed_at < PUSH_DIAGNOSIS_EVERY_MS {
+            if entries.is_empty() || now_wall - asked.pushed_at < PUSH_DIAGNOSIS_EVERY_MS {
                 plain.push(*port);
                 continue;
             }
+            let document = document.get_or_insert_with(|| {
+                state.log.current_document_up_to(DIAGNOSE_EVERY_UPDATE_UP_TO).map(Iterator::collect)
+            });
+            let Some(document) = document else {
+                plain.push(*port);
+                continue;
+            };
             asked.pushed_at = now_wall;
             // The panel's clock moves with the newest entry's too (`PanelState::rediagnose`), but
             // never past the background's: an entry's time is the page's word.
             asked.context.now_wall = asked.context.now_wall.max(newest_wall.min(now_wall));
-            let diagnosed = Diagnosed { seq: asked.seq, report: report(&document, &asked.context) };
+            let diagnosed = Diagnosed { seq: asked.seq, report: report(document, &asked.context) };
             let update = PanelUpdate::Append { entries: entries.clone(), dropped, diagnosed: Some(diagnosed) };
             effects.push(Effect::ToPanels { ports: vec![*port], message: encode_panel_update(&update) });
         }
