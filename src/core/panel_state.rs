@@ -881,6 +881,12 @@ impl PanelState {
         &self.diagnosis
     }
 
+    /// No report yet: the background has not answered the panel's first request (until then the
+    /// panel says it is checking, not "No problem found").
+    pub fn diagnosis_pending(&self) -> bool {
+        self.diagnose.answered == 0
+    }
+
     /// Whether the diagnosis may still change with time alone: the current document has an entry
     /// younger than [`CLOCK_AFTER_LAST_ENTRY_MS`] (the panel ticks once a second while it does).
     pub fn needs_clock(&self) -> bool {
@@ -1495,6 +1501,18 @@ mod tests {
         assert_eq!(state.diagnosis().checked, 0);
         assert_eq!(state.diagnosis().diagnosis, Diagnosis::default());
         assert_eq!(headline(&state.diagnosis().diagnosis), "No problem found");
+    }
+
+    #[test]
+    fn until_the_first_answer_the_diagnosis_is_pending_not_no_problem_found() {
+        let state = append(PanelState::new(false), no_chat_page()).reduce(Action::Connected);
+        assert!(state.diagnosis_pending(), "asked, not answered");
+        let state = answered(state);
+        assert!(!state.diagnosis_pending());
+        assert_eq!(state.diagnosis().diagnosis.findings.len(), 1);
+        // Reconnecting keeps the last report shown while it is asked again.
+        let state = state.reduce(Action::Disconnected).reduce(Action::Connected);
+        assert!(!state.diagnosis_pending());
     }
 
     #[test]

@@ -56,7 +56,9 @@ pub fn app(props: &AppProps) -> Html {
     let status = &state.status;
     let view = state.view;
     let body = match view {
-        View::Diagnostics => html! { <DiagnosticsView report={state.diagnosis().clone()} /> },
+        View::Diagnostics => {
+            html! { <DiagnosticsView report={state.diagnosis().clone()} pending={state.diagnosis_pending()} /> }
+        }
         View::Widget => html! {
             <WidgetView status={status.clone()} calls={state.call_groups(RECENT_CALLS)}
                 render={state.render_verdict()} site={state.site()} listen={state.listen_choice()} />
@@ -91,7 +93,7 @@ pub fn app(props: &AppProps) -> Html {
     };
     html! {
             <div class="app" data-tab-id={tab_id.to_string()}>
-                { status_bar(&actions, state.connection, status, state.diagnosis()) }
+                { status_bar(&actions, state.connection, status, state.diagnosis(), state.diagnosis_pending()) }
                 <main class="main">
                     <h1 class="sr-only">{ "HubSpot Chat inspector" }</h1>
                     { view_tabs(view, &on_select_view) }

@@ -16,6 +16,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct DiagnosticsViewProps {
     pub report: Rc<DiagnosisReport>,
+    /// No report yet (`PanelState::diagnosis_pending`).
+    pub pending: bool,
 }
 
 /// Icon and text: severity is never shown by colour alone.
@@ -69,7 +71,9 @@ pub fn diagnostics_view(props: &DiagnosticsViewProps) -> Html {
         <div class="pane diagnostics">
             <h2 id="diagnostics-heading" class="diagnostics-heading">{ "Why the chat may not work" }</h2>
             <div class="copy-notice" role="status" aria-live="polite">{ (*notice).clone().unwrap_or_default() }</div>
-            if findings.is_empty() {
+            if props.pending {
+                <p class="note" data-diagnosis-pending="true">{ "Checking the page against the rules…" }</p>
+            } else if findings.is_empty() {
                 <div class="diagnosis-ok" data-diagnosis-empty="true">
                     <p class="ok-line"><span class="ok-icon" aria-hidden="true">{ "✓" }</span>{ " No problem found" }</p>
                     <p class="note">{ checked }</p>

@@ -12,6 +12,7 @@ pub fn status_bar(
     connection: ConnectionState,
     status: &PageStatus,
     diagnosis: &DiagnosisReport,
+    pending: bool,
 ) -> Html {
     let api = status.api.as_str();
     let api_label = match status.api {
@@ -27,9 +28,11 @@ pub fn status_bar(
     let actions = actions.clone();
     let on_open_diagnostics = Callback::from(move |_| actions.dispatch(Action::SelectView(View::Diagnostics)));
     let worst = diagnosis.worst();
-    let level = worst.map_or("ok", |s| s.as_str());
-    let icon = worst.map_or("✓", |s| severity_mark(s).0);
-    let text = headline(&diagnosis.diagnosis);
+    let (level, icon, text) = if pending {
+        ("pending", "…", "Checking…".to_string())
+    } else {
+        (worst.map_or("ok", |s| s.as_str()), worst.map_or("✓", |s| severity_mark(s).0), headline(&diagnosis.diagnosis))
+    };
     html! {
         <header class="status-header">
         <div class="status-bar" data-api-state={api} data-widget-loaded={status.widget_loaded.to_string()}
