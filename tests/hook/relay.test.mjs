@@ -115,12 +115,18 @@ test('relay: no hook → one no_hook; a hook injected later answers the backgrou
       // The background's hello is answered at once; otherwise the relay's next re-hello (750 ms) does it.
       const t0 = viaBackground ? await bg(page, () => { window.__bg.hello(); return performance.now(); }) : 0;
       await L.waitFor(page, () => window.__bg.messages.length >= 2);
+      await L.sleep(100);
       const msgs = await messages(page);
       if (viaBackground) assert.ok(msgs[1].at - t0 < 250, `answered ${msgs[1].at - t0} ms after the background's hello`);
-      assert.deepEqual(msgs.map((m) => [m.type, m.batch]), [['no_hook', undefined], ['page', 1]]);
+      // On a loaded machine the relay's own re-hello (750 ms after no_hook) can go out before the
+      // hook's first answer arrives: each hello sent is answered, in order. None after that.
+      const answers = msgs.slice(1);
+      assert.equal(msgs[0].type, 'no_hook');
+      assert.deepEqual(answers.map((m) => [m.type, m.batch]), answers.map((_, i) => ['page', i + 1]));
+      assert.ok(answers.length <= 2, `one answer, or two when the re-hello crossed it: ${answers.length}`);
       assert.deepEqual(L.checkBatch(msgs[1].data).records, []);
-      await L.sleep(viaBackground ? 700 : 0);
-      assert.equal((await messages(page)).length, 2, 'no further hellos once a hook answered, no second no_hook');
+      await L.sleep(700);
+      assert.equal((await messages(page)).length, msgs.length, 'no further hellos once a hook answered, no second no_hook');
     } finally {
       await close();
     }
