@@ -107,12 +107,6 @@ pub struct Note {
 /// The cookies the rules read (`cookies-cannot-persist`); a panel sends only these.
 pub const COOKIES_READ: [&str; 2] = ["__hs_opt_out", "messagesUtk"];
 
-/// Up to this many entries in the current document, the diagnosis is computed again on every
-/// update (the background pushes it with the entries, or the panel asks); beyond, at the panel's
-/// clock tick (once a second): the rules read the whole document, which takes tens of milliseconds
-/// at 100,000 entries.
-pub const DIAGNOSE_EVERY_UPDATE_UP_TO: usize = 5_000;
-
 /// A cookie as the browser reports it (name and value are all the rules need).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CookieSummary {

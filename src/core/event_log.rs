@@ -193,8 +193,8 @@ impl EventLog {
         self.entries.range(start..)
     }
 
-    /// The entries of the current document if it has at most `limit` after its navigation row (the
-    /// panel's count, `DIAGNOSE_EVERY_UPDATE_UP_TO`); looks at `limit + 1` entries at most.
+    /// The entries of the current document if it has at most `limit` after its navigation row (as
+    /// the panel counts them); looks at `limit + 1` entries at most.
     pub fn current_document_up_to(&self, limit: usize) -> Option<impl Iterator<Item = &Entry> + '_> {
         let back =
             self.entries.iter().rev().take(limit + 1).position(|e| e.kind == super::protocol::EntryKind::Navigation);

@@ -2,7 +2,7 @@
 
 use super::cookies::PageOrigin;
 pub use super::diagnostics::DiagnosisReport;
-use super::diagnostics::{CookieSummary, COOKIES_READ, DIAGNOSE_EVERY_UPDATE_UP_TO};
+use super::diagnostics::{CookieSummary, COOKIES_READ};
 use super::empty_state::{events_empty_state, EmptyInput, EmptyState};
 use super::export::ImportedFile;
 use super::filter::{Filter, KindGroup, Kinds, LogIndex};
@@ -91,6 +91,11 @@ impl View {
 /// The rows of the log view (see `core/rows.rs`): the reducer makes a new list whenever the rows
 /// change, extending the previous one without copying it.
 pub use super::rows::Rows;
+
+/// Up to this many entries in the current document, the diagnosis is computed again on every
+/// update; beyond, at the clock's tick (once a second): the rules read the whole document, which
+/// takes tens of milliseconds at 100,000 entries.
+pub const DIAGNOSE_EVERY_UPDATE_UP_TO: usize = 5_000;
 
 /// How long after the current document's newest entry the clock keeps ticking: the rules' grace
 /// periods (at most 5 s, docs/diagnostics.md §2) are over by then, so time alone changes nothing.

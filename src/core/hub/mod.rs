@@ -17,7 +17,7 @@ mod document;
 mod storage;
 
 use super::cookies::PageOrigin;
-use super::diagnostics::{report, Context, DIAGNOSE_EVERY_UPDATE_UP_TO};
+use super::diagnostics::{report, Context};
 use super::event_log::{EventLog, Limits};
 use super::protocol::{
     decode_page_batch, decode_panel_request, decode_relay_message, encode_hook_command, encode_panel_update,
@@ -38,6 +38,12 @@ const MAX_PENDING_CALLS: usize = 64;
 /// A panel is pushed a report with its appends at most this often (the background's clock): in a
 /// stream the rules run about once a frame per panel, as when the panel asks, not once per batch.
 const PUSH_DIAGNOSIS_EVERY_MS: f64 = 16.0;
+/// ... and only for an append of at most this many entries to a document of at most this many (a
+/// page as a developer looks at it, where a frame shows): the rules then take a few milliseconds at
+/// most, so a flooding tab keeps the background as free for the other tabs as before (the panel
+/// asks, at its own pace).
+const PUSH_UP_TO_APPENDED: usize = 20;
+const PUSH_UP_TO_DOCUMENT: usize = 1_000;
 
 /// What a panel's latest diagnose request said: its reports are pushed with the appends in that
 /// context (`Hub::append_to_panels`).
@@ -258,15 +264,15 @@ impl Hub {
 
     /// `entries` appended to `tab`'s log (and its `dropped`), to the panels that watch it. A panel
     /// that asked for a diagnosis since it subscribed gets the report of the document with them too,
-    /// in that request's context, while the document is small enough to be diagnosed on every
-    /// update and at most every [`PUSH_DIAGNOSIS_EVERY_MS`]: a finding then shows in the frame of
-    /// its row, not a round trip later (the panel asks when none came).
+    /// in that request's context, for a small append to a small document ([`PUSH_UP_TO_APPENDED`],
+    /// [`PUSH_UP_TO_DOCUMENT`]) and at most every [`PUSH_DIAGNOSIS_EVERY_MS`]: a finding then shows
+    /// in the frame of its row, not a round trip later (the panel asks when none came).
     fn append_to_panels(&mut self, tab: i64, entries: Vec<Entry>, dropped: u64, now_wall: f64) -> Vec<Effect> {
         let Some(state) = self.tabs.get(&tab) else { return vec![] };
         let newest_wall = entries.last().map_or(0.0, |e| e.wall);
         let navigated = entries.iter().any(|e| e.kind == EntryKind::Navigation);
-        // Read only when a panel is due a report (the log is looked at from its end, at most as far
-        // back as a document diagnosed on every update reaches).
+        // Read only when a panel is due a report (the log is looked at from its end, at most
+        // PUSH_UP_TO_DOCUMENT + 1 entries back).
         let mut document: Option<Option<Vec<&Entry>>> = None;
         let mut effects = vec![];
         let mut plain = vec![];
@@ -282,13 +288,13 @@ impl Hub {
                 // What a listing showed of `messagesUtk` belongs to the document it was made in.
                 asked.context.messages_utk_seen = false;
             }
-            if entries.is_empty() || now_wall - asked.pushed_at < PUSH_DIAGNOSIS_EVERY_MS {
+            let small = !entries.is_empty() && entries.len() <= PUSH_UP_TO_APPENDED;
+            if !small || now_wall - asked.pushed_at < PUSH_DIAGNOSIS_EVERY_MS {
                 plain.push(*port);
                 continue;
             }
-            let document = document.get_or_insert_with(|| {
-                state.log.current_document_up_to(DIAGNOSE_EVERY_UPDATE_UP_TO).map(Iterator::collect)
-            });
+            let document = document
+                .get_or_insert_with(|| state.log.current_document_up_to(PUSH_UP_TO_DOCUMENT).map(Iterator::collect));
             let Some(document) = document else {
                 plain.push(*port);
                 continue;
@@ -836,13 +842,19 @@ mod tests {
         ask(&mut hub, PANEL, 4, 6_000.0, true);
         hub.relay_message(4, SHOP_TEST, &relay_page(1, "b", &event(1, "x")), 7_000.0);
         assert!(!hub.diagnose[&PANEL].context.messages_utk_seen);
-        // A document too large to diagnose on every update: plain appends (the panel asks at its tick).
-        for batch in 0..11 {
-            let events: Vec<String> = (0..500).map(|i| event(2 + batch * 500 + i, "x")).collect();
-            hub.relay_message(4, SHOP_TEST, &relay_page(2 + batch, "b", &events.join(",")), 10_000.0 * batch as f64);
+        // A large append (a flood's batch), or any append to a large document: plain appends (the
+        // panel asks at its own pace), so a flooding tab costs the background no more than before.
+        let events: Vec<String> = (2..=22).map(|seq| event(seq, "x")).collect();
+        let effects = hub.relay_message(4, SHOP_TEST, &relay_page(2, "b", &events.join(",")), 8_000.0);
+        assert_eq!(appends(&effects), [(vec![PANEL, OTHER], None)], "21 entries at once");
+        let effects = hub.relay_message(4, SHOP_TEST, &relay_page(3, "b", &event(23, "x")), 9_000.0);
+        assert!(matches!(&appends(&effects)[..], [(p, Some(_)), (o, None)] if *p == [PANEL] && *o == [OTHER]));
+        for batch in 0..2 {
+            let events: Vec<String> = (0..500).map(|i| event(24 + batch * 500 + i, "x")).collect();
+            hub.relay_message(4, SHOP_TEST, &relay_page(4 + batch, "b", &events.join(",")), 10_000.0 + batch as f64);
         }
-        let effects = hub.relay_message(4, SHOP_TEST, &relay_page(20, "b", &event(6000, "x")), 200_000.0);
-        assert_eq!(appends(&effects), [(vec![PANEL, OTHER], None)]);
+        let effects = hub.relay_message(4, SHOP_TEST, &relay_page(20, "b", &event(2000, "x")), 200_000.0);
+        assert_eq!(appends(&effects), [(vec![PANEL, OTHER], None)], "over 1,000 entries in the document");
         // Subscribing again, or a port gone, forgets the request.
         hub.panel_message(OTHER, &subscribe(4));
         ask(&mut hub, OTHER, 1, 1.0, false);
