@@ -1095,7 +1095,8 @@ pub enum PanelUpdate {
 }
 
 /// A report pushed with an append: the background's answer to the panel's request `seq` had the
-/// document been diagnosed again with the entries (its clock: the newest entry's, if later).
+/// document been diagnosed again with the entries (its clock: the newest entry's if later, but
+/// never past the background's).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diagnosed {
     pub seq: u64,

@@ -165,10 +165,11 @@ impl Hub {
     }
 
     /// Whether the hub needs to hear of the tabs' loads (`tabs.onUpdated`): until the background's
-    /// start says whether "Find HubSpot on every tab" is on, with it on, while a panel is connected, and while a tab has a log or showed HubSpot. Else
-    /// the shim removes its listener, so that no page's navigation wakes the background: every tab
-    /// the hub knows of is then one nobody asked about, and the popup probes its tab again when it
-    /// opens ([`ActionRequest::Summary`]'s `opened`).
+    /// start says whether "Find HubSpot on every tab" is on, with it on, while a panel is
+    /// connected, and while a tab has a log or showed HubSpot. Else the shim removes its listener,
+    /// so that no page's navigation wakes the background: every tab the hub knows of is then one
+    /// nobody asked about, and the popup probes its tab again when it opens
+    /// ([`ActionRequest::Summary`]'s `opened`).
     pub fn follows_tabs(&self) -> bool {
         !self.started
             || self.discovery
