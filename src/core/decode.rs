@@ -338,10 +338,7 @@ pub fn panel_update(mut message: UpdateFields) -> Result<PanelUpdate, Why> {
             cookies: list(required(m, "cookies")?, "cookies", |c| cookie(object(c, "a cookie")?))?,
             error: optional(m, "error").map(|e| string(e, "error")).transpose()?,
         },
-        "diagnosis" => {
-            let Diagnosed { seq, report } = diagnosed(m)?;
-            PanelUpdate::Diagnosis { seq, report }
-        }
+        "diagnosis" => PanelUpdate::Diagnosis(diagnosed(m)?),
         other => return Err(format!("unknown message type `{other}`")),
     })
 }
@@ -707,7 +704,7 @@ mod tests {
         let entries = vec![full_entry(5, EntryKind::Event)];
         let pushed = Diagnosed { seq: 4, report: report.clone() };
         let append = PanelUpdate::Append { entries, dropped: 1, diagnosed: Some(pushed) };
-        let update = PanelUpdate::Diagnosis { seq: 4, report };
+        let update = PanelUpdate::Diagnosis(Diagnosed { seq: 4, report });
         let text = encode_panel_update(&update);
         assert_eq!(decode_panel_update(&text).unwrap(), update);
         let appended = encode_panel_update(&append);

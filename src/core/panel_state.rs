@@ -294,9 +294,7 @@ impl Action {
                 | Action::Copied(_)
                 | Action::OlderAsked(_)
                 | Action::DiagnoseAsked(_)
-                | Action::Update(
-                    PanelUpdate::Status { .. } | PanelUpdate::Cookies { .. } | PanelUpdate::Diagnosis { .. }
-                )
+                | Action::Update(PanelUpdate::Status { .. } | PanelUpdate::Cookies { .. } | PanelUpdate::Diagnosis(_))
         )
     }
 
@@ -470,7 +468,7 @@ impl PanelState {
                 }
             }
             Action::DiagnoseAsked(seq) => self.diagnose.sent = self.diagnose.sent.max(seq),
-            Action::Update(PanelUpdate::Diagnosis { seq, report }) => {
+            Action::Update(PanelUpdate::Diagnosis(Diagnosed { seq, report })) => {
                 // Only the answer to the latest request sent counts: an earlier one saw less.
                 if seq == self.diagnose.sent && seq > self.diagnose.answered {
                     self.diagnose.answered = seq;
@@ -1438,7 +1436,7 @@ mod tests {
         let state = state.reduce(Action::DiagnoseAsked(seq));
         let start = state.entries.iter().rposition(|e| e.kind == EntryKind::Navigation).unwrap_or(0);
         let report = report(&state.entries[start..], &Context { now_wall, cookies, messages_utk_seen });
-        state.reduce(Action::Update(PanelUpdate::Diagnosis { seq, report }))
+        state.reduce(Action::Update(PanelUpdate::Diagnosis(Diagnosed { seq, report })))
     }
 
     /// What the rules conclude over the state's entries right now, sorted as the panel shows it.
@@ -1547,9 +1545,10 @@ mod tests {
         let state = state.reduce(Action::DiagnoseAsked(seq + 1));
         let state = push(state, vec![at(ev(5, "a"), 1004.0)], seq);
         assert_eq!(state.diagnose.answered, seq, "waits for its answer");
-        let state = answered(
-            state.reduce(Action::Update(PanelUpdate::Diagnosis { seq: seq + 1, report: DiagnosisReport::default() })),
-        );
+        let state = answered(state.reduce(Action::Update(PanelUpdate::Diagnosis(Diagnosed {
+            seq: seq + 1,
+            report: DiagnosisReport::default(),
+        }))));
         let seq = state.diagnose.answered;
         let state = state.reduce(Action::Update(PanelUpdate::Cookies { cookies: vec![], error: None }));
         let state = push(state, vec![at(ev(6, "a"), 1005.0)], seq);
@@ -1572,13 +1571,16 @@ mod tests {
         assert_eq!(seq_of(&state), None, "still in flight: the next waits for the answer");
         let mut stale = answered(append(PanelState::new(false), no_chat_page())).diagnosis().as_ref().clone();
         stale.checked = 99;
-        let state = state.reduce(Action::Update(PanelUpdate::Diagnosis { seq: first, report: stale.clone() }));
+        let state =
+            state.reduce(Action::Update(PanelUpdate::Diagnosis(Diagnosed { seq: first, report: stale.clone() })));
         assert_eq!(state.diagnosis().checked, 99, "the answer to the request sent is shown");
         let second = seq_of(&state).expect("the input changed meanwhile");
         assert!(second > first);
         let state = state.reduce(Action::DiagnoseAsked(second));
-        let state =
-            state.reduce(Action::Update(PanelUpdate::Diagnosis { seq: first, report: DiagnosisReport::default() }));
+        let state = state.reduce(Action::Update(PanelUpdate::Diagnosis(Diagnosed {
+            seq: first,
+            report: DiagnosisReport::default(),
+        })));
         assert_eq!(state.diagnosis().checked, 99, "an older answer is ignored");
         // The port closed with a request in flight: asked again once connected.
         let state = state.reduce(Action::Disconnected);

@@ -1086,17 +1086,16 @@ pub enum PanelUpdate {
         cookies: Vec<CookieRow>,
         error: Option<String>,
     },
-    /// The answer to [`PanelRequest::Diagnose`] (the panel keeps the answer to its latest request).
+    /// The answer to [`PanelRequest::Diagnose`] (the panel keeps the answer to its latest request):
+    /// on the wire `{"type":"diagnosis","seq":…,"report":…}`.
     #[serde(skip_deserializing)]
-    Diagnosis {
-        seq: u64,
-        report: DiagnosisReport,
-    },
+    Diagnosis(Diagnosed),
 }
 
-/// A report pushed with an append: the background's answer to the panel's request `seq` had the
-/// document been diagnosed again with the entries (its clock: the newest entry's if later, but
-/// never past the background's).
+/// The background's report for the panel's diagnose request `seq`: its answer
+/// ([`PanelUpdate::Diagnosis`]), or pushed with an append, as the answer would be had the document
+/// been diagnosed again with the entries (its clock: the newest entry's if later, but never past
+/// the background's).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diagnosed {
     pub seq: u64,

@@ -22,7 +22,7 @@
 //                                 unpacked build than dist/chrome, to compare two builds)
 import { openSession } from '../harness/session.mjs';
 import { simReady } from '../harness/site.mjs';
-import { waitForPanelReady } from '../harness/panel-ui.mjs';
+import { waitForPanelReady, setSearch } from '../harness/panel-ui.mjs';
 import { pollUntil } from '../harness/driver.mjs';
 
 const EVENTS = Number(process.env.BENCH_PANEL_EVENTS ?? 100000);
@@ -313,11 +313,7 @@ async function findingLatency(s, browser) {
   await simReady(page);
   const tab = await s.h.openPanelTab(page);
   await waitForPanelReady(tab);
-  await tab.evaluate(() => {
-    const input = document.querySelector('input[placeholder="Filter"]');
-    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, 'cwiBench');
-    input.dispatchEvent(new InputEvent('input', { bubbles: true, data: 'cwiBench', inputType: 'insertText' }));
-  });
+  await setSearch(tab, 'cwiBench');
   await new Promise((r) => setTimeout(r, 1500)); // settled: no diagnose request in flight
   const rowMs = [], findingMs = [];
   let together = 0;

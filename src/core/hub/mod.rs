@@ -271,6 +271,7 @@ impl Hub {
         let Some(state) = self.tabs.get(&tab) else { return vec![] };
         let newest_wall = entries.last().map_or(0.0, |e| e.wall);
         let navigated = entries.iter().any(|e| e.kind == EntryKind::Navigation);
+        let small = !entries.is_empty() && entries.len() <= PUSH_UP_TO_APPENDED;
         // Read only when a panel is due a report (the log is looked at from its end, at most
         // PUSH_UP_TO_DOCUMENT + 1 entries back).
         let mut document: Option<Option<Vec<&Entry>>> = None;
@@ -288,7 +289,6 @@ impl Hub {
                 // What a listing showed of `messagesUtk` belongs to the document it was made in.
                 asked.context.messages_utk_seen = false;
             }
-            let small = !entries.is_empty() && entries.len() <= PUSH_UP_TO_APPENDED;
             if !small || now_wall - asked.pushed_at < PUSH_DIAGNOSIS_EVERY_MS {
                 plain.push(*port);
                 continue;
@@ -486,7 +486,7 @@ impl Hub {
                 let report = report(&document, &context);
                 // An answer is as good as a push: the next push is at least a frame later.
                 self.diagnose.insert(port, PanelDiagnose { seq, context, pushed_at: now_wall });
-                vec![Effect::Reply { message: encode_panel_update(&PanelUpdate::Diagnosis { seq, report }) }]
+                vec![Effect::Reply { message: encode_panel_update(&PanelUpdate::Diagnosis(Diagnosed { seq, report })) }]
             }
             PanelRequest::Clear => {
                 if let Some(state) = self.tabs.get_mut(&tab) {
@@ -749,7 +749,7 @@ mod tests {
             let effects = hub.panel_message(PANEL, &encode_panel_request(&request));
             let [Effect::Reply { message }] = effects.as_slice() else { panic!("{effects:?}") };
             match decode_panel_update(message).unwrap() {
-                PanelUpdate::Diagnosis { seq: answered, report } => (answered, report),
+                PanelUpdate::Diagnosis(Diagnosed { seq: answered, report }) => (answered, report),
                 other => panic!("{other:?}"),
             }
         };
@@ -804,7 +804,7 @@ mod tests {
             let request = PanelRequest::Diagnose { seq, now_wall, cookies: None, messages_utk_seen };
             match hub.panel_message(port, &encode_panel_request(&request)).as_slice() {
                 [Effect::Reply { message }] => match decode(message) {
-                    PanelUpdate::Diagnosis { report, .. } => report,
+                    PanelUpdate::Diagnosis(Diagnosed { report, .. }) => report,
                     other => panic!("{other:?}"),
                 },
                 other => panic!("{other:?}"),
