@@ -127,8 +127,12 @@ fn bench_appends(mut panel: PanelState) {
                 payload: format!(r#"{{"conversation":{{"conversationId":{next}}},"unreadCount":1}}"#),
             };
             next += 1;
-            panel =
-                panel.reduce(Action::Update(PanelUpdate::Append { entries: vec![entry], dropped: 0, diagnosed: None }));
+            panel = panel.reduce(Action::Update(PanelUpdate::Append {
+                entries: vec![entry],
+                dropped: 0,
+                diagnosed: None,
+                status: None,
+            }));
         }
         let per = t.elapsed().as_secs_f64() * 1e6 / APPENDS as f64;
         println!(

@@ -332,6 +332,7 @@ pub fn panel_update(mut message: UpdateFields) -> Result<PanelUpdate, Why> {
             entries: entries()?,
             dropped: unsigned(required(m, "dropped")?, "dropped")?,
             diagnosed: optional(m, "diagnosed").map(|d| diagnosed(&mut object(d, "diagnosed")?)).transpose()?,
+            status: optional(m, "status").map(|s| status(object(s, "status")?)).transpose()?,
         },
         "status" => PanelUpdate::Status { status: status(object(required(m, "status")?, "status")?)? },
         "cookies" => PanelUpdate::Cookies {
@@ -670,7 +671,7 @@ mod tests {
             PanelUpdate::Snapshot { status: PageStatus::default(), entries: vec![], dropped: 0, more: false },
             PanelUpdate::Older { before: 100, entries: entries.clone(), more: true },
             PanelUpdate::Older { before: 1, entries: vec![], more: false },
-            PanelUpdate::Append { entries, dropped: u64::MAX, diagnosed: None },
+            PanelUpdate::Append { entries, dropped: u64::MAX, diagnosed: None, status: None },
             PanelUpdate::Status { status: full_status() },
             PanelUpdate::Cookies {
                 cookies: vec![full_cookie(), CookieRow { expires: None, partition_key: None, ..full_cookie() }],
@@ -703,7 +704,8 @@ mod tests {
         // Pushed with an append, the same report is read (and refused) the same way.
         let entries = vec![full_entry(5, EntryKind::Event)];
         let pushed = Diagnosed { seq: 4, report: report.clone() };
-        let append = PanelUpdate::Append { entries, dropped: 1, diagnosed: Some(pushed) };
+        let ready = PageStatus { api: crate::core::protocol::ApiState::Ready, ..PageStatus::default() };
+        let append = PanelUpdate::Append { entries, dropped: 1, diagnosed: Some(pushed), status: Some(ready) };
         let update = PanelUpdate::Diagnosis(Diagnosed { seq: 4, report });
         let text = encode_panel_update(&update);
         assert_eq!(decode_panel_update(&text).unwrap(), update);

@@ -6,6 +6,7 @@
 //! the panel uses the browser's `RegExp` (no regex crate in the wasm: `regex-lite` cost 20.9 KB
 //! gzipped), the native tests `regex-lite`.
 
+use super::case::{is_lowercase, lowercase};
 use super::protocol::{Entry, EntryKind};
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
@@ -221,9 +222,7 @@ impl Term {
 /// entry's own text is searched then, not stored twice.
 pub fn search_text(entry: &Entry) -> Option<Box<str>> {
     let fields = [entry.name.as_str(), entry.summary.as_str(), entry.payload.as_str()];
-    let lower =
-        |f: &&str| if f.is_ascii() { !f.bytes().any(|b| b.is_ascii_uppercase()) } else { f.to_lowercase() == **f };
-    if fields.iter().all(lower) {
+    if fields.iter().all(|f| is_lowercase(f)) {
         return None;
     }
     let mut text = String::with_capacity(fields.iter().map(|f| f.len() + 1).sum());
@@ -234,7 +233,7 @@ pub fn search_text(entry: &Entry) -> Option<Box<str>> {
         if field.is_ascii() {
             text.extend(field.chars().map(|c| c.to_ascii_lowercase()));
         } else {
-            text.push_str(&field.to_lowercase());
+            text.push_str(&lowercase(field));
         }
     }
     Some(text.into_boxed_str())
@@ -275,7 +274,7 @@ impl Query {
                         }
                     }
                 }
-                _ => Matcher::Plain(body.to_lowercase()),
+                _ => Matcher::Plain(lowercase(body)),
             };
             let pairs = match &matcher {
                 Matcher::Plain(needle) => Pairs::of(needle.as_bytes()),
@@ -644,7 +643,7 @@ fn contains_ignoring_case(haystack: &str, lowercase_needle: &str) -> bool {
         let needle = lowercase_needle.as_bytes();
         haystack.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
     } else {
-        haystack.to_lowercase().contains(lowercase_needle)
+        lowercase(haystack).contains(lowercase_needle)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Plain-Rust core: no browser types, so `cargo test` covers it natively.
 
 pub mod action;
+pub mod case;
 pub mod cookies;
 pub mod decimal;
 pub mod decode;

@@ -401,7 +401,10 @@ impl PanelState {
                     }
                 }
             }
-            Action::Update(PanelUpdate::Append { entries, dropped, diagnosed }) => {
+            Action::Update(PanelUpdate::Append { entries, dropped, diagnosed, status }) => {
+                if let Some(status) = status {
+                    self.set_status(status);
+                }
                 let last = self.last_id();
                 self.push_entries(entries.into_iter().filter(|e| e.id > last).collect());
                 self.dropped = dropped;
@@ -1251,7 +1254,7 @@ mod tests {
     }
 
     fn append(state: PanelState, entries: Vec<Entry>) -> PanelState {
-        state.reduce(Action::Update(PanelUpdate::Append { entries, dropped: 0, diagnosed: None }))
+        state.reduce(Action::Update(PanelUpdate::Append { entries, dropped: 0, diagnosed: None, status: None }))
     }
 
     fn names(state: &PanelState) -> Vec<&str> {
@@ -1527,7 +1530,7 @@ mod tests {
             let now_wall = state.now_wall.max(entries.last().map_or(0.0, |e| e.wall));
             let report = report(&document, &Context { now_wall, cookies: None, messages_utk_seen: false });
             let diagnosed = Some(Diagnosed { seq, report });
-            state.reduce(Action::Update(PanelUpdate::Append { entries, dropped: 0, diagnosed }))
+            state.reduce(Action::Update(PanelUpdate::Append { entries, dropped: 0, diagnosed, status: None }))
         };
         let state = answered(append(PanelState::new(false), vec![at(nav(1), 1000.0)]));
         let seq = state.diagnose.answered;
@@ -2122,6 +2125,7 @@ mod tests {
                             entries: (0..n).map(|_| entry(&mut random)).collect(),
                             dropped: 0,
                             diagnosed: None,
+                            status: None,
                         })
                     }
                     6 | 7 => Action::SetSearch(random.pick(&TEXTS).to_string()),
@@ -2160,6 +2164,22 @@ mod tests {
                 assert!(state.entries.len() <= limit);
             }
         }
+    }
+
+    #[test]
+    fn an_append_brings_the_status_its_entries_changed() {
+        let ready = PageStatus { api: ApiState::Ready, ..PageStatus::default() };
+        let state = PanelState::new(true).reduce(Action::Update(PanelUpdate::Append {
+            entries: vec![ev(1, "api")],
+            dropped: 0,
+            diagnosed: None,
+            status: Some(ready.clone()),
+        }));
+        assert_eq!(*state.status, ready, "the row and its status in one reduce");
+        assert_eq!(state.visible().len(), 1);
+        // An append without a status keeps the one held.
+        let state = append(state, vec![ev(2, "x")]);
+        assert_eq!(*state.status, ready);
     }
 
     #[test]
@@ -2221,6 +2241,7 @@ mod tests {
             entries: vec![ev(452, "late")],
             dropped: 0,
             diagnosed: None,
+            status: None,
         }));
         let stale = hub.older(3, before);
         state = state.reduce(Action::Update(decode(hub.older(3, before))));

@@ -1078,6 +1078,10 @@ pub enum PanelUpdate {
         /// latest diagnose request: a finding then shows in the frame of its row (docs/protocol.md §4).
         #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
         diagnosed: Option<Diagnosed>,
+        /// The page's status when these entries changed it: it comes with them, so no render shows
+        /// a row (say, the API's "ready") beside a status that does not know it yet.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        status: Option<PageStatus>,
     },
     Status {
         status: PageStatus,
@@ -1451,7 +1455,7 @@ mod tests {
         let request = PanelRequest::Subscribe { tab: 7 };
         assert_eq!(decode_panel_request(&encode_panel_request(&request)).unwrap(), request);
         assert!(decode_panel_request(r#"{"v":1,"type":"subscribe","tab":-1}"#).is_err());
-        let update = PanelUpdate::Append { entries: vec![], dropped: 2, diagnosed: None };
+        let update = PanelUpdate::Append { entries: vec![], dropped: 2, diagnosed: None, status: None };
         assert_eq!(decode_panel_update(&encode_panel_update(&update)).unwrap(), update);
     }
 

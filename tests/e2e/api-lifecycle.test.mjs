@@ -30,6 +30,30 @@ async function panelShowsTheLoadedWidget(s, page) {
   return panel;
 }
 
+/** Records, after each of the panel's renders, its status bar and whether the log shows an API row
+ * saying "ready" and a widget row saying "loaded" (the log follows its end: the newest rows are in
+ * the DOM). Read from window.__cwiRowRenders. */
+function recordRowRenders(d) {
+  return d.evaluate(() => {
+    window.__cwiRowRenders = [];
+    const record = () => {
+      const bar = document.querySelector('[data-api-state]');
+      const rows = [...document.querySelectorAll('#event-log [data-kind]')];
+      window.__cwiRowRenders.push({
+        api: bar?.getAttribute('data-api-state') ?? null,
+        loaded: bar?.getAttribute('data-widget-loaded') ?? null,
+        readyRow: rows.some((r) => r.getAttribute('data-kind') === 'api' && /the API is ready/.test(r.textContent)),
+        loadedRow: rows.some((r) => r.getAttribute('data-kind') === 'widget' && /iframe loaded/.test(r.textContent)),
+      });
+    };
+    window.__cwiRowObserver?.disconnect();
+    window.__cwiRowObserver = new MutationObserver(record);
+    window.__cwiRowObserver.observe(document.documentElement, { subtree: true, childList: true, attributes: true, characterData: true });
+    record();
+    return true;
+  });
+}
+
 forEachBrowser((browser, s) => {
   test(`${browser}: index.html: API defined after the hook → ready; reset keeps one row per emit`, async () => {
     // The panel is subscribed to the browser tab before the page under test loads in it.
@@ -78,6 +102,7 @@ forEachBrowser((browser, s) => {
     const { page, panel } = await openPageWithPanel(s, 'no-hubspot.html?before-deferred', { ready: false });
     await waitForApiState(panel, 'absent');
     await recordApiStates(panel);
+    await recordRowRenders(panel);
     await page.goto(s.url('deferred.html'));
     await waitForApiState(panel, 'placeholder');
     await waitForWidgetLoaded(panel, false);
@@ -90,6 +115,15 @@ forEachBrowser((browser, s) => {
     const seen = await apiStatesSeen(panel);
     const iP = seen.indexOf('placeholder');
     assert.ok(iP >= 0 && seen.indexOf('ready', iP) > iP, `placeholder then ready; states seen: ${seen}`);
+    // The status the rows brought is in the same render as the rows (the status comes inside the
+    // append of its entries): never an API row saying "ready" beside a status bar that does not.
+    const renders = await panel.evaluate(() => window.__cwiRowRenders.slice());
+    const firstReady = renders.find((r) => r.readyRow);
+    assert.ok(firstReady, `a render with the API row "ready": ${JSON.stringify(renders)}`);
+    assert.equal(firstReady.api, 'ready', `the render of the API row: ${JSON.stringify(renders)}`);
+    const firstLoaded = renders.find((r) => r.loadedRow);
+    assert.ok(firstLoaded, `a render with the widget row "loaded": ${JSON.stringify(renders)}`);
+    assert.equal(firstLoaded.loaded, 'true', `the render of the widget row: ${JSON.stringify(renders)}`);
     const a = await emitOnce(page, panel);
 
     await page.evaluate(() => window.HubSpotConversations.clear({ resetWidget: true }));

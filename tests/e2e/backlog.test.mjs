@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forEachBrowser, openPageWithPanel } from '../harness/session.mjs';
 import { waitForPanelReady } from '../harness/panel-ui.mjs';
-import { waitForProgress } from '../harness/driver.mjs';
+import { waitForProgress, pollUntil } from '../harness/driver.mjs';
 
 const EVENTS = 5000;
 const BATCH = 500;
@@ -56,13 +56,27 @@ forEachBrowser((browser, s) => {
       devtools = await s.h.openDevtoolsPanel(page);
       await waitForPanelReady(devtools);
       await waitForProgress(() => totalCount(devtools), (n) => n >= EVENTS, { message: `the devtools panel holds all ${EVENTS} entries` });
-      const shown = await devtools.evaluate(() => ({
+      const read = () => devtools.evaluate(() => ({
         total: Number(document.querySelector('[data-total-count]').getAttribute('data-total-count')),
+        shown: Number(document.querySelector('[data-shown-count]').getAttribute('data-shown-count')),
         dropped: document.querySelector('.dropped')?.textContent ?? '',
-        newest: document.querySelector('[id^="event-row-"]') !== null,
+        rows: document.querySelectorAll('[id^="event-row-"]').length,
+        view: document.querySelector('[role="tab"][aria-selected="true"]')?.textContent ?? null,
+        log: (() => {
+          const log = document.querySelector('#event-log');
+          return log && { scrollTop: log.scrollTop, clientHeight: log.clientHeight, scrollHeight: log.scrollHeight };
+        })(),
       }));
+      // The rows come in the render of the count; read again for a while only to say what the
+      // panel shows if they do not.
+      const shown = await pollUntil(async () => {
+        const v = await read();
+        return v.rows > 0 ? v : null;
+      }, { timeout: 10000, message: 'rows in the devtools panel' }).catch(async (e) => {
+        throw new Error(`${e.message}: ${JSON.stringify(await read())}`);
+      });
       assert.equal(shown.total, EVENTS, 'every entry once: no chunk twice, none missing');
-      assert.ok(shown.newest, 'rows are shown');
+      assert.equal(shown.shown, EVENTS, `every entry shown: ${JSON.stringify(shown)}`);
       assert.equal(shown.dropped, '', 'nothing dropped');
     } finally {
       await devtools?.close().catch(() => {});

@@ -102,6 +102,16 @@ forEachBrowser((browser, s) => {
     await setSearch(panel, 'unclosed)');
     await panel.waitFor(() => !document.querySelector('[data-filter-error]'), { message: 'the error goes with the fix' });
 
+    // Text beyond ASCII is searched case-insensitively too (the browser's own lower-casing).
+    await setSearch(panel, '');
+    await emit(page, 'unreadConversationCountChanged', { unreadCount: 3, label: 'Réunion ÉTÉ' });
+    await waitForEvents(panel, 'unreadConversationCountChanged', 'Réunion ÉTÉ');
+    for (const text of ['été', 'ÉTÉ', 'rÉunion']) {
+      await setSearch(panel, text);
+      await waitForRows(panel, `only the "Réunion ÉTÉ" row for ${text}`, (rows, c) => rows.length === 1 && c.shown === 1
+        && rows[0].name === 'unreadConversationCountChanged');
+    }
+
     await resetFilters(panel);
     await close();
   });

@@ -21,8 +21,8 @@ use super::diagnostics::{report, Context};
 use super::event_log::{EventLog, Limits};
 use super::protocol::{
     decode_page_batch, decode_panel_request, decode_relay_message, encode_hook_command, encode_panel_update,
-    encode_relay_reply, Diagnosed, Entry, EntryKind, HookCommand, ListenEvent, PanelRequest, PanelUpdate, RelayMessage,
-    RelayReply, SNAPSHOT_CHUNK_BYTES, SNAPSHOT_CHUNK_ENTRIES, SNAPSHOT_HEAD_ENTRIES,
+    encode_relay_reply, Diagnosed, Entry, EntryKind, HookCommand, ListenEvent, PageStatus, PanelRequest, PanelUpdate,
+    RelayMessage, RelayReply, SNAPSHOT_CHUNK_BYTES, SNAPSHOT_CHUNK_ENTRIES, SNAPSHOT_HEAD_ENTRIES,
 };
 use super::summary::{record_row, undelivered_call_row, Row};
 use document::{apply_to_status, DocState};
@@ -267,7 +267,14 @@ impl Hub {
     /// in that request's context, for a small append to a small document ([`PUSH_UP_TO_APPENDED`],
     /// [`PUSH_UP_TO_DOCUMENT`]) and at most every [`PUSH_DIAGNOSIS_EVERY_MS`]: a finding then shows
     /// in the frame of its row, not a round trip later (the panel asks when none came).
-    fn append_to_panels(&mut self, tab: i64, entries: Vec<Entry>, dropped: u64, now_wall: f64) -> Vec<Effect> {
+    fn append_to_panels(
+        &mut self,
+        tab: i64,
+        entries: Vec<Entry>,
+        dropped: u64,
+        status: Option<PageStatus>,
+        now_wall: f64,
+    ) -> Vec<Effect> {
         let Some(state) = self.tabs.get(&tab) else { return vec![] };
         let newest_wall = entries.last().map_or(0.0, |e| e.wall);
         let navigated = entries.iter().any(|e| e.kind == EntryKind::Navigation);
@@ -304,11 +311,16 @@ impl Hub {
             // never past the background's: an entry's time is the page's word.
             asked.context.now_wall = asked.context.now_wall.max(newest_wall.min(now_wall));
             let diagnosed = Diagnosed { seq: asked.seq, report: report(document, &asked.context) };
-            let update = PanelUpdate::Append { entries: entries.clone(), dropped, diagnosed: Some(diagnosed) };
+            let update = PanelUpdate::Append {
+                entries: entries.clone(),
+                dropped,
+                diagnosed: Some(diagnosed),
+                status: status.clone(),
+            };
             effects.push(Effect::ToPanels { ports: vec![*port], message: encode_panel_update(&update) });
         }
         if !plain.is_empty() {
-            let update = PanelUpdate::Append { entries, dropped, diagnosed: None };
+            let update = PanelUpdate::Append { entries, dropped, diagnosed: None, status };
             effects.push(Effect::ToPanels { ports: plain, message: encode_panel_update(&update) });
         }
         effects
@@ -396,10 +408,11 @@ impl Hub {
         let entries: Vec<Entry> = state.log.since(first_new_id).cloned().collect();
         let dropped = state.log.dropped();
         let status = state.status();
+        let changed_status = (status != status_before).then_some(status);
         if !entries.is_empty() || dropped != dropped_before {
-            effects.extend(self.append_to_panels(tab, entries, dropped, now_wall));
-        }
-        if status != status_before {
+            // The status its entries changed comes with them (the same render).
+            effects.extend(self.append_to_panels(tab, entries, dropped, changed_status, now_wall));
+        } else if let Some(status) = changed_status {
             effects.extend(self.to_panels(tab, &PanelUpdate::Status { status }));
         }
         effects
@@ -429,7 +442,9 @@ impl Hub {
         for tab in shrunk {
             effects.extend(self.persist(tab));
             let dropped = self.tabs[&tab].log.dropped();
-            effects.extend(self.to_panels(tab, &PanelUpdate::Append { entries: vec![], dropped, diagnosed: None }));
+            effects.extend(
+                self.to_panels(tab, &PanelUpdate::Append { entries: vec![], dropped, diagnosed: None, status: None }),
+            );
         }
         effects
     }
@@ -544,7 +559,7 @@ impl Hub {
         let mut effects = self.persist(tab);
         let state = &self.tabs[&tab];
         let entries: Vec<Entry> = state.log.since(first_new_id).cloned().collect();
-        let update = PanelUpdate::Append { entries, dropped: state.log.dropped(), diagnosed: None };
+        let update = PanelUpdate::Append { entries, dropped: state.log.dropped(), diagnosed: None, status: None };
         effects.extend(self.to_panels(tab, &update));
         effects
     }
@@ -1177,17 +1192,15 @@ mod tests {
         };
         assert_eq!(
             ports(hub.relay_message(10, SHOP_TEST, &relay_page(1, "a", &event(1, "x")), 0.0)),
-            vec![vec![1, 3]; 2]
+            vec![vec![1, 3]],
+            "one append, the status it changed inside"
         );
         hub.panel_disconnected(3);
         assert_eq!(ports(hub.relay_message(10, SHOP_TEST, &relay_page(2, "a", &event(2, "y")), 0.0)), vec![vec![1]]);
         // A port that subscribes to another tab stops watching the first one.
         hub.panel_message(1, &subscribe(20));
         assert!(ports(hub.relay_message(10, SHOP_TEST, &relay_page(3, "a", &event(3, "z")), 0.0)).is_empty());
-        assert_eq!(
-            ports(hub.relay_message(20, SHOP_TEST, &relay_page(1, "b", &event(1, "w")), 0.0)),
-            vec![vec![1, 2]; 2]
-        );
+        assert_eq!(ports(hub.relay_message(20, SHOP_TEST, &relay_page(1, "b", &event(1, "w")), 0.0)), vec![vec![1, 2]]);
     }
 
     #[test]
@@ -1390,8 +1403,11 @@ mod tests {
         assert_eq!(status.methods, ["widget.load"]);
         // Only the navigation row: the re-sent state is not news.
         assert_eq!(entries.iter().map(|e| e.kind).collect::<Vec<_>>(), [EntryKind::Navigation]);
+        // The status comes with the navigation row it arrived with.
         assert!(effects.iter().any(|e| matches!(e, Effect::ToPanels { message, .. }
-            if matches!(decode(message), PanelUpdate::Status { ref status } if status.api == ApiState::Ready))));
+            if matches!(decode(message), PanelUpdate::Append { status: Some(ref status), .. } if status.api == ApiState::Ready))));
+        assert!(!effects.iter().any(|e| matches!(e, Effect::ToPanels { message, .. }
+            if matches!(decode(message), PanelUpdate::Status { .. }))));
 
         hub.relay_message(7, SHOP_TEST, &relay_page(2, "a", &event(46, "conversationStarted")), 0.0);
         let (_, entries, _) = snapshot(&hub, 7);

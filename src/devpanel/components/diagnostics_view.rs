@@ -58,7 +58,7 @@ pub fn diagnostics_view(props: &DiagnosticsViewProps) -> Html {
             .into_iter()
             .map(|s| (s, count(s)))
             .filter(|(_, n)| *n > 0)
-            .map(|(s, n)| format!("{n} {}", severity_mark(s).1.to_lowercase() + if n == 1 { "" } else { "s" }))
+            .map(|(s, n)| format!("{n} {}", severity_mark(s).1.to_ascii_lowercase() + if n == 1 { "" } else { "s" }))
             .collect();
         format!(
             "{} {} found ({}). ",
