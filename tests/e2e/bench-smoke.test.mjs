@@ -20,6 +20,7 @@ test('make bench (page side) smoke run: every figure is produced', async (t) => 
     }
   }
   assert.equal(report.samples.latencyMs.length, opts.latencyEvents);
+  assert.equal(report.samples.latencyOpeningMs.length, opts.latencyEvents);
   assert.ok(report.samples.flood.none.chatIframeOutOfProcess.every(Boolean), 'the chat iframe runs in its own process');
 });
 
