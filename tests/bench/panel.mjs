@@ -267,6 +267,18 @@ async function recordThroughTab(page, tab) {
   for (let first = 1; first <= EVENTS; first += WAVE * BATCH) {
     const batches = Math.min(WAVE, Math.ceil((EVENTS - first + 1) / BATCH));
     await dispatch(page, first, batches);
+    if (first === 1) {
+      // The panel tab is ready before the relay it had injected listens in the page (a busy
+      // machine: seconds): batches sent before are lost, so the first wave is sent again until it
+      // arrives (the background drops the records it already has: seq per document).
+      for (let attempt = 1; (await shownTotal(tab)) === 0; attempt++) {
+        const arrived = await pollUntil(async () => (await shownTotal(tab)) > 0, { timeout: 2000, interval: 100, message: 'the first entries' })
+          .then(() => true, () => false);
+        if (arrived) break;
+        if (attempt >= 30) throw new Error('no entry reached the panel tab in 60 s of sending the first wave');
+        await dispatch(page, first, batches);
+      }
+    }
     const want = first - 1 + batches * BATCH;
     await pollUntil(async () => (await shownTotal(tab)) >= want, { timeout: 120000, interval: 100, message: `${want} entries recorded` });
   }
