@@ -21,9 +21,9 @@
 //   node tests/bench/panel.mjs    env: BENCH_PANEL_EVENTS (default 100000), BENCH_EXTENSION (another
 //                                 unpacked build than dist/chrome, to compare two builds)
 import { openSession } from '../harness/session.mjs';
-import { simReady } from '../harness/site.mjs';
+import { simReady, dispatchBatches, untilRelayListens } from '../harness/site.mjs';
 import { waitForPanelReady, setSearch } from '../harness/panel-ui.mjs';
-import { pollUntil } from '../harness/driver.mjs';
+import { pollUntil, waitForProgress } from '../harness/driver.mjs';
 
 const EVENTS = Number(process.env.BENCH_PANEL_EVENTS ?? 100000);
 const FINDING_RUNS = Number(process.env.BENCH_FINDING_RUNS ?? 15);
@@ -35,21 +35,14 @@ const shownTotal = (panel) => panel.evaluate(() => {
   return el ? Number(el.getAttribute('data-total-count')) : 0;
 });
 
+/** A bench record: an SDK event of the chat iframe (stringified into the page: self-contained). */
+const benchRecord = (seq, i) => ({
+  k: 'event', name: ['conversationStarted', 'unreadConversationCountChanged', 'widgetLoaded', 'inputStaging'][seq % 4],
+  payload: { conversation: { conversationId: seq }, unreadCount: i }, via: 'iframe',
+});
+
 /** What the hook would dispatch: `batches` batches of `size` SDK events of one document, `first` on. */
-function dispatch(page, first, batches, size = BATCH) {
-  return page.evaluate(([first, batches, size]) => {
-    const names = ['conversationStarted', 'unreadConversationCountChanged', 'widgetLoaded', 'inputStaging'];
-    let seq = first;
-    for (let b = 0; b < batches; b++) {
-      const records = [];
-      for (let r = 0; r < size; r++, seq++) {
-        records.push({ k: 'event', seq, t: seq, name: names[seq % 4], payload: { conversation: { conversationId: seq }, unreadCount: r }, via: 'iframe' });
-      }
-      const detail = JSON.stringify({ v: 1, doc: 'bench-doc', url: location.href, time_origin: performance.timeOrigin, dropped: 0, records });
-      document.dispatchEvent(new CustomEvent('hubspot-chat-inspector:page', { detail }));
-    }
-  }, [first, batches, size]);
-}
+const dispatch = (page, first, batches, size = BATCH) => dispatchBatches(page, { doc: 'bench-doc', first, batches, size, record: benchRecord });
 
 /**
  * Scrolls `#event-log` up by 900 px a frame for 2 s, from its end: frame intervals (p50, p95,
@@ -264,23 +257,12 @@ async function main() {
 
 /** The N events through `tab` (a panel tab watching `page`), a wave at a time, each wave waited for. */
 async function recordThroughTab(page, tab) {
+  await untilRelayListens(page, () => shownTotal(tab), { doc: 'bench-doc', record: benchRecord });
   for (let first = 1; first <= EVENTS; first += WAVE * BATCH) {
     const batches = Math.min(WAVE, Math.ceil((EVENTS - first + 1) / BATCH));
     await dispatch(page, first, batches);
-    if (first === 1) {
-      // The panel tab is ready before the relay it had injected listens in the page (a busy
-      // machine: seconds): batches sent before are lost, so the first wave is sent again until it
-      // arrives (the background drops the records it already has: seq per document).
-      for (let attempt = 1; (await shownTotal(tab)) === 0; attempt++) {
-        const arrived = await pollUntil(async () => (await shownTotal(tab)) > 0, { timeout: 2000, interval: 100, message: 'the first entries' })
-          .then(() => true, () => false);
-        if (arrived) break;
-        if (attempt >= 30) throw new Error('no entry reached the panel tab in 60 s of sending the first wave');
-        await dispatch(page, first, batches);
-      }
-    }
     const want = first - 1 + batches * BATCH;
-    await pollUntil(async () => (await shownTotal(tab)) >= want, { timeout: 120000, interval: 100, message: `${want} entries recorded` });
+    await waitForProgress(() => shownTotal(tab), (n) => n >= want, { message: `${want} entries recorded` });
   }
 }
 

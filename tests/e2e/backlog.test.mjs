@@ -7,48 +7,23 @@ import assert from 'node:assert/strict';
 import { forEachBrowser, openPageWithPanel } from '../harness/session.mjs';
 import { waitForPanelReady } from '../harness/panel-ui.mjs';
 import { waitForProgress, pollUntil } from '../harness/driver.mjs';
+import { dispatchBatches, untilRelayListens } from '../harness/site.mjs';
 
 const EVENTS = 5000;
 const BATCH = 500;
 
 const totalCount = (panel) => panel.evaluate(() => Number(document.querySelector('[data-total-count]')?.getAttribute('data-total-count') ?? 0));
 
-/** What the hook dispatches: batches of SDK events of one document (seq 1..EVENTS). */
-function dispatch(page) {
-  return page.evaluate(([events, size]) => {
-    for (let first = 1; first <= events; first += size) {
-      const records = [];
-      for (let seq = first; seq < first + size; seq++) {
-        records.push({ k: 'event', seq, t: seq, name: seq % 2 ? 'widgetLoaded' : 'inputStaging', payload: { n: seq }, via: 'iframe' });
-      }
-      const detail = JSON.stringify({ v: 1, doc: 'backlog-doc', url: location.href, time_origin: performance.timeOrigin, dropped: 0, records });
-      document.dispatchEvent(new CustomEvent('hubspot-chat-inspector:page', { detail }));
-    }
-  }, [EVENTS, BATCH]);
-}
-
-/** The panel's entry count once it is not 0, or 0 after `ms`. */
-async function pollCount(panel, ms) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const n = await totalCount(panel);
-    if (n > 0 || Date.now() >= deadline) return n;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** A backlog record: an SDK event of the chat iframe (stringified into the page: self-contained). */
+const backlogRecord = (seq) => ({ k: 'event', name: seq % 2 ? 'widgetLoaded' : 'inputStaging', payload: { n: seq }, via: 'iframe' });
 
 forEachBrowser((browser, s) => {
   test(`${browser}: a devtools panel opened on a ${EVENTS}-entry backlog shows the newest rows, then loads every older chunk`, async () => {
     const { page, panel: tab } = await openPageWithPanel(s, 'index.html');
     let devtools = null;
     try {
-      // The panel tab is ready before the relay it had injected listens in the page (a busy machine:
-      // seconds): batches sent before are lost, so they are sent again until the first arrive (the
-      // background drops a batch's records it already has: seq per document).
-      await waitForProgress(async () => {
-        await dispatch(page);
-        return pollCount(tab, 2000);
-      }, (n) => n > 0, { message: 'the first batches in the panel tab' });
+      await untilRelayListens(page, () => totalCount(tab), { doc: 'backlog-doc', record: backlogRecord });
+      await dispatchBatches(page, { doc: 'backlog-doc', first: 1, batches: EVENTS / BATCH, size: BATCH, record: backlogRecord });
       // Waited for while the count grows (a loaded machine is slow); fails when it stops short.
       await waitForProgress(() => totalCount(tab), (n) => n >= EVENTS, { message: `the panel tab holds ${EVENTS} entries` });
       await tab.close();

@@ -86,3 +86,40 @@ export function uniqueId() {
   counter += 1;
   return counter;
 }
+
+/**
+ * Batches written as the hook writes them (a `hubspot-chat-inspector:page` event), `batches` of
+ * `size` records of document `doc`, seq `first` on; `record(seq, i)` is the record's rest (i: its
+ * index in the batch). Built in the page, so 100,000 records cost one evaluate per call.
+ */
+export function dispatchBatches(page, { doc, first, batches, size, record }) {
+  return page.evaluate(`((doc, first, batches, size, make) => {
+    let seq = first;
+    for (let b = 0; b < batches; b++) {
+      const records = [];
+      for (let i = 0; i < size; i++, seq++) records.push({ seq, t: seq, ...make(seq, i) });
+      const detail = JSON.stringify({ v: 1, doc, url: location.href, time_origin: performance.timeOrigin, dropped: 0, records });
+      document.dispatchEvent(new CustomEvent('hubspot-chat-inspector:page', { detail }));
+    }
+  })(${JSON.stringify(doc)}, ${first}, ${batches}, ${size}, ${record.toString()})`);
+}
+
+/**
+ * Waits until the relay listens in `page`. A panel tab is ready before the relay it injected
+ * listens in the page (on a busy machine: seconds), and a batch sent before is lost; one lost from
+ * the middle of a run is never sent again (the background keeps records past its last seq per
+ * document). So the document's first record is sent alone, every 500 ms, until `count()` says it
+ * arrived; the real first batch brings it again and the background drops the copy.
+ */
+export async function untilRelayListens(page, count, { doc, record, timeout = 60000 }) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    await dispatchBatches(page, { doc, first: 1, batches: 1, size: 1, record });
+    const until = Date.now() + 500;
+    while (Date.now() < until) {
+      if ((await count()) > 0) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    if (Date.now() > deadline) throw new Error(`no record of ${doc} reached the panel in ${timeout} ms: the relay never listened`);
+  }
+}
