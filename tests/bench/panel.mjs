@@ -257,7 +257,7 @@ async function main() {
 
 /** The N events through `tab` (a panel tab watching `page`), a wave at a time, each wave waited for. */
 async function recordThroughTab(page, tab) {
-  await untilRelayListens(page, () => shownTotal(tab), { doc: 'bench-doc', record: benchRecord });
+  await untilRelayListens(tab);
   for (let first = 1; first <= EVENTS; first += WAVE * BATCH) {
     const batches = Math.min(WAVE, Math.ceil((EVENTS - first + 1) / BATCH));
     await dispatch(page, first, batches);

@@ -22,7 +22,7 @@ forEachBrowser((browser, s) => {
     const { page, panel: tab } = await openPageWithPanel(s, 'index.html');
     let devtools = null;
     try {
-      await untilRelayListens(page, () => totalCount(tab), { doc: 'backlog-doc', record: backlogRecord });
+      await untilRelayListens(tab);
       await dispatchBatches(page, { doc: 'backlog-doc', first: 1, batches: EVENTS / BATCH, size: BATCH, record: backlogRecord });
       // Waited for while the count grows (a loaded machine is slow); fails when it stops short.
       await waitForProgress(() => totalCount(tab), (n) => n >= EVENTS, { message: `the panel tab holds ${EVENTS} entries` });

@@ -17,7 +17,7 @@ import { waitForProgress } from '../harness/driver.mjs';
 const BATCHES = 12;
 const RECORDS = 500;
 const EVENTS = 5; // quiet events per measurement (median)
-const BOUND_MS = 250; // or 3× the same run's baseline, whichever is larger
+const BOUND_MS = 350; // or 3× the same run's baseline, whichever is larger (a loaded machine read 259 ms; no fairness: ≥ 450 ms)
 // The flood's entries must keep arriving: no new one for this long fails (lost or stuck), however long it takes in all.
 const STALL_MS = 30000;
 

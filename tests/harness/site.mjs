@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from './driver.mjs';
+import { waitForApiState } from './panel-ui.mjs';
 
 export const SITE_DIR = path.join(REPO_ROOT, 'tests/site');
 
@@ -105,21 +106,13 @@ export function dispatchBatches(page, { doc, first, batches, size, record }) {
 }
 
 /**
- * Waits until the relay listens in `page`. A panel tab is ready before the relay it injected
- * listens in the page (on a busy machine: seconds), and a batch sent before is lost; one lost from
- * the middle of a run is never sent again (the background keeps records past its last seq per
- * document). So the document's first record is sent alone, every 500 ms, until `count()` says it
- * arrived; the real first batch brings it again and the background drops the copy.
+ * Waits until the relay listens in `page` (the simulator's index.html) for the panel `panel`
+ * watching it. A panel tab is ready before the relay it injected listens in the page (on a busy
+ * machine: seconds), and a batch dispatched before is lost. The relay's hello brings the hook's
+ * own document (its API "ready"): once the panel shows it, the relay listens, and no later switch
+ * of document (Preserve log off: the log is cleared) comes between the caller's batches. (A probe
+ * record sent earlier could arrive before the page's own document, then be cleared by it.)
  */
-export async function untilRelayListens(page, count, { doc, record, timeout = 60000 }) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    await dispatchBatches(page, { doc, first: 1, batches: 1, size: 1, record });
-    const until = Date.now() + 500;
-    while (Date.now() < until) {
-      if ((await count()) > 0) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    if (Date.now() > deadline) throw new Error(`no record of ${doc} reached the panel in ${timeout} ms: the relay never listened`);
-  }
+export function untilRelayListens(panel, { timeout = 60000 } = {}) {
+  return waitForApiState(panel, 'ready', { timeout });
 }
