@@ -2758,15 +2758,22 @@ mod tests {
         assert_clean(&log.diagnose(60_000.0));
     }
 
+    /// Three `widget.refresh()` calls at `calls` (the middle one with an argument) and the first
+    /// one's widget-data request at `first_request`: the log and the ids of the middle and last call.
+    fn three_refreshes(calls: [f64; 3], first_request: f64) -> (Log, u64, u64) {
+        let mut log = Log::healthy();
+        log.call(calls[0], "widget.refresh", json!({}));
+        log.widget_data(first_request, 200);
+        let lost = log.call(calls[1], "widget.refresh", json!({"args": [{"openToNewThread": true}]}));
+        let winner = log.call(calls[2], "widget.refresh", json!({}));
+        (log, lost, winner)
+    }
+
     #[test]
     fn throttle_collapsed_follows_a_trailing_call_that_ran_late() {
         // A busy page: the trailing call due at 6.0 s ran at 6.474 s (its widget-data request), so
         // the call at 6.1 s merged into it too and the middle call's argument was lost.
-        let mut log = Log::healthy();
-        log.call(5000.0, "widget.refresh", json!({}));
-        log.widget_data(5003.0, 200);
-        let lost = log.call(5300.0, "widget.refresh", json!({"args": [{"openToNewThread": true}]}));
-        let winner = log.call(6100.0, "widget.refresh", json!({}));
+        let (mut log, lost, winner) = three_refreshes([5000.0, 5300.0, 6100.0], 5003.0);
         let before_the_request = log.diagnose(60_000.0);
         log.widget_data(6474.0, 200);
         let f = only(&log.diagnose(60_000.0), "throttle-collapsed");
@@ -2782,21 +2789,14 @@ mod tests {
         // As a loaded CI machine ran the simulator in Firefox: refresh() at 2.412 s (its request at
         // 2.419 s), the middle call at 3.005 s, the last at 4.025 s, after the trailing call was
         // due (3.412 s) but before its timer ran (its request at 5.035 s): both merged.
-        let mut log = Log::healthy();
-        log.call(2412.0, "widget.refresh", json!({}));
-        log.widget_data(2419.0, 200);
-        let lost = log.call(3005.0, "widget.refresh", json!({"args": [{"openToNewThread": true}]}));
-        let winner = log.call(4025.0, "widget.refresh", json!({}));
+        const CALLS: [f64; 3] = [2412.0, 3005.0, 4025.0];
+        let (mut log, lost, winner) = three_refreshes(CALLS, 2419.0);
         log.widget_data(5035.0, 200);
         let f = only(&log.diagnose(60_000.0), "throttle-collapsed");
         assert_eq!(f.evidence, vec![lost, winner]);
         assert!(f.explanation.contains("at 5.035 s"), "{}", f.explanation);
         // A request long after (another call's) is not taken for the trailing one.
-        let mut log = Log::healthy();
-        log.call(2412.0, "widget.refresh", json!({}));
-        log.widget_data(2419.0, 200);
-        log.call(3005.0, "widget.refresh", json!({"args": [{"openToNewThread": true}]}));
-        log.call(4025.0, "widget.refresh", json!({}));
+        let (mut log, _, _) = three_refreshes(CALLS, 2419.0);
         log.widget_data(3412.0 + TRAILING_LATE_MS + 1.0, 200);
         assert!(log.diagnose(60_000.0).findings.iter().all(|f| f.rule != "throttle-collapsed"));
     }
