@@ -358,6 +358,7 @@ impl PanelState {
         let (is_append, is_tick) =
             (matches!(action, Action::Update(PanelUpdate::Append { .. })), matches!(action, Action::Tick(_)));
         let mut pushed = None;
+        let mut interim = None;
         // The clock moves with the newest entry's too (`rediagnose`), whose time is the page's word:
         // one from the future (more than a second ahead: not the page's clock drifting) is corrected
         // by the next tick, which then asks again.
@@ -412,7 +413,14 @@ impl PanelState {
                 // The report the answer to the latest request would be now: taken only while
                 // nothing else the rules read changed since that request (then it is asked again).
                 let DiagnoseSeq { wanted, sent, answered } = self.diagnose;
-                pushed = diagnosed.filter(|d| d.seq == answered && sent == answered && wanted == answered);
+                match diagnosed {
+                    Some(d) if d.seq == answered && sent == answered && wanted == answered => pushed = Some(d),
+                    // A request in flight (a grace period ended, say) that the background had not
+                    // read when it pushed: its answer comes a round trip later. Meanwhile the push
+                    // is shown, so the finding still comes in the render of its row.
+                    Some(d) if d.seq == answered => interim = Some(d.report),
+                    _ => {}
+                }
             }
             Action::Update(PanelUpdate::Status { status }) => self.set_status(status),
             Action::Update(PanelUpdate::Cookies { cookies, error }) => {
@@ -496,6 +504,9 @@ impl PanelState {
                 self.diagnosis_stale = true;
             } else if !is_tick || self.diagnosis_stale || recheck_due || clock_went_back {
                 self.rediagnose(!is_tick);
+            }
+            if let Some(report) = interim.filter(|report| *self.diagnosis != *report) {
+                self.diagnosis = Rc::new(report);
             }
         }
         if derive_view {
@@ -1546,15 +1557,18 @@ mod tests {
         assert!(state.diagnose_request().is_some());
         // Nor while a request is in flight, or the cookies changed since the last one sent.
         let state = state.reduce(Action::DiagnoseAsked(seq + 1));
-        let state = push(state, vec![at(ev(5, "a"), 1004.0)], seq);
+        let before = state.diagnosis().clone();
+        let state = push(state, vec![at(ev(5, "a"), 1004.0), at(ev(6, "widgetLoadedd"), 1004.0)], seq);
         assert_eq!(state.diagnose.answered, seq, "waits for its answer");
+        assert_ne!(*state.diagnosis(), before, "the push is shown meanwhile: its finding comes with its row");
+        assert_eq!(state.diagnosis().diagnosis, expected(&state, 1004.0));
         let state = answered(state.reduce(Action::Update(PanelUpdate::Diagnosis(Diagnosed {
             seq: seq + 1,
             report: DiagnosisReport::default(),
         }))));
         let seq = state.diagnose.answered;
         let state = state.reduce(Action::Update(PanelUpdate::Cookies { cookies: vec![], error: None }));
-        let state = push(state, vec![at(ev(6, "a"), 1005.0)], seq);
+        let state = push(state, vec![at(ev(7, "a"), 1005.0)], seq);
         assert!(state.diagnose_request().is_some(), "the cookies are new to the background");
     }
 
