@@ -483,17 +483,13 @@ impl PanelState {
                 // Only the answer to the latest request sent counts: an earlier one saw less.
                 if seq == self.diagnose.sent && seq > self.diagnose.answered {
                     self.diagnose.answered = seq;
-                    if *self.diagnosis != report {
-                        self.diagnosis = Rc::new(report);
-                    }
+                    self.show_report(report);
                 }
             }
         }
         if let Some(Diagnosed { report, .. }) = pushed {
             self.note_diagnosis_input(true);
-            if *self.diagnosis != report {
-                self.diagnosis = Rc::new(report);
-            }
+            self.show_report(report);
         } else if rediagnose {
             // A large document is diagnosed at the clock's tick (once a second), not on every append.
             let large = self.entries.len() - self.current_document_start() > DIAGNOSE_EVERY_UPDATE_UP_TO;
@@ -505,8 +501,8 @@ impl PanelState {
             } else if !is_tick || self.diagnosis_stale || recheck_due || clock_went_back {
                 self.rediagnose(!is_tick);
             }
-            if let Some(report) = interim.filter(|report| *self.diagnosis != *report) {
-                self.diagnosis = Rc::new(report);
+            if let Some(report) = interim {
+                self.show_report(report);
             }
         }
         if derive_view {
@@ -636,6 +632,13 @@ impl PanelState {
             cookies,
             messages_utk_seen: self.messages_utk_seen_in == Some(self.current_document_key()),
         })
+    }
+
+    /// Keeps the current `Rc` when the report is the same, so the views showing it skip their render.
+    fn show_report(&mut self, report: DiagnosisReport) {
+        if *self.diagnosis != report {
+            self.diagnosis = Rc::new(report);
+        }
     }
 
     /// Keeps the current `Rc` when nothing changed, so views showing the status skip their render.
