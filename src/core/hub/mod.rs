@@ -499,8 +499,12 @@ impl Hub {
                 let document: Vec<&Entry> =
                     self.tabs.get(&tab).map(|state| state.log.current_document().collect()).unwrap_or_default();
                 let report = report(&document, &context);
-                // An answer is as good as a push: the next push is at least a frame later.
-                self.diagnose.insert(port, PanelDiagnose { seq, context, pushed_at: now_wall });
+                // An answer does not hold back the next push: an append that comes right after it
+                // (a grace period's recheck just before the page's call) still brings its finding in
+                // the render of its row. The panel asks at most once a frame, so the rules still run
+                // at most twice a frame per panel.
+                let pushed_at = self.diagnose.get(&port).map_or(f64::NEG_INFINITY, |asked| asked.pushed_at);
+                self.diagnose.insert(port, PanelDiagnose { seq, context, pushed_at });
                 vec![Effect::Reply { message: encode_panel_update(&PanelUpdate::Diagnosis(Diagnosed { seq, report })) }]
             }
             PanelRequest::Clear => {
@@ -794,6 +798,31 @@ mod tests {
         ] {
             assert!(matches!(hub.panel_message(PANEL, &bad).as_slice(), [Effect::Warn { .. }]), "{bad}");
         }
+    }
+
+    #[test]
+    fn an_append_right_after_an_answer_still_brings_the_report_and_pushes_stay_a_frame_apart() {
+        use crate::core::protocol::encode_panel_request;
+        let mut hub = watched(4);
+        hub.relay_message(4, SHOP_TEST, &relay_page(1, "a", &event(1, "widgetLoaded")), 20_000.0);
+        let request = PanelRequest::Diagnose { seq: 2, now_wall: 20_001.0, cookies: None, messages_utk_seen: false };
+        hub.panel_message(PANEL, &encode_panel_request(&request));
+        let pushed = |effects: &[Effect]| {
+            effects.iter().any(|e| {
+                matches!(e, Effect::ToPanels { message, .. }
+                    if matches!(decode(message), PanelUpdate::Append { diagnosed: Some(Diagnosed { seq: 2, .. }), .. }))
+            })
+        };
+        let effects = hub.relay_message(4, SHOP_TEST, &relay_page(2, "a", &event(2, "x")), 20_005.0);
+        assert!(pushed(&effects), "4 ms after the answer: {effects:?}");
+        let effects = hub.relay_message(4, SHOP_TEST, &relay_page(3, "a", &event(3, "x")), 20_010.0);
+        assert!(!pushed(&effects), "5 ms after a push: the plain append");
+        // Asking again does not reset the time of the last push either.
+        hub.panel_message(PANEL, &encode_panel_request(&request));
+        let effects = hub.relay_message(4, SHOP_TEST, &relay_page(4, "a", &event(4, "x")), 20_012.0);
+        assert!(!pushed(&effects), "7 ms after a push");
+        let effects = hub.relay_message(4, SHOP_TEST, &relay_page(5, "a", &event(5, "x")), 20_021.0);
+        assert!(pushed(&effects), "16 ms after a push");
     }
 
     #[test]
