@@ -18,8 +18,9 @@
 //             without the waits for a core that other processes, the extension's included, took) deltas
 //             from just before the flood until the page is quiet again (< 1% busy over 250 ms). The chat
 //             iframe is cross-site (127.0.0.1 vs localhost), so with site isolation it runs in its own
-//             process and none of its work is counted (checked: `chatIframeOutOfProcess`). Firefox has no such metrics: the wall time from the flood's
-//             start until the page's loader handled the last event, measured in the page.
+//             process and none of its work is counted (checked: `chatIframeOutOfProcess`). Firefox has no
+//             such metrics: the wall time from the flood's start until the page's loader handled the last
+//             event, measured in the page.
 //   load      a page without HubSpot (tests/hook/fixtures/bench.html), fresh tab per load: when its first
 //             <head> script ran (window.firstScriptAt, from the HTML's first byte) and ScriptDuration at `load`.
 //             Also "asleep": the `ext` browser with its service worker stopped before each load (as after
@@ -450,8 +451,9 @@ export function figuresOf(m, samples, opts) {
       value: ratio('flood', 'busyMs', 'ext'), floor: ratio('flood', 'busyMs', 'floor'), noise: ratio('flood', 'busyMs', 'noise') },
     { id: 'flood_busy_panel', figure: `page busy time, ${n}-event flood, panel open`, unit: '×', target: 1.25,
       value: ratio('flood', 'busyMs', 'panel'), reference: ratio('flood', 'busyMs', 'devtools'), noise: ratio('flood', 'busyMs', 'noise') },
-    // Busy time is wall time: on 2 cores it also counts the page waiting while the extension's own
-    // process (worker and panel) runs. The main thread's CPU time leaves that out (no target of its own).
+    // Busy time is wall time: on 2 cores it also counts the page waiting for a core while other
+    // processes run, the extension's worker among them. The main thread's CPU time leaves that out
+    // (no target of its own).
     { id: 'flood_cpu_closed', figure: `page main-thread CPU time, ${n}-event flood, DevTools closed`, unit: '×', target: null,
       value: ratio('flood', 'cpuMs', 'ext'), floor: ratio('flood', 'cpuMs', 'floor'), noise: ratio('flood', 'cpuMs', 'noise') },
     { id: 'flood_cpu_panel', figure: `page main-thread CPU time, ${n}-event flood, panel open`, unit: '×', target: null,
