@@ -501,8 +501,8 @@ impl Hub {
                 let report = report(&document, &context);
                 // An answer does not hold back the next push: an append that comes right after it
                 // (a grace period's recheck just before the page's call) still brings its finding in
-                // the render of its row. The panel asks at most once a frame, so the rules still run
-                // at most twice a frame per panel.
+                // the render of its row. A panel has one request in flight at most, so the rules run
+                // for it at most once per round trip and once per push interval.
                 let pushed_at = self.diagnose.get(&port).map_or(f64::NEG_INFINITY, |asked| asked.pushed_at);
                 self.diagnose.insert(port, PanelDiagnose { seq, context, pushed_at });
                 vec![Effect::Reply { message: encode_panel_update(&PanelUpdate::Diagnosis(Diagnosed { seq, report })) }]
