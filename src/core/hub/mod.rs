@@ -721,6 +721,20 @@ mod tests {
         crate::core::protocol::decode_panel_update(text).unwrap()
     }
 
+    /// The appends among `effects`: the ports each goes to and the report pushed with it.
+    fn appends(effects: &[Effect]) -> Vec<(Vec<PortId>, Option<Diagnosed>)> {
+        let updates = effects.iter().filter_map(|e| match e {
+            Effect::ToPanels { ports, message } => Some((ports.clone(), decode(message))),
+            _ => None,
+        });
+        updates
+            .filter_map(|(ports, update)| match update {
+                PanelUpdate::Append { diagnosed, .. } => Some((ports, diagnosed)),
+                _ => None,
+            })
+            .collect()
+    }
+
     fn stored(effects: &[Effect], into: &mut HashMap<String, String>) {
         for effect in effects {
             match effect {
@@ -808,10 +822,7 @@ mod tests {
         let request = PanelRequest::Diagnose { seq: 2, now_wall: 20_001.0, cookies: None, messages_utk_seen: false };
         hub.panel_message(PANEL, &encode_panel_request(&request));
         let pushed = |effects: &[Effect]| {
-            effects.iter().any(|e| {
-                matches!(e, Effect::ToPanels { message, .. }
-                    if matches!(decode(message), PanelUpdate::Append { diagnosed: Some(Diagnosed { seq: 2, .. }), .. }))
-            })
+            appends(effects).iter().any(|(_, diagnosed)| diagnosed.as_ref().is_some_and(|d| d.seq == 2))
         };
         let effects = hub.relay_message(4, SHOP_TEST, &relay_page(2, "a", &event(2, "x")), 20_005.0);
         assert!(pushed(&effects), "4 ms after the answer: {effects:?}");
@@ -832,18 +843,6 @@ mod tests {
         let mut hub = watched(4);
         hub.panel_connected(OTHER);
         hub.panel_message(OTHER, &subscribe(4));
-        let appends = |effects: &[Effect]| -> Vec<(Vec<PortId>, Option<Diagnosed>)> {
-            let updates = effects.iter().filter_map(|e| match e {
-                Effect::ToPanels { ports, message } => Some((ports.clone(), decode(message))),
-                _ => None,
-            });
-            updates
-                .filter_map(|(ports, update)| match update {
-                    PanelUpdate::Append { diagnosed, .. } => Some((ports, diagnosed)),
-                    _ => None,
-                })
-                .collect()
-        };
         let ask = |hub: &mut Hub, port: PortId, seq: u64, now_wall: f64, messages_utk_seen: bool| {
             let request = PanelRequest::Diagnose { seq, now_wall, cookies: None, messages_utk_seen };
             match hub.panel_message(port, &encode_panel_request(&request)).as_slice() {
