@@ -25,6 +25,13 @@
 //             <head> script ran (window.firstScriptAt, from the HTML's first byte) and ScriptDuration at `load`.
 //             Also "asleep": the `ext` browser with its service worker stopped before each load (as after
 //             30 s idle, the usual state when a page is opened), and whether the load woke it.
+//   same tab  the same page loaded again and again in ONE tab per variant (?n=1, 2, ...): a navigation
+//             within a site, in the renderer process of the previous page, where V8's in-memory
+//             compilation cache already holds the content script. A fresh tab is a new process: the hook
+//             is compiled from its source every time.
+//   traced    (the `ext` browser only, in loads of their own: tracing slows a load) what the extension's
+//             own scripts cost at load, from a CDP trace: compiling them (v8.compile), running their top
+//             level (v8.run) and their listeners (FunctionCall), a fresh tab and the same tab.
 //   latency   (panel only) N events 20 ms apart from the chat iframe (hsSim.emitSeries), from each post in
 //             the iframe to its row in the panel's DOM (a MutationObserver in the panel frame), both clocks
 //             performance.timeOrigin + now(): a series right after the panel opened (shown apart: DevTools'
@@ -60,6 +67,7 @@ export function options(env = process.env) {
     latencyGapMs: 20,
     // The first-script figure is the noisiest (a few ms from one load to the next): 8 loads per run.
     loadsPerRun: smoke ? 1 : Number(env.BENCH_LOADS || 8),
+    tracedLoadsPerRun: smoke ? 1 : 2,
     warmUp: !smoke,
     controls: !smoke, // the noise-control and DevTools-alone browsers (not figures of their own)
     firefox: env.BENCH_FIREFOX !== '0',
@@ -85,6 +93,9 @@ function loadVariantsOf(chromiumList) {
   const ext = list.find((v) => v.key === 'ext');
   return ext ? [...list, { ...ext, key: 'asleep', stopWorker: true }] : list;
 }
+
+/** The same-tab load variants: LOAD_VARIANTS again, each with a tab of its own kept across its loads. */
+const sameTabVariantsOf = (chromiumList) => chromiumList.filter((v) => LOAD_VARIANTS.includes(v.key)).map((v) => ({ ...v, sameTab: true }));
 const FIREFOX_VARIANTS = [
   { key: 'none', label: 'no extension', extension: null },
   { key: 'ext', label: 'extension, DevTools closed', extension: firefox.DIST_FIREFOX },
@@ -228,6 +239,7 @@ function floodInPage(page, n) {
 
 /** A page without HubSpot in a fresh tab: when its first <head> script ran, and ScriptDuration at `load`. */
 async function chromiumLoad(variant, url) {
+  if (variant.sameTab) return sameTabLoad(variant, url);
   let starts = null;
   if (variant.stopWorker) {
     await variant.h.stopServiceWorker();
@@ -245,6 +257,57 @@ async function chromiumLoad(variant, url) {
   } finally {
     await page.close().catch(() => {});
   }
+}
+
+/**
+ * The same page again in the variant's own tab (opened at its first load): a navigation within the
+ * site, so the renderer process, and V8's compilation cache in it, are the previous page's.
+ */
+async function sameTabLoad(variant, url) {
+  variant.tab ??= await openSameTab(variant.h);
+  const { page, cdp } = variant.tab;
+  await sleep(200);
+  await page.goto(`${url}?n=${++variant.tab.loads}`, { waitUntil: 'load' });
+  const { scriptMs } = await metrics(cdp); // the new document's: a navigation starts the count again
+  const firstScriptMs = await page.evaluate(() => window.firstScriptAt - performance.getEntriesByType('navigation')[0].responseStart);
+  return { firstScriptMs, scriptMs };
+}
+
+async function openSameTab(h) {
+  const page = await h.context.newPage();
+  return { page, cdp: await performanceSession(h, page), loads: 0 };
+}
+
+/** The extension's own scripts at one load of `url`, from a CDP trace: compile, top level, listeners (ms). */
+async function tracedLoad(h, url, tab) {
+  const page = tab ? tab.page : await h.context.newPage();
+  const cdp = await h.context.newCDPSession(page);
+  try {
+    await sleep(200);
+    const events = [];
+    cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
+    const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+    await cdp.send('Tracing.start', { categories: 'devtools.timeline,v8,v8.execute', transferMode: 'ReportEvents' });
+    await page.goto(tab ? `${url}?n=${++tab.loads}` : url, { waitUntil: 'load' });
+    await cdp.send('Tracing.end');
+    await complete;
+    return extensionScriptTime(events);
+  } finally {
+    await cdp.detach().catch(() => {});
+    if (!tab) await page.close().catch(() => {});
+  }
+}
+
+/** Sums the trace's complete events whose script is the extension's: {compileMs, runMs, listenersMs}. */
+export function extensionScriptTime(events) {
+  const sums = { compileMs: 0, runMs: 0, listenersMs: 0 };
+  const field = { 'v8.compile': 'compileMs', 'v8.run': 'runMs', FunctionCall: 'listenersMs' };
+  for (const e of events) {
+    const data = e.args?.data;
+    const url = data?.url ?? e.args?.fileName ?? '';
+    if (e.ph === 'X' && field[e.name] && /^(?:chrome|moz)-extension:/.test(url)) sums[field[e.name]] += (e.dur ?? 0) / 1000;
+  }
+  return sums;
 }
 
 /**
@@ -362,6 +425,16 @@ async function measureRun(run, launched, servers, opts, samples, progress) {
   for (let i = 0; i < opts.loadsPerRun; i++) {
     for (const v of rotated(loadVariants, run + i)) push(samples.load, v.key, await chromiumLoad(v, servers.noHubspotUrl));
   }
+  progress('page without HubSpot, the same tab');
+  for (let i = 0; i < opts.loadsPerRun; i++) {
+    for (const v of rotated(launched.sameTab, run + i)) push(samples.loadSameTab, v.key, await chromiumLoad(v, servers.noHubspotUrl));
+  }
+  progress('page without HubSpot, traced');
+  const ext = launched.sameTab.find((v) => v.key === 'ext');
+  for (let i = 0; i < opts.tracedLoadsPerRun; i++) {
+    push(samples.traced, 'fresh', await tracedLoad(ext.h, servers.noHubspotUrl, null));
+    push(samples.traced, 'sameTab', await tracedLoad(ext.h, servers.noHubspotUrl, ext.tab));
+  }
   progress('latency');
   const panelVariant = launched.chromium.find((v) => v.panel);
   const latency = await panelLatency(panelVariant, servers.siteUrl, opts.latencyEvents, opts.latencyGapMs);
@@ -376,6 +449,7 @@ async function warmUp(launched, servers, opts) {
   const n = Math.min(2000, opts.floodEvents);
   for (const v of launched.chromium) await chromiumFlood(v, servers.siteUrl, n);
   for (const v of loadVariantsOf(launched.chromium)) await chromiumLoad(v, servers.noHubspotUrl);
+  for (const v of launched.sameTab) await chromiumLoad(v, servers.noHubspotUrl);
   for (const v of launched.firefox) await firefoxFlood(v, servers.siteUrl, n);
 }
 
@@ -387,6 +461,8 @@ export async function runPageBench(opts = options(), { quiet = false } = {}) {
   const samples = {
     flood: emptySamples(chromiumVariants.map((v) => v.key), ['busyMs', 'scriptMs', 'cpuMs', 'wallMs', 'firstEventMs', 'chatIframeOutOfProcess']),
     load: emptySamples(loadVariantsOf(chromiumVariants).map((v) => v.key), ['firstScriptMs', 'scriptMs', 'woke']),
+    loadSameTab: emptySamples(sameTabVariantsOf(chromiumVariants).map((v) => v.key), ['firstScriptMs', 'scriptMs']),
+    traced: emptySamples(['fresh', 'sameTab'], ['compileMs', 'runMs', 'listenersMs']),
     latencyMs: [],
     latencyOpeningMs: [],
     firefoxFlood: emptySamples(firefoxVariants.map((v) => v.key), ['wallMs']),
@@ -398,6 +474,7 @@ export async function runPageBench(opts = options(), { quiet = false } = {}) {
   let browsers;
   try {
     launched = await launchBrowsers(chromiumVariants, firefoxVariants, writeFloorExtension());
+    launched.sameTab = sameTabVariantsOf(launched.chromium); // the same browsers, a kept tab each
     browsers = await browserVersions(launched);
     progress('browsers launched');
     if (opts.warmUp) {
@@ -431,7 +508,7 @@ export async function runPageBench(opts = options(), { quiet = false } = {}) {
 function mediansOf(samples) {
   const of = (group) => Object.fromEntries(Object.entries(group).map(([key, fields]) => [key,
     Object.fromEntries(Object.entries(fields).filter(([, xs]) => typeof xs[0] !== 'boolean').map(([f, xs]) => [f, median(xs)]))]));
-  return { flood: of(samples.flood), load: of(samples.load), firefoxFlood: of(samples.firefoxFlood) };
+  return { flood: of(samples.flood), load: of(samples.load), loadSameTab: of(samples.loadSameTab), traced: of(samples.traced), firefoxFlood: of(samples.firefoxFlood) };
 }
 
 // ------------------------------------------------------------------------------ figures
@@ -466,6 +543,14 @@ export function figuresOf(m, samples, opts) {
       value: delta('load', 'firstScriptMs', 'asleep') },
     { id: 'load_script', figure: 'no HubSpot: extension script time at load', unit: 'ms', target: 0.5,
       value: delta('load', 'scriptMs', 'ext'), floor: delta('load', 'scriptMs', 'floor'), noise: delta('load', 'scriptMs', 'noise') },
+    { id: 'first_script_delay_same_tab', figure: 'no HubSpot: first <head> script delayed by, the same tab again', unit: 'ms', target: 0.5,
+      value: delta('loadSameTab', 'firstScriptMs', 'ext'), floor: delta('loadSameTab', 'firstScriptMs', 'floor'), noise: delta('loadSameTab', 'firstScriptMs', 'noise') },
+    { id: 'load_script_same_tab', figure: 'no HubSpot: extension script time at load, the same tab again', unit: 'ms', target: 0.5,
+      value: delta('loadSameTab', 'scriptMs', 'ext'), floor: delta('loadSameTab', 'scriptMs', 'floor'), noise: delta('loadSameTab', 'scriptMs', 'noise') },
+    // Traced, so slower than untraced loads: where the extension's time at load goes, no target of its own.
+    ...['fresh', 'sameTab'].flatMap((tab) => [['compileMs', 'compiling'], ['runMs', 'running the top level of'], ['listenersMs', 'the listeners of']]
+      .map(([field, what]) => ({ id: `traced_${tab}_${field}`, figure: `no HubSpot, traced: ${what} its scripts, ${tab === 'fresh' ? 'a fresh tab' : 'the same tab again'}`,
+        unit: 'ms', target: null, absolute: true, value: m.traced[tab][field] }))),
     { id: 'latency_p50', figure: `event → panel row, p50 (${opts.latencyEvents} events ${opts.latencyGapMs} ms apart)`, unit: 'ms', target: 20,
       value: percentile(samples.latencyMs, 50) },
     { id: 'latency_p95', figure: `event → panel row, p95 (${opts.latencyEvents} events ${opts.latencyGapMs} ms apart)`, unit: 'ms', target: 50,
@@ -496,7 +581,7 @@ const formatTarget = (f) => (f.target === null ? '—' : `≤ ${f.unit === '×' 
 export function figuresTable(report) {
   const rows = [['figure', 'target', 'measured', 'verdict', 'floor (empty script)', 'noise (2nd none)', 'DevTools alone']];
   for (const f of report.figures) {
-    const plain = f.id.startsWith('latency') ? (x) => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : 'n/a') : (x) => format(x, f.unit);
+    const plain = f.id.startsWith('latency') || f.absolute ? (x) => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : 'n/a') : (x) => format(x, f.unit);
     rows.push([f.figure, formatTarget(f), plain(f.value), f.verdict,
       ...[f.floor, f.noise, f.reference].map((x) => (x === undefined ? '' : plain(x)))]);
   }
@@ -507,13 +592,16 @@ export function figuresTable(report) {
 export function mediansTable(report) {
   const m = report.medians;
   const ms = (x) => (Number.isFinite(x) ? x.toFixed(2) : '');
-  const rows = [['variant', 'flood busy ms', 'flood script ms', 'flood CPU ms', 'flood wall ms', 'first script at ms', 'script at load ms']];
+  const rows = [['variant', 'flood busy ms', 'flood script ms', 'flood CPU ms', 'flood wall ms', 'first script at ms', 'script at load ms',
+    'same tab: first script at ms', 'same tab: script at load ms']];
   for (const [key, label] of Object.entries(report.variants)) {
     const [browser, k] = key.split('.');
     const flood = browser === 'firefox' ? m.firefoxFlood[k] : m.flood[k];
     const load = browser === 'chromium' ? m.load[k] : undefined;
+    const again = browser === 'chromium' ? m.loadSameTab[k] : undefined;
     if (!flood) continue;
-    rows.push([`${browser}: ${label}`, ms(flood.busyMs), ms(flood.scriptMs), ms(flood.cpuMs), ms(flood.wallMs), ms(load?.firstScriptMs), ms(load?.scriptMs)]);
+    rows.push([`${browser}: ${label}`, ms(flood.busyMs), ms(flood.scriptMs), ms(flood.cpuMs), ms(flood.wallMs), ms(load?.firstScriptMs), ms(load?.scriptMs),
+      ms(again?.firstScriptMs), ms(again?.scriptMs)]);
   }
   return textTable(rows);
 }
@@ -532,7 +620,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   console.log(`\nPage side of the built extension (${report.browsers.chromium}${report.browsers.firefox ? `, ${report.browsers.firefox}` : ''}; `
     + `${opts.runs} interleaved runs, medians; ${report.machine.cpus} cores, load average ${report.machine.loadAverageAtEnd.join(' ')}; ${report.durationS} s)`);
   console.log(figuresTable(report));
-  console.log(`\nMedians per variant (flood: ${opts.floodEvents} events; load: ${opts.runs * opts.loadsPerRun} fresh-tab loads of a page without HubSpot)`);
+  console.log(`\nMedians per variant (flood: ${opts.floodEvents} events; load: ${opts.runs * opts.loadsPerRun} fresh-tab loads of a page without HubSpot, `
+    + `and as many in one tab per variant)`);
   console.log(mediansTable(report));
   console.log(`\nchat iframe out of process (so not in the page's figures): ${report.samples.flood.none.chatIframeOutOfProcess.every(Boolean)}`);
   const woke = report.samples.load.asleep?.woke ?? [];

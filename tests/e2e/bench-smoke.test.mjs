@@ -19,6 +19,9 @@ test('make bench (page side) smoke run: every figure is produced', async (t) => 
       if (column in f) assert.ok(Number.isFinite(f[column]), `${f.figure}: ${column} = ${f[column]}`);
     }
   }
+  // A trace that found none of the extension's scripts would give 0, a finite number too.
+  assert.ok(report.medians.traced.fresh.compileMs > 0, 'the trace of a fresh tab shows the hook compiled');
+  assert.equal(report.samples.loadSameTab.ext.scriptMs.length, opts.loadsPerRun);
   assert.equal(report.samples.latencyMs.length, opts.latencyEvents);
   assert.equal(report.samples.latencyOpeningMs.length, opts.latencyEvents);
   assert.ok(report.samples.flood.none.chatIframeOutOfProcess.every(Boolean), 'the chat iframe runs in its own process');
