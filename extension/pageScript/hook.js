@@ -367,7 +367,7 @@
     }
     function noteSettings(v) { addSettings('assigned', v); }
     // Made when first needed (HubSpot shows up, a panel asks, or the onReady watcher is assigned to): a page without
-    // HubSpot makes none (three accessor pairs with computed names and their closures, ≈ 0.15 ms at load).
+    // HubSpot makes none (three accessor pairs with computed names and their closures: about 0.1 ms at load).
     var apiTrap = null, settingsTrap = null, onReadyTrap = null;
     function makeTraps() {
       if (apiTrap) return;

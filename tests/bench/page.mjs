@@ -299,7 +299,7 @@ async function tracedLoad(h, url, tab) {
 }
 
 /** Sums the trace's complete events whose script is the extension's: {compileMs, runMs, listenersMs}. */
-export function extensionScriptTime(events) {
+function extensionScriptTime(events) {
   const sums = { compileMs: 0, runMs: 0, listenersMs: 0 };
   const field = { 'v8.compile': 'compileMs', 'v8.run': 'runMs', FunctionCall: 'listenersMs' };
   for (const e of events) {
