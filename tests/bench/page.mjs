@@ -94,8 +94,8 @@ function loadVariantsOf(chromiumList) {
   return ext ? [...list, { ...ext, key: 'asleep', stopWorker: true }] : list;
 }
 
-/** The same-tab load variants: LOAD_VARIANTS again, each with a tab of its own kept across its loads. */
-const sameTabVariantsOf = (chromiumList) => chromiumList.filter((v) => LOAD_VARIANTS.includes(v.key)).map((v) => ({ ...v, sameTab: true }));
+/** The same-tab load variants: LOAD_VARIANTS again, each a copy that keeps a tab of its own across its loads. */
+const sameTabVariantsOf = (chromiumList) => chromiumList.filter((v) => LOAD_VARIANTS.includes(v.key)).map((v) => ({ ...v }));
 const FIREFOX_VARIANTS = [
   { key: 'none', label: 'no extension', extension: null },
   { key: 'ext', label: 'extension, DevTools closed', extension: firefox.DIST_FIREFOX },
@@ -239,7 +239,6 @@ function floodInPage(page, n) {
 
 /** A page without HubSpot in a fresh tab: when its first <head> script ran, and ScriptDuration at `load`. */
 async function chromiumLoad(variant, url) {
-  if (variant.sameTab) return sameTabLoad(variant, url);
   let starts = null;
   if (variant.stopWorker) {
     await variant.h.stopServiceWorker();
@@ -251,13 +250,17 @@ async function chromiumLoad(variant, url) {
     const cdp = await performanceSession(variant.h, page);
     await page.goto(url, { waitUntil: 'load' });
     const { scriptMs } = await metrics(cdp);
-    // From the first byte of the HTML: the server's and the network's time is not the extension's.
-    const firstScriptMs = await page.evaluate(() => window.firstScriptAt - performance.getEntriesByType('navigation')[0].responseStart);
-    return { firstScriptMs, scriptMs, ...(starts === null ? {} : { woke: variant.h.swStarts > starts }) };
+    return { firstScriptMs: await firstScriptAt(page), scriptMs, ...(starts === null ? {} : { woke: variant.h.swStarts > starts }) };
   } finally {
     await page.close().catch(() => {});
   }
 }
+
+/** When the page's first <head> script ran, from the first byte of its HTML (the server's and the network's time is not the extension's). */
+const firstScriptAt = (page) => page.evaluate(() => window.firstScriptAt - performance.getEntriesByType('navigation')[0].responseStart);
+
+/** `url` again in a kept tab: a query of its own each time, so it is a new navigation. */
+const againIn = (tab, url) => `${url}?n=${++tab.loads}`;
 
 /**
  * The same page again in the variant's own tab (opened at its first load): a navigation within the
@@ -267,10 +270,9 @@ async function sameTabLoad(variant, url) {
   variant.tab ??= await openSameTab(variant.h);
   const { page, cdp } = variant.tab;
   await sleep(200);
-  await page.goto(`${url}?n=${++variant.tab.loads}`, { waitUntil: 'load' });
+  await page.goto(againIn(variant.tab, url), { waitUntil: 'load' });
   const { scriptMs } = await metrics(cdp); // the new document's: a navigation starts the count again
-  const firstScriptMs = await page.evaluate(() => window.firstScriptAt - performance.getEntriesByType('navigation')[0].responseStart);
-  return { firstScriptMs, scriptMs };
+  return { firstScriptMs: await firstScriptAt(page), scriptMs };
 }
 
 async function openSameTab(h) {
@@ -288,7 +290,7 @@ async function tracedLoad(h, url, tab) {
     cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
     const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
     await cdp.send('Tracing.start', { categories: 'devtools.timeline,v8,v8.execute', transferMode: 'ReportEvents' });
-    await page.goto(tab ? `${url}?n=${++tab.loads}` : url, { waitUntil: 'load' });
+    await page.goto(tab ? againIn(tab, url) : url, { waitUntil: 'load' });
     await cdp.send('Tracing.end');
     await complete;
     return extensionScriptTime(events);
@@ -427,7 +429,7 @@ async function measureRun(run, launched, servers, opts, samples, progress) {
   }
   progress('page without HubSpot, the same tab');
   for (let i = 0; i < opts.loadsPerRun; i++) {
-    for (const v of rotated(launched.sameTab, run + i)) push(samples.loadSameTab, v.key, await chromiumLoad(v, servers.noHubspotUrl));
+    for (const v of rotated(launched.sameTab, run + i)) push(samples.loadSameTab, v.key, await sameTabLoad(v, servers.noHubspotUrl));
   }
   progress('page without HubSpot, traced');
   const ext = launched.sameTab.find((v) => v.key === 'ext');
@@ -449,7 +451,7 @@ async function warmUp(launched, servers, opts) {
   const n = Math.min(2000, opts.floodEvents);
   for (const v of launched.chromium) await chromiumFlood(v, servers.siteUrl, n);
   for (const v of loadVariantsOf(launched.chromium)) await chromiumLoad(v, servers.noHubspotUrl);
-  for (const v of launched.sameTab) await chromiumLoad(v, servers.noHubspotUrl);
+  for (const v of launched.sameTab) await sameTabLoad(v, servers.noHubspotUrl);
   for (const v of launched.firefox) await firefoxFlood(v, servers.siteUrl, n);
 }
 
