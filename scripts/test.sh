@@ -9,12 +9,12 @@
 # Exit status: 0 only if failed == 0.
 #
 # The browser tests (tests/hook and tests/e2e) run in ONE node --test run, E2E_CONCURRENCY files at
-# a time (node 20 runs them in path order: the short hook files come last and fill both lanes at the
-# end); its summary line is node-e2e (node-hook says it ran there). Each step's time is in the summary.
+# a time (node 20 runs them in path order: the short hook files come last and fill the lanes at the
+# end); four at a time keep both cores busy while the files wait on browsers (README "Test time"); its summary line is node-e2e (node-hook says it ran there). Each step's time is in the summary.
 #
 # Env: NODE_TEST_TIMEOUT_MS (per test, default 600000), SKIP_E2E=1 to skip tests/e2e (the hook
 #      tests then run alone), E2E_BROWSERS=chromium,firefox (default both) for the browsers the e2e
-#      tests run in, E2E_CONCURRENCY (default 2) test files at a time (each file has its own server
+#      tests run in, E2E_CONCURRENCY (default 4) test files at a time (each file has its own server
 #      and browsers; tests wait for progress, not for a fixed time, so they hold on a loaded machine),
 #      E2E_PRELAUNCH=0 to launch a file's next browser only when its tests start (tests/harness/session.mjs),
 #      PANEL_WASM_GZIP_BUDGET (bytes, default below) for the wasm-size step (README "Wasm size").
@@ -117,7 +117,7 @@ if [ ${#package_tests[@]} -gt 0 ]; then
 fi
 
 if [ ${#e2e_tests[@]} -gt 0 ] && [ "${SKIP_E2E:-0}" != 1 ]; then
-  node_test_step node-e2e --test-concurrency="${E2E_CONCURRENCY:-2}" "${e2e_tests[@]}" "${hook_tests[@]}"
+  node_test_step node-e2e --test-concurrency="${E2E_CONCURRENCY:-4}" "${e2e_tests[@]}" "${hook_tests[@]}"
   if [ ${#hook_tests[@]} -gt 0 ]; then STEP_START=$SECONDS; record node-hook "ran in node-e2e (same run)"; fi
 else
   if [ ${#hook_tests[@]} -gt 0 ]; then
@@ -134,6 +134,6 @@ fi
 
 banner "summary (logs in $LOG_DIR/)"
 printf '%s\n' "${STEP_LINES[@]}"
-printf 'total %ds (E2E_CONCURRENCY=%s)\n' $((SECONDS - STARTED)) "${E2E_CONCURRENCY:-2}"
+printf 'total %ds (E2E_CONCURRENCY=%s)\n' $((SECONDS - STARTED)) "${E2E_CONCURRENCY:-4}"
 echo "$TOTAL_PASS passed, $TOTAL_FAIL failed"
 [ "$TOTAL_FAIL" -eq 0 ]

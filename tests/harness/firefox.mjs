@@ -70,7 +70,7 @@ export async function launch({
     geckoId = manifest.browser_specific_settings?.gecko?.id;
     if (!geckoId) throw new Error(`${extension}/manifest.json has no browser_specific_settings.gecko.id (not a Firefox build?)`);
   }
-  const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cwi-ffprofile-'));
+  const profileDir = await newProfileDir();
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,
@@ -104,6 +104,48 @@ export async function launch({
     throw e;
   }
   return h;
+}
+
+// A profile this Firefox has started in once, copied for each launch: Firefox then skips creating
+// its databases and startup cache, and starts in about half the time (1.0 s against 1.9 s on an
+// idle 2-core machine, more when it is loaded). Made once per Firefox binary under target/, by the
+// first launch that gets its lock; a launch that finds it being made starts from an empty profile.
+const PROFILE_TEMPLATES = path.join(REPO_ROOT, 'target/firefox-profile');
+const PROFILE_SKIPPED = new Set(['lock', '.parentlock', 'user.js', 'sessionstore.jsonlz4', 'sessionCheckpoints.json', 'sessionstore-backups']);
+
+async function newProfileDir() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cwi-ffprofile-'));
+  const template = await profileTemplate().catch(() => null);
+  if (template) fs.cpSync(template, dir, { recursive: true, filter: (from) => !PROFILE_SKIPPED.has(path.basename(from)) });
+  return dir;
+}
+
+async function profileTemplate() {
+  const binary = fs.statSync(FIREFOX);
+  const ready = path.join(PROFILE_TEMPLATES, `${binary.size}-${Math.round(binary.mtimeMs)}`);
+  if (fs.existsSync(ready)) return ready;
+  fs.mkdirSync(PROFILE_TEMPLATES, { recursive: true });
+  const lock = `${ready}.lock`;
+  try {
+    fs.mkdirSync(lock);
+  } catch {
+    // Being made by another test file; a lock left by a killed run is taken over after a minute.
+    if (Date.now() - fs.statSync(lock).mtimeMs < 60000) return null;
+    fs.rmSync(lock, { recursive: true, force: true });
+    fs.mkdirSync(lock);
+  }
+  const making = fs.mkdtempSync(`${ready}.making-`);
+  try {
+    const browser = await puppeteer.launch({
+      browser: 'firefox', executablePath: FIREFOX, headless: true, userDataDir: making, args: ['--remote-allow-system-access'],
+    });
+    await browser.close();
+    fs.renameSync(making, ready);
+    return ready;
+  } finally {
+    fs.rmSync(making, { recursive: true, force: true });
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /** A JSON round trip of a chrome-scope result. */
