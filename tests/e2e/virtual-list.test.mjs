@@ -54,7 +54,11 @@ async function floodAndSample(page, panel, rate, ms, message) {
 
 /** What the log shows now: its geometry, the rows in the DOM, and the last row's place. */
 function logView(d) {
-  return d.evaluate(() => {
+  return d.evaluate(readLogView);
+}
+
+function readLogView() {
+  {
     const log = document.querySelector('#event-log');
     const lb = log.getBoundingClientRect();
     const rows = [...log.querySelectorAll('[role="row"]')];
@@ -68,7 +72,7 @@ function logView(d) {
       lastInView: !!rb && rb.top >= top - 0.5 && rb.bottom <= top + log.clientHeight + 0.5,
       firstIndex: rows.length ? Math.min(...rows.map((r) => Number(r.getAttribute('aria-rowindex')))) : null,
     };
-  });
+  }
 }
 
 /** Scroll the log (a scroll the user makes: the scrollbar or the wheel). */
@@ -125,6 +129,38 @@ forEachBrowser((browser, s) => {
       await sleep(200);
       const { samples: resumedSamples } = await floodAndSample(page, panel, 1000, 1500, 'the third flood shown');
       for (const v of resumedSamples) assert.ok(v.lastInView, `following again: the newest row is in view: ${JSON.stringify(v)}`);
+    } finally {
+      await panel.close();
+      await page.close();
+    }
+  });
+
+  test(`${browser}: panel tab: a render past Yew's 16 ms budget (Yew then runs effects in a later task) still ends its task with a followed log at its end`, async () => {
+    const { page, panel } = await openPanel(s, 'index.html?follow-yield', false);
+    try {
+      await pollUntil(async () => (await logView(panel)).count >= 1, { message: 'first rows' });
+      await scrollLogTo(panel, 'end');
+      // Yew reads the time only to yield (Date.now; the panel's own code uses performance.now):
+      // a clock that jumps 20 ms at each read makes every render yield before its effects. A
+      // mutation observer's callback runs when the task that changed the log ends, before any
+      // paint: what it reads is what a frame would show.
+      await panel.evaluate(`(() => {
+        const realNow = Date.now.bind(Date);
+        let skew = 0;
+        Date.now = () => realNow() + (skew += 20);
+        const read = ${readLogView};
+        window.__atTaskEnd = [];
+        new MutationObserver(() => window.__atTaskEnd.push(read()))
+          .observe(document.querySelector('#event-log'), { childList: true, subtree: true, attributes: true });
+        return true;
+      })()`);
+      const { sent } = await floodAndSample(page, panel, 1000, 1500, 'the flood shown');
+      assert.ok(sent >= 1500, `the page asked for 1,500 events: ${sent}`);
+      const atTaskEnd = await panel.evaluate(() => window.__atTaskEnd);
+      const overflowing = atTaskEnd.filter((v) => v.scrollHeight > v.clientHeight);
+      assert.ok(overflowing.length >= 3, `the log changed several times once it overflowed: ${JSON.stringify(atTaskEnd.map((v) => v.count))}`);
+      const away = atTaskEnd.filter((v) => !v.lastInView);
+      assert.deepEqual(away, [], `every change of the followed log ends its task with the newest row in view (${away.length} of ${atTaskEnd.length} did not)`);
     } finally {
       await panel.close();
       await page.close();

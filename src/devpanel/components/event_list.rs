@@ -61,24 +61,25 @@ pub fn event_list(props: &EventListProps) -> Html {
     let span = web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(0.0);
     let Window { first, last, above, below } = scroller.borrow_mut().plan(total, reveal, span);
 
+    // Yew runs effects in a later task when its render ran past its 16 ms budget, and the
+    // browser may paint in between: the new rows at the old place. This microtask runs when the
+    // render's task ends, after the DOM is patched and before any paint, so a followed stream
+    // never shows a frame away from its end; the effect below does the same when Yew did not yield.
+    {
+        let (list_ref, scroller) = (list_ref.clone(), scroller.clone());
+        yew::platform::spawn_local(async move {
+            settle(&list_ref, &scroller);
+        });
+    }
     {
         let (list_ref, scroller, actions, rerender) =
             (list_ref.clone(), scroller.clone(), actions.clone(), rerender.clone());
         let revealing = props.reveal;
         use_effect(move || {
+            if settle(&list_ref, &scroller) {
+                rerender.force_update();
+            }
             if let Some(list) = list_ref.cast::<Element>() {
-                let (to, again) = scroller.borrow_mut().after_render(
-                    list.scroll_top() as f64,
-                    list.client_height() as f64,
-                    list.scroll_height() as f64,
-                );
-                if let Some(top) = to {
-                    list.set_scroll_top(top as i32);
-                    scroller.borrow_mut().applied(list.scroll_top() as f64);
-                }
-                if again {
-                    rerender.force_update();
-                }
                 if revealing.is_some() {
                     if let Ok(list) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(list) {
                         let _ = list.focus();
@@ -210,6 +211,22 @@ pub fn event_list(props: &EventListProps) -> Html {
         { for context_menu }
         </>
     }
+}
+
+/// Puts the rendered list where the scroller wants it (at the end when following); returns whether
+/// rows in view are missing from the DOM (the view's height changed: render again).
+fn settle(list_ref: &NodeRef, scroller: &std::cell::RefCell<Scroller>) -> bool {
+    let Some(list) = list_ref.cast::<Element>() else { return false };
+    let (to, again) = scroller.borrow_mut().after_render(
+        list.scroll_top() as f64,
+        list.client_height() as f64,
+        list.scroll_height() as f64,
+    );
+    if let Some(top) = to {
+        list.set_scroll_top(top as i32);
+        scroller.borrow_mut().applied(list.scroll_top() as f64);
+    }
+    again
 }
 
 fn spacer(height: f64) -> String {
