@@ -10,7 +10,8 @@
 #
 # The browser tests (tests/hook and tests/e2e) run in ONE node --test run, E2E_CONCURRENCY files at
 # a time (node 20 runs them in path order: the short hook files come last and fill the lanes at the
-# end); four at a time keep both cores busy while the files wait on browsers (README "Test time"); its summary line is node-e2e (node-hook says it ran there). Each step's time is in the summary.
+# end; four at a time keep both cores busy while files wait on their browsers, README "Test time");
+# its summary line is node-e2e (node-hook says it ran there). Each step's time is in the summary.
 #
 # Env: NODE_TEST_TIMEOUT_MS (per test, default 600000), SKIP_E2E=1 to skip tests/e2e (the hook
 #      tests then run alone), E2E_BROWSERS=chromium,firefox (default both) for the browsers the e2e
