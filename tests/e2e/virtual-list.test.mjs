@@ -57,22 +57,21 @@ function logView(d) {
   return d.evaluate(readLogView);
 }
 
+/** logView's reading, run in the panel (also from a mutation observer there). */
 function readLogView() {
-  {
-    const log = document.querySelector('#event-log');
-    const lb = log.getBoundingClientRect();
-    const rows = [...log.querySelectorAll('[role="row"]')];
-    const count = Number(log.getAttribute('aria-rowcount')) - 1; // the header row is counted
-    const last = rows.find((r) => Number(r.getAttribute('aria-rowindex')) === count + 1);
-    const rb = last?.getBoundingClientRect();
-    const top = lb.top + log.clientTop;
-    return {
-      count, domRows: rows.length, scrollTop: log.scrollTop, scrollHeight: log.scrollHeight, clientHeight: log.clientHeight,
-      lastInDom: !!last,
-      lastInView: !!rb && rb.top >= top - 0.5 && rb.bottom <= top + log.clientHeight + 0.5,
-      firstIndex: rows.length ? Math.min(...rows.map((r) => Number(r.getAttribute('aria-rowindex')))) : null,
-    };
-  }
+  const log = document.querySelector('#event-log');
+  const lb = log.getBoundingClientRect();
+  const rows = [...log.querySelectorAll('[role="row"]')];
+  const count = Number(log.getAttribute('aria-rowcount')) - 1; // the header row is counted
+  const last = rows.find((r) => Number(r.getAttribute('aria-rowindex')) === count + 1);
+  const rb = last?.getBoundingClientRect();
+  const top = lb.top + log.clientTop;
+  return {
+    count, domRows: rows.length, scrollTop: log.scrollTop, scrollHeight: log.scrollHeight, clientHeight: log.clientHeight,
+    lastInDom: !!last,
+    lastInView: !!rb && rb.top >= top - 0.5 && rb.bottom <= top + log.clientHeight + 0.5,
+    firstIndex: rows.length ? Math.min(...rows.map((r) => Number(r.getAttribute('aria-rowindex')))) : null,
+  };
 }
 
 /** Scroll the log (a scroll the user makes: the scrollbar or the wheel). */
