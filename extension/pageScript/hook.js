@@ -369,19 +369,17 @@
     // Made when first needed (HubSpot shows up, a panel asks, or the onReady watcher is assigned to): a page without
     // HubSpot makes none (three accessor pairs with computed names and their closures: about 0.1 ms at load).
     var apiTrap = null, settingsTrap = null, onReadyTrap = null;
-    function makeTraps() {
-      if (apiTrap) return;
-      apiTrap = windowTrap(API, function (v) { noteApi(v); }); settingsTrap = windowTrap(SETTINGS, noteSettings); onReadyTrap = windowTrap(ON_READY, noteOnReady);
+    function trapOf(name) {
+      if (!apiTrap) { apiTrap = windowTrap(API, function (v) { noteApi(v); }); settingsTrap = windowTrap(SETTINGS, noteSettings); onReadyTrap = windowTrap(ON_READY, noteOnReady); }
+      return name === API ? apiTrap : name === SETTINGS ? settingsTrap : onReadyTrap;
     }
-    function trapOf(name) { makeTraps(); return name === API ? apiTrap : name === SETTINGS ? settingsTrap : onReadyTrap; }
     // Fallback when the page owns the property (its accessor, an inherited value, or it redefined ours): data
     // properties are read through descriptors; the page's getter runs only with readGetter (chat iframe `load`).
     function checkApi(readGetter) {
-      var d = descriptorOf(window, API), v;
-      makeTraps();
-      try { v = apiTrap.current(!readGetter); } catch (e) { return; }
+      var d = descriptorOf(window, API), trap = trapOf(API), v;
+      try { v = trap.current(!readGetter); } catch (e) { return; }
       if (v !== NOT_READ) noteApi(v);
-      if (!apiTrap.owns(d)) apiTrap.reclaim(d);
+      if (!trap.owns(d)) trap.reclaim(d);
     }
     // Placeholder rule: an object is the placeholder iff window.hsConversationsSettings has
     // loadImmediately === false when it is assigned AND it is the first object of this document
@@ -426,9 +424,8 @@
       addOnReady('assigned', v, previous !== v ? arrayLength(previous) : 0);
     }
     function checkOnReady() {
-      var d = descriptorOf(window, ON_READY);
-      makeTraps();
-      if (!onReadyTrap.owns(d) && onReadyTrap.reclaim(d) && d && d.value !== onReadyValue) noteOnReady(d.value);
+      var d = descriptorOf(window, ON_READY), trap = trapOf(ON_READY);
+      if (!trap.owns(d) && trap.reclaim(d) && d && d.value !== onReadyValue) noteOnReady(d.value);
     }
     function readOnReady() {
       var v = trapOf(ON_READY).current(true);
@@ -574,9 +571,8 @@
     // ---- window.hsConversationsSettings: each assignment is recorded (phase: before/after the first API object).
     function currentSettings() { try { return trapOf(SETTINGS).current(); } catch (e) { return undefined; } }
     function checkSettings() {
-      var d = descriptorOf(window, SETTINGS);
-      makeTraps();
-      if (settingsTrap.owns(d) || !settingsTrap.reclaim(d)) return;
+      var d = descriptorOf(window, SETTINGS), trap = trapOf(SETTINGS);
+      if (trap.owns(d) || !trap.reclaim(d)) return;
       if (d && (!settingsAssignedSeen || d.value !== lastAssignedSettings)) addSettings('assigned', d.value);
     }
     function addSettings(source, v) {
@@ -742,19 +738,18 @@
     }
     function installTraps() {
       trapsInstalled = true;
-      makeTraps();
       unlisten(document, 'load', onEarlySign, listenerOptions); unlisten(window, 'DOMContentLoaded', onContentLoaded, listenerOptions);
-      trapInPlace(settingsTrap, SETTINGS, noteSettings);
+      trapInPlace(SETTINGS, noteSettings);
       unwatch(ON_READY);
-      trapInPlace(onReadyTrap, ON_READY, noteOnReady);
+      trapInPlace(ON_READY, noteOnReady);
       var apiAtStart = descriptorOf(window, API);
-      if (!apiAtStart) { apiTrap.install(undefined); checkApi(); }   // an inherited data value
-      else if (hasOwn(apiAtStart, 'value') && apiAtStart.writable && apiAtStart.configurable) { apiTrap.install(apiAtStart); noteApi(apiAtStart.value); }
+      if (!apiAtStart) { trapOf(API).install(undefined); checkApi(); }   // an inherited data value
+      else if (hasOwn(apiAtStart, 'value') && apiAtStart.writable && apiAtStart.configurable) { trapOf(API).install(apiAtStart); noteApi(apiAtStart.value); }
       else { try { noteApi(window[API]); } catch (e) { /* ignore */ } observeWidget(); } // the page (or a hook before ours) owns it: read once
     }
     // hsConversationsSettings and hsConversationsOnReady: a data property already there is trapped in place and recorded.
-    function trapInPlace(trap, name, onAssign) {
-      var d = descriptorOf(window, name);
+    function trapInPlace(name, onAssign) {
+      var d = descriptorOf(window, name), trap = trapOf(name);
       if (!d) trap.install(undefined);
       else if (hasOwn(d, 'value')) { if (d.writable && d.configurable) trap.install(d); onAssign(d.value); }
     }

@@ -79,14 +79,10 @@ pub fn event_list(props: &EventListProps) -> Html {
             if settle(&list_ref, &scroller) {
                 rerender.force_update();
             }
-            if let Some(list) = list_ref.cast::<Element>() {
-                if revealing.is_some() {
-                    if let Ok(list) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(list) {
-                        let _ = list.focus();
-                    }
-                }
-            }
             if revealing.is_some() {
+                if let Some(list) = list_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = list.focus();
+                }
                 actions.dispatch(Action::Revealed);
             }
         });
