@@ -185,7 +185,7 @@ async function inject(tabId, file, world) {
 
 // Commands go by tabs.sendMessage to the top frame's relay, which answers true once a hook took
 // it. Not awaited: a page busy in the call (an alert()) must not hold up every other message.
-async function sendToRelay({ tab, command, call }) {
+async function sendToRelay(tab, command, call) {
   let delivered = false;
   try {
     delivered = (await chrome.tabs.sendMessage(tab, command, { frameId: 0 })) === true;
@@ -239,14 +239,16 @@ async function startWrite(tab) {
   op.resolve(ok && (op.confirm || (await op.after)));
 }
 
-async function apply(effectsJson, port) {
+// `out` is `[list, ...texts]` (src/core/hub/shim.rs): the effects as JSON, whose stored values,
+// messages and commands are indexes into `out`, each text passed as it is (never escaped again).
+async function apply(out, port) {
   const written = new Set(); // the writes this list's stores went into: an ack waits for them
-  for (const effect of JSON.parse(effectsJson)) {
+  for (const effect of JSON.parse(out[0])) {
     switch (effect.type) {
       case 'store': {
         const op = writeOf(effect.tab);
-        for (const [key, value] of Object.entries(effect.items)) {
-          op.items[key] = value;
+        for (const [key, text] of Object.entries(effect.items)) {
+          op.items[key] = out[text];
           op.removes.delete(key);
         }
         op.stores = true;
@@ -263,19 +265,19 @@ async function apply(effectsJson, port) {
         }
         break;
       case 'to_panels':
-        for (const id of effect.ports) toPanel(id, effect.message);
+        for (const id of effect.ports) toPanel(id, out[effect.message]);
         break;
       case 'reply':
-        if (panelIds.has(port)) toPanel(panelIds.get(port), effect.message);
-        else post(port, effect.message);
+        if (panelIds.has(port)) toPanel(panelIds.get(port), out[effect.message]);
+        else post(port, out[effect.message]);
         break;
       case 'ack': {
         const waits = [...written].filter((op) => op.stores).map((op) => op.done);
-        Promise.all(waits).then((results) => results.every(Boolean) && post(port, effect.message));
+        Promise.all(waits).then((results) => results.every(Boolean) && post(port, out[effect.message]));
         break;
       }
       case 'to_relay':
-        sendToRelay(effect);
+        sendToRelay(effect.tab, out[effect.command], effect.call);
         break;
       case 'list_cookies': {
         const answer = await listCookies(effect.tab, effect.url, effect.domains);
@@ -289,7 +291,7 @@ async function apply(effectsJson, port) {
         await inject(effect.tab, 'contentScript/relay.js', 'ISOLATED');
         break;
       case 'inject_hook':
-        if (await inject(effect.tab, 'pageScript/hook.js', 'MAIN')) post(port, effect.then_reply);
+        if (await inject(effect.tab, 'pageScript/hook.js', 'MAIN')) post(port, out[effect.then_reply]);
         break;
       case 'warn':
         console.warn('[Chat Widget Inspector]', effect.message);

@@ -613,7 +613,7 @@ mod tests {
     #[test]
     fn a_background_that_restarted_says_hello_to_the_hook_at_its_first_panel() {
         // The hook may have been quieted by the background before it stopped: the new one cannot know.
-        let hello = Effect::ToRelay { tab: TAB, command: r#"{"type":"hello","v":1}"#.into(), call: None };
+        let hello = Effect::ToRelay { tab: TAB, command: r#"{"v":1,"type":"hello"}"#.into(), call: None };
         let mut hub = Hub::default();
         hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, READY), 0.0);
         hub.panel_connected(PANEL);
@@ -626,8 +626,8 @@ mod tests {
 
     #[test]
     fn a_tab_no_panel_watches_is_quieted_and_sampled() {
-        let quiet = Effect::ToRelay { tab: TAB, command: r#"{"type":"quiet","v":1}"#.into(), call: None };
-        let drain = Effect::ToRelay { tab: TAB, command: r#"{"type":"drain","v":1}"#.into(), call: None };
+        let quiet = Effect::ToRelay { tab: TAB, command: r#"{"v":1,"type":"quiet"}"#.into(), call: None };
+        let drain = Effect::ToRelay { tab: TAB, command: r#"{"v":1,"type":"drain"}"#.into(), call: None };
         let mut hub = Hub::default();
         hub.probe_result(TAB, &probe(ORIGIN, true), ORIGIN);
         hub.relay_message(TAB, URL, &batch(1, "d1", ORIGIN, READY), 0.0);
@@ -653,7 +653,7 @@ mod tests {
         // A panel watches: it streams again (hello), no quiet, no sampling.
         hub.panel_connected(PANEL);
         let effects = hub.panel_message(PANEL, &format!(r#"{{"v":1,"type":"subscribe","tab":{TAB}}}"#));
-        assert!(matches!(&effects[2], Effect::ToRelay { command, .. } if command == r#"{"type":"hello","v":1}"#));
+        assert!(matches!(&effects[2], Effect::ToRelay { command, .. } if command == r#"{"v":1,"type":"hello"}"#));
         let effects = hub.badge(TAB, ORIGIN + 500.0);
         assert!(!effects.contains(&quiet));
         assert_eq!(drain_at(&effects), Some(None));

@@ -9,12 +9,16 @@
 //! - `document.rs`: per-document state, de-duplication of resent batches, the page status;
 //! - `storage.rs`: the `storage.session` format, persisting and restoring;
 //! - `cookies.rs`: the Cookies view's listing and deletions;
-//! - `action.rs`: the toolbar action's badge and popup summary per tab.
+//! - `action.rs`: the toolbar action's badge and popup summary per tab;
+//! - `shim.rs`: the form in which the shim is handed the effects.
 
 mod action;
 mod cookies;
 mod document;
+mod shim;
 mod storage;
+
+pub use shim::effects_for_shim;
 
 use super::cookies::PageOrigin;
 use super::diagnostics::{report, Context};
@@ -1308,7 +1312,7 @@ mod tests {
             .iter()
             .all(|e| matches!(e, Effect::Warn { .. })));
         let read = hub.panel_message(PANEL, r#"{"v":1,"type":"read_page"}"#);
-        assert_eq!(read, vec![Effect::ToRelay { tab: 1, command: r#"{"type":"read_page","v":1}"#.into(), call: None }]);
+        assert_eq!(read, vec![Effect::ToRelay { tab: 1, command: r#"{"v":1,"type":"read_page"}"#.into(), call: None }]);
     }
 
     #[test]
