@@ -201,6 +201,12 @@ async function sendToRelay(tab, command, call) {
 // under a flood a tab's writes coalesce. A write's `done` is true when it succeeded and so did every
 // earlier write of the tab, back to its last full rewrite (`confirm`: the hub rewrites everything
 // after a failure), so an ack still means "this batch and everything before it is stored".
+// A tab's writes also start at least WRITE_SPACING_MS apart: in a flood, what comes meanwhile
+// merges into one write (a log chunk still filling is written once, not once per batch), and the
+// browser's process, which also carries the page's messages, stores a few large writes instead of
+// one per batch (README "Page cost"). An ack waits for its write, so a relay keeps a batch at most
+// that much longer; a worker stopped meanwhile loses nothing (the relay sends it again).
+const WRITE_SPACING_MS = 50;
 const writes = new Map(); // tab -> { next, running, last }: the write being gathered, one in flight, the latest done
 
 function writeOf(tab) {
@@ -223,6 +229,7 @@ async function startWrite(tab) {
   const op = w.next;
   w.next = null;
   w.running = true;
+  const started = performance.now();
   let ok = true;
   if (op.removes.size) await chrome.storage.session.remove([...op.removes]).catch(() => {});
   if (op.stores) {
@@ -234,8 +241,10 @@ async function startWrite(tab) {
     }
     if (!ok || op.confirm) run(BACKGROUND, () => hub.store_result(tab, ok));
   }
-  w.running = false;
-  startWrite(tab);
+  setTimeout(() => {
+    w.running = false;
+    startWrite(tab);
+  }, started + WRITE_SPACING_MS - performance.now());
   op.resolve(ok && (op.confirm || (await op.after)));
 }
 

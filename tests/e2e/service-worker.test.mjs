@@ -179,6 +179,41 @@ async function storageFull(t, s) {
   await page.close();
 }
 
+// A flood is stored in few writes, and all of it: the background starts a tab's storage writes at
+// least 50 ms apart (WRITE_SPACING_MS in background.js) and merges what comes meanwhile. Read from
+// the panel tab, which sees every write as one storage.onChanged event: n writes span at least
+// (n - 1) * 50 ms (slack for the events' delivery). Without the spacing a flood of this size took a
+// write every 10-20 ms. Afterwards every event of the flood is in storage.session.
+async function floodStoredInFewWrites(t, s) {
+  const { page, panel } = await open(s, 'tab', 'index.html?sw=writes');
+  const FLOOD = 8000;
+  await panel.evaluate(() => {
+    const api = globalThis.browser ?? globalThis.chrome;
+    globalThis.chunkWrites = [];
+    api.storage.onChanged.addListener((changes, area) => {
+      if (area === 'session' && Object.keys(changes).some((key) => /^tab:\d+:chunk:/.test(key))) chunkWrites.push(performance.now());
+    });
+  });
+  const dispatched = await page.evaluate((n) => window.hsSim.flood(n), FLOOD);
+  assert.equal(dispatched, FLOOD, 'the loader dispatched the whole flood');
+  const storedFlood = () => panel.evaluate(async () => {
+    const all = await (globalThis.browser ?? globalThis.chrome).storage.session.get(null);
+    let n = 0;
+    for (const [key, text] of Object.entries(all)) {
+      if (/^tab:\d+:chunk:/.test(key)) n += JSON.parse(text).filter((e) => e.name === 'unreadConversationCountChanged').length;
+    }
+    return n;
+  });
+  await pollUntil(async () => (await storedFlood()) >= FLOOD, { timeout: 60000, message: 'every event of the flood is stored' });
+  const writes = await panel.evaluate(() => chunkWrites);
+  const span = writes.at(-1) - writes[0];
+  t.diagnostic(`${writes.length} writes of log chunks over ${span.toFixed(0)} ms for ${FLOOD} events`);
+  assert.ok(writes.length >= 2, 'the flood took more than one write');
+  assert.ok(writes.length <= span / 50 + 3, `${writes.length} writes in ${span.toFixed(0)} ms: more than one per 50 ms`);
+  await panel.close();
+  await page.close();
+}
+
 async function waitForStops(fx, n, timeout) {
   const deadline = Date.now() + timeout;
   for (;;) {
@@ -193,6 +228,7 @@ forEachBrowser((browser, s) => {
   test(`${browser}: devtools panel: a background stopped mid-session loses no event and duplicates none`, (t) => scenario(t, s, 'devtools'));
   test(`${browser}: panel tab: a background stopped mid-session loses no event and duplicates none`, (t) => scenario(t, s, 'tab'));
   test(`${browser}: an event emitted while the background is stopped (no panel open) is shown once by the next panel`, (t) => stoppedWithoutPanel(t, s));
+  test(`${browser}: a flood is stored in writes at least 50 ms apart, and all of it`, (t) => floodStoredInFewWrites(t, s));
   // Chromium only: Firefox's storage.session has no getBytesInUse to leave exactly 440 bytes.
   if (browser === 'chromium') {
     test(`${browser}: a batch the background could not store is not acknowledged and survives a restart`, (t) => storageFull(t, s));
