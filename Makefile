@@ -10,8 +10,8 @@
 #                   (e2e in Chromium and Firefox ESR; E2E_BROWSERS=chromium or =firefox for one)
 #   make demo       node tests/demo.mjs (simulator + the browser with the extension and devtools);
 #                   BROWSER=firefox for Firefox ESR (default chromium)
-#   make bench      figures for the Rust core at 100,000 events, the page hook in isolation
-#                   (tests/bench/hook.mjs), the built extension's page cost (tests/bench/page.mjs:
+#   make bench      figures for the Rust core at 100,000 events, the background hub's wasm per
+#                   flood (tests/bench/hub.mjs), the page hook in isolation (tests/bench/hook.mjs), the built extension's page cost (tests/bench/page.mjs:
 #                   target/bench/page.json; BENCH_RUNS=9) and the devtools panel holding 100,000
 #                   entries (tests/bench/panel.mjs); not part of make test (a smoke run of it is)
 #   make clean      remove target/ and dist/   (make distclean also removes node_modules/ and .tools/)
@@ -146,6 +146,7 @@ demo: tools dist
 
 bench: tools dist
 	cargo run --release --quiet --example bench
+	node tests/bench/hub.mjs
 	node tests/bench/hook.mjs
 	node tests/bench/page.mjs
 	node tests/bench/panel.mjs

@@ -156,6 +156,45 @@ forEachBrowser((browser, s) => {
     await close();
   });
 
+  // Yew 0.23's scheduler may yield (setTimeout) between a render and its effects, so an effect can
+  // run after a paint, and a key pressed in between goes elsewhere. Yew reads the clock only to yield
+  // (Date.now; the panel's own code uses performance.now): a clock that jumps 20 ms at each read makes
+  // every render yield. A mutation observer's callback runs when the task that added the menu ends:
+  // the menu must have the focus then (it took it in an effect before: "body").
+  test(`${browser}: a menu has the focus when the task that opened it ends, though Yew defers its effects`, async () => {
+    const { page, panel: tab, close } = await openPageWithPanel(s, 'index.html?t=menu-focus');
+    await emit(page, 'unreadConversationCountChanged', { unreadCount: 5 });
+    await waitForEvents(tab, 'unreadConversationCountChanged', '"unreadCount":5');
+    await tab.evaluate(() => {
+      window.realDateNow = Date.now.bind(Date);
+      let skew = 0;
+      Date.now = () => window.realDateNow() + (skew += 20);
+      window.focusWhenMenuAppeared = [];
+      new MutationObserver(() => {
+        const menu = document.querySelector('[role="menu"]');
+        if (menu && !window.focusWhenMenuAppeared.length) {
+          const active = document.activeElement;
+          window.focusWhenMenuAppeared.push(active?.closest('[role="menu"]') ? active.getAttribute('role') : active?.tagName.toLowerCase());
+        }
+      }).observe(document.body, { childList: true, subtree: true });
+      return true;
+    });
+    try {
+      await tab.page.click('.log-file button[aria-haspopup="menu"]');
+      const [focused] = await tab.waitFor(() => window.focusWhenMenuAppeared.length && window.focusWhenMenuAppeared,
+        { message: 'the export menu appeared' });
+      assert.equal(focused, 'menuitem', 'a menu item has the focus at the end of the task that added the menu');
+      await keyboard(tab).press('ArrowDown');
+      assert.equal(await tab.evaluate(() => document.activeElement.textContent), 'NDJSON (.ndjson, one entry a line)',
+        'the arrow moved from the first item to the second (the effect did not take the focus back)');
+    } finally {
+      await tab.evaluate(() => { Date.now = window.realDateNow; return true; });
+    }
+    await keyboard(tab).press('Escape');
+    await tab.waitFor(() => !document.querySelector('[role="menu"]'), { message: 'Esc closes the menu' });
+    await close();
+  });
+
   test(`${browser}: Export… writes JSON and NDJSON; Import… shows the file with a banner; a broken file changes nothing`, async () => {
     const { page, panel: tab, close } = await openPageWithPanel(s, 'index.html?t=export');
     const a = uniqueId();

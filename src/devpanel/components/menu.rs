@@ -34,16 +34,32 @@ fn items_of(menu: &Element) -> Vec<HtmlElement> {
     (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<HtmlElement>().ok()).collect()
 }
 
+/// Focuses the menu's first item, unless the focus is in the menu already (a key moved it).
+fn focus_first_item(menu_ref: &NodeRef) {
+    let Some(menu) = menu_ref.cast::<Element>() else { return };
+    let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+    if active.is_some_and(|active| menu.contains(Some(&active))) {
+        return;
+    }
+    if let Some(first) = items_of(&menu).into_iter().next() {
+        let _ = first.focus();
+    }
+}
+
 #[function_component(Menu)]
 pub fn menu(props: &MenuProps) -> Html {
     let menu_ref = use_node_ref();
+    // The first item takes the focus in a microtask of the first render: after the DOM patch, before
+    // any other task. Yew may run effects a task later, after a paint (its scheduler yields), and a
+    // key pressed in between would go to the list. The effect does it if the microtask could not.
+    let focus_queued = use_mut_ref(|| false);
+    if !focus_queued.replace(true) {
+        let menu_ref = menu_ref.clone();
+        yew::platform::spawn_local(async move { focus_first_item(&menu_ref) });
+    }
     {
         let menu_ref = menu_ref.clone();
-        use_effect_with((), move |_| {
-            if let Some(first) = menu_ref.cast::<Element>().and_then(|m| items_of(&m).into_iter().next()) {
-                let _ = first.focus();
-            }
-        });
+        use_effect_with((), move |_| focus_first_item(&menu_ref));
     }
     let on_key = {
         let (menu_ref, on_close) = (menu_ref.clone(), props.on_close.clone());
