@@ -160,7 +160,7 @@ forEachBrowser((browser, s) => {
   // run after a paint, and a key pressed in between goes elsewhere. Yew reads the clock only to yield
   // (Date.now; the panel's own code uses performance.now): a clock that jumps 20 ms at each read makes
   // every render yield. A mutation observer's callback runs when the task that added the menu ends:
-  // the menu must have the focus then (it took it in an effect before: "body").
+  // the menu must have the focus then (before the fix, the Export… button still had it).
   test(`${browser}: a menu has the focus when the task that opened it ends, though Yew defers its effects`, async () => {
     const { page, panel: tab, close } = await openPageWithPanel(s, 'index.html?t=menu-focus');
     await emit(page, 'unreadConversationCountChanged', { unreadCount: 5 });

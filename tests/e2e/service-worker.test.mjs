@@ -198,6 +198,7 @@ async function floodStoredInFewWrites(t, s) {
     api.storage.onChanged.addListener((changes, area) => {
       if (area === 'session' && Object.keys(changes).some((key) => /^tab:\d+:chunk:/.test(key))) chunkWrites.push(performance.now());
     });
+    return true;
   });
   // Not awaited: flood() stops counting when 300 ms pass without an event (a loaded machine);
   // storage is what this test reads.
